@@ -1,0 +1,139 @@
+/**
+ * How a document is trained: data, optimizer, learning-rate schedule, batch and run length.
+ * Every field has a default, so `TrainingConfig.parse({})` gives a runnable configuration.
+ */
+import { z } from 'zod';
+
+const seed = z.int().optional();
+const dims = z.array(z.int().positive());
+const sampleCount = z.int().positive();
+const noise = z.number().nonnegative();
+
+/** Where training examples come from; each kind names the fields it feeds to Input nodes. */
+export const DatasetConfig = z.discriminatedUnion('kind', [
+  /** Gaussian noise inputs and targets (the classic "random data" example): fields x, y. */
+  z.object({
+    kind: z.literal('random'),
+    inputShape: dims.default(() => [1000]),
+    targetShape: dims.default(() => [10]),
+    size: sampleCount.default(64),
+    seed,
+  }),
+  /** 2-D points in two classes: fields x [2] (f32) and label [] (i32, 2 classes). */
+  z.object({
+    kind: z.literal(['spirals', 'xor', 'circle', 'gaussians']),
+    size: sampleCount.default(512),
+    noise: noise.default(0.1),
+    seed,
+  }),
+  /** 2-D points with a real target: fields x [2] and y [1]. */
+  z.object({
+    kind: z.literal(['plane', 'multi_gaussian']),
+    size: sampleCount.default(512),
+    noise: noise.default(0.1),
+    seed,
+  }),
+  /** Handwritten digits; `subset` keeps only the first that many training images. */
+  z.object({ kind: z.literal('mnist'), subset: z.int().positive().optional() }),
+  z.object({ kind: z.literal('iris') }),
+  // csv and images are filled in by a later change; until then unknown fields pass through.
+  z.looseObject({ kind: z.literal('csv'), name: z.string() }),
+  z.looseObject({ kind: z.literal('images') }),
+]);
+export type DatasetConfig = z.output<typeof DatasetConfig>;
+
+/** L2 penalty added to the gradient (for adamw: decoupled decay applied to the weights). */
+const weightDecay = z.number().nonnegative();
+const eps = z.number().positive();
+const unit = z.number().min(0).lt(1);
+
+/** How parameters move given their gradients. */
+export const OptimizerConfig = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('sgd'),
+    momentum: unit.default(0),
+    nesterov: z.boolean().default(false),
+    weightDecay: weightDecay.default(0),
+  }),
+  z.object({
+    type: z.literal('adam'),
+    beta1: unit.default(0.9),
+    beta2: unit.default(0.999),
+    eps: eps.default(1e-7),
+    weightDecay: weightDecay.default(0),
+  }),
+  z.object({
+    type: z.literal('adamw'),
+    beta1: unit.default(0.9),
+    beta2: unit.default(0.999),
+    eps: eps.default(1e-7),
+    weightDecay: weightDecay.default(0.01),
+  }),
+  z.object({
+    type: z.literal('rmsprop'),
+    /** Decay of the running mean of squared gradients. */
+    rho: unit.default(0.9),
+    eps: eps.default(1e-7),
+    momentum: unit.default(0),
+    weightDecay: weightDecay.default(0),
+  }),
+  z.object({
+    type: z.literal('adagrad'),
+    eps: eps.default(1e-7),
+    /** Starting value of the sum of squared gradients. */
+    initialAccumulator: z.number().nonnegative().default(0.1),
+    weightDecay: weightDecay.default(0),
+  }),
+]);
+export type OptimizerConfig = z.output<typeof OptimizerConfig>;
+
+/** Linear ramp from 0 to lr over the first steps, before the schedule proper. */
+const warmupSteps = z.int().nonnegative().default(0);
+
+/** Learning rate as a function of the step number (the base is `lr`). */
+export const ScheduleConfig = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('constant'), warmupSteps }),
+  /** lr * gamma^floor(step / stepSize) */
+  z.object({
+    type: z.literal('step'),
+    stepSize: z.int().positive(),
+    gamma: z.number().positive().default(0.1),
+    warmupSteps,
+  }),
+  /** lr * gamma^(step / decaySteps) */
+  z.object({
+    type: z.literal('exponential'),
+    gamma: z.number().positive().default(0.96),
+    decaySteps: z.int().positive().default(1000),
+    warmupSteps,
+  }),
+  /** minLr + (lr - minLr) * (1 + cos(pi * min(step, totalSteps) / totalSteps)) / 2 */
+  z.object({
+    type: z.literal('cosine'),
+    totalSteps: z.int().positive(),
+    minLr: z.number().nonnegative().default(0),
+    warmupSteps,
+  }),
+]);
+export type ScheduleConfig = z.output<typeof ScheduleConfig>;
+
+// prefault (not default): a missing union is parsed from the given input, so its own defaults fill in.
+/** Everything about a training run that is saved with the document. */
+export const TrainingConfig = z.object({
+  dataset: DatasetConfig.prefault({ kind: 'random' }),
+  optimizer: OptimizerConfig.prefault({ type: 'adam' }),
+  /** Base learning rate. */
+  lr: z.number().positive().default(0.001),
+  schedule: ScheduleConfig.prefault({ type: 'constant' }),
+  /** Examples per step. */
+  batchSize: z.int().min(1).default(32),
+  /** Passes over the training set (ignored when `steps` is set). */
+  epochs: z.int().min(1).default(10),
+  /** When set, train exactly this many steps instead of `epochs`. */
+  steps: z.int().min(1).optional(),
+  /** Seed for initial weights, shuffling and dropout. */
+  seed: z.int().default(42),
+  /** Fraction of the dataset held out for validation. */
+  validationSplit: z.number().min(0).max(0.9).default(0.2),
+});
+export type TrainingConfig = z.output<typeof TrainingConfig>;
