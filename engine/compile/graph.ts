@@ -15,8 +15,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 /** A shape error raised while building the graph, with the document node it came from. */
 export class GraphBuildError extends ShapeError {
-  constructor(message: string, readonly origin: string | undefined) {
-    super(message);
+  constructor(message: string, readonly origin: string | undefined, kind: 'shape' | 'dtype' = 'shape') {
+    super(message, kind);
   }
 }
 
@@ -34,7 +34,7 @@ export class Graph implements Emitter<ValueId> {
     try {
       type = inferOp(op, inputs.map((i) => this.typeOf(i)), attrs);
     } catch (e) {
-      if (e instanceof ShapeError) throw new GraphBuildError(e.message, this.origin);
+      if (e instanceof ShapeError) throw new GraphBuildError(e.message, this.origin, e.kind);
       throw e;
     }
     return this.push({ kind: 'op', op, inputs, attrs: attrs as Attrs<Op>, type });

@@ -10,7 +10,7 @@ import { OpBuilder } from '../ops/builder';
 import { lowbias32 } from '../ops/random';
 import type { Shape, TensorType } from '../ops/types';
 import { gradients } from './autodiff';
-import { Graph, GraphBuildError, type ValueId } from './graph';
+import { ancestors, Graph, GraphBuildError, type ValueId } from './graph';
 
 /** The document cannot be compiled; `errors` name the nodes at fault. */
 export class CompileError extends Error {
@@ -66,7 +66,8 @@ export class Program {
   readonly fields: ReadonlyMap<string, TensorType>;
 
   private inference: Prepared | undefined;
-  private inferenceBatch = 0;
+  /** Batch size and fed fields the inference program was prepared for. */
+  private inferenceKey = '';
 
   private constructor(
     private readonly doc: GraphDocument,
@@ -135,8 +136,9 @@ export class Program {
    */
   step(batch: Batch): Promise<number> {
     const feeds = this.feeds(this.train.lowered, batch);
-    feeds.set(LR, new Float32Array([this.currentLearningRate]));
-    feeds.set(STEP_T, new Float32Array([this.stepCount + 1]));
+    // Float64 so the f64 reference backend sees exact hyperparameters; other backends round to f32.
+    feeds.set(LR, new Float64Array([this.currentLearningRate]));
+    feeds.set(STEP_T, new Float64Array([this.stepCount + 1]));
     feeds.set(COUNTER, new Int32Array([this.stepCount]));
     this.train.exec.run(feeds);
     this.stepCount++;
@@ -163,28 +165,41 @@ export class Program {
     return { data: await this.train.exec.read(id), shape: this.train.graph.typeOf(id).shape };
   }
 
-  /** Inference (dropout off, batch norm on running statistics): every node's outputs for `batch`. */
+  /**
+   * Inference (dropout off, batch norm on running statistics) on `batch`: the outputs of every
+   * node that the given fields suffice for (so labels are optional), by node id and port.
+   */
   async forward(batch: Batch): Promise<Map<string, Record<string, { data: Data; shape: Shape }>>> {
-    const first = [...this.fields.keys()].find((f) => batch[f] !== undefined);
-    const perSample = first ? this.fields.get(first)!.shape.reduce((a, d) => a * d, 1) : 1;
-    const batchSize = first ? batch[first]!.length / perSample : 1;
-    if (!this.inference || this.inferenceBatch !== batchSize) {
+    const fed = [...this.fields.keys()].filter((f) => batch[f] !== undefined);
+    if (!fed.length && this.fields.size) throw new Error(`forward needs data for at least one of the fields ${[...this.fields.keys()].join(', ')}`);
+    const perSample = fed.length ? this.fields.get(fed[0]!)!.shape.reduce((a, d) => a * d, 1) : 1;
+    const batchSize = fed.length ? batch[fed[0]!]!.length / perSample : 1;
+    const key = `${batchSize}:${fed.join(',')}`;
+    if (!this.inference || this.inferenceKey !== key) {
       this.inference?.exec.dispose();
       const graph = new Graph();
       const lowered = buildGraph(this.doc, graph, this.backend, false, batchSize, () => {});
-      const outputs = [...lowered.outputs.values()].flatMap((ports) => Object.values(ports));
+      const available = new Set([...fed, COUNTER]);
+      const computable = (id: ValueId) => ancestors(graph, [id]).every((a) => {
+        const n = graph.nodes[a]!;
+        return n.kind !== 'input' || available.has(n.name);
+      });
+      const outputs = [...lowered.outputs.values()].flatMap((ports) => Object.values(ports)).filter(computable);
       this.inference = { graph, lowered, exec: await this.backend.prepare(graph, { outputs, updates: [] }) };
-      this.inferenceBatch = batchSize;
+      this.inferenceKey = key;
     }
     const { graph, lowered, exec } = this.inference;
-    const feeds = this.feeds(lowered, batch);
+    const feeds = new Map<string, Data>(fed.map((f) => [f, batch[f]!]));
     feeds.set(COUNTER, new Int32Array([this.stepCount]));
     exec.run(feeds);
     const result = new Map<string, Record<string, { data: Data; shape: Shape }>>();
     for (const [node, ports] of lowered.outputs) {
       const entry: Record<string, { data: Data; shape: Shape }> = {};
-      for (const [port, id] of Object.entries(ports)) entry[port] = { data: await exec.read(id), shape: graph.typeOf(id).shape };
-      result.set(node, entry);
+      for (const [port, id] of Object.entries(ports)) {
+        const data = await exec.read(id).catch(() => undefined);
+        if (data) entry[port] = { data, shape: graph.typeOf(id).shape };
+      }
+      if (Object.keys(entry).length) result.set(node, entry);
     }
     return result;
   }

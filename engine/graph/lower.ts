@@ -126,8 +126,7 @@ export function lowerDocument<T>(doc: GraphDocument, host: LowerHost<T>, opts: L
       if (spec.role === 'metric' && out.value !== undefined) metrics.push({ node: id, value: out.value });
     } catch (e) {
       if (!(e instanceof ShapeError)) throw e;
-      const dtype = /\b(dtype|f32|i32|bool)\b/.test(e.message);
-      errors.push({ code: dtype ? 'dtype' : 'shape', node: id, message: `${nodeName(node)}: ${e.message}` });
+      errors.push({ code: e.kind, node: id, message: `${nodeName(node)}: ${e.message}` });
     } finally {
       host.enterNode?.(undefined);
     }

@@ -156,6 +156,11 @@ function checkParams(node: DocNode, spec: NodeSpec, path: string): GraphError[] 
   return errors;
 }
 
+function hasPort(ports: readonly PortSpec[], name: string): boolean {
+  for (const port of ports) if (port.name === name) return true;
+  return false;
+}
+
 const portList = (ports: readonly PortSpec[]): string =>
   ports.length === 0 ? 'none' : ports.map((p) => JSON.stringify(p.name)).join(', ');
 
@@ -167,43 +172,45 @@ function checkEdges(doc: GraphDocument, { index }: Resolved, specs: readonly (No
   const fed = new Map<string, DocEdge[]>();
   const portKey = (node: number, port: string) => `${node}\u0000${port}`;
 
-  doc.edges.forEach((edge, e) => {
-    const path = `edges[${e}]`;
-    const id = JSON.stringify(edge.id);
+  for (let e = 0; e < doc.edges.length; e++) {
+    const edge = doc.edges[e];
+    // Messages and paths are built only on error: this loop runs on every edit.
+    const id = () => JSON.stringify(edge.id);
     if (edgeIds.has(edge.id)) {
-      errors.push({ code: 'duplicate_id', edge: edge.id, path: `${path}.id`, message: `Edge ${id} has the same id as another edge; ids must be unique.` });
+      errors.push({ code: 'duplicate_id', edge: edge.id, path: `edges[${e}].id`, message: `Edge ${id()} has the same id as another edge; ids must be unique.` });
     } else {
       edgeIds.set(edge.id, edge);
     }
 
     const from = index.get(edge.from.node);
     const to = index.get(edge.to.node);
-    for (const [end, at, verb] of [[edge.from, from, 'comes from'], [edge.to, to, 'goes to']] as const) {
-      if (at !== undefined) continue;
+    if (from === undefined) {
       errors.push({
-        code: 'dangling_edge',
-        edge: edge.id,
-        path: `${path}.${end === edge.from ? 'from' : 'to'}.node`,
-        message: `Edge ${id} ${verb} node ${JSON.stringify(end.node)}, which does not exist.`,
+        code: 'dangling_edge', edge: edge.id, path: `edges[${e}].from.node`,
+        message: `Edge ${id()} comes from node ${JSON.stringify(edge.from.node)}, which does not exist.`,
+      });
+    }
+    if (to === undefined) {
+      errors.push({
+        code: 'dangling_edge', edge: edge.id, path: `edges[${e}].to.node`,
+        message: `Edge ${id()} goes to node ${JSON.stringify(edge.to.node)}, which does not exist.`,
       });
     }
 
-    if (from !== undefined && specs[from] !== undefined) {
-      const outputs = specs[from].outputs;
-      if (!outputs.some((p) => p.name === edge.from.port)) {
-        const node = doc.nodes[from];
-        errors.push({
-          code: 'unknown_port', node: node.id, port: edge.from.port, edge: edge.id, path: `${path}.from.port`,
-          message: `Node ${nodeName(node)} has no output ${JSON.stringify(edge.from.port)} (its outputs: ${portList(outputs)}).`,
-        });
-      }
-    }
-    const inputSpec = to !== undefined ? specs[to]?.inputs.find((p) => p.name === edge.to.port) : undefined;
-    if (to !== undefined && specs[to] !== undefined && inputSpec === undefined) {
-      const node = doc.nodes[to];
+    const fromSpec = from === undefined ? undefined : specs[from];
+    if (fromSpec !== undefined && !hasPort(fromSpec.outputs, edge.from.port)) {
+      const node = doc.nodes[from!];
       errors.push({
-        code: 'unknown_port', node: node.id, port: edge.to.port, edge: edge.id, path: `${path}.to.port`,
-        message: `Node ${nodeName(node)} has no input ${JSON.stringify(edge.to.port)} (its inputs: ${portList(specs[to].inputs)}).`,
+        code: 'unknown_port', node: node.id, port: edge.from.port, edge: edge.id, path: `edges[${e}].from.port`,
+        message: `Node ${nodeName(node)} has no output ${JSON.stringify(edge.from.port)} (its outputs: ${portList(fromSpec.outputs)}).`,
+      });
+    }
+    const toSpec = to === undefined ? undefined : specs[to];
+    if (toSpec !== undefined && !hasPort(toSpec.inputs, edge.to.port)) {
+      const node = doc.nodes[to!];
+      errors.push({
+        code: 'unknown_port', node: node.id, port: edge.to.port, edge: edge.id, path: `edges[${e}].to.port`,
+        message: `Node ${nodeName(node)} has no input ${JSON.stringify(edge.to.port)} (its inputs: ${portList(toSpec.inputs)}).`,
       });
     }
 
@@ -211,10 +218,10 @@ function checkEdges(doc: GraphDocument, { index }: Resolved, specs: readonly (No
     const same = wires.get(wire);
     if (same !== undefined) {
       errors.push({
-        code: 'duplicate_edge', edge: edge.id, node: edge.to.node, port: edge.to.port, path,
-        message: `Edge ${id} repeats edge ${JSON.stringify(same.id)}: both connect ${JSON.stringify(edge.from.node)} to input ${JSON.stringify(edge.to.port)} of ${JSON.stringify(edge.to.node)}.`,
+        code: 'duplicate_edge', edge: edge.id, node: edge.to.node, port: edge.to.port, path: `edges[${e}]`,
+        message: `Edge ${id()} repeats edge ${JSON.stringify(same.id)}: both connect ${JSON.stringify(edge.from.node)} to input ${JSON.stringify(edge.to.port)} of ${JSON.stringify(edge.to.node)}.`,
       });
-      return;
+      continue;
     }
     wires.set(wire, edge);
     // An edge feeds its input when both its nodes exist (as in incoming()), even from an unknown output port.
@@ -224,7 +231,7 @@ function checkEdges(doc: GraphDocument, { index }: Resolved, specs: readonly (No
       if (list === undefined) fed.set(key, [edge]);
       else list.push(edge);
     }
-  });
+  }
 
   doc.nodes.forEach((node, i) => {
     const spec = specs[i];
@@ -248,19 +255,21 @@ function checkEdges(doc: GraphDocument, { index }: Resolved, specs: readonly (No
   return errors;
 }
 
-/** One error per node on a cycle, each showing the shortest cycle through that node. */
+/** Longest cycle spelled out in a message; longer ones show their start, a count and their end. */
+const CYCLE_SHOWN = 6;
+
+/** One error per node on a cycle, each showing a short cycle through that node. */
 function checkCycles(doc: GraphDocument, { successors }: Resolved): GraphError[] {
   const errors: GraphError[] = [];
-  const component = stronglyConnected(successors);
-  const size = new Map<number, number>();
-  for (const c of component) size.set(c, (size.get(c) ?? 0) + 1);
+  const cycles = new CycleFinder(successors, stronglyConnected(successors));
   doc.nodes.forEach((node, i) => {
-    const c = component[i];
-    if (size.get(c) === 1 && !successors[i].includes(i)) return;
-    const cycle = shortestCycle(i, successors, component).map((j) => nodeName(doc.nodes[j]));
+    const cycle = cycles.through(i);
+    if (cycle === undefined) return;
+    const shown = cycle.length <= CYCLE_SHOWN ? cycle : [...cycle.slice(0, CYCLE_SHOWN - 1), -1, cycle[cycle.length - 1]];
+    const names = shown.map((j) => (j === -1 ? `… (${cycle.length} nodes in all)` : nodeName(doc.nodes[j])));
     errors.push({
       code: 'cycle', node: node.id, path: `nodes[${i}]`,
-      message: `Node ${nodeName(node)} is on a cycle (${cycle.join(' → ')}): a graph must not feed back into itself.`,
+      message: `Node ${nodeName(node)} is on a cycle (${[...names, nodeName(node)].join(' → ')}): a graph must not feed back into itself.`,
     });
   });
   return errors;
@@ -314,27 +323,88 @@ function stronglyConnected(successors: readonly number[][]): number[] {
   return component;
 }
 
-/** Node indices from `start` round to `start` again, by breadth-first search inside its component. */
-function shortestCycle(start: number, successors: readonly number[][], component: readonly number[]): number[] {
-  const parent = new Map<number, number>();
-  const queue = [start];
-  for (let q = 0; q < queue.length; q++) {
-    const v = queue[q];
-    for (const w of successors[v]) {
-      if (component[w] !== component[start]) continue;
-      if (w === start) {
-        const path = [start];
-        for (let x = v; x !== start; x = parent.get(x)!) path.push(x);
-        path.push(start);
-        return [path[0], ...path.slice(1, -1).reverse(), start];
-      }
-      if (!parent.has(w)) {
-        parent.set(w, v);
+/**
+ * A cycle through any node of a strongly connected component, in time linear in the graph plus the
+ * cycle: breadth-first trees from and to one root per component give paths root → v and v → root;
+ * their first meeting point u after v closes a simple cycle v → … → u → … → v.
+ */
+class CycleFinder {
+  /** Per node: the next node on a shortest path from the component root to it, reversed (its tree parent). */
+  private readonly fromRoot: Int32Array;
+  /** Per node: the next node on a shortest path from it to the component root. */
+  private readonly toRoot: Int32Array;
+  private readonly root: Int32Array;
+  private readonly mark: Int32Array;
+  private stamp = 0;
+  private readonly rootCycles = new Map<number, number[]>();
+
+  constructor(
+    private readonly successors: readonly number[][],
+    private readonly component: readonly number[],
+  ) {
+    const n = successors.length;
+    this.fromRoot = new Int32Array(n).fill(-1);
+    this.toRoot = new Int32Array(n).fill(-1);
+    this.root = new Int32Array(n).fill(-1);
+    this.mark = new Int32Array(n);
+    const predecessors: number[][] = successors.map(() => []);
+    successors.forEach((next, v) => {
+      for (const w of next) if (component[w] === component[v]) predecessors[w].push(v);
+    });
+    const members = new Map<number, number>();
+    for (const c of component) members.set(c, (members.get(c) ?? 0) + 1);
+    for (let v = 0; v < n; v++) {
+      const trivial = members.get(component[v]) === 1 && !successors[v].includes(v);
+      if (trivial || this.root[component[v]] !== -1) continue;
+      // v is the first node of its component in document order: its root.
+      this.root[component[v]] = v;
+      this.rootCycles.set(v, this.bfs(v, successors, component, this.fromRoot));
+      this.bfs(v, predecessors, component, this.toRoot);
+    }
+  }
+
+  /** Node indices of a cycle from `v` (first) back to it, not repeating `v`; undefined if v is on none. */
+  through(v: number): number[] | undefined {
+    const r = this.root[this.component[v]];
+    if (r === -1) return undefined;
+    if (v === r) return this.rootCycles.get(r);
+    if (this.successors[v].includes(v)) return [v];
+    const stamp = ++this.stamp;
+    for (let x = v; x !== -1; x = this.fromRoot[x]) this.mark[x] = stamp; // path root → v
+    const cycle = [v];
+    let u = this.toRoot[v];
+    for (; this.mark[u] !== stamp; u = this.toRoot[u]) cycle.push(u); // path v → u, off the first path
+    const back: number[] = [];
+    for (let x = this.fromRoot[v]; x !== u; x = this.fromRoot[x]) back.push(x); // path u → v, reversed
+    cycle.push(u, ...back.reverse());
+    return cycle;
+  }
+
+  /**
+   * Breadth-first search from `start` inside its component, recording each node's tree parent.
+   * Returns a shortest cycle through `start` (the first edge found back into it).
+   */
+  private bfs(start: number, edges: readonly number[][], component: readonly number[], parent: Int32Array): number[] {
+    const queue = [start];
+    let cycle: number[] | undefined;
+    for (let head = 0; head < queue.length; head++) {
+      const v = queue[head];
+      for (const w of edges[v]) {
+        if (w === start) {
+          if (cycle === undefined) {
+            cycle = [];
+            for (let x = v; x !== -1; x = parent[x]) cycle.push(x);
+            cycle.reverse();
+          }
+          continue;
+        }
+        if (parent[w] !== -1 || component[w] !== component[start]) continue;
+        parent[w] = v;
         queue.push(w);
       }
     }
+    return cycle ?? [start];
   }
-  return [start, start]; // unreachable: every node in a non-trivial component is on a cycle
 }
 
 /** A binary min-heap of node indices (Kahn's ready set, so ties go to document order). */

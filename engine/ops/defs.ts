@@ -29,7 +29,7 @@ const t = (shape: readonly number[], dtype: DType): TensorType => ({ shape, dtyp
 
 function expectDtype(x: TensorType, allowed: readonly DType[], what: string): void {
   if (!allowed.includes(x.dtype)) {
-    throw new ShapeError(`${what} expects ${allowed.join(' or ')} but got ${x.dtype}`);
+    throw new ShapeError(`${what} expects ${allowed.join(' or ')} but got ${x.dtype}`, 'dtype');
   }
 }
 
@@ -40,7 +40,7 @@ function expectRank(x: TensorType, rank: number, what: string): void {
 }
 
 function sameDtype(a: TensorType, b: TensorType, what: string): void {
-  if (a.dtype !== b.dtype) throw new ShapeError(`${what} needs inputs of one dtype but got ${a.dtype} and ${b.dtype}`);
+  if (a.dtype !== b.dtype) throw new ShapeError(`${what} needs inputs of one dtype but got ${a.dtype} and ${b.dtype}`, 'dtype');
 }
 
 // ---- elementwise families -------------------------------------------------------------------

@@ -177,7 +177,7 @@ export const OPS_COMPLETE: Missing extends never ? true : Missing = true;
 
 /** A shape or dtype rule was broken; `message` says how, in the user's words. */
 export class ShapeError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly kind: 'shape' | 'dtype' = 'shape') {
     super(message);
     this.name = 'ShapeError';
   }

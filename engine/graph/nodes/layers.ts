@@ -219,7 +219,7 @@ export const LAYER_NODES: readonly NodeSpec[] = [
     params: z.strictObject({ inputDim: int(1).default(100), outputDim: int(1).default(16), init: initializer.default({ kind: 'uniform', min: -0.05, max: 0.05 }) }),
     lower(ctx, inputs, p) {
       const x = one(inputs, 'x');
-      if (ctx.b.dtype(x) !== 'i32') throw new ShapeError(`Embedding expects integer token ids (i32) but got ${ctx.b.dtype(x)}`);
+      if (ctx.b.dtype(x) !== 'i32') throw new ShapeError(`Embedding expects integer token ids (i32) but got ${ctx.b.dtype(x)}`, 'dtype');
       const table = ctx.variable({ name: 'embeddings', shape: [p.inputDim, p.outputDim], init: p.init, fans: [p.inputDim, p.outputDim], trainable: true });
       return { y: ctx.b.gather(table, x, 0) };
     },

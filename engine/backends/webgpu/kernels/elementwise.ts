@@ -1,0 +1,165 @@
+/**
+ * Elementwise kernels, one thread per output element: binary arithmetic and comparisons with
+ * NumPy broadcasting, unary maths, cast and where. The maths matches the CPU reference
+ * (engine/backends/cpu/kernels/elementwise.ts), including NaN propagation where f32 WGSL built-ins
+ * leave it unspecified and the stable forms of sigmoid, tanh and softplus.
+ */
+import { sizeOf } from '../../../ops/shape';
+import type { DType, Shape, TensorType } from '../../../ops/types';
+import { broadcastStrides } from '../../cpu/kernels/strided';
+import type { KernelArgs, KernelPlan, WgslKernelTable } from '../kernel';
+import { inputsNamed, lit, offset, perElement, unravel, wgslType } from '../wgsl';
+
+/**
+ * Index expressions reading each input as broadcast to `out` at flat output index `i`, plus the
+ * statements computing output coordinates `c*` when some input needs them. An input with the
+ * output's size reads at i (broadcasting that keeps the size moves no element); a scalar at 0.
+ */
+export function broadcastReads(inputs: readonly Shape[], out: Shape): { prelude: string; at: string[] } {
+  const n = sizeOf(out);
+  let needCoords = false;
+  const at = inputs.map((s) => {
+    if (sizeOf(s) === n) return 'i';
+    if (sizeOf(s) === 1) return '0u';
+    needCoords = true;
+    return `(${offset('c', broadcastStrides(s, out))})`;
+  });
+  return { prelude: needCoords ? unravel('i', out, 'c') : '', at };
+}
+
+/** NaN as a runtime f32 (a const NaN would not compile). */
+const NAN = lit(NaN, 'f32');
+
+// ---- binary ---------------------------------------------------------------------------------------
+
+/** WGSL helpers for the f32 and i32 power functions, following JavaScript's `**`. */
+const POW_HELPERS = `
+fn pow_f32(x: f32, y: f32) -> f32 {
+  if (y == 0.0) { return 1.0; }
+  if (x < 0.0) {
+    // A negative base has a real power only for an integer exponent; its sign is (-1)^y.
+    if (floor(y) != y) { return ${NAN}; }
+    let r = pow(-x, y);
+    return select(r, -r, (abs(y) % 2.0) == 1.0);
+  }
+  return pow(x, y);
+}
+fn pow_i32(x: i32, y: i32) -> i32 {
+  // JavaScript computes x ** y in f64 and the store truncates: a negative power is 0 unless |x| = 1.
+  if (y < 0) { return select(select(0, 1, x == 1), select(-1, 1, (y & 1) == 0), x == -1); }
+  var r = 1i; var b = x; var e = y;
+  loop { if (e == 0) { break; } if ((e & 1) == 1) { r = r * b; } b = b * b; e = e >> 1u; }
+  return r;
+}`;
+
+type BinaryMath = (x: string, y: string, dtype: DType) => string;
+
+const cmp = (op: string): BinaryMath => (x, y) => `select(0u, 1u, ${x} ${op} ${y})`;
+
+/** The maths of each binary op on operands x, y of `dtype`. */
+const BINARY: Record<string, BinaryMath> = {
+  add: (x, y) => `${x} + ${y}`,
+  sub: (x, y) => `${x} - ${y}`,
+  mul: (x, y) => `${x} * ${y}`, // i32 wraps, like Math.imul
+  // i32: WGSL gives x for x / 0, JavaScript's store of ±Infinity or NaN gives 0.
+  div: (x, y, t) => (t === 'i32' ? `select(${x} / ${y}, 0i, ${y} == 0i)` : `${x} / ${y}`),
+  pow: (x, y, t) => (t === 'i32' ? `pow_i32(${x}, ${y})` : `pow_f32(${x}, ${y})`),
+  minimum: (x, y, t) => (t === 'f32' ? `select(min(${x}, ${y}), ${x} + ${y}, is_nan(${x}) || is_nan(${y}))` : `min(${x}, ${y})`),
+  maximum: (x, y, t) => (t === 'f32' ? `select(max(${x}, ${y}), ${x} + ${y}, is_nan(${x}) || is_nan(${y}))` : `max(${x}, ${y})`),
+  less: cmp('<'), less_equal: cmp('<='), greater: cmp('>'), greater_equal: cmp('>='), equal: cmp('=='), not_equal: cmp('!='),
+};
+
+function binary(name: keyof typeof BINARY) {
+  return ({ inputs, out }: KernelArgs<'add'>): KernelPlan => {
+    const [a, b] = inputs as [TensorType, TensorType];
+    const { prelude, at } = broadcastReads([a.shape, b.shape], out.shape);
+    const body = `${prelude}\n  let x = x0[${at[0]}];\n  let y = x1[${at[1]}];\n  out[i] = ${BINARY[name]!('x', 'y', a.dtype)};`;
+    const helpers = name === 'pow' ? POW_HELPERS : '';
+    return { dispatches: [perElement(inputsNamed([a.dtype, b.dtype]), [0, 1], out.dtype, sizeOf(out.shape), body, helpers)] };
+  };
+}
+
+// ---- unary ----------------------------------------------------------------------------------------
+
+/** Stable expm1, log1p and tanh (Kahan's tricks: the rounding error of 1 + x cancels in the ratio). */
+const UNARY_HELPERS = `
+fn expm1_s(x: f32) -> f32 {
+  let e = exp(x);
+  if (e == 1.0) { return x; }
+  let em1 = e - 1.0;
+  if (em1 == -1.0) { return -1.0; }
+  if (is_nan(x) || x > 80.0) { return e; }
+  return em1 * x / log(e);
+}
+fn log1p_s(x: f32) -> f32 {
+  let v = 1.0 + x;
+  if (v == 1.0) { return x; }
+  return log(v) * x / (v - 1.0);
+}
+fn tanh_s(x: f32) -> f32 {
+  // tanh|x| = -expm1(-2|x|) / (2 + expm1(-2|x|)): no overflow, no cancellation near 0.
+  let m = expm1_s(-2.0 * abs(x));
+  let r = -m / (2.0 + m);
+  return select(r, -r, x < 0.0);
+}`;
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/** The maths of each unary op on x of `dtype` (f32 unless noted); `alpha` is the op's attribute. */
+const UNARY: Record<string, (dtype: DType, alpha: number) => string> = {
+  neg: () => '-x',
+  exp: () => 'exp(x)',
+  log: () => `select(log(x), ${NAN}, x < 0.0)`,
+  sqrt: () => `select(sqrt(x), ${NAN}, x < 0.0)`,
+  abs: () => 'abs(x)',
+  sign: (t) => (t === 'i32' ? 'sign(x)' : 'select(sign(x), x, is_nan(x))'),
+  relu: () => 'select(x, 0.0, x < 0.0)', // NaN stays NaN
+  leaky_relu: (_t, a) => `select(${lit(a, 'f32')} * x, x, x > 0.0)`,
+  elu: (_t, a) => `select(${lit(a, 'f32')} * expm1_s(x), x, x > 0.0)`,
+  gelu: () => `0.5 * x * (1.0 + tanh_s(${lit(GELU_C, 'f32')} * (x + 0.044715 * x * x * x)))`,
+  // exp of a non-positive number only, so neither branch overflows.
+  sigmoid: () => 'select(exp(x) / (1.0 + exp(x)), 1.0 / (1.0 + exp(-x)), x >= 0.0)',
+  tanh: () => 'tanh_s(x)',
+  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|).
+  softplus: () => 'max(x, 0.0) + log1p_s(exp(-abs(x)))',
+};
+
+function unary(name: keyof typeof UNARY) {
+  return ({ inputs, attrs, out }: KernelArgs<'leaky_relu'>): KernelPlan => {
+    const x = inputs[0]!;
+    const body = `  let x = x0[i];\n  out[i] = ${UNARY[name]!(x.dtype, attrs.alpha ?? 0)};`;
+    return { dispatches: [perElement(inputsNamed([x.dtype]), [0], out.dtype, sizeOf(out.shape), body, UNARY_HELPERS)] };
+  };
+}
+
+// ---- cast and where -------------------------------------------------------------------------------
+
+/** x of dtype `from` as dtype `to`: → bool is x != 0, f32 → i32 truncates toward zero, bool → number is 0/1. */
+export function convert(x: string, from: DType, to: DType): string {
+  if (from === to) return x;
+  if (to === 'bool') return `select(0u, 1u, ${x} != ${lit(0, from)})`;
+  return `${wgslType(to)}(${x})`;
+}
+
+export const ELEMENTWISE_KERNELS = {
+  add: binary('add'), sub: binary('sub'), mul: binary('mul'), div: binary('div'), pow: binary('pow'),
+  minimum: binary('minimum'), maximum: binary('maximum'),
+  less: binary('less'), less_equal: binary('less_equal'), greater: binary('greater'), greater_equal: binary('greater_equal'),
+  equal: binary('equal'), not_equal: binary('not_equal'),
+  neg: unary('neg'), exp: unary('exp'), log: unary('log'), sqrt: unary('sqrt'), abs: unary('abs'), sign: unary('sign'),
+  relu: unary('relu'), leaky_relu: unary('leaky_relu'), elu: unary('elu'), gelu: unary('gelu'),
+  sigmoid: unary('sigmoid'), tanh: unary('tanh'), softplus: unary('softplus'),
+
+  cast: ({ inputs, out }) => {
+    const x = inputs[0]!;
+    const body = `  out[i] = ${convert('x0[i]', x.dtype, out.dtype)};`;
+    return { dispatches: [perElement(inputsNamed([x.dtype]), [0], out.dtype, sizeOf(out.shape), body)] };
+  },
+
+  /** out = cond ? a : b, all three broadcast to out's shape. */
+  where: ({ inputs, out }) => {
+    const { prelude, at } = broadcastReads(inputs.map((t) => t.shape), out.shape);
+    const body = `${prelude}\n  out[i] = select(x2[${at[2]}], x1[${at[1]}], x0[${at[0]}] != 0u);`;
+    return { dispatches: [perElement(inputsNamed(inputs.map((t) => t.dtype)), [0, 1, 2], out.dtype, sizeOf(out.shape), body)] };
+  },
+} satisfies Partial<WgslKernelTable>;
