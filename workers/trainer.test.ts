@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../engine/backends/cpu/backend';
+import { builtinDataset } from '../engine/data';
+import { makeDoc } from '../engine/testing/docs';
+import { Trainer } from './trainer';
+import type { MetricPoint, TrainEvent } from './types';
+
+const deps = {
+  createBackend: async () => ({ backend: new CpuBackend(), info: { kind: 'cpu' as const, device: 'CPU (JavaScript)' } }),
+  loadDataset: async (doc: Parameters<typeof builtinDataset>[0] extends never ? never : import('../engine/graph/document').GraphDocument) => builtinDataset(doc.training.dataset, doc.training.seed),
+};
+
+function spiralsDoc(training: Record<string, unknown> = {}) {
+  return makeDoc(
+    [
+      ['x', 'Input', { field: 'x', shape: [2] }],
+      ['label', 'Input', { field: 'label', shape: [], dtype: 'i32' }],
+      ['h', 'Dense', { units: 32, activation: 'relu' }],
+      ['logits', 'Dense', { units: 2 }],
+      ['loss', 'SoftmaxCrossEntropy'],
+      ['acc', 'Accuracy'],
+    ],
+    ['x.y -> h.x', 'h.y -> logits.x', 'logits.y -> loss.pred', 'label.y -> loss.target', 'logits.y -> acc.pred', 'label.y -> acc.target'],
+    { dataset: { kind: 'xor', size: 200, noise: 0.1 }, optimizer: { type: 'adam' }, lr: 0.02, batchSize: 20, epochs: 20, seed: 1, ...training },
+  );
+}
+
+function collect() {
+  const events: TrainEvent[] = [];
+  const points = () => events.flatMap((e) => (e.type === 'metrics' ? e.points : [])) as MetricPoint[];
+  return { events, points, on: (e: TrainEvent) => events.push(e) };
+}
+
+async function until(cond: () => boolean, ms = 60_000) {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('Trainer (the worker side of training)', () => {
+  it('compiles, trains to the end with falling loss, validates each epoch and reports status', async () => {
+    const t = new Trainer(deps);
+    const report = await t.compile(spiralsDoc());
+    expect(report.ok).toBe(true);
+    expect(report.paramCount).toBe(2 * 32 + 32 + 32 * 2 + 2);
+    expect(report.nodes.h!.outputs.y!.shape).toEqual([20, 32]);
+    const c = collect();
+    await t.train(c.on);
+    await until(() => t.status.state === 'done');
+    const pts = c.points();
+    expect(pts.length).toBe(20 * 8); // 160 train samples / 20 per batch × 20 epochs
+    expect(pts.map((p) => p.step)).toEqual(pts.map((_p, i) => i + 1));
+    const early = pts.slice(0, 8).reduce((s, p) => s + p.loss, 0) / 8;
+    const late = pts.slice(-8).reduce((s, p) => s + p.loss, 0) / 8;
+    expect(late).toBeLessThan(early / 3);
+    const vals = c.events.filter((e) => e.type === 'validation');
+    expect(vals.length).toBeGreaterThanOrEqual(19);
+    const lastVal = vals[vals.length - 1]!;
+    expect(lastVal.type === 'validation' && lastVal.point.metrics.acc).toBeGreaterThan(0.9);
+    // Events are batched: far fewer metric messages than steps.
+    expect(c.events.filter((e) => e.type === 'metrics').length).toBeLessThan(pts.length);
+  });
+
+  it('pauses, steps exactly n, resumes, and inspects values and gradients', async () => {
+    const t = new Trainer(deps);
+    await t.compile(spiralsDoc());
+    const c = collect();
+    await t.step(3);
+    expect(t.status).toMatchObject({ state: 'paused', step: 3 });
+    const before = await t.inspect('h', 'value');
+    expect(before.shape).toEqual([20, 32]);
+    expect(before.stats.count).toBe(640);
+    expect(before.stats.zeros).toBeGreaterThan(0); // relu
+    expect(before.histogram.counts.reduce((a, b) => a + b, 0)).toBe(640);
+    const grad = await t.inspect('logits', 'grad');
+    expect(grad.stats.std).toBeGreaterThan(0);
+    await t.train(c.on);
+    await until(() => t.status.step >= 10);
+    t.pause();
+    await t.stop();
+    const paused = t.status.step;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(t.status.step).toBe(paused);
+    expect(t.status.state).toBe('paused');
+  });
+
+  it('pauses on a non-finite loss and names the first node where it appeared', async () => {
+    const t = new Trainer(deps);
+    const doc = makeDoc(
+      // log of a Dense output that is negative for some samples: NaN first appears at node "lg".
+      [['x', 'Input', { field: 'x', shape: [2] }], ['y', 'Input', { field: 'y', shape: [1] }], ['d', 'Dense', { units: 1 }], ['lg', 'log'], ['loss', 'MSELoss']],
+      ['x.y -> d.x', 'd.y -> lg.x', 'lg.y -> loss.pred', 'y.y -> loss.target'],
+      { dataset: { kind: 'plane', size: 100, noise: 0 }, optimizer: { type: 'sgd' }, lr: 0.01, batchSize: 10, epochs: 50 },
+    );
+    await t.compile(doc);
+    const c = collect();
+    await t.train(c.on);
+    await until(() => t.status.state !== 'running');
+    const err = c.events.find((e) => e.type === 'error');
+    expect(err && err.type === 'error' && err.error).toMatchObject({ code: 'nan', node: 'lg' });
+    expect(t.status.state).toBe('paused');
+  });
+
+  it('reports compile errors with the node at fault and data mismatches clearly', async () => {
+    const t = new Trainer(deps);
+    const bad = makeDoc([['x', 'Input', { field: 'x', shape: [3] }], ['y', 'Input', { field: 'label', shape: [], dtype: 'i32' }], ['loss', 'SoftmaxCrossEntropy']],
+      ['x.y -> loss.pred', 'y.y -> loss.target'], { dataset: { kind: 'xor', size: 100 } });
+    const r = await t.compile(bad);
+    expect(r.ok).toBe(false);
+    expect(r.errors[0]!.message).toMatch(/field "x" holds \[2\] f32 per sample but the graph reads \[3\] f32/);
+    const small = await t.compile(spiralsDoc({ batchSize: 500 }));
+    expect(small.errors[0]!.message).toMatch(/fewer than the batch size 500/);
+  });
+});
