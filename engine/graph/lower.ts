@@ -58,7 +58,8 @@ function hashString(s: string): number {
  */
 export function lowerDocument<T>(doc: GraphDocument, host: LowerHost<T>, opts: LowerOptions): Lowered<T> {
   const b = new OpBuilder(host.emitter);
-  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const byId = new Map<string, (typeof doc.nodes)[number]>();
+  for (const n of doc.nodes) if (!byId.has(n.id)) byId.set(n.id, n); // the first of repeated ids, as structure.ts resolves them
   const edgesIn = incoming(doc);
   const outputs = new Map<string, Readonly<Record<string, T>>>();
   const losses: { node: string; value: T }[] = [];

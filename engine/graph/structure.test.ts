@@ -400,6 +400,7 @@ describe('never throws', () => {
     const rand = (n: number) => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) % n);
     const types = [...Object.keys(NODE_SPECS), 'Foo', 'constructor', '__proto__', 'TestOptional', 'TestThrows'];
     const ports = ['x', 'y', 'a', 'b', 'inputs', 'pred', 'target', 'loss', '__proto__', ''];
+    let cyclesSeen = 0;
     for (let round = 0; round < 200; round++) {
       const count = 1 + rand(12);
       const ids = Array.from({ length: count + 2 }, (_, i) => `n${rand(count + 2)}${i % 5 === 0 ? '' : i}`);
@@ -412,6 +413,53 @@ describe('never throws', () => {
       const order = topologicalOrder(doc);
       expect(new Set(order).size).toBe(order.length);
       incoming(doc);
+
+      // Reference: with ids resolved to their first node, v is on a cycle iff v reaches itself.
+      const present = new Set(doc.nodes.map((n) => n.id));
+      const wires = doc.edges.filter((e) => present.has(e.from.node) && present.has(e.to.node));
+      const reaches = (a: string, b: string) => {
+        const seen = new Set<string>();
+        for (const queue = [a]; queue.length > 0; ) {
+          for (const w of wires) {
+            if (w.from.node !== queue[queue.length - 1] || seen.has(w.to.node)) continue;
+            if (w.to.node === b) return true;
+            seen.add(w.to.node);
+            queue.unshift(w.to.node);
+          }
+          queue.pop();
+        }
+        return false;
+      };
+      const onCycle = [...present].filter((id) => reaches(id, id));
+      const cycles = errors.filter((e) => e.code === 'cycle');
+      cyclesSeen += cycles.length;
+      expect(cycles.map((e) => e.node).sort()).toEqual(onCycle.sort());
+      // Each message spells a real cycle: consecutive names are joined by an edge.
+      for (const e of cycles) {
+        const names = /\((.*)\):/.exec(e.message)![1].split(' → ').map((q) => JSON.parse(q) as string);
+        expect(names[0]).toBe(e.node);
+        expect(names[names.length - 1]).toBe(e.node);
+        for (let k = 1; k < names.length; k++) expect(wires.some((w) => w.from.node === names[k - 1] && w.to.node === names[k])).toBe(true);
+      }
+      // Ordered: exactly the nodes no cycle reaches, each after the nodes that feed it.
+      const blocked = [...present].filter((id) => onCycle.some((c) => c === id || reaches(c, id)));
+      expect(order.sort()).toEqual([...present].filter((id) => !blocked.includes(id)).sort());
     }
+    expect(cyclesSeen).toBeGreaterThan(50);
+  });
+
+  it('spells out a long cycle in edge order from each node', () => {
+    const ids = ['r', 'a', 'b', 'c', 'v'];
+    const doc = graph(ids.map((id) => node(id, 'Add')), ids.map((id, i) => edge(`e${i}`, `${id}.y`, `${ids[(i + 1) % 5]}.inputs`)));
+    const messages = checkStructure(doc, { requireLoss: false }).map((e) => /\((.*)\):/.exec(e.message)![1]);
+    expect(messages).toEqual(ids.map((_, i) => [...ids.slice(i), ...ids.slice(0, i + 1)].map((id) => `"${id}"`).join(' → ')));
+  });
+
+  it('shortens the cycle in a message when it is long', () => {
+    const ids = Array.from({ length: 9 }, (_, i) => `n${i}`);
+    const doc = graph(ids.map((id) => node(id, 'Add')), ids.map((id, i) => edge(`e${i}`, `${id}.y`, `${ids[(i + 1) % 9]}.inputs`)));
+    expect(checkStructure(doc, { requireLoss: false })[2].message).toBe(
+      'Node "n2" is on a cycle ("n2" → "n3" → "n4" → "n5" → "n6" → … (9 nodes in all) → "n1" → "n2"): a graph must not feed back into itself.',
+    );
   });
 });

@@ -168,7 +168,7 @@ function checkEdges(doc: GraphDocument, { index }: Resolved, specs: readonly (No
   const errors: GraphError[] = [];
   const edgeIds = new Map<string, DocEdge>();
   const wires = new Map<string, DocEdge>();
-  /** Edges into each known input port, keyed by node index and port name. */
+  /** Edges into each input port (both their nodes present), keyed by node index and port name. */
   const fed = new Map<string, DocEdge[]>();
   const portKey = (node: number, port: string) => `${node}\u0000${port}`;
 

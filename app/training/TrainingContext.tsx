@@ -1,0 +1,39 @@
+/** One training worker per page, reached through context; its events land in the training store. */
+import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import { TrainerClient } from '../../workers/client';
+import { createTrainingStore, type TrainingState, type TrainingStore } from './trainingStore';
+
+interface TrainingHandle {
+  readonly store: TrainingStore;
+  readonly client: () => TrainerClient;
+}
+
+const Ctx = createContext<TrainingHandle | null>(null);
+
+export function TrainingProvider({ children }: { children: ReactNode }) {
+  const handle = useMemo<TrainingHandle>(() => {
+    const store = createTrainingStore();
+    let client: TrainerClient | undefined;
+    return {
+      store,
+      client: () =>
+        (client ??= new TrainerClient({
+          onEvent: (e) => store.getState().apply(e),
+          onFailure: (failure) => store.getState().patch({ failure, busy: false }),
+        })),
+    };
+  }, []);
+  useEffect(() => () => handle.client().dispose(), [handle]);
+  return <Ctx.Provider value={handle}>{children}</Ctx.Provider>;
+}
+
+export function useTrainingHandle(): TrainingHandle {
+  const h = useContext(Ctx);
+  if (!h) throw new Error('useTraining must be used inside <TrainingProvider>');
+  return h;
+}
+
+export function useTraining<T>(selector: (s: TrainingState) => T): T {
+  return useStore(useTrainingHandle().store, selector);
+}
