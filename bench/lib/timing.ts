@@ -1,0 +1,54 @@
+/** Timing helpers shared by the benchmarks: warm-up, ms per step, alternating rounds, medians. */
+import os from 'node:os';
+import process from 'node:process';
+
+/** One training (or inference) step; the promise settles once the step's result is really computed. */
+export type Step = () => Promise<unknown>;
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Mean milliseconds per step over `steps` consecutive awaited steps. */
+export async function msPerStep(step: Step, steps: number): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) await step();
+  return (performance.now() - t0) / steps;
+}
+
+export interface RoundOptions {
+  /** Untimed steps per case before the first round (JIT, caches, allocator). */
+  readonly warmup: number;
+  /** Timed steps per case per round. */
+  readonly steps: number;
+  /** Rounds; the cases alternate inside each round so machine noise hits all of them. */
+  readonly rounds: number;
+}
+
+/** Warm every case up, then time them in alternating rounds. Returns ms/step per round for each case. */
+export async function timeRounds<K extends string>(cases: Record<K, Step>, opts: RoundOptions): Promise<Record<K, number[]>> {
+  const names = Object.keys(cases) as K[];
+  for (const name of names) for (let i = 0; i < opts.warmup; i++) await cases[name]();
+  const out = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let r = 0; r < opts.rounds; r++) {
+    // Alternate which case goes first so neither always runs right after the other's garbage.
+    const order = r % 2 ? [...names].reverse() : names;
+    for (const name of order) out[name].push(await msPerStep(cases[name], opts.steps));
+  }
+  return out;
+}
+
+/** Node version and CPU model, for the head of a benchmark's output. */
+export function machineLine(): string {
+  const cpus = os.cpus();
+  return `Node ${process.version} · ${cpus[0]?.model ?? 'unknown CPU'} · ${cpus.length} logical cores · ${os.platform()} ${os.arch()}`;
+}
+
+/** A fixed-width text table: the first row is the header. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_c, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: readonly string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
