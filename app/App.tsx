@@ -1,23 +1,56 @@
-/** The studio shell. For now a placeholder page: the graph editor replaces the main area. */
-export function App() {
+/** The studio: toolbar on top; palette, canvas and inspector side by side. */
+import { ReactFlowProvider } from '@xyflow/react';
+import { Canvas } from './canvas/Canvas';
+import { Notices } from './canvas/Notices';
+import { StatusBar } from './canvas/StatusBar';
+import { useCommands } from './commands';
+import { Inspector } from './panels/Inspector';
+import { Palette } from './panels/Palette';
+import { TrainingSlot } from './panels/TrainingSlot';
+import { TrainingProvider } from './training/TrainingContext';
+import { TrainingPanel } from './training/TrainingPanel';
+import { EditorProvider, useEditor, useEditorStore } from './store/context';
+import type { EditorStore } from './store/editorStore';
+import { ShortcutsDialog } from './toolbar/ShortcutsDialog';
+import { Toolbar } from './toolbar/Toolbar';
+import { useShortcuts } from './useShortcuts';
+import { useThemeAttribute } from './useTheme';
+
+function Studio() {
+  const store = useEditorStore();
+  const commands = useCommands();
+  useShortcuts(store, commands);
+  useThemeAttribute(useEditor((s) => s.theme));
   return (
-    <div className="shell">
-      <header className="header">
-        <img className="logo" src="/favicon.svg" alt="" width={32} height={32} />
-        <div>
-          <h1 className="title">Wiregrad</h1>
-          <p className="tagline">Wire a graph, train it on your GPU with WebGPU, watch it learn — all in one tab.</p>
+    <div className="studio">
+      <Toolbar />
+      <div className="workspace">
+        <Palette />
+        <main className="canvas-area" aria-label="Canvas">
+          <Canvas />
+          <Notices />
+          <StatusBar />
+        </main>
+        <div className="panel sidebar">
+          <Inspector />
+          <TrainingSlot>
+            <TrainingPanel />
+          </TrainingSlot>
         </div>
-      </header>
-      <main className="main">
-        <section className="placeholder" aria-labelledby="placeholder-title">
-          <h2 id="placeholder-title">The graph editor is coming</h2>
-          <p>
-            This page will hold the canvas where you place layers and ops, connect them, and train the model
-            in a background worker. The engine is being built first.
-          </p>
-        </section>
-      </main>
+      </div>
+      <ShortcutsDialog />
     </div>
+  );
+}
+
+export function App({ store }: { store: EditorStore }) {
+  return (
+    <EditorProvider store={store}>
+      <TrainingProvider>
+        <ReactFlowProvider>
+          <Studio />
+        </ReactFlowProvider>
+      </TrainingProvider>
+    </EditorProvider>
   );
 }

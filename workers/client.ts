@@ -43,7 +43,12 @@ export class TrainerClient {
     return this.api.train(Comlink.proxy((e: TrainEvent) => this.options.onEvent(e)));
   }
 
-  /** Kill the worker, for tests of recovery and for page unload. */
+  /** Terminate the worker the way a crash would, leaving the watchdog to notice (tests of recovery). */
+  kill(): void {
+    this.worker.terminate();
+  }
+
+  /** Stop watching and terminate the worker (page unload, restart). */
   dispose(): void {
     if (this.watchdog) clearInterval(this.watchdog);
     this.api?.[Comlink.releaseProxy]();

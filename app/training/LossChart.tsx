@@ -5,6 +5,9 @@ import type { MetricPoint, ValidationPoint } from '../../workers/types';
 
 const MAX_POINTS = 400;
 
+/** Short axis labels: 0.25, 1.5e+6, 3e-5. */
+const compact = (v: number) => (v !== 0 && (Math.abs(v) >= 1e4 || Math.abs(v) < 1e-2) ? v.toExponential(0) : String(Number(v.toPrecision(3))));
+
 function thin<T>(xs: readonly T[]): T[] {
   if (xs.length <= MAX_POINTS) return [...xs];
   const stride = xs.length / MAX_POINTS;
@@ -44,7 +47,7 @@ export const Curve = memo(function Curve({ title, points, validation, metric }: 
           <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
             <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 11 }} stroke="var(--text-muted)" />
-            <YAxis tick={{ fontSize: 11 }} width={48} stroke="var(--text-muted)" scale={logScale ? 'log' : 'auto'} domain={metric ? [0, 1] : ['auto', 'auto']} allowDataOverflow={false} />
+            <YAxis tick={{ fontSize: 11 }} width={52} tickFormatter={compact} stroke="var(--text-muted)" scale={logScale ? 'log' : 'auto'} domain={metric ? [0, 1] : ['auto', 'auto']} allowDataOverflow={false} />
             <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} />
             <Legend wrapperStyle={{ fontSize: 11 }} />
             <Line type="monotone" dataKey="train" name="training" stroke="var(--accent)" dot={false} isAnimationActive={false} connectNulls />

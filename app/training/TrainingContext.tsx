@@ -24,7 +24,11 @@ export function TrainingProvider({ children }: { children: ReactNode }) {
         })),
     };
   }, []);
-  useEffect(() => () => handle.client().dispose(), [handle]);
+  useEffect(() => {
+    // A small handle for tests and the console (Excalidraw's window.h): kill the worker as a crash would.
+    (window as unknown as { wiregrad?: object }).wiregrad = { killWorker: () => handle.client().kill() };
+    return () => handle.client().dispose();
+  }, [handle]);
   return <Ctx.Provider value={handle}>{children}</Ctx.Provider>;
 }
 

@@ -73,6 +73,9 @@ describe('shape rules', () => {
     const pool = { size: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0] } as const;
     expect(inferOp('max_pool2d', [f(8, 28, 28, 6)], pool)).toEqual(f(8, 14, 14, 6));
     expect(inferOp('avg_pool2d', [f(8, 5, 5, 6)], { ...pool, padding: [0, 1, 0, 1] })).toEqual(f(8, 3, 3, 6));
+    expect(() => inferOp('avg_pool2d', [f(8, 5, 5, 6)], { ...pool, padding: [2, 0, 0, 0] })).toThrow(/smaller than the 2x2 window/);
+    expect(() => inferOp('max_pool2d', [f(8, 5, 5, 6)], { ...pool, stride: [0, 2] })).toThrow(/stride must be two integers/);
+    expect(() => inferOp('conv2d', [f(1, 7, 7, 4), f(3, 3, 4, 6)], { ...conv, dilation: [0, 1] })).toThrow(/dilation must be two integers/);
   });
 
   it('arity is checked', () => {

@@ -103,7 +103,13 @@ function unreduce<T>(b: OpBuilder<T>, x: T, g: T, axes: readonly number[]): T {
 
 // ---- images -----------------------------------------------------------------------------------
 
+function positivePair(v: readonly number[], what: string): void {
+  if (v.length !== 2 || !v.every((d) => Number.isInteger(d) && d >= 1)) throw new ShapeError(`${what} must be two integers ≥ 1, got [${v.join(', ')}]`);
+}
+
 function convOut(x: TensorType, w: TensorType, a: ConvAttrs): number[] {
+  positivePair(a.stride, 'conv2d stride');
+  positivePair(a.dilation, 'conv2d dilation');
   expectRank(x, 4, 'conv2d input (NHWC)');
   expectRank(w, 4, 'conv2d filter (kh, kw, in/groups, out)');
   expectDtype(x, ['f32'], 'conv2d');
@@ -127,6 +133,12 @@ function convOut(x: TensorType, w: TensorType, a: ConvAttrs): number[] {
 function poolOut(x: TensorType, a: Window2D, what: string): number[] {
   expectRank(x, 4, `${what} input (NHWC)`);
   expectDtype(x, ['f32'], what);
+  positivePair(a.size, `${what} window`);
+  positivePair(a.stride, `${what} stride`);
+  // As in TensorFlow and PyTorch: a window must always overlap the image.
+  if (a.padding[0] >= a.size[0] || a.padding[1] >= a.size[0] || a.padding[2] >= a.size[1] || a.padding[3] >= a.size[1]) {
+    throw new ShapeError(`${what} padding [${a.padding.join(', ')}] must be smaller than the ${a.size.join('x')} window`);
+  }
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const ho = windowOut(h, a.size[0], a.stride[0], a.padding[0], a.padding[1]);
   const wo = windowOut(w, a.size[1], a.stride[1], a.padding[2], a.padding[3]);

@@ -1,10 +1,17 @@
 import type { Attrs, Op, TensorType } from '../../ops/types';
 
+/** Kernel variants a backend picks (per adapter); each kernel reads the ones it has. */
+export interface KernelOptions {
+  /** 'workgroup': tiles staged in workgroup memory (discrete GPUs); 'register': 4×4 register tiles, no barriers (default). */
+  readonly matmul?: 'workgroup' | 'register';
+}
+
 /** What a WGSL kernel knows about one graph node: its input types, attributes and inferred output type. */
 export interface KernelArgs<O extends Op> {
   readonly inputs: readonly TensorType[];
   readonly attrs: Attrs<O>;
   readonly out: TensorType;
+  readonly options?: KernelOptions;
 }
 
 /**
@@ -16,6 +23,12 @@ export interface Dispatch {
   readonly code: string;
   readonly inputs: readonly number[];
   readonly workgroups: number;
+  /**
+   * u32 values the shader reads as `p.<name>` from a uniform buffer bound after the output, in
+   * the order the shader's Params struct declares them: sizes passed this way instead of baked
+   * into the code let one pipeline serve many shapes (pipeline compiles are slow on some adapters).
+   */
+  readonly params?: readonly number[];
 }
 
 /** Storage as the GPU holds it: 4 bytes per element, bool as u32 0/1. */

@@ -38,9 +38,10 @@ export function u(n: number): string {
   return `${n >>> 0}u`;
 }
 
-/** Helpers every shader may call. `isnan` reads bits: a compiler may fold `x != x` to false. */
+/** Helpers every shader may call. They read bits: a compiler may fold `x != x` to false or assume no infinities. */
 const PRELUDE = `var<private> ZERO: u32 = 0u;
 fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
 `;
 
 /** One storage binding: the name the body uses and its dtype. */
@@ -50,12 +51,19 @@ export interface Binding {
 }
 
 /**
- * A full compute shader: inputs at bindings 0..k-1 (read-only), `out` at binding k, and `main`
+ * A full compute shader: inputs at bindings 0..k-1 (read-only), `out` at binding k, the uniform
+ * `p` of u32 `params` at binding k+1 when there are any, and `main`
  * with `wid` (linear workgroup id) and `li` (local index) in scope before `body`.
  */
-export function shader(inputs: readonly Binding[], out: DType, workgroupSize: number, body: string, helpers = ''): string {
+export function shader(
+  inputs: readonly Binding[], out: DType, workgroupSize: number, body: string, helpers = '', params: readonly string[] = [],
+): string {
   const decls = inputs.map((b, k) => `@group(0) @binding(${k}) var<storage, read> ${b.name}: array<${wgslType(b.dtype)}>;`);
   decls.push(`@group(0) @binding(${inputs.length}) var<storage, read_write> out: array<${wgslType(out)}>;`);
+  if (params.length) {
+    decls.push(`struct Params { ${params.map((n) => `${n}: u32`).join(', ')} }`);
+    decls.push(`@group(0) @binding(${inputs.length + 1}) var<uniform> p: Params;`);
+  }
   return `${PRELUDE}${decls.join('\n')}
 ${helpers}
 @compute @workgroup_size(${workgroupSize})

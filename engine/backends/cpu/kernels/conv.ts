@@ -2,7 +2,7 @@
  * conv2d and its two gradients as direct loops (no im2col), NHWC images and HWIO filters:
  *   y[n,oy,ox,g·cog+co] = Σ_{ky,kx,ci} x[n, oy·sh + ky·dh - pt, ox·sw + kx·dw - pl, g·cig+ci] · w[ky,kx,ci,g·cog+co]
  * with cells outside the image reading as zero. The three kernels walk the same (pixel, tap)
- * pairs; the innermost loop always runs over output channels, contiguous in w and y.
+ * pairs (forEachTap); the innermost loop always runs over output channels, contiguous in w and y.
  */
 import type { ConvAttrs, Shape } from '../../../ops/types';
 import type { CpuKernelTable } from '../kernel';
@@ -24,97 +24,110 @@ function geometry(x: Shape, f: Shape, y: Shape, a: ConvAttrs): Geometry {
   };
 }
 
-/** y = conv2d(x, w). */
-function conv2d(x: Float64Array, f: Float64Array, g: Geometry): Float64Array {
-  const y = new Float64Array(g.n * g.ho * g.wo * g.co);
-  for (let b = 0; b < g.n; b++) {
-    for (let oy = 0; oy < g.ho; oy++) {
-      for (let ox = 0; ox < g.wo; ox++) {
-        const yBase = ((b * g.ho + oy) * g.wo + ox) * g.co;
-        for (let ky = 0; ky < g.kh; ky++) {
-          const iy = oy * g.sh + ky * g.dh - g.pt;
-          if (iy < 0 || iy >= g.h) continue;
-          for (let kx = 0; kx < g.kw; kx++) {
-            const ix = ox * g.sw + kx * g.dw - g.pl;
-            if (ix < 0 || ix >= g.w) continue;
-            const xBase = ((b * g.h + iy) * g.w + ix) * g.c;
-            const fBase = (ky * g.kw + kx) * g.cig * g.co;
-            for (let gr = 0; gr < g.groups; gr++) {
-              const yr = yBase + gr * g.cog;
-              for (let ci = 0; ci < g.cig; ci++) {
-                const v = x[xBase + gr * g.cig + ci]!;
-                const fr = fBase + ci * g.co + gr * g.cog;
-                for (let co = 0; co < g.cog; co++) y[yr + co]! += v * f[fr + co]!;
-              }
-            }
+/**
+ * Calls visit(xr, fr, yr) for every output pixel, in-image filter tap and group, with the offsets
+ * of the group's first input channel in x, of its filter block in w (row ci = 0, column g·cog),
+ * and of its first output channel in y. The three kernels differ only in what they do there.
+ */
+function forEachTap(g: Geometry, visit: (xr: number, fr: number, yr: number) => void): void {
+  const { n, h, w, c, kh, kw, cig, co, cog, groups, ho, wo, sh, sw, dh, dw, pt, pl } = g;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < ho; oy++) {
+      for (let ox = 0; ox < wo; ox++) {
+        const yBase = ((b * ho + oy) * wo + ox) * co;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh + ky * dh - pt;
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw + kx * dw - pl;
+            if (ix < 0 || ix >= w) continue;
+            const xBase = ((b * h + iy) * w + ix) * c;
+            const fBase = (ky * kw + kx) * cig * co;
+            for (let gr = 0; gr < groups; gr++) visit(xBase + gr * cig, fBase + gr * cog, yBase + gr * cog);
           }
         }
       }
     }
   }
+}
+
+// Each tap handles four input channels per pass where it can, so each load of a y (or dy) row
+// feeds four multiply-adds; the single-channel loop takes the remainder.
+
+/** y = conv2d(x, w): y[yr + o] += Σ_ci x[xr + ci] · w[fr + ci·co + o]. */
+function conv2d(x: Float64Array, f: Float64Array, g: Geometry): Float64Array {
+  const { cig, co, cog } = g;
+  const y = new Float64Array(g.n * g.ho * g.wo * co);
+  forEachTap(g, (xr, fr, yr) => {
+    let ci = 0;
+    for (; ci + 3 < cig; ci += 4) {
+      const v0 = x[xr + ci]!, v1 = x[xr + ci + 1]!, v2 = x[xr + ci + 2]!, v3 = x[xr + ci + 3]!;
+      const f0 = fr + ci * co, f1 = f0 + co, f2 = f1 + co, f3 = f2 + co;
+      for (let o = 0; o < cog; o++) y[yr + o]! += v0 * f[f0 + o]! + v1 * f[f1 + o]! + v2 * f[f2 + o]! + v3 * f[f3 + o]!;
+    }
+    for (; ci < cig; ci++) {
+      const v = x[xr + ci]!;
+      const f0 = fr + ci * co;
+      for (let o = 0; o < cog; o++) y[yr + o]! += v * f[f0 + o]!;
+    }
+  });
   return y;
 }
 
-/** dx[n,iy,ix,g·cig+ci] = Σ over the (pixel, tap) pairs reading it of Σ_co dy[n,oy,ox,g·cog+co] · w[ky,kx,ci,g·cog+co]. */
+/** dx = conv2d_grad_input(dy, w): dx[xr + ci] += Σ_o dy[yr + o] · w[fr + ci·co + o]. */
 function gradInput(dy: Float64Array, f: Float64Array, g: Geometry): Float64Array {
+  const { cig, co, cog } = g;
   const dx = new Float64Array(g.n * g.h * g.w * g.c);
-  for (let b = 0; b < g.n; b++) {
-    for (let oy = 0; oy < g.ho; oy++) {
-      for (let ox = 0; ox < g.wo; ox++) {
-        const yBase = ((b * g.ho + oy) * g.wo + ox) * g.co;
-        for (let ky = 0; ky < g.kh; ky++) {
-          const iy = oy * g.sh + ky * g.dh - g.pt;
-          if (iy < 0 || iy >= g.h) continue;
-          for (let kx = 0; kx < g.kw; kx++) {
-            const ix = ox * g.sw + kx * g.dw - g.pl;
-            if (ix < 0 || ix >= g.w) continue;
-            const xBase = ((b * g.h + iy) * g.w + ix) * g.c;
-            const fBase = (ky * g.kw + kx) * g.cig * g.co;
-            for (let gr = 0; gr < g.groups; gr++) {
-              const yr = yBase + gr * g.cog;
-              for (let ci = 0; ci < g.cig; ci++) {
-                const fr = fBase + ci * g.co + gr * g.cog;
-                let s = 0;
-                for (let co = 0; co < g.cog; co++) s += dy[yr + co]! * f[fr + co]!;
-                dx[xBase + gr * g.cig + ci]! += s;
-              }
-            }
-          }
-        }
+  forEachTap(g, (xr, fr, yr) => {
+    let ci = 0;
+    for (; ci + 3 < cig; ci += 4) {
+      const f0 = fr + ci * co, f1 = f0 + co, f2 = f1 + co, f3 = f2 + co;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0; o < cog; o++) {
+        const d = dy[yr + o]!;
+        s0 += d * f[f0 + o]!;
+        s1 += d * f[f1 + o]!;
+        s2 += d * f[f2 + o]!;
+        s3 += d * f[f3 + o]!;
       }
+      dx[xr + ci]! += s0;
+      dx[xr + ci + 1]! += s1;
+      dx[xr + ci + 2]! += s2;
+      dx[xr + ci + 3]! += s3;
     }
-  }
+    for (; ci < cig; ci++) {
+      const f0 = fr + ci * co;
+      let s = 0;
+      for (let o = 0; o < cog; o++) s += dy[yr + o]! * f[f0 + o]!;
+      dx[xr + ci]! += s;
+    }
+  });
   return dx;
 }
 
-/** dw[ky,kx,ci,g·cog+co] = Σ_{n,oy,ox} x[n,iy,ix,g·cig+ci] · dy[n,oy,ox,g·cog+co] over in-image taps. */
+/** dw = conv2d_grad_filter(x, dy): dw[fr + ci·co + o] += x[xr + ci] · dy[yr + o]. */
 function gradFilter(x: Float64Array, dy: Float64Array, g: Geometry): Float64Array {
-  const df = new Float64Array(g.kh * g.kw * g.cig * g.co);
-  for (let b = 0; b < g.n; b++) {
-    for (let oy = 0; oy < g.ho; oy++) {
-      for (let ox = 0; ox < g.wo; ox++) {
-        const yBase = ((b * g.ho + oy) * g.wo + ox) * g.co;
-        for (let ky = 0; ky < g.kh; ky++) {
-          const iy = oy * g.sh + ky * g.dh - g.pt;
-          if (iy < 0 || iy >= g.h) continue;
-          for (let kx = 0; kx < g.kw; kx++) {
-            const ix = ox * g.sw + kx * g.dw - g.pl;
-            if (ix < 0 || ix >= g.w) continue;
-            const xBase = ((b * g.h + iy) * g.w + ix) * g.c;
-            const fBase = (ky * g.kw + kx) * g.cig * g.co;
-            for (let gr = 0; gr < g.groups; gr++) {
-              const yr = yBase + gr * g.cog;
-              for (let ci = 0; ci < g.cig; ci++) {
-                const v = x[xBase + gr * g.cig + ci]!;
-                const fr = fBase + ci * g.co + gr * g.cog;
-                for (let co = 0; co < g.cog; co++) df[fr + co]! += v * dy[yr + co]!;
-              }
-            }
-          }
-        }
+  const { cig, co, cog } = g;
+  const df = new Float64Array(g.kh * g.kw * cig * co);
+  forEachTap(g, (xr, fr, yr) => {
+    let ci = 0;
+    for (; ci + 3 < cig; ci += 4) {
+      const v0 = x[xr + ci]!, v1 = x[xr + ci + 1]!, v2 = x[xr + ci + 2]!, v3 = x[xr + ci + 3]!;
+      const f0 = fr + ci * co, f1 = f0 + co, f2 = f1 + co, f3 = f2 + co;
+      for (let o = 0; o < cog; o++) {
+        const d = dy[yr + o]!;
+        df[f0 + o]! += v0 * d;
+        df[f1 + o]! += v1 * d;
+        df[f2 + o]! += v2 * d;
+        df[f3 + o]! += v3 * d;
       }
     }
-  }
+    for (; ci < cig; ci++) {
+      const v = x[xr + ci]!;
+      const f0 = fr + ci * co;
+      for (let o = 0; o < cog; o++) df[f0 + o]! += v * dy[yr + o]!;
+    }
+  });
   return df;
 }
 

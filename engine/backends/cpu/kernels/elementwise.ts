@@ -1,7 +1,7 @@
 /**
  * Elementwise kernels: binary arithmetic and comparisons with NumPy broadcasting, unary maths,
- * cast and where. Each family's maths is one switch over a numeric op code (inlined by the JIT,
- * so the loops stay monomorphic); the loops are shared: equal shapes, scalar operand, or rows.
+ * cast and where. Each family is one switch over a numeric op code with a loop per case: the
+ * switch runs once per row, not per element (a callback per element would cost several times more).
  */
 import { sizeOf } from '../../../ops/shape';
 import type { DType, TensorType } from '../../../ops/types';
@@ -13,23 +13,29 @@ import { broadcastStrides, RowWalker } from './strided';
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MIN = 5, MAX = 6;
 const LT = 7, LE = 8, GT = 9, GE = 10, EQ = 11, NE = 12, IMUL = 13;
 
-/** The maths of each binary op; comparisons give 0/1. */
-function binaryMath(op: number, x: number, y: number): number {
+/**
+ * One row of a binary op: o[k + j] = x[bx + j·sx] op y[by + j·sy] for j < n. A step of 0 repeats
+ * a broadcast value. One loop per op, so no per-element dispatch; comparisons store 0/1.
+ */
+function binaryRow(op: number, o: Data, k: number, n: number, x: Data, bx: number, sx: number, y: Data, by: number, sy: number): void {
   switch (op) {
-    case ADD: return x + y;
-    case SUB: return x - y;
-    case MUL: return x * y;
-    case DIV: return x / y; // i32: the store truncates toward zero (x/0 stores 0)
-    case POW: return x ** y;
-    case MIN: return Math.min(x, y); // NaN propagates
-    case MAX: return Math.max(x, y);
-    case LT: return x < y ? 1 : 0;
-    case LE: return x <= y ? 1 : 0;
-    case GT: return x > y ? 1 : 0;
-    case GE: return x >= y ? 1 : 0;
-    case EQ: return x === y ? 1 : 0;
-    case NE: return x !== y ? 1 : 0;
-    default: return Math.imul(x, y); // IMUL: i32 product wraps exactly (a double product loses low bits past 2^53)
+    case ADD: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! + y[by + j * sy]!; break;
+    case SUB: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! - y[by + j * sy]!; break;
+    case MUL: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! * y[by + j * sy]!; break;
+    // i32: the Int32Array store truncates toward zero (and stores 0 for x/0).
+    case DIV: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! / y[by + j * sy]!; break;
+    case POW: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! ** y[by + j * sy]!; break;
+    // Math.min / Math.max: NaN propagates.
+    case MIN: for (let j = 0; j < n; j++) o[k + j] = Math.min(x[bx + j * sx]!, y[by + j * sy]!); break;
+    case MAX: for (let j = 0; j < n; j++) o[k + j] = Math.max(x[bx + j * sx]!, y[by + j * sy]!); break;
+    case LT: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! < y[by + j * sy]! ? 1 : 0; break;
+    case LE: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! <= y[by + j * sy]! ? 1 : 0; break;
+    case GT: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! > y[by + j * sy]! ? 1 : 0; break;
+    case GE: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! >= y[by + j * sy]! ? 1 : 0; break;
+    case EQ: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! === y[by + j * sy]! ? 1 : 0; break;
+    case NE: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! !== y[by + j * sy]! ? 1 : 0; break;
+    // i32 product wrapping exactly (a double product loses low bits past 2^53).
+    case IMUL: for (let j = 0; j < n; j++) o[k + j] = Math.imul(x[bx + j * sx]!, y[by + j * sy]!); break;
   }
 }
 
@@ -37,28 +43,11 @@ function binary(code: number) {
   return (inputs: readonly CpuTensor[], _attrs: unknown, out: TensorType, ctx: KernelContext): Data => {
     const [a, b] = inputs as [CpuTensor, CpuTensor];
     const op = code === MUL && out.dtype === 'i32' ? IMUL : code;
-    const n = sizeOf(out.shape);
-    const o = ctx.alloc(out.dtype, n);
-    const x = a.data;
-    const y = b.data;
-    if (x.length === n && y.length === 1) {
-      const s = y[0]!;
-      for (let i = 0; i < n; i++) o[i] = binaryMath(op, x[i]!, s);
-    } else if (y.length === n && x.length === 1) {
-      const s = x[0]!;
-      for (let i = 0; i < n; i++) o[i] = binaryMath(op, s, y[i]!);
-    } else if (x.length === n && y.length === n) {
-      // Broadcasting that keeps the size moves no element: row-major order is unchanged.
-      for (let i = 0; i < n; i++) o[i] = binaryMath(op, x[i]!, y[i]!);
-    } else {
-      const w = new RowWalker(out.shape, [broadcastStrides(a.shape, out.shape), broadcastStrides(b.shape, out.shape)]);
-      const [sx, sy] = w.step as [number, number];
-      for (let r = 0, k = 0; r < w.count; r++, w.next()) {
-        const bx = w.base[0]!;
-        const by = w.base[1]!;
-        for (let j = 0; j < w.length; j++, k++) o[k] = binaryMath(op, x[bx + j * sx]!, y[by + j * sy]!);
-      }
-    }
+    const o = ctx.alloc(out.dtype, sizeOf(out.shape));
+    // Equal shapes coalesce to one row of steps 1; a scalar operand to one row of step 0.
+    const w = new RowWalker(out.shape, [broadcastStrides(a.shape, out.shape), broadcastStrides(b.shape, out.shape)]);
+    const [sx, sy] = w.step as [number, number];
+    for (let r = 0; r < w.count; r++, w.next()) binaryRow(op, o, r * w.length, w.length, a.data, w.base[0]!, sx, b.data, w.base[1]!, sy);
     return o;
   };
 }
@@ -69,33 +58,46 @@ const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SIGN = 5, RELU = 6, LEAKY_RE
 const GELU = 9, SIGMOID = 10, TANH = 11, SOFTPLUS = 12;
 const GELU_C = Math.sqrt(2 / Math.PI);
 
-/** The maths of each unary op; `alpha` is the leaky_relu / elu attribute. */
-function unaryMath(op: number, x: number, alpha: number): number {
+/** gelu, tanh approximation: 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3))). */
+function gelu(x: number): number {
+  return 0.5 * x * (1 + Math.tanh(GELU_C * (x + 0.044715 * x * x * x)));
+}
+
+/** sigmoid, computing exp of a non-positive number only so neither branch overflows. */
+function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x, no underflow to 0 for very negative x. */
+function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+/** o[i] = f(x[i]), one loop per op; `alpha` is the leaky_relu / elu attribute. */
+function unaryLoop(op: number, o: Data, x: Data, alpha: number): void {
+  const n = x.length;
   switch (op) {
-    case NEG: return -x;
-    case EXP: return Math.exp(x);
-    case LOG: return Math.log(x);
-    case SQRT: return Math.sqrt(x);
-    case ABS: return Math.abs(x);
-    case SIGN: return Math.sign(x);
-    case RELU: return x < 0 ? 0 : x; // NaN stays NaN
-    case LEAKY_RELU: return x > 0 ? x : alpha * x;
-    case ELU: return x > 0 ? x : alpha * Math.expm1(x);
-    case GELU: return 0.5 * x * (1 + Math.tanh(GELU_C * (x + 0.044715 * x * x * x)));
-    // exp of a non-positive number only, so neither branch overflows.
-    case SIGMOID: return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    case TANH: return Math.tanh(x);
-    // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x, no underflow to 0 for very negative x.
-    default: return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    case NEG: for (let i = 0; i < n; i++) o[i] = -x[i]!; break;
+    case EXP: for (let i = 0; i < n; i++) o[i] = Math.exp(x[i]!); break;
+    case LOG: for (let i = 0; i < n; i++) o[i] = Math.log(x[i]!); break;
+    case SQRT: for (let i = 0; i < n; i++) o[i] = Math.sqrt(x[i]!); break;
+    case ABS: for (let i = 0; i < n; i++) o[i] = Math.abs(x[i]!); break;
+    case SIGN: for (let i = 0; i < n; i++) o[i] = Math.sign(x[i]!); break;
+    case RELU: for (let i = 0; i < n; i++) o[i] = x[i]! < 0 ? 0 : x[i]!; break; // NaN stays NaN
+    case LEAKY_RELU: for (let i = 0; i < n; i++) o[i] = x[i]! > 0 ? x[i]! : alpha * x[i]!; break;
+    case ELU: for (let i = 0; i < n; i++) o[i] = x[i]! > 0 ? x[i]! : alpha * Math.expm1(x[i]!); break;
+    case GELU: for (let i = 0; i < n; i++) o[i] = gelu(x[i]!); break;
+    case SIGMOID: for (let i = 0; i < n; i++) o[i] = sigmoid(x[i]!); break;
+    case TANH: for (let i = 0; i < n; i++) o[i] = Math.tanh(x[i]!); break;
+    case SOFTPLUS: for (let i = 0; i < n; i++) o[i] = softplus(x[i]!); break;
   }
 }
 
 function unary(code: number) {
   return (inputs: readonly CpuTensor[], attrs: { readonly alpha?: number }, out: TensorType, ctx: KernelContext): Data => {
     const x = inputs[0]!.data;
-    const alpha = attrs.alpha ?? 0;
     const o = ctx.alloc(out.dtype, x.length);
-    for (let i = 0; i < x.length; i++) o[i] = unaryMath(code, x[i]!, alpha);
+    unaryLoop(code, o, x, attrs.alpha ?? 0);
     return o;
   };
 }

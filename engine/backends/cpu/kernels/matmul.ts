@@ -28,26 +28,26 @@ export function gemm(a: Float64Array, b: Float64Array, c: Float64Array, m: numbe
         const r1 = r0 + k;
         let p = k0;
         for (; p + 3 < k1; p += 4) {
-          const a00 = a[r0 + p], a01 = a[r0 + p + 1], a02 = a[r0 + p + 2], a03 = a[r0 + p + 3];
-          const a10 = a[r1 + p], a11 = a[r1 + p + 1], a12 = a[r1 + p + 2], a13 = a[r1 + p + 3];
+          const a00 = a[r0 + p]!, a01 = a[r0 + p + 1]!, a02 = a[r0 + p + 2]!, a03 = a[r0 + p + 3]!;
+          const a10 = a[r1 + p]!, a11 = a[r1 + p + 1]!, a12 = a[r1 + p + 2]!, a13 = a[r1 + p + 3]!;
           const b0 = p * n;
           const b1 = b0 + n;
           const b2 = b1 + n;
           const b3 = b2 + n;
           for (let j = j0; j < j1; j++) {
-            const x0 = b[b0 + j], x1 = b[b1 + j], x2 = b[b2 + j], x3 = b[b3 + j];
-            c[c0 + j] += a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
-            c[c1 + j] += a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
+            const x0 = b[b0 + j]!, x1 = b[b1 + j]!, x2 = b[b2 + j]!, x3 = b[b3 + j]!;
+            c[c0 + j]! += a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
+            c[c1 + j]! += a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
           }
         }
         for (; p < k1; p++) {
-          const a0 = a[r0 + p];
-          const a1 = a[r1 + p];
+          const a0 = a[r0 + p]!;
+          const a1 = a[r1 + p]!;
           const bp = p * n;
           for (let j = j0; j < j1; j++) {
-            const x = b[bp + j];
-            c[c0 + j] += a0 * x;
-            c[c1 + j] += a1 * x;
+            const x = b[bp + j]!;
+            c[c0 + j]! += a0 * x;
+            c[c1 + j]! += a1 * x;
           }
         }
       }
@@ -55,9 +55,9 @@ export function gemm(a: Float64Array, b: Float64Array, c: Float64Array, m: numbe
         // The odd last row.
         const ci = i * n;
         for (let p = k0; p < k1; p++) {
-          const aip = a[i * k + p];
+          const aip = a[i * k + p]!;
           const bp = p * n;
-          for (let j = j0; j < j1; j++) c[ci + j] += aip * b[bp + j];
+          for (let j = j0; j < j1; j++) c[ci + j]! += aip * b[bp + j]!;
         }
       }
     }

@@ -53,7 +53,8 @@ describe('data movement kernels', () => {
         const starts = [0, 1, 5, 5];
         const expected = Array.from({ length: sizeOf(y.shape) }, (_v, i) => {
           const [a, b, c] = unravel(i, y.shape) as [number, number, number];
-          const which = starts.findLastIndex((s, q) => b >= s && shapes[q]![1]! > 0);
+          let which = 0;
+          for (let q = 0; q < shapes.length; q++) if (b >= starts[q]! && shapes[q]![1]! > 0) which = q;
           return xs[which]!.data[ravel([a, b - starts[which]!, c], shapes[which]!)]!;
         });
         expect([...y.data]).toEqual(expected);

@@ -45,8 +45,9 @@ function argmaxWindows(x: Data, g: Geometry): Int32Array {
             const xBase = ((b * g.h + iy) * g.w + ix) * g.c;
             for (let c = 0; c < g.c; c++) {
               const v = x[xBase + c]!;
-              // Strictly greater: a later tie never displaces the first maximum.
-              if (at[yBase + c]! < 0 || v > best[c]!) {
+              // Strictly greater: a later tie never displaces the first maximum. A NaN wins (and
+              // keeps) the window, so a NaN is not hidden, as in max.
+              if (at[yBase + c]! < 0 || v > best[c]! || (v !== v && best[c] === best[c])) {
                 best[c] = v;
                 at[yBase + c] = xBase + c;
               }

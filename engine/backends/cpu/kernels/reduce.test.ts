@@ -132,6 +132,11 @@ describe('argmax', () => {
     expect([...run('argmax', [tensor([4], [-5, -5, -5, -5])], { axis: 0 }).data]).toEqual([0]);
   });
 
+  it('points at the first NaN, as max propagates it', () => {
+    expect([...run('argmax', [tensor([4], [1, NaN, 5, NaN])], { axis: 0 }).data]).toEqual([1]);
+    expect([...run('argmax', [tensor([3], [NaN, 5, 6])], { axis: 0 }).data]).toEqual([0]);
+  });
+
   it('matches a naive argmax along every axis, f32 and i32', () => {
     const shape = [3, 4, 5];
     const values = randomValues(60, 3, -3, 3).map(Math.round); // many ties

@@ -112,7 +112,7 @@ export const REDUCE_KERNELS = {
   softmax: softmax(false),
   log_softmax: softmax(true),
 
-  /** Index of the largest value along axis; the first one wins ties. */
+  /** Index of the largest value along axis; the first one wins ties; the first NaN wins over numbers (as NumPy). */
   argmax: (inputs, { axis }, out, ctx) => {
     const x = inputs[0]!;
     const [outer, len, inner] = aroundAxis(x.shape, normalizeAxis(axis, x.shape.length));
@@ -125,7 +125,7 @@ export const REDUCE_KERNELS = {
         let at = 0;
         for (let j = 1; j < len; j++) {
           const v = d[base + j * inner]!;
-          if (v > best) {
+          if (v > best || (v !== v && best === best)) {
             best = v;
             at = j;
           }

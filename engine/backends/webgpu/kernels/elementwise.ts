@@ -36,6 +36,12 @@ const NAN = lit(NaN, 'f32');
 const POW_HELPERS = `
 fn pow_f32(x: f32, y: f32) -> f32 {
   if (y == 0.0) { return 1.0; }
+  if (is_nan(x) || is_nan(y)) { return ${NAN}; }
+  if (is_inf(y)) {
+    // x ** ±inf: NaN for |x| = 1, else inf when |x| > 1 and y > 0 (or |x| < 1 and y < 0), else 0.
+    if (abs(x) == 1.0) { return ${NAN}; }
+    return select(0.0, ${lit(Infinity, 'f32')}, (abs(x) > 1.0) == (y > 0.0));
+  }
   if (x < 0.0) {
     // A negative base has a real power only for an integer exponent; its sign is (-1)^y.
     if (floor(y) != y) { return ${NAN}; }
@@ -55,6 +61,8 @@ fn pow_i32(x: i32, y: i32) -> i32 {
 type BinaryMath = (x: string, y: string, dtype: DType) => string;
 
 const cmp = (op: string): BinaryMath => (x, y) => `select(0u, 1u, ${x} ${op} ${y})`;
+/** x != y as !(x == y): true for NaN whether the compiler emits an ordered or unordered compare. */
+const notEqual: BinaryMath = (x, y) => `select(1u, 0u, ${x} == ${y})`;
 
 /** The maths of each binary op on operands x, y of `dtype`. */
 const BINARY: Record<string, BinaryMath> = {
@@ -66,11 +74,11 @@ const BINARY: Record<string, BinaryMath> = {
   pow: (x, y, t) => (t === 'i32' ? `pow_i32(${x}, ${y})` : `pow_f32(${x}, ${y})`),
   minimum: (x, y, t) => (t === 'f32' ? `select(min(${x}, ${y}), ${x} + ${y}, is_nan(${x}) || is_nan(${y}))` : `min(${x}, ${y})`),
   maximum: (x, y, t) => (t === 'f32' ? `select(max(${x}, ${y}), ${x} + ${y}, is_nan(${x}) || is_nan(${y}))` : `max(${x}, ${y})`),
-  less: cmp('<'), less_equal: cmp('<='), greater: cmp('>'), greater_equal: cmp('>='), equal: cmp('=='), not_equal: cmp('!='),
+  less: cmp('<'), less_equal: cmp('<='), greater: cmp('>'), greater_equal: cmp('>='), equal: cmp('=='), not_equal: notEqual,
 };
 
 function binary(name: keyof typeof BINARY) {
-  return ({ inputs, out }: KernelArgs<'add'>): KernelPlan => {
+  return ({ inputs, out }: Pick<KernelArgs<'add'>, 'inputs' | 'out'>): KernelPlan => {
     const [a, b] = inputs as [TensorType, TensorType];
     const { prelude, at } = broadcastReads([a.shape, b.shape], out.shape);
     const body = `${prelude}\n  let x = x0[${at[0]}];\n  let y = x1[${at[1]}];\n  out[i] = ${BINARY[name]!('x', 'y', a.dtype)};`;
@@ -109,7 +117,7 @@ const GELU_C = Math.sqrt(2 / Math.PI);
 const UNARY: Record<string, (dtype: DType, alpha: number) => string> = {
   neg: () => '-x',
   exp: () => 'exp(x)',
-  log: () => `select(log(x), ${NAN}, x < 0.0)`,
+  log: () => `select(select(log(x), ${NAN}, x < 0.0), ${lit(-Infinity, 'f32')}, x == 0.0)`,
   sqrt: () => `select(sqrt(x), ${NAN}, x < 0.0)`,
   abs: () => 'abs(x)',
   sign: (t) => (t === 'i32' ? 'sign(x)' : 'select(sign(x), x, is_nan(x))'),
@@ -125,9 +133,11 @@ const UNARY: Record<string, (dtype: DType, alpha: number) => string> = {
 };
 
 function unary(name: keyof typeof UNARY) {
-  return ({ inputs, attrs, out }: KernelArgs<'leaky_relu'>): KernelPlan => {
+  return ({ inputs, attrs, out }: { inputs: readonly TensorType[]; attrs: { readonly alpha?: number }; out: TensorType }): KernelPlan => {
     const x = inputs[0]!;
-    const body = `  let x = x0[i];\n  out[i] = ${UNARY[name]!(x.dtype, attrs.alpha ?? 0)};`;
+    const expr = UNARY[name]!(x.dtype, attrs.alpha ?? 0);
+    // NaN in, NaN out, as in JavaScript: WGSL leaves built-ins on NaN indeterminate (SwiftShader's log(NaN) is 89).
+    const body = `  let x = x0[i];\n  out[i] = ${x.dtype === 'f32' ? `select(${expr}, x, is_nan(x))` : expr};`;
     return { dispatches: [perElement(inputsNamed([x.dtype]), [0], out.dtype, sizeOf(out.shape), body, UNARY_HELPERS)] };
   };
 }
@@ -137,7 +147,7 @@ function unary(name: keyof typeof UNARY) {
 /** x of dtype `from` as dtype `to`: → bool is x != 0, f32 → i32 truncates toward zero, bool → number is 0/1. */
 export function convert(x: string, from: DType, to: DType): string {
   if (from === to) return x;
-  if (to === 'bool') return `select(0u, 1u, ${x} != ${lit(0, from)})`;
+  if (to === 'bool') return `select(1u, 0u, ${x} == ${lit(0, from)})`; // NaN → true, as x != 0 in JavaScript
   return `${wgslType(to)}(${x})`;
 }
 

@@ -2,15 +2,9 @@
 import { lowbias32 } from '../../../ops/random';
 import { sizeOf } from '../../../ops/shape';
 import type { DType } from '../../../ops/types';
-import type { GpuData, WgslKernelTable } from '../kernel';
+import type { WgslKernelTable } from '../kernel';
+import { gpuData } from '../storage';
 import { inputsNamed, lit, perElement, u } from '../wgsl';
-
-/** Values as dtype would store them on the GPU (4 bytes each; bool as u32 0/1). */
-export function gpuData(dtype: DType, values: ArrayLike<number>): GpuData {
-  if (dtype === 'f32') return Float32Array.from(values);
-  if (dtype === 'i32') return Int32Array.from(values, (v) => v | 0); // ToInt32, like the Int32Array store
-  return Uint32Array.from(values, (v) => (v !== 0 ? 1 : 0));
-}
 
 /** lowbias32 in WGSL: u32 multiplication wraps, as Math.imul does. */
 const HASH = `

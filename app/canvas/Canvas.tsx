@@ -1,0 +1,57 @@
+/** The graph canvas: React Flow over the derived view, with minimap, zoom controls and a dotted grid. */
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, type ColorMode } from '@xyflow/react';
+import { useEffect } from 'react';
+import { useEditor, useEditorStore } from '../store/context';
+import type { GraphFlowNode } from './flowModel';
+import { nodeTypes } from './nodeTypes';
+import { useFlowHandlers } from './useFlowHandlers';
+import { useFlowView } from './useFlowView';
+
+const FIT_OPTIONS = { padding: 0.15, maxZoom: 1 };
+
+/** MiniMap colour per node: red when it has an error. */
+const minimapColor = (node: GraphFlowNode) => (node.className === 'has-error' ? 'var(--danger)' : 'var(--minimap-node)');
+
+export function Canvas() {
+  const { nodes, edges } = useFlowView();
+  const handlers = useFlowHandlers();
+  const theme = useEditor((s) => s.theme);
+  const fitRequest = useEditor((s) => s.fitRequest);
+  const store = useEditorStore();
+  const { fitView, setViewport } = useReactFlow();
+
+  // A new document (or a layout) asks to be framed; wait a frame so new nodes are measured first.
+  // An empty one resets to 100% so the next node dropped is full size.
+  useEffect(() => {
+    if (fitRequest === 0) return;
+    const frame = requestAnimationFrame(() => {
+      if (store.getState().doc.nodes.length === 0) void setViewport({ x: 0, y: 0, zoom: 1 });
+      else void fitView({ ...FIT_OPTIONS, duration: 200 });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [fitRequest, fitView, setViewport, store]);
+
+  return (
+    <ReactFlow<GraphFlowNode>
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      {...handlers}
+      colorMode={theme satisfies ColorMode}
+      fitView
+      fitViewOptions={FIT_OPTIONS}
+      minZoom={0.1}
+      maxZoom={2}
+      deleteKeyCode={null}
+      selectionKeyCode="Shift"
+      multiSelectionKeyCode={['Meta', 'Control']}
+      attributionPosition="top-right"
+      defaultEdgeOptions={{ interactionWidth: 16 }}
+      aria-label="Graph canvas"
+    >
+      <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
+      <MiniMap<GraphFlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
+      <Controls showInteractive={false} aria-label="Zoom controls" />
+    </ReactFlow>
+  );
+}

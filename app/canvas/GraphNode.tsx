@@ -1,0 +1,63 @@
+/** The one node component: title, key settings, typed ports with output shapes, parameter count, problems. */
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import type { GraphFlowNode, PortView } from './flowModel';
+
+function InputPort({ port }: { port: PortView }) {
+  return (
+    <li className="gnode-port gnode-port-in">
+      <Handle type="target" position={Position.Left} id={port.name} title={port.name} aria-label={`input ${port.name}`} />
+      <span className="gnode-port-name">{port.name}</span>
+      {port.multiple && <span className="gnode-port-hint" title="takes several edges">+</span>}
+    </li>
+  );
+}
+
+function OutputPort({ port }: { port: PortView }) {
+  return (
+    <li className="gnode-port gnode-port-out">
+      <span className="gnode-shape">{port.type}</span>
+      <span className="gnode-port-name">{port.name}</span>
+      <Handle type="source" position={Position.Right} id={port.name} title={port.name} aria-label={`output ${port.name}`} />
+    </li>
+  );
+}
+
+function GraphNodeView({ data }: NodeProps<GraphFlowNode>) {
+  return (
+    <div className={`gnode cat-${data.category.toLowerCase()}`}>
+      <header className="gnode-head">
+        <span className="gnode-title">{data.title}</span>
+        {/* "Dense 1" already says it is a Dense; "logits" does not. */}
+        {!data.title.startsWith(data.typeLabel) && <span className="gnode-type">{data.typeLabel}</span>}
+      </header>
+      {data.summary && <div className="gnode-summary">{data.summary}</div>}
+      <div className="gnode-ports">
+        <ul className="gnode-inputs" aria-label="Inputs">
+          {data.inputs.map((p) => (
+            <InputPort key={p.name} port={p} />
+          ))}
+        </ul>
+        <ul className="gnode-outputs" aria-label="Outputs">
+          {data.outputs.map((p) => (
+            <OutputPort key={p.name} port={p} />
+          ))}
+        </ul>
+      </div>
+      {data.params && <div className="gnode-params">{data.params}</div>}
+      {data.problems.length > 0 && (
+        <ul className="gnode-problems" aria-label="Problems">
+          {data.problems.map((p, i) => (
+            <li key={i} className={`gnode-problem is-${p.severity}`}>
+              <span className="visually-hidden">{p.severity === 'error' ? 'Error: ' : 'Warning: '}</span>
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Memoized: React Flow re-renders a node only when its data object changes. */
+export const GraphNode = memo(GraphNodeView);

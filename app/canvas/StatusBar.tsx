@@ -1,0 +1,32 @@
+/** A line under the canvas: graph size, trainable parameters, and whether the graph is ready to train. */
+import { useMemo } from 'react';
+import { useEditor } from '../store/context';
+import { severityOf, validationOf } from '../store/validation';
+
+export function StatusBar() {
+  const doc = useEditor((s) => s.doc);
+  const summary = useMemo(() => {
+    const v = validationOf(doc);
+    let params = 0;
+    for (const info of v.info.values()) params += info.paramCount;
+    const errors = v.all.filter((e) => severityOf(e) === 'error').length;
+    const warnings = v.all.length - errors;
+    return { params, errors, warnings, general: v.general };
+  }, [doc]);
+  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+  let health: string;
+  if (doc.nodes.length === 0) health = 'Drag nodes from the palette to start.';
+  else if (summary.errors + summary.warnings === 0) health = 'Ready to train';
+  else if (summary.general.length > 0 && summary.errors + summary.warnings === summary.general.length) health = summary.general[0].message;
+  else health = [summary.errors > 0 && plural(summary.errors, 'error'), summary.warnings > 0 && plural(summary.warnings, 'warning')].filter(Boolean).join(', ');
+
+  return (
+    <section className="statusbar" aria-label="Graph summary">
+      <span>{plural(doc.nodes.length, 'node')}</span>
+      <span>{plural(doc.edges.length, 'edge')}</span>
+      <span>{plural(summary.params, 'trainable parameter')}</span>
+      <span className={`health ${summary.errors > 0 ? 'is-error' : summary.warnings > 0 ? 'is-warning' : 'is-ok'}`}>{health}</span>
+    </section>
+  );
+}

@@ -1,0 +1,130 @@
+/**
+ * React Flow's nodes and edges as a view of the document: derived from the document, the session
+ * (selection, live drag positions, measured sizes) and the validation, never stored. Unchanged
+ * nodes keep their previous object, so memoized node components do not re-render.
+ */
+import type { Edge, Node } from '@xyflow/react';
+import type { DocNode, GraphDocument } from '../../engine/graph/document';
+import { getNodeSpec } from '../../engine/graph/nodes';
+import type { Category } from '../../engine/graph/spec';
+import type { XY } from '../store/edits';
+import { displayName } from '../store/names';
+import { messageOnNode, severityOf, type Severity, type Validation } from '../store/validation';
+import { formatParamCount, formatType, summarizeParams } from './summary';
+
+/** One handle on a node. */
+export interface PortView {
+  readonly name: string;
+  /** Output ports: the inferred type as text, "?" while unknown. */
+  readonly type?: string;
+  /** Input ports that take several edges. */
+  readonly multiple?: boolean;
+  readonly optional?: boolean;
+}
+
+/** A problem as shown on a node. */
+export interface ProblemView {
+  readonly message: string;
+  readonly severity: Severity;
+}
+
+/** What the custom node component renders. */
+export type GraphNodeData = {
+  readonly title: string;
+  readonly typeLabel: string;
+  readonly category: Category | 'Unknown';
+  readonly summary: string;
+  readonly inputs: readonly PortView[];
+  readonly outputs: readonly PortView[];
+  /** "101,770 params", or empty. */
+  readonly params: string;
+  readonly problems: readonly ProblemView[];
+};
+
+export type GraphFlowNode = Node<GraphNodeData, 'graph'>;
+export type GraphFlowEdge = Edge;
+
+/** What the view depends on besides the document. */
+export interface ViewState {
+  readonly selection: readonly string[];
+  readonly selectedEdges: readonly string[];
+  readonly dragPositions: Readonly<Record<string, XY>>;
+  readonly measured: Readonly<Record<string, { width: number; height: number }>>;
+}
+
+function nodeData(node: DocNode, validation: Validation): GraphNodeData {
+  const spec = getNodeSpec(node.type);
+  const info = validation.info.get(node.id);
+  const problems = (validation.byNode.get(node.id) ?? []).map((e) => ({ message: messageOnNode(e, node), severity: severityOf(e) }));
+  return {
+    title: displayName(node),
+    typeLabel: spec?.label ?? node.type,
+    category: spec?.category ?? 'Unknown',
+    summary: summarizeParams(node.type, node.params),
+    inputs: (spec?.inputs ?? []).map((p) => ({ name: p.name, ...(p.multiple && { multiple: true }), ...(p.optional && { optional: true }) })),
+    outputs: (spec?.outputs ?? []).map((p) => ({ name: p.name, type: info ? formatType(info.outputs[p.name]) : '?' })),
+    params: formatParamCount(info?.paramCount ?? 0),
+    problems,
+  };
+}
+
+const sameData = (a: GraphNodeData, b: GraphNodeData) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The canvas nodes; `previous` (the last result, by id) lets unchanged nodes keep their identity. */
+export function toFlowNodes(
+  doc: GraphDocument,
+  view: ViewState,
+  validation: Validation,
+  previous: ReadonlyMap<string, GraphFlowNode> = new Map(),
+): GraphFlowNode[] {
+  const selected = new Set(view.selection);
+  return doc.nodes.map((node) => {
+    const data = nodeData(node, validation);
+    const position = view.dragPositions[node.id] ?? node.position;
+    const measured = view.measured[node.id];
+    const isSelected = selected.has(node.id);
+    const worst = data.problems.some((p) => p.severity === 'error') ? 'has-error' : data.problems.length > 0 ? 'has-warning' : '';
+    const prev = previous.get(node.id);
+    if (
+      prev !== undefined &&
+      prev.position.x === position.x &&
+      prev.position.y === position.y &&
+      prev.selected === isSelected &&
+      prev.measured?.width === measured?.width &&
+      prev.measured?.height === measured?.height &&
+      prev.className === worst &&
+      sameData(prev.data, data)
+    ) {
+      return prev;
+    }
+    return {
+      id: node.id,
+      type: 'graph',
+      position,
+      data: prev !== undefined && sameData(prev.data, data) ? prev.data : data,
+      selected: isSelected,
+      className: worst,
+      ariaLabel: data.title,
+      ...(measured !== undefined && { measured }),
+    };
+  });
+}
+
+/** The canvas edges, labelled for screen readers, red when an error names them. */
+export function toFlowEdges(doc: GraphDocument, view: ViewState, validation: Validation): GraphFlowEdge[] {
+  const selected = new Set(view.selectedEdges);
+  const names = new Map(doc.nodes.map((n) => [n.id, displayName(n)]));
+  return doc.edges.map((e) => {
+    const problems = validation.byEdge.get(e.id) ?? [];
+    return {
+      id: e.id,
+      source: e.from.node,
+      sourceHandle: e.from.port,
+      target: e.to.node,
+      targetHandle: e.to.port,
+      selected: selected.has(e.id),
+      className: problems.length > 0 ? 'has-error' : '',
+      ariaLabel: `Edge from ${names.get(e.from.node) ?? e.from.node} (${e.from.port}) to ${names.get(e.to.node) ?? e.to.node} (${e.to.port})`,
+    };
+  });
+}

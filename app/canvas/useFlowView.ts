@@ -1,0 +1,20 @@
+/** The derived React Flow nodes and edges for the current document and session, memoized. */
+import { useMemo, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useEditor } from '../store/context';
+import { validationOf } from '../store/validation';
+import { toFlowEdges, toFlowNodes, type GraphFlowNode } from './flowModel';
+
+export function useFlowView() {
+  const doc = useEditor((s) => s.doc);
+  const view = useEditor(
+    useShallow((s) => ({ selection: s.selection, selectedEdges: s.selectedEdges, dragPositions: s.dragPositions, measured: s.measured })),
+  );
+  const validation = useMemo(() => validationOf(doc), [doc]);
+  // The previous nodes by id: unchanged ones are reused so memoized node components skip rendering.
+  const previous = useRef<ReadonlyMap<string, GraphFlowNode>>(new Map());
+  const nodes = useMemo(() => toFlowNodes(doc, view, validation, previous.current), [doc, view, validation]);
+  previous.current = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
+  const edges = useMemo(() => toFlowEdges(doc, view, validation), [doc, view, validation]);
+  return { nodes, edges, validation };
+}

@@ -1,0 +1,90 @@
+/** The top bar: file actions, templates, history, layout and view, theme and help. */
+import { useRef } from 'react';
+import { useCommands } from '../commands';
+import { useEditor, useEditorStore, useHistory } from '../store/context';
+import { TemplatesMenu } from './TemplatesMenu';
+
+const SAVE_TEXT = { idle: '', pending: 'Saving…', saved: 'Saved in this browser', failed: 'Autosave failed' } as const;
+
+export function Toolbar() {
+  const store = useEditorStore();
+  const commands = useCommands();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const name = useEditor((s) => s.doc.meta.name);
+  const saveState = useEditor((s) => s.saveState);
+  const canUndo = useHistory((s) => s.pastStates.length > 0);
+  const canRedo = useHistory((s) => s.futureStates.length > 0);
+  const mod = navigator.platform.startsWith('Mac') ? '⌘' : 'Ctrl+';
+
+  return (
+    <header className="toolbar">
+      <div className="brand">
+        <img src="/favicon.svg" alt="" width={24} height={24} />
+        <h1 className="brand-name">Wiregrad</h1>
+      </div>
+      <span className="doc-name" title={name}>
+        {name}
+      </span>
+      <nav className="toolbar-groups" aria-label="Editor toolbar">
+        <div className="toolbar-group" role="group" aria-label="File">
+          <button type="button" className="btn" onClick={() => store.getState().newDocument()}>
+            New
+          </button>
+          <button type="button" className="btn" onClick={() => fileInput.current?.click()}>
+            Open
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".json,application/json"
+            aria-label="Open graph file"
+            className="visually-hidden"
+            tabIndex={-1}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void commands.open(file);
+            }}
+          />
+          <button type="button" className="btn" onClick={commands.save}>
+            Save
+          </button>
+          <TemplatesMenu />
+        </div>
+        <div className="toolbar-group" role="group" aria-label="History">
+          <button type="button" className="btn" onClick={commands.undo} disabled={!canUndo} title={`Undo (${mod}Z)`}>
+            Undo
+          </button>
+          <button type="button" className="btn" onClick={commands.redo} disabled={!canRedo} title={`Redo (${mod}Shift+Z)`}>
+            Redo
+          </button>
+        </div>
+        <div className="toolbar-group" role="group" aria-label="View">
+          <button type="button" className="btn" onClick={() => void commands.autoLayout()}>
+            Auto-layout
+          </button>
+          <button type="button" className="btn" onClick={commands.fitView}>
+            Fit view
+          </button>
+        </div>
+      </nav>
+      <span className={`save-state is-${saveState}`} aria-live="off">
+        {SAVE_TEXT[saveState]}
+      </span>
+      <div className="toolbar-group" role="group" aria-label="Preferences">
+        <button type="button" className="btn btn-icon" onClick={commands.toggleTheme} aria-label="Toggle dark theme" title="Toggle light/dark theme">
+          <span aria-hidden="true">◐</span>
+        </button>
+        <button
+          type="button"
+          className="btn btn-icon"
+          onClick={() => store.getState().setShortcutsOpen(true)}
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+        >
+          <span aria-hidden="true">?</span>
+        </button>
+      </div>
+    </header>
+  );
+}

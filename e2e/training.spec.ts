@@ -1,0 +1,52 @@
+import { expect, test, type Page } from '@playwright/test';
+
+test.use({ viewport: { width: 1600, height: 900 } });
+
+const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
+
+async function openTemplate(page: Page, name: string) {
+  await page.getByRole('button', { name: /Templates/ }).click();
+  await page.getByRole('menuitem', { name }).click();
+}
+
+async function step(page: Page): Promise<number> {
+  return Number(await panel(page).getByLabel('step', { exact: true }).textContent());
+}
+
+async function latestLoss(page: Page): Promise<number> {
+  return Number(await panel(page).getByLabel('latest loss').textContent());
+}
+
+test('train the classic 2-layer net: the loss chart falls, pause and step work', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await openTemplate(page, '2-layer ReLU net (L2, random data)');
+  await panel(page).getByRole('button', { name: 'Train' }).click();
+  await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(5);
+  const early = await latestLoss(page);
+  await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(60);
+  await panel(page).getByRole('button', { name: 'Pause' }).click();
+  await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();
+  const late = await latestLoss(page);
+  expect(late).toBeLessThan(early / 10);
+  await expect(panel(page).getByRole('figure', { name: 'Loss chart' }).locator('.recharts-line path').first()).toBeVisible();
+  await expect(panel(page).getByLabel('Backend')).toContainText(/WebGPU|CPU/);
+
+  const before = await step(page);
+  await panel(page).getByRole('button', { name: 'Step' }).click();
+  await expect.poll(() => step(page)).toBe(before + 1);
+  await page.screenshot({ path: testInfo.outputPath('training.png') });
+});
+
+test('a worker that dies mid-training is noticed and restarted, and the graph is intact', async ({ page }) => {
+  await page.goto('/');
+  await openTemplate(page, 'Two spirals classifier');
+  const nodes = await page.locator('.react-flow__node').count();
+  await panel(page).getByRole('button', { name: 'Train' }).click();
+  await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(3);
+  await page.evaluate(() => (window as unknown as { wiregrad: { killWorker(): void } }).wiregrad.killWorker());
+  await expect(panel(page).getByRole('alert')).toContainText(/not answered|crashed/, { timeout: 30_000 });
+  await panel(page).getByRole('button', { name: 'Restart worker' }).click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(nodes);
+  await panel(page).getByRole('button', { name: 'Train' }).click();
+  await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(3);
+});

@@ -1,0 +1,243 @@
+/**
+ * A graph prepared for WebGPU: pipelines compiled once, buffers planned from value lifetimes, bind
+ * groups made once. A run is: write the feeds, then ONE command buffer holding every dispatch of
+ * the graph followed by the copies that apply the updates, submitted once. Nothing is read back
+ * during a run; `read` maps a staging copy of a retained output.
+ */
+import { ancestors, type Graph, type GraphNode, type ValueId } from '../../compile/graph';
+import { formatShape, sizeOf } from '../../ops/shape';
+import type { Op, TensorType } from '../../ops/types';
+import { BackendError, type Data, type Executable, type RunSpec } from '../backend';
+import type { WebGpuBackend } from './backend';
+import { bytesOf, toGpu, USAGE } from './storage';
+import type { Dispatch, WgslKernel } from './kernel';
+import { WGSL_KERNELS } from './kernels';
+
+type InputNode = Extract<GraphNode, { kind: 'input' }>;
+
+/** One dispatch, ready to encode. */
+interface Pass {
+  readonly pipeline: GPUComputePipeline;
+  readonly bindGroup: GPUBindGroup;
+  readonly x: number;
+  readonly y: number;
+}
+
+/** A whole-buffer copy encoded after the dispatches. */
+interface Copy {
+  readonly from: GPUBuffer;
+  readonly to: GPUBuffer;
+}
+
+/** Everything run() needs, fixed at prepare time. */
+interface Prepared {
+  readonly inputs: readonly { readonly node: InputNode; readonly buffer: GPUBuffer }[];
+  readonly passes: readonly Pass[];
+  /** Variables read as outputs or update sources are copied here first, so they keep their old values. */
+  readonly snapshots: readonly Copy[];
+  /** The updates: new value → variable buffer. */
+  readonly updates: readonly Copy[];
+  readonly outputs: ReadonlyMap<ValueId, { readonly buffer: GPUBuffer; readonly type: TensorType }>;
+  /** Buffers this executable made (not the variables): destroyed by dispose(). */
+  readonly owned: readonly GPUBuffer[];
+}
+
+/** How an error names a node: its document node (origin), op and value id. */
+function describe(node: GraphNode): string {
+  const what = node.kind === 'op' ? node.op : `${node.kind} "${node.name}"`;
+  return `node ${node.origin ?? '(internal)'} (${what}, value ${node.id})`;
+}
+
+export class WebGpuExecutable implements Executable {
+  private lastRun: Promise<BackendError | undefined> | undefined;
+  private disposed = false;
+
+  private constructor(private readonly backend: WebGpuBackend, private readonly p: Prepared) {}
+
+  static async prepare(backend: WebGpuBackend, graph: Graph, spec: RunSpec): Promise<WebGpuExecutable> {
+    const device = backend.gpu;
+    const roots = [...spec.outputs, ...spec.updates.map((u) => u.value)];
+    const retained = new Set(roots);
+    const schedule = ancestors(graph, roots).map((id) => graph.nodes[id]!);
+    const maxBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+    for (const node of schedule) {
+      const bytes = sizeOf(node.type.shape) * 4;
+      if (bytes > maxBytes) {
+        throw new BackendError('limits', `${describe(node)}: its ${formatShape(node.type.shape)} tensor needs ${bytes} bytes but this GPU binds at most ${maxBytes} bytes per buffer`, node.origin);
+      }
+    }
+    const lastUse = new Map<ValueId, number>();
+    schedule.forEach((n, pos) => n.inputs.forEach((i) => lastUse.set(i, pos)));
+
+    const owned: GPUBuffer[] = [];
+    const buffers = new Map<ValueId, GPUBuffer>();
+    const free = new Map<number, GPUBuffer[]>(); // released buffers by byte size, for later values
+    const pooled = new Set<ValueId>();
+    const inputs: { node: InputNode; buffer: GPUBuffer }[] = [];
+    const pending: { node: GraphNode; dispatch: Dispatch; pipeline: Promise<GPUComputePipeline> }[] = [];
+    const errors: Promise<BackendError | undefined>[] = [];
+    const fresh = (node: GraphNode, bytes: number): GPUBuffer => {
+      const b = backend.createBuffer(bytes, describe(node));
+      owned.push(b);
+      return b;
+    };
+    /** Run f with validation and out-of-memory scopes whose errors name `node`. */
+    const scoped = (node: GraphNode, f: () => void): void => {
+      device.pushErrorScope('out-of-memory');
+      device.pushErrorScope('validation');
+      try {
+        f();
+      } finally {
+        const validation = device.popErrorScope();
+        const oom = device.popErrorScope();
+        errors.push(Promise.all([validation, oom]).then(([v, o]) => {
+          if (o) return new BackendError('oom', `${describe(node)}: out of GPU memory: ${o.message}`, node.origin);
+          if (v) return new BackendError('validation', `${describe(node)}: ${v.message}`, node.origin);
+          return undefined;
+        }));
+      }
+    };
+
+    try {
+      schedule.forEach((node, pos) => {
+        const bytes = bytesOf(node.type);
+        scoped(node, () => {
+          if (node.kind === 'variable') {
+            const v = backend.variable(node.name);
+            if (bytesOf(v.type) !== bytes) throw new BackendError('variable', `variable ${node.name} holds ${formatShape(v.type.shape)}, not ${formatShape(node.type.shape)}`, node.origin);
+            buffers.set(node.id, v.buffer);
+          } else if (node.kind === 'input') {
+            buffers.set(node.id, fresh(node, bytes));
+            inputs.push({ node, buffer: buffers.get(node.id)! });
+          } else {
+            const kernel = WGSL_KERNELS[node.op] as WgslKernel<Op>;
+            const plan = kernel({ inputs: node.inputs.map((i) => graph.nodes[i]!.type), attrs: node.attrs, out: node.type, options: backend.options });
+            if ('data' in plan) {
+              buffers.set(node.id, fresh(node, bytes));
+              device.queue.writeBuffer(buffers.get(node.id)!, 0, plan.data);
+              return;
+            }
+            // Retained values keep their own buffer; the others reuse a released one of the same size.
+            const reused = retained.has(node.id) ? undefined : free.get(bytes)?.pop();
+            buffers.set(node.id, reused ?? fresh(node, bytes));
+            if (!retained.has(node.id)) pooled.add(node.id);
+            for (const d of plan.dispatches) {
+              if (d.workgroups === 0) continue;
+              pending.push({ node, dispatch: d, pipeline: backend.pipeline(d.code, d.inputs.length, d.params !== undefined) });
+            }
+          }
+        });
+        for (const i of new Set(node.inputs)) {
+          if (lastUse.get(i) !== pos || !pooled.has(i)) continue;
+          const list = free.get(bytesOf(graph.nodes[i]!.type)) ?? [];
+          list.push(buffers.get(i)!);
+          free.set(bytesOf(graph.nodes[i]!.type), list);
+        }
+      });
+
+      const pipelines = await Promise.all(pending.map(({ node, pipeline }) => pipeline.catch((e: unknown) => {
+        throw new BackendError('validation', `${describe(node)}: its WGSL kernel failed to compile: ${e instanceof Error ? e.message : String(e)}`, node.origin);
+      })));
+      const maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
+      const passes: Pass[] = [];
+      pending.forEach(({ node, dispatch: d }, k) => scoped(node, () => {
+        const bound = [...d.inputs.map((i) => buffers.get(node.inputs[i]!)!), buffers.get(node.id)!];
+        if (d.params) {
+          const uniform = backend.createBuffer(Math.ceil(d.params.length / 4) * 16, `${describe(node)} params`, USAGE.UNIFORM | USAGE.COPY_DST);
+          owned.push(uniform);
+          device.queue.writeBuffer(uniform, 0, Uint32Array.from(d.params));
+          bound.push(uniform);
+        }
+        const bindGroup = device.createBindGroup({
+          layout: backend.layout(d.inputs.length, d.params !== undefined),
+          entries: bound.map((buffer, binding) => ({ binding, resource: { buffer } })),
+          label: describe(node),
+        });
+        // More workgroups than one dimension allows spread over a 2-D grid; shaders see a linear id.
+        const x = Math.min(d.workgroups, maxPerDim);
+        passes.push({ pipeline: pipelines[k]!, bindGroup, x, y: Math.ceil(d.workgroups / x) });
+      }));
+
+      const snapshotOf = new Map<ValueId, GPUBuffer>();
+      const snapshots: Copy[] = [];
+      for (const id of retained) {
+        const node = graph.nodes[id]!;
+        if (node.kind !== 'variable') continue;
+        const to = fresh(node, bytesOf(node.type));
+        snapshots.push({ from: buffers.get(id)!, to });
+        snapshotOf.set(id, to);
+      }
+      const source = (id: ValueId) => snapshotOf.get(id) ?? buffers.get(id)!;
+      const updates = spec.updates.map((u) => {
+        const target = backend.variable(u.name);
+        const type = graph.nodes[u.value]!.type;
+        if (bytesOf(target.type) !== bytesOf(type)) {
+          throw new BackendError('variable', `update of ${u.name} ${formatShape(target.type.shape)} with a ${formatShape(type.shape)} value`, graph.nodes[u.value]!.origin);
+        }
+        return { from: source(u.value), to: target.buffer };
+      });
+      const outputs = new Map(spec.outputs.map((id) => [id, { buffer: source(id), type: graph.nodes[id]!.type }]));
+
+      const failed = (await Promise.all(errors)).find((e) => e !== undefined);
+      if (failed) throw failed;
+      return new WebGpuExecutable(backend, { inputs, passes, snapshots, updates, outputs, owned });
+    } catch (e) {
+      owned.forEach((b) => backend.destroyBuffer(b));
+      throw e;
+    }
+  }
+
+  run(feeds: ReadonlyMap<string, Data>): void {
+    this.backend.alive();
+    if (this.disposed) throw new BackendError('validation', 'this program was disposed');
+    const { inputs, passes, snapshots, updates } = this.p;
+    for (const { node } of inputs) {
+      const data = feeds.get(node.name);
+      if (!data) throw new BackendError('feed', `no data fed for input "${node.name}"`, node.origin);
+      const n = sizeOf(node.type.shape);
+      if (data.length !== n) {
+        throw new BackendError('feed', `input "${node.name}" expects ${n} values for shape ${formatShape(node.type.shape)} but got ${data.length}`, node.origin);
+      }
+    }
+    const device = this.backend.gpu;
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    for (const { node, buffer } of inputs) device.queue.writeBuffer(buffer, 0, toGpu(node.type.dtype, feeds.get(node.name)!));
+    const encoder = device.createCommandEncoder();
+    if (passes.length) {
+      const pass = encoder.beginComputePass();
+      for (const p of passes) {
+        pass.setPipeline(p.pipeline);
+        pass.setBindGroup(0, p.bindGroup);
+        pass.dispatchWorkgroups(p.x, p.y);
+      }
+      pass.end();
+    }
+    // Every new value exists before any variable changes, so all reads saw the old values.
+    for (const c of snapshots) encoder.copyBufferToBuffer(c.from, 0, c.to, 0, c.to.size);
+    for (const c of updates) if (c.from !== c.to) encoder.copyBufferToBuffer(c.from, 0, c.to, 0, c.to.size);
+    device.queue.submit([encoder.finish()]);
+    const validation = device.popErrorScope();
+    const oom = device.popErrorScope();
+    this.lastRun = Promise.all([validation, oom]).then(([v, o]) => {
+      if (o) return new BackendError('oom', `out of GPU memory while running: ${o.message}`);
+      if (v) return new BackendError('validation', `running the program failed: ${v.message}`);
+      return undefined;
+    });
+  }
+
+  async read(value: ValueId): Promise<Data> {
+    this.backend.alive();
+    const out = this.p.outputs.get(value);
+    if (!out || !this.lastRun || this.disposed) throw new BackendError('validation', `value ${value} was not kept by the last run`);
+    const error = await this.lastRun;
+    if (error) throw error;
+    return this.backend.readBuffer(out.buffer, out.type);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (!this.backend.isDisposed) this.p.owned.forEach((b) => this.backend.destroyBuffer(b));
+  }
+}

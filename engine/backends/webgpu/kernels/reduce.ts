@@ -1,0 +1,110 @@
+/**
+ * Reductions (sum, mean, max over axes) and the along-one-axis ops (softmax, log_softmax, argmax).
+ * One thread per output element (or per row, for softmax) loops over the reduced elements in the
+ * CPU reference's order. TODO: workgroup-parallel reductions for long rows.
+ */
+import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../../../ops/shape';
+import type { DType, Shape, TensorType } from '../../../ops/types';
+import type { KernelArgs, KernelPlan, WgslKernelTable } from '../kernel';
+import { inputsNamed, lit, offset, perElement, u, unravel, wgslType } from '../wgsl';
+
+/** Dims of `shape` selected by `keep`, adjacent ones merged (row-major contiguous), size-1 dims dropped. */
+function mergedDims(shape: Shape, keep: (axis: number) => boolean): { size: number; stride: number }[] {
+  const strides = stridesOf(shape);
+  const dims: { size: number; stride: number; last: number }[] = [];
+  shape.forEach((d, a) => {
+    if (!keep(a) || d === 1) return;
+    const prev = dims[dims.length - 1];
+    if (prev && prev.last === a - 1) dims[dims.length - 1] = { size: prev.size * d, stride: strides[a]!, last: a };
+    else dims.push({ size: d, stride: strides[a]!, last: a });
+  });
+  return dims;
+}
+
+/** What one reduction does with each element v: start value, combine into acc, and finish. */
+interface Combiner {
+  init(dtype: DType): string;
+  step(dtype: DType): string;
+  finish(count: number, dtype: DType): string;
+}
+
+const SUM: Combiner = { init: (t) => lit(0, t), step: () => 'acc = acc + v;', finish: () => 'acc' };
+/** mean = Σ / count (NaN for zero elements, as 0/0). */
+const MEAN: Combiner = { ...SUM, finish: (n) => `acc / f32(${n})` };
+/** max propagates NaN (JavaScript's Math.max does; WGSL's max leaves it unspecified). */
+const MAX: Combiner = {
+  init: (t) => lit(-Infinity, t),
+  step: (t) => (t === 'f32' ? 'acc = select(max(acc, v), acc + v, is_nan(acc) || is_nan(v));' : 'acc = max(acc, v);'),
+  finish: () => 'acc',
+};
+
+function reduction(combine: Combiner) {
+  return ({ inputs, attrs, out }: KernelArgs<'sum' | 'mean' | 'max'>): KernelPlan => {
+    const x = inputs[0]!;
+    const axes = normalizeAxes(attrs.axes, x.shape.length);
+    const reduced = mergedDims(x.shape, (a) => axes.includes(a));
+    const kept = mergedDims(x.shape, (a) => !axes.includes(a));
+    const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
+    // Output coordinates over the kept dims give the base; nested loops walk the reduced dims in order.
+    const lines = [
+      unravel('i', kept.map((d) => d.size), 'k'),
+      `  let base = ${offset('k', kept.map((d) => d.stride))};`,
+      `  var acc: ${wgslType(x.dtype)} = ${combine.init(x.dtype)};`,
+    ];
+    reduced.forEach((d, r) => lines.push(`${'  '.repeat(r + 1)}for (var r${r} = 0u; r${r} < ${u(d.size)}; r${r}++) {`));
+    const depth = '  '.repeat(reduced.length + 1);
+    lines.push(`${depth}let v = x0[base + ${offset('r', reduced.map((d) => d.stride))}];`, `${depth}${combine.step(x.dtype)}`);
+    reduced.forEach((_d, r) => lines.push(`${'  '.repeat(reduced.length - r)}}`));
+    lines.push(`  out[i] = ${combine.finish(count, x.dtype)};`);
+    return { dispatches: [perElement(inputsNamed([x.dtype]), [0], out.dtype, sizeOf(out.shape), lines.join('\n'))] };
+  };
+}
+
+/** [outer, len, inner] around one axis. */
+function aroundAxis(shape: Shape, axis: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
+}
+
+/** One thread per (outer, inner) row along `axis`: `row` sees `base`, and element j lives at base + j·inner. */
+function perRow(x: TensorType, axis: number, out: DType, row: string): KernelPlan {
+  const [outer, len, inner] = aroundAxis(x.shape, normalizeAxis(axis, x.shape.length));
+  const body = `  let base = (i / ${u(inner)}) * ${u(len * inner)} + i % ${u(inner)};
+  let LEN = ${u(len)};
+  let STEP = ${u(inner)};
+${row}`;
+  const helpers = 'fn exp_n(v: f32) -> f32 { return select(exp(v), v, is_nan(v)); } // NaN stays NaN';
+  return { dispatches: [perElement(inputsNamed([x.dtype]), [0], out, outer * inner, body, helpers)] };
+}
+
+/** softmax: e^(x - max) / Σ e^(x - max); log_softmax: x - max - log Σ e^(x - max). */
+function softmax(log: boolean) {
+  return ({ inputs, attrs, out }: KernelArgs<'softmax' | 'log_softmax'>): KernelPlan => perRow(inputs[0]!, attrs.axis, out.dtype, `
+  var m = ${lit(-Infinity, 'f32')};
+  for (var j = 0u; j < LEN; j++) { let v = x0[base + j * STEP]; m = select(max(m, v), m + v, is_nan(m) || is_nan(v)); }
+  var s = 0.0;
+  for (var j = 0u; j < LEN; j++) { s += exp_n(x0[base + j * STEP] - m); }
+  ${log ? 'let shift = m + log(s);' : ''}
+  for (var j = 0u; j < LEN; j++) {
+    let at = base + j * STEP;
+    // A NaN or +inf in the row makes it all NaN (inf - inf), as on the CPU; WGSL leaves those cases indeterminate.
+    out[at] = select(${log ? 'x0[at] - shift' : 'exp_n(x0[at] - m) / s'}, ${lit(NaN, 'f32')}, is_nan(m) || (is_inf(m) && m > 0.0));
+  }`);
+}
+
+export const REDUCE_KERNELS = {
+  sum: reduction(SUM),
+  mean: reduction(MEAN),
+  max: reduction(MAX),
+  softmax: softmax(false),
+  log_softmax: softmax(true),
+
+  /** Index of the largest value along axis; the first one wins ties (strictly greater replaces). */
+  argmax: ({ inputs, attrs, out }) => perRow(inputs[0]!, attrs.axis, out.dtype, `
+  var best = x0[base];
+  var at = 0i;
+  for (var j = 1u; j < LEN; j++) {
+    let v = x0[base + j * STEP];
+    if (v > best) { best = v; at = i32(j); }
+  }
+  out[i] = at;`),
+} satisfies Partial<WgslKernelTable>;
