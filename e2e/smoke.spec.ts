@@ -61,7 +61,7 @@ test('the page loads and shows the studio shell', async ({ page }, testInfo) => 
   await page.goto('/');
   await expect(page).toHaveTitle(/Wiregrad/);
   await expect(page.getByRole('heading', { level: 1, name: 'Wiregrad' })).toBeVisible();
-  await expect(page.getByRole('heading', { name: /editor is coming/i })).toBeVisible();
+  await expect(page.getByRole('main', { name: 'Canvas' })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('home-light.png'), fullPage: true });
 });
 

@@ -4,15 +4,7 @@ import { CATEGORIES, NODE_SPECS } from '../../engine/graph/nodes';
 import type { NodeSpec } from '../../engine/graph/spec';
 import { NODE_DRAG_TYPE } from '../canvas/useFlowHandlers';
 import { useCommands } from '../commands';
-
-/** Specs whose label, type or description contains every word of the query. */
-export function matchSpecs(specs: readonly NodeSpec[], query: string): NodeSpec[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  return specs.filter((s) => {
-    const text = `${s.label} ${s.type} ${s.category} ${s.description}`.toLowerCase();
-    return words.every((w) => text.includes(w));
-  });
-}
+import { matchSpecs } from './paletteSearch';
 
 function startDrag(event: DragEvent, type: string) {
   event.dataTransfer.setData(NODE_DRAG_TYPE, type);
