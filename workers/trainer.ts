@@ -59,12 +59,18 @@ export class Trainer {
     const inferred = inferShapes(doc);
     const nodes = Object.fromEntries([...inferred.nodes].map(([id, info]) => [id, info]));
     const paramCount = [...inferred.nodes.values()].reduce((n, i) => n + i.paramCount, 0);
-    if (!this.backendInfo) await this.ensureBackend();
+    // One backend per compile: a WebGPU device is costly, so it is never created just to read its name.
+    this.program?.dispose();
+    this.program?.backend.dispose();
+    this.program = undefined;
+    const { backend, info } = await this.deps.createBackend();
+    this.backendInfo = info;
     const report = (ok: boolean, errs = errors): CompileReport => ({ ok, errors: errs, nodes, paramCount, backend: this.backendInfo! });
-    if (errors.length) return report(false);
+    if (errors.length) {
+      backend.dispose();
+      return report(false);
+    }
     try {
-      this.program?.dispose();
-      const { backend } = await this.deps.createBackend();
       this.program = await Program.create(doc, backend);
       this.dataset = await this.deps.loadDataset(doc);
       this.split = splitIndices(this.dataset.length, doc.training.validationSplit, doc.training.seed);
@@ -140,12 +146,6 @@ export class Trainer {
   setWeights(weights: Record<string, Float32Array>): void {
     if (!this.program) throw new Error('nothing is compiled');
     this.program.setWeights(weights);
-  }
-
-  private async ensureBackend(): Promise<void> {
-    const { backend, info } = await this.deps.createBackend();
-    backend.dispose();
-    this.backendInfo = info;
   }
 
   private resetCounters(): void {
