@@ -6,7 +6,9 @@ import { defineConfig, devices } from '@playwright/test';
 const systemChromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
 
-const PORT = 4173;
+// E2E_PORT and E2E_OUT let several checkouts (or sessions) run the browser tests side by side.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const OUT_DIR = process.env.E2E_OUT ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -42,7 +44,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite build --outDir ${OUT_DIR} && npx vite preview --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,

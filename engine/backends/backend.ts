@@ -10,6 +10,12 @@ export interface RunSpec {
   readonly outputs: readonly ValueId[];
   /** After computing everything, set variable `name` to `value` (all reads see the old values first). */
   readonly updates: readonly { readonly name: string; readonly value: ValueId }[];
+  /**
+   * Scalar values (one element each, f32 or i32 read as numbers) logged on EVERY run — the loss
+   * and metrics of a training step. They are read back in batches by drainScalars(), never per run,
+   * so a training loop needs no readback inside the step (WebGPU: a GPU ring buffer).
+   */
+  readonly scalars?: readonly ValueId[];
 }
 
 /** A graph prepared once (kernels chosen, memory planned) to run many times. */
@@ -18,6 +24,19 @@ export interface Executable {
   run(feeds: ReadonlyMap<string, Data>): void;
   /** A retained output of the last run. */
   read(value: ValueId): Promise<Data>;
+  /**
+   * The logged scalars (RunSpec.scalars, in that order) of every run since the previous drain,
+   * oldest first, one Float32Array per run. Waits for those runs to finish on the device. No run
+   * is ever dropped, however many happen between drains.
+   */
+  drainScalars(): Promise<Float32Array[]>;
+  /**
+   * How many NaN/Inf elements each retained output of the last run holds, counted on the device
+   * (WebGPU tests bit patterns, as WGSL may assume finite maths) so only the counts are read back.
+   */
+  countNonFinite(values: readonly ValueId[]): Promise<number[]>;
+  /** Resolves when every submitted run has finished on the device: backpressure, not a readback. */
+  settled(): Promise<void>;
   dispose(): void;
 }
 
@@ -39,7 +58,7 @@ export interface Backend {
 
 /** A typed error from a backend, for the caller to show (NaN, out of memory, device lost …). */
 export class BackendError extends Error {
-  constructor(readonly code: 'feed' | 'variable' | 'oom' | 'device_lost' | 'validation' | 'limits', message: string, readonly node?: string) {
+  constructor(readonly code: 'feed' | 'variable' | 'oom' | 'device_lost' | 'validation' | 'limits' | 'unavailable', message: string, readonly node?: string) {
     super(message);
     this.name = 'BackendError';
   }

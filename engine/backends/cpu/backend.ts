@@ -88,9 +88,10 @@ class CpuExecutable implements Executable {
   private readonly lastUse = new Map<ValueId, number>();
   private readonly retained: ReadonlySet<ValueId>;
   private results = new Map<ValueId, CpuTensor>();
+  private logged: Float32Array[] = [];
 
   constructor(private readonly backend: CpuBackend, graph: Graph, private readonly spec: RunSpec) {
-    const roots = [...spec.outputs, ...spec.updates.map((u) => u.value)];
+    const roots = [...spec.outputs, ...spec.updates.map((u) => u.value), ...(spec.scalars ?? [])];
     const needed = new Uint8Array(graph.nodes.length);
     const stack = [...roots];
     while (stack.length) {
@@ -118,6 +119,24 @@ class CpuExecutable implements Executable {
       this.backend.replaceData(u.name, v.data);
     }
     this.results = new Map(this.spec.outputs.map((id) => [id, values.get(id)!]));
+    const scalars = this.spec.scalars ?? [];
+    if (scalars.length) this.logged.push(Float32Array.from(scalars, (id) => values.get(id)!.data[0]!));
+  }
+
+  async drainScalars(): Promise<Float32Array[]> {
+    const out = this.logged;
+    this.logged = [];
+    return out;
+  }
+
+  async settled(): Promise<void> {}
+
+  async countNonFinite(values: readonly ValueId[]): Promise<number[]> {
+    return Promise.all(values.map(async (id) => {
+      let n = 0;
+      for (const v of await this.read(id)) if (!Number.isFinite(v)) n++;
+      return n;
+    }));
   }
 
   async read(value: ValueId): Promise<Data> {
@@ -128,6 +147,7 @@ class CpuExecutable implements Executable {
 
   dispose(): void {
     this.results.clear();
+    this.logged = [];
   }
 
   private compute(node: GraphNode, values: Map<ValueId, CpuTensor>, feeds: ReadonlyMap<string, Data>, ctx: KernelContext): CpuTensor {

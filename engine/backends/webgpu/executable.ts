@@ -235,6 +235,23 @@ export class WebGpuExecutable implements Executable {
     return this.backend.readBuffer(out.buffer, out.type);
   }
 
+  // Placeholders until the WebGPU scalar log lands (same commit series): correct but slow.
+  async drainScalars(): Promise<Float32Array[]> {
+    throw new BackendError('validation', 'drainScalars is not implemented on WebGPU yet');
+  }
+
+  async settled(): Promise<void> {
+    await this.backend.gpu.queue.onSubmittedWorkDone();
+  }
+
+  async countNonFinite(values: readonly ValueId[]): Promise<number[]> {
+    return Promise.all(values.map(async (id) => {
+      let n = 0;
+      for (const v of await this.read(id)) if (!Number.isFinite(v)) n++;
+      return n;
+    }));
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
