@@ -12,6 +12,7 @@ import type { WebGpuBackend } from './backend';
 import { bytesOf, toGpu, USAGE } from './storage';
 import type { Dispatch, WgslKernel } from './kernel';
 import { WGSL_KERNELS } from './kernels';
+import { tuneMatmuls } from './autotune';
 
 type InputNode = Extract<GraphNode, { kind: 'input' }>;
 
@@ -59,6 +60,7 @@ export class WebGpuExecutable implements Executable {
     const roots = [...spec.outputs, ...spec.updates.map((u) => u.value)];
     const retained = new Set(roots);
     const schedule = ancestors(graph, roots).map((id) => graph.nodes[id]!);
+    await tuneMatmuls(backend, schedule);
     const maxBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
     for (const node of schedule) {
       const bytes = sizeOf(node.type.shape) * 4;
