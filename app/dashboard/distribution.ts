@@ -1,0 +1,52 @@
+/**
+ * TensorBoard's "distributions" view from a histogram: the values at fixed percentiles (the
+ * normal distribution's ±1σ, ±2σ, ±3σ points and the extremes), drawn as nested bands over steps.
+ */
+
+/** Basis points TensorBoard uses: min, −3σ… median …+3σ, max (as fractions). */
+export const DISTRIBUTION_QUANTILES = [0, 0.0668, 0.1587, 0.3085, 0.5, 0.6915, 0.8413, 0.9332, 1] as const;
+
+/** One histogram of one tensor at one step (equal-width bins over [min, max]). */
+export interface HistogramSample {
+  readonly step: number;
+  readonly min: number;
+  readonly max: number;
+  /** counts[k] values fell in [min + k·w, min + (k+1)·w), w = (max − min) / counts.length. */
+  readonly counts: readonly number[];
+}
+
+/**
+ * The value below which a fraction `q` of the samples lie, interpolating linearly inside a bin
+ * (values are taken as spread evenly across their bin). NaN for an empty histogram.
+ */
+export function histogramQuantile(h: HistogramSample, q: number): number {
+  const total = h.counts.reduce((a, c) => a + c, 0);
+  if (!total) return Number.NaN;
+  if (q <= 0) return h.min;
+  if (q >= 1) return h.max;
+  const width = (h.max - h.min) / h.counts.length;
+  const target = q * total;
+  let below = 0;
+  for (let k = 0; k < h.counts.length; k++) {
+    const c = h.counts[k]!;
+    if (below + c >= target && c > 0) return h.min + (k + (target - below) / c) * width;
+    below += c;
+  }
+  return h.max;
+}
+
+/** The nine DISTRIBUTION_QUANTILES of a histogram. */
+export function distributionOf(h: HistogramSample): number[] {
+  return DISTRIBUTION_QUANTILES.map((q) => histogramQuantile(h, q));
+}
+
+/**
+ * Keeps a bounded, evenly spread history: appending past `max` drops every other older sample
+ * (the newest always stays), so a long run still shows its whole span.
+ */
+export function appendBounded<T>(list: readonly T[], item: T, max: number): T[] {
+  const next = [...list, item];
+  if (next.length <= max) return next;
+  const kept = next.filter((_v, i) => i % 2 === 0 || i === next.length - 1);
+  return kept;
+}
