@@ -1,9 +1,15 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { buildData } from './scripts/build-data.mjs';
+
+/** Generates public/data/ (MNIST as a compact binary) before the dev server or a build starts. */
+function buildDataPlugin(): Plugin {
+  return { name: 'wiregrad-build-data', buildStart: () => void buildData() };
+}
 
 export default defineConfig({
   root: '.',
-  plugins: [react()],
+  plugins: [react(), buildDataPlugin()],
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   preview: { host: '127.0.0.1', port: 4173 },

@@ -16,6 +16,10 @@ export interface Dataset {
   readonly data: Readonly<Record<string, Float32Array | Int32Array>>;
   /** Number of classes, for classification sets (labels are 0..classes-1 in field "label"). */
   readonly classes?: number;
+  /** What each class index stands for (e.g. "setosa"), when the data names its classes. */
+  readonly classNames?: readonly string[];
+  /** What each element of field x stands for (e.g. the CSV columns, one-hot columns as "colour=red"). */
+  readonly featureNames?: readonly string[];
 }
 
 export function sampleSize(spec: FieldSpec): number {

@@ -1,12 +1,17 @@
 import type { DatasetConfig } from '../graph/training';
 import type { Dataset } from './dataset';
+import { irisDataset } from './iris';
 import { classificationDataset, randomDataset, regressionDataset } from './synthetic';
 
+export * from './bind';
 export * from './dataset';
 export * from './synthetic';
 
-/** Build a dataset that needs no download from its document config; others come from loaders. */
-export function builtinDataset(cfg: DatasetConfig, seed: number): Dataset {
+/**
+ * Build a dataset that needs no file from its document config (synthetic sets and Iris). MNIST, CSV
+ * and image folders come from bytes: workers/datasets.ts loads them.
+ */
+export function builtinDataset(cfg: DatasetConfig, seed: number, validationSplit = 0.2): Dataset {
   const s = 'seed' in cfg && typeof cfg.seed === 'number' ? cfg.seed : seed;
   switch (cfg.kind) {
     case 'random': return randomDataset(cfg.inputShape, cfg.targetShape, cfg.size, s);
@@ -14,7 +19,11 @@ export function builtinDataset(cfg: DatasetConfig, seed: number): Dataset {
       return classificationDataset(cfg.kind, { size: cfg.size, noise: cfg.noise, seed: s });
     case 'plane': case 'multi_gaussian':
       return regressionDataset(cfg.kind, { size: cfg.size, noise: cfg.noise, seed: s });
+    case 'iris': return irisDataset({ scaling: cfg.scaling, validationSplit, seed });
+    case 'mnist': case 'csv': case 'images':
+      throw new Error(`the dataset "${cfg.kind}" is read from a file: load it with workers/datasets.ts`);
     default:
-      throw new Error(`dataset "${cfg.kind}" must be loaded, not generated`);
+      cfg satisfies never;
+      throw new Error(`unknown dataset ${JSON.stringify(cfg)}`);
   }
 }

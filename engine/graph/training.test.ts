@@ -49,9 +49,9 @@ describe('TrainingConfig', () => {
     [{ kind: 'plane', size: 100, noise: 0 }, { kind: 'plane', size: 100, noise: 0 }],
     [{ kind: 'multi_gaussian' }, { kind: 'multi_gaussian', size: 512, noise: 0.1 }],
     [{ kind: 'mnist', subset: 1000 }, { kind: 'mnist', subset: 1000 }],
-    [{ kind: 'iris' }, { kind: 'iris' }],
-    [{ kind: 'csv', name: 'houses.csv', target: 'price' }, { kind: 'csv', name: 'houses.csv', target: 'price' }],
-    [{ kind: 'images', folder: 'cats' }, { kind: 'images', folder: 'cats' }],
+    [{ kind: 'iris' }, { kind: 'iris', scaling: 'standardize' }],
+    [{ kind: 'csv', name: 'houses.csv', label: 'price', task: 'number' }, { kind: 'csv', name: 'houses.csv', features: [], label: 'price', task: 'number', scaling: 'standardize' }],
+    [{ kind: 'images', name: 'pets' }, { kind: 'images', name: 'pets', width: 28, height: 28, color: 'grayscale' }],
   ])('dataset %j', (input, expected) => {
     expect(DatasetConfig.parse(input)).toEqual(expected);
   });

@@ -8,6 +8,10 @@ const seed = z.int().optional();
 const dims = z.array(z.int().positive());
 const sampleCount = z.int().positive();
 const noise = z.number().nonnegative();
+/** How numeric features are rescaled, from statistics of the training split only. */
+const scaling = z.enum(['standardize', 'minmax', 'none']).default('standardize');
+/** Ways numeric features can be rescaled (standardize: zero mean, unit variance; minmax: into 0..1). */
+export type Scaling = z.output<typeof scaling>;
 
 /** Where training examples come from; each kind names the fields it feeds to Input nodes. */
 export const DatasetConfig = z.discriminatedUnion('kind', [
@@ -33,12 +37,41 @@ export const DatasetConfig = z.discriminatedUnion('kind', [
     noise: noise.default(0.1),
     seed,
   }),
-  /** Handwritten digits; `subset` keeps only the first that many training images. */
+  /**
+   * Handwritten digits (the 10,000 shipped by the `mnist` package): fields x [28, 28, 1] f32 in 0..1
+   * and label [] i32, 10 classes. `subset` keeps that many digits, taken round-robin over the classes.
+   */
   z.object({ kind: z.literal('mnist'), subset: z.int().positive().optional() }),
-  z.object({ kind: z.literal('iris') }),
-  // csv and images are filled in by a later change; until then unknown fields pass through.
-  z.looseObject({ kind: z.literal('csv'), name: z.string() }),
-  z.looseObject({ kind: z.literal('images') }),
+  /** Fisher's iris flowers: fields x [4] f32 (sepal and petal length and width, cm), label [] i32, 3 classes. */
+  z.object({ kind: z.literal('iris'), scaling }),
+  /**
+   * An uploaded CSV file, stored in this browser under `name`. Field x holds the feature columns
+   * (categorical ones one-hot); the label column gives label [] i32 (categorical) or y [1] f32 (numeric).
+   */
+  z.object({
+    kind: z.literal('csv'),
+    /** The uploaded file's name: the key its bytes are stored under in this browser. */
+    name: z.string().min(1),
+    /** Feature columns, in order; empty means every column but the label. */
+    features: z.array(z.string()).default(() => []),
+    /** The column to predict. */
+    label: z.string().min(1),
+    /** class: the label's distinct values are classes (label [] i32); number: regression (y [1] f32). */
+    task: z.enum(['class', 'number']).default('class'),
+    scaling,
+  }),
+  /**
+   * An uploaded image folder (one subfolder per class, as Keras image_dataset_from_directory) or plain
+   * image files (labelled by their name up to the first "_"), stored in this browser under `name`.
+   * Fields x [height, width, channels] f32 in 0..1 and label [] i32.
+   */
+  z.object({
+    kind: z.literal('images'),
+    name: z.string().min(1),
+    width: z.int().min(1).max(512).default(28),
+    height: z.int().min(1).max(512).default(28),
+    color: z.enum(['grayscale', 'rgb']).default('grayscale'),
+  }),
 ]);
 export type DatasetConfig = z.output<typeof DatasetConfig>;
 
