@@ -4,7 +4,7 @@
  * class index, numeric features are rescaled with statistics of the training split only.
  */
 import Papa from 'papaparse';
-import type { DatasetConfig, Scaling } from '../graph/training';
+import type { DatasetConfig } from '../graph/training';
 import { splitIndices, type Dataset } from './dataset';
 import { applyScaling, fitScaling } from './scaling';
 
