@@ -4,13 +4,14 @@
  * so it is tested in Node.
  */
 import type { Backend } from '../engine/backends/backend';
-import { CompileError, Program } from '../engine/compile/program';
+import { CompileError, Program, type StepRecord } from '../engine/compile/program';
 import { epochBatches, gatherBatch, splitIndices, type Dataset } from '../engine/data';
 import type { GraphDocument } from '../engine/graph/document';
 import { inferShapes } from '../engine/graph/infer';
 import { getNodeSpec } from '../engine/graph/nodes';
 import { topologicalOrder } from '../engine/graph/structure';
 import { validateDocument } from '../engine/graph/validate';
+import { Observer, type ObserveConfig } from './observe';
 import { downsample, histogram, tensorStats } from './stats';
 import type { BackendInfo, CompileReport, Inspection, MetricPoint, TrainError, TrainEvent, TrainState } from './types';
 
@@ -29,6 +30,13 @@ const SLICE_MS = 12;
 
 const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
 
+/** Datasets up to this size live on the GPU (uploaded once; batches gathered there from indices). */
+const RESIDENT_MAX_BYTES = 96 * 1024 * 1024;
+
+function datasetBytes(ds: Dataset): number {
+  return Object.values(ds.data).reduce((n, a) => n + a.byteLength, 0);
+}
+
 export class Trainer {
   private doc: GraphDocument | undefined;
   private program: Program | undefined;
@@ -45,6 +53,11 @@ export class Trainer {
   private stepTimes: number[] = [];
   private loop: Promise<void> | undefined;
   private stepBudget = Infinity;
+  /** When each step not yet drained was submitted (ms), oldest first. */
+  private submitTimes: number[] = [];
+  /** The sample indices of each step not yet drained, oldest first (to replay a step that went NaN). */
+  private submitted: Int32Array[] = [];
+  private readonly observer = new Observer();
 
   constructor(private readonly deps: TrainerDeps) {}
 
@@ -71,8 +84,8 @@ export class Trainer {
       return report(false);
     }
     try {
-      this.program = await Program.create(doc, backend);
       this.dataset = await this.deps.loadDataset(doc);
+      this.program = await this.createProgram(doc, backend, this.dataset);
       this.split = splitIndices(this.dataset.length, doc.training.validationSplit, doc.training.seed);
       this.doc = doc;
       this.resetCounters();
@@ -83,6 +96,26 @@ export class Trainer {
       if (e instanceof CompileError) return report(false, [...e.errors]);
       return report(false, [{ code: 'schema', message: e instanceof Error ? e.message : String(e) }]);
     }
+  }
+
+  /**
+   * On WebGPU a dataset that fits is uploaded once and batches are gathered on the device; if the
+   * resident program cannot be prepared (device limits), fall back to feeding batches.
+   */
+  private async createProgram(doc: GraphDocument, backend: Backend, dataset: Dataset): Promise<Program> {
+    if (backend.kind === 'webgpu' && datasetBytes(dataset) <= RESIDENT_MAX_BYTES) {
+      try {
+        return await Program.create(doc, backend, { resident: dataset.data });
+      } catch (e) {
+        if (e instanceof CompileError) throw e;
+      }
+    }
+    return Program.create(doc, backend);
+  }
+
+  /** What the dashboard wants sampled while training (histograms, probes …). */
+  observe(config: ObserveConfig): void {
+    this.observer.configure(config);
   }
 
   /** Start (or resume) training; events go to `onEvent`. Resolves once the loop is running. */
@@ -150,6 +183,8 @@ export class Trainer {
 
   private resetCounters(): void {
     this.state = 'idle';
+    this.submitTimes = [];
+    this.submitted = [];
     this.epoch = 0;
     this.batches = undefined;
     this.pending = [];
@@ -202,8 +237,10 @@ export class Trainer {
     const program = this.program!;
     const total = this.totalSteps();
     let sliceStart = this.now();
+    let failed = false;
     while (this.state === 'running') {
       if (program.stepCount >= total) {
+        if ((failed = await this.collect())) break;
         await this.validate();
         this.setState('done');
         break;
@@ -214,28 +251,66 @@ export class Trainer {
       }
       const epochBefore = this.epoch;
       const idx = this.nextBatch();
-      if (this.epoch !== epochBefore) await this.validate(epochBefore);
-      const lr = program.currentLearningRate;
-      const loss = await program.step(gatherBatch(this.dataset!, idx));
+      if (this.epoch !== epochBefore) {
+        if ((failed = await this.collect())) break;
+        await this.validate(epochBefore);
+      }
+      // No readback here: the loss and metrics are logged on the device and drained at flush time.
+      if (program.resident) await program.stepIndices(idx);
+      else await program.run(gatherBatch(this.dataset!, idx));
       this.stepBudget--;
-      const metrics = await program.metrics();
       const now = this.now();
+      this.submitTimes.push(now);
+      this.submitted.push(idx);
       this.stepTimes.push(now);
       if (this.stepTimes.length > 50) this.stepTimes.shift();
-      this.pending.push({ step: program.stepCount, epoch: this.epoch, time: now - this.startedAt, loss, lr, metrics });
-      if (!Number.isFinite(loss)) {
+      if (now - this.lastFlush >= FLUSH_MS) {
+        if ((failed = await this.collect())) break;
         this.flush();
-        const node = await this.firstNonFinite();
-        this.fail({ code: 'nan', message: `the loss became ${loss} at step ${program.stepCount}${node ? `; the first non-finite value appears at node ${node}` : ''} — try a lower learning rate`, ...(node ? { node } : {}) }, 'paused');
-        break;
+        await this.observeAfterFlush(false);
       }
-      if (now - this.lastFlush >= FLUSH_MS) this.flush();
       if (now - sliceStart >= SLICE_MS) {
         await yieldToEvents();
         sliceStart = this.now();
       }
     }
+    if (!failed) failed = await this.collect();
     this.flush();
+    await this.observeAfterFlush(true);
+  }
+
+  /**
+   * Drain the steps logged since the last call into pending metric points. A non-finite loss
+   * pauses training with the first non-finite node named; returns true then.
+   */
+  private async collect(): Promise<boolean> {
+    const program = this.program!;
+    const records: StepRecord[] = await program.drain();
+    const times = this.submitTimes.splice(0, records.length);
+    const batches = this.submitted.splice(0, records.length);
+    const bad = records.find((r) => !Number.isFinite(r.loss));
+    for (const [k, r] of records.entries()) {
+      this.pending.push({ step: r.step, epoch: this.epoch, time: (times[k] ?? this.now()) - this.startedAt, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, metrics: r.metrics });
+      if (r === bad) break;
+    }
+    if (!bad) return false;
+    this.flush();
+    // The program halted its updates at the bad step, so its weights are those before it:
+    // replaying that step's batch reproduces the values where the NaN/Inf first appeared.
+    const idx = batches[records.indexOf(bad)];
+    if (idx) await program.replay(bad.step, program.resident ? idx : gatherBatch(this.dataset!, idx));
+    const node = await this.firstNonFinite();
+    await program.resumeBefore(bad.step);
+    this.submitTimes = [];
+    this.submitted = [];
+    this.fail({ code: 'nan', message: `the loss became ${bad.loss} at step ${bad.step}${node ? `; the first non-finite value appears at node ${node}` : ''}. Training paused with the weights from before that step — lower the learning rate and resume`, ...(node ? { node } : {}) }, 'paused');
+    return true;
+  }
+
+  private async observeAfterFlush(final: boolean): Promise<void> {
+    if (!this.program || !this.doc || !this.dataset || !this.split) return;
+    const events = await this.observer.afterFlush({ program: this.program, doc: this.doc, dataset: this.dataset, split: this.split, final });
+    events.forEach((e) => this.emit(e));
   }
 
   /** Loss and metrics over the validation split, in batches of the training batch size. */
@@ -258,13 +333,11 @@ export class Trainer {
     this.emit({ type: 'validation', point: { step: program.stepCount, epoch, loss, metrics } });
   }
 
-  /** The first node, in graph order, whose output holds NaN or Inf at the current step. */
+  /** The first node, in graph order, whose output holds NaN or Inf at the current step (counted on the device). */
   private async firstNonFinite(): Promise<string | undefined> {
-    for (const id of topologicalOrder(this.doc!)) {
-      const value = await this.program!.read(id).catch(() => undefined);
-      if (value && Array.from(value.data).some((v) => !Number.isFinite(v))) return id;
-    }
-    return undefined;
+    const order = topologicalOrder(this.doc!);
+    const counts = await this.program!.nonFiniteCounts(order);
+    return order.find((id) => (counts.get(id) ?? 0) > 0);
   }
 
   private flush(): void {

@@ -37,6 +37,55 @@ export interface VariableInfo {
   readonly trainable: boolean;
 }
 
+/** What one training step logged: read back in batches by drain(), never per step. */
+export interface StepRecord {
+  /** Step number after this step (1 for the first). */
+  readonly step: number;
+  readonly loss: number;
+  /** Metric values by metric node id. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Global L2 norm of all parameter gradients at this step. */
+  readonly gradNorm: number;
+  /** Learning rate used by this step. */
+  readonly lr: number;
+}
+
+/** One lowered op of the training program, for showing what a layer lowers to and what autodiff made. */
+export interface OpView {
+  readonly id: number;
+  /** Op name, or the input's / variable's name. */
+  readonly label: string;
+  readonly kind: 'op' | 'input' | 'variable';
+  /** The document node it came from (gradient ops carry their forward node's id). */
+  readonly origin: string | undefined;
+  readonly inputs: readonly number[];
+  readonly shape: readonly number[];
+  /** forward pass, backward pass (made by autodiff), or optimizer/state update. */
+  readonly phase: 'forward' | 'backward' | 'update';
+}
+
+/** Options for Program.create. */
+export interface ProgramOptions {
+  /**
+   * The whole dataset (every field, sample-major): stored on the backend once, so each step only
+   * sends the batch's sample indices and the batch is gathered on the device (stepIndices).
+   */
+  readonly resident?: Readonly<Record<string, Data>>;
+}
+
+/** Runs allowed in flight on the device before step() waits (backpressure without readback). */
+const MAX_IN_FLIGHT = 2;
+/** Placeholder fed with the batch's sample indices when the dataset is resident. */
+const BATCH_INDEX = '__batch';
+/**
+ * Device-side latch set by the first step whose loss is not finite: from then on no update applies,
+ * so the weights stay as they were before that step and the step can be replayed to find where the
+ * first NaN/Inf appeared (see halted() / replay()).
+ */
+const HALTED = '__halted';
+/** |loss| below this counts as finite (a comparison, not x != x, which finite-math compilers may fold). */
+const FINITE_LIMIT = 3e38;
+
 function seedFor(seed: number, name: string): number {
   let h = lowbias32(seed);
   for (let i = 0; i < name.length; i++) h = lowbias32(h ^ name.charCodeAt(i));
@@ -65,7 +114,13 @@ export class Program {
   /** Per-sample type of each dataset field the graph reads. */
   readonly fields: ReadonlyMap<string, TensorType>;
 
+  /** True when the dataset lives on the backend and steps take sample indices (stepIndices). */
+  readonly resident: boolean;
+
   private inference: Prepared | undefined;
+  private inFlight: Promise<void>[] = [];
+  /** Learning rate of each step run but not yet drained, oldest first. */
+  private undrainedLr: number[] = [];
   /** Batch size and fed fields the inference program was prepared for. */
   private inferenceKey = '';
 
@@ -76,7 +131,11 @@ export class Program {
     private readonly loss: ValueId,
     private readonly grads: ReadonlyMap<ValueId, ValueId>,
     variables: VariableInfo[],
+    private readonly paramGrads: ReadonlyMap<string, ValueId>,
+    private readonly phases: { readonly backwardFrom: number; readonly updateFrom: number },
+    resident: boolean,
   ) {
+    this.resident = resident;
     this.learningRate = doc.training.lr;
     this.variables = variables;
     this.paramCount = variables.filter((v) => v.trainable).reduce((n, v) => n + v.shape.reduce((a, d) => a * d, 1), 0);
@@ -84,19 +143,22 @@ export class Program {
   }
 
   /** Validate, lower, differentiate and prepare the training program. Throws CompileError naming nodes. */
-  static async create(doc: GraphDocument, backend: Backend): Promise<Program> {
+  static async create(doc: GraphDocument, backend: Backend, options: ProgramOptions = {}): Promise<Program> {
     const { errors } = validateDocument(doc);
     if (errors.length) throw new CompileError(errors);
     const { training } = doc;
     const variables: VariableInfo[] = [];
     const graph = new Graph();
-    const lowered = buildGraph(doc, graph, backend, true, training.batchSize, (info) => variables.push(info));
+    const resident = options.resident;
+    const lowered = buildGraph(doc, graph, backend, true, training.batchSize, (info) => variables.push(info), resident && residentInput(graph, backend, resident, training.batchSize));
     const b = new OpBuilder(graph);
 
     graph.origin = undefined;
     const loss = lowered.losses.map((l) => l.value).reduce((acc, v) => b.add(acc, v));
     const trainable = lowered.variables.filter((v) => v.request.trainable);
+    const backwardFrom = graph.nodes.length;
     const grads = wrap(() => gradients(graph, loss, trainable.map((v) => v.value)));
+    const updateFrom = graph.nodes.length;
 
     const params: ParamWithGrad<ValueId>[] = [];
     for (const v of trainable) {
@@ -117,12 +179,19 @@ export class Program {
       }, params),
     );
     updates.push(...lowered.assigns);
+    const guarded = guardUpdates(graph, backend, b, loss, updates);
+
+    // The global gradient norm, logged every step with the loss and metrics.
+    const squares = params.map((p) => b.sum(b.square(p.grad)));
+    const gradNorm = b.sqrt(squares.length ? squares.reduce((acc, v) => b.add(acc, v)) : b.scalar(0));
+    const scalars = [loss, gradNorm, ...lowered.metrics.map((m) => b.cast(m.value, 'f32'))];
 
     const probes = [...lowered.outputs.values()].flatMap((ports) => Object.values(ports));
     const probeGrads = probes.map((v) => grads.get(v)).filter((g): g is ValueId => g !== undefined);
-    const outputs = [...new Set([loss, ...lowered.metrics.map((m) => m.value), ...probes, ...probeGrads])];
-    const exec = await backend.prepare(graph, { outputs, updates });
-    return new Program(doc, backend, { graph, lowered, exec }, loss, grads, variables);
+    const paramGrads = new Map(params.map((p) => [p.name, p.grad]));
+    const outputs = [...new Set([loss, ...lowered.metrics.map((m) => m.value), ...probes, ...probeGrads, ...paramGrads.values()])];
+    const exec = await backend.prepare(graph, { outputs, updates: guarded, scalars });
+    return new Program(doc, backend, { graph, lowered, exec }, loss, grads, variables, paramGrads, { backwardFrom, updateFrom }, resident !== undefined);
   }
 
   /** The learning rate the next step will use (base rate through the schedule). */
@@ -131,18 +200,121 @@ export class Program {
   }
 
   /**
-   * One training step on `batch`: forward, backward and update in one run of the static program.
-   * Resolves with the loss of this batch (before the update).
+   * One training step on `batch` (forward, backward and update in one run of the static program)
+   * without reading anything back: the loss and metrics are logged on the device and come back
+   * in batches from drain(). Resolves once the device has room for the next step (at most
+   * MAX_IN_FLIGHT runs queued), so a loop of `await run()` neither stalls on readback nor races ahead.
    */
-  step(batch: Batch): Promise<number> {
-    const feeds = this.feeds(this.train.lowered, batch);
+  async run(batch: Batch): Promise<void> {
+    if (this.resident) throw new Error('this program holds its dataset on the device: step it with stepIndices(sample indices)');
+    await this.submit(this.feeds(this.train.lowered, batch));
+  }
+
+  /** One training step on the samples at `indices` of the resident dataset (see ProgramOptions.resident). */
+  async stepIndices(indices: Int32Array): Promise<void> {
+    if (!this.resident) throw new Error('stepIndices needs a program created with a resident dataset');
+    const batch = this.doc.training.batchSize;
+    if (indices.length !== batch) throw new Error(`a step takes exactly ${batch} sample indices (the batch size), not ${indices.length}`);
+    await this.submit(new Map([[BATCH_INDEX, indices]]));
+  }
+
+  /** The StepRecords of every step run since the last drain, oldest first. */
+  async drain(): Promise<StepRecord[]> {
+    const lrs = this.undrainedLr;
+    this.undrainedLr = [];
+    const logged = await this.train.exec.drainScalars();
+    const first = this.stepCount - logged.length + 1;
+    const metricNodes = this.train.lowered.metrics.map((m) => m.node);
+    return logged.map((row, k) => ({
+      step: first + k,
+      loss: row[0]!,
+      gradNorm: row[1]!,
+      metrics: Object.fromEntries(metricNodes.map((node, j) => [node, row[2 + j]!])),
+      lr: lrs[lrs.length - logged.length + k] ?? this.currentLearningRate,
+    }));
+  }
+
+  /** Resolves when every step run so far has finished on the device. */
+  settled(): Promise<void> {
+    return this.train.exec.settled();
+  }
+
+  /**
+   * One step, then wait for its loss (a readback per step: convenient for scripts and tests; a
+   * training loop uses run() and drain()). Earlier undrained records are consumed.
+   */
+  async step(batch: Batch): Promise<number> {
+    await this.run(batch);
+    const records = await this.drain();
+    return records[records.length - 1]!.loss;
+  }
+
+  private async submit(feeds: Map<string, Data>): Promise<void> {
+    const lr = this.currentLearningRate;
     // Float64 so the f64 reference backend sees exact hyperparameters; other backends round to f32.
-    feeds.set(LR, new Float64Array([this.currentLearningRate]));
+    feeds.set(LR, new Float64Array([lr]));
     feeds.set(STEP_T, new Float64Array([this.stepCount + 1]));
     feeds.set(COUNTER, new Int32Array([this.stepCount]));
     this.train.exec.run(feeds);
     this.stepCount++;
-    return this.train.exec.read(this.loss).then((d) => d[0]!);
+    this.undrainedLr.push(lr);
+    this.inFlight.push(this.train.exec.settled());
+    while (this.inFlight.length > MAX_IN_FLIGHT) await this.inFlight.shift();
+  }
+
+  /**
+   * Re-run step `step` (1-based) on `batch` (or sample indices when resident) with the same
+   * dropout counter, learning rate position and, if the program halted on a NaN, the same weights
+   * (the latch keeps updates from applying), so the retained values show where the NaN appeared.
+   * Counts as no step; nothing is logged.
+   */
+  async replay(step: number, batch: Batch | Int32Array): Promise<void> {
+    const feeds = batch instanceof Int32Array ? new Map<string, Data>([[BATCH_INDEX, batch]]) : this.feeds(this.train.lowered, batch);
+    feeds.set(LR, new Float64Array([learningRateAt(this.learningRate, this.doc.training.schedule, step - 1)]));
+    feeds.set(STEP_T, new Float64Array([step]));
+    feeds.set(COUNTER, new Int32Array([step - 1]));
+    this.train.exec.run(feeds);
+    await this.train.exec.drainScalars();
+  }
+
+  /**
+   * After a NaN halted training at step `step`: forget the steps from there on (their updates
+   * never applied), clear the latch, and continue from the weights before that step.
+   */
+  async resumeBefore(step: number): Promise<void> {
+    await this.train.exec.drainScalars();
+    this.undrainedLr = [];
+    this.stepCount = Math.min(this.stepCount, step - 1);
+    this.backend.writeVariable(HALTED, new Float32Array(1));
+  }
+
+  /** Each trainable variable's gradient at the last step, by variable name. */
+  async readGradients(): Promise<Record<string, Float32Array>> {
+    const out: Record<string, Float32Array> = {};
+    for (const [name, id] of this.paramGrads) out[name] = Float32Array.from(await this.train.exec.read(id));
+    return out;
+  }
+
+  /** How many NaN/Inf elements each document node's output holds at the last step (counted on the device). */
+  async nonFiniteCounts(nodes: readonly string[]): Promise<Map<string, number>> {
+    const ids = nodes.map((n) => this.train.lowered.outputs.get(n)).map((ports) => ports && Object.values(ports)[0]);
+    const present = ids.map((id, k) => [nodes[k]!, id] as const).filter((e): e is readonly [string, ValueId] => e[1] !== undefined);
+    const counts = await this.train.exec.countNonFinite(present.map(([, id]) => id));
+    return new Map(present.map(([node], k) => [node, counts[k]!]));
+  }
+
+  /** The lowered training program's ops (forward, autodiff's backward, updates) with their document origins. */
+  opGraph(): OpView[] {
+    const { backwardFrom, updateFrom } = this.phases;
+    return this.train.graph.nodes.map((n) => ({
+      id: n.id,
+      label: n.kind === 'op' ? n.op : n.name,
+      kind: n.kind,
+      origin: n.origin,
+      inputs: [...n.inputs],
+      shape: [...n.type.shape],
+      phase: n.id < backwardFrom ? 'forward' : n.id < updateFrom ? 'backward' : 'update',
+    }));
   }
 
   /** Metric values (by node id) of the last training step. */
@@ -236,12 +408,50 @@ export class Program {
   }
 }
 
+type InputFn = (field: string, shape: Shape, dtype: TensorType['dtype']) => ValueId;
+
+/**
+ * Inputs for a resident dataset: each field is a variable holding every sample, and a batch is
+ * gathered on the device from the fed sample indices.
+ */
+function residentInput(graph: Graph, backend: Backend, data: Readonly<Record<string, Data>>, batchSize: number): InputFn {
+  let indices: ValueId | undefined;
+  const b = new OpBuilder(graph);
+  return (field, shape, dtype) => {
+    const all = data[field];
+    if (!all) throw new CompileError([{ code: 'missing_input', message: `the dataset has no field "${field}"` }]);
+    const perSample = shape.slice(1).reduce((a, d) => a * d, 1);
+    const name = `__data/${field}`;
+    const count = all.length / perSample;
+    if (!backend.hasVariable(name)) backend.createVariable(name, { shape: [count, ...shape.slice(1)], dtype }, all);
+    indices ??= graph.input(BATCH_INDEX, [batchSize], 'i32');
+    return b.gather(graph.variable(name, [count, ...shape.slice(1)], dtype), indices, 0);
+  };
+}
+
+/**
+ * Every update applies only while the loss is finite and no earlier step was halted; a
+ * non-finite loss sets the HALTED latch. So after a NaN the variables keep their pre-NaN values.
+ */
+function guardUpdates(graph: Graph, backend: Backend, b: OpBuilder<ValueId>, loss: ValueId, updates: readonly Assignment<ValueId>[]): Assignment<ValueId>[] {
+  if (!backend.hasVariable(HALTED)) backend.createVariable(HALTED, { shape: [], dtype: 'f32' }, new Float32Array(1));
+  const halted = graph.variable(HALTED, []);
+  const finite = b.less(b.abs(loss), b.scalar(FINITE_LIMIT));
+  const ok = b.greater(b.mul(b.mask(finite), b.mask(b.equal(halted, b.scalar(0)))), b.scalar(0.5));
+  const guarded = updates.map((u) => {
+    const type = graph.typeOf(u.value);
+    return { name: u.name, value: b.where(ok, u.value, graph.variable(u.name, type.shape, type.dtype)) };
+  });
+  guarded.push({ name: HALTED, value: b.where(finite, halted, b.scalar(1)) });
+  return guarded;
+}
+
 /** Lower `doc` onto `graph`, creating (once) and initialising each variable on the backend. */
-function buildGraph(doc: GraphDocument, graph: Graph, backend: Backend, training: boolean, batchSize: number, onVariable: (v: VariableInfo) => void): Lowered<ValueId> {
+function buildGraph(doc: GraphDocument, graph: Graph, backend: Backend, training: boolean, batchSize: number, onVariable: (v: VariableInfo) => void, input?: InputFn): Lowered<ValueId> {
   const lowered = wrap(() =>
     lowerDocument(doc, {
       emitter: graph,
-      input: (field, shape, dtype) => graph.input(field, shape, dtype),
+      input: input ?? ((field, shape, dtype) => graph.input(field, shape, dtype)),
       variable(name, req) {
         if (!backend.hasVariable(name)) {
           backend.createVariable(name, { shape: req.shape, dtype: 'f32' }, initialValues(req.init, req.shape, req.fans, seedFor(doc.training.seed, name)));
