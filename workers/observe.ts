@@ -43,6 +43,7 @@ export class Observer {
   /** When each view was last sampled (clock ms) and at which step. */
   private last = { histograms: -Infinity, probes: -Infinity, gradients: -Infinity, confusion: -Infinity, boundary: -Infinity };
   private lastStep = { histograms: -1, probes: -1, gradients: -1, confusion: -1, boundary: -1 };
+  private program: Program | undefined;
 
   constructor(private readonly now: Clock = () => performance.now()) {}
 
@@ -55,13 +56,13 @@ export class Observer {
     this.lastStep = { ...this.lastStep, gradients: -1, confusion: -1, boundary: -1, probes: -1, histograms: this.config.histogramEvery ? this.lastStep.histograms : -1 };
   }
 
-  /** A fresh program (compile, reset): every view starts over. */
-  reset(): void {
-    this.last = { histograms: -Infinity, probes: -Infinity, gradients: -Infinity, confusion: -Infinity, boundary: -Infinity };
-    this.lastStep = { histograms: -1, probes: -1, gradients: -1, confusion: -1, boundary: -1 };
-  }
-
   async afterFlush(ctx: ObserveContext): Promise<TrainEvent[]> {
+    if (ctx.program !== this.program) {
+      // A fresh program (compile, reset): its steps count from 0 again, so every view starts over.
+      this.program = ctx.program;
+      this.last = { histograms: -Infinity, probes: -Infinity, gradients: -Infinity, confusion: -Infinity, boundary: -Infinity };
+      this.lastStep = { histograms: -1, probes: -1, gradients: -1, confusion: -1, boundary: -1 };
+    }
     const c = this.config;
     const step = ctx.program.stepCount;
     if (step === 0) return [];

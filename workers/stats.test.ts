@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downsample, histogram, tensorStats } from './stats';
+import { downsample, histogram, rms, tensorStats, tensorView } from './stats';
 
 describe('tensorStats', () => {
   it('counts NaN and ±Inf apart and summarises only the finite values', () => {
@@ -65,5 +65,40 @@ describe('downsample', () => {
   it('keeps short data and strides long data', () => {
     expect(Array.from(downsample([1, 2, 3], 5))).toEqual([1, 2, 3]);
     expect(Array.from(downsample([0, 1, 2, 3, 4, 5, 6, 7], 4))).toEqual([0, 2, 4, 6]);
+  });
+});
+
+describe('tensorView', () => {
+  it('shows vectors as bars, matrices as heatmaps, rank 4 as images', () => {
+    expect(tensorView([5], [1])).toEqual({ kind: 'scalar', value: 5 });
+    const bars = tensorView([1, 2, 3], [3]);
+    expect(bars.kind === 'bars' && Array.from(bars.values)).toEqual([1, 2, 3]);
+    // [2, 3] row-major: the heatmap keeps it as is.
+    const m = tensorView([0, 1, 2, 10, 11, 12], [2, 3]);
+    expect(m.kind === 'heatmap' && [m.rows, m.cols, Array.from(m.values)]).toEqual([2, 3, [0, 1, 2, 10, 11, 12]]);
+    // NHWC [1, 2, 2, 2]: channel 0 = 0, 2, 4, 6 and channel 1 = 1, 3, 5, 7.
+    const fm = tensorView([0, 1, 2, 3, 4, 5, 6, 7], [1, 2, 2, 2], 'nhwc');
+    expect(fm.kind === 'images' && [fm.count, fm.height, fm.width, Array.from(fm.values)]).toEqual([2, 2, 2, [0, 2, 4, 6, 1, 3, 5, 7]]);
+    // HWIO [2, 1, 2, 2]: filter k at input channel 0 is element (y·1 + x)·4 + k.
+    const k = tensorView([0, 1, 2, 3, 4, 5, 6, 7], [2, 1, 2, 2], 'hwio');
+    expect(k.kind === 'images' && [k.count, k.height, k.width, Array.from(k.values)]).toEqual([2, 2, 1, [0, 4, 1, 5]]);
+  });
+
+  it('strides large matrices down to the view limit', () => {
+    const data = Float32Array.from({ length: 200 * 100 }, (_v, i) => i);
+    const v = tensorView(data, [200, 100]);
+    expect(v.kind).toBe('heatmap');
+    if (v.kind !== 'heatmap') return;
+    expect([v.rows, v.cols]).toEqual([64, 64]);
+    expect(v.values[0]).toBe(0);
+    // row index floor(1·200/64) = 3, col floor(1·100/64) = 1
+    expect(v.values[64 + 1]).toBe(3 * 100 + 1);
+  });
+});
+
+describe('rms', () => {
+  it('is the root mean square of the finite values', () => {
+    expect(rms([3, -4, Number.NaN])).toBeCloseTo(Math.sqrt(12.5), 12);
+    expect(rms([])).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 /** The messages between the page and the training worker: plain data only. */
 import type { GraphError } from '../engine/graph/errors';
 import type { TensorType } from '../engine/ops/types';
+import type { ObserveEvent } from './observeTypes';
 
 /** What compiling a document told us, per node and overall. */
 export interface CompileReport {
@@ -27,6 +28,8 @@ export interface MetricPoint {
   readonly time: number;
   readonly loss: number;
   readonly lr: number;
+  /** Global L2 norm of the parameter gradients at this step. */
+  readonly gradNorm: number;
   /** Metric node id → value on this batch. */
   readonly metrics: Readonly<Record<string, number>>;
 }
@@ -61,7 +64,8 @@ export type TrainEvent =
   | { readonly type: 'metrics'; readonly points: readonly MetricPoint[] }
   | { readonly type: 'validation'; readonly point: ValidationPoint }
   | { readonly type: 'status'; readonly status: TrainStatus }
-  | { readonly type: 'error'; readonly error: TrainError };
+  | { readonly type: 'error'; readonly error: TrainError }
+  | ObserveEvent;
 
 /** A node's value or gradient summarised for display. */
 export interface Inspection {

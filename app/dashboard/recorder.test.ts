@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { twoSpirals } from '../templates/twoSpirals';
+import { createTrainingStore } from '../training/trainingStore';
+import type { MetricPoint } from '../../workers/types';
+import { startRecorder } from './recorder';
+import { memoryRunStorage } from './runStorage';
+import { createRunsStore, describeRun, MAX_STORED_POINTS, thinned } from './runs';
+
+const point = (step: number, loss: number): MetricPoint => ({ step, epoch: 0, time: step * 10, loss, lr: 0.01, gradNorm: 1, metrics: {} });
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+function setup() {
+  const training = createTrainingStore();
+  const runs = createRunsStore();
+  const storage = memoryRunStorage();
+  let doc = twoSpirals.build(new Date(0));
+  const stop = startRecorder({ training, runs, storage, document: () => doc, saveEveryMs: 5 });
+  const setDoc = (d: typeof doc) => (doc = d);
+  return { training, runs, storage, stop, setDoc };
+}
+
+describe('run recorder', () => {
+  it('begins a run on the first metrics, extends it, and ends it on reset', async () => {
+    const { training, runs, storage, stop } = setup();
+    await tick();
+    const t = training.getState();
+    t.apply({ type: 'status', status: { state: 'running', step: 0, epoch: 0, totalSteps: 10, stepsPerSecond: 0 } });
+    expect(runs.getState().runs).toHaveLength(0);
+    t.apply({ type: 'metrics', points: [point(1, 2), point(2, 1.5)] });
+    expect(runs.getState().runs).toHaveLength(1);
+    const run = runs.getState().runs[0]!;
+    expect(run.name).toBe('Run 1');
+    expect(run.doc.meta.name).toBe('Two spirals classifier');
+    expect(describeRun(run)).toBe('Adam · lr 0.01 · batch 32 · 50 epochs · spirals');
+    t.apply({ type: 'metrics', points: [point(3, 1.2)] });
+    t.apply({ type: 'validation', point: { step: 3, epoch: 1, loss: 1.3, metrics: {} } });
+    expect(runs.getState().runs[0]!.points.map((p) => p.step)).toEqual([1, 2, 3]);
+    expect(runs.getState().runs[0]!.validation).toHaveLength(1);
+    t.apply({ type: 'status', status: { state: 'paused', step: 3, epoch: 1, totalSteps: 10, stepsPerSecond: 100 } });
+    await tick();
+    expect((await storage.list())[0]!.points).toHaveLength(3);
+
+    t.clear();
+    expect(runs.getState().live).toBeUndefined();
+    t.apply({ type: 'metrics', points: [point(1, 3)] });
+    expect(runs.getState().runs.map((r) => r.name)).toEqual(['Run 1', 'Run 2']);
+    expect(runs.getState().runs[1]!.colour).not.toBe(runs.getState().runs[0]!.colour);
+    stop();
+    await tick();
+    expect(storage.size).toBe(2);
+  });
+
+  it('keeps runs across a reload, showing an interrupted run as stopped; rename and delete persist', async () => {
+    const first = setup();
+    await tick();
+    first.training.getState().apply({ type: 'status', status: { state: 'running', step: 0, epoch: 0, totalSteps: 10, stepsPerSecond: 0 } });
+    first.training.getState().apply({ type: 'metrics', points: [point(1, 2)] });
+    await new Promise((r) => setTimeout(r, 20));
+    first.runs.getState().end();
+    const id = first.runs.getState().runs[0]!.id;
+    first.runs.getState().rename(id, '  baseline ');
+    await tick();
+
+    const runs = createRunsStore();
+    const training = createTrainingStore();
+    startRecorder({ training, runs, storage: first.storage, document: () => twoSpirals.build(new Date(0)) });
+    await tick();
+    expect(runs.getState().runs).toHaveLength(1);
+    expect(runs.getState().runs[0]!.name).toBe('baseline');
+    expect(runs.getState().runs[0]!.state).toBe('paused');
+    runs.getState().remove(id);
+    await tick();
+    expect(first.storage.size).toBe(0);
+  });
+
+  it('thins long runs for storage evenly, keeping the last point', () => {
+    const xs = Array.from({ length: 10_001 }, (_v, i) => i);
+    const t = thinned(xs);
+    expect(t).toHaveLength(MAX_STORED_POINTS);
+    expect(t[0]).toBe(0);
+    expect(t[t.length - 1]).toBe(10_000);
+    expect(thinned([1, 2])).toEqual([1, 2]);
+  });
+});

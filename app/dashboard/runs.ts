@@ -1,0 +1,98 @@
+/**
+ * Training runs (TensorBoard's runs): each keeps the document it trained, its hyperparameters and
+ * its curves, so runs can be overlaid, compared, renamed and deleted. Session state of the page,
+ * persisted apart from the document (runStorage.ts).
+ */
+import { createStore } from 'zustand/vanilla';
+import type { GraphDocument } from '../../engine/graph/document';
+import type { MetricPoint, TrainState, ValidationPoint } from '../../workers/types';
+
+/** One training run from compile to the next reset. */
+export interface Run {
+  readonly id: string;
+  /** Shown in legends; the user may rename it. */
+  readonly name: string;
+  /** Wall-clock start (ms since 1970). */
+  readonly created: number;
+  /** The document as it was trained (its `training` holds the hyperparameters). */
+  readonly doc: GraphDocument;
+  readonly points: readonly MetricPoint[];
+  readonly validation: readonly ValidationPoint[];
+  readonly state: TrainState;
+  /** Drawn in the overlaid charts. */
+  readonly visible: boolean;
+  /** Index into the run colour palette, fixed for the run's life. */
+  readonly colour: number;
+}
+
+/** Most points a stored run keeps; longer runs are thinned evenly (the newest kept). */
+export const MAX_STORED_POINTS = 4000;
+
+export interface RunsState {
+  readonly runs: readonly Run[];
+  /** The run that training events are being recorded into. */
+  readonly live: string | undefined;
+  begin(doc: GraphDocument, now?: number): Run;
+  update(id: string, patch: Partial<Pick<Run, 'points' | 'validation' | 'state'>>): void;
+  rename(id: string, name: string): void;
+  setVisible(id: string, visible: boolean): void;
+  remove(id: string): void;
+  /** Stops recording into the live run. */
+  end(): void;
+  /** Replaces the list (loading stored runs), keeping any run begun before loading finished. */
+  load(runs: readonly Run[]): void;
+}
+
+/** Run colours, distinct in light and dark themes (TensorBoard's palette order). */
+export const RUN_COLOURS = ['#ff7043', '#0077bb', '#cc3311', '#33bbee', '#ee3377', '#009988', '#bbbbbb', '#8e44ad'] as const;
+
+export function runColour(run: Pick<Run, 'colour'>): string {
+  return RUN_COLOURS[run.colour % RUN_COLOURS.length]!;
+}
+
+/** "Adam · lr 0.01 · batch 32 · spirals": a run's hyperparameters in one line. */
+export function describeRun(run: Pick<Run, 'doc'>): string {
+  const t = run.doc.training;
+  return [t.optimizer.type === 'sgd' ? 'SGD' : t.optimizer.type.charAt(0).toUpperCase() + t.optimizer.type.slice(1), `lr ${t.lr}`, `batch ${t.batchSize}`, t.steps ? `${t.steps} steps` : `${t.epochs} epochs`, t.dataset.kind].join(' · ');
+}
+
+/** At most `max` items: evenly strided, the last always kept. */
+export function thinned<T>(xs: readonly T[], max = MAX_STORED_POINTS): readonly T[] {
+  if (xs.length <= max) return xs;
+  const stride = xs.length / (max - 1);
+  const out = Array.from({ length: max - 1 }, (_v, i) => xs[Math.floor(i * stride)]!);
+  out.push(xs[xs.length - 1]!);
+  return out;
+}
+
+let counter = 0;
+const newId = (now: number) => `run-${now.toString(36)}-${(counter++).toString(36)}`;
+
+export function createRunsStore() {
+  return createStore<RunsState>()((set, get) => ({
+    runs: [],
+    live: undefined,
+    begin(doc, now = Date.now()) {
+      const { runs } = get();
+      const number = runs.reduce((n, r) => Math.max(n, Number(/^Run (\d+)$/.exec(r.name)?.[1] ?? 0)), 0) + 1;
+      const colour = runs.length ? (runs[runs.length - 1]!.colour + 1) % RUN_COLOURS.length : 0;
+      const run: Run = { id: newId(now), name: `Run ${number}`, created: now, doc, points: [], validation: [], state: 'running', visible: true, colour };
+      set({ runs: [...runs, run], live: run.id });
+      return run;
+    },
+    update: (id, patch) => set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, ...patch } : r)) })),
+    rename(id, name) {
+      const trimmed = name.trim();
+      if (trimmed) set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, name: trimmed } : r)) }));
+    },
+    setVisible: (id, visible) => set((s) => ({ runs: s.runs.map((r) => (r.id === id ? { ...r, visible } : r)) })),
+    remove: (id) => set((s) => ({ runs: s.runs.filter((r) => r.id !== id), live: s.live === id ? undefined : s.live })),
+    end: () => set({ live: undefined }),
+    load(stored) {
+      const current = get().runs.filter((r) => !stored.some((s) => s.id === r.id));
+      set({ runs: [...stored, ...current] });
+    },
+  }));
+}
+
+export type RunsStore = ReturnType<typeof createRunsStore>;
