@@ -4,7 +4,7 @@
  * so it is tested in Node.
  */
 import type { Backend } from '../engine/backends/backend';
-import { CompileError, Program, type StepRecord } from '../engine/compile/program';
+import { CompileError, Program, type OpView, type StepRecord } from '../engine/compile/program';
 import { epochBatches, gatherBatch, splitIndices, type Dataset } from '../engine/data';
 import type { GraphDocument } from '../engine/graph/document';
 import { inferShapes } from '../engine/graph/infer';
@@ -116,6 +116,17 @@ export class Trainer {
   /** What the dashboard wants sampled while training (histograms, probes …). */
   observe(config: ObserveConfig): void {
     this.observer.configure(config);
+  }
+
+  /** Sample what observe() asked for right now, when not training (a probe opened while paused); the events are returned. */
+  async observeNow(): Promise<TrainEvent[]> {
+    if (!this.program || !this.doc || !this.dataset || !this.split || this.state === 'running') return [];
+    return this.observer.afterFlush({ program: this.program, doc: this.doc, dataset: this.dataset, split: this.split, final: true });
+  }
+
+  /** The compiled training program's ops (forward, autodiff's backward, updates); empty before compiling. */
+  opGraph(): OpView[] {
+    return this.program?.opGraph() ?? [];
   }
 
   /** Start (or resume) training; events go to `onEvent`. Resolves once the loop is running. */

@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import { builtinDataset } from '../engine/data';
 import type { GraphDocument } from '../engine/graph/document';
 import { createBestBackend } from './backends';
+import type { ObserveConfig } from './observeTypes';
 import { Trainer } from './trainer';
 import type { TrainEvent } from './types';
 
@@ -37,6 +38,11 @@ const api = {
     return Comlink.transfer(w, Object.values(w).map((a) => a.buffer));
   },
   setWeights: (w: Record<string, Float32Array>) => trainer.setWeights(w),
+  /** What the dashboard and probes want sampled while training (workers/observe.ts). */
+  observe: (config: ObserveConfig) => trainer.observe(config),
+  /** Sample it now, when not training; the events come back rather than through the stream. */
+  observeNow: () => trainer.observeNow(),
+  opGraph: () => trainer.opGraph(),
 };
 
 export type TrainerApi = typeof api;
