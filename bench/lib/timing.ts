@@ -2,14 +2,10 @@
 import os from 'node:os';
 import process from 'node:process';
 
+export { median, table } from './table';
+
 /** One training (or inference) step; the promise settles once the step's result is really computed. */
 export type Step = () => Promise<unknown>;
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 /** Mean milliseconds per step over `steps` consecutive awaited steps. */
 export async function msPerStep(step: Step, steps: number): Promise<number> {
@@ -44,11 +40,4 @@ export async function timeRounds<K extends string>(cases: Record<K, Step>, opts:
 export function machineLine(): string {
   const cpus = os.cpus();
   return `Node ${process.version} · ${cpus[0]?.model ?? 'unknown CPU'} · ${cpus.length} logical cores · ${os.platform()} ${os.arch()}`;
-}
-
-/** A fixed-width text table: the first row is the header. */
-export function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_c, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: readonly string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }

@@ -1,0 +1,85 @@
+/**
+ * `npm run bench:node`: the MLP, CNN and matmul comparison in Node — Wiregrad on WebGPU through
+ * Dawn (the `webgpu` package) and on its CPU backend, against TensorFlow.js's CPU and WASM backends
+ * (and its WebGPU backend on the same Dawn adapter, when it starts). Same table and `BENCH` line as
+ * `npm run bench`. scripts/bundle-bench-node.mjs makes this one self-contained file for a GPU box.
+ *
+ *   npm run bench:node -- [--steps auto|N] [--impls …] [--matmul …]   (--help lists them)
+ *
+ * Without a GPU, Dawn needs a Vulkan driver: Chromium's SwiftShader is picked up from /usr/lib/chromium.
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import process from 'node:process';
+import { create, globals } from 'webgpu';
+import { CpuBackend } from '../engine/backends/cpu/backend';
+import { WebGpuBackend } from '../engine/backends/webgpu/backend';
+import { argvOrEnv, parseOptions, type BenchOptions } from './lib/options';
+import { formatReport } from './lib/report';
+import { runSuite, type BenchEnv } from './lib/suite';
+import { tf } from './lib/tfjs';
+import { wasmDir } from './node/wasm-files';
+
+/** Dawn dlopens libvulkan: without a GPU driver, point it at Chromium's SwiftShader (if this machine has one). */
+function vulkanFallbackNote(): string {
+  const lib = '/usr/lib/chromium';
+  if (process.env.VK_ICD_FILENAMES || !existsSync(`${lib}/vk_swiftshader_icd.json`)) return '';
+  return `no adapter found; for SwiftShader run with LD_LIBRARY_PATH=${lib} VK_ICD_FILENAMES=${lib}/vk_swiftshader_icd.json`;
+}
+
+let opts: BenchOptions;
+try {
+  opts = parseOptions(argvOrEnv(process.argv.slice(2), process.env));
+} catch (e) {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(2);
+}
+
+Object.assign(globalThis, globals);
+const gpu: GPU = create([]);
+// tfjs-backend-webgpu looks for navigator.gpu (Node 20 has no navigator).
+const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+else Object.assign(globalThis, { navigator: { gpu } });
+
+const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+const info = adapter?.info;
+if (!adapter) console.error(`WebGPU: ${vulkanFallbackNote() || 'Dawn found no adapter'}`);
+
+tf.enableProdMode(); // silences tfjs's advice to install tfjs-node
+let wasmLoaded = false;
+const env: BenchEnv = {
+  platform: `Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, ${os.platform()} ${os.arch()}; tfjs ${tf.version.tfjs}`,
+  adapter: info ? { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description } : null,
+  async wiregradBackend(kind) {
+    if (kind === 'cpu') return new CpuBackend();
+    if (!adapter) throw new Error(vulkanFallbackNote() || 'Dawn found no WebGPU adapter');
+    return WebGpuBackend.create(gpu);
+  },
+  async useTfjs(kind) {
+    if (kind === 'webgpu') {
+      if (!adapter) throw new Error('Dawn found no WebGPU adapter');
+      await import('@tensorflow/tfjs-backend-webgpu');
+    }
+    if (kind === 'wasm' && !wasmLoaded) {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const dir = await wasmDir();
+      if (dir) wasm.setWasmPaths(dir);
+      wasmLoaded = true;
+    }
+    if (!(await tf.setBackend(kind))) throw new Error(`tfjs could not start its ${kind} backend`);
+    await tf.ready();
+    if (kind === 'wasm') {
+      const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 'threads' : 'single thread';
+      const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
+      return `${simd}, ${threads}`;
+    }
+    return '';
+  },
+  log: (line) => console.error(`[bench] ${line}`),
+};
+
+const result = await runSuite(env, opts);
+console.log(formatReport(result));
+// Dawn's instance keeps Node alive: exit explicitly.
+process.exit(0);
