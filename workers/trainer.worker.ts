@@ -1,18 +1,23 @@
 /// <reference lib="webworker" />
 /** The training worker: exposes a Trainer over comlink. It owns every tensor and GPU buffer. */
 import * as Comlink from 'comlink';
-import { builtinDataset } from '../engine/data';
 import type { GraphDocument } from '../engine/graph/document';
 import { createBestBackend } from './backends';
+import { browserDataSources } from './browserDataSources';
+import { DatasetLoader } from './datasets';
+import type { TrainingConfig } from '../engine/graph/training';
+import type { Upload } from './uploads';
 import type { ObserveConfig } from './observeTypes';
 import { Trainer } from './trainer';
 import type { TrainEvent } from './types';
 
 let prefer: 'auto' | 'cpu' = 'auto';
 
+const datasets = new DatasetLoader(browserDataSources());
+
 const trainer = new Trainer({
   createBackend: () => createBestBackend(prefer),
-  loadDataset: async (doc) => builtinDataset(doc.training.dataset, doc.training.seed),
+  loadDataset: (doc) => datasets.forDocument(doc),
 });
 
 /** The API the page calls (see workers/client.ts). */
@@ -43,6 +48,12 @@ const api = {
   /** Sample it now, when not training; the events come back rather than through the stream. */
   observeNow: () => trainer.observeNow(),
   opGraph: () => trainer.opGraph(),
+  /** Store uploaded files (kept in IndexedDB under their dataset name) and say what they hold. */
+  putUpload: (upload: Omit<Upload, 'savedAt'>) => datasets.putUpload(upload),
+  /** The stored upload's summary, or undefined when this browser does not have it. */
+  describeUpload: (name: string) => datasets.describeUpload(name),
+  /** A few samples, the class balance and the split sizes of the dataset a training config names. */
+  previewDataset: (training: TrainingConfig) => datasets.preview(training),
 };
 
 export type TrainerApi = typeof api;

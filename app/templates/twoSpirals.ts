@@ -43,7 +43,7 @@ export const twoSpirals: Template = {
         optimizer: { type: 'adam' },
         lr: 0.01,
         batchSize: 32,
-        epochs: 50,
+        epochs: 200,
       },
       now,
     ),
