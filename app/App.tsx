@@ -1,9 +1,13 @@
-/** The studio: toolbar on top; palette, canvas and inspector side by side. */
+/** The studio: toolbar on top; palette, canvas (with probes and the dashboard drawer under it) and inspector side by side. */
 import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from './canvas/Canvas';
 import { Notices } from './canvas/Notices';
 import { StatusBar } from './canvas/StatusBar';
 import { useCommands } from './commands';
+import { Dashboard } from './dashboard/Dashboard';
+import { DashboardProvider } from './dashboard/DashboardContext';
+import { OpsView } from './probes/OpsView';
+import { ProbePanel } from './probes/ProbePanel';
 import { Inspector } from './panels/Inspector';
 import { Palette } from './panels/Palette';
 import { TrainingSlot } from './panels/TrainingSlot';
@@ -27,8 +31,13 @@ function Studio() {
       <div className="workspace">
         <Palette />
         <main className="canvas-area" aria-label="Canvas">
-          <Canvas />
+          <div className="canvas-stage">
+            <Canvas />
+            <ProbePanel />
+            <OpsView />
+          </div>
           <Notices />
+          <Dashboard />
           <StatusBar />
         </main>
         <div className="panel sidebar">
@@ -48,7 +57,9 @@ export function App({ store }: { store: EditorStore }) {
     <EditorProvider store={store}>
       <TrainingProvider>
         <ReactFlowProvider>
-          <Studio />
+          <DashboardProvider>
+            <Studio />
+          </DashboardProvider>
         </ReactFlowProvider>
       </TrainingProvider>
     </EditorProvider>

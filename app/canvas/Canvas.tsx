@@ -2,19 +2,22 @@
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, type ColorMode } from '@xyflow/react';
 import { useEffect } from 'react';
 import { useEditor, useEditorStore } from '../store/context';
+import { CanvasTools } from './CanvasTools';
 import type { GraphFlowNode } from './flowModel';
 import { nodeTypes } from './nodeTypes';
 import { useFlowHandlers } from './useFlowHandlers';
 import { useFlowView } from './useFlowView';
+import { useProbeClicks } from './useProbeClicks';
 
 const FIT_OPTIONS = { padding: 0.15, maxZoom: 1 };
 
 /** MiniMap colour per node: red when it has an error. */
-const minimapColor = (node: GraphFlowNode) => (node.className === 'has-error' ? 'var(--danger)' : 'var(--minimap-node)');
+const minimapColor = (node: GraphFlowNode) => (node.className?.split(' ').includes('has-error') ? 'var(--danger)' : 'var(--minimap-node)');
 
 export function Canvas() {
   const { nodes, edges } = useFlowView();
   const handlers = useFlowHandlers();
+  const probeClicks = useProbeClicks();
   const theme = useEditor((s) => s.theme);
   const fitRequest = useEditor((s) => s.fitRequest);
   const store = useEditorStore();
@@ -37,6 +40,7 @@ export function Canvas() {
       edges={edges}
       nodeTypes={nodeTypes}
       {...handlers}
+      {...probeClicks}
       colorMode={theme satisfies ColorMode}
       fitView
       fitViewOptions={FIT_OPTIONS}
@@ -52,6 +56,7 @@ export function Canvas() {
       <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
       <MiniMap<GraphFlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
       <Controls showInteractive={false} aria-label="Zoom controls" />
+      <CanvasTools />
     </ReactFlow>
   );
 }

@@ -1,6 +1,7 @@
 /** The one node component: title, key settings, typed ports with output shapes, parameter count, problems. */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
+import { useDashboardStore } from '../dashboard/DashboardContext';
 import type { GraphFlowNode, PortView } from './flowModel';
 
 function InputPort({ port }: { port: PortView }) {
@@ -23,14 +24,36 @@ function OutputPort({ port }: { port: PortView }) {
   );
 }
 
-function GraphNodeView({ data }: NodeProps<GraphFlowNode>) {
+function GraphNodeView({ id, data }: NodeProps<GraphFlowNode>) {
+  const dashboard = useDashboardStore();
   return (
     <div className={`gnode cat-${data.category.toLowerCase()}`}>
       <header className="gnode-head">
+        {data.probed && <span className="gnode-probe" title="A probe is open on this node" aria-label="probed" role="img" />}
         <span className="gnode-title">{data.title}</span>
         {/* "Dense 1" already says it is a Dense; "logits" does not. */}
         {!data.title.startsWith(data.typeLabel) && <span className="gnode-type">{data.typeLabel}</span>}
+        {data.expandable && (
+          <button
+            type="button"
+            className="gnode-expand nodrag"
+            aria-label={`Show the ops of ${data.title}`}
+            title="Show the ops this node lowers to"
+            onClick={(e) => {
+              e.stopPropagation();
+              dashboard.getState().showOps({ kind: 'expand', node: id });
+            }}
+          >
+            <span aria-hidden="true">⊞</span>
+          </button>
+        )}
       </header>
+      {data.runtimeError && (
+        <p className="gnode-runtime-error" role="alert">
+          <span aria-hidden="true">⚠ </span>
+          {data.runtimeError}
+        </p>
+      )}
       {data.summary && <div className="gnode-summary">{data.summary}</div>}
       <div className="gnode-ports">
         <ul className="gnode-inputs" aria-label="Inputs">

@@ -10,6 +10,7 @@ import type { Category } from '../../engine/graph/spec';
 import type { XY } from '../store/edits';
 import { displayName } from '../store/names';
 import { messageOnNode, severityOf, type Severity, type Validation } from '../store/validation';
+import { edgeStyle } from '../probes/edgeColour';
 import { formatParamCount, formatType, summarizeParams } from './summary';
 
 /** One handle on a node. */
@@ -39,10 +40,27 @@ export type GraphNodeData = {
   /** "101,770 params", or empty. */
   readonly params: string;
   readonly problems: readonly ProblemView[];
+  /** Set on the node where training first went non-finite: what to tell the user there. */
+  readonly runtimeError?: string;
+  /** A probe is open on this node. */
+  readonly probed?: boolean;
+  /** Layers and ops can be expanded to the ops they lower to. */
+  readonly expandable?: boolean;
 };
 
 export type GraphFlowNode = Node<GraphNodeData, 'graph'>;
 export type GraphFlowEdge = Edge;
+
+/** What training adds to the view: the node that went non-finite, open probes, gradient magnitudes. */
+export interface RuntimeView {
+  readonly failed?: { readonly node: string; readonly message: string };
+  readonly probedNodes: ReadonlySet<string>;
+  readonly probedEdges: ReadonlySet<string>;
+  /** RMS gradient by edge source `${node}.${port}`, when edges are coloured by it. */
+  readonly edgeRms?: Readonly<Record<string, number>>;
+}
+
+export const NO_RUNTIME: RuntimeView = { probedNodes: new Set(), probedEdges: new Set() };
 
 /** What the view depends on besides the document. */
 export interface ViewState {
@@ -52,7 +70,7 @@ export interface ViewState {
   readonly measured: Readonly<Record<string, { width: number; height: number }>>;
 }
 
-function nodeData(node: DocNode, validation: Validation): GraphNodeData {
+function nodeData(node: DocNode, validation: Validation, runtime: RuntimeView): GraphNodeData {
   const spec = getNodeSpec(node.type);
   const info = validation.info.get(node.id);
   const problems = (validation.byNode.get(node.id) ?? []).map((e) => ({ message: messageOnNode(e, node), severity: severityOf(e) }));
@@ -65,6 +83,9 @@ function nodeData(node: DocNode, validation: Validation): GraphNodeData {
     outputs: (spec?.outputs ?? []).map((p) => ({ name: p.name, type: info ? formatType(info.outputs[p.name]) : '?' })),
     params: formatParamCount(info?.paramCount ?? 0),
     problems,
+    ...(runtime.failed?.node === node.id && { runtimeError: runtime.failed.message }),
+    ...(runtime.probedNodes.has(node.id) && { probed: true }),
+    ...((spec?.category === 'Layers' || spec?.category === 'Losses' || spec?.category === 'Activations') && { expandable: true }),
   };
 }
 
@@ -76,14 +97,16 @@ export function toFlowNodes(
   view: ViewState,
   validation: Validation,
   previous: ReadonlyMap<string, GraphFlowNode> = new Map(),
+  runtime: RuntimeView = NO_RUNTIME,
 ): GraphFlowNode[] {
   const selected = new Set(view.selection);
   return doc.nodes.map((node) => {
-    const data = nodeData(node, validation);
+    const data = nodeData(node, validation, runtime);
     const position = view.dragPositions[node.id] ?? node.position;
     const measured = view.measured[node.id];
     const isSelected = selected.has(node.id);
-    const worst = data.problems.some((p) => p.severity === 'error') ? 'has-error' : data.problems.length > 0 ? 'has-warning' : '';
+    const problem = data.runtimeError || data.problems.some((p) => p.severity === 'error') ? 'has-error' : data.problems.length > 0 ? 'has-warning' : '';
+    const worst = [problem, data.runtimeError && 'has-runtime-error', data.probed && 'is-probed'].filter(Boolean).join(' ');
     const prev = previous.get(node.id);
     if (
       prev !== undefined &&
@@ -110,12 +133,18 @@ export function toFlowNodes(
   });
 }
 
-/** The canvas edges, labelled for screen readers, red when an error names them. */
-export function toFlowEdges(doc: GraphDocument, view: ViewState, validation: Validation): GraphFlowEdge[] {
+/**
+ * The canvas edges, labelled for screen readers, red when an error names them; coloured and
+ * labelled by the gradient flowing back along them when the runtime view has magnitudes.
+ */
+export function toFlowEdges(doc: GraphDocument, view: ViewState, validation: Validation, runtime: RuntimeView = NO_RUNTIME): GraphFlowEdge[] {
   const selected = new Set(view.selectedEdges);
   const names = new Map(doc.nodes.map((n) => [n.id, displayName(n)]));
   return doc.edges.map((e) => {
     const problems = validation.byEdge.get(e.id) ?? [];
+    const rms = runtime.edgeRms?.[`${e.from.node}.${e.from.port}`];
+    const grad = rms === undefined ? undefined : edgeStyle(rms);
+    const classes = [problems.length > 0 && 'has-error', runtime.probedEdges.has(e.id) && 'is-probed', grad && `grad-${grad.level}`].filter(Boolean).join(' ');
     return {
       id: e.id,
       source: e.from.node,
@@ -123,8 +152,17 @@ export function toFlowEdges(doc: GraphDocument, view: ViewState, validation: Val
       target: e.to.node,
       targetHandle: e.to.port,
       selected: selected.has(e.id),
-      className: problems.length > 0 ? 'has-error' : '',
-      ariaLabel: `Edge from ${names.get(e.from.node) ?? e.from.node} (${e.from.port}) to ${names.get(e.to.node) ?? e.to.node} (${e.to.port})`,
+      className: classes,
+      ariaLabel: `Edge from ${names.get(e.from.node) ?? e.from.node} (${e.from.port}) to ${names.get(e.to.node) ?? e.to.node} (${e.to.port})${grad ? `, gradient ${grad.text}` : ''}`,
+      ...(grad && {
+        style: { stroke: grad.stroke, strokeWidth: grad.strokeWidth },
+        label: `∇ ${grad.text}`,
+        labelShowBg: true,
+        labelBgPadding: [4, 2] as [number, number],
+        labelBgBorderRadius: 4,
+        labelStyle: { fontSize: 10, fontFamily: 'var(--font-mono)', fill: grad.stroke },
+        labelBgStyle: { fill: 'var(--surface)', fillOpacity: 0.9 },
+      }),
     };
   });
 }

@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../store/context';
 import { validationOf } from '../store/validation';
 import { toFlowEdges, toFlowNodes, type GraphFlowNode } from './flowModel';
+import { useRuntimeView } from './useRuntimeView';
 
 export function useFlowView() {
   const doc = useEditor((s) => s.doc);
@@ -11,10 +12,11 @@ export function useFlowView() {
     useShallow((s) => ({ selection: s.selection, selectedEdges: s.selectedEdges, dragPositions: s.dragPositions, measured: s.measured })),
   );
   const validation = useMemo(() => validationOf(doc), [doc]);
+  const runtime = useRuntimeView();
   // The previous nodes by id: unchanged ones are reused so memoized node components skip rendering.
   const previous = useRef<ReadonlyMap<string, GraphFlowNode>>(new Map());
-  const nodes = useMemo(() => toFlowNodes(doc, view, validation, previous.current), [doc, view, validation]);
+  const nodes = useMemo(() => toFlowNodes(doc, view, validation, previous.current, runtime), [doc, view, validation, runtime]);
   previous.current = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
-  const edges = useMemo(() => toFlowEdges(doc, view, validation), [doc, view, validation]);
+  const edges = useMemo(() => toFlowEdges(doc, view, validation, runtime), [doc, view, validation, runtime]);
   return { nodes, edges, validation };
 }

@@ -31,7 +31,7 @@ describe('run recorder', () => {
     const run = runs.getState().runs[0]!;
     expect(run.name).toBe('Run 1');
     expect(run.doc.meta.name).toBe('Two spirals classifier');
-    expect(describeRun(run)).toBe('Adam · lr 0.01 · batch 32 · 50 epochs · spirals');
+    expect(describeRun(run)).toBe(`Adam · lr ${run.doc.training.lr} · batch ${run.doc.training.batchSize} · ${run.doc.training.epochs} epochs · spirals`);
     t.apply({ type: 'metrics', points: [point(3, 1.2)] });
     t.apply({ type: 'validation', point: { step: 3, epoch: 1, loss: 1.3, metrics: {} } });
     expect(runs.getState().runs[0]!.points.map((p) => p.step)).toEqual([1, 2, 3]);

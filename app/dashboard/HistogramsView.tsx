@@ -1,0 +1,57 @@
+/** Histograms and Distributions tabs: every parameter of the live run, its values beside its gradients. */
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useTraining } from '../training/TrainingContext';
+import type { HistorySeries } from '../training/trainingStore';
+import { useDashboard, useDashboardStore } from './DashboardContext';
+import { DistributionBands, HistogramRidges } from './HistogramCharts';
+import { useThrottled } from './useThrottled';
+
+export function HistogramInterval() {
+  const view = useDashboardStore();
+  const every = useDashboard((s) => s.histogramEvery);
+  return (
+    <label className="dash-control">
+      <span>Sample every</span>
+      <input className="input num-input" type="number" min={1} step={1} value={every} aria-label="Histogram interval in steps"
+        onChange={(e) => {
+          const v = Math.round(Number(e.target.value));
+          if (Number.isFinite(v) && v >= 1) view.getState().patch({ histogramEvery: v });
+        }} />
+      <span>steps</span>
+    </label>
+  );
+}
+
+export function HistogramsView({ mode }: { mode: 'histograms' | 'distributions' }) {
+  const live = useTraining(useShallow((s) => s.observed.histograms));
+  const histograms = useThrottled(live, 300);
+  const tensors = useMemo(() => {
+    const byName = new Map<string, { value?: HistorySeries; grad?: HistorySeries }>();
+    for (const s of Object.values(histograms)) byName.set(s.name, { ...byName.get(s.name), [s.what]: s });
+    return [...byName];
+  }, [histograms]);
+  if (!tensors.length) {
+    return <p className="dash-empty muted">Train (or step) the graph with this tab open: the histogram of every parameter and of its gradient is sampled every few steps.</p>;
+  }
+  const Chart = mode === 'histograms' ? HistogramRidges : DistributionBands;
+  return (
+    <div className="tensor-cards">
+      {tensors.map(([name, { value, grad }]) => (
+        <section key={name} className="dash-card tensor-card" aria-label={`${name} ${mode}`}>
+          <h4 className="dash-card-title mono">{name}</h4>
+          <div className="tensor-pair">
+            <figure>
+              <figcaption>value</figcaption>
+              {value ? <Chart samples={value.samples} label={`${name} value`} /> : <p className="muted small">—</p>}
+            </figure>
+            <figure>
+              <figcaption>gradient</figcaption>
+              {grad ? <Chart samples={grad.samples} label={`${name} gradient`} /> : <p className="muted small">no gradient</p>}
+            </figure>
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}

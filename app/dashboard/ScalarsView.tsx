@@ -1,0 +1,102 @@
+/** TensorBoard's Scalars tab: one chart per quantity, every visible run overlaid, training solid and validation dashed. */
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { formatClock, formatSeconds } from './chartScale';
+import { useDashboard, useDashboardStore, useRuns } from './DashboardContext';
+import { LineChart, type ChartSeries } from './LineChart';
+import { runColour, type Run } from './runs';
+import { smoothed, thinCurve, trainingCurve, validationCurve, type Scalar, type XY } from './scalarSeries';
+import { useThrottled } from './useThrottled';
+import type { XAxis } from './viewStore';
+
+/** Points per drawn curve; smoothing runs on all of them first. */
+const MAX_DRAWN = 600;
+
+interface ChartSpec {
+  readonly key: string;
+  readonly title: string;
+  readonly scalar: Scalar;
+  readonly domain?: readonly [number, number];
+}
+
+function toChart(curve: readonly XY[], weight: number) {
+  const s = smoothed(curve, weight);
+  return thinCurve(s.map((p, i) => ({ ...p, raw: curve[i]!.y })), MAX_DRAWN) as { x: number; y: number; raw: number; step: number }[];
+}
+
+function seriesFor(runs: readonly Run[], spec: ChartSpec, axis: XAxis, weight: number): ChartSeries[] {
+  const out: ChartSeries[] = [];
+  for (const run of runs) {
+    const train = trainingCurve(run.points, spec.scalar, axis, run.created);
+    if (train.length) out.push({ id: `${run.id}:train`, label: `${run.name} · training`, colour: runColour(run), points: toChart(train, weight) });
+    const val = validationCurve(run.validation, run.points, spec.scalar, axis, run.created);
+    if (val.length) out.push({ id: `${run.id}:val`, label: `${run.name} · validation`, colour: runColour(run), dashed: true, points: toChart(val, weight) });
+  }
+  return out;
+}
+
+const X_FORMAT: Record<XAxis, (x: number) => string> = { step: (x) => String(x), relative: formatSeconds, wall: formatClock };
+const X_LABEL: Record<XAxis, string> = { step: 'Step', relative: 'Relative', wall: 'Wall' };
+
+export function ScalarControls() {
+  const view = useDashboardStore();
+  const { smoothing, logY, xAxis } = useDashboard(useShallow((s) => ({ smoothing: s.smoothing, logY: s.logY, xAxis: s.xAxis })));
+  return (
+    <div className="dash-controls" role="group" aria-label="Chart settings">
+      <label className="dash-control">
+        <span>Smoothing</span>
+        <input type="range" min={0} max={0.99} step={0.01} value={smoothing} aria-label="Smoothing" onChange={(e) => view.getState().patch({ smoothing: Number(e.target.value) })} />
+        <output className="num">{smoothing.toFixed(2)}</output>
+      </label>
+      <div className="segmented" role="radiogroup" aria-label="Y axis">
+        {([false, true] as const).map((log) => (
+          <button key={String(log)} type="button" role="radio" aria-checked={logY === log} className={logY === log ? 'is-on' : ''} onClick={() => view.getState().patch({ logY: log })}>
+            {log ? 'Log' : 'Linear'}
+          </button>
+        ))}
+      </div>
+      <div className="segmented" role="radiogroup" aria-label="X axis">
+        {(['step', 'relative', 'wall'] as const).map((x) => (
+          <button key={x} type="button" role="radio" aria-checked={xAxis === x} className={xAxis === x ? 'is-on' : ''} onClick={() => view.getState().patch({ xAxis: x })}>
+            {X_LABEL[x]}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+export function ScalarsView() {
+  const allRuns = useRuns((s) => s.runs);
+  const runs = useThrottled(allRuns, 250);
+  const { smoothing, logY, xAxis } = useDashboard(useShallow((s) => ({ smoothing: s.smoothing, logY: s.logY, xAxis: s.xAxis })));
+  const visible = useMemo(() => runs.filter((r) => r.visible), [runs]);
+  const specs = useMemo<ChartSpec[]>(() => {
+    const metricNodes = new Map<string, string>();
+    for (const r of visible) {
+      for (const n of r.doc.nodes) if (n.type === 'Accuracy' && !metricNodes.has(n.id)) metricNodes.set(n.id, n.label ?? n.id);
+    }
+    return [
+      { key: 'loss', title: 'Loss', scalar: { kind: 'loss' } },
+      ...[...metricNodes].map(([node, label]): ChartSpec => ({ key: `m:${node}`, title: metricNodes.size > 1 ? `Accuracy (${label})` : 'Accuracy', scalar: { kind: 'metric', node }, domain: [0, 1] })),
+      { key: 'lr', title: 'Learning rate', scalar: { kind: 'lr' } },
+      { key: 'grad', title: 'Gradient norm', scalar: { kind: 'gradNorm' } },
+      { key: 'rate', title: 'Steps per second', scalar: { kind: 'stepsPerSecond' } },
+    ];
+  }, [visible]);
+
+  if (!runs.length) return <p className="dash-empty muted">Train a graph: its loss, accuracy, learning rate, gradient norm and speed are charted here, run by run.</p>;
+  return (
+    <div className="chart-grid-cards">
+      {specs.map((spec) => {
+        const series = seriesFor(visible, spec, xAxis, spec.scalar.kind === 'lr' || spec.scalar.kind === 'stepsPerSecond' ? 0 : smoothing);
+        return (
+          <figure key={spec.key} className="dash-card" aria-label={`${spec.title} chart`}>
+            <figcaption className="dash-card-title">{spec.title}</figcaption>
+            <LineChart title={spec.title} series={series} logY={logY} formatX={X_FORMAT[xAxis]} {...(spec.domain && { yDomain: spec.domain })} />
+          </figure>
+        );
+      })}
+    </div>
+  );
+}

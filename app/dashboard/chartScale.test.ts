@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { formatSeconds, formatValue, logTicks, niceTicks } from './chartScale';
+
+describe('chart scales', () => {
+  it('picks 1-2-5 ticks', () => {
+    expect(niceTicks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(niceTicks(3, 97, 4)).toEqual([20, 40, 60, 80]);
+    expect(niceTicks(-0.013, 0.011, 4)).toEqual([-0.01, -0.005, 0, 0.005, 0.01]);
+    expect(niceTicks(2, 2)).toEqual([2]);
+  });
+
+  it('puts log ticks on powers of ten', () => {
+    expect(logTicks(0.003, 2000, 10)).toEqual([0.01, 0.1, 1, 10, 100, 1000]);
+    expect(logTicks(1e-7, 1e7, 5)).toEqual([1e-7, 1e-4, 0.1, 100, 1e5]);
+    expect(logTicks(2, 8, 3)).toEqual([2, 4, 6, 8]);
+  });
+
+  it('formats values and durations compactly', () => {
+    expect(formatValue(0.25)).toBe('0.25');
+    expect(formatValue(1234567)).toBe('1.2e+6');
+    expect(formatValue(0.00003)).toBe('3e-5');
+    expect(formatValue(Number.NaN)).toBe('NaN');
+    expect(formatSeconds(42)).toBe('42 s');
+    expect(formatSeconds(210)).toBe('3.5 min');
+  });
+});

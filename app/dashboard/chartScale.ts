@@ -1,0 +1,44 @@
+/** Axis maths for the dashboard's charts: nice ticks, log ticks, compact number and time labels. */
+
+/** About `count` round tick values (1, 2, 5 × 10^k steps) covering [lo, hi]. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  if (hi === lo) return [lo];
+  const raw = (hi - lo) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const r = raw / mag;
+  const step = (r >= 7.5 ? 10 : r >= 3.5 ? 5 : r >= 1.5 ? 2 : 1) * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/** Powers of ten within [lo, hi] (both > 0), thinned to about `count`; nice linear ticks if under a decade. */
+export function logTicks(lo: number, hi: number, count = 5): number[] {
+  const a = Math.ceil(Math.log10(lo));
+  const b = Math.floor(Math.log10(hi));
+  if (b - a < 1) return niceTicks(lo, hi, count).filter((v) => v > 0);
+  const every = Math.ceil((b - a + 1) / count);
+  const out: number[] = [];
+  for (let k = a; k <= b; k += every) out.push(Number(`1e${k}`));
+  return out;
+}
+
+/** Short labels: 0.25, 1.5e+6, 3e-5. */
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) return v.toExponential(1).replace('.0e', 'e');
+  return String(Number(v.toPrecision(4)));
+}
+
+/** Seconds as "45 s", "3.5 min", "1.2 h". */
+export function formatSeconds(s: number): string {
+  if (s < 60) return `${Number(s.toPrecision(3))} s`;
+  if (s < 3600) return `${Number((s / 60).toPrecision(3))} min`;
+  return `${Number((s / 3600).toPrecision(3))} h`;
+}
+
+/** Wall-clock ms as "14:03:27". */
+export function formatClock(ms: number): string {
+  return new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
+}
