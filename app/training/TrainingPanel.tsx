@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/shallow';
 import type { TrainingConfig } from '../../engine/graph/training';
+import { DatasetSection } from '../data/DatasetSection';
 import { useEditor, useEditorStore } from '../store/context';
 import { Curve } from './LossChart';
 import { useTraining } from './TrainingContext';
@@ -9,15 +10,6 @@ import { secondsLeft } from './trainingStore';
 import { useTrainingCommands } from './useTrainingCommands';
 import './training.css';
 
-const DATASETS = [
-  ['random', 'Random tensors'],
-  ['spirals', 'Two spirals'],
-  ['xor', 'XOR'],
-  ['circle', 'Circle'],
-  ['gaussians', 'Two Gaussians'],
-  ['plane', 'Plane (regression)'],
-  ['multi_gaussian', 'Multi-Gaussian (regression)'],
-] as const;
 const OPTIMIZERS = [['sgd', 'SGD'], ['adam', 'Adam'], ['adamw', 'AdamW'], ['rmsprop', 'RMSprop'], ['adagrad', 'Adagrad']] as const;
 
 function NumberField({ label, value, onCommit, step = 'any', min }: { label: string; value: number | undefined; onCommit: (v: number | undefined) => string | undefined; step?: string; min?: number }) {
@@ -62,13 +54,7 @@ export function TrainingPanel() {
 
   return (
     <div className="training">
-      <div className="field">
-        <label htmlFor="train-dataset">Dataset</label>
-        <select id="train-dataset" value={training.dataset.kind} onChange={(e) => set({ dataset: { kind: e.target.value } as TrainingConfig['dataset'] })}>
-          {DATASETS.map(([k, label]) => <option key={k} value={k}>{label}</option>)}
-          {!DATASETS.some(([k]) => k === training.dataset.kind) && <option value={training.dataset.kind}>{training.dataset.kind}</option>}
-        </select>
-      </div>
+      <DatasetSection set={set} />
       <div className="field">
         <label htmlFor="train-optimizer">Optimizer</label>
         <select id="train-optimizer" value={training.optimizer.type} onChange={(e) => set({ optimizer: { type: e.target.value } as TrainingConfig['optimizer'] })}>
