@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# On a machine with an NVIDIA GPU and no repository tools: run bench/torch_mlp.py and the bundled
+# bench:node side by side. Needs bench/out/gpu-kit.tar.xz, made here by:
+#   node scripts/bundle-bench-node.mjs --with-node && cp /usr/lib/chromium/libvulkan.so.1 bench/out/node/lib/ \
+#     && (cd bench/out && tar -cf - node | xz -T2 -6 > gpu-kit.tar.xz)
+# Usage: bench/gpu-run.sh [bench:node options…]; outputs also go to $OUT (default /tmp/bench-out).
+set -u
+OUT=${OUT:-/tmp/bench-out}
+mkdir -p "$OUT"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 | tee "$OUT/gpu.txt"
+KIT=/tmp/wiregrad-kit
+mkdir -p "$KIT" && tar -xJf bench/out/gpu-kit.tar.xz -C "$KIT"
+NODE=$(command -v node || echo "$KIT/node/node")
+[ -x "$KIT/node/node" ] && NODE="$KIT/node/node"
+# Dawn needs Vulkan: the NVIDIA ICD (or one written for the driver's libGLX_nvidia), and a loader
+# (the system's, else the one shipped in the kit).
+icd=$(ls /usr/share/vulkan/icd.d/nvidia_icd*.json /etc/vulkan/icd.d/nvidia_icd*.json 2>/dev/null | head -1)
+if [ -z "$icd" ]; then
+  glx=$(ldconfig -p | awk '/libGLX_nvidia\.so\.0/ {print $NF; exit}')
+  if [ -n "$glx" ]; then
+    printf '{"file_format_version":"1.0.0","ICD":{"library_path":"%s","api_version":"1.3.0"}}\n' "$glx" > /tmp/nvidia_icd.json
+    icd=/tmp/nvidia_icd.json
+  fi
+fi
+[ -n "$icd" ] && export VK_ICD_FILENAMES=$icd
+ldconfig -p | grep -q 'libvulkan\.so\.1 ' || export LD_LIBRARY_PATH="$KIT/node/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
+echo "node=$NODE ($("$NODE" --version)) icd=${icd:-none} LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}" | tee -a "$OUT/gpu.txt"
+timeout "${TORCH_TIMEOUT:-180}" python3 bench/torch_mlp.py 2>&1 | tee "$OUT/torch.txt"
+timeout "${NODE_TIMEOUT:-360}" "$NODE" "$KIT/node/bench-node.mjs" "$@" 2>&1 | tee "$OUT/node.txt"

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""PyTorch reference for `npm run bench:node`: the same MLP step and matmul GFLOPS on CUDA.
+
+The MLP 784-256-10 (Dense 256 ReLU, Dense 10), softmax cross-entropy on sparse labels, Adam
+(lr 1e-3, betas 0.9/0.999, eps 1e-7), batch 128, one fixed random batch on the device; the same
+LeNet-5 CNN (batch 64, NHWC data transposed to NCHW once); matmuls 128x784x256, its two gradient
+shapes (dY·Wᵀ, Xᵀ·dY) and 1024³. Timed as in the Wiregrad harness: warm-up excluded, N steps, then
+one torch.cuda.synchronize(); median of rounds. Prints a table and a last line `TORCH <json>`.
+
+    python3 bench/torch_mlp.py [--steps 200] [--rounds 5] [--device cuda] [--tf32]
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torch.nn.functional as F
+
+p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+p.add_argument("--steps", type=int, default=200, help="timed steps (or matmul runs) per round")
+p.add_argument("--rounds", type=int, default=5)
+p.add_argument("--warmup", type=int, default=20)
+p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+p.add_argument("--tf32", action="store_true", help="allow TF32 matmuls (off by default: Wiregrad computes in f32)")
+p.add_argument("--seed", type=int, default=1)
+args = p.parse_args()
+
+dev = torch.device(args.device)
+torch.backends.cuda.matmul.allow_tf32 = args.tf32
+torch.backends.cudnn.allow_tf32 = args.tf32
+torch.manual_seed(args.seed)
+
+
+def sync():
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def timed(fn, steps):
+    """Median ms per call over rounds of `steps` calls, each round ended by one sync."""
+    for _ in range(args.warmup):
+        fn()
+    sync()
+    rounds = []
+    for _ in range(args.rounds):
+        t = time.perf_counter()
+        for _ in range(steps):
+            fn()
+        sync()
+        rounds.append((time.perf_counter() - t) * 1000 / steps)
+    return statistics.median(rounds), rounds
+
+
+def glorot(fan_in, fan_out, shape):
+    limit = (6 / (fan_in + fan_out)) ** 0.5
+    return ((torch.rand(shape, device=dev) * 2 - 1) * limit).requires_grad_()
+
+
+def zeros(n):
+    return torch.zeros(n, device=dev, requires_grad=True)
+
+
+def train_case(params, forward, x, label):
+    opt = torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
+    losses = []
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(forward(x), label)
+        loss.backward()
+        opt.step()
+        return loss
+
+    losses.append(step().item())
+    ms, rounds = timed(step, args.steps)
+    losses.append(step().item())
+    return ms, rounds, losses
+
+
+# ---- MLP 784-256-10, batch 128 (Keras layout: kernel [in, out]) ----
+x = torch.rand(128, 784, device=dev)
+label = torch.randint(0, 10, (128,), device=dev)
+k1, b1, k2, b2 = glorot(784, 256, (784, 256)), zeros(256), glorot(256, 10, (256, 10)), zeros(10)
+mlp = train_case([k1, b1, k2, b2], lambda x: torch.relu(x @ k1 + b1) @ k2 + b2, x, label)
+
+# ---- LeNet-5, batch 64: conv 6@5x5 same, pool 2, conv 16@5x5 valid, pool 2, 120, 84, 10 ----
+xc = torch.rand(64, 28, 28, 1, device=dev).permute(0, 3, 1, 2).contiguous()
+lc = torch.randint(0, 10, (64,), device=dev)
+c1, cb1 = glorot(25, 150, (6, 1, 5, 5)), zeros(6)
+c2, cb2 = glorot(150, 400, (16, 6, 5, 5)), zeros(16)
+f1, fb1, f2, fb2, f3, fb3 = glorot(400, 120, (400, 120)), zeros(120), glorot(120, 84, (120, 84)), zeros(84), glorot(84, 10, (84, 10)), zeros(10)
+
+
+def lenet(x):
+    h = F.max_pool2d(torch.relu(F.conv2d(x, c1, cb1, padding=2)), 2)
+    h = F.max_pool2d(torch.relu(F.conv2d(h, c2, cb2)), 2)
+    h = h.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # NHWC flatten order, as Wiregrad and tfjs
+    return torch.relu(torch.relu(h @ f1 + fb1) @ f2 + fb2) @ f3 + fb3
+
+
+cnn = train_case([c1, cb1, c2, cb2, f1, fb1, f2, fb2, f3, fb3], lenet, xc, lc)
+
+# ---- matmuls: C[m,n] = op(A)·op(B) ----
+SHAPES = [(128, 784, 256, False, False, "X·W"), (128, 256, 784, False, True, "dY·Wᵀ"), (784, 128, 256, True, False, "Xᵀ·dY"), (1024, 1024, 1024, False, False, "square")]
+gflops = {}
+mm_rows = []
+for m, k, n, ta, tb, role in SHAPES:
+    a = torch.rand((k, m) if ta else (m, k), device=dev) * 2 - 1
+    b = torch.rand((n, k) if tb else (k, n), device=dev) * 2 - 1
+    A = a.t() if ta else a
+    B = b.t() if tb else b
+    out = torch.empty(m, n, device=dev)
+    ms, _ = timed(lambda: torch.matmul(A, B, out=out), args.steps)
+    g = 2 * m * k * n / (ms * 1e6)
+    gflops[f"{m}x{k}x{n}"] = round(g, 2)
+    mm_rows.append((f"{m}x{k}x{n}", role, ms, g))
+
+name = torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu"
+print(f"torch {torch.__version__} on {name}; TF32 {'on' if args.tf32 else 'off'}; {args.steps} steps x {args.rounds} rounds after {args.warmup} warm-up")
+print(f"{'model':<6} {'ms/step':>9}  {'rounds':<40} loss first -> last")
+for label_, (ms, rounds, losses) in (("mlp", mlp), ("cnn", cnn)):
+    print(f"{label_:<6} {ms:9.4f}  {' / '.join(f'{r:.4f}' for r in rounds):<40} {losses[0]:.4f} -> {losses[-1]:.4f}")
+print(f"{'m x k x n':<14} {'role':<8} {'ms/run':>9} {'GFLOPS':>10}")
+for key, role, ms, g in mm_rows:
+    print(f"{key:<14} {role:<8} {ms:9.4f} {g:10.1f}")
+print("TORCH " + json.dumps({
+    "device": name,
+    "torch": torch.__version__,
+    "tf32": args.tf32,
+    "mlp_ms": round(mlp[0], 4),
+    "cnn_ms": round(cnn[0], 4),
+    "mlp_loss": [round(v, 4) for v in mlp[2]],
+    "cnn_loss": [round(v, 4) for v in cnn[2]],
+    "matmul_gflops": gflops,
+}))
