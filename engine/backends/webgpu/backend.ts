@@ -4,7 +4,7 @@ import type { TensorType } from '../../ops/types';
 import { BackendError, type Backend, type Data, type Executable, type RunSpec } from '../backend';
 import { WebGpuExecutable } from './executable';
 import type { KernelOptions } from './kernel';
-import { bytesOf, fromGpu, toGpu, USAGE } from './storage';
+import { bytesOf, fromGpu, MAP_MODE_READ, toGpu, USAGE } from './storage';
 
 /** Limits worth raising to what the adapter offers (the defaults are far below a real GPU's). */
 const WANTED_LIMITS = [
@@ -12,9 +12,16 @@ const WANTED_LIMITS = [
   'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY', 'maxComputeWorkgroupsPerDimension',
 ] as const;
 
-/** GPUShaderStage.COMPUTE and GPUMapMode.READ (see USAGE). */
+/** GPUShaderStage.COMPUTE (see USAGE). */
 const STAGE_COMPUTE = 0x4;
-const MAP_MODE_READ = 0x1;
+
+/** Kernel variants plus how the executable plans work. */
+export interface WebGpuOptions extends KernelOptions {
+  /** Fuse elementwise chains and matmul epilogues (default true); false runs one kernel per op (A/B benchmarks, tests). */
+  readonly fuse?: boolean;
+  /** Fewer storage buffers per fused kernel than the device allows (tests of group splitting). */
+  readonly fusionBufferLimit?: number;
+}
 
 /** Every buffer a backend makes can be bound as storage and copied both ways. */
 export const STORAGE_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
@@ -33,29 +40,43 @@ export class WebGpuBackend implements Backend {
   /** GPU buffers this backend holds now (variables, planned values, staging) and their bytes. */
   liveBuffers = 0;
   liveBytes = 0;
+  /** Compute dispatches encoded so far by every run (for tests and benchmarks: dispatches per step). */
+  dispatched = 0;
   private readonly variables = new Map<string, Variable>();
   private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
   private readonly layouts = new Map<string, GPUBindGroupLayout>();
   private readonly staging = new Map<number, GPUBuffer[]>();
   private lost: GPUDeviceLostInfo | undefined;
+  /** Rejects with device_lost once the device is lost (never resolves). */
+  private readonly lostError: Promise<never>;
   /** True after dispose(): executables no longer own live buffers. */
   isDisposed = false;
 
-  private constructor(readonly gpu: GPUDevice, readonly device: string, readonly options: KernelOptions) {
-    void gpu.lost.then((info) => (this.lost = info));
+  private constructor(readonly gpu: GPUDevice, readonly device: string, readonly options: WebGpuOptions) {
+    this.lostError = gpu.lost.then((info) => {
+      this.lost = info;
+      throw this.lostMessage();
+    });
+    this.lostError.catch(() => {}); // observed by guard(); unobserved it would be an unhandled rejection
   }
 
   /**
    * Ask `gpu` (navigator.gpu by default) for an adapter and a device with the adapter's larger
-   * limits; `options` picks kernel variants.
+   * limits; `options` picks kernel variants and fusion. No WebGPU, no adapter or no device:
+   * BackendError('unavailable').
    */
-  static async create(gpu: GPU | undefined = globalThis.navigator?.gpu, options: KernelOptions = {}): Promise<WebGpuBackend> {
-    if (!gpu) throw new BackendError('device_lost', 'WebGPU is not available here (no navigator.gpu)');
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) throw new BackendError('device_lost', 'WebGPU found no adapter (no GPU, or no driver such as SwiftShader)');
+  static async create(gpu: GPU | undefined = globalThis.navigator?.gpu, options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+    if (!gpu) throw new BackendError('unavailable', 'WebGPU is not available here (no navigator.gpu)');
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+    if (!adapter) throw new BackendError('unavailable', 'WebGPU found no adapter (no GPU, or no driver such as SwiftShader)');
     const requiredLimits: Record<string, number> = {};
     for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
-    const device = await adapter.requestDevice({ requiredLimits });
+    let device: GPUDevice;
+    try {
+      device = await adapter.requestDevice({ requiredLimits });
+    } catch (e) {
+      throw new BackendError('unavailable', `the WebGPU adapter refused a device: ${e instanceof Error ? e.message : String(e)}`);
+    }
     const { vendor, architecture, description } = adapter.info;
     const name = [vendor, architecture, description].filter(Boolean).join(' ') || 'WebGPU adapter';
     return new WebGpuBackend(device, name, options);
@@ -109,7 +130,30 @@ export class WebGpuBackend implements Backend {
 
   /** @internal Throw BackendError('device_lost') once the device is gone. */
   alive(): void {
-    if (this.lost) throw new BackendError('device_lost', `the GPU device was lost (${this.lost.reason}): ${this.lost.message}`);
+    if (this.lost) throw this.lostMessage();
+  }
+
+  /**
+   * @internal `work` (something waiting on the device), rejecting with device_lost as soon as the
+   * device is lost, whether the work then fails, hangs or resolves. A failure of the work itself
+   * becomes BackendError `code` unless the device was lost meanwhile.
+   */
+  async guard<T>(work: Promise<T>, what: string): Promise<T> {
+    this.alive();
+    try {
+      return await Promise.race([work, this.lostError]);
+    } catch (e) {
+      if (e instanceof BackendError) throw e;
+      // A failure caused by a loss can arrive before the loss is announced: give it a moment.
+      await Promise.race([this.lostError, new Promise((r) => setTimeout(r, 50))]).catch(() => {});
+      this.alive();
+      throw new BackendError('validation', `${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private lostMessage(): BackendError {
+    const info = this.lost!;
+    return new BackendError('device_lost', `the GPU device was lost (${info.reason}): ${info.message}`);
   }
 
   /** @internal */
@@ -135,16 +179,16 @@ export class WebGpuBackend implements Backend {
     buffer.destroy();
   }
 
-  /** @internal Layout of `inputs` read-only storage bindings, one read-write output, then maybe a uniform. */
-  layout(inputs: number, uniform: boolean): GPUBindGroupLayout {
-    const key = `${inputs}${uniform ? '+u' : ''}`;
+  /** @internal Layout of `inputs` read-only storage bindings, `outputs` read-write ones, then maybe a uniform. */
+  layout(inputs: number, uniform: boolean, outputs = 1): GPUBindGroupLayout {
+    const key = `${inputs}${outputs === 1 ? '' : `/${outputs}`}${uniform ? '+u' : ''}`;
     let layout = this.layouts.get(key);
     if (!layout) {
       const entries: GPUBindGroupLayoutEntry[] = [];
-      for (let k = 0; k <= inputs; k++) {
+      for (let k = 0; k < inputs + outputs; k++) {
         entries.push({ binding: k, visibility: STAGE_COMPUTE, buffer: { type: k < inputs ? 'read-only-storage' : 'storage' } });
       }
-      if (uniform) entries.push({ binding: inputs + 1, visibility: STAGE_COMPUTE, buffer: { type: 'uniform' } });
+      if (uniform) entries.push({ binding: inputs + outputs, visibility: STAGE_COMPUTE, buffer: { type: 'uniform' } });
       layout = this.gpu.createBindGroupLayout({ entries, label: key });
       this.layouts.set(key, layout);
     }
@@ -152,11 +196,11 @@ export class WebGpuBackend implements Backend {
   }
 
   /** @internal The pipeline for `code` (compiled once per backend); rejects with the compiler's messages. */
-  pipeline(code: string, inputs: number, uniform: boolean): Promise<GPUComputePipeline> {
+  pipeline(code: string, inputs: number, uniform: boolean, outputs = 1): Promise<GPUComputePipeline> {
     let p = this.pipelines.get(code);
     if (!p) {
       const module = this.gpu.createShaderModule({ code });
-      const layout = this.gpu.createPipelineLayout({ bindGroupLayouts: [this.layout(inputs, uniform)] });
+      const layout = this.gpu.createPipelineLayout({ bindGroupLayouts: [this.layout(inputs, uniform, outputs)] });
       p = this.gpu.createComputePipelineAsync({ layout, compute: { module, entryPoint: 'main' } }).catch(async (e: unknown) => {
         const info = await module.getCompilationInfo();
         const messages = info.messages.map((m) => `${m.type} at ${m.lineNum}:${m.linePos}: ${m.message}`).join('\n');
@@ -177,12 +221,7 @@ export class WebGpuBackend implements Backend {
     const encoder = this.gpu.createCommandEncoder();
     encoder.copyBufferToBuffer(buffer, 0, stage, 0, stage.size);
     this.gpu.queue.submit([encoder.finish()]);
-    try {
-      await stage.mapAsync(MAP_MODE_READ);
-    } catch (e) {
-      this.alive();
-      throw new BackendError('validation', `reading a GPU buffer failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    await this.guard(stage.mapAsync(MAP_MODE_READ), 'reading a GPU buffer');
     const data = fromGpu(type.dtype, stage.getMappedRange().slice(0), sizeOf(type.shape));
     stage.unmap();
     free.push(stage);

@@ -1,18 +1,23 @@
 /**
- * A graph prepared for WebGPU: pipelines compiled once, buffers planned from value lifetimes, bind
- * groups made once. A run is: write the feeds, then ONE command buffer holding every dispatch of
- * the graph followed by the copies that apply the updates, submitted once. Nothing is read back
- * during a run; `read` maps a staging copy of a retained output.
+ * A graph prepared for WebGPU: work fused (fuse.ts), pipelines compiled once, buffers planned from
+ * value lifetimes, bind groups made once. A run is: write the feeds, then ONE command buffer
+ * holding every dispatch, the copies that log the scalars (scalar-log.ts) and the copies that apply
+ * the updates, submitted once. Nothing is read back during a run; `read` maps a staging copy of a
+ * retained output, drainScalars maps the log of many runs at once.
  */
 import { ancestors, type Graph, type GraphNode, type ValueId } from '../../compile/graph';
 import { formatShape, sizeOf } from '../../ops/shape';
 import type { Op, TensorType } from '../../ops/types';
 import { BackendError, type Data, type Executable, type RunSpec } from '../backend';
+import { tuneMatmuls } from './autotune';
 import type { WebGpuBackend } from './backend';
-import { bytesOf, toGpu, USAGE } from './storage';
+import { planFusion, unfused, type Work } from './fuse';
 import type { Dispatch, WgslKernel } from './kernel';
 import { WGSL_KERNELS } from './kernels';
-import { tuneMatmuls } from './autotune';
+import { matmulEpilogue } from './matmul-epilogue';
+import { NonFiniteCounter } from './nonfinite';
+import { ScalarLog } from './scalar-log';
+import { bytesOf, toGpu, USAGE } from './storage';
 
 type InputNode = Extract<GraphNode, { kind: 'input' }>;
 
@@ -38,7 +43,9 @@ interface Prepared {
   readonly snapshots: readonly Copy[];
   /** The updates: new value → variable buffer. */
   readonly updates: readonly Copy[];
+  /** Retained outputs and logged scalars, readable after a run. */
   readonly outputs: ReadonlyMap<ValueId, { readonly buffer: GPUBuffer; readonly type: TensorType }>;
+  readonly log: ScalarLog;
   /** Buffers this executable made (not the variables): destroyed by dispose(). */
   readonly owned: readonly GPUBuffer[];
 }
@@ -49,15 +56,29 @@ function describe(node: GraphNode): string {
   return `node ${node.origin ?? '(internal)'} (${what}, value ${node.id})`;
 }
 
+/** The work of a run: fused unless the backend's options turn fusion off. */
+function planWork(backend: WebGpuBackend, graph: Graph, schedule: readonly GraphNode[], retained: ReadonlySet<ValueId>): Work[] {
+  if (backend.options.fuse === false) return unfused(schedule);
+  const maxStorageBuffers = Math.min(backend.gpu.limits.maxStorageBuffersPerShaderStage, backend.options.fusionBufferLimit ?? Infinity);
+  return planFusion(graph, schedule, retained, { maxStorageBuffers, epilogue: matmulEpilogue(backend.options) });
+}
+
 export class WebGpuExecutable implements Executable {
+  /** Compute dispatches each run encodes. */
+  readonly dispatchesPerRun: number;
   private lastRun: Promise<BackendError | undefined> | undefined;
   private disposed = false;
+  private readonly counter: NonFiniteCounter;
 
-  private constructor(private readonly backend: WebGpuBackend, private readonly p: Prepared) {}
+  private constructor(private readonly backend: WebGpuBackend, private readonly p: Prepared) {
+    this.dispatchesPerRun = p.passes.length;
+    this.counter = new NonFiniteCounter(backend);
+  }
 
   static async prepare(backend: WebGpuBackend, graph: Graph, spec: RunSpec): Promise<WebGpuExecutable> {
     const device = backend.gpu;
-    const roots = [...spec.outputs, ...spec.updates.map((u) => u.value)];
+    const scalars = spec.scalars ?? [];
+    const roots = [...spec.outputs, ...spec.updates.map((u) => u.value), ...scalars];
     const retained = new Set(roots);
     const schedule = ancestors(graph, roots).map((id) => graph.nodes[id]!);
     await tuneMatmuls(backend, schedule);
@@ -68,15 +89,20 @@ export class WebGpuExecutable implements Executable {
         throw new BackendError('limits', `${describe(node)}: its ${formatShape(node.type.shape)} tensor needs ${bytes} bytes but this GPU binds at most ${maxBytes} bytes per buffer`, node.origin);
       }
     }
+    for (const id of scalars) {
+      const node = graph.nodes[id]!;
+      if (sizeOf(node.type.shape) !== 1) throw new BackendError('validation', `${describe(node)}: a logged scalar must hold one element, not ${formatShape(node.type.shape)}`, node.origin);
+    }
+    const work = planWork(backend, graph, schedule, retained);
     const lastUse = new Map<ValueId, number>();
-    schedule.forEach((n, pos) => n.inputs.forEach((i) => lastUse.set(i, pos)));
+    work.forEach((w, k) => w.reads.forEach((i) => lastUse.set(i, k)));
 
     const owned: GPUBuffer[] = [];
     const buffers = new Map<ValueId, GPUBuffer>();
     const free = new Map<number, GPUBuffer[]>(); // released buffers by byte size, for later values
     const pooled = new Set<ValueId>();
     const inputs: { node: InputNode; buffer: GPUBuffer }[] = [];
-    const pending: { node: GraphNode; dispatch: Dispatch; pipeline: Promise<GPUComputePipeline> }[] = [];
+    const pending: { work: Work; dispatch: Dispatch; pipeline: Promise<GPUComputePipeline> }[] = [];
     const errors: Promise<BackendError | undefined>[] = [];
     const fresh = (node: GraphNode, bytes: number): GPUBuffer => {
       const b = backend.createBuffer(bytes, describe(node));
@@ -101,59 +127,70 @@ export class WebGpuExecutable implements Executable {
     };
 
     try {
-      schedule.forEach((node, pos) => {
-        const bytes = bytesOf(node.type);
+      for (const node of schedule) {
+        if (node.kind === 'op') continue;
         scoped(node, () => {
           if (node.kind === 'variable') {
             const v = backend.variable(node.name);
-            if (bytesOf(v.type) !== bytes) throw new BackendError('variable', `variable ${node.name} holds ${formatShape(v.type.shape)}, not ${formatShape(node.type.shape)}`, node.origin);
+            if (bytesOf(v.type) !== bytesOf(node.type)) throw new BackendError('variable', `variable ${node.name} holds ${formatShape(v.type.shape)}, not ${formatShape(node.type.shape)}`, node.origin);
             buffers.set(node.id, v.buffer);
-          } else if (node.kind === 'input') {
-            buffers.set(node.id, fresh(node, bytes));
-            inputs.push({ node, buffer: buffers.get(node.id)! });
           } else {
+            buffers.set(node.id, fresh(node, bytesOf(node.type)));
+            inputs.push({ node, buffer: buffers.get(node.id)! });
+          }
+        });
+      }
+      work.forEach((w, k) => {
+        const { node } = w;
+        scoped(node, () => {
+          let dispatches = w.dispatches;
+          if (!dispatches) {
+            if (node.kind !== 'op') return;
             const kernel = WGSL_KERNELS[node.op] as WgslKernel<Op>;
             const plan = kernel({ inputs: node.inputs.map((i) => graph.nodes[i]!.type), attrs: node.attrs, out: node.type, options: backend.options });
             if ('data' in plan) {
-              buffers.set(node.id, fresh(node, bytes));
+              buffers.set(node.id, fresh(node, bytesOf(node.type)));
               device.queue.writeBuffer(buffers.get(node.id)!, 0, plan.data);
               return;
             }
-            // Retained values keep their own buffer; the others reuse a released one of the same size.
-            const reused = retained.has(node.id) ? undefined : free.get(bytes)?.pop();
-            buffers.set(node.id, reused ?? fresh(node, bytes));
-            if (!retained.has(node.id)) pooled.add(node.id);
-            for (const d of plan.dispatches) {
-              if (d.workgroups === 0) continue;
-              pending.push({ node, dispatch: d, pipeline: backend.pipeline(d.code, d.inputs.length, d.params !== undefined) });
-            }
+            dispatches = plan.dispatches;
+          }
+          // Retained values keep their own buffer; the others reuse a released one of the same size.
+          for (const id of w.writes) {
+            const bytes = bytesOf(graph.nodes[id]!.type);
+            const reused = retained.has(id) ? undefined : free.get(bytes)?.pop();
+            buffers.set(id, reused ?? fresh(graph.nodes[id]!, bytes));
+            if (!retained.has(id)) pooled.add(id);
+          }
+          for (const d of dispatches) {
+            if (d.workgroups === 0) continue;
+            pending.push({ work: w, dispatch: d, pipeline: backend.pipeline(d.code, d.inputs.length, d.params !== undefined, w.writes.length) });
           }
         });
-        for (const i of new Set(node.inputs)) {
-          if (lastUse.get(i) !== pos || !pooled.has(i)) continue;
-          const list = free.get(bytesOf(graph.nodes[i]!.type)) ?? [];
-          list.push(buffers.get(i)!);
-          free.set(bytesOf(graph.nodes[i]!.type), list);
+        for (const i of new Set(w.reads)) {
+          if (lastUse.get(i) !== k || !pooled.has(i)) continue;
+          const bytes = bytesOf(graph.nodes[i]!.type);
+          free.set(bytes, [...(free.get(bytes) ?? []), buffers.get(i)!]);
         }
       });
 
-      const pipelines = await Promise.all(pending.map(({ node, pipeline }) => pipeline.catch((e: unknown) => {
+      const pipelines = await Promise.all(pending.map(({ work: { node }, pipeline }) => pipeline.catch((e: unknown) => {
         throw new BackendError('validation', `${describe(node)}: its WGSL kernel failed to compile: ${e instanceof Error ? e.message : String(e)}`, node.origin);
       })));
       const maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
       const passes: Pass[] = [];
-      pending.forEach(({ node, dispatch: d }, k) => scoped(node, () => {
-        const bound = [...d.inputs.map((i) => buffers.get(node.inputs[i]!)!), buffers.get(node.id)!];
+      pending.forEach(({ work: w, dispatch: d }, k) => scoped(w.node, () => {
+        const bound = [...d.inputs.map((i) => buffers.get(w.reads[i]!)!), ...w.writes.map((id) => buffers.get(id)!)];
         if (d.params) {
-          const uniform = backend.createBuffer(Math.ceil(d.params.length / 4) * 16, `${describe(node)} params`, USAGE.UNIFORM | USAGE.COPY_DST);
+          const uniform = backend.createBuffer(Math.ceil(d.params.length / 4) * 16, `${describe(w.node)} params`, USAGE.UNIFORM | USAGE.COPY_DST);
           owned.push(uniform);
           device.queue.writeBuffer(uniform, 0, Uint32Array.from(d.params));
           bound.push(uniform);
         }
         const bindGroup = device.createBindGroup({
-          layout: backend.layout(d.inputs.length, d.params !== undefined),
+          layout: backend.layout(d.inputs.length, d.params !== undefined, w.writes.length),
           entries: bound.map((buffer, binding) => ({ binding, resource: { buffer } })),
-          label: describe(node),
+          label: describe(w.node),
         });
         // More workgroups than one dimension allows spread over a 2-D grid; shaders see a linear id.
         const x = Math.min(d.workgroups, maxPerDim);
@@ -178,11 +215,12 @@ export class WebGpuExecutable implements Executable {
         }
         return { from: source(u.value), to: target.buffer };
       });
-      const outputs = new Map(spec.outputs.map((id) => [id, { buffer: source(id), type: graph.nodes[id]!.type }]));
+      const outputs = new Map([...spec.outputs, ...scalars].map((id) => [id, { buffer: source(id), type: graph.nodes[id]!.type }]));
+      const log = new ScalarLog(backend, scalars.map((id) => ({ buffer: source(id), dtype: graph.nodes[id]!.type.dtype })));
 
       const failed = (await Promise.all(errors)).find((e) => e !== undefined);
       if (failed) throw failed;
-      return new WebGpuExecutable(backend, { inputs, passes, snapshots, updates, outputs, owned });
+      return new WebGpuExecutable(backend, { inputs, passes, snapshots, updates, outputs, log, owned });
     } catch (e) {
       owned.forEach((b) => backend.destroyBuffer(b));
       throw e;
@@ -192,7 +230,7 @@ export class WebGpuExecutable implements Executable {
   run(feeds: ReadonlyMap<string, Data>): void {
     this.backend.alive();
     if (this.disposed) throw new BackendError('validation', 'this program was disposed');
-    const { inputs, passes, snapshots, updates } = this.p;
+    const { inputs, passes, snapshots, updates, log } = this.p;
     for (const { node } of inputs) {
       const data = feeds.get(node.name);
       if (!data) throw new BackendError('feed', `no data fed for input "${node.name}"`, node.origin);
@@ -217,46 +255,69 @@ export class WebGpuExecutable implements Executable {
     }
     // Every new value exists before any variable changes, so all reads saw the old values.
     for (const c of snapshots) encoder.copyBufferToBuffer(c.from, 0, c.to, 0, c.to.size);
+    log.record(encoder);
     for (const c of updates) if (c.from !== c.to) encoder.copyBufferToBuffer(c.from, 0, c.to, 0, c.to.size);
     device.queue.submit([encoder.finish()]);
+    this.backend.dispatched += passes.length;
     const validation = device.popErrorScope();
     const oom = device.popErrorScope();
     this.lastRun = Promise.all([validation, oom]).then(([v, o]) => {
       if (o) return new BackendError('oom', `out of GPU memory while running: ${o.message}`);
       if (v) return new BackendError('validation', `running the program failed: ${v.message}`);
       return undefined;
-    });
+    }, () => undefined); // a lost device rejects the scopes; the caller hears device_lost instead
   }
 
   async read(value: ValueId): Promise<Data> {
-    this.backend.alive();
-    const out = this.p.outputs.get(value);
-    if (!out || !this.lastRun || this.disposed) throw new BackendError('validation', `value ${value} was not kept by the last run`);
-    const error = await this.lastRun;
-    if (error) throw error;
+    const out = this.kept(value);
+    await this.runError();
     return this.backend.readBuffer(out.buffer, out.type);
   }
 
-  // Placeholders until the WebGPU scalar log lands (same commit series): correct but slow.
   async drainScalars(): Promise<Float32Array[]> {
-    throw new BackendError('validation', 'drainScalars is not implemented on WebGPU yet');
+    this.usable();
+    await this.runError();
+    return this.p.log.drain();
   }
 
   async settled(): Promise<void> {
-    await this.backend.gpu.queue.onSubmittedWorkDone();
+    this.backend.alive();
+    await this.backend.guard(this.backend.gpu.queue.onSubmittedWorkDone(), 'waiting for the GPU');
+    this.backend.alive();
   }
 
   async countNonFinite(values: readonly ValueId[]): Promise<number[]> {
-    return Promise.all(values.map(async (id) => {
-      let n = 0;
-      for (const v of await this.read(id)) if (!Number.isFinite(v)) n++;
-      return n;
-    }));
+    const kept = values.map((id) => this.kept(id));
+    await this.runError();
+    return this.counter.count(kept);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (!this.backend.isDisposed) this.p.owned.forEach((b) => this.backend.destroyBuffer(b));
+    if (this.backend.isDisposed) return;
+    this.p.log.dispose();
+    this.counter.dispose();
+    this.p.owned.forEach((b) => this.backend.destroyBuffer(b));
+  }
+
+  /** Throw unless this executable can still be used on a live device. */
+  private usable(): void {
+    this.backend.alive();
+    if (this.disposed) throw new BackendError('validation', 'this program was disposed');
+  }
+
+  /** The buffer of a value the last run kept. */
+  private kept(value: ValueId): { readonly buffer: GPUBuffer; readonly type: TensorType } {
+    this.usable();
+    const out = this.p.outputs.get(value);
+    if (!out || !this.lastRun) throw new BackendError('validation', `value ${value} was not kept by the last run`);
+    return out;
+  }
+
+  /** The last run's validation or memory error, if it had one (device_lost if the device went meanwhile). */
+  private async runError(): Promise<void> {
+    const error = this.lastRun && (await this.backend.guard(this.lastRun, 'running the program'));
+    if (error) throw error;
   }
 }

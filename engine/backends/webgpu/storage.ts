@@ -10,6 +10,9 @@ import type { GpuData } from './kernel';
  */
 export const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
 
+/** GPUMapMode.READ (fixed by the spec, like USAGE). */
+export const MAP_MODE_READ = 0x1;
+
 /** Values as dtype would store them on the GPU (4 bytes each; bool as u32 0/1). */
 export function gpuData(dtype: DType, values: ArrayLike<number>): GpuData {
   if (dtype === 'f32') return Float32Array.from(values);

@@ -11,15 +11,16 @@ import { OpBuilder } from '../../ops/builder';
 import { Rng } from '../../ops/random';
 import { sizeOf } from '../../ops/shape';
 import type { DType, Shape } from '../../ops/types';
-import type { Backend, Data } from '../backend';
+import { optimizerUpdates, type ParamWithGrad } from '../../nn/optimizers';
+import type { Backend, Data, RunSpec } from '../backend';
 import { CpuBackend } from '../cpu/backend';
 import { WebGpuBackend } from './backend';
-import type { KernelOptions } from './kernel';
+import type { WebGpuOptions } from './backend';
 
 let gpu: GPU | undefined;
 
 /** A fresh backend (its own device) on the process's one Dawn instance. */
-export async function gpuBackend(options: KernelOptions = {}): Promise<WebGpuBackend> {
+export async function gpuBackend(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
   Object.assign(globalThis, globals);
   gpu ??= create([]);
   return WebGpuBackend.create(gpu, options);
@@ -102,4 +103,61 @@ export async function compareWithCpu(
   expect(gpuResult.names).toEqual(cpu.names);
   cpu.data.forEach((e, k) => expectClose(gpuResult.data[k]!, e, cpu.names[k]!, tol.rtol, tol.atol));
   return cpu;
+}
+
+/** A training step prepared by hand (no Program): its graph, what a run keeps, and its feeds per step. */
+export interface TrainingStep {
+  readonly graph: Graph;
+  readonly spec: RunSpec;
+  /** Loss, then accuracy (the logged scalars). */
+  readonly loss: ValueId;
+  /** Parameter names, in the order of `grads`. */
+  readonly params: readonly string[];
+  readonly grads: readonly ValueId[];
+  feeds(step: number): Map<string, Data>;
+}
+
+/**
+ * The MLP training step of the benchmarks at a small size: Dense ReLU → Dense, softmax
+ * cross-entropy on sparse labels, Adam (m, v, parameter: one fused kernel each when fusion is on),
+ * logging the loss and the accuracy. Creates its variables on `backend` from a fixed seed.
+ */
+export function mlpTrainingStep(backend: Backend, dims: { n: number; dIn: number; h: number; dOut: number } = { n: 16, dIn: 20, h: 12, dOut: 5 }): TrainingStep {
+  const { n, dIn, h, dOut } = dims;
+  const graph = new Graph();
+  const b = new OpBuilder(graph);
+  const rng = new Rng(7);
+  const param = (name: string, shape: number[], scale: number) => {
+    backend.createVariable(name, { shape, dtype: 'f32' }, Float32Array.from({ length: sizeOf(shape) }, () => (2 * rng.next() - 1) * scale));
+    return { name, value: graph.variable(name, shape) };
+  };
+  const ps = [param('w1', [dIn, h], 0.5), param('b1', [h], 0.1), param('w2', [h, dOut], 0.5), param('b2', [dOut], 0.1)];
+  const [w1, b1, w2, b2] = ps.map((p) => p.value) as [ValueId, ValueId, ValueId, ValueId];
+  const x = graph.input('x', [n, dIn], 'f32');
+  const label = graph.input('label', [n], 'i32');
+  const hidden = b.relu(b.add(b.matmul(x, w1), b1));
+  const logits = b.add(b.matmul(hidden, w2), b2);
+  const loss = b.neg(b.mean(b.sum(b.mul(b.oneHot(label, dOut), b.logSoftmax(logits)), [1])));
+  const accuracy = b.mean(b.cast(b.equal(b.argmax(logits), label), 'f32'));
+  const g = gradients(graph, loss, ps.map((p) => p.value));
+  const params: ParamWithGrad<ValueId>[] = ps.map((p) => ({ ...p, grad: g.get(p.value)! }));
+  const lr = graph.input('lr', [], 'f32');
+  const t = graph.input('t', [], 'f32');
+  const updates = optimizerUpdates({ type: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-7, weightDecay: 0 }, {
+    b, lr, t,
+    slot(p, slot, fill) {
+      const name = `${p.name}:${slot}`;
+      const type = graph.typeOf(p.value);
+      backend.createVariable(name, type, new Float32Array(sizeOf(type.shape)).fill(fill));
+      return { name, value: graph.variable(name, type.shape) };
+    },
+  }, params);
+  const grads = params.map((p) => p.grad);
+  const xs = valuesFor({ shape: [n, dIn] }, 3);
+  const labels = Int32Array.from({ length: n }, (_v, i) => (i * 7) % dOut);
+  return {
+    graph, loss, grads, params: ps.map((p) => p.name),
+    spec: { outputs: [loss, hidden, ...grads], updates, scalars: [loss, accuracy] },
+    feeds: (step) => new Map<string, Data>([['x', xs], ['label', labels], ['lr', new Float32Array([1e-2])], ['t', new Float32Array([step + 1])]]),
+  };
 }

@@ -58,11 +58,21 @@ export interface Binding {
 export function shader(
   inputs: readonly Binding[], out: DType, workgroupSize: number, body: string, helpers = '', params: readonly string[] = [],
 ): string {
+  return shaderWithOutputs(inputs, [{ name: 'out', dtype: out }], workgroupSize, body, helpers, params);
+}
+
+/**
+ * A compute shader with several outputs (fused kernels): inputs at bindings 0..k-1 (read-only),
+ * `outputs` at k..k+o-1 (read-write), then the uniform `p` when there are `params`.
+ */
+export function shaderWithOutputs(
+  inputs: readonly Binding[], outputs: readonly Binding[], workgroupSize: number, body: string, helpers = '', params: readonly string[] = [],
+): string {
   const decls = inputs.map((b, k) => `@group(0) @binding(${k}) var<storage, read> ${b.name}: array<${wgslType(b.dtype)}>;`);
-  decls.push(`@group(0) @binding(${inputs.length}) var<storage, read_write> out: array<${wgslType(out)}>;`);
+  outputs.forEach((b, k) => decls.push(`@group(0) @binding(${inputs.length + k}) var<storage, read_write> ${b.name}: array<${wgslType(b.dtype)}>;`));
   if (params.length) {
     decls.push(`struct Params { ${params.map((n) => `${n}: u32`).join(', ')} }`);
-    decls.push(`@group(0) @binding(${inputs.length + 1}) var<uniform> p: Params;`);
+    decls.push(`@group(0) @binding(${inputs.length + outputs.length}) var<uniform> p: Params;`);
   }
   return `${PRELUDE}${decls.join('\n')}
 ${helpers}

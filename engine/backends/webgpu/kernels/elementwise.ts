@@ -5,7 +5,7 @@
  * leave it unspecified and the stable forms of sigmoid, tanh and softplus.
  */
 import { sizeOf } from '../../../ops/shape';
-import type { DType, Shape, TensorType } from '../../../ops/types';
+import type { Attrs, DType, Op, Shape, TensorType } from '../../../ops/types';
 import { broadcastStrides } from '../../cpu/kernels/strided';
 import type { KernelArgs, KernelPlan, WgslKernelTable } from '../kernel';
 import { inputsNamed, lit, offset, perElement, unravel, wgslType } from '../wgsl';
@@ -113,31 +113,35 @@ fn tanh_s(x: f32) -> f32 {
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
-/** The maths of each unary op on x of `dtype` (f32 unless noted); `alpha` is the op's attribute. */
-const UNARY: Record<string, (dtype: DType, alpha: number) => string> = {
-  neg: () => '-x',
-  exp: () => 'exp(x)',
-  log: () => `select(select(log(x), ${NAN}, x < 0.0), ${lit(-Infinity, 'f32')}, x == 0.0)`,
-  sqrt: () => `select(sqrt(x), ${NAN}, x < 0.0)`,
-  abs: () => 'abs(x)',
-  sign: (t) => (t === 'i32' ? 'sign(x)' : 'select(sign(x), x, is_nan(x))'),
-  relu: () => 'select(x, 0.0, x < 0.0)', // NaN stays NaN
-  leaky_relu: (_t, a) => `select(${lit(a, 'f32')} * x, x, x > 0.0)`,
-  elu: (_t, a) => `select(${lit(a, 'f32')} * expm1_s(x), x, x > 0.0)`,
-  gelu: () => `0.5 * x * (1.0 + tanh_s(${lit(GELU_C, 'f32')} * (x + 0.044715 * x * x * x)))`,
+/** The maths of each unary op on operand x (an identifier) of `dtype` (f32 unless noted); `alpha` is the op's attribute. */
+const UNARY: Record<string, (x: string, dtype: DType, alpha: number) => string> = {
+  neg: (x) => `-${x}`,
+  exp: (x) => `exp(${x})`,
+  log: (x) => `select(select(log(${x}), ${NAN}, ${x} < 0.0), ${lit(-Infinity, 'f32')}, ${x} == 0.0)`,
+  sqrt: (x) => `select(sqrt(${x}), ${NAN}, ${x} < 0.0)`,
+  abs: (x) => `abs(${x})`,
+  sign: (x, t) => (t === 'i32' ? `sign(${x})` : `select(sign(${x}), ${x}, is_nan(${x}))`),
+  relu: (x) => `select(${x}, 0.0, ${x} < 0.0)`, // NaN stays NaN
+  leaky_relu: (x, _t, a) => `select(${lit(a, 'f32')} * ${x}, ${x}, ${x} > 0.0)`,
+  elu: (x, _t, a) => `select(${lit(a, 'f32')} * expm1_s(${x}), ${x}, ${x} > 0.0)`,
+  gelu: (x) => `0.5 * ${x} * (1.0 + tanh_s(${lit(GELU_C, 'f32')} * (${x} + 0.044715 * ${x} * ${x} * ${x})))`,
   // exp of a non-positive number only, so neither branch overflows.
-  sigmoid: () => 'select(exp(x) / (1.0 + exp(x)), 1.0 / (1.0 + exp(-x)), x >= 0.0)',
-  tanh: () => 'tanh_s(x)',
+  sigmoid: (x) => `select(exp(${x}) / (1.0 + exp(${x})), 1.0 / (1.0 + exp(-${x})), ${x} >= 0.0)`,
+  tanh: (x) => `tanh_s(${x})`,
   // log(1 + e^x) = max(x, 0) + log1p(e^-|x|).
-  softplus: () => 'max(x, 0.0) + log1p_s(exp(-abs(x)))',
+  softplus: (x) => `max(${x}, 0.0) + log1p_s(exp(-abs(${x})))`,
 };
+
+/** Unary maths on x, where NaN in gives NaN out, as in JavaScript: WGSL leaves built-ins on NaN indeterminate (SwiftShader's log(NaN) is 89). */
+function unaryExpr(name: keyof typeof UNARY, x: string, dtype: DType, alpha: number): string {
+  const expr = UNARY[name]!(x, dtype, alpha);
+  return dtype === 'f32' ? `select(${expr}, ${x}, is_nan(${x}))` : expr;
+}
 
 function unary(name: keyof typeof UNARY) {
   return ({ inputs, attrs, out }: { inputs: readonly TensorType[]; attrs: { readonly alpha?: number }; out: TensorType }): KernelPlan => {
     const x = inputs[0]!;
-    const expr = UNARY[name]!(x.dtype, attrs.alpha ?? 0);
-    // NaN in, NaN out, as in JavaScript: WGSL leaves built-ins on NaN indeterminate (SwiftShader's log(NaN) is 89).
-    const body = `  let x = x0[i];\n  out[i] = ${x.dtype === 'f32' ? `select(${expr}, x, is_nan(x))` : expr};`;
+    const body = `  let x = x0[i];\n  out[i] = ${unaryExpr(name, 'x', x.dtype, attrs.alpha ?? 0)};`;
     return { dispatches: [perElement(inputsNamed([x.dtype]), [0], out.dtype, sizeOf(out.shape), body, UNARY_HELPERS)] };
   };
 }
@@ -173,3 +177,46 @@ export const ELEMENTWISE_KERNELS = {
     return { dispatches: [perElement(inputsNamed(inputs.map((t) => t.dtype)), [0, 1, 2], out.dtype, sizeOf(out.shape), body)] };
   },
 } satisfies Partial<WgslKernelTable>;
+
+// ---- fusion ---------------------------------------------------------------------------------------
+
+/** Ops that compute each output element from the broadcast input elements at the same position, and nothing else. */
+const FUSIBLE = new Set<string>([...Object.keys(BINARY), ...Object.keys(UNARY), 'cast', 'where', 'stop_gradient', 'reshape', 'broadcast_to']);
+
+/**
+ * True for the ops a fused elementwise kernel can compute inline (elementwiseExpr). reshape moves
+ * no element in row-major order, and broadcast_to only reads its input broadcast, so both fuse as copies.
+ */
+export function isFusibleElementwise(op: Op): boolean {
+  return FUSIBLE.has(op);
+}
+
+/**
+ * One fusible op as a WGSL expression of its operands `args` (identifiers already holding the
+ * broadcast input elements), and the helper functions it calls. Same maths as the single-op kernels.
+ */
+export function elementwiseExpr(op: Op, attrs: Attrs<Op>, inputs: readonly TensorType[], out: TensorType, args: readonly string[]): { expr: string; helpers: string } {
+  const [x, y, z] = args as [string, string, string];
+  const dtype = inputs[0]!.dtype;
+  if (op in BINARY) return { expr: BINARY[op]!(x, y, dtype), helpers: op === 'pow' ? POW_HELPERS : '' };
+  if (op in UNARY) return { expr: unaryExpr(op as keyof typeof UNARY, x, dtype, (attrs as { alpha?: number }).alpha ?? 0), helpers: UNARY_HELPERS };
+  if (op === 'cast') return { expr: convert(x, dtype, out.dtype), helpers: '' };
+  if (op === 'where') return { expr: `select(${z}, ${y}, ${x} != 0u)`, helpers: '' };
+  if (op === 'stop_gradient' || op === 'reshape' || op === 'broadcast_to') return { expr: x, helpers: '' };
+  throw new Error(`${op} is not an elementwise op that fuses`);
+}
+
+/** Ops whose maths needs neither the shader prelude (is_nan) nor helper functions, and keeps NaN as the CPU does. */
+const PLAIN = new Set<string>(['add', 'sub', 'mul', 'div', 'neg', 'abs', 'relu', 'leaky_relu', 'stop_gradient', 'reshape']);
+
+/**
+ * A f32 op as a self-contained WGSL expression of `args` (for code without this module's prelude,
+ * such as a GEMM epilogue), or undefined when the op needs more than an expression.
+ */
+export function plainExpr(op: Op, attrs: Attrs<Op>, dtype: DType, args: readonly string[]): string | undefined {
+  if (dtype !== 'f32' || !PLAIN.has(op)) return undefined;
+  const [x, y] = args as [string, string];
+  if (op in BINARY) return BINARY[op]!(x, y, dtype);
+  if (op in UNARY) return UNARY[op]!(x, dtype, (attrs as { alpha?: number }).alpha ?? 0);
+  return x;
+}
