@@ -10,6 +10,7 @@ import { parseOptions } from '../lib/options';
 import { formatReport } from '../lib/report';
 import { runSuite, type BenchEnv } from '../lib/suite';
 import { tf } from '../lib/tfjs';
+import { engineSteps } from './engine-steps';
 import type { WorkerMessage } from './protocol';
 import wasmPlain from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -59,6 +60,12 @@ async function main(query: Record<string, string>): Promise<void> {
   post({ kind: 'report', text: formatReport(await runSuite(env, opts)) });
 }
 
+/** `?mode=engine&template=…&seconds=…&data=<app origin>`: only the engine-alone steps/s for bench:app. */
+async function engine(query: Record<string, string>): Promise<void> {
+  const run = await engineSteps(query.template ?? 'mlp-mnist', Number(query.seconds ?? 30), query.data ?? location.origin, (line) => post({ kind: 'log', line }));
+  post({ kind: 'report', text: JSON.stringify(run) });
+}
+
 addEventListener('message', (e: MessageEvent<Record<string, string>>) => {
-  main(e.data).catch((err: unknown) => post({ kind: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) }));
+  (e.data.mode === 'engine' ? engine(e.data) : main(e.data)).catch((err: unknown) => post({ kind: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) }));
 }, { once: true });

@@ -1,0 +1,75 @@
+/**
+ * The engine alone, for `npm run bench:app`: a template's document trained by Program on WebGPU in a
+ * plain worker, with no page UI and no trainer — the loop the studio's trainer runs (resident
+ * dataset, shuffled batches of sample indices, no readback per step, a drain at display rate).
+ */
+import { WebGpuBackend } from '../../engine/backends/webgpu/backend';
+import { Program } from '../../engine/compile/program';
+import { builtinDataset, epochBatches, permutation, type Dataset } from '../../engine/data';
+import { mnistDataset, MNIST_URL } from '../../engine/data/mnist';
+import type { GraphDocument } from '../../engine/graph/document';
+import { templateById } from '../../app/templates';
+
+/** The app drains (and sends events) this often. */
+const DRAIN_MS = 100;
+
+export interface EngineRun {
+  readonly template: string;
+  readonly device: string;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly stepsPerSecond: number;
+  readonly firstLoss: number;
+  readonly lastLoss: number;
+}
+
+async function datasetFor(doc: GraphDocument, dataBase: string): Promise<Dataset> {
+  const cfg = doc.training.dataset;
+  if (cfg.kind !== 'mnist') return builtinDataset(cfg, doc.training.seed);
+  const response = await fetch(new URL(MNIST_URL, dataBase));
+  if (!response.ok) throw new Error(`could not fetch ${MNIST_URL} from ${dataBase}: HTTP ${response.status}`);
+  return mnistDataset(new Uint8Array(await response.arrayBuffer()), cfg.subset);
+}
+
+/** Train template `id` for `seconds` after a short warm-up; steps per second of the timed part. */
+export async function engineSteps(id: string, seconds: number, dataBase: string, log: (line: string) => void): Promise<EngineRun> {
+  const template = templateById(id);
+  if (!template) throw new Error(`no template "${id}"`);
+  const doc = template.build();
+  const dataset = await datasetFor(doc, dataBase);
+  const backend = await WebGpuBackend.create(navigator.gpu);
+  const program = await Program.create(doc, backend, { resident: dataset.data });
+  const { batchSize, seed } = doc.training;
+  const all = permutation(dataset.length, seed);
+  let epoch = 0;
+  let batches = epochBatches(all, batchSize, seed, epoch, true);
+  const next = (): Int32Array => {
+    for (;;) {
+      const b = batches.next();
+      if (!b.done) return b.value;
+      batches = epochBatches(all, batchSize, seed, ++epoch, true);
+    }
+  };
+  log(`engine alone: ${template.name} on ${backend.device}, ${dataset.length} samples, batch ${batchSize}`);
+  for (let i = 0; i < 5; i++) await program.stepIndices(next());
+  const firstLoss = (await program.drain())[0]!.loss;
+  let lastLoss = firstLoss;
+  let steps = 0;
+  const t0 = performance.now();
+  let lastDrain = t0;
+  while (performance.now() - t0 < seconds * 1000) {
+    await program.stepIndices(next());
+    steps++;
+    if (performance.now() - lastDrain >= DRAIN_MS) {
+      const records = await program.drain();
+      if (records.length) lastLoss = records[records.length - 1]!.loss;
+      lastDrain = performance.now();
+    }
+  }
+  const records = await program.drain();
+  if (records.length) lastLoss = records[records.length - 1]!.loss;
+  const elapsed = (performance.now() - t0) / 1000;
+  program.dispose();
+  backend.dispose();
+  return { template: template.name, device: backend.device, steps, seconds: elapsed, stepsPerSecond: steps / elapsed, firstLoss, lastLoss };
+}

@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+// `npm run bench:app`: the studio itself in headless Chromium, as a person uses it. Builds the app
+// (dist-bench) and serves it on $BENCH_PORT (4183), and the benchmark page on the next port, then:
+//   1. opens a template from the Templates menu, presses Train, and counts steps for --seconds (30):
+//      the app's steps/s (the panel's step counter), and the main thread's long tasks meanwhile;
+//   2. trains the same document on the same backend in a plain worker without the UI: the engine's steps/s;
+//   3. opens a generated --nodes (300) node graph through the Open file input: time until every node is
+//      painted; then drags a node with the mouse: requestAnimationFrame deltas meanwhile, p95.
+// Prints a table and a last line `BENCH <json>`. Progress goes to stderr.
+//
+//   npm run bench:app -- [--template mlp-mnist|two-spirals|…] [--seconds 30] [--nodes 300]
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build, preview } from 'vite';
+import { bigGraph } from '../bench/app/bigGraph.mjs';
+import { launchChromium } from '../bench/lib/chromium.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    template: { type: 'string', default: process.env.BENCH_TEMPLATE ?? 'mlp-mnist' },
+    seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '30' },
+    nodes: { type: 'string', default: process.env.BENCH_NODES ?? '300' },
+  },
+});
+const SECONDS = Number(args.seconds);
+const NODES = Number(args.nodes);
+if (!(SECONDS > 0) || !Number.isInteger(NODES) || NODES < 3) {
+  console.error('--seconds must be > 0 and --nodes an integer ≥ 3');
+  process.exit(2);
+}
+/** Menu names of the templates (app/templates), by id. */
+const TEMPLATE_NAMES = {
+  'mlp-mnist': 'Keras-style MLP classifier (MNIST)',
+  'two-spirals': 'Two spirals classifier',
+  lenet: 'LeNet-style CNN',
+  'two-layer-net': '2-layer ReLU net (L2, random data)',
+};
+const templateName = TEMPLATE_NAMES[args.template];
+if (!templateName) {
+  console.error(`--template must be one of ${Object.keys(TEMPLATE_NAMES).join(', ')}`);
+  process.exit(2);
+}
+
+const APP_PORT = Number(process.env.BENCH_PORT ?? 4183);
+const ENGINE_PORT = APP_PORT + 1;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const appOut = join(root, 'dist-bench');
+const benchConfig = join(root, 'bench/vite.config.ts');
+const log = (line) => console.error(`[bench:app] ${line}`);
+
+log('building the app into dist-bench and the benchmark page …');
+await build({ root, configFile: join(root, 'vite.config.ts'), build: { outDir: appOut, emptyOutDir: true }, logLevel: 'warn' });
+await build({ configFile: benchConfig, logLevel: 'warn' });
+const appServer = await preview({ root, configFile: join(root, 'vite.config.ts'), build: { outDir: appOut }, preview: { port: APP_PORT, strictPort: true, cors: true } });
+const engineServer = await preview({ configFile: benchConfig, preview: { port: ENGINE_PORT, strictPort: true } });
+const { browser, path } = await launchChromium();
+const APP = `http://127.0.0.1:${APP_PORT}/`;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN;
+};
+
+/** 1: train through the UI; steps/s from the step counter, long tasks from a PerformanceObserver. */
+async function appTraining() {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  page.on('pageerror', (e) => log(`page error: ${e.message}`));
+  await page.addInitScript(() => {
+    window.benchLongTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.benchLongTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(APP);
+  await page.getByRole('button', { name: /Templates/ }).click();
+  await page.getByRole('menuitem', { name: templateName }).click();
+  const panel = page.getByRole('complementary', { name: 'Training' });
+  // Enough epochs that training outlasts the measurement.
+  const epochs = panel.getByLabel('Epochs');
+  await epochs.fill('10000');
+  await epochs.press('Enter');
+  const step = async () => Number(await panel.getByLabel('step', { exact: true }).textContent());
+  await panel.getByRole('button', { name: 'Train' }).click();
+  const tStart = Date.now();
+  while ((await step()) < 10) {
+    const alert = panel.getByRole('alert');
+    if (await alert.count()) throw new Error(`training did not start: ${await alert.first().textContent()}`);
+    if (Date.now() - tStart > 180_000) throw new Error(`training did not reach step 10 in 180 s (step ${await step()})`);
+    await sleep(250);
+  }
+  log(`training started (step ${await step()}); counting for ${SECONDS} s`);
+  const t0 = await page.evaluate(() => performance.now());
+  const s0 = await step();
+  for (let waited = 0; waited < SECONDS; waited += 5) {
+    await sleep(Math.min(5, SECONDS - waited) * 1000);
+    log(`  step ${await step()}`);
+  }
+  const s1 = await step();
+  const t1 = await page.evaluate(() => performance.now());
+  const shownRate = (await panel.getByText(/steps\/s/).first().textContent().catch(() => '')) ?? '';
+  const backend = (await panel.getByLabel('Backend').textContent().catch(() => '')) ?? '';
+  const tasks = await page.evaluate(([a, b]) => window.benchLongTasks.filter((t) => t.start >= a && t.start <= b), [t0, t1]);
+  await panel.getByRole('button', { name: 'Pause' }).click().catch(() => undefined);
+  await page.close();
+  return {
+    stepsPerSecond: (s1 - s0) / ((t1 - t0) / 1000),
+    steps: s1 - s0,
+    shownRate: shownRate.trim(),
+    backend: backend.trim(),
+    longestTaskMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
+    tasksOver50: tasks.filter((t) => t.duration > 50).length,
+  };
+}
+
+/** 2: the same document and backend in a plain worker, no UI (bench/browser/engine-steps.ts). */
+async function engineAlone() {
+  const page = await browser.newPage();
+  page.on('console', (msg) => msg.text().startsWith('[bench]') && console.error(msg.text()));
+  const query = new URLSearchParams({ mode: 'engine', template: args.template, seconds: String(SECONDS), data: APP });
+  await page.goto(`http://127.0.0.1:${ENGINE_PORT}/?${query}`);
+  await page.waitForFunction(() => window.benchReport !== undefined || window.benchError !== undefined, undefined, { timeout: (SECONDS + 240) * 1000, polling: 1000 });
+  const { report, error } = await page.evaluate(() => ({ report: window.benchReport, error: window.benchError }));
+  await page.close();
+  if (error) throw new Error(error);
+  return JSON.parse(report);
+}
+
+/** 3: open a generated graph through the file input; time to paint it; rAF deltas while dragging a node. */
+async function bigGraphEditing() {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  page.on('dialog', (d) => void d.accept());
+  page.on('pageerror', (e) => log(`page error: ${e.message}`));
+  await page.goto(APP);
+  await page.locator('.react-flow__node').first().waitFor();
+  const dir = mkdtempSync(join(tmpdir(), 'wiregrad-bench-'));
+  const file = join(dir, `generated-${NODES}.wiregrad.json`);
+  writeFileSync(file, JSON.stringify(bigGraph(NODES)));
+  // Start the clock in the page, then hand the file to the Open input as a person choosing it would.
+  await page.evaluate((n) => {
+    window.benchRender = new Promise((resolve) => {
+      const t0 = performance.now();
+      const tick = () => {
+        if (document.querySelectorAll('.react-flow__node').length >= n) {
+          // Two frames: the one that laid the nodes out, and its paint.
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+        } else requestAnimationFrame(tick);
+      };
+      tick();
+    });
+  }, NODES);
+  await page.getByLabel('Open graph file').setInputFiles(file);
+  const renderMs = await page.evaluate(() => window.benchRender);
+  const count = await page.locator('.react-flow__node').count();
+  if (count < NODES) throw new Error(`the editor shows ${count} nodes, not ${NODES}`);
+  await sleep(500);
+
+  // A node fully inside the canvas, away from the panels.
+  const pane = await page.locator('.react-flow').boundingBox();
+  const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.slice(0, 80).map((el) => {
+    const r = el.getBoundingClientRect();
+    return { id: el.getAttribute('data-id'), x: r.x, y: r.y, width: r.width, height: r.height };
+  }));
+  const inside = boxes.find((b) => b.x > pane.x + 20 && b.y > pane.y + 20 && b.x + b.width + 220 < pane.x + pane.width && b.y + b.height + 120 < pane.y + pane.height);
+  if (!inside) throw new Error('no node lies fully inside the canvas to drag');
+  const node = page.locator(`.react-flow__node[data-id="${inside.id}"]`);
+  const before = await node.boundingBox();
+  await page.evaluate(() => {
+    window.benchFrames = [];
+    window.benchFramesOn = true;
+    let last = performance.now();
+    const frame = (t) => {
+      window.benchFrames.push(t - last);
+      last = t;
+      if (window.benchFramesOn) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame((t) => {
+      last = t;
+      requestAnimationFrame(frame);
+    });
+  });
+  const x = before.x + before.width / 2;
+  const y = before.y + Math.min(12, before.height / 2);
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  const MOVES = 90;
+  for (let i = 1; i <= MOVES; i++) {
+    await page.mouse.move(x + (200 * i) / MOVES, y + (100 * i) / MOVES);
+    await sleep(16);
+  }
+  await page.mouse.up();
+  const frames = await page.evaluate(() => {
+    window.benchFramesOn = false;
+    return window.benchFrames;
+  });
+  const after = await node.boundingBox();
+  await page.close();
+  const moved = Math.hypot(after.x - before.x, after.y - before.y);
+  if (moved < 50) throw new Error(`the dragged node moved only ${moved.toFixed(0)} px`);
+  return { renderMs, frames, p95: percentile(frames, 95), median: percentile(frames, 50), moved };
+}
+
+let status = 0;
+try {
+  log(`chromium: ${path}`);
+  const app = await appTraining();
+  log(`app: ${app.stepsPerSecond.toFixed(2)} steps/s`);
+  const engine = await engineAlone();
+  log(`engine alone: ${engine.stepsPerSecond.toFixed(2)} steps/s`);
+  const graph = await bigGraphEditing();
+  const f = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '—');
+  const rows = [
+    ['measure', 'value', 'how'],
+    ['app steps/s', f(app.stepsPerSecond, 2), `${templateName}: ${app.steps} steps in ${SECONDS} s by the step counter (panel shows "${app.shownRate}")`],
+    ['engine steps/s', f(engine.stepsPerSecond, 2), `same document, Program on WebGPU in a plain worker: ${engine.steps} steps in ${f(engine.seconds)} s, loss ${f(engine.firstLoss, 3)} → ${f(engine.lastLoss, 3)}`],
+    ['app / engine', f(app.stepsPerSecond / engine.stepsPerSecond, 2), 'the studio\'s share of the engine\'s speed (trainer loop, events, validation, UI)'],
+    ['longest main-thread task', `${f(app.longestTaskMs, 0)} ms`, 'while training (PerformanceObserver longtask)'],
+    ['tasks over 50 ms', String(app.tasksOver50), `in the ${SECONDS} s of training`],
+    [`render ${NODES} nodes`, `${f(graph.renderMs, 0)} ms`, 'Open file → every node in the DOM and painted'],
+    ['drag frame p95', `${f(graph.p95)} ms`, `rAF deltas over ${graph.frames.length} frames while dragging a node ${graph.moved.toFixed(0)} px (median ${f(graph.median)} ms)`],
+  ];
+  const widths = rows[0].map((_c, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i === 2 ? c : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(`browser: ${path}`);
+  console.log(`app backend: ${app.backend || 'unknown'}; engine backend: ${engine.device}`);
+  console.log([line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n'));
+  const r = (v) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : null);
+  console.log(`BENCH ${JSON.stringify({
+    app_steps_per_s: r(app.stepsPerSecond),
+    engine_steps_per_s: r(engine.stepsPerSecond),
+    longest_task_ms: r(app.longestTaskMs),
+    tasks_over_50ms: app.tasksOver50,
+    render_300_ms: r(graph.renderMs),
+    drag_frame_p95_ms: r(graph.p95),
+  })}`);
+} catch (e) {
+  console.error(`bench:app failed: ${e instanceof Error ? e.message : String(e)}`);
+  status = 1;
+} finally {
+  await browser.close();
+  await appServer.close();
+  await engineServer.close();
+}
+process.exit(status);
