@@ -5,7 +5,7 @@ import type { LoadedDataset } from './datasets';
 
 const TABLE_ROWS = 20;
 const SCATTER_POINTS = 1000;
-const MAX_IMAGES = 40;
+const MAX_IMAGES = 20;
 /** Bytes of RGBA preview pixels sent to the page at most. */
 const IMAGE_BYTES = 4 << 20;
 

@@ -80,7 +80,7 @@ export function ClassBalance({ classes }: { classes: NonNullable<DatasetPreview[
   const shown = classes.slice(0, 20);
   const max = Math.max(1, ...classes.map((c) => c.total));
   return (
-    <ul className="balance" aria-label="Class balance">
+    <ul className={shown.length > 5 ? 'balance many' : 'balance'} aria-label="Class balance">
       {shown.map((c, k) => (
         <li key={k} aria-label={`${c.name}: ${c.total} samples, ${c.train} training, ${c.validation} validation`}>
           <span className="name" title={c.name}><span className="swatch" style={{ background: classColour(k) }} />{c.name}</span>
