@@ -19,11 +19,16 @@ import type { WebGpuOptions } from './backend';
 
 let gpu: GPU | undefined;
 
-/** A fresh backend (its own device) on the process's one Dawn instance. */
-export async function gpuBackend(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+/** The process's one Dawn instance (navigator.gpu's stand-in in Node). */
+export function dawn(): GPU {
   Object.assign(globalThis, globals);
   gpu ??= create([]);
-  return WebGpuBackend.create(gpu, options);
+  return gpu;
+}
+
+/** A fresh backend (its own device) on the process's one Dawn instance. */
+export async function gpuBackend(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+  return WebGpuBackend.create(dawn(), options);
 }
 
 /** One placeholder of a test graph; values default to uniform [-1, 1) (f32) or integers in [-4, 4]. */
