@@ -117,3 +117,27 @@ describe('Observer', () => {
     expect(b.points).toHaveLength(2 * b.labels.length);
   });
 });
+
+describe('Trainer with an observer', () => {
+  it('streams classifier readings with a decision boundary and probe readings while training', async () => {
+    const { Trainer } = await import('./trainer');
+    const doc = classifierDoc();
+    const t = new Trainer({ createBackend: async () => ({ backend: new CpuBackend(), info: { kind: 'cpu', device: 'CPU' } }), loadDataset: async (d) => builtinDataset(d.training.dataset, d.training.seed) });
+    expect((await t.compile(doc)).ok).toBe(true);
+    t.observe({ decisionBoundary: true, probes: [{ key: 'k', node: 'h', variable: 'h/kernel' }] });
+    const events: ObserveEvent[] = [];
+    await t.train((e) => {
+      if (e.type === 'classifier' || e.type === 'probes') events.push(e);
+    });
+    const start = Date.now();
+    while (t.status.state === 'running' && Date.now() - start < 60_000) await new Promise((r) => setTimeout(r, 20));
+    expect(t.status.state).toBe('done');
+    const last = events.filter((e) => e.type === 'classifier').pop();
+    expect(last?.type === 'classifier' && last.reading.boundary?.resolution).toBeGreaterThan(0);
+    expect(events.some((e) => e.type === 'probes' && e.readings[0]!.value!.shape.join() === '2,8')).toBe(true);
+    // The page re-sends its config, then asks for a sample at the current step (a probe opened while paused).
+    t.observe({ decisionBoundary: true, probes: [{ key: 'k', node: 'h', variable: 'h/kernel' }] });
+    const now = await t.observeNow();
+    expect(now.map((e) => e.type).sort()).toEqual(['classifier', 'probes']);
+  });
+});

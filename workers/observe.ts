@@ -70,21 +70,32 @@ export class Observer {
     let grads: Promise<Record<string, Float32Array>> | undefined;
     const gradients = () => (grads ??= ctx.program.readGradients());
 
+    // A view that fails (a node without a value, a device error) is skipped: watching must never stop training.
+    const attempt = async (view: string, f: () => Promise<TrainEvent | undefined>) => {
+      try {
+        const e = await f();
+        if (e) events.push(e);
+      } catch (e) {
+        console.warn(`[observe] ${view}: ${message(e)}`);
+      }
+    };
     const every = c.histogramEvery ?? 0;
     if (every > 0 && this.due('histograms', step, ctx.final, (s) => s - this.lastStep.histograms >= every)) {
-      events.push({ type: 'histograms', step, tensors: await this.histograms(ctx, await gradients()) });
+      await attempt('histograms', async () => ({ type: 'histograms', step, tensors: await this.histograms(ctx, await gradients()) }));
     }
     if (c.probes?.length && this.due('probes', step, ctx.final)) {
-      events.push({ type: 'probes', readings: await Promise.all(c.probes.map((p) => this.probe(ctx, p, gradients))) });
+      await attempt('probes', async () => ({ type: 'probes', readings: await Promise.all(c.probes!.map((p) => this.probe(ctx, p, gradients))) }));
     }
     if (c.edgeGradients && this.due('gradients', step, ctx.final)) {
-      events.push({ type: 'gradients', step, rms: await this.edgeGradients(ctx) });
+      await attempt('gradients', async () => ({ type: 'gradients', step, rms: await this.edgeGradients(ctx) }));
     }
     const wantsBoundary = !!c.decisionBoundary && isPlanar(ctx.dataset) && this.due('boundary', step, ctx.final);
     const wantsConfusion = !!(c.confusion || c.decisionBoundary) && this.due('confusion', step, ctx.final);
     if (wantsConfusion || wantsBoundary) {
-      const reading = await classify(ctx, wantsBoundary);
-      if (reading) events.push({ type: 'classifier', reading });
+      await attempt('classifier', async () => {
+        const reading = await classify(ctx, wantsBoundary);
+        return reading && { type: 'classifier', reading };
+      });
     }
     return events;
   }

@@ -18,42 +18,48 @@ const BoundaryCanvas = memo(function BoundaryCanvas({ boundary }: { boundary: De
   const ref = useRef<HTMLCanvasElement>(null);
   const theme = useEditor((s) => s.theme);
   useEffect(() => {
-    const canvas = ref.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
-    const n = boundary.resolution;
-    const cells = document.createElement('canvas');
-    cells.width = n;
-    cells.height = n;
-    const cctx = cells.getContext('2d')!;
-    const img = cctx.createImageData(n, n);
-    const surface = getComputedStyle(canvas).getPropertyValue('--surface').trim();
-    const bg = rgb(/^#[0-9a-f]{6}$/i.test(surface) ? surface : '#ffffff');
-    for (let i = 0; i < n * n; i++) {
-      const c = rgb(CLASS_COLOURS[boundary.predicted[i]! % CLASS_COLOURS.length]!);
-      // Confidence 1/classes … 1 → tint 0.15 … 0.75.
-      const t = 0.15 + 0.6 * Math.min(1, Math.max(0, (boundary.confidence[i]! - 0.5) * 2));
-      for (let k = 0; k < 3; k++) img.data[4 * i + k] = Math.round(bg[k]! * (1 - t) + c[k]! * t);
-      img.data[4 * i + 3] = 255;
-    }
-    cctx.putImageData(img, 0, 0);
-    const size = canvas.width;
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(cells, 0, 0, size, size);
-    const sx = (x: number) => ((x - boundary.x0) / (boundary.x1 - boundary.x0)) * size;
-    const sy = (y: number) => ((boundary.y1 - y) / (boundary.y1 - boundary.y0)) * size;
-    for (let k = 0; k < boundary.labels.length; k++) {
-      ctx.beginPath();
-      ctx.arc(sx(boundary.points[2 * k]!), sy(boundary.points[2 * k + 1]!), 2.6, 0, 2 * Math.PI);
-      ctx.fillStyle = CLASS_COLOURS[boundary.labels[k]! % CLASS_COLOURS.length]!;
-      ctx.fill();
-      ctx.lineWidth = 0.8;
-      ctx.strokeStyle = 'rgba(255,255,255,0.9)';
-      ctx.stroke();
-    }
+    // Next frame: a theme switch sets its CSS variables in an effect that runs after this one.
+    const frame = requestAnimationFrame(() => paint(ref.current, boundary));
+    return () => cancelAnimationFrame(frame);
   }, [boundary, theme]);
   return <canvas ref={ref} width={280} height={280} className="boundary-canvas" data-resolution={boundary.resolution} />;
 });
+
+/** Draws the cells (scaled up, smoothed) and the sample points. */
+function paint(canvas: HTMLCanvasElement | null, boundary: DecisionBoundary) {
+  const ctx = canvas?.getContext('2d');
+  if (!canvas || !ctx) return;
+  const n = boundary.resolution;
+  const cells = document.createElement('canvas');
+  cells.width = n;
+  cells.height = n;
+  const cctx = cells.getContext('2d')!;
+  const img = cctx.createImageData(n, n);
+  const surface = getComputedStyle(canvas).getPropertyValue('--surface').trim();
+  const bg = rgb(/^#[0-9a-f]{6}$/i.test(surface) ? surface : '#ffffff');
+  for (let i = 0; i < n * n; i++) {
+    const c = rgb(CLASS_COLOURS[boundary.predicted[i]! % CLASS_COLOURS.length]!);
+    // Confidence 1/classes … 1 → tint 0.15 … 0.75.
+    const t = 0.15 + 0.6 * Math.min(1, Math.max(0, (boundary.confidence[i]! - 0.5) * 2));
+    for (let k = 0; k < 3; k++) img.data[4 * i + k] = Math.round(bg[k]! * (1 - t) + c[k]! * t);
+    img.data[4 * i + 3] = 255;
+  }
+  cctx.putImageData(img, 0, 0);
+  const size = canvas.width;
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(cells, 0, 0, size, size);
+  const sx = (x: number) => ((x - boundary.x0) / (boundary.x1 - boundary.x0)) * size;
+  const sy = (y: number) => ((boundary.y1 - y) / (boundary.y1 - boundary.y0)) * size;
+  for (let k = 0; k < boundary.labels.length; k++) {
+    ctx.beginPath();
+    ctx.arc(sx(boundary.points[2 * k]!), sy(boundary.points[2 * k + 1]!), 2.6, 0, 2 * Math.PI);
+    ctx.fillStyle = CLASS_COLOURS[boundary.labels[k]! % CLASS_COLOURS.length]!;
+    ctx.fill();
+    ctx.lineWidth = 0.8;
+    ctx.strokeStyle = 'rgba(255,255,255,0.9)';
+    ctx.stroke();
+  }
+}
 
 export function ClassifierView() {
   const live = useTraining((s) => s.observed.classifier);

@@ -4,7 +4,7 @@
  * that finds each series' nearest point (runs need not share x values).
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { formatValue, logTicks, niceTicks } from './chartScale';
+import { formatTicks, formatValue, logTicks, niceTicks } from './chartScale';
 
 /** One point: x, the smoothed value shown, the raw value, and its step for the readout. */
 export interface ChartPoint {
@@ -109,7 +109,7 @@ export const LineChart = memo(function LineChart({ title, series, logY, formatX,
     const sy = (y: number) => PAD.top + h - (((logY ? Math.log10(y) : y) - ly0) / (ly1 - ly0)) * h;
     const xTicks = niceTicks(x0, x1, Math.max(2, Math.floor(w / 90)));
     const yTicks = logY ? logTicks(y0, y1, 4) : niceTicks(y0, y1, 4);
-    return { x0, x1, sx, sy, w, h, xTicks, yTicks, invert: (px: number) => x0 + ((px - PAD.left) / w) * (x1 - x0) };
+    return { x0, x1, sx, sy, w, h, xTicks, yTicks, yLabels: formatTicks(yTicks), invert: (px: number) => x0 + ((px - PAD.left) / w) * (x1 - x0) };
   }, [series, width, height, logY, drawable, yDomain]);
 
   const readout = useMemo(() => {
@@ -130,10 +130,10 @@ export const LineChart = memo(function LineChart({ title, series, logY, formatX,
       ) : (
         <svg width={width} height={height} role="img" aria-label={`${title}: ${series.filter((s) => !s.dashed).length} training curve(s)`} onMouseMove={onMove} onMouseLeave={() => setHoverX(undefined)}>
           <g className="chart-grid">
-            {scales.yTicks.map((t) => (
+            {scales.yTicks.map((t, i) => (
               <g key={`y${t}`}>
                 <line x1={PAD.left} x2={PAD.left + scales.w} y1={scales.sy(t)} y2={scales.sy(t)} />
-                <text x={PAD.left - 6} y={scales.sy(t)} dy="0.32em" textAnchor="end">{formatValue(t)}</text>
+                <text x={PAD.left - 6} y={scales.sy(t)} dy="0.32em" textAnchor="end">{scales.yLabels[i]}</text>
               </g>
             ))}
             {scales.xTicks.map((t) => (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSeconds, formatValue, logTicks, niceTicks } from './chartScale';
+import { formatSeconds, formatTicks, formatValue, logTicks, niceTicks } from './chartScale';
 
 describe('chart scales', () => {
   it('picks 1-2-5 ticks', () => {
@@ -22,5 +22,10 @@ describe('chart scales', () => {
     expect(formatValue(Number.NaN)).toBe('NaN');
     expect(formatSeconds(42)).toBe('42 s');
     expect(formatSeconds(210)).toBe('3.5 min');
+  });
+
+  it('adds digits only where tick labels would repeat', () => {
+    expect(formatTicks([0, 0.5, 1])).toEqual(['0', '0.5', '1']);
+    expect(formatTicks([7.5e6, 7.52e6, 7.54e6])).toEqual(['7.5e+6', '7.52e+6', '7.54e+6']);
   });
 });

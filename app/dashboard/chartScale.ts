@@ -42,3 +42,14 @@ export function formatSeconds(s: number): string {
 export function formatClock(ms: number): string {
   return new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
 }
+
+/** Labels for a set of ticks: formatValue, with more digits where it would print two ticks alike. */
+export function formatTicks(ticks: readonly number[]): string[] {
+  const plain = ticks.map(formatValue);
+  if (new Set(plain).size === plain.length) return plain;
+  for (let digits = 2; digits <= 8; digits++) {
+    const labels = ticks.map((v) => (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3) ? v.toExponential(digits).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(digits + 2)))));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return plain;
+}

@@ -72,11 +72,15 @@ export const TensorViewCanvas = memo(function TensorViewCanvas({ view, label }: 
   const theme = useEditor((s) => s.theme);
   const { width, height } = layout(view);
   useEffect(() => {
-    const canvas = ref.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
-    const style = getComputedStyle(canvas);
-    draw(ctx, view, width, height, parseColour(style.getPropertyValue('--surface-2')), style.getPropertyValue('--border-strong').trim() || '#999');
+    // Next frame: a theme switch sets its CSS variables in an effect that runs after this one.
+    const frame = requestAnimationFrame(() => {
+      const canvas = ref.current;
+      const ctx = canvas?.getContext('2d');
+      if (!canvas || !ctx) return;
+      const style = getComputedStyle(canvas);
+      draw(ctx, view, width, height, parseColour(style.getPropertyValue('--surface-2')), style.getPropertyValue('--border-strong').trim() || '#999');
+    });
+    return () => cancelAnimationFrame(frame);
   }, [view, width, height, theme]);
   if (view.kind === 'scalar') return <p className="probe-scalar mono">{String(view.value)}</p>;
   const what = view.kind === 'bars' ? `${view.values.length} bars` : view.kind === 'heatmap' ? `${view.rows}×${view.cols} heatmap` : `${view.count} images of ${view.height}×${view.width}`;

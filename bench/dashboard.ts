@@ -1,0 +1,112 @@
+/**
+ * What watching costs: training steps/s in the app with the dashboard (Histograms tab, sampling
+ * every parameter and gradient) and three probes open, against the same run with none, in
+ * alternating rounds on one page; and the main thread's longest task while they update.
+ * Run through `npm run bench:dashboard` (which builds and serves the app). Not a test.
+ */
+import { chromium, type Page } from '@playwright/test';
+
+const URL = process.env.BENCH_URL ?? 'http://127.0.0.1:4187';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3000);
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 10_000);
+const TEMPLATE = process.env.BENCH_TEMPLATE ?? 'Two spirals classifier';
+
+const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function step(page: Page): Promise<number> {
+  return Number(await panel(page).getByLabel('step', { exact: true }).textContent());
+}
+
+/** Steps/s over MEASURE_MS of training, after WARMUP_MS; training is paused again afterwards. */
+async function measure(page: Page): Promise<number> {
+  await panel(page).getByRole('button', { name: /^(Train|Resume)$/ }).click();
+  await sleep(WARMUP_MS);
+  const [s0, t0] = [await step(page), performance.now()];
+  await sleep(MEASURE_MS);
+  const [s1, t1] = [await step(page), performance.now()];
+  await panel(page).getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  return ((s1 - s0) * 1000) / (t1 - t0);
+}
+
+/** Longest main-thread task: Long Tasks API entries, and the largest gap in a message-channel ping loop (catches tasks under 50 ms). */
+const WATCH = `(() => {
+  const w = window;
+  w.__longest = 0;
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__longest = Math.max(w.__longest, e.duration); }).observe({ type: 'longtask', buffered: false });
+  const ch = new MessageChannel();
+  let last = performance.now();
+  ch.port1.onmessage = () => {
+    const now = performance.now();
+    if (w.__watching) w.__longest = Math.max(w.__longest, now - last);
+    last = now;
+    setTimeout(() => ch.port2.postMessage(0), 0);
+  };
+  ch.port2.postMessage(0);
+})();`;
+
+async function setObserving(page: Page, on: boolean) {
+  const dashboardOpen = (await page.getByRole('button', { name: 'Dashboard' }).getAttribute('aria-expanded')) === 'true';
+  if (on) {
+    await page.getByRole('region', { name: 'Dashboard' }).getByRole('tab', { name: 'Histograms' }).click();
+    for (const id of ['hidden1', 'hidden2', 'logits']) await page.locator(`.react-flow__node[data-id="${id}"] .gnode-title`).click();
+    await page.getByRole('region', { name: 'Probe Hidden 1' }).getByRole('combobox', { name: 'Tensor' }).selectOption({ label: 'kernel' });
+  } else {
+    for (const name of ['Hidden 1', 'Hidden 2', 'logits']) {
+      const close = page.getByRole('button', { name: `Close probe ${name}` });
+      if (await close.count()) await close.click();
+    }
+    if (dashboardOpen) await page.getByRole('button', { name: 'Dashboard' }).click();
+  }
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || undefined,
+    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.addInitScript(WATCH);
+  await page.goto(URL);
+  await page.getByRole('button', { name: /Templates/ }).click();
+  await page.getByRole('menuitem', { name: TEMPLATE }).click();
+  // Long enough never to finish inside the benchmark.
+  const steps = panel(page).getByLabel('Steps');
+  await steps.fill('1000000');
+  await steps.press('Enter');
+  // First step compiles; then start paused at step > 0 so probes can open.
+  await panel(page).getByRole('button', { name: 'Train' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('output[aria-label="step"]')?.textContent ?? 0) > 5, undefined, { timeout: 120_000 });
+  await panel(page).getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  const backend = await panel(page).getByLabel('Backend').textContent();
+
+  const plain: number[] = [];
+  const observed: number[] = [];
+  let longest = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    await setObserving(page, false);
+    plain.push(await measure(page));
+    await setObserving(page, true);
+    await page.evaluate(() => Object.assign(window, { __watching: true, __longest: 0 }));
+    observed.push(await measure(page));
+    longest = Math.max(longest, await page.evaluate(() => (window as unknown as { __longest: number }).__longest));
+    await page.evaluate(() => Object.assign(window, { __watching: false }));
+    console.log(`round ${r + 1}: plain ${plain[r]!.toFixed(1)} steps/s · observed ${observed[r]!.toFixed(1)} steps/s`);
+  }
+  await browser.close();
+
+  const mean = (xs: number[]) => xs.reduce((a, v) => a + v, 0) / xs.length;
+  const [p, o] = [mean(plain), mean(observed)];
+  console.log(`template: ${TEMPLATE} · backend: ${backend}`);
+  console.log(`steps/s  plain ${p.toFixed(1)}  ·  dashboard (histograms) + 3 probes ${o.toFixed(1)}  ·  ${(100 * (1 - o / p)).toFixed(1)}% slower (target ≤ 15%)`);
+  console.log(`main thread longest task while observing: ${longest.toFixed(1)} ms`);
+  console.log(`BENCH ${JSON.stringify({ steps_per_s_plain: Number(p.toFixed(2)), steps_per_s_observed: Number(o.toFixed(2)), longest_task_ms: Number(longest.toFixed(1)) })}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,161 @@
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+
+test.use({ viewport: { width: 1600, height: 1000 } });
+// Training on a software GPU (SwiftShader) is slow: these tests train for real.
+test.describe.configure({ timeout: 240_000 });
+
+const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
+const dashboard = (page: Page) => page.getByRole('region', { name: 'Dashboard' });
+
+async function openTemplate(page: Page, name: string) {
+  await page.getByRole('button', { name: /Templates/ }).click();
+  await page.getByRole('menuitem', { name }).click();
+}
+
+async function step(page: Page): Promise<number> {
+  return Number(await panel(page).getByLabel('step', { exact: true }).textContent());
+}
+
+async function trainUntil(page: Page, steps: number) {
+  await panel(page).getByRole('button', { name: /^(Train|Resume)$/ }).click();
+  await expect.poll(() => step(page), { timeout: 90_000 }).toBeGreaterThan(steps);
+  await panel(page).getByRole('button', { name: 'Pause' }).click();
+  await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();
+}
+
+/** Light and dark screenshots of the page, for looking at (attached to the report too). */
+async function screenshots(page: Page, testInfo: TestInfo, name: string) {
+  await page.screenshot({ path: testInfo.outputPath(`${name}-light.png`) });
+  await page.getByRole('button', { name: 'Toggle dark theme' }).click();
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: testInfo.outputPath(`${name}-dark.png`) });
+  await page.getByRole('button', { name: 'Toggle dark theme' }).click();
+}
+
+test('two runs overlaid on the scalar charts, kept across a reload; histograms of every parameter', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await openTemplate(page, 'Two spirals classifier');
+  await dashboard(page).getByRole('tab', { name: 'Scalars' }).click();
+  await trainUntil(page, 30);
+  await panel(page).getByRole('button', { name: 'Reset' }).click();
+  await trainUntil(page, 30);
+
+  const runs = dashboard(page).getByRole('list', { name: 'Runs' }).getByRole('listitem');
+  await expect(runs).toHaveCount(2);
+  await expect(dashboard(page).getByRole('figure', { name: 'Loss chart' }).getByRole('img', { name: /Loss: 2 training curve/ })).toBeVisible();
+  await expect(dashboard(page).getByRole('figure', { name: 'Accuracy chart' }).locator('.chart-series')).toHaveCount(4, { timeout: 1 }).catch(async () => {
+    // Validation points arrive once per epoch: at least both training curves are drawn.
+    expect(await dashboard(page).getByRole('figure', { name: 'Accuracy chart' }).locator('.chart-series').count()).toBeGreaterThanOrEqual(2);
+  });
+  for (const title of ['Learning rate', 'Gradient norm', 'Steps per second']) {
+    await expect(dashboard(page).getByRole('figure', { name: `${title} chart` }).locator('path.chart-line').first()).toBeVisible();
+  }
+
+  // Hover readout names both runs.
+  const loss = dashboard(page).getByRole('figure', { name: 'Loss chart' }).locator('svg');
+  const box = (await loss.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+  await expect(dashboard(page).getByRole('status').filter({ hasText: 'Run 1' })).toContainText('Run 2');
+
+  // Log scale, and the smoothing slider.
+  await dashboard(page).getByRole('radio', { name: 'Log' }).click();
+  await dashboard(page).getByRole('slider', { name: 'Smoothing' }).fill('0.9');
+  await expect(dashboard(page).getByText('0.90')).toBeVisible();
+  await screenshots(page, testInfo, 'scalars');
+
+  // Rename a run.
+  await dashboard(page).getByRole('button', { name: 'Rename Run 1' }).click({ force: true });
+  await dashboard(page).getByRole('textbox', { name: 'New name for Run 1' }).fill('baseline');
+  await page.keyboard.press('Enter');
+  await expect(runs.filter({ hasText: 'baseline' })).toHaveCount(1);
+
+  await dashboard(page).getByRole('tab', { name: 'Histograms' }).click();
+  await trainUntil(page, (await step(page)) + 40);
+  await expect(dashboard(page).getByRole('img', { name: /hidden1\/kernel value histograms over \d+ steps/ })).toBeVisible({ timeout: 30_000 });
+  await expect(dashboard(page).getByRole('img', { name: /hidden1\/kernel gradient histograms/ })).toBeVisible();
+  await screenshots(page, testInfo, 'histograms');
+  await dashboard(page).getByRole('tab', { name: 'Distributions' }).click();
+  await expect(dashboard(page).getByRole('img', { name: /hidden1\/kernel value distribution/ })).toBeVisible();
+  await dashboard(page).getByRole('tab', { name: 'Model' }).click();
+  await expect(dashboard(page).getByRole('table', { name: 'Model summary' })).toContainText('Trainable params');
+  await screenshots(page, testInfo, 'model');
+
+  await page.reload();
+  await dashboard(page).getByRole('tab', { name: 'Scalars' }).click();
+  await expect(dashboard(page).getByRole('list', { name: 'Runs' }).getByRole('listitem')).toHaveCount(2);
+  await expect(dashboard(page).getByRole('list', { name: 'Runs' })).toContainText('baseline');
+  await expect(dashboard(page).getByRole('figure', { name: 'Loss chart' }).getByRole('img', { name: /Loss: 2 training curve/ })).toBeVisible();
+});
+
+test('a probe on a Dense weight shows its histogram changing between steps; edges coloured by gradient', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await openTemplate(page, 'Two spirals classifier');
+  await trainUntil(page, 5);
+  await page.locator('.react-flow__node[data-id="hidden1"] .gnode-title').click();
+  const probe = page.getByRole('region', { name: 'Probe Hidden 1' });
+  await expect(probe).toBeVisible();
+  await probe.getByRole('combobox', { name: 'Tensor' }).selectOption({ label: 'kernel' });
+  const histogram = probe.getByRole('img', { name: /kernel value histogram/ });
+  await expect(histogram).toBeVisible({ timeout: 30_000 });
+  await expect(probe.getByRole('img', { name: /kernel value: 2×16 heatmap/ })).toBeVisible();
+  const before = `${await histogram.getAttribute('data-counts')} ${await probe.getByLabel('mean').textContent()} ${await probe.getByLabel('max').textContent()}`;
+  const stepBefore = await step(page);
+  for (let i = 0; i < 5; i++) await panel(page).getByRole('button', { name: 'Step' }).click();
+  await expect.poll(() => step(page)).toBe(stepBefore + 5);
+  await expect(probe.getByText(`step ${stepBefore + 5}`)).toBeVisible({ timeout: 30_000 });
+  const after = `${await histogram.getAttribute('data-counts')} ${await probe.getByLabel('mean').textContent()} ${await probe.getByLabel('max').textContent()}`;
+  expect(after).not.toBe(before);
+  await probe.getByRole('radio', { name: 'Gradient' }).click();
+  await expect(probe.getByRole('img', { name: /kernel gradient histogram/ })).toBeVisible();
+
+  // An edge probe and gradient-coloured edges.
+  await page.getByRole('button', { name: 'Gradient edges' }).click();
+  await panel(page).getByRole('button', { name: 'Step' }).click();
+  await expect(page.locator('.react-flow__edge[class*="grad-"]').first()).toBeAttached({ timeout: 30_000 });
+  await expect(page.locator('.react-flow__edge-text').first()).toContainText('∇');
+  await page.locator('.react-flow__node[data-id="hidden2"] .gnode-title').click();
+  await expect(page.getByRole('region', { name: 'Probe Hidden 2' })).toBeVisible();
+  await screenshots(page, testInfo, 'probes');
+
+  // The ops a Dense lowers to, and its backward graph.
+  await page.locator('.react-flow__node[data-id="hidden1"]').hover();
+  await page.getByRole('button', { name: 'Show the ops of Hidden 1' }).click();
+  const ops = page.getByRole('region', { name: 'Ops of Hidden 1' });
+  await expect(ops.locator('[data-op="matmul"]')).toHaveCount(1);
+  await ops.getByRole('button', { name: 'Backward graph' }).click();
+  const back = page.getByRole('region', { name: 'Backward graph of Hidden 1' });
+  await expect(back.locator('.op-box.is-backward').first()).toBeVisible({ timeout: 30_000 });
+  await screenshots(page, testInfo, 'backward');
+});
+
+test('a learning rate that makes the loss non-finite pauses training and marks the node', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await openTemplate(page, '2-layer ReLU net (L2, random data)');
+  const lr = panel(page).getByLabel('Learning rate');
+  await lr.fill('1');
+  await lr.press('Enter');
+  await panel(page).getByRole('button', { name: 'Train' }).click();
+  const marked = page.locator('.react-flow__node.has-runtime-error');
+  await expect(marked).toHaveCount(1, { timeout: 90_000 });
+  await expect(marked).toContainText('First NaN/Inf appeared here');
+  await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();
+  await dashboard(page).getByRole('tab', { name: 'Scalars' }).click();
+  await expect(dashboard(page).getByRole('alert')).toContainText('non-finite');
+  await dashboard(page).getByRole('button', { name: 'Show node' }).click();
+  await expect(marked).toHaveClass(/selected/);
+  await screenshots(page, testInfo, 'nan');
+});
+
+test('the decision boundary of a 2-D classifier appears and updates live', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await openTemplate(page, 'Two spirals classifier');
+  await dashboard(page).getByRole('tab', { name: 'Classifier' }).click();
+  await panel(page).getByRole('button', { name: 'Train' }).click();
+  const boundary = dashboard(page).getByRole('figure', { name: 'Decision boundary' });
+  await expect(boundary.locator('canvas')).toBeVisible({ timeout: 90_000 });
+  const first = await boundary.textContent();
+  await expect.poll(async () => boundary.textContent(), { timeout: 60_000 }).not.toBe(first);
+  await expect(dashboard(page).getByRole('figure', { name: 'Confusion matrix' })).toContainText('class accuracy');
+  await panel(page).getByRole('button', { name: 'Pause' }).click();
+  await screenshots(page, testInfo, 'classifier');
+});
