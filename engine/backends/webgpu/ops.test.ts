@@ -142,15 +142,22 @@ const CASES: { readonly [O in Op]: Case | readonly Case[] } = {
     { inputs: [f(7, 1, 9)], build: (b, [x]) => b.sum(x!) },
     { inputs: [f(2, 3)], build: (b, [x]) => b.sum(x!, []) },
     { inputs: [{ shape: [4, 5], dtype: 'i32' }], build: (b, [x]) => b.sum(x!, [0]) },
+    // Long reductions to few outputs run a workgroup per output (another summation order).
+    { inputs: [f(3001)], build: (b, [x]) => b.sum(x!), tol: { rtol: 1e-4, atol: 1e-4 } },
+    { inputs: [f(40, 3, 61)], build: (b, [x]) => b.sum(x!, [0, 2], true), tol: { rtol: 1e-4, atol: 1e-4 } },
+    { inputs: [{ shape: [2, 2500], dtype: 'i32' }], build: (b, [x]) => b.sum(x!, [1]) },
   ],
   mean: [
     { inputs: [f(2, 3, 4)], build: (b, [x]) => b.mean(x!, [1]) },
     { inputs: [f(3, 100)], build: (b, [x]) => b.mean(x!) },
+    { inputs: [f(2, 2049)], build: (b, [x]) => b.mean(x!, [1]), tol: { rtol: 1e-4, atol: 1e-5 } },
   ],
   max: [
     { inputs: [{ shape: [3, 4], values: ties(12) }], build: (b, [x]) => b.max(x!, [1]) },
     { inputs: [f(2, 3, 4)], build: (b, [x]) => b.max(x!, [0, 2], true) },
     { inputs: [{ shape: [4, 5], dtype: 'i32' }], build: (b, [x]) => b.max(x!, [1]) },
+    { inputs: [{ shape: [2300, 2], values: ties(4600) }], build: (b, [x]) => b.max(x!, [0]) },
+    { inputs: [{ shape: [4000], values: Array.from({ length: 4000 }, (_v, i) => (i === 2777 ? NaN : i % 13)) }], build: (b, [x]) => b.max(x!), grads: false },
   ],
   reshape: { inputs: [f(2, 6)], build: (b, [x]) => b.reshape(x!, [3, -1]) },
   transpose: [

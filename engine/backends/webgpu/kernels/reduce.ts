@@ -1,12 +1,14 @@
 /**
  * Reductions (sum, mean, max over axes) and the along-one-axis ops (softmax, log_softmax, argmax).
  * One thread per output element (or per row, for softmax) loops over the reduced elements in the
- * CPU reference's order. TODO: workgroup-parallel reductions for long rows.
+ * CPU reference's order — except a few outputs of many elements each (a loss, a gradient norm),
+ * where one thread would run alone: there a workgroup per output strides over the elements and
+ * combines its threads' partials in workgroup memory (another order of the same sum).
  */
 import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../../../ops/shape';
 import type { DType, Shape, TensorType } from '../../../ops/types';
 import type { KernelArgs, KernelPlan, WgslKernelTable } from '../kernel';
-import { inputsNamed, lit, offset, perElement, u, unravel, wgslType } from '../wgsl';
+import { inputsNamed, lit, offset, perElement, shader, u, unravel, wgslType } from '../wgsl';
 
 /** Dims of `shape` selected by `keep`, adjacent ones merged (row-major contiguous), size-1 dims dropped. */
 function mergedDims(shape: Shape, keep: (axis: number) => boolean): { size: number; stride: number }[] {
@@ -38,6 +40,48 @@ const MAX: Combiner = {
   finish: () => 'acc',
 };
 
+/** Threads of a workgroup that reduces one output (a power of two). */
+const PAR = 256;
+/** Parallel when each output reduces at least this many elements and there are at most PAR_OUTPUTS outputs. */
+const PAR_MIN_COUNT = 2048;
+const PAR_OUTPUTS = 4096;
+
+/** A workgroup per output: threads stride over the reduced elements, then a tree in workgroup memory. */
+function parallelReduction(x: TensorType, out: TensorType, combine: Combiner, reduced: Dim[], kept: Dim[], count: number): KernelPlan {
+  const t = wgslType(x.dtype);
+  const body = `  if (wid >= ${u(sizeOf(out.shape))}) { return; }
+  let i = wid;
+${unravel('i', kept.map((d) => d.size), 'k')}
+  let base = ${offset('k', kept.map((d) => d.stride))};
+  {
+    var acc: ${t} = ${combine.init(x.dtype)};
+    for (var r = li; r < ${u(count)}; r += ${u(PAR)}) {
+${unravel('r', reduced.map((d) => d.size), 'q')}
+      let v = x0[base + ${offset('q', reduced.map((d) => d.stride))}];
+      ${combine.step(x.dtype)}
+    }
+    part[li] = acc;
+  }
+  workgroupBarrier();
+  for (var s = ${u(PAR / 2)}; s > 0u; s = s >> 1u) {
+    if (li < s) {
+      var acc = part[li];
+      let v = part[li + s];
+      ${combine.step(x.dtype)}
+      part[li] = acc;
+    }
+    workgroupBarrier();
+  }
+  if (li == 0u) {
+    let acc = part[0];
+    out[i] = ${combine.finish(count, x.dtype)};
+  }`;
+  const code = shader(inputsNamed([x.dtype]), out.dtype, PAR, body, `var<workgroup> part: array<${t}, ${PAR}>;`);
+  return { dispatches: [{ code, inputs: [0], workgroups: sizeOf(out.shape) }] };
+}
+
+type Dim = { size: number; stride: number };
+
 function reduction(combine: Combiner) {
   return ({ inputs, attrs, out }: KernelArgs<'sum' | 'mean' | 'max'>): KernelPlan => {
     const x = inputs[0]!;
@@ -45,6 +89,7 @@ function reduction(combine: Combiner) {
     const reduced = mergedDims(x.shape, (a) => axes.includes(a));
     const kept = mergedDims(x.shape, (a) => !axes.includes(a));
     const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
+    if (count >= PAR_MIN_COUNT && sizeOf(out.shape) <= PAR_OUTPUTS) return parallelReduction(x, out, combine, reduced, kept, count);
     // Output coordinates over the kept dims give the base; nested loops walk the reduced dims in order.
     const lines = [
       unravel('i', kept.map((d) => d.size), 'k'),
