@@ -2,10 +2,20 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
+// Uploading, decoding and training take a while on a loaded CI machine.
+test.describe.configure({ timeout: 180_000 });
 
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/data/${p}`, import.meta.url));
 const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 const dataset = (page: Page) => panel(page).getByRole('region', { name: 'Dataset' });
+
+test.afterEach(async ({ page }, testInfo) => {
+  // On failure, keep what the panel showed: its text in the report and a screenshot.
+  if (testInfo.status !== testInfo.expectedStatus) {
+    await page.screenshot({ path: testInfo.outputPath('failure.png') }).catch(() => undefined);
+    console.log(await panel(page).innerText().catch(() => 'no panel'));
+  }
+});
 
 async function openTemplate(page: Page, name: string) {
   await page.getByRole('button', { name: /Templates/ }).click();
