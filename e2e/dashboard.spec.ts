@@ -16,9 +16,16 @@ async function step(page: Page): Promise<number> {
   return Number(await panel(page).getByLabel('step', { exact: true }).textContent());
 }
 
+/** A run long enough never to finish while a test watches it. */
+async function longRun(page: Page) {
+  const steps = panel(page).getByLabel('Steps');
+  await steps.fill('100000');
+  await steps.press('Enter');
+}
+
 async function trainUntil(page: Page, steps: number) {
   await panel(page).getByRole('button', { name: /^(Train|Resume)$/ }).click();
-  await expect.poll(() => step(page), { timeout: 90_000 }).toBeGreaterThan(steps);
+  await expect.poll(() => step(page), { timeout: 90_000, intervals: [250] }).toBeGreaterThan(steps);
   await panel(page).getByRole('button', { name: 'Pause' }).click();
   await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();
 }
@@ -35,6 +42,7 @@ async function screenshots(page: Page, testInfo: TestInfo, name: string) {
 test('two runs overlaid on the scalar charts, kept across a reload; histograms of every parameter', async ({ page }, testInfo) => {
   await page.goto('/');
   await openTemplate(page, 'Two spirals classifier');
+  await longRun(page);
   await dashboard(page).getByRole('tab', { name: 'Scalars' }).click();
   await trainUntil(page, 30);
   await panel(page).getByRole('button', { name: 'Reset' }).click();
@@ -90,6 +98,7 @@ test('two runs overlaid on the scalar charts, kept across a reload; histograms o
 test('a probe on a Dense weight shows its histogram changing between steps; edges coloured by gradient', async ({ page }, testInfo) => {
   await page.goto('/');
   await openTemplate(page, 'Two spirals classifier');
+  await longRun(page);
   await trainUntil(page, 5);
   await page.locator('.react-flow__node[data-id="hidden1"] .gnode-title').click();
   const probe = page.getByRole('region', { name: 'Probe Hidden 1' });
@@ -149,6 +158,7 @@ test('a learning rate that makes the loss non-finite pauses training and marks t
 test('the decision boundary of a 2-D classifier appears and updates live', async ({ page }, testInfo) => {
   await page.goto('/');
   await openTemplate(page, 'Two spirals classifier');
+  await longRun(page);
   await dashboard(page).getByRole('tab', { name: 'Classifier' }).click();
   await panel(page).getByRole('button', { name: 'Train' }).click();
   const boundary = dashboard(page).getByRole('figure', { name: 'Decision boundary' });

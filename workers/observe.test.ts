@@ -118,6 +118,22 @@ describe('Observer', () => {
   });
 });
 
+describe('Observer time budget', () => {
+  it('waits (1/share − 1) times as long as the last sample took before sampling again while training', async () => {
+    const ctx = await trained(1);
+    let t = 0;
+    const obs = new Observer(() => (t += 1));
+    obs.configure({ probes: [{ key: 'a', node: 'h', port: 'y' }] });
+    const live = { ...ctx, final: false };
+    expect(await obs.afterFlush(live)).toHaveLength(1);
+    // That sample spanned 2 clock ticks, so nothing is sampled for the next 2·(1/0.08 − 1) = 23 ticks.
+    await ctx.program.step(gatherBatch(ctx.dataset, ctx.split.train.subarray(0, 20)));
+    expect(await obs.afterFlush(live)).toEqual([]);
+    t += 300; // past the probes' own 250 ms interval too
+    expect(await obs.afterFlush(live)).toHaveLength(1);
+  });
+});
+
 describe('Trainer with an observer', () => {
   it('streams classifier readings with a decision boundary and probe readings while training', async () => {
     const { Trainer } = await import('./trainer');

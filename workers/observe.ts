@@ -25,6 +25,13 @@ export interface ObserveContext {
 /** Minimum milliseconds between samples of each view while training (final calls ignore them). */
 export const OBSERVE_INTERVALS_MS = { histograms: 400, probes: 250, gradients: 500, confusion: 1000, boundary: 1500 } as const;
 
+/**
+ * Share of wall time sampling may take while training: after a sample that took d ms, the next
+ * waits at least d·(1/share − 1) ms, so watching slows training by about this much at most on
+ * any device (reads are cheap on a GPU and slow on a software one).
+ */
+export const OBSERVE_TIME_SHARE = 0.08;
+
 /** Loss node types whose `pred` input is a classifier's logits. */
 const CLASSIFIER_NODES = new Set(['SoftmaxCrossEntropy', 'BinaryCrossEntropy', 'Accuracy']);
 
@@ -44,12 +51,15 @@ export class Observer {
   private last = { histograms: -Infinity, probes: -Infinity, gradients: -Infinity, confusion: -Infinity, boundary: -Infinity };
   private lastStep = { histograms: -1, probes: -1, gradients: -1, confusion: -1, boundary: -1 };
   private program: Program | undefined;
+  /** Clock time before which a non-final call samples nothing (the time budget). */
+  private quietUntil = -Infinity;
 
   constructor(private readonly now: Clock = () => performance.now()) {}
 
   configure(config: ObserveConfig): void {
     const probesChanged = JSON.stringify(config.probes ?? []) !== JSON.stringify(this.config.probes ?? []);
     this.config = config;
+    this.quietUntil = -Infinity;
     // A newly opened probe or view is read at the next chance, not after the interval.
     if (probesChanged) this.lastStep.probes = -1;
     this.last = { histograms: -Infinity, probes: -Infinity, gradients: -Infinity, confusion: -Infinity, boundary: -Infinity };
@@ -62,10 +72,19 @@ export class Observer {
       this.program = ctx.program;
       this.last = { histograms: -Infinity, probes: -Infinity, gradients: -Infinity, confusion: -Infinity, boundary: -Infinity };
       this.lastStep = { histograms: -1, probes: -1, gradients: -1, confusion: -1, boundary: -1 };
+      this.quietUntil = -Infinity;
     }
     const c = this.config;
     const step = ctx.program.stepCount;
     if (step === 0) return [];
+    const started = this.now();
+    if (!ctx.final && started < this.quietUntil) return [];
+    const events = await this.sample(ctx, c, step);
+    if (events.length) this.quietUntil = this.now() + (this.now() - started) * (1 / OBSERVE_TIME_SHARE - 1);
+    return events;
+  }
+
+  private async sample(ctx: ObserveContext, c: ObserveConfig, step: number): Promise<TrainEvent[]> {
     const events: TrainEvent[] = [];
     let grads: Promise<Record<string, Float32Array>> | undefined;
     const gradients = () => (grads ??= ctx.program.readGradients());

@@ -2,6 +2,7 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricPoint, ValidationPoint } from '../../workers/types';
+import { useThrottled } from '../dashboard/useThrottled';
 
 const MAX_POINTS = 400;
 
@@ -24,7 +25,9 @@ export interface CurveProps {
   readonly metric?: string;
 }
 
-export const Curve = memo(function Curve({ title, points, validation, metric }: CurveProps) {
+export const Curve = memo(function Curve({ title, points: live, validation, metric }: CurveProps) {
+  // Metrics arrive up to 10 times a second; redrawing recharts ~3 times a second keeps the page light.
+  const points = useThrottled(live, 300);
   const data = useMemo(() => {
     const pick = (p: MetricPoint | ValidationPoint) => (metric ? p.metrics[metric] : p.loss);
     const rows = new Map<number, { step: number; train?: number; validation?: number }>();
