@@ -113,6 +113,11 @@ export class Trainer {
     return Program.create(doc, backend);
   }
 
+  /** True when the compiled program holds the dataset on the device (batches gathered there). */
+  get dataOnDevice(): boolean {
+    return this.program?.resident ?? false;
+  }
+
   /** What the dashboard wants sampled while training (histograms, probes …). */
   observe(config: ObserveConfig): void {
     this.observer.configure(config);
