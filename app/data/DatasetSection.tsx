@@ -61,7 +61,7 @@ export function DatasetSection({ set }: { set: (patch: Partial<TrainingConfig>) 
     }
   };
 
-  const mismatches = preview && !choosing && preview.name === (uploadName ?? preview.name) ? inputMismatches(inputs, preview.fields) : [];
+  const mismatches = preview && !loading && !choosing && preview.name === (uploadName ?? preview.name) ? inputMismatches(inputs, preview.fields) : [];
   const fixable = mismatches.filter((m) => m.fix);
   const fitInputs = () => {
     for (const m of fixable) editor.getState().updateParams(m.node, { shape: m.fix!.shape, dtype: m.fix!.dtype });
