@@ -16,7 +16,7 @@ const decodeImage = async (b: ArrayBuffer) => {
 const loader = () => new DatasetLoader({ fetchAsset: () => Promise.reject(new Error('offline')), uploads: memoryUploadStore(), decodeImage });
 const training = (dataset: unknown, extra: object = {}) => TrainingConfig.parse({ dataset, validationSplit: 0.25, seed: 1, ...extra });
 
-function classifier(dataset: unknown, x: object = { field: 'x', shape: [2] }) {
+function classifier(dataset: unknown, x: Record<string, unknown> = { field: 'x', shape: [2] }) {
   return makeDoc(
     [['x', 'Input', x], ['label', 'Input', { field: 'label', shape: [], dtype: 'i32' }], ['logits', 'Dense', { units: 2 }], ['loss', 'SoftmaxCrossEntropy']],
     ['x.y -> logits.x', 'logits.y -> loss.pred', 'label.y -> loss.target'],
