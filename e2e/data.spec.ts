@@ -62,6 +62,13 @@ test('upload a CSV: pick columns, see its rows, fit the Input, train; the upload
   await page.reload();
   await expect(dataset(page).getByText('points.csv · 60 rows · 4 columns')).toBeVisible({ timeout: 15_000 });
   await expect(dataset(page).getByRole('region', { name: 'Sample rows' }).getByRole('cell', { name: 'blue, dark' }).first()).toBeVisible();
+
+  // Another browser (here: this one with its stored uploads wiped) says clearly that the data is missing.
+  await page.evaluate(() => void indexedDB.deleteDatabase('wiregrad-datasets'));
+  await page.reload();
+  await expect(dataset(page).getByRole('alert')).toContainText('The data “points.csv” this graph trains on is not stored in this browser', { timeout: 15_000 });
+  await panel(page).getByRole('button', { name: 'Train' }).click();
+  await expect(panel(page).getByRole('alert').filter({ hasText: 'upload the file again' })).toBeVisible();
 });
 
 test('upload an image folder: classes from subfolders, unreadable file listed, train on it', async ({ page }, testInfo) => {
