@@ -67,6 +67,18 @@ function isLiteral(node: GraphNode): boolean {
   return node.kind === 'op' && node.op === 'full';
 }
 
+/**
+ * How fused code sees values outside its members: which single-element values it recomputes
+ * itself (scalar chains: Adam's bias corrections, a NaN latch) and which value id stands for a
+ * buffer (variable nodes of one name share one).
+ */
+export interface Inlining {
+  /** True for a scalar elementwise op that every fused kernel reading it recomputes instead of reading. */
+  inline(id: ValueId): boolean;
+  /** The id whose buffer holds `id` (the first variable node of its name; the id itself otherwise). */
+  canon(id: ValueId): ValueId;
+}
+
 /** True when `s` broadcasts to `domain` (NumPy rules) without growing it. */
 export function fitsIn(s: Shape, domain: Shape): boolean {
   if (sizeOf(s) === sizeOf(domain) && sizeOf(s) !== 0) {
@@ -98,8 +110,22 @@ export function planFusion(graph: Graph, schedule: readonly GraphNode[], retaine
   const inChain = new Set<ValueId>();
   for (const w of chains.values()) w.members.forEach((m) => inChain.add(m.id));
 
+  // Scalar chains are recomputed by each kernel that reads them rather than joining groups: a
+  // scalar shared by every parameter's update (the NaN latch) would otherwise weld them into one.
+  const inlinable = (n: GraphNode) => n.kind === 'op' && isFusibleElementwise(n.op) && sizeOf(n.type.shape) === 1 && !inChain.has(n.id);
+  const firstOfName = new Map<string, ValueId>();
+  for (const n of schedule) if (n.kind === 'variable' && !firstOfName.has(n.name)) firstOfName.set(n.name, n.id);
+  const ctx: Inlining = {
+    inline: (id) => inlinable(graph.nodes[id]!),
+    canon: (id) => {
+      const n = graph.nodes[id]!;
+      return n.kind === 'variable' ? firstOfName.get(n.name)! : id;
+    },
+  };
+
   const groupOf = new Map<ValueId, Group>();
   for (const n of schedule) {
+    if (inlinable(n)) continue; // reads no group member: its inputs are single elements too
     const inputGroups = new Set(n.inputs.map((i) => groupOf.get(i)).filter((g): g is Group => g !== undefined));
     if (n.kind === 'op' && isFusibleElementwise(n.op) && !inChain.has(n.id)) {
       // The domain grows to the largest shape that the others broadcast to; a group that fits neither way stays apart.
@@ -134,10 +160,11 @@ export function planFusion(graph: Graph, schedule: readonly GraphNode[], retaine
   for (const g of groups) {
     g.members.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     const last = g.members[g.members.length - 1]!;
-    lastOf.set(last.id, splitGroup(graph, g, retained, readers, options.maxStorageBuffers));
+    lastOf.set(last.id, splitGroup(graph, g, retained, readers, options.maxStorageBuffers, ctx));
   }
 
-  const fused = (n: GraphNode) => groupOf.has(n.id) || inChain.has(n.id);
+  const recomputes = (n: GraphNode) => groupOf.has(n.id) || inlinable(n);
+  const fused = (n: GraphNode) => recomputes(n) || inChain.has(n.id);
   const work: Work[] = [];
   for (const n of schedule) {
     if (n.kind !== 'op') continue;
@@ -146,34 +173,43 @@ export function planFusion(graph: Graph, schedule: readonly GraphNode[], retaine
     else if (inChain.has(n.id)) continue;
     else if (groupOf.has(n.id)) work.push(...(lastOf.get(n.id) ?? []));
     else if (isLiteral(n) && !retained.has(n.id) && readers(n.id).every(fused)) continue; // inlined everywhere
-    else work.push({ node: n, members: [n], reads: n.inputs, writes: [n.id] });
+    else if (inlinable(n)) {
+      if (!retained.has(n.id) && readers(n.id).every(recomputes)) continue; // recomputed wherever it is read
+      const { reads } = boundary(graph, [n], retained, readers, ctx);
+      work.push({ node: n, members: [n], reads, writes: [n.id], dispatches: [fusedElementwise(graph, [n], reads, [n.id], n.type.shape, ctx)] });
+    } else work.push({ node: n, members: [n], reads: n.inputs, writes: [n.id] });
   }
   return work;
 }
 
-/** What a set of members reads from outside (literals excluded) and which members it must write. */
-function boundary(graph: Graph, members: readonly GraphNode[], retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[]) {
+/** What a set of members reads from outside (literals excluded, recomputed scalars looked through) and which members it must write. */
+function boundary(graph: Graph, members: readonly GraphNode[], retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[], ctx: Inlining) {
   const inside = new Set(members.map((m) => m.id));
   const reads: ValueId[] = [];
-  for (const m of members) {
-    for (const i of m.inputs) if (!inside.has(i) && !isLiteral(graph.nodes[i]!) && !reads.includes(i)) reads.push(i);
-  }
+  const seen = new Set<ValueId>();
+  const visit = (i: ValueId): void => {
+    if (inside.has(i) || seen.has(i) || isLiteral(graph.nodes[i]!)) return;
+    seen.add(i);
+    if (ctx.inline(i)) graph.nodes[i]!.inputs.forEach(visit);
+    else if (!reads.includes(ctx.canon(i))) reads.push(ctx.canon(i));
+  };
+  for (const m of members) m.inputs.forEach(visit);
   const writes = members.filter((m) => retained.has(m.id) || readers(m.id).some((r) => !inside.has(r.id))).map((m) => m.id);
   return { reads, writes };
 }
 
 /** A group as one kernel, or several in order when one would bind more storage buffers than allowed. */
-function splitGroup(graph: Graph, g: Group, retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[], maxBuffers: number): Work[] {
+function splitGroup(graph: Graph, g: Group, retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[], maxBuffers: number, ctx: Inlining): Work[] {
   const chunks: GraphNode[][] = [[]];
   for (const m of g.members) {
     const chunk = chunks[chunks.length - 1]!;
-    const { reads, writes } = boundary(graph, [...chunk, m], retained, readers);
+    const { reads, writes } = boundary(graph, [...chunk, m], retained, readers, ctx);
     if (chunk.length && reads.length + writes.length > maxBuffers) chunks.push([m]);
     else chunk.push(m);
   }
   return chunks.map((members) => {
-    const { reads, writes } = boundary(graph, members, retained, readers);
-    return { node: members[members.length - 1]!, members, reads, writes, dispatches: [fusedElementwise(graph, members, reads, writes, g.shape)] };
+    const { reads, writes } = boundary(graph, members, retained, readers, ctx);
+    return { node: members[members.length - 1]!, members, reads, writes, dispatches: [fusedElementwise(graph, members, reads, writes, g.shape, ctx)] };
   });
 }
 

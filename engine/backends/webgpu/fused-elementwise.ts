@@ -9,18 +9,27 @@ import type { Graph, GraphNode, ValueId } from '../../compile/graph';
 import { sizeOf } from '../../ops/shape';
 import type { Attrs, Op, Shape } from '../../ops/types';
 import { broadcastStrides } from '../cpu/kernels/strided';
+import type { Inlining } from './fuse';
 import type { Dispatch } from './kernel';
 import { elementwiseExpr } from './kernels/elementwise';
 import { lit, offset, shaderWithOutputs, u, unravel, WG } from './wgsl';
 
 /** The one dispatch computing `members` (in schedule order) over `size` elements. */
-export function fusedElementwise(graph: Graph, members: readonly GraphNode[], reads: readonly ValueId[], writes: readonly ValueId[], domain: Shape): Dispatch {
+export function fusedElementwise(graph: Graph, members: readonly GraphNode[], reads: readonly ValueId[], writes: readonly ValueId[], domain: Shape, ctx: Inlining): Dispatch {
   const inside = new Set(members.map((m) => m.id));
   const size = sizeOf(domain);
   const lines: string[] = [`  let i = wid * ${u(WG)} + li;`, `  if (i >= ${u(size)}) { return; }`];
   const loaded = new Map<string, string>(); // "value@index" → identifier
   const helpers = new Set<string>();
   let coords = false;
+
+  /** Node m's maths on operand identifiers `args`. */
+  const compute = (m: GraphNode, args: string[]): string => {
+    if (m.kind !== 'op') throw new Error(`fused kernels compute ops only, not ${m.kind} ${m.id}`);
+    const { expr, helpers: h } = elementwiseExpr(m.op as Op, m.attrs, m.inputs.map((id) => graph.nodes[id]!.type), m.type, args);
+    if (h) helpers.add(h);
+    return expr;
+  };
 
   /** Where element (broadcast to the domain) of a tensor of `shape` lives for this thread: i, 0 or from the domain coordinates. */
   const indexOf = (shape: Shape): string => {
@@ -38,6 +47,16 @@ export function fusedElementwise(graph: Graph, members: readonly GraphNode[], re
   const operand = (m: GraphNode, id: ValueId): string => {
     if (inside.has(id)) return `v${id}`;
     const src = graph.nodes[id]!;
+    if (src.kind === 'op' && src.op !== 'full' && ctx.inline(id)) {
+      // A recomputed scalar chain: one `let` per node, emitted before its first use.
+      const name = `s${id}`;
+      if (!loaded.has(name)) {
+        const args = src.inputs.map((i) => operand(src, i));
+        lines.push(`  let ${name} = ${compute(src, args)};`);
+        loaded.set(name, name);
+      }
+      return name;
+    }
     if (src.kind === 'op' && src.op === 'full') {
       const name = `k${id}`;
       if (!loaded.has(name)) {
@@ -49,22 +68,19 @@ export function fusedElementwise(graph: Graph, members: readonly GraphNode[], re
     }
     // A reshape reads its input at the flat index of its own output's element.
     const at = indexOf(m.kind === 'op' && m.op === 'reshape' ? m.type.shape : src.type.shape);
-    const key = `${id}@${at}`;
+    const key = `${ctx.canon(id)}@${at}`;
     let name = loaded.get(key);
     if (!name) {
       name = `r${loaded.size}`;
-      lines.push(`  let ${name} = x${reads.indexOf(id)}[${at}];`);
+      lines.push(`  let ${name} = x${reads.indexOf(ctx.canon(id))}[${at}];`);
       loaded.set(key, name);
     }
     return name;
   };
 
   for (const m of members) {
-    if (m.kind !== 'op') throw new Error(`fused kernels compute ops only, not ${m.kind} ${m.id}`);
     const args = m.inputs.map((id) => operand(m, id));
-    const { expr, helpers: h } = elementwiseExpr(m.op as Op, m.attrs, m.inputs.map((id) => graph.nodes[id]!.type), m.type, args);
-    if (h) helpers.add(h);
-    lines.push(`  let v${m.id} = ${expr};`);
+    lines.push(`  let v${m.id} = ${compute(m, args)};`);
   }
   writes.forEach((id, k) => {
     const shape = graph.nodes[id]!.type.shape;
