@@ -6,7 +6,8 @@
  *
  *   npm run bench:node -- [--steps auto|N] [--impls …] [--matmul …]   (--help lists them)
  *
- * Without a GPU, Dawn needs a Vulkan driver: Chromium's SwiftShader is picked up from /usr/lib/chromium.
+ * Dawn needs a Vulkan driver (without a GPU: Chromium's SwiftShader, see vulkanFallbackNote); DAWN_FLAGS
+ * passes flags to Dawn, e.g. DAWN_FLAGS=backend=opengles.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -36,7 +37,9 @@ try {
 }
 
 Object.assign(globalThis, globals);
-const gpu: GPU = create([]);
+// DAWN_FLAGS (comma-separated, e.g. backend=vulkan or adapter=NVIDIA) pass through to Dawn's create().
+const dawnFlags = (process.env.DAWN_FLAGS ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+const gpu: GPU = create(dawnFlags);
 // tfjs-backend-webgpu looks for navigator.gpu (Node 20 has no navigator).
 const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
 if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });

@@ -53,8 +53,8 @@ const benchConfig = join(root, 'bench/vite.config.ts');
 const log = (line) => console.error(`[bench:app] ${line}`);
 
 log('building the app into dist-bench and the benchmark page …');
-await build({ root, configFile: join(root, 'vite.config.ts'), build: { outDir: appOut, emptyOutDir: true }, logLevel: 'warn' });
-await build({ configFile: benchConfig, logLevel: 'warn' });
+await build({ root, configFile: join(root, 'vite.config.ts'), build: { outDir: appOut, emptyOutDir: true }, logLevel: 'error' });
+await build({ configFile: benchConfig, logLevel: 'error' });
 const appServer = await preview({ root, configFile: join(root, 'vite.config.ts'), build: { outDir: appOut }, preview: { port: APP_PORT, strictPort: true, cors: true } });
 const engineServer = await preview({ configFile: benchConfig, preview: { port: ENGINE_PORT, strictPort: true } });
 const { browser, path } = await launchChromium();

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
 import { launchChromium, optionPairs } from '../bench/lib/chromium.mjs';
 
-const OPTIONS = ['models', 'impls', 'matmul', 'matmul-impls', 'steps', 'budget', 'matmul-budget', 'rounds', 'warmup', 'seed', 'cpu-max-matmul'];
+const OPTIONS = ['models', 'impls', 'matmul', 'matmul-impls', 'steps', 'budget', 'max-step', 'max-row', 'matmul-budget', 'rounds', 'warmup', 'seed', 'cpu-max-matmul'];
 const PORT = Number(process.env.BENCH_PORT ?? 4183);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 1200) * 1000;
 const configFile = fileURLToPath(new URL('../bench/vite.config.ts', import.meta.url));
@@ -37,7 +37,7 @@ try {
 
 const log = (line) => console.error(`[bench] ${line}`);
 log('building bench/browser …');
-await build({ configFile, logLevel: 'warn' });
+await build({ configFile, logLevel: 'error' });
 const server = await preview({ configFile, preview: { port: PORT, strictPort: true } });
 const { browser, path } = await launchChromium();
 log(`chromium: ${path}; page: http://127.0.0.1:${PORT}/?${query}`);

@@ -14,6 +14,10 @@ export interface BenchOptions {
   readonly steps: number | 'auto';
   /** With steps 'auto': milliseconds of timed steps per training row (all rounds together). */
   readonly budgetMs: number;
+  /** With steps 'auto': a row whose first step takes longer than this reports that one step only. */
+  readonly maxStepMs: number;
+  /** A training row still running after this long is reported failed and its backend disposed. */
+  readonly maxRowMs: number;
   /** The same, per matmul measurement. */
   readonly matmulBudgetMs: number;
   /** Rounds per measurement; the median is reported. */
@@ -32,6 +36,8 @@ export const OPTION_HELP = `options (CLI --name value, env BENCH_NAME, or URL ?n
   --matmul-impls wiregrad-webgpu,tfjs-webgpu
   --steps auto|N              timed steps per round (auto: fit --budget)
   --budget 6000               ms of timed steps per training row (auto)
+  --max-step 60000            ms: a row whose first step is slower reports that step alone (auto)
+  --max-row 180000            ms: a row (compile included) still running then is reported failed
   --matmul-budget 2000        ms of timed runs per matmul measurement (auto)
   --rounds 3  --warmup 3  --seed 1
   --cpu-max-matmul 300000000  multiply-adds above which CPU rows skip a matmul`;
@@ -62,6 +68,8 @@ export function parseOptions(get: (name: string) => string | undefined): BenchOp
     matmulImpls: list(get('matmul-impls'), IMPLS, ['wiregrad-webgpu', 'tfjs-webgpu'], 'matmul-impls'),
     steps: steps === undefined || steps === '' || steps === 'auto' ? 'auto' : int(steps, 0, 'steps', 1),
     budgetMs: int(get('budget'), 6000, 'budget', 1),
+    maxStepMs: int(get('max-step'), 60_000, 'max-step', 1),
+    maxRowMs: int(get('max-row'), 180_000, 'max-row', 1),
     matmulBudgetMs: int(get('matmul-budget'), 2000, 'matmul-budget', 1),
     rounds: int(get('rounds'), 3, 'rounds', 1),
     warmup: int(get('warmup'), 3, 'warmup', 1),
@@ -71,7 +79,7 @@ export function parseOptions(get: (name: string) => string | undefined): BenchOp
 }
 
 /** The option names parseOptions reads. */
-export const OPTION_NAMES = ['models', 'impls', 'matmul', 'matmul-impls', 'steps', 'budget', 'matmul-budget', 'rounds', 'warmup', 'seed', 'cpu-max-matmul'] as const;
+export const OPTION_NAMES = ['models', 'impls', 'matmul', 'matmul-impls', 'steps', 'budget', 'max-step', 'max-row', 'matmul-budget', 'rounds', 'warmup', 'seed', 'cpu-max-matmul'] as const;
 
 /** `get` for Node: `--name value` or `--name=value` in argv, else env BENCH_NAME (dashes → underscores). */
 export function argvOrEnv(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): (name: string) => string | undefined {

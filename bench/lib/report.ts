@@ -21,7 +21,7 @@ function trainTable(rows: readonly TrainRow[]): string {
     ['implementation', 'ms/step', 'rounds (ms/step)', 'steps×rounds', 'compile ms', 'loss first → last', 'trains'],
     ...rows.map((r) => r.status === 'ok'
       ? [r.impl, fmt(r.msPerStep), r.rounds!.map((v) => fmt(v)).join(' / '), `${r.steps}×${r.rounds!.length}`, fmt(r.compileMs, 0),
-        `${loss(r.firstLoss)} → ${loss(r.lastLoss)}`, r.trains ? 'yes' : 'NO']
+        `${loss(r.firstLoss)} → ${loss(r.lastLoss)}`, r.trains === undefined ? '?' : r.trains ? 'yes' : 'NO']
       : [r.impl, r.status.toUpperCase(), r.reason ?? '', '', '', '', '']),
   ]);
 }
@@ -63,7 +63,7 @@ export function formatReport(result: BenchResult): string {
     out.push('', `${name.toUpperCase()} — ${section!.title}, Adam, softmax cross-entropy, same initial weights and batch`, trainTable(section!.rows));
     const notes = section!.rows.filter((r) => r.note).map((r) => `  ${r.impl}: ${r.note}`);
     if (notes.length) out.push(...notes);
-    const broken = section!.rows.filter((r) => r.status === 'ok' && !r.trains).map((r) => r.impl);
+    const broken = section!.rows.filter((r) => r.status === 'ok' && r.trains === false).map((r) => r.impl);
     if (broken.length) out.push(`  WARNING: loss not finite or not falling for ${broken.join(', ')}`);
   }
   if (result.matmul.length) {

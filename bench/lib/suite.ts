@@ -41,7 +41,7 @@ export interface TrainRow {
   readonly firstLoss?: number;
   /** Loss of the last timed step. */
   readonly lastLoss?: number;
-  /** Every loss seen was finite and the last is below the first. */
+  /** Every loss seen was finite and the last is below the first (undefined: only one step was run). */
   readonly trains?: boolean;
   readonly note?: string;
 }
@@ -81,8 +81,11 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
     if (note) notes[impl] = note;
   };
 
+  /** WebGPU rows that failed so far: a later WebGPU failure may be their consequence (a lost GPU process). */
+  const gpuFailures: string[] = [];
+  const gpuHint = (impl: Impl) => (backendKind(impl) === 'webgpu' && gpuFailures.length ? ` [after the WebGPU failure of ${gpuFailures[0]}]` : '');
   const train: Record<string, { title: string; rows: TrainRow[] }> = {};
-  for (const name of opts.models) {
+  const trainModel = async (name: ModelName) => {
     const w = workload(name, opts.seed);
     const batch = fixedBatch(w, opts.seed);
     const weights = await initialWeights(w);
@@ -97,29 +100,32 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
       let backend: Backend | undefined;
       let c: TrainCase | undefined;
       try {
-        const tc = performance.now();
-        if (isTfjs(impl)) {
-          try {
-            await useTfjs(impl);
-          } catch (e) {
-            unavailable.set(impl, `unavailable: ${message(e)}`);
-            throw e;
+        const row = await withDeadline(opts.maxRowMs, `did not finish in ${opts.maxRowMs / 1000} s (--max-row)`, async () => {
+          const tc = performance.now();
+          if (isTfjs(impl)) {
+            try {
+              await useTfjs(impl);
+            } catch (e) {
+              unavailable.set(impl, `unavailable: ${message(e)}`);
+              throw e;
+            }
+            c = tfjsCase(w, batch, weights);
+          } else {
+            try {
+              backend = await env.wiregradBackend(backendKind(impl) as 'webgpu' | 'cpu');
+            } catch (e) {
+              unavailable.set(impl, `unavailable: ${message(e)}`);
+              throw e;
+            }
+            c = await wiregradCase(w, batch, backend);
           }
-          c = tfjsCase(w, batch, weights);
-        } else {
-          try {
-            backend = await env.wiregradBackend(backendKind(impl) as 'webgpu' | 'cpu');
-          } catch (e) {
-            unavailable.set(impl, `unavailable: ${message(e)}`);
-            throw e;
-          }
-          c = await wiregradCase(w, batch, backend);
-        }
-        const row = await timeTraining(impl, c, opts, performance.now() - tc);
+          return timeTraining(impl, c, opts, performance.now() - tc);
+        });
         rows.push(row);
         env.log(`${name} · ${impl}: ${row.msPerStep!.toFixed(2)} ms/step, loss ${row.firstLoss!.toFixed(4)} → ${row.lastLoss!.toFixed(4)}`);
       } catch (e) {
-        rows.push({ impl, status: 'failed', reason: message(e) });
+        rows.push({ impl, status: 'failed', reason: message(e) + gpuHint(impl) });
+        if (backendKind(impl) === 'webgpu') gpuFailures.push(`${name} ${impl}`);
         env.log(`${name} · ${impl} failed: ${message(e)}`);
       } finally {
         try {
@@ -131,11 +137,11 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
       }
     }
     checkAgreement(rows);
-  }
+  };
 
   const matmul: { shape: MatmulShape; rows: MatmulRow[] }[] = [];
   const shapes = MATMULS.filter((s) => opts.matmuls.includes(matmulKey(s)));
-  for (const s of shapes) {
+  const runMatmul = async (s: MatmulShape) => {
     const rows: MatmulRow[] = [];
     matmul.push({ shape: s, rows });
     const rng = new Rng(opts.seed + 7);
@@ -154,18 +160,21 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
       let backend: Backend | undefined;
       let c: MatmulCase | undefined;
       try {
-        if (isTfjs(impl)) {
-          await useTfjs(impl);
-          c = tfjsMatmul(s, a, b);
-        } else {
-          backend = await env.wiregradBackend(backendKind(impl) as 'webgpu' | 'cpu');
-          c = await wiregradMatmul(s, a, b, backend);
-        }
-        const row = await timeMatmul(impl, s, c, a, b, opts);
+        const row = await withDeadline(opts.maxRowMs, `did not finish in ${opts.maxRowMs / 1000} s (--max-row)`, async () => {
+          if (isTfjs(impl)) {
+            await useTfjs(impl);
+            c = tfjsMatmul(s, a, b);
+          } else {
+            backend = await env.wiregradBackend(backendKind(impl) as 'webgpu' | 'cpu');
+            c = await wiregradMatmul(s, a, b, backend);
+          }
+          return timeMatmul(impl, s, c, a, b, opts);
+        });
         rows.push(row);
         env.log(`matmul ${matmulKey(s)} · ${impl}: ${row.gflops!.toFixed(2)} GFLOPS`);
       } catch (e) {
-        rows.push({ impl, status: 'failed', reason: message(e) });
+        rows.push({ impl, status: 'failed', reason: message(e) + gpuHint(impl) });
+        if (backendKind(impl) === 'webgpu') gpuFailures.push(`matmul ${matmulKey(s)} ${impl}`);
         env.log(`matmul ${matmulKey(s)} · ${impl} failed: ${message(e)}`);
       } finally {
         try {
@@ -176,11 +185,25 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
         }
       }
     }
-  }
+  };
+
+  // The MLP, then the matmuls, then the CNN: a CNN kernel that brings the GPU process down (slow shader
+  // compiles on a software adapter can) then spoils no other section.
+  const [first, ...rest] = opts.models;
+  if (first) await trainModel(first);
+  for (const s of shapes) await runMatmul(s);
+  for (const name of rest) await trainModel(name);
   return { platform: env.platform, adapter: env.adapter, notes, options: opts, train, matmul, seconds: (performance.now() - t0) / 1000 };
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
+
+/** `f()`, or a rejection with `message` after `ms` (the work itself goes on; the caller disposes its backend). */
+function withDeadline<T>(ms: number, message: string, f: () => Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([f(), timeout]).finally(() => clearTimeout(timer));
+}
 
 /** Warm up, pick N from the budget, then time rounds of "N steps, one sync". */
 async function timeTraining(impl: Impl, c: TrainCase, opts: BenchOptions, compileMs: number): Promise<TrainRow> {
@@ -189,6 +212,13 @@ async function timeTraining(impl: Impl, c: TrainCase, opts: BenchOptions, compil
   await c.step();
   losses.push(await c.sync());
   const firstMs = performance.now() - t1;
+  if (opts.steps === 'auto' && firstMs > opts.maxStepMs) {
+    // Too slow to time again: the first step (compile work included) stands for the row.
+    return {
+      impl, status: 'ok', msPerStep: firstMs, rounds: [firstMs], steps: 1, compileMs, firstLoss: losses[0], lastLoss: losses[0],
+      note: `${c.note ? c.note + '; ' : ''}ONE STEP ONLY: the first step took ${(firstMs / 1000).toFixed(1)} s (> --max-step ${opts.maxStepMs} ms), pipeline compilation included; not checked for falling loss`,
+    };
+  }
   // A row whose first step alone takes half the budget gets one timed step after it, no more.
   const slow = opts.steps === 'auto' && firstMs > opts.budgetMs / 2;
   const warmup = slow ? 1 : opts.warmup;
