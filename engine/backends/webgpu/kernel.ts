@@ -1,9 +1,37 @@
 import type { Attrs, Op, TensorType } from '../../ops/types';
 
+/**
+ * GEMM kernel variants (matmul and the convolutions as implicit GEMMs; kernels/gemm.ts):
+ * 'register' 4×4 register tiles, no barriers · 'register_wide' 4×8 · 'workgroup' tiles staged in
+ * workgroup memory (discrete GPUs) · 'splitk' one small block per workgroup, inner dimension split.
+ */
+export type MatmulVariant = 'register' | 'register_wide' | 'workgroup' | 'splitk';
+
+/** A key-value store for measured choices (the worker can back it with IndexedDB); values are variant names. */
+export interface TuneStore {
+  get(key: string): string | undefined | Promise<string | undefined>;
+  set(key: string, value: string): void | Promise<void>;
+}
+
+/** What one measurement found: the GEMM's key and ms per run of each variant tried. */
+export interface TuneReport {
+  readonly key: string;
+  readonly ms: Readonly<Partial<Record<MatmulVariant, number>>>;
+  readonly chosen: MatmulVariant;
+}
+
 /** Kernel variants a backend picks (per adapter); each kernel reads the ones it has. */
 export interface KernelOptions {
-  /** 'workgroup': tiles staged in workgroup memory (discrete GPUs); 'register': 4×4 register tiles, no barriers (default). */
-  readonly matmul?: 'workgroup' | 'register';
+  /** Force this GEMM variant everywhere (deterministic, nothing measured). */
+  readonly matmul?: MatmulVariant;
+  /** Measure GEMM variants when a graph is prepared (default true; false: a fixed rule picks). */
+  readonly tune?: boolean;
+  /** Persists measured choices per adapter and shape across backends and sessions (memory only when absent). */
+  readonly tuneStore?: TuneStore;
+  /** Measured choices of this backend by GEMM key (autotune.ts fills it, kernels read it). */
+  readonly tuned?: Map<string, MatmulVariant>;
+  /** Called after each measurement (logs, tests). */
+  readonly onTune?: (report: TuneReport) => void;
 }
 
 /** What a WGSL kernel knows about one graph node: its input types, attributes and inferred output type. */
