@@ -79,7 +79,7 @@ export class WebGpuBackend implements Backend {
     }
     const { vendor, architecture, description } = adapter.info;
     const name = [vendor, architecture, description].filter(Boolean).join(' ') || 'WebGPU adapter';
-    return new WebGpuBackend(device, name, options);
+    return new WebGpuBackend(device, name, { tuned: new Map(), ...options }); // tuned: this backend's measured GEMM variants (autotune.ts)
   }
 
   createVariable(name: string, type: TensorType, init: Data): void {
