@@ -9,6 +9,7 @@
  * Dawn needs a Vulkan driver (without a GPU: Chromium's SwiftShader, see vulkanFallbackNote); DAWN_FLAGS
  * passes flags to Dawn, e.g. DAWN_FLAGS=backend=opengles.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import process from 'node:process';
@@ -21,11 +22,32 @@ import { runSuite, type BenchEnv } from './lib/suite';
 import { tf } from './lib/tfjs';
 import { wasmDir } from './node/wasm-files';
 
+/** Where Debian's Chromium keeps libvulkan.so.1 and SwiftShader, a software Vulkan driver. */
+const CHROMIUM_LIB = '/usr/lib/chromium';
+const SWIFTSHADER_ICD = `${CHROMIUM_LIB}/vk_swiftshader_icd.json`;
+
 /** Dawn dlopens libvulkan: without a GPU driver, point it at Chromium's SwiftShader (if this machine has one). */
 function vulkanFallbackNote(): string {
-  const lib = '/usr/lib/chromium';
-  if (process.env.VK_ICD_FILENAMES || !existsSync(`${lib}/vk_swiftshader_icd.json`)) return '';
-  return `no adapter found; for SwiftShader run with LD_LIBRARY_PATH=${lib} VK_ICD_FILENAMES=${lib}/vk_swiftshader_icd.json`;
+  if (process.env.VK_ICD_FILENAMES || !existsSync(SWIFTSHADER_ICD)) return '';
+  return `no adapter found; for SwiftShader run with LD_LIBRARY_PATH=${CHROMIUM_LIB} VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`;
+}
+
+/**
+ * With no adapter and no Vulkan settings, run this same command again on SwiftShader (the dynamic
+ * loader reads LD_LIBRARY_PATH only at start, so it takes a new process). Resolves only if it did not.
+ */
+async function rerunOnSwiftShader(): Promise<void> {
+  if (process.env.VK_ICD_FILENAMES || process.env.WIREGRAD_BENCH_RERUN || !existsSync(SWIFTSHADER_ICD)) return;
+  console.error(`[bench] no WebGPU adapter: running again on SwiftShader (VK_ICD_FILENAMES=${SWIFTSHADER_ICD})`);
+  const env = {
+    ...process.env,
+    LD_LIBRARY_PATH: [CHROMIUM_LIB, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+    VK_ICD_FILENAMES: SWIFTSHADER_ICD,
+    XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp',
+    WIREGRAD_BENCH_RERUN: '1',
+  };
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
+  process.exit(child.status ?? 1);
 }
 
 let opts: BenchOptions;
@@ -47,7 +69,10 @@ else Object.assign(globalThis, { navigator: { gpu } });
 
 const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
 const info = adapter?.info;
-if (!adapter) console.error(`WebGPU: ${vulkanFallbackNote() || 'Dawn found no adapter'}`);
+if (!adapter) {
+  await rerunOnSwiftShader();
+  console.error(`WebGPU: ${vulkanFallbackNote() || 'Dawn found no adapter'}`);
+}
 
 tf.enableProdMode(); // silences tfjs's advice to install tfjs-node
 let wasmLoaded = false;
