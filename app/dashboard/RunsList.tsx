@@ -1,13 +1,16 @@
 /** The runs beside every dashboard tab: overlay toggles, colours, names (renamable), hyperparameters, delete. */
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useEditorStore } from '../store/context';
 import { useRuns, useRunsStore } from './DashboardContext';
 import { describeRun, runColour, type Run } from './runs';
+import { useThrottled } from './useThrottled';
 
 const STATE_TEXT: Record<Run['state'], string> = { idle: 'idle', running: 'training', paused: 'paused', done: 'done', error: 'failed' };
 
 function RunRow({ run, live }: { run: Run; live: boolean }) {
   const runs = useRunsStore();
+  const editor = useEditorStore();
   const [editing, setEditing] = useState(false);
   const last = run.points[run.points.length - 1];
   return (
@@ -42,6 +45,12 @@ function RunRow({ run, live }: { run: Run; live: boolean }) {
         </span>
       </div>
       <div className="run-actions">
+        <button type="button" className="btn btn-icon btn-ghost" onClick={() => {
+          const r = editor.getState().loadDocument(run.doc);
+          editor.getState().notify(r.ok ? 'info' : 'error', r.ok ? `Opened the graph and settings ${run.name} trained (undo to go back)` : r.reason);
+        }} aria-label={`Open the graph of ${run.name}`} title="Open the graph and settings this run trained">
+          <span aria-hidden="true">↺</span>
+        </button>
         <button type="button" className="btn btn-icon btn-ghost" onClick={() => setEditing(true)} aria-label={`Rename ${run.name}`} title="Rename">
           <span aria-hidden="true">✎</span>
         </button>
@@ -54,7 +63,9 @@ function RunRow({ run, live }: { run: Run; live: boolean }) {
 }
 
 export function RunsList() {
-  const { runs, live } = useRuns(useShallow((s) => ({ runs: s.runs, live: s.live })));
+  const { runs: current, live } = useRuns(useShallow((s) => ({ runs: s.runs, live: s.live })));
+  // Runs change with every training event; the list redraws a few times a second.
+  const runs = useThrottled(current, 300);
   return (
     <section className="runs" aria-labelledby="runs-title">
       <h3 id="runs-title" className="dash-subtitle">Runs <span className="muted">{runs.length}</span></h3>

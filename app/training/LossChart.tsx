@@ -25,9 +25,11 @@ export interface CurveProps {
   readonly metric?: string;
 }
 
-export const Curve = memo(function Curve({ title, points: live, validation, metric }: CurveProps) {
-  // Metrics arrive up to 10 times a second; redrawing recharts ~3 times a second keeps the page light.
+export const Curve = memo(function Curve({ title, points: live, validation: liveValidation, metric }: CurveProps) {
+  // Metrics arrive up to 10 times a second and validation once per epoch (many times a second for
+  // tiny epochs): redrawing recharts at most ~3 times a second keeps the page responsive.
   const points = useThrottled(live, 300);
+  const validation = useThrottled(liveValidation, 300);
   const data = useMemo(() => {
     const pick = (p: MetricPoint | ValidationPoint) => (metric ? p.metrics[metric] : p.loss);
     const rows = new Map<number, { step: number; train?: number; validation?: number }>();
