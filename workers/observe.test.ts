@@ -126,7 +126,7 @@ describe('Observer time budget', () => {
     obs.configure({ probes: [{ key: 'a', node: 'h', port: 'y' }] });
     const live = { ...ctx, final: false };
     expect(await obs.afterFlush(live)).toHaveLength(1);
-    // That sample spanned 2 clock ticks, so nothing is sampled for the next 2·(1/0.08 − 1) = 23 ticks.
+    // That sample spanned 2 clock ticks, so nothing is sampled for the next 2·(1/0.05 − 1) = 38 ticks.
     await ctx.program.step(gatherBatch(ctx.dataset, ctx.split.train.subarray(0, 20)));
     expect(await obs.afterFlush(live)).toEqual([]);
     t += 300; // past the probes' own 250 ms interval too

@@ -30,7 +30,7 @@ export const OBSERVE_INTERVALS_MS = { histograms: 400, probes: 250, gradients: 5
  * waits at least d·(1/share − 1) ms, so watching slows training by about this much at most on
  * any device (reads are cheap on a GPU and slow on a software one).
  */
-export const OBSERVE_TIME_SHARE = 0.08;
+export const OBSERVE_TIME_SHARE = 0.05;
 
 /** Loss node types whose `pred` input is a classifier's logits. */
 const CLASSIFIER_NODES = new Set(['SoftmaxCrossEntropy', 'BinaryCrossEntropy', 'Accuracy']);
