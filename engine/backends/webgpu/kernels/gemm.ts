@@ -114,9 +114,14 @@ function store(spec: GemmSpec, rows: number, groups: number, acc: (i: number, h:
   return [...names, ...lines].join('\n');
 }
 
-/** Largest of 4, 2, 1 that divides k: how many q one loop iteration takes. */
-function unrollFor(k: number): number {
-  return k % 4 === 0 ? 4 : k % 2 === 0 ? 2 : 1;
+/**
+ * How many q one loop iteration takes: the largest of 4, 2, 1 that divides k. Gathered operands
+ * (convolutions) inline their index maths at every load, so they are not unrolled: SwiftShader's
+ * compiler takes minutes over the unrolled code.
+ */
+function unrollFor(spec: GemmSpec): number {
+  if (spec.a.gather || spec.b.gather) return 1;
+  return spec.k % 4 === 0 ? 4 : spec.k % 2 === 0 ? 2 : 1;
 }
 
 /**
@@ -189,7 +194,7 @@ ${spec.batchOffsets}`;
 }
 
 function registerVariant(spec: GemmSpec, groups: number): GemmDispatch {
-  const unroll = unrollFor(spec.k);
+  const unroll = unrollFor(spec);
   const modeA = modeOf(spec.a, spec.m, unroll);
   const modeB = modeOf(spec.b, spec.n, unroll);
   // 64 threads; as many across the columns as the output needs (thin outputs waste fewer lanes).
@@ -205,7 +210,7 @@ ${store(spec, 4, groups, (i, h) => `acc${i}_${h}`)}`;
 }
 
 function splitkVariant(spec: GemmSpec): GemmDispatch {
-  const unroll = unrollFor(spec.k);
+  const unroll = unrollFor(spec);
   const modeA = modeOf(spec.a, spec.m, unroll);
   const modeB = modeOf(spec.b, spec.n, unroll);
   const { head, workgroups } = tileHeader(spec, 4, 4);
