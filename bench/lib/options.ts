@@ -37,7 +37,7 @@ export const OPTION_HELP = `options (CLI --name value, env BENCH_NAME, or URL ?n
   --steps auto|N              timed steps per round (auto: fit --budget)
   --budget 6000               ms of timed steps per training row (auto)
   --max-step 60000            ms: a row whose first step is slower reports that step alone (auto)
-  --max-row 180000            ms: a row (compile included) still running then is reported failed
+  --max-row 120000            ms: a row (compile included) still running then is reported failed
   --matmul-budget 2000        ms of timed runs per matmul measurement (auto)
   --rounds 3  --warmup 3  --seed 1
   --cpu-max-matmul 300000000  multiply-adds above which CPU rows skip a matmul`;
@@ -69,7 +69,7 @@ export function parseOptions(get: (name: string) => string | undefined): BenchOp
     steps: steps === undefined || steps === '' || steps === 'auto' ? 'auto' : int(steps, 0, 'steps', 1),
     budgetMs: int(get('budget'), 6000, 'budget', 1),
     maxStepMs: int(get('max-step'), 60_000, 'max-step', 1),
-    maxRowMs: int(get('max-row'), 180_000, 'max-row', 1),
+    maxRowMs: int(get('max-row'), 120_000, 'max-row', 1),
     matmulBudgetMs: int(get('matmul-budget'), 2000, 'matmul-budget', 1),
     rounds: int(get('rounds'), 3, 'rounds', 1),
     warmup: int(get('warmup'), 3, 'warmup', 1),

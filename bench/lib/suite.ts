@@ -100,7 +100,7 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
       let backend: Backend | undefined;
       let c: TrainCase | undefined;
       try {
-        const row = await withDeadline(opts.maxRowMs, `did not finish in ${opts.maxRowMs / 1000} s (--max-row)`, async () => {
+        const row = await withDeadline(opts.maxRowMs, `did not finish in ${opts.maxRowMs / 1000} s ${DEADLINE}`, async () => {
           const tc = performance.now();
           if (isTfjs(impl)) {
             try {
@@ -129,8 +129,11 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
         env.log(`${name} · ${impl} failed: ${message(e)}`);
       } finally {
         try {
-          c?.dispose();
-          backend?.dispose();
+          // A row cut off by its deadline may still be compiling: destroying its device then can crash Dawn, so it is left.
+          if (!cutOff(rows)) {
+            c?.dispose();
+            backend?.dispose();
+          }
         } catch (_e) {
           // a failed row may leave a half-made case; the next row starts afresh
         }
@@ -160,7 +163,7 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
       let backend: Backend | undefined;
       let c: MatmulCase | undefined;
       try {
-        const row = await withDeadline(opts.maxRowMs, `did not finish in ${opts.maxRowMs / 1000} s (--max-row)`, async () => {
+        const row = await withDeadline(opts.maxRowMs, `did not finish in ${opts.maxRowMs / 1000} s ${DEADLINE}`, async () => {
           if (isTfjs(impl)) {
             await useTfjs(impl);
             c = tfjsMatmul(s, a, b);
@@ -178,8 +181,11 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
         env.log(`matmul ${matmulKey(s)} · ${impl} failed: ${message(e)}`);
       } finally {
         try {
-          c?.dispose();
-          backend?.dispose();
+          // A row cut off by its deadline may still be compiling: destroying its device then can crash Dawn, so it is left.
+          if (!cutOff(rows)) {
+            c?.dispose();
+            backend?.dispose();
+          }
         } catch (_e) {
           // as above
         }
@@ -197,6 +203,10 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
+
+const DEADLINE = '(--max-row)';
+/** Whether the last row pushed was cut off by its deadline. */
+const cutOff = (rows: readonly { readonly reason?: string }[]) => rows[rows.length - 1]?.reason?.includes(DEADLINE) ?? false;
 
 /** `f()`, or a rejection with `message` after `ms` (the work itself goes on; the caller disposes its backend). */
 function withDeadline<T>(ms: number, message: string, f: () => Promise<T>): Promise<T> {
