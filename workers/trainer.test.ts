@@ -41,7 +41,9 @@ async function until(cond: () => boolean, ms = 60_000) {
 
 describe('Trainer (the worker side of training)', () => {
   it('compiles, trains to the end with falling loss, validates each epoch and reports status', async () => {
-    const t = new Trainer(deps);
+    // A clock that moves 1 s per reading: every epoch end is past the validation interval.
+    let clock = 0;
+    const t = new Trainer({ ...deps, now: () => (clock += 1000) });
     const report = await t.compile(spiralsDoc());
     expect(report.ok).toBe(true);
     expect(report.paramCount).toBe(2 * 32 + 32 + 32 * 2 + 2);
@@ -59,8 +61,21 @@ describe('Trainer (the worker side of training)', () => {
     expect(vals.length).toBeGreaterThanOrEqual(19);
     const lastVal = vals[vals.length - 1]!;
     expect(lastVal.type === 'validation' && lastVal.point.metrics.acc).toBeGreaterThan(0.9);
-    // Events are batched: far fewer metric messages than steps.
-    expect(c.events.filter((e) => e.type === 'metrics').length).toBeLessThan(pts.length);
+  });
+
+  it('validates at most twice a second when epochs fly by, and always at the end', async () => {
+    let clock = 0;
+    const t = new Trainer({ ...deps, now: () => (clock += 0.01) }); // the whole run takes well under 500 ms
+    await t.compile(spiralsDoc());
+    const c = collect();
+    await t.train(c.on);
+    await until(() => t.status.state === 'done');
+    const vals = c.events.flatMap((e) => (e.type === 'validation' ? [e.point] : []));
+    expect(vals.map((v) => v.epoch)).toEqual([0, 19]); // the first epoch end, then the final validation
+    expect(vals[1]!.step).toBe(160);
+    // Events are batched too: far fewer metric messages than steps.
+    expect(c.points()).toHaveLength(160);
+    expect(c.events.filter((e) => e.type === 'metrics').length).toBeLessThan(10);
   });
 
   it('pauses, steps exactly n, resumes, and inspects values and gradients', async () => {

@@ -25,6 +25,11 @@ export interface TrainerDeps {
 
 /** Events are flushed at most this often (display rate), except state changes, which go at once. */
 const FLUSH_MS = 100;
+/**
+ * Validation runs at the end of an epoch, but at most this often: a tiny dataset on a fast GPU
+ * finishes hundreds of epochs a second, and validating (and redrawing) each would swamp the page.
+ */
+const VALIDATE_MIN_MS = 500;
 /** Work this long between yields, so pause/stop/inspect messages are served promptly. */
 const SLICE_MS = 12;
 
@@ -53,6 +58,7 @@ export class Trainer {
   private stepTimes: number[] = [];
   private loop: Promise<void> | undefined;
   private stepBudget = Infinity;
+  private lastValidation = -Infinity;
   /** When each step not yet drained was submitted (ms), oldest first. */
   private submitTimes: number[] = [];
   /** The sample indices of each step not yet drained, oldest first (to replay a step that went NaN). */
@@ -201,6 +207,7 @@ export class Trainer {
     this.state = 'idle';
     this.submitTimes = [];
     this.submitted = [];
+    this.lastValidation = -Infinity;
     this.epoch = 0;
     this.batches = undefined;
     this.pending = [];
@@ -267,7 +274,7 @@ export class Trainer {
       }
       const epochBefore = this.epoch;
       const idx = this.nextBatch();
-      if (this.epoch !== epochBefore) {
+      if (this.epoch !== epochBefore && this.now() - this.lastValidation >= VALIDATE_MIN_MS) {
         if ((failed = await this.collect())) break;
         await this.validate(epochBefore);
       }
@@ -334,6 +341,7 @@ export class Trainer {
     const program = this.program!;
     const val = this.split!.validation;
     if (!val.length) return;
+    this.lastValidation = this.now();
     const withRole = (role: string) => this.doc!.nodes.filter((n) => getNodeSpec(n.type)?.role === role).map((n) => n.id);
     const lossNodes = withRole('loss');
     const metricNodes = withRole('metric');
