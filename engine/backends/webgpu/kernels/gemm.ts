@@ -6,7 +6,7 @@
  *
  * Variants (DESIGN.md: a software adapter and a discrete GPU want opposite things; autotune.ts
  * measures them):
- * - 'register': 64 threads, each a 4×4 block of C in registers; no workgroup memory, no barriers.
+ * - 'register': up to 64 threads, each a 4×4 block of C in registers; no workgroup memory, no barriers.
  * - 'register_wide': the same with 4×8 blocks (twice the reuse of each A value); dense operands only.
  * - 'workgroup': 16-deep slices of A and B staged in workgroup memory, each thread a 4×4 block.
  * - 'splitk': one 4×4 block per workgroup; its 64 threads split the inner dimension and add their
@@ -197,16 +197,19 @@ function registerVariant(spec: GemmSpec, groups: number): GemmDispatch {
   const unroll = unrollFor(spec);
   const modeA = modeOf(spec.a, spec.m, unroll);
   const modeB = modeOf(spec.b, spec.n, unroll);
-  // 64 threads; as many across the columns as the output needs (thin outputs waste fewer lanes).
-  const across = Math.min(8, Math.max(1, 2 ** Math.ceil(Math.log2(Math.ceil(spec.n / (4 * groups))))));
-  const down = 64 / across;
+  // 64 threads, or fewer when the output has few blocks, so that there are workgroups for every
+  // core (SwiftShader runs one workgroup per CPU thread); as many across the columns as the output needs.
+  const blocks = spec.batches * Math.ceil(spec.m / 4) * Math.ceil(spec.n / (4 * groups));
+  const threads = Math.min(64, Math.max(4, 2 ** Math.floor(Math.log2(Math.max(1, blocks / 8)))));
+  const across = Math.min(8, threads, Math.max(1, 2 ** Math.ceil(Math.log2(Math.ceil(spec.n / (4 * groups))))));
+  const down = threads / across;
   const { head, workgroups } = tileHeader(spec, 4 * down, 4 * groups * across);
   const body = `${head}
   let row0 = tm * ${u(4 * down)} + (li / ${u(across)}) * 4u;
   let col0 = tn * ${u(4 * groups * across)} + (li % ${u(across)}) * ${u(4 * groups)};
 ${registerLoop(spec, groups, unroll, `for (var q = 0u; q < K; q += ${u(unroll)})`, modeA, modeB)}
 ${store(spec, 4, groups, (i, h) => `acc${i}_${h}`)}`;
-  return { code: scaffold(spec, modeA !== 'scalar', modeB !== 'scalar', 64, '', body), workgroups };
+  return { code: scaffold(spec, modeA !== 'scalar', modeB !== 'scalar', threads, '', body), workgroups };
 }
 
 function splitkVariant(spec: GemmSpec): GemmDispatch {
