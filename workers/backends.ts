@@ -1,5 +1,6 @@
 import { BackendError, type Backend } from '../engine/backends/backend';
 import { CpuBackend } from '../engine/backends/cpu/backend';
+import type { TuneStore } from '../engine/backends/webgpu/kernel';
 import type { BackendInfo } from './types';
 
 /**
@@ -9,6 +10,7 @@ import type { BackendInfo } from './types';
 export async function createBestBackend(
   prefer: 'auto' | 'cpu' = 'auto',
   gpu: GPU | undefined = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu,
+  tuneStore?: TuneStore,
 ): Promise<{ backend: Backend; info: BackendInfo }> {
   const cpu = () => {
     const backend = new CpuBackend();
@@ -22,7 +24,7 @@ export async function createBestBackend(
   if (gpu) {
     try {
       const { WebGpuBackend } = await import('../engine/backends/webgpu/backend');
-      const backend = await WebGpuBackend.create(gpu);
+      const backend = await WebGpuBackend.create(gpu, tuneStore ? { tuneStore } : {});
       return { backend, info: { kind: 'webgpu', device: backend.device } };
     } catch (e) {
       // 'unavailable' already says why in the user's words (no adapter, no device).

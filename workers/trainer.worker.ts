@@ -9,14 +9,17 @@ import type { TrainingConfig } from '../engine/graph/training';
 import type { Upload } from './uploads';
 import type { ObserveConfig } from './observeTypes';
 import { Trainer } from './trainer';
+import { indexedDbTuneStore } from './tuneStore';
 import type { TrainEvent } from './types';
 
 let prefer: 'auto' | 'cpu' = 'auto';
 
 const datasets = new DatasetLoader(browserDataSources());
+/** Measured GEMM variants survive reloads: only the first compile on an adapter measures. */
+const tuneStore = indexedDbTuneStore();
 
 const trainer = new Trainer({
-  createBackend: () => createBestBackend(prefer),
+  createBackend: () => createBestBackend(prefer, undefined, tuneStore),
   loadDataset: (doc) => datasets.forDocument(doc),
 });
 

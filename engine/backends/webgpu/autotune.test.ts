@@ -30,7 +30,7 @@ async function prepareOnce(backend: Backend): Promise<void> {
 describe('the GEMM tuner', () => {
   it('measures a matmul once, keeps the fastest variant, and reuses it (same backend, then same store)', async () => {
     const reports: TuneReport[] = [];
-    const options: KernelOptions = { tuneStore: memoryTuneStore(), onTune: (r) => reports.push(r) };
+    const options: KernelOptions = { tune: true, tuneStore: memoryTuneStore(), onTune: (r) => reports.push(r) }; // tune: true, as CI's adapter is SwiftShader
     const gpu = await gpuBackend(options);
     try {
       await prepareOnce(gpu);
@@ -57,6 +57,19 @@ describe('the GEMM tuner', () => {
       expect(again.options.tuned?.get(KEY)).toBe(reports[0]!.chosen);
     } finally {
       again.dispose();
+    }
+  });
+
+  it('leaves tuning off by default on a software adapter (SwiftShader, as here), where register tiles are known to win', async () => {
+    const reports: TuneReport[] = [];
+    const gpu = await gpuBackend({ tuneStore: memoryTuneStore(), onTune: (r) => reports.push(r) });
+    try {
+      expect(gpu.device).toMatch(/swiftshader/i);
+      expect(gpu.options.tune).toBe(false);
+      await prepareOnce(gpu);
+      expect(reports).toEqual([]);
+    } finally {
+      gpu.dispose();
     }
   });
 

@@ -79,7 +79,11 @@ export class WebGpuBackend implements Backend {
     }
     const { vendor, architecture, description } = adapter.info;
     const name = [vendor, architecture, description].filter(Boolean).join(' ') || 'WebGPU adapter';
-    return new WebGpuBackend(device, name, { tuned: new Map(), ...options }); // tuned: this backend's measured GEMM variants (autotune.ts)
+    // A software adapter (SwiftShader) runs on the CPU, where register tiles always win and
+    // measuring the alternatives costs seconds of compile: there the fixed rule picks, unless asked.
+    const software = (adapter.info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true || /swiftshader/i.test(name);
+    const tune = options.tune ?? !software;
+    return new WebGpuBackend(device, name, { tuned: new Map(), ...options, tune }); // tuned: this backend's measured GEMM variants (autotune.ts)
   }
 
   createVariable(name: string, type: TensorType, init: Data): void {
