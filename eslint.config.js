@@ -10,6 +10,7 @@ export default defineConfig(
   {
     ignores: [
       'dist/**',
+      'dist-*/**', // browser tests and benches build here side by side (E2E_OUT)
       'node_modules/**',
       'public/**',
       'test-results/**',

@@ -199,8 +199,8 @@ function logitsOf(doc: GraphDocument): { node: string; port: string } | undefine
 }
 
 /** Argmax class and its softmax probability per row of [n, c] logits (c = 1: sigmoid, class 1 when > 0). */
-export function predictions(logits: ArrayLike<number>, n: number, c: number): { cls: Uint8Array; prob: Float32Array } {
-  const cls = new Uint8Array(n);
+export function predictions(logits: ArrayLike<number>, n: number, c: number): { cls: Int32Array; prob: Float32Array } {
+  const cls = new Int32Array(n);
   const prob = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     if (c === 1) {

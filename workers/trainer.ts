@@ -84,6 +84,9 @@ export class Trainer {
     this.program = undefined;
     const { backend, info } = await this.deps.createBackend();
     this.backendInfo = info;
+    this.dataset = undefined;
+    this.split = undefined;
+    this.doc = undefined;
     const report = (ok: boolean, errs = errors): CompileReport => ({ ok, errors: errs, nodes, paramCount, backend: this.backendInfo! });
     if (errors.length) {
       backend.dispose();
@@ -99,6 +102,10 @@ export class Trainer {
       if (dataError) return report(false, [{ code: 'missing_input', message: dataError.message, ...(dataError.node ? { node: dataError.node } : {}) }]);
       return report(true, []);
     } catch (e) {
+      // Nothing compiled: give the device back now (the next compile would not find it).
+      this.program?.dispose();
+      (this.program?.backend ?? backend).dispose();
+      this.program = undefined;
       if (e instanceof CompileError) return report(false, [...e.errors]);
       return report(false, [{ code: 'schema', message: e instanceof Error ? e.message : String(e) }]);
     }
@@ -106,7 +113,8 @@ export class Trainer {
 
   /**
    * On WebGPU a dataset that fits is uploaded once and batches are gathered on the device; if the
-   * resident program cannot be prepared (device limits), fall back to feeding batches.
+   * resident program cannot be prepared (device limits), fall back to feeding batches on a fresh
+   * backend (the failed attempt's dataset variables would otherwise stay on the device).
    */
   private async createProgram(doc: GraphDocument, backend: Backend, dataset: Dataset): Promise<Program> {
     if (backend.kind === 'webgpu' && datasetBytes(dataset) <= RESIDENT_MAX_BYTES) {
@@ -114,6 +122,10 @@ export class Trainer {
         return await Program.create(doc, backend, { resident: dataset.data });
       } catch (e) {
         if (e instanceof CompileError) throw e;
+        backend.dispose();
+        const fresh = await this.deps.createBackend();
+        this.backendInfo = fresh.info;
+        backend = fresh.backend;
       }
     }
     return Program.create(doc, backend);
@@ -311,7 +323,8 @@ export class Trainer {
     const records: StepRecord[] = await program.drain();
     const times = this.submitTimes.splice(0, records.length);
     const batches = this.submitted.splice(0, records.length);
-    const bad = records.find((r) => !Number.isFinite(r.loss));
+    // The device latches (stops updating) on a non-finite loss or gradient norm: either ends the run here.
+    const bad = records.find((r) => !Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm));
     for (const [k, r] of records.entries()) {
       this.pending.push({ step: r.step, epoch: this.epoch, time: (times[k] ?? this.now()) - this.startedAt, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, metrics: r.metrics });
       if (r === bad) break;
@@ -326,7 +339,8 @@ export class Trainer {
     await program.resumeBefore(bad.step);
     this.submitTimes = [];
     this.submitted = [];
-    this.fail({ code: 'nan', message: `the loss became ${bad.loss} at step ${bad.step}${node ? `; the first non-finite value appears at node ${node}` : ''}. Training paused with the weights from before that step — lower the learning rate and resume`, ...(node ? { node } : {}) }, 'paused');
+    const what = Number.isFinite(bad.loss) ? `the gradient norm became ${bad.gradNorm}` : `the loss became ${bad.loss}`;
+    this.fail({ code: 'nan', message: `${what} at step ${bad.step}${node ? `; the first non-finite value appears at node ${node}` : ''}. Training paused with the weights from before that step — lower the learning rate and resume`, ...(node ? { node } : {}) }, 'paused');
     return true;
   }
 

@@ -25,6 +25,9 @@ export function indexedDbTuneStore(idb: IDBFactory | undefined = globalThis.inde
       req.onupgradeneeded = () => req.result.createObjectStore(STORE);
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error ?? new Error('IndexedDB could not be opened'));
+    }).catch((e: unknown) => {
+      db = undefined; // a failed open is tried again next time
+      throw e;
     }));
   return {
     async get(key) {

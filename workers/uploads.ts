@@ -51,6 +51,7 @@ export function indexedDbUploadStore(): UploadStore {
       r.onsuccess = () => resolve(r.result);
       r.onerror = () => reject(r.error ?? new Error('could not open the dataset store (IndexedDB)'));
     });
+    db.catch(() => (db = undefined)); // a failed open is tried again next time
     return db;
   };
   return {

@@ -30,6 +30,9 @@ export function openRunStorage(dbName = 'wiregrad-runs'): RunStorage {
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error ?? new Error('IndexedDB could not be opened'));
       req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
+    }).catch((e: unknown) => {
+      db = undefined; // a failed open is tried again next time
+      throw e;
     }));
   const runs = async (mode: IDBTransactionMode) => (await open()).transaction('runs', mode).objectStore('runs');
   return {

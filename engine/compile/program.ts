@@ -179,11 +179,11 @@ export class Program {
       }, params),
     );
     updates.push(...lowered.assigns);
-    const guarded = guardUpdates(graph, backend, b, loss, updates);
-
-    // The global gradient norm, logged every step with the loss and metrics.
+    // The global gradient norm, logged every step with the loss and metrics, and checked by the latch.
     const squares = params.map((p) => b.sum(b.square(p.grad)));
     const gradNorm = b.sqrt(squares.length ? squares.reduce((acc, v) => b.add(acc, v)) : b.scalar(0));
+    const guarded = guardUpdates(graph, backend, b, [loss, gradNorm], updates);
+
     const scalars = [loss, gradNorm, ...lowered.metrics.map((m) => b.cast(m.value, 'f32'))];
 
     const probes = [...lowered.outputs.values()].flatMap((ports) => Object.values(ports));
@@ -220,10 +220,12 @@ export class Program {
 
   /** The StepRecords of every step run since the last drain, oldest first. */
   async drain(): Promise<StepRecord[]> {
+    // Everything is taken now, before awaiting, so runs submitted meanwhile go to the next drain.
     const lrs = this.undrainedLr;
     this.undrainedLr = [];
+    const end = this.stepCount;
     const logged = await this.train.exec.drainScalars();
-    const first = this.stepCount - logged.length + 1;
+    const first = end - logged.length + 1;
     const metricNodes = this.train.lowered.metrics.map((m) => m.node);
     return logged.map((row, k) => ({
       step: first + k,
@@ -258,7 +260,8 @@ export class Program {
     this.train.exec.run(feeds);
     this.stepCount++;
     this.undrainedLr.push(lr);
-    this.inFlight.push(this.train.exec.settled());
+    // A lost device rejects these; the error reaches the caller through drain()/read(), not here.
+    this.inFlight.push(this.train.exec.settled().catch(() => {}));
     while (this.inFlight.length > MAX_IN_FLIGHT) await this.inFlight.shift();
   }
 
@@ -269,10 +272,13 @@ export class Program {
    * Counts as no step; nothing is logged.
    */
   async replay(step: number, batch: Batch | Int32Array): Promise<void> {
+    await this.settled();
     const feeds = batch instanceof Int32Array ? new Map<string, Data>([[BATCH_INDEX, batch]]) : this.feeds(this.train.lowered, batch);
     feeds.set(LR, new Float64Array([learningRateAt(this.learningRate, this.doc.training.schedule, step - 1)]));
     feeds.set(STEP_T, new Float64Array([step]));
     feeds.set(COUNTER, new Int32Array([step - 1]));
+    // Latched, so the replay applies no update even if its loss is finite; resumeBefore() clears it.
+    this.backend.writeVariable(HALTED, new Float32Array([1]));
     this.train.exec.run(feeds);
     await this.train.exec.drainScalars();
   }
@@ -430,13 +436,14 @@ function residentInput(graph: Graph, backend: Backend, data: Readonly<Record<str
 }
 
 /**
- * Every update applies only while the loss is finite and no earlier step was halted; a
- * non-finite loss sets the HALTED latch. So after a NaN the variables keep their pre-NaN values.
+ * Every update applies only while the loss and the gradient norm are finite and no earlier step
+ * was halted; a non-finite one sets the HALTED latch. So after a NaN the variables keep their
+ * pre-NaN values.
  */
-function guardUpdates(graph: Graph, backend: Backend, b: OpBuilder<ValueId>, loss: ValueId, updates: readonly Assignment<ValueId>[]): Assignment<ValueId>[] {
+function guardUpdates(graph: Graph, backend: Backend, b: OpBuilder<ValueId>, checked: readonly ValueId[], updates: readonly Assignment<ValueId>[]): Assignment<ValueId>[] {
   if (!backend.hasVariable(HALTED)) backend.createVariable(HALTED, { shape: [], dtype: 'f32' }, new Float32Array(1));
   const halted = graph.variable(HALTED, []);
-  const finite = b.less(b.abs(loss), b.scalar(FINITE_LIMIT));
+  const finite = b.greater(checked.map((v) => b.mask(b.less(b.abs(v), b.scalar(FINITE_LIMIT)))).reduce((acc, m) => b.mul(acc, m)), b.scalar(0.5));
   const ok = b.greater(b.mul(b.mask(finite), b.mask(b.equal(halted, b.scalar(0)))), b.scalar(0.5));
   const guarded = updates.map((u) => {
     const type = graph.typeOf(u.value);

@@ -276,8 +276,10 @@ export class WebGpuExecutable implements Executable {
 
   async drainScalars(): Promise<Float32Array[]> {
     this.usable();
+    // Start the drain now, so it holds exactly the runs submitted before this call.
+    const drained = this.p.log.drain();
     await this.runError();
-    return this.p.log.drain();
+    return drained;
   }
 
   async settled(): Promise<void> {
