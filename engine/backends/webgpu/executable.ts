@@ -278,8 +278,9 @@ export class WebGpuExecutable implements Executable {
     this.usable();
     // Start the drain now, so it holds exactly the runs submitted before this call.
     const drained = this.p.log.drain();
-    await this.runError();
-    return drained;
+    // Both awaited together: if the run failed (device lost), the drain's own rejection is handled too.
+    const [, runs] = await Promise.all([this.runError(), drained]);
+    return runs;
   }
 
   async settled(): Promise<void> {
