@@ -323,8 +323,8 @@ export class Trainer {
     const records: StepRecord[] = await program.drain();
     const times = this.submitTimes.splice(0, records.length);
     const batches = this.submitted.splice(0, records.length);
-    // The device latches (stops updating) on a non-finite loss or gradient norm: either ends the run here.
-    const bad = records.find((r) => !Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm));
+    // The device latches (stops updating) on a non-finite loss: that ends the run here.
+    const bad = records.find((r) => !Number.isFinite(r.loss));
     for (const [k, r] of records.entries()) {
       this.pending.push({ step: r.step, epoch: this.epoch, time: (times[k] ?? this.now()) - this.startedAt, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, metrics: r.metrics });
       if (r === bad) break;
@@ -339,8 +339,7 @@ export class Trainer {
     await program.resumeBefore(bad.step);
     this.submitTimes = [];
     this.submitted = [];
-    const what = Number.isFinite(bad.loss) ? `the gradient norm became ${bad.gradNorm}` : `the loss became ${bad.loss}`;
-    this.fail({ code: 'nan', message: `${what} at step ${bad.step}${node ? `; the first non-finite value appears at node ${node}` : ''}. Training paused with the weights from before that step — lower the learning rate and resume`, ...(node ? { node } : {}) }, 'paused');
+    this.fail({ code: 'nan', message: `the loss became ${bad.loss} at step ${bad.step}${node ? `; the first non-finite value appears at node ${node}` : ''}. Training paused with the weights from before that step — lower the learning rate and resume`, ...(node ? { node } : {}) }, 'paused');
     return true;
   }
 

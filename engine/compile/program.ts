@@ -179,10 +179,12 @@ export class Program {
       }, params),
     );
     updates.push(...lowered.assigns);
-    // The global gradient norm, logged every step with the loss and metrics, and checked by the latch.
+    // The global gradient norm, logged every step with the loss and metrics. The latch checks only
+    // the loss: the sum of squares overflows for large but finite gradients (|g| > 1.8e19), and
+    // halting there would name no non-finite node; a NaN gradient makes the next step's loss NaN.
     const squares = params.map((p) => b.sum(b.square(p.grad)));
     const gradNorm = b.sqrt(squares.length ? squares.reduce((acc, v) => b.add(acc, v)) : b.scalar(0));
-    const guarded = guardUpdates(graph, backend, b, [loss, gradNorm], updates);
+    const guarded = guardUpdates(graph, backend, b, [loss], updates);
 
     const scalars = [loss, gradNorm, ...lowered.metrics.map((m) => b.cast(m.value, 'f32'))];
 
@@ -436,9 +438,9 @@ function residentInput(graph: Graph, backend: Backend, data: Readonly<Record<str
 }
 
 /**
- * Every update applies only while the loss and the gradient norm are finite and no earlier step
- * was halted; a non-finite one sets the HALTED latch. So after a NaN the variables keep their
- * pre-NaN values.
+ * Every update applies only while the checked values (the loss) are finite and no earlier step
+ * was halted; a non-finite one sets the HALTED latch. So after a NaN loss the variables keep their
+ * values from before that step.
  */
 function guardUpdates(graph: Graph, backend: Backend, b: OpBuilder<ValueId>, checked: readonly ValueId[], updates: readonly Assignment<ValueId>[]): Assignment<ValueId>[] {
   if (!backend.hasVariable(HALTED)) backend.createVariable(HALTED, { shape: [], dtype: 'f32' }, new Float32Array(1));

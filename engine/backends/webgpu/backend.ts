@@ -19,7 +19,7 @@ const STAGE_COMPUTE = 0x4;
 export interface WebGpuOptions extends KernelOptions {
   /** Fuse elementwise chains and matmul epilogues (default true); false runs one kernel per op (A/B benchmarks, tests). */
   readonly fuse?: boolean;
-  /** Fewer storage buffers per fused kernel than the device allows (tests of group splitting). */
+  /** Storage buffers one fused kernel may bind (default 8, the limit every WebGPU device supports; never above the device's). */
   readonly fusionBufferLimit?: number;
 }
 

@@ -19,6 +19,9 @@ import { NonFiniteCounter } from './nonfinite';
 import { ScalarLog } from './scalar-log';
 import { bytesOf, toGpu, USAGE } from './storage';
 
+/** Storage buffers per kernel every WebGPU device supports (the spec's default limit). */
+const SAFE_STORAGE_BUFFERS = 8;
+
 type InputNode = Extract<GraphNode, { kind: 'input' }>;
 
 /** One dispatch, ready to encode. */
@@ -59,7 +62,9 @@ function describe(node: GraphNode): string {
 /** The work of a run: fused unless the backend's options turn fusion off. */
 function planWork(backend: WebGpuBackend, graph: Graph, schedule: readonly GraphNode[], retained: ReadonlySet<ValueId>): Work[] {
   if (backend.options.fuse === false) return unfused(schedule);
-  const maxStorageBuffers = Math.min(backend.gpu.limits.maxStorageBuffersPerShaderStage, backend.options.fusionBufferLimit ?? Infinity);
+  // At most 8 (WebGPU's guaranteed default) even where the device reports more: Chromium's
+  // SwiftShader device reported more yet refused an 11-buffer layout ("Invalid PipelineLayout").
+  const maxStorageBuffers = Math.min(backend.gpu.limits.maxStorageBuffersPerShaderStage, backend.options.fusionBufferLimit ?? SAFE_STORAGE_BUFFERS);
   return planFusion(graph, schedule, retained, { maxStorageBuffers, epilogue: matmulEpilogue(backend.options) });
 }
 
