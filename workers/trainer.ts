@@ -163,7 +163,9 @@ export class Trainer {
 
   /** Stop after the current step, keeping weights and position. */
   pause(): void {
-    if (this.state === 'running') this.setState('paused');
+    // No status yet: the loop is finishing its step and says 'paused' with the final step count,
+    // so the page never shows a paused step number that is about to change.
+    if (this.state === 'running') this.state = 'paused';
   }
 
   /** Take exactly `n` steps, then pause. Resolves when they are done. */
