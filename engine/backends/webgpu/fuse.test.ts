@@ -167,3 +167,28 @@ describe('a training step', () => {
     execs.forEach((e) => e.dispose());
   });
 });
+
+describe('recomputed scalar chains', () => {
+  it('are stored instead of recomputed once they would read more buffers than a kernel may bind (a gradient norm over 12 parameters)', async () => {
+    const graph = new Graph();
+    const b = new OpBuilder(graph);
+    const xs = Array.from({ length: 12 }, (_v, i) => graph.input(`p${i}`, [5], 'f32'));
+    const norm = b.sqrt(xs.map((x) => b.sum(b.square(x))).reduce((acc, v) => b.add(acc, v)));
+    const schedule = graph.nodes;
+    const work = planFusion(graph, schedule, new Set([norm]), { maxStorageBuffers: 8 });
+    for (const w of work) expect(w.reads.length + w.writes.length).toBeLessThanOrEqual(8);
+    // And the default GPU backend (8 buffers per fused kernel) computes it as the CPU does.
+    const gpu = await gpuBackend();
+    try {
+      const feeds = new Map<string, Data>(xs.map((_x, i) => [`p${i}`, valuesFor({ shape: [5] }, i) as Float32Array]));
+      const results = await Promise.all([new CpuBackend(), gpu].map(async (backend: Backend) => {
+        const exec = await backend.prepare(graph, { outputs: [norm], updates: [] } satisfies RunSpec);
+        exec.run(feeds);
+        return (await exec.read(norm))[0]!;
+      }));
+      expectClose(results[1]!, results[0]!, 'gradient norm over 12 parameters', 1e-5, 1e-5);
+    } finally {
+      gpu.dispose();
+    }
+  });
+});

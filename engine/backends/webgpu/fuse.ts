@@ -112,15 +112,38 @@ export function planFusion(graph: Graph, schedule: readonly GraphNode[], retaine
 
   // Scalar chains are recomputed by each kernel that reads them rather than joining groups: a
   // scalar shared by every parameter's update (the NaN latch) would otherwise weld them into one.
-  const inlinable = (n: GraphNode) => n.kind === 'op' && isFusibleElementwise(n.op) && sizeOf(n.type.shape) === 1 && !inChain.has(n.id);
+  // A scalar chain is recomputed only while the buffers it reads (through other recomputed scalars)
+  // leave room in a kernel: a long chain (a sum of many per-parameter scalars) is stored instead.
   const firstOfName = new Map<string, ValueId>();
   for (const n of schedule) if (n.kind === 'variable' && !firstOfName.has(n.name)) firstOfName.set(n.name, n.id);
+  const canonOf = (id: ValueId): ValueId => {
+    const n = graph.nodes[id]!;
+    return n.kind === 'variable' ? firstOfName.get(n.name)! : id;
+  };
+  const inlineMemo = new Map<ValueId, ReadonlySet<ValueId> | undefined>();
+  /** The buffers an inlined scalar reads, or undefined when it is not inlined. */
+  const inlinedReads = (n: GraphNode): ReadonlySet<ValueId> | undefined => {
+    if (inlineMemo.has(n.id)) return inlineMemo.get(n.id);
+    let reads: Set<ValueId> | undefined;
+    if (n.kind === 'op' && isFusibleElementwise(n.op) && sizeOf(n.type.shape) === 1 && !inChain.has(n.id)) {
+      reads = new Set();
+      for (const i of n.inputs) {
+        const input = graph.nodes[i]!;
+        if (isLiteral(input)) continue;
+        const through = inlinedReads(input);
+        if (through) through.forEach((r) => reads!.add(r));
+        else reads.add(canonOf(i));
+      }
+      // At most a few, so a kernel reading it (and its own inputs) still fits the binding limit.
+      if (reads.size > Math.floor(options.maxStorageBuffers / 2) - 1) reads = undefined;
+    }
+    inlineMemo.set(n.id, reads);
+    return reads;
+  };
+  const inlinable = (n: GraphNode) => inlinedReads(n) !== undefined;
   const ctx: Inlining = {
     inline: (id) => inlinable(graph.nodes[id]!),
-    canon: (id) => {
-      const n = graph.nodes[id]!;
-      return n.kind === 'variable' ? firstOfName.get(n.name)! : id;
-    },
+    canon: canonOf,
   };
 
   const groupOf = new Map<ValueId, Group>();
