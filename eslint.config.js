@@ -90,4 +90,22 @@ export default defineConfig(
       ],
     },
   },
+  {
+    // The page's tests may also use the engine's test helpers (documents from shorthand); they never ship.
+    files: ['app/**/*.test.ts', 'app/**/*.test.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/engine/*', '!**/engine/graph', '!**/engine/graph/**', '!**/engine/testing', '!**/engine/testing/**'],
+              allowTypeImports: true,
+              message: 'app/ tests may import engine/graph and engine/testing at runtime; everything else goes through the worker API.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

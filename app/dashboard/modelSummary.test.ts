@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { docOf as makeDoc } from './testDoc';
+import { makeDoc } from '../../engine/testing/docs';
 import { twoSpirals } from '../templates/twoSpirals';
 import { modelSummary } from './modelSummary';
 

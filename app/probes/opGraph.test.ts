@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OpView } from '../../engine/compile/program';
-import { docOf as makeDoc } from '../dashboard/testDoc';
+import { makeDoc } from '../../engine/testing/docs';
 import { backwardOf, expandNode, forwardOps } from './opGraph';
 
 const doc = makeDoc(
