@@ -12,6 +12,21 @@ export function node(id: string, type: string, params: Record<string, unknown>, 
   return { id, type, params, position: { x: Math.round(column * COLUMN), y: Math.round(row * ROW) }, ...(label !== undefined && { label }) };
 }
 
+/**
+ * The classifier tail every classification template shares: a "label" Input under the "logits"
+ * node at (column, row), and sparse softmax cross-entropy and accuracy in the next column.
+ */
+export function classifierHead(column: number, row: number): { nodes: DocNode[]; edges: DocEdge[] } {
+  return {
+    nodes: [
+      node('label', 'Input', { field: 'label', shape: [], dtype: 'i32' }, column, row + 1, 'label'),
+      node('loss', 'SoftmaxCrossEntropy', { labels: 'sparse' }, column + 1, row, 'loss'),
+      node('accuracy', 'Accuracy', { labels: 'sparse', threshold: 0 }, column + 1, row + 1, 'accuracy'),
+    ],
+    edges: [edge('logits.y', 'loss.pred'), edge('label.y', 'loss.target'), edge('logits.y', 'accuracy.pred'), edge('label.y', 'accuracy.target')],
+  };
+}
+
 /** An edge from "node.port" to "node.port". */
 export function edge(from: string, to: string): DocEdge {
   const [fromNode, fromPort] = from.split('.');

@@ -1,5 +1,5 @@
 /** A LeNet-5-style convolutional network on MNIST images (NHWC). */
-import { document, edge, node, type Template } from './build';
+import { classifierHead, document, edge, node, type Template } from './build';
 
 const NAME = 'LeNet-style CNN';
 const DESCRIPTION = 'Two convolution + max-pool stages, then Dense 120, 84 and 10: the shape of LeCun et al. (1998) on MNIST.';
@@ -37,9 +37,7 @@ export const lenet: Template = {
         node('fc1', 'Dense', dense(120, 'relu'), 1, 1.3, 'Dense 120'),
         node('fc2', 'Dense', dense(84, 'relu'), 2, 1.3, 'Dense 84'),
         node('logits', 'Dense', dense(10, 'linear'), 3, 1.3, 'logits'),
-        node('label', 'Input', { field: 'label', shape: [], dtype: 'i32' }, 3, 2.3, 'label'),
-        node('loss', 'SoftmaxCrossEntropy', { labels: 'sparse' }, 4, 1.3, 'loss'),
-        node('accuracy', 'Accuracy', { labels: 'sparse', threshold: 0 }, 4, 2.3, 'accuracy'),
+        ...classifierHead(3, 1.3).nodes,
       ],
       [
         edge('image.y', 'conv1.x'),
@@ -50,10 +48,7 @@ export const lenet: Template = {
         edge('flatten.y', 'fc1.x'),
         edge('fc1.y', 'fc2.x'),
         edge('fc2.y', 'logits.x'),
-        edge('logits.y', 'loss.pred'),
-        edge('label.y', 'loss.target'),
-        edge('logits.y', 'accuracy.pred'),
-        edge('label.y', 'accuracy.target'),
+        ...classifierHead(3, 1.3).edges,
       ],
       { dataset: { kind: 'mnist' }, optimizer: { type: 'adam' }, lr: 1e-3, batchSize: 64, epochs: 3 },
       now,

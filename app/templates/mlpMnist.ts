@@ -1,5 +1,5 @@
 /** A Keras-style multilayer perceptron on MNIST: Dense layers, softmax cross-entropy, accuracy. */
-import { document, edge, node, type Template } from './build';
+import { classifierHead, document, edge, node, type Template } from './build';
 
 const NAME = 'Keras-style MLP classifier (MNIST)';
 const DESCRIPTION = 'Flattened 28×28 digits through Dense 256 (ReLU) and Dense 10, trained with Adam on softmax cross-entropy.';
@@ -24,17 +24,12 @@ export const mlpMnist: Template = {
         node('image', 'Input', { field: 'x', shape: [784], dtype: 'f32' }, 0, 0, 'image'),
         node('dense1', 'Dense', dense(256, 'relu'), 1, 0, 'Dense 1'),
         node('logits', 'Dense', dense(10, 'linear'), 2, 0, 'logits'),
-        node('label', 'Input', { field: 'label', shape: [], dtype: 'i32' }, 2, 1, 'label'),
-        node('loss', 'SoftmaxCrossEntropy', { labels: 'sparse' }, 3, 0, 'loss'),
-        node('accuracy', 'Accuracy', { labels: 'sparse', threshold: 0 }, 3, 1, 'accuracy'),
+        ...classifierHead(2, 0).nodes,
       ],
       [
         edge('image.y', 'dense1.x'),
         edge('dense1.y', 'logits.x'),
-        edge('logits.y', 'loss.pred'),
-        edge('label.y', 'loss.target'),
-        edge('logits.y', 'accuracy.pred'),
-        edge('label.y', 'accuracy.target'),
+        ...classifierHead(2, 0).edges,
       ],
       { dataset: { kind: 'mnist' }, optimizer: { type: 'adam' }, lr: 1e-3, batchSize: 128, epochs: 5 },
       now,

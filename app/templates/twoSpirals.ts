@@ -1,5 +1,5 @@
 /** The TensorFlow Playground's hardest toy problem: two interleaved spirals, a small tanh MLP. */
-import { document, edge, node, type Template } from './build';
+import { classifierHead, document, edge, node, type Template } from './build';
 
 const NAME = 'Two spirals classifier';
 const DESCRIPTION = 'Points (x, y) from two interleaved spirals, classified by two tanh layers of 16 units.';
@@ -25,18 +25,13 @@ export const twoSpirals: Template = {
         node('hidden1', 'Dense', dense(16, 'tanh'), 1, 0, 'Hidden 1'),
         node('hidden2', 'Dense', dense(16, 'tanh'), 2, 0, 'Hidden 2'),
         node('logits', 'Dense', dense(2, 'linear'), 3, 0, 'logits'),
-        node('label', 'Input', { field: 'label', shape: [], dtype: 'i32' }, 3, 1, 'label'),
-        node('loss', 'SoftmaxCrossEntropy', { labels: 'sparse' }, 4, 0, 'loss'),
-        node('accuracy', 'Accuracy', { labels: 'sparse', threshold: 0 }, 4, 1, 'accuracy'),
+        ...classifierHead(3, 0).nodes,
       ],
       [
         edge('point.y', 'hidden1.x'),
         edge('hidden1.y', 'hidden2.x'),
         edge('hidden2.y', 'logits.x'),
-        edge('logits.y', 'loss.pred'),
-        edge('label.y', 'loss.target'),
-        edge('logits.y', 'accuracy.pred'),
-        edge('label.y', 'accuracy.target'),
+        ...classifierHead(3, 0).edges,
       ],
       {
         dataset: { kind: 'spirals', size: 512, noise: 0.1 },
