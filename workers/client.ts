@@ -10,7 +10,8 @@ import type { TrainEvent } from './types';
 export type WorkerFailure = { readonly kind: 'crashed' | 'unresponsive'; readonly message: string };
 
 export interface TrainerClientOptions {
-  onEvent(e: TrainEvent): void;
+  /** The events of one worker flush, in order. */
+  onEvents(events: readonly TrainEvent[]): void;
   onFailure(f: WorkerFailure): void;
   /** How long a ping may go unanswered before the worker counts as hung. */
   readonly pingTimeoutMs?: number;
@@ -40,7 +41,7 @@ export class TrainerClient {
 
   /** Subscribe the page to training events (call after start/restart). */
   train(): Promise<void> {
-    return this.api.train(Comlink.proxy((e: TrainEvent) => this.options.onEvent(e)));
+    return this.api.train(Comlink.proxy((events: TrainEvent[]) => this.options.onEvents(events)));
   }
 
   /** Terminate the worker the way a crash would, leaving the watchdog to notice (tests of recovery). */

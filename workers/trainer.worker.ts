@@ -5,6 +5,7 @@ import type { GraphDocument } from '../engine/graph/document';
 import { createBestBackend } from './backends';
 import { browserDataSources } from './browserDataSources';
 import { DatasetLoader } from './datasets';
+import { batchEvents } from './eventBatch';
 import type { TrainingConfig } from '../engine/graph/training';
 import type { Upload } from './uploads';
 import type { ObserveConfig } from './observeTypes';
@@ -30,7 +31,8 @@ const api = {
     prefer = kind;
   },
   compile: (doc: GraphDocument) => trainer.compile(doc),
-  train: (onEvent: (e: TrainEvent) => void) => trainer.train(onEvent),
+  /** Events come in batches, one message per flush (see eventBatch.ts). */
+  train: (onEvents: (events: TrainEvent[]) => void) => trainer.train(batchEvents(onEvents)),
   pause: () => trainer.pause(),
   step: (n: number) => trainer.step(n),
   reset: () => trainer.reset(),

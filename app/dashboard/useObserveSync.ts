@@ -21,7 +21,7 @@ export function useObserveSync(view: DashboardViewStore): void {
         await api.observe(config);
         const state = training.getState().status.state;
         if (state === 'paused' || state === 'done' || state === 'error') {
-          for (const e of await api.observeNow()) training.getState().apply(e);
+          training.getState().applyAll(await api.observeNow());
         }
       } catch {
         // A dead worker is reported by its watchdog; the next run resends the config.

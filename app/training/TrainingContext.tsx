@@ -19,7 +19,7 @@ export function TrainingProvider({ children }: { children: ReactNode }) {
       store,
       client: () =>
         (client ??= new TrainerClient({
-          onEvent: (e) => store.getState().apply(e),
+          onEvents: (events) => store.getState().applyAll(events),
           onFailure: (failure) => store.getState().patch({ failure, busy: false }),
         })),
     };

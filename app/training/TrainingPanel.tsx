@@ -42,15 +42,10 @@ function formatTime(s: number | undefined): string {
 export function TrainingPanel() {
   const store = useEditorStore();
   const training = useEditor((s) => s.doc.training);
-  const metricIds = useEditor(useShallow((s) => s.doc.nodes.filter((n) => n.type === 'Accuracy').map((n) => n.id)));
-  const { status, points, validation, backend, error, failure, busy } = useTraining(useShallow((s) => ({ status: s.status, points: s.points, validation: s.validation, backend: s.backend, error: s.error, failure: s.failure, busy: s.busy })));
-  const commands = useTrainingCommands();
   const set = (patch: Partial<TrainingConfig>): string | undefined => {
     const r = store.getState().setTraining(patch);
     return r.ok ? undefined : r.reason;
   };
-  const running = status.state === 'running';
-  const progress = status.totalSteps ? status.step / status.totalSteps : 0;
 
   return (
     <div className="training">
@@ -70,7 +65,20 @@ export function TrainingPanel() {
         <NumberField label="Steps" value={training.steps} step="1" min={1} onCommit={(v) => set({ steps: v })} />
         <NumberField label="Seed" value={training.seed} step="1" onCommit={(v) => (v === undefined ? 'required' : set({ seed: v }))} />
       </div>
+      <RunControls />
+      <TrainingCurves />
+    </div>
+  );
+}
 
+/** Buttons, progress and errors: re-rendered by status events (10 a second), apart from the fields above. */
+function RunControls() {
+  const { status, backend, error, failure, busy } = useTraining(useShallow((s) => ({ status: s.status, backend: s.backend, error: s.error, failure: s.failure, busy: s.busy })));
+  const commands = useTrainingCommands();
+  const running = status.state === 'running';
+  const progress = status.totalSteps ? status.step / status.totalSteps : 0;
+  return (
+    <>
       <div className="run-buttons" role="group" aria-label="Run controls">
         <button type="button" className="primary" onClick={() => void commands.train()} disabled={running || busy || !!failure}>{status.state === 'paused' ? 'Resume' : 'Train'}</button>
         <button type="button" onClick={() => void commands.pause()} disabled={!running}>Pause</button>
@@ -78,12 +86,14 @@ export function TrainingPanel() {
         <button type="button" onClick={() => void commands.reset()} disabled={busy || !!failure}>Reset</button>
       </div>
 
-      <div className="progress" aria-live="polite">
+      {/* Only the run state is announced: the step counter changes ten times a second. */}
+      <div className="progress">
         <progress aria-label="Training progress" max={1} value={progress} />
         <p className="progress-text">
           <span>Step <output aria-label="step">{status.step}</output>{status.totalSteps ? ` / ${status.totalSteps}` : ''}</span>
           <span>{status.stepsPerSecond ? `${status.stepsPerSecond.toFixed(1)} steps/s` : ''}</span>
           <span>{running ? `${formatTime(secondsLeft(status))} left` : status.state}</span>
+          <span className="visually-hidden" aria-live="polite">{status.state === 'idle' ? '' : `Training ${status.state}`}</span>
         </p>
         {backend && <p className="backend" aria-label="Backend">{backend.kind === 'webgpu' ? 'WebGPU' : 'CPU'} · {backend.device}{backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}</p>}
       </div>
@@ -95,9 +105,18 @@ export function TrainingPanel() {
         </div>
       )}
       {error && <p className="train-error" role="alert">{error.message}</p>}
+    </>
+  );
+}
 
+/** The loss curve and one accuracy curve per Accuracy node: re-rendered only when points arrive. */
+function TrainingCurves() {
+  const metricIds = useEditor(useShallow((s) => s.doc.nodes.filter((n) => n.type === 'Accuracy').map((n) => n.id)));
+  const { points, validation } = useTraining(useShallow((s) => ({ points: s.points, validation: s.validation })));
+  return (
+    <>
       <Curve title="Loss" points={points} validation={validation} />
-      {metricIds.map((id) => <Curve key={id} title={`Accuracy (${id})`} metric={id} points={points} validation={validation} />)}
-    </div>
+      {metricIds.map((id, i) => <Curve key={id} title={`Accuracy (${id})`} metric={id} points={points} validation={validation} offset={i + 1} />)}
+    </>
   );
 }

@@ -7,6 +7,28 @@ import { appendBounded, type HistogramSample } from '../dashboard/distribution';
 
 /** Histograms kept per tensor: older samples are thinned evenly beyond this. */
 export const MAX_HISTOGRAMS = 60;
+/**
+ * Training points kept for the live curves: beyond this, only steps on a doubling stride are kept
+ * (evenly spread over the whole run, the first and newest always kept), so an hour of a fast model stays a
+ * few megabytes and each update copies a bounded list (TensorBoard likewise samples its scalars).
+ * Validation points are one per epoch and kept whole.
+ */
+export const MAX_POINTS = 10_000;
+
+/** `points` plus `added`, keeping the first, the newest, and steps that are multiples of `stride` (doubled as often as needed to stay within `max`). */
+export function appendSampled(points: readonly MetricPoint[], stride: number, added: readonly MetricPoint[], max: number): { points: MetricPoint[]; stride: number } {
+  if (!(max >= 2)) throw new RangeError(`a sampled history keeps at least 2 points, not ${max}`);
+  const on = (p: MetricPoint) => p.step % stride === 0;
+  // The previous newest stays only if it lies on the stride.
+  const last = points[points.length - 1];
+  let next = last && !on(last) && points.length > 1 ? points.slice(0, -1) : [...points];
+  added.forEach((p, i) => (on(p) || next.length === 0 || i === added.length - 1) && next.push(p));
+  while (next.length > max) {
+    stride *= 2;
+    next = next.filter((p, i) => p.step % stride === 0 || i === 0 || i === next.length - 1);
+  }
+  return { points: next, stride };
+}
 
 /** One parameter's (or gradient's) histograms over steps. */
 export interface HistorySeries {
@@ -34,7 +56,7 @@ function addHistograms(prev: Observations['histograms'], step: number, tensors: 
   for (const t of tensors) {
     const key = `${t.name}|${t.what}`;
     const series = next[key] ?? { name: t.name, node: t.node, what: t.what, samples: [] };
-    next[key] = { ...series, samples: appendBounded(series.samples, { step, min: t.min, max: t.max, counts: t.counts }, MAX_HISTOGRAMS) };
+    next[key] = { ...series, samples: appendBounded(series.samples, [{ step, min: t.min, max: t.max, counts: t.counts }], MAX_HISTOGRAMS) };
   }
   return next;
 }
@@ -42,6 +64,8 @@ function addHistograms(prev: Observations['histograms'], step: number, tensors: 
 export interface TrainingState {
   readonly status: TrainStatus;
   readonly points: readonly MetricPoint[];
+  /** Steps kept in `points` are multiples of this (see appendSampled). */
+  readonly pointStride: number;
   readonly validation: readonly ValidationPoint[];
   readonly backend: BackendInfo | undefined;
   /** The last training error (NaN, data, compile), shown until the next run. */
@@ -52,8 +76,28 @@ export interface TrainingState {
   readonly busy: boolean;
   readonly observed: Observations;
   apply(e: TrainEvent): void;
+  /** Several events in one update (one render): what the worker sends at each flush. */
+  applyAll(events: readonly TrainEvent[]): void;
   clear(): void;
   patch(p: Partial<Pick<TrainingState, 'backend' | 'error' | 'failure' | 'busy' | 'status'>>): void;
+}
+
+/** The fields one event changes. */
+function withEvent(s: TrainingState, e: TrainEvent): Partial<TrainingState> {
+  switch (e.type) {
+    case 'metrics': {
+      const { points, stride } = appendSampled(s.points, s.pointStride, e.points, MAX_POINTS);
+      return { points, pointStride: stride };
+    }
+    case 'validation': return { validation: [...s.validation, e.point] };
+    case 'status': return { status: e.status };
+    case 'error': return { error: e.error };
+    case 'histograms': return { observed: { ...s.observed, histograms: addHistograms(s.observed.histograms, e.step, e.tensors) } };
+    case 'probes': return { observed: { ...s.observed, probes: { ...s.observed.probes, ...Object.fromEntries(e.readings.map((r) => [r.key, r])) } } };
+    case 'gradients': return { observed: { ...s.observed, edgeGradients: { step: e.step, rms: e.rms } } };
+    case 'classifier': return { observed: { ...s.observed, classifier: e.reading } };
+    default: return e satisfies never;
+  }
 }
 
 export const IDLE: TrainStatus = { state: 'idle', step: 0, epoch: 0, totalSteps: 0, stepsPerSecond: 0 };
@@ -62,26 +106,18 @@ export function createTrainingStore() {
   return createStore<TrainingState>()((set) => ({
     status: IDLE,
     points: [],
+    pointStride: 1,
     validation: [],
     backend: undefined,
     error: undefined,
     failure: undefined,
     busy: false,
     observed: NO_OBSERVATIONS,
-    apply(e) {
-      switch (e.type) {
-        case 'metrics': set((s) => ({ points: [...s.points, ...e.points] })); break;
-        case 'validation': set((s) => ({ validation: [...s.validation, e.point] })); break;
-        case 'status': set({ status: e.status }); break;
-        case 'error': set({ error: e.error }); break;
-        case 'histograms': set((s) => ({ observed: { ...s.observed, histograms: addHistograms(s.observed.histograms, e.step, e.tensors) } })); break;
-        case 'probes': set((s) => ({ observed: { ...s.observed, probes: { ...s.observed.probes, ...Object.fromEntries(e.readings.map((r) => [r.key, r])) } } })); break;
-        case 'gradients': set((s) => ({ observed: { ...s.observed, edgeGradients: { step: e.step, rms: e.rms } } })); break;
-        case 'classifier': set((s) => ({ observed: { ...s.observed, classifier: e.reading } })); break;
-        default: e satisfies never;
-      }
+    apply: (e) => set((s) => withEvent(s, e)),
+    applyAll: (events) => {
+      if (events.length) set((s) => events.reduce<Partial<TrainingState>>((acc, e) => ({ ...acc, ...withEvent({ ...s, ...acc }, e) }), {}));
     },
-    clear: () => set({ points: [], validation: [], error: undefined, status: IDLE, observed: NO_OBSERVATIONS }),
+    clear: () => set({ points: [], pointStride: 1, validation: [], error: undefined, status: IDLE, observed: NO_OBSERVATIONS }),
     patch: (p) => set(p),
   }));
 }
