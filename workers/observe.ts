@@ -232,7 +232,7 @@ export function confusionMatrix(labels: ArrayLike<number>, predicted: ArrayLike<
 
 /** Logits of `samples` through the inference program: one forward per call, batch as given. */
 async function logitsFor(ctx: ObserveContext, batch: Record<string, Float32Array | Int32Array>, target: { node: string; port: string }) {
-  const out = await ctx.program.forward(batch);
+  const out = await ctx.program.forward(batch, { nodes: [target.node] });
   const t = out.get(target.node)?.[target.port];
   if (!t) throw new Error(`the classifier's logits (node ${target.node}) could not be computed`);
   const n = t.shape[0] ?? 1;

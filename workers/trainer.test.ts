@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/backend';
-import { builtinDataset } from '../engine/data';
+import { builtinDataset, gatherBatch, splitIndices } from '../engine/data';
+import { Program } from '../engine/compile/program';
+import type { GraphDocument } from '../engine/graph/document';
 import { makeDoc } from '../engine/testing/docs';
 import { Trainer } from './trainer';
 import type { MetricPoint, TrainEvent } from './types';
@@ -127,5 +129,46 @@ describe('Trainer (the worker side of training)', () => {
     expect(r.errors[0]!.message).toMatch(/field "x" holds \[2\] f32 per sample but the graph reads \[3\] f32/);
     const small = await t.compile(spiralsDoc({ batchSize: 500 }));
     expect(small.errors[0]!.message).toMatch(/fewer than the batch size 500/);
+  });
+
+  describe('validation', () => {
+    /** Train one step, then compare the trainer's validation point with one forward over the whole split on the CPU. */
+    async function validateAgainstReference(doc: GraphDocument) {
+      const t = new Trainer(deps);
+      expect((await t.compile(doc)).ok).toBe(true);
+      const c = collect();
+      await t.train(c.on);
+      await until(() => t.status.state === 'done');
+      const point = c.events.flatMap((e) => (e.type === 'validation' ? [e.point] : [])).at(-1)!;
+      const dataset = builtinDataset(doc.training.dataset, doc.training.seed);
+      const { validation } = splitIndices(dataset.length, doc.training.validationSplit, doc.training.seed);
+      const reference = await Program.create(doc, new CpuBackend());
+      reference.setWeights(await t.getWeights());
+      const whole = await reference.forward(gatherBatch(dataset, validation));
+      return { point, whole, n: validation.length };
+    }
+
+    it('averages a mean loss and accuracy over a split larger than one chunk exactly as one pass over it would', async () => {
+      const { point, whole, n } = await validateAgainstReference(spiralsDoc({ dataset: { kind: 'xor', size: 6000, noise: 0.3 }, steps: 1, epochs: 1 }));
+      expect(n).toBe(1200); // two chunks: 1024 and 176 samples
+      expect(point.loss).toBeCloseTo(whole.get('loss')!.loss!.data[0]!, 5);
+      expect(point.metrics.acc).toBeCloseTo(whole.get('acc')!.value!.data[0]!, 5);
+    });
+
+    it('reports a loss that sums over its batch per training batch, on the training curve\'s scale', async () => {
+      const doc = makeDoc(
+        [
+          ['x', 'Input', { field: 'x', shape: [4] }],
+          ['y', 'Input', { field: 'y', shape: [2] }],
+          ['d', 'Dense', { units: 2 }],
+          ['loss', 'SumSquaresLoss'],
+        ],
+        ['x.y -> d.x', 'd.y -> loss.pred', 'y.y -> loss.target'],
+        { dataset: { kind: 'random', inputShape: [4], targetShape: [2], size: 6000 }, optimizer: { type: 'sgd' }, lr: 1e-4, batchSize: 50, steps: 1, epochs: 1, seed: 2 },
+      );
+      const { point, whole, n } = await validateAgainstReference(doc);
+      const total = whole.get('loss')!.loss!.data[0]!;
+      expect(point.loss).toBeCloseTo((total * 50) / n, 3);
+    });
   });
 });

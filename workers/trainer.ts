@@ -30,6 +30,8 @@ const FLUSH_MS = 100;
  * finishes hundreds of epochs a second, and validating (and redrawing) each would swamp the page.
  */
 const VALIDATE_MIN_MS = 500;
+/** Validation runs forward on at most this many samples at a time (bounded memory, few readbacks). */
+const VALIDATION_CHUNK = 1024;
 /** Work this long between yields, so pause/stop/inspect messages are served promptly. */
 const SLICE_MS = 12;
 
@@ -351,24 +353,35 @@ export class Trainer {
     events.forEach((e) => this.emit(e));
   }
 
-  /** Loss and metrics over the validation split, in batches of the training batch size. */
+  /**
+   * Loss and metrics over the validation split, run in chunks of at most VALIDATION_CHUNK samples
+   * with only the loss and metric nodes read back. Averaging losses and metrics are weighted by
+   * chunk size; a loss that sums over its batch is reported per training batch, so both curves
+   * share one scale.
+   */
   private async validate(epoch = this.epoch): Promise<void> {
     const program = this.program!;
     const val = this.split!.validation;
     if (!val.length) return;
     this.lastValidation = this.now();
-    const withRole = (role: string) => this.doc!.nodes.filter((n) => getNodeSpec(n.type)?.role === role).map((n) => n.id);
+    const withRole = (role: string) => this.doc!.nodes.filter((n) => getNodeSpec(n.type)?.role === role);
     const lossNodes = withRole('loss');
     const metricNodes = withRole('metric');
+    const ids = [...lossNodes, ...metricNodes].map((n) => n.id);
     const sums: Record<string, number> = {};
-    const out = await program.forward(gatherBatch(this.dataset!, val));
-    for (const id of [...lossNodes, ...metricNodes]) {
-      const port = out.get(id);
-      const v = port && Object.values(port)[0];
-      if (v) sums[id] = v.data[0]!;
+    for (let start = 0; start < val.length; start += VALIDATION_CHUNK) {
+      const chunk = val.subarray(start, start + VALIDATION_CHUNK);
+      const out = await program.forward(gatherBatch(this.dataset!, chunk), { nodes: ids });
+      for (const n of [...lossNodes, ...metricNodes]) {
+        const port = out.get(n.id);
+        const v = port && Object.values(port)[0];
+        if (!v) continue;
+        const weight = getNodeSpec(n.type)?.sumsOverBatch ? this.doc!.training.batchSize / val.length : chunk.length / val.length;
+        sums[n.id] = (sums[n.id] ?? 0) + v.data[0]! * weight;
+      }
     }
-    const loss = lossNodes.reduce((s, id) => s + (sums[id] ?? 0), 0);
-    const metrics = Object.fromEntries(metricNodes.filter((id) => id in sums).map((id) => [id, sums[id]!]));
+    const loss = lossNodes.reduce((s, n) => s + (sums[n.id] ?? 0), 0);
+    const metrics = Object.fromEntries(metricNodes.filter((n) => n.id in sums).map((n) => [n.id, sums[n.id]!]));
     this.emit({ type: 'validation', point: { step: program.stepCount, epoch, loss, metrics } });
   }
 

@@ -132,3 +132,24 @@ describe('Program.opGraph', () => {
     });
   });
 });
+
+describe('Program.forward', () => {
+  it('computes and reads back only the nodes asked for, with the same values as a full pass', async () => {
+    const backend = new CpuBackend();
+    const program = await Program.create(doc, backend);
+    await program.step(gatherBatch(data, batchAt(0)));
+    const batch = gatherBatch(data, Int32Array.from({ length: 40 }, (_v, i) => i));
+    const all = await program.forward(batch);
+    expect([...all.keys()]).toEqual(expect.arrayContaining(['hidden', 'logits', 'loss', 'acc']));
+    const some = await program.forward(batch, { nodes: ['loss', 'acc'] });
+    expect([...some.keys()].sort()).toEqual(['acc', 'loss']);
+    expect(some.get('loss')!.loss!.data[0]).toBe(all.get('loss')!.loss!.data[0]);
+    expect(some.get('acc')!.value!.data[0]).toBe(all.get('acc')!.value!.data[0]);
+    // Another batch size and back: each prepared program is kept and gives the same answer again.
+    const small = await program.forward(gatherBatch(data, batchAt(1)), { nodes: ['loss'] });
+    expect(small.get('loss')!.loss!.shape).toEqual([]);
+    const again = await program.forward(batch, { nodes: ['loss', 'acc'] });
+    expect(again.get('loss')!.loss!.data[0]).toBe(all.get('loss')!.loss!.data[0]);
+    program.dispose();
+  });
+});

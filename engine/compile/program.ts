@@ -75,6 +75,9 @@ export interface ProgramOptions {
 
 /** Runs allowed in flight on the device before step() waits (backpressure without readback). */
 const MAX_IN_FLIGHT = 2;
+/** Inference programs kept prepared (validation's full and last partial chunk, the dashboard's views). */
+const MAX_INFERENCE_PROGRAMS = 4;
+
 /** Placeholder fed with the batch's sample indices when the dataset is resident. */
 const BATCH_INDEX = '__batch';
 /**
@@ -117,12 +120,11 @@ export class Program {
   /** True when the dataset lives on the backend and steps take sample indices (stepIndices). */
   readonly resident: boolean;
 
-  private inference: Prepared | undefined;
+  /** Inference programs by batch size, fed fields and wanted nodes; the few most recent are kept. */
+  private readonly inference = new Map<string, Prepared>();
   private inFlight: Promise<void>[] = [];
   /** Learning rate of each step run but not yet drained, oldest first. */
   private undrainedLr: number[] = [];
-  /** Batch size and fed fields the inference program was prepared for. */
-  private inferenceKey = '';
 
   private constructor(
     private readonly doc: GraphDocument,
@@ -347,41 +349,53 @@ export class Program {
 
   /**
    * Inference (dropout off, batch norm on running statistics) on `batch`: the outputs of every
-   * node that the given fields suffice for (so labels are optional), by node id and port.
+   * node that the given fields suffice for (so labels are optional), by node id and port. With
+   * `nodes`, only those nodes' outputs are computed and read back (validation wants two scalars,
+   * not every activation of the batch).
    */
-  async forward(batch: Batch): Promise<Map<string, Record<string, { data: Data; shape: Shape }>>> {
+  async forward(batch: Batch, options: { readonly nodes?: readonly string[] } = {}): Promise<Map<string, Record<string, { data: Data; shape: Shape }>>> {
     const fed = [...this.fields.keys()].filter((f) => batch[f] !== undefined);
     if (!fed.length && this.fields.size) throw new Error(`forward needs data for at least one of the fields ${[...this.fields.keys()].join(', ')}`);
     const perSample = fed.length ? this.fields.get(fed[0]!)!.shape.reduce((a, d) => a * d, 1) : 1;
     const batchSize = fed.length ? batch[fed[0]!]!.length / perSample : 1;
-    const key = `${batchSize}:${fed.join(',')}`;
-    if (!this.inference || this.inferenceKey !== key) {
-      this.inference?.exec.dispose();
-      const graph = new Graph();
-      const lowered = buildGraph(this.doc, graph, this.backend, false, batchSize, () => {});
-      const available = new Set([...fed, COUNTER]);
-      const computable = (id: ValueId) => ancestors(graph, [id]).every((a) => {
-        const n = graph.nodes[a]!;
-        return n.kind !== 'input' || available.has(n.name);
-      });
-      const outputs = [...lowered.outputs.values()].flatMap((ports) => Object.values(ports)).filter(computable);
-      this.inference = { graph, lowered, exec: await this.backend.prepare(graph, { outputs, updates: [] }) };
-      this.inferenceKey = key;
+    const wanted = options.nodes && new Set(options.nodes);
+    const key = `${batchSize}:${fed.join(',')}:${options.nodes?.join(',') ?? '*'}`;
+    let prepared = this.inference.get(key);
+    if (prepared) this.inference.delete(key);
+    else prepared = await this.prepareInference(batchSize, new Set([...fed, COUNTER]), wanted);
+    this.inference.set(key, prepared);
+    for (const [k, p] of this.inference) {
+      if (this.inference.size <= MAX_INFERENCE_PROGRAMS) break;
+      p.exec.dispose();
+      this.inference.delete(k);
     }
-    const { graph, lowered, exec } = this.inference;
+    const { graph, lowered, exec } = prepared;
     const feeds = new Map<string, Data>(fed.map((f) => [f, batch[f]!]));
     feeds.set(COUNTER, new Int32Array([this.stepCount]));
     exec.run(feeds);
+    const reads = [...lowered.outputs].filter(([node]) => !wanted || wanted.has(node)).flatMap(([node, ports]) =>
+      Object.entries(ports).map(async ([port, id]) => ({ node, port, id, data: await exec.read(id).catch(() => undefined) })),
+    );
     const result = new Map<string, Record<string, { data: Data; shape: Shape }>>();
-    for (const [node, ports] of lowered.outputs) {
-      const entry: Record<string, { data: Data; shape: Shape }> = {};
-      for (const [port, id] of Object.entries(ports)) {
-        const data = await exec.read(id).catch(() => undefined);
-        if (data) entry[port] = { data, shape: graph.typeOf(id).shape };
-      }
-      if (Object.keys(entry).length) result.set(node, entry);
+    for (const { node, port, id, data } of await Promise.all(reads)) {
+      if (!data) continue;
+      const entry = result.get(node) ?? {};
+      entry[port] = { data, shape: graph.typeOf(id).shape };
+      result.set(node, entry);
     }
     return result;
+  }
+
+  /** The inference graph for `batchSize`, its outputs those of `wanted` nodes (all when undefined) computable from the `available` inputs. */
+  private async prepareInference(batchSize: number, available: ReadonlySet<string>, wanted: ReadonlySet<string> | undefined): Promise<Prepared> {
+    const graph = new Graph();
+    const lowered = buildGraph(this.doc, graph, this.backend, false, batchSize, () => {});
+    const computable = (id: ValueId) => ancestors(graph, [id]).every((a) => {
+      const n = graph.nodes[a]!;
+      return n.kind !== 'input' || available.has(n.name);
+    });
+    const outputs = [...lowered.outputs].filter(([node]) => !wanted || wanted.has(node)).flatMap(([, ports]) => Object.values(ports)).filter(computable);
+    return { graph, lowered, exec: await this.backend.prepare(graph, { outputs, updates: [] }) };
   }
 
   /** Every variable's current values by name (parameters, running statistics; optimizer slots excluded). */
@@ -402,7 +416,8 @@ export class Program {
 
   dispose(): void {
     this.train.exec.dispose();
-    this.inference?.exec.dispose();
+    for (const p of this.inference.values()) p.exec.dispose();
+    this.inference.clear();
   }
 
   private feeds(lowered: Lowered<ValueId>, batch: Batch): Map<string, Data> {

@@ -79,6 +79,11 @@ export interface NodeSpec<P extends object = object> {
   readonly params: z.ZodType<P>;
   /** Losses are summed into the training objective; metrics are reported; inputs are fed by data. */
   readonly role?: NodeRole;
+  /**
+   * A loss that adds its samples' terms instead of averaging them (the classic L2 loss): its
+   * value grows with the batch, so validation reports it scaled to one training batch.
+   */
+  readonly sumsOverBatch?: boolean;
   /** Build the node's outputs from its inputs with ops. Throw ShapeError for bad shapes. */
   lower<T>(ctx: LowerContext<T>, inputs: LowerInputs<T>, params: P): Readonly<Record<string, T>>;
 }

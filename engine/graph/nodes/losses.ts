@@ -32,9 +32,9 @@ function targetProbs<T>(b: OpBuilder<T>, logits: T, target: T, mode: 'sparse' | 
   return b.oneHot(b.cast(flat, 'i32'), s[s.length - 1]!);
 }
 
-function elementwiseLoss(type: string, label: string, description: string, f: <T>(b: OpBuilder<T>, d: T) => T): NodeSpec {
+function elementwiseLoss(type: string, label: string, description: string, f: <T>(b: OpBuilder<T>, d: T) => T, sumsOverBatch = false): NodeSpec {
   return defineNode({
-    type, label, description, category: 'Losses', role: 'loss', ...lossIo, params: z.strictObject({}),
+    type, label, description, category: 'Losses', role: 'loss', ...(sumsOverBatch ? { sumsOverBatch } : {}), ...lossIo, params: z.strictObject({}),
     lower(ctx, inputs) {
       const { b } = ctx;
       const pred = one(inputs, 'pred');
@@ -47,7 +47,7 @@ function elementwiseLoss(type: string, label: string, description: string, f: <T
 
 export const LOSS_NODES: readonly NodeSpec[] = [
   elementwiseLoss('MSELoss', 'Mean squared error', 'mean((pred − target)²) over every element.', (b, d) => b.mean(b.square(d))),
-  elementwiseLoss('SumSquaresLoss', 'Sum of squares (L2)', 'sum((pred − target)²): the classic L2 loss of the 2-layer example.', (b, d) => b.sum(b.square(d))),
+  elementwiseLoss('SumSquaresLoss', 'Sum of squares (L2)', 'sum((pred − target)²): the classic L2 loss of the 2-layer example.', (b, d) => b.sum(b.square(d)), true),
   elementwiseLoss('L1Loss', 'Mean absolute error (L1)', 'mean(|pred − target|) over every element.', (b, d) => b.mean(b.abs(d))),
   defineNode({
     type: 'SoftmaxCrossEntropy', label: 'Softmax cross-entropy', category: 'Losses', role: 'loss', ...lossIo,
