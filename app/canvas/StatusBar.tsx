@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import { useEditor } from '../store/context';
 import { severityOf, validationOf } from '../store/validation';
+import { formatCount } from './summary';
 
 export function StatusBar() {
   const doc = useEditor((s) => s.doc);
@@ -13,7 +14,7 @@ export function StatusBar() {
     const warnings = v.all.length - errors;
     return { params, errors, warnings, general: v.general };
   }, [doc]);
-  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 
   let health: string;
   if (doc.nodes.length === 0) health = 'Drag nodes from the palette to start.';

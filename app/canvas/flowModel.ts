@@ -89,7 +89,21 @@ function nodeData(node: DocNode, validation: Validation, runtime: RuntimeView): 
   };
 }
 
-const sameData = (a: GraphNodeData, b: GraphNodeData) => JSON.stringify(a) === JSON.stringify(b);
+const sameData = (a: GraphNodeData, b: GraphNodeData) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The last data computed for each document node, with the validation and runtime it came from: while
+ * a node is dragged only positions change, so the other nodes' data is reused rather than rebuilt.
+ */
+const dataCache = new WeakMap<DocNode, { readonly validation: Validation; readonly runtime: RuntimeView; readonly data: GraphNodeData }>();
+
+function cachedNodeData(node: DocNode, validation: Validation, runtime: RuntimeView): GraphNodeData {
+  const hit = dataCache.get(node);
+  if (hit && hit.validation === validation && hit.runtime === runtime) return hit.data;
+  const data = nodeData(node, validation, runtime);
+  dataCache.set(node, { validation, runtime, data });
+  return data;
+}
 
 /** The canvas nodes; `previous` (the last result, by id) lets unchanged nodes keep their identity. */
 export function toFlowNodes(
@@ -101,7 +115,7 @@ export function toFlowNodes(
 ): GraphFlowNode[] {
   const selected = new Set(view.selection);
   return doc.nodes.map((node) => {
-    const data = nodeData(node, validation, runtime);
+    const data = cachedNodeData(node, validation, runtime);
     const position = view.dragPositions[node.id] ?? node.position;
     const measured = view.measured[node.id];
     const isSelected = selected.has(node.id);
@@ -137,7 +151,7 @@ export function toFlowNodes(
  * The canvas edges, labelled for screen readers, red when an error names them; coloured and
  * labelled by the gradient flowing back along them when the runtime view has magnitudes.
  */
-export function toFlowEdges(doc: GraphDocument, view: ViewState, validation: Validation, runtime: RuntimeView = NO_RUNTIME): GraphFlowEdge[] {
+export function toFlowEdges(doc: GraphDocument, view: Pick<ViewState, 'selectedEdges'>, validation: Validation, runtime: RuntimeView = NO_RUNTIME): GraphFlowEdge[] {
   const selected = new Set(view.selectedEdges);
   const names = new Map(doc.nodes.map((n) => [n.id, displayName(n)]));
   return doc.edges.map((e) => {

@@ -8,10 +8,13 @@ export function formatType(t: TensorType | undefined): string {
   return t.dtype === 'f32' ? shape : `${shape} ${t.dtype}`;
 }
 
+/** Thousands separated, `101,770` (one formatter: `toLocaleString` builds a new one per call). */
+export const formatCount: (n: number) => string = new Intl.NumberFormat('en-US').format;
+
 /** `101,770 params`; empty for nodes without trainable values. */
 export function formatParamCount(n: number): string {
   if (n === 0) return '';
-  return `${n.toLocaleString('en-US')} param${n === 1 ? '' : 's'}`;
+  return `${formatCount(n)} param${n === 1 ? '' : 's'}`;
 }
 
 const pair = (v: unknown): string => (Array.isArray(v) ? v.join('×') : typeof v === 'number' ? `${v}×${v}` : String(v));

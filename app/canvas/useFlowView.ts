@@ -17,6 +17,8 @@ export function useFlowView() {
   const previous = useRef<ReadonlyMap<string, GraphFlowNode>>(new Map());
   const nodes = useMemo(() => toFlowNodes(doc, view, validation, previous.current, runtime), [doc, view, validation, runtime]);
   previous.current = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
-  const edges = useMemo(() => toFlowEdges(doc, view, validation, runtime), [doc, view, validation, runtime]);
+  // Edges do not move with dragged nodes: they are rebuilt only when what they show changes.
+  const selectedEdges = view.selectedEdges;
+  const edges = useMemo(() => toFlowEdges(doc, { selectedEdges }, validation, runtime), [doc, selectedEdges, validation, runtime]);
   return { nodes, edges, validation };
 }
