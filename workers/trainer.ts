@@ -4,11 +4,12 @@
  * so it is tested in Node.
  */
 import type { Backend } from '../engine/backends/backend';
+import { evaluate } from '../engine/compile/evaluate';
 import { CompileError, Program, type OpView, type StepRecord } from '../engine/compile/program';
+import { createYield } from './yieldToEvents';
 import { epochBatches, gatherBatch, splitIndices, type Dataset } from '../engine/data';
 import type { GraphDocument } from '../engine/graph/document';
 import { inferShapes } from '../engine/graph/infer';
-import { getNodeSpec } from '../engine/graph/nodes';
 import { topologicalOrder } from '../engine/graph/structure';
 import { validateDocument } from '../engine/graph/validate';
 import { Observer, type ObserveConfig } from './observe';
@@ -30,12 +31,10 @@ const FLUSH_MS = 100;
  * finishes hundreds of epochs a second, and validating (and redrawing) each would swamp the page.
  */
 const VALIDATE_MIN_MS = 500;
-/** Validation runs forward on at most this many samples at a time (bounded memory, few readbacks). */
-const VALIDATION_CHUNK = 1024;
 /** Work this long between yields, so pause/stop/inspect messages are served promptly. */
 const SLICE_MS = 12;
 
-const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
+const yieldToEvents = createYield();
 
 /** Datasets up to this size live on the GPU (uploaded once; batches gathered there from indices). */
 const RESIDENT_MAX_BYTES = 96 * 1024 * 1024;
@@ -353,36 +352,13 @@ export class Trainer {
     events.forEach((e) => this.emit(e));
   }
 
-  /**
-   * Loss and metrics over the validation split, run in chunks of at most VALIDATION_CHUNK samples
-   * with only the loss and metric nodes read back. Averaging losses and metrics are weighted by
-   * chunk size; a loss that sums over its batch is reported per training batch, so both curves
-   * share one scale.
-   */
+  /** Loss and metrics over the validation split (see engine/compile/evaluate.ts). */
   private async validate(epoch = this.epoch): Promise<void> {
-    const program = this.program!;
     const val = this.split!.validation;
     if (!val.length) return;
     this.lastValidation = this.now();
-    const withRole = (role: string) => this.doc!.nodes.filter((n) => getNodeSpec(n.type)?.role === role);
-    const lossNodes = withRole('loss');
-    const metricNodes = withRole('metric');
-    const ids = [...lossNodes, ...metricNodes].map((n) => n.id);
-    const sums: Record<string, number> = {};
-    for (let start = 0; start < val.length; start += VALIDATION_CHUNK) {
-      const chunk = val.subarray(start, start + VALIDATION_CHUNK);
-      const out = await program.forward(gatherBatch(this.dataset!, chunk), { nodes: ids });
-      for (const n of [...lossNodes, ...metricNodes]) {
-        const port = out.get(n.id);
-        const v = port && Object.values(port)[0];
-        if (!v) continue;
-        const weight = getNodeSpec(n.type)?.sumsOverBatch ? this.doc!.training.batchSize / val.length : chunk.length / val.length;
-        sums[n.id] = (sums[n.id] ?? 0) + v.data[0]! * weight;
-      }
-    }
-    const loss = lossNodes.reduce((s, n) => s + (sums[n.id] ?? 0), 0);
-    const metrics = Object.fromEntries(metricNodes.filter((n) => n.id in sums).map((n) => [n.id, sums[n.id]!]));
-    this.emit({ type: 'validation', point: { step: program.stepCount, epoch, loss, metrics } });
+    const { loss, metrics } = await evaluate(this.program!, this.doc!, this.dataset!, val);
+    this.emit({ type: 'validation', point: { step: this.program!.stepCount, epoch, loss, metrics } });
   }
 
   /** The first node, in graph order, whose output holds NaN or Inf at the current step (counted on the device). */
