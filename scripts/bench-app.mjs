@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // `npm run bench:app`: the studio itself in headless Chromium, as a person uses it. Builds the app
 // (dist-bench) and serves it on $BENCH_PORT (4183), and the benchmark page on the next port, then:
-//   1. opens a template from the Templates menu, presses Train, and counts steps for --seconds (30):
-//      the app's steps/s (the panel's step counter), and the main thread's long tasks meanwhile;
-//   2. trains the same document on the same backend in a plain worker without the UI: the engine's steps/s;
+//   1. opens a template from the Templates menu, presses Train, and counts steps for a window: the
+//      app's steps/s (the panel's step counter), and the main thread's long tasks meanwhile; pauses;
+//   2. trains the same document on the same backend in a plain worker without the UI: the engine's
+//      steps/s (the same job: training split, batches, drains, and validation each epoch);
+//   1 and 2 alternate for --rounds (3) windows each, --seconds (30) in all per side, so that the
+//      machine's drifting load falls on both alike; the ratio is of the totals;
 //   3. opens a generated --nodes (300) node graph through the Open file input: time until every node is
 //      painted; then drags a node with the mouse: requestAnimationFrame deltas meanwhile, p95.
 // Prints a table and a last line `BENCH <json>`. Progress goes to stderr.
 //
-//   npm run bench:app -- [--template mlp-mnist|two-spirals|…] [--seconds 30] [--nodes 300]
+//   npm run bench:app -- [--template mlp-mnist|two-spirals|…] [--seconds 30] [--rounds 3] [--nodes 300]
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,12 +27,14 @@ const { values: args } = parseArgs({
     template: { type: 'string', default: process.env.BENCH_TEMPLATE ?? 'mlp-mnist' },
     seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '30' },
     nodes: { type: 'string', default: process.env.BENCH_NODES ?? '300' },
+    rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '3' },
   },
 });
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? args.rounds);
 const SECONDS = Number(args.seconds);
 const NODES = Number(args.nodes);
-if (!(SECONDS > 0) || !Number.isInteger(NODES) || NODES < 3) {
-  console.error('--seconds must be > 0 and --nodes an integer ≥ 3');
+if (!(SECONDS > 0) || !Number.isInteger(NODES) || NODES < 3 || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  console.error('--seconds must be > 0, --nodes an integer ≥ 3 and --rounds an integer ≥ 1');
   process.exit(2);
 }
 /** Menu names of the templates (app/templates), by id. */
@@ -66,8 +71,8 @@ const percentile = (xs, p) => {
   return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN;
 };
 
-/** 1: train through the UI; steps/s from the step counter, long tasks from a PerformanceObserver. */
-async function appTraining() {
+/** 1: the app with the template open, ready to train; `trainFor(seconds)` trains through the UI for that long, then pauses. */
+async function openApp() {
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   page.on('pageerror', (e) => log(`page error: ${e.message}`));
   await page.addInitScript(() => {
@@ -85,45 +90,60 @@ async function appTraining() {
   await epochs.fill('10000');
   await epochs.press('Enter');
   const step = async () => Number(await panel.getByLabel('step', { exact: true }).textContent());
-  await panel.getByRole('button', { name: 'Train' }).click();
-  const tStart = Date.now();
-  while ((await step()) < 10) {
-    const alert = panel.getByRole('alert');
-    if (await alert.count()) throw new Error(`training did not start: ${await alert.first().textContent()}`);
-    if (Date.now() - tStart > 180_000) throw new Error(`training did not reach step 10 in 180 s (step ${await step()})`);
-    await sleep(250);
+  const tasks = [];
+  const totals = { steps: 0, seconds: 0 };
+  let shownRate = '';
+  /** Train (or resume) until the steps flow, count steps for `seconds`, pause. */
+  async function trainFor(seconds) {
+    const from = await step();
+    await panel.getByRole('button', { name: /^(Train|Resume)$/ }).click();
+    // The first window compiles and uploads; later ones only resume: start counting once steps flow.
+    const warm = from === 0 ? 10 : from + 3;
+    const tStart = Date.now();
+    while ((await step()) < warm) {
+      const alert = panel.getByRole('alert');
+      if (await alert.count()) throw new Error(`training did not start: ${await alert.first().textContent()}`);
+      if (Date.now() - tStart > 180_000) throw new Error(`training did not reach step ${warm} in 180 s (step ${await step()})`);
+      await sleep(250);
+    }
+    const t0 = await page.evaluate(() => performance.now());
+    const s0 = await step();
+    for (let waited = 0; waited < seconds; waited += 5) {
+      await sleep(Math.min(5, seconds - waited) * 1000);
+      log(`  app step ${await step()}`);
+    }
+    const s1 = await step();
+    const t1 = await page.evaluate(() => performance.now());
+    shownRate = ((await panel.getByText(/steps\/s/).first().textContent().catch(() => '')) ?? '').trim();
+    tasks.push(...(await page.evaluate(([a, b]) => window.benchLongTasks.filter((t) => t.start >= a && t.start <= b), [t0, t1])));
+    await panel.getByRole('button', { name: 'Pause' }).click();
+    await panel.getByRole('button', { name: 'Resume' }).waitFor();
+    totals.steps += s1 - s0;
+    totals.seconds += (t1 - t0) / 1000;
+    return (s1 - s0) / ((t1 - t0) / 1000);
   }
-  log(`training started (step ${await step()}); counting for ${SECONDS} s`);
-  const t0 = await page.evaluate(() => performance.now());
-  const s0 = await step();
-  for (let waited = 0; waited < SECONDS; waited += 5) {
-    await sleep(Math.min(5, SECONDS - waited) * 1000);
-    log(`  step ${await step()}`);
+  async function summary() {
+    const backend = (await panel.getByLabel('Backend').textContent().catch(() => '')) ?? '';
+    await page.close();
+    return {
+      stepsPerSecond: totals.steps / totals.seconds,
+      steps: totals.steps,
+      shownRate,
+      backend: backend.trim(),
+      longestTaskMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
+      tasksOver50: tasks.filter((t) => t.duration > 50).length,
+    };
   }
-  const s1 = await step();
-  const t1 = await page.evaluate(() => performance.now());
-  const shownRate = (await panel.getByText(/steps\/s/).first().textContent().catch(() => '')) ?? '';
-  const backend = (await panel.getByLabel('Backend').textContent().catch(() => '')) ?? '';
-  const tasks = await page.evaluate(([a, b]) => window.benchLongTasks.filter((t) => t.start >= a && t.start <= b), [t0, t1]);
-  await panel.getByRole('button', { name: 'Pause' }).click().catch(() => undefined);
-  await page.close();
-  return {
-    stepsPerSecond: (s1 - s0) / ((t1 - t0) / 1000),
-    steps: s1 - s0,
-    shownRate: shownRate.trim(),
-    backend: backend.trim(),
-    longestTaskMs: tasks.reduce((m, t) => Math.max(m, t.duration), 0),
-    tasksOver50: tasks.filter((t) => t.duration > 50).length,
-  };
+  return { trainFor, summary };
 }
 
 /** 2: the same document and backend in a plain worker, no UI (bench/browser/engine-steps.ts). */
-async function engineAlone() {
+async function engineAlone(seconds) {
   const page = await browser.newPage();
   page.on('console', (msg) => msg.text().startsWith('[bench]') && console.error(msg.text()));
-  const query = new URLSearchParams({ mode: 'engine', template: args.template, seconds: String(SECONDS), data: APP });
+  const query = new URLSearchParams({ mode: 'engine', template: args.template, seconds: String(seconds), data: APP });
   await page.goto(`http://127.0.0.1:${ENGINE_PORT}/?${query}`);
-  await page.waitForFunction(() => window.benchReport !== undefined || window.benchError !== undefined, undefined, { timeout: (SECONDS + 240) * 1000, polling: 1000 });
+  await page.waitForFunction(() => window.benchReport !== undefined || window.benchError !== undefined, undefined, { timeout: (seconds + 240) * 1000, polling: 1000 });
   const { report, error } = await page.evaluate(() => ({ report: window.benchReport, error: window.benchError }));
   await page.close();
   if (error) throw new Error(error);
@@ -207,17 +227,38 @@ async function bigGraphEditing() {
 let status = 0;
 try {
   log(`chromium: ${path}`);
-  const app = await appTraining();
-  log(`app: ${app.stepsPerSecond.toFixed(2)} steps/s`);
-  const engine = await engineAlone();
-  log(`engine alone: ${engine.stepsPerSecond.toFixed(2)} steps/s`);
+  const session = await openApp();
+  const perWindow = SECONDS / ROUNDS;
+  const engineRuns = [];
+  const ratios = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    log(`round ${round}/${ROUNDS}: the app for ${perWindow} s`);
+    const appRate = await session.trainFor(perWindow);
+    log(`round ${round}/${ROUNDS}: the engine alone for ${perWindow} s`);
+    const run = await engineAlone(perWindow);
+    engineRuns.push(run);
+    ratios.push(appRate / run.stepsPerSecond);
+    log(`round ${round}: app ${appRate.toFixed(2)} steps/s, engine ${run.stepsPerSecond.toFixed(2)} steps/s (${run.validations} validations), ratio ${(appRate / run.stepsPerSecond).toFixed(2)}`);
+  }
+  const app = await session.summary();
+  const sum = (xs, f) => xs.reduce((a, x) => a + f(x), 0);
+  const engine = {
+    steps: sum(engineRuns, (r) => r.steps),
+    seconds: sum(engineRuns, (r) => r.seconds),
+    validations: sum(engineRuns, (r) => r.validations),
+    device: engineRuns[0].device,
+    firstLoss: engineRuns[0].firstLoss,
+    lastLoss: engineRuns.at(-1).lastLoss,
+  };
+  engine.stepsPerSecond = engine.steps / engine.seconds;
+  log(`app: ${app.stepsPerSecond.toFixed(2)} steps/s; engine alone: ${engine.stepsPerSecond.toFixed(2)} steps/s`);
   const graph = await bigGraphEditing();
   const f = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '—');
   const rows = [
     ['measure', 'value', 'how'],
-    ['app steps/s', f(app.stepsPerSecond, 2), `${templateName}: ${app.steps} steps in ${SECONDS} s by the step counter (panel shows "${app.shownRate}")`],
-    ['engine steps/s', f(engine.stepsPerSecond, 2), `same document, Program on WebGPU in a plain worker: ${engine.steps} steps in ${f(engine.seconds)} s, loss ${f(engine.firstLoss, 3)} → ${f(engine.lastLoss, 3)}`],
-    ['app / engine', f(app.stepsPerSecond / engine.stepsPerSecond, 2), 'the studio\'s share of the engine\'s speed (trainer loop, events, validation, UI)'],
+    ['app steps/s', f(app.stepsPerSecond, 2), `${templateName}: ${app.steps} steps in ${ROUNDS} windows, ${SECONDS} s in all, by the step counter (panel shows "${app.shownRate}")`],
+    ['engine steps/s', f(engine.stepsPerSecond, 2), `same document and job, Program on WebGPU in a plain worker: ${engine.steps} steps and ${engine.validations} validation passes in ${f(engine.seconds)} s, loss ${f(engine.firstLoss, 3)} → ${f(engine.lastLoss, 3)}`],
+    ['app / engine', f(app.stepsPerSecond / engine.stepsPerSecond, 2), `the studio's share of the engine's speed (worker, messages, UI); per round ${ratios.map((r) => r.toFixed(2)).join(', ')}`],
     ['longest main-thread task', `${f(app.longestTaskMs, 0)} ms`, 'while training (PerformanceObserver longtask)'],
     ['tasks over 50 ms', String(app.tasksOver50), `in the ${SECONDS} s of training`],
     [`render ${NODES} nodes`, `${f(graph.renderMs, 0)} ms`, 'Open file → every node in the DOM and painted'],

@@ -1,6 +1,6 @@
 /** Training and validation curves on shared axes (recharts), downsampled to stay cheap to draw. */
 import { memo, useMemo } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { MetricPoint, ValidationPoint } from '../../workers/types';
 import { useThrottled } from '../dashboard/useThrottled';
 
@@ -55,13 +55,14 @@ export const Curve = memo(function Curve({ title, points: live, validation: live
     <figure className="chart" aria-label={`${title} chart`}>
       <figcaption>
         <span>{title}</span>
-        <span className="chart-legend" aria-hidden="true">
-          <span className="chart-key chart-key-train">training</span>
-          <span className="chart-key chart-key-validation">validation</span>
-        </span>
         <output aria-label={`latest ${title.toLowerCase()}`}>{lastValue === undefined ? '—' : lastValue.toPrecision(4)}</output>
       </figcaption>
       <Plot data={data} logScale={logScale} unitRange={!!metric} dots={validation.length <= MAX_DOTS} />
+      {/* A plain legend: recharts' own measures its text on every redraw. */}
+      <p className="chart-legend" aria-hidden="true">
+        <span className="chart-key chart-key-train">training</span>
+        <span className="chart-key chart-key-validation">validation</span>
+      </p>
     </figure>
   );
 });
@@ -76,13 +77,13 @@ const AUTO_DOMAIN: [string, string] = ['auto', 'auto'];
 const X_DOMAIN: [string, string] = ['dataMin', 'dataMax'];
 const TOOLTIP_STYLE = { background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 };
 const DOT = { r: 2 };
+const CHART_SIZE = { width: '100%', height: '100%' };
 
 /** The recharts part, redrawn only when its (throttled) data changes, not on every live update of the curve above it. */
 const Plot = memo(function Plot({ data, logScale, unitRange, dots }: { data: readonly Row[]; logScale: boolean; unitRange: boolean; dots: boolean }) {
   return (
     <div className="chart-body">
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data as Row[]} margin={MARGIN}>
+      <LineChart data={data as Row[]} margin={MARGIN} responsive style={CHART_SIZE}>
           <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="step" type="number" domain={X_DOMAIN} tick={TICK} stroke="var(--text-muted)" />
           <YAxis tick={TICK} width={52} tickFormatter={compact} stroke="var(--text-muted)" scale={logScale ? 'log' : 'auto'} domain={unitRange ? UNIT_DOMAIN : AUTO_DOMAIN} allowDataOverflow={false} />
@@ -90,7 +91,6 @@ const Plot = memo(function Plot({ data, logScale, unitRange, dots }: { data: rea
           <Line type="monotone" dataKey="train" name="training" stroke="var(--accent)" dot={false} isAnimationActive={false} connectNulls />
           <Line type="monotone" dataKey="validation" name="validation" stroke="var(--warning, #d97706)" dot={dots ? DOT : false} isAnimationActive={false} connectNulls />
         </LineChart>
-      </ResponsiveContainer>
     </div>
   );
 });

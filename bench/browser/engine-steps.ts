@@ -1,17 +1,22 @@
 /**
  * The engine alone, for `npm run bench:app`: a template's document trained by Program on WebGPU in a
- * plain worker, with no page UI and no trainer — the loop the studio's trainer runs (resident
- * dataset, shuffled batches of sample indices, no readback per step, a drain at display rate).
+ * plain worker, with no page UI, no trainer and no messages — the job the studio's trainer does
+ * (resident dataset, the same training split in shuffled batches of sample indices, no readback per
+ * step, a drain at display rate, and the same validation pass at each epoch's end, at most every
+ * 500 ms), so that what the app loses against it is the worker and the UI.
  */
 import { WebGpuBackend } from '../../engine/backends/webgpu/backend';
 import { Program } from '../../engine/compile/program';
-import { builtinDataset, epochBatches, permutation, type Dataset } from '../../engine/data';
+import { evaluate } from '../../engine/compile/evaluate';
+import { builtinDataset, epochBatches, splitIndices, type Dataset } from '../../engine/data';
 import { mnistDataset, MNIST_URL } from '../../engine/data/mnist';
 import type { GraphDocument } from '../../engine/graph/document';
 import { templateById } from '../../app/templates';
 
 /** The app drains (and sends events) this often. */
 const DRAIN_MS = 100;
+/** The trainer validates at an epoch's end, but at most this often (workers/trainer.ts). */
+const VALIDATE_MIN_MS = 500;
 
 export interface EngineRun {
   readonly template: string;
@@ -21,6 +26,8 @@ export interface EngineRun {
   readonly stepsPerSecond: number;
   readonly firstLoss: number;
   readonly lastLoss: number;
+  /** Validation passes in the timed part. */
+  readonly validations: number;
 }
 
 async function datasetFor(doc: GraphDocument, dataBase: string): Promise<Dataset> {
@@ -39,26 +46,39 @@ export async function engineSteps(id: string, seconds: number, dataBase: string,
   const dataset = await datasetFor(doc, dataBase);
   const backend = await WebGpuBackend.create(navigator.gpu);
   const program = await Program.create(doc, backend, { resident: dataset.data });
-  const { batchSize, seed } = doc.training;
-  const all = permutation(dataset.length, seed);
+  const { batchSize, seed, validationSplit } = doc.training;
+  const split = splitIndices(dataset.length, validationSplit, seed);
   let epoch = 0;
-  let batches = epochBatches(all, batchSize, seed, epoch, true);
+  let batches = epochBatches(split.train, batchSize, seed, epoch, true);
+  let epochEnded = false;
   const next = (): Int32Array => {
     for (;;) {
       const b = batches.next();
       if (!b.done) return b.value;
-      batches = epochBatches(all, batchSize, seed, ++epoch, true);
+      batches = epochBatches(split.train, batchSize, seed, ++epoch, true);
+      epochEnded = true;
     }
   };
-  log(`engine alone: ${template.name} on ${backend.device}, ${dataset.length} samples, batch ${batchSize}`);
+  log(`engine alone: ${template.name} on ${backend.device}, ${split.train.length} training / ${split.validation.length} validation samples, batch ${batchSize}`);
   for (let i = 0; i < 5; i++) await program.stepIndices(next());
   const firstLoss = (await program.drain())[0]!.loss;
   let lastLoss = firstLoss;
   let steps = 0;
+  let validations = 0;
   const t0 = performance.now();
   let lastDrain = t0;
+  let lastValidation = -Infinity;
   while (performance.now() - t0 < seconds * 1000) {
-    await program.stepIndices(next());
+    const idx = next();
+    if (epochEnded) {
+      epochEnded = false;
+      if (split.validation.length && performance.now() - lastValidation >= VALIDATE_MIN_MS) {
+        lastValidation = performance.now();
+        await evaluate(program, doc, dataset, split.validation);
+        validations++;
+      }
+    }
+    await program.stepIndices(idx);
     steps++;
     if (performance.now() - lastDrain >= DRAIN_MS) {
       const records = await program.drain();
@@ -71,5 +91,5 @@ export async function engineSteps(id: string, seconds: number, dataBase: string,
   const elapsed = (performance.now() - t0) / 1000;
   program.dispose();
   backend.dispose();
-  return { template: template.name, device: backend.device, steps, seconds: elapsed, stepsPerSecond: steps / elapsed, firstLoss, lastLoss };
+  return { template: template.name, device: backend.device, steps, seconds: elapsed, stepsPerSecond: steps / elapsed, firstLoss, lastLoss, validations };
 }
