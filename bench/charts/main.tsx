@@ -1,0 +1,70 @@
+/**
+ * The cost of one live-curve redraw, for `npm run bench:charts`: the training panel's recharts
+ * curve (app/training/LossChart.tsx) and the dashboard's own SVG chart (app/dashboard/LineChart.tsx)
+ * are given a growing training history, one update a second (past the curve's redraw throttle),
+ * and the longest main-thread task each update causes is recorded.
+ */
+import { createRoot } from 'react-dom/client';
+import { LineChart } from '../../app/dashboard/LineChart';
+import { Curve } from '../../app/training/LossChart';
+import type { MetricPoint, ValidationPoint } from '../../workers/types';
+import '../../app/styles.css';
+import '../../app/training/training.css';
+import '../../app/dashboard/dashboard.css';
+
+const history = (n: number): MetricPoint[] =>
+  Array.from({ length: n }, (_v, i) => ({ step: i + 1, epoch: 0, time: i, loss: 2 * Math.exp(-i / 500) + ((i * 7919) % 100) / 1000, lr: 0.01, gradNorm: 1, metrics: {} }));
+const validation = (n: number): ValidationPoint[] => Array.from({ length: Math.floor(n / 60) }, (_v, i) => ({ step: (i + 1) * 60, epoch: i, loss: 2 * Math.exp(-(i * 60) / 500) + 0.05, metrics: {} }));
+// One trip through the task queue, by message (nested setTimeout(0) would be clamped to 4 ms).
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const turn = () => new Promise<void>((r) => (waiting.push(r), channel.port2.postMessage(0)));
+const root = createRoot(document.getElementById('root')!);
+
+function render(chart: string, points: MetricPoint[], val: ValidationPoint[]): void {
+  if (chart === 'recharts') {
+    root.render(<Curve title="Loss" points={points} validation={val} />);
+    return;
+  }
+  const every = Math.max(1, Math.floor(points.length / 300));
+  const series = [
+    { id: 't', label: 'training', colour: 'var(--accent)', points: points.filter((_p, i) => i % every === 0).map((p) => ({ x: p.step, y: p.loss, raw: p.loss, step: p.step })) },
+    { id: 'v', label: 'validation', colour: 'var(--warning)', dashed: true, points: val.map((p) => ({ x: p.step, y: p.loss, raw: p.loss, step: p.step })) },
+  ];
+  root.render(<LineChart title="Loss" series={series} logY formatX={String} height={150} />);
+}
+
+/**
+ * The longest main-thread task in the `windowMs` after an update: a loop of message turns runs
+ * meanwhile, and the widest gap between two turns is the longest task that ran between them.
+ */
+async function longestTaskAfter(update: () => void, windowMs = 400): Promise<number> {
+  let last = performance.now();
+  const end = last + windowMs;
+  let longest = 0;
+  update();
+  while (last < end) {
+    await turn();
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }
+  return longest;
+}
+
+/** The longest task each redraw of `chart` ('recharts' or 'svg') caused, `updates` times, the first (mount) left out. */
+async function run(chart: string, points: number, updates: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let u = 0; u <= updates; u++) {
+    const n = points + u * 10;
+    const [p, v] = [history(n), validation(n)];
+    // Past the curve's redraw throttle, so every update redraws.
+    await new Promise((r) => setTimeout(r, 1100));
+    const longest = await longestTaskAfter(() => render(chart, p, v));
+    if (u > 0) times.push(longest);
+  }
+  return times;
+}
+
+(window as unknown as { benchCharts: typeof run }).benchCharts = run;
