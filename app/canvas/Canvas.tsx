@@ -10,6 +10,10 @@ import { useFlowView } from './useFlowView';
 import { useProbeClicks } from './useProbeClicks';
 
 const FIT_OPTIONS = { padding: 0.15, maxZoom: 1 };
+// React Flow syncs its props into its store by identity: a new object or array on every render (every
+// drag move) would count as a change each time.
+const MULTI_SELECT_KEYS = ['Meta', 'Control'];
+const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
 
 /** MiniMap colour per node: red when it has an error. */
 const minimapColor = (node: GraphFlowNode) => (node.className?.split(' ').includes('has-error') ? 'var(--danger)' : 'var(--minimap-node)');
@@ -48,9 +52,9 @@ export function Canvas() {
       maxZoom={2}
       deleteKeyCode={null}
       selectionKeyCode="Shift"
-      multiSelectionKeyCode={['Meta', 'Control']}
+      multiSelectionKeyCode={MULTI_SELECT_KEYS}
       attributionPosition="top-right"
-      defaultEdgeOptions={{ interactionWidth: 16 }}
+      defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
       aria-label="Graph canvas"
     >
       <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
