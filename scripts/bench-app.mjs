@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '3' },
   },
 });
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? args.rounds);
+const ROUNDS = Number(args.rounds);
 const SECONDS = Number(args.seconds);
 const NODES = Number(args.nodes);
 if (!(SECONDS > 0) || !Number.isInteger(NODES) || NODES < 3 || !Number.isInteger(ROUNDS) || ROUNDS < 1) {

@@ -5,16 +5,29 @@
  */
 import type { TrainEvent } from './types';
 
-/** A listener that queues events and hands them to `send` together, after the current task's microtasks. */
-export function batchEvents(send: (events: TrainEvent[]) => void): (e: TrainEvent) => void {
+export interface EventBatcher {
+  /** Queue an event; the queue goes out after the current task. */
+  emit(e: TrainEvent): void;
+  /** Send what is queued now: call it before answering a command, so its events come before its reply. */
+  flush(): void;
+}
+
+export function batchEvents(send: (events: TrainEvent[]) => void): EventBatcher {
   let queue: TrainEvent[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (!queue.length) return;
     const events = queue;
     queue = [];
     send(events);
   };
-  return (e) => {
-    if (queue.length === 0) setTimeout(flush, 0);
-    queue.push(e);
+  return {
+    emit(e) {
+      queue.push(e);
+      timer ??= setTimeout(flush, 0);
+    },
+    flush,
   };
 }

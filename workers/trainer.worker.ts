@@ -24,19 +24,35 @@ const trainer = new Trainer({
   loadDataset: (doc) => datasets.forDocument(doc),
 });
 
+/** The page's event stream, batched; undefined until the page first calls train. */
+let events: ReturnType<typeof batchEvents> | undefined;
+
+/** A command's result, once the events it caused have been sent: the page sees them before the reply. */
+async function answer<T>(result: T | Promise<T>): Promise<T> {
+  try {
+    return await result;
+  } finally {
+    events?.flush();
+  }
+}
+
 /** The API the page calls (see workers/client.ts). */
 const api = {
   ping: () => 'pong' as const,
   preferBackend(kind: 'auto' | 'cpu') {
     prefer = kind;
   },
-  compile: (doc: GraphDocument) => trainer.compile(doc),
+  compile: (doc: GraphDocument) => answer(trainer.compile(doc)),
   /** Events come in batches, one message per flush (see eventBatch.ts). */
-  train: (onEvents: (events: TrainEvent[]) => void) => trainer.train(batchEvents(onEvents)),
-  pause: () => trainer.pause(),
-  step: (n: number) => trainer.step(n),
-  reset: () => trainer.reset(),
-  stop: () => trainer.stop(),
+  train(onEvents: (events: TrainEvent[]) => void) {
+    events?.flush();
+    events = batchEvents(onEvents);
+    return answer(trainer.train(events.emit));
+  },
+  pause: () => answer(trainer.pause()),
+  step: (n: number) => answer(trainer.step(n)),
+  reset: () => answer(trainer.reset()),
+  stop: () => answer(trainer.stop()),
   setLearningRate: (lr: number) => trainer.setLearningRate(lr),
   status: () => trainer.status,
   async inspect(node: string, what: 'value' | 'grad', options?: { bins?: number; maxValues?: number }) {

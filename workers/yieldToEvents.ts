@@ -11,9 +11,13 @@ export function createYield(timerEveryMs = 100, now: () => number = () => perfor
   if (typeof MessageChannel === 'undefined') return viaTimer;
   const channel = new MessageChannel();
   const waiting: (() => void)[] = [];
-  channel.port1.onmessage = () => waiting.shift()?.();
-  // In Node (tests, the CLI) an open port would keep the process alive.
-  (channel.port1 as { unref?: () => void }).unref?.();
+  // In Node (tests, the CLI) a port keeps the process alive while referenced: only while a yield waits.
+  const port = channel.port1 as MessagePort & { ref?: () => void; unref?: () => void };
+  port.onmessage = () => {
+    waiting.shift()?.();
+    if (!waiting.length) port.unref?.();
+  };
+  port.unref?.();
   let lastTimer = now();
   return () => {
     if (now() - lastTimer >= timerEveryMs) {
@@ -22,6 +26,7 @@ export function createYield(timerEveryMs = 100, now: () => number = () => perfor
     }
     return new Promise<void>((resolve) => {
       waiting.push(resolve);
+      port.ref?.();
       channel.port2.postMessage(0);
     });
   };

@@ -1,25 +1,60 @@
 import { useEffect, useRef, useState } from 'react';
 
 /**
- * `value`, but updated at most every `ms` (the latest value always lands): keeps charts at a steady
- * redraw rate. `lag` delays every update by that much more, so that views fed by the same event can
- * redraw in different tasks rather than all in one long one.
+ * Passes on the latest of a stream of values at most every `ms`, each `lag` later still (so views fed
+ * by the same event can redraw in different tasks rather than all in one long one). A value that
+ * arrives while one is pending replaces it without moving the timer, so a steady stream faster than
+ * `ms + lag` still shows every `ms + lag` at the latest.
  */
+export class Throttle<T> {
+  private latest: T | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private last = -Infinity;
+
+  constructor(
+    private readonly ms: number,
+    private readonly lag: number,
+    private readonly show: (value: T) => void,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  push(value: T): void {
+    this.latest = value;
+    if (this.timer !== undefined) return;
+    const wait = Math.max(0, this.last + this.ms - this.now()) + this.lag;
+    if (wait <= 0) this.fire();
+    else this.timer = setTimeout(() => this.fire(), wait);
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.last = this.now();
+    this.show(this.latest as T);
+  }
+}
+
+/** `value`, but updated at most every `ms` and `lag` late (see Throttle): keeps charts at a steady redraw rate. */
 export function useThrottled<T>(value: T, ms: number, lag = 0): T {
   const [shown, setShown] = useState(value);
-  const last = useRef(0);
+  const throttle = useRef<Throttle<T> | undefined>(undefined);
+  const first = useRef(true);
   useEffect(() => {
-    const wait = last.current + ms - performance.now();
-    const show = () => {
-      last.current = performance.now();
-      setShown(value);
-    };
-    if (wait <= 0 && lag <= 0) {
-      show();
+    const t = new Throttle<T>(ms, lag, setShown);
+    throttle.current = t;
+    return () => t.dispose();
+  }, [ms, lag]);
+  useEffect(() => {
+    // The first value is shown from the start.
+    if (first.current) {
+      first.current = false;
       return;
     }
-    const timer = setTimeout(show, Math.max(0, wait) + lag);
-    return () => clearTimeout(timer);
-  }, [value, ms, lag]);
+    throttle.current?.push(value);
+  }, [value]);
   return shown;
 }

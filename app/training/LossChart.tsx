@@ -59,7 +59,7 @@ export const Curve = memo(function Curve({ title, points: live, validation: live
       </figcaption>
       <Plot data={data} logScale={logScale} unitRange={!!metric} dots={validation.length <= MAX_DOTS} />
       {/* A plain legend: recharts' own measures its text on every redraw. */}
-      <p className="chart-legend" aria-hidden="true">
+      <p className="chart-legend">
         <span className="chart-key chart-key-train">training</span>
         <span className="chart-key chart-key-validation">validation</span>
       </p>

@@ -93,7 +93,7 @@ function RunControls() {
           <span>Step <output aria-label="step">{status.step}</output>{status.totalSteps ? ` / ${status.totalSteps}` : ''}</span>
           <span>{status.stepsPerSecond ? `${status.stepsPerSecond.toFixed(1)} steps/s` : ''}</span>
           <span>{running ? `${formatTime(secondsLeft(status))} left` : status.state}</span>
-          <span className="visually-hidden" aria-live="polite">{status.state === 'idle' ? '' : `Training ${status.state}`}</span>
+          <span className="visually-hidden" aria-live="polite">{status.state === 'idle' || status.state === 'error' ? '' : `Training ${status.state}`}</span>
         </p>
         {backend && <p className="backend" aria-label="Backend">{backend.kind === 'webgpu' ? 'WebGPU' : 'CPU'} · {backend.device}{backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}</p>}
       </div>

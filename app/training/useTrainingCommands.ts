@@ -18,9 +18,10 @@ export function useTrainingCommands() {
   const compile = useCallback(async (): Promise<boolean> => {
     const doc = editor.getState().doc;
     store.getState().patch({ busy: true, error: undefined });
-    store.getState().clear();
     try {
       const report = await client().api.compile(doc);
+      // After the reply: the worker sends a stopped run's last events before it, so none land after this.
+      store.getState().clear();
       store.getState().patch({ backend: report.backend, busy: false });
       if (!report.ok) {
         const first = report.errors[0];

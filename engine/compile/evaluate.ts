@@ -34,7 +34,8 @@ export async function evaluate(program: Program, doc: GraphDocument, dataset: Da
     for (const n of [...lossNodes, ...metricNodes]) {
       const port = out.get(n.id);
       const v = port && Object.values(port)[0];
-      if (!v) continue;
+      // A loss that cannot be read would silently count as 0: say so instead.
+      if (!v) throw new Error(`validation could not compute node ${n.id}`);
       const weight = getNodeSpec(n.type)?.sumsOverBatch ? doc.training.batchSize / indices.length : part.length / indices.length;
       sums[n.id] = (sums[n.id] ?? 0) + v.data[0]! * weight;
     }

@@ -152,4 +152,34 @@ describe('Program.forward', () => {
     expect(again.get('loss')!.loss!.data[0]).toBe(all.get('loss')!.loss!.data[0]);
     program.dispose();
   });
+
+  it('prepares only the wanted outputs, keeps the four most recent programs and disposes older ones', async () => {
+    const backend = new CpuBackend();
+    const prepared: { outputs: number; disposed: boolean }[] = [];
+    const prepare = backend.prepare.bind(backend);
+    backend.prepare = async (graph, spec) => {
+      const exec = await prepare(graph, spec);
+      const entry = { outputs: spec.outputs.length, disposed: false };
+      prepared.push(entry);
+      const dispose = exec.dispose.bind(exec);
+      exec.dispose = () => ((entry.disposed = true), dispose());
+      return exec;
+    };
+    const program = await Program.create(doc, backend);
+    const training = prepared.length;
+    const sized = (n: number) => gatherBatch(data, Int32Array.from({ length: n }, (_v, i) => i));
+    await program.forward(sized(8));
+    await program.forward(sized(8), { nodes: ['loss'] });
+    const [all, lossOnly] = prepared.slice(training);
+    expect(lossOnly!.outputs).toBe(1);
+    expect(all!.outputs).toBeGreaterThan(4);
+    // Three more shapes: five prepared in all, the least recently used (all outputs, batch 8) goes.
+    await Promise.all([4, 5, 6].map((n) => program.forward(sized(n), { nodes: ['loss'] })));
+    expect(prepared.slice(training).map((p) => p.disposed)).toEqual([true, false, false, false, false]);
+    // The loss-only program is still prepared: using it again prepares nothing new.
+    await program.forward(sized(8), { nodes: ['loss'] });
+    expect(prepared.length).toBe(training + 5);
+    program.dispose();
+    expect(prepared.every((p) => p.disposed)).toBe(true);
+  });
 });

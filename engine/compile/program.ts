@@ -122,6 +122,8 @@ export class Program {
 
   /** Inference programs by batch size, fed fields and wanted nodes; the few most recent are kept. */
   private readonly inference = new Map<string, Prepared>();
+  /** The last forward call; the next one waits for it. */
+  private forwardQueue: Promise<unknown> = Promise.resolve();
   private inFlight: Promise<void>[] = [];
   /** Learning rate of each step run but not yet drained, oldest first. */
   private undrainedLr: number[] = [];
@@ -353,7 +355,14 @@ export class Program {
    * `nodes`, only those nodes' outputs are computed and read back (validation wants two scalars,
    * not every activation of the batch).
    */
-  async forward(batch: Batch, options: { readonly nodes?: readonly string[] } = {}): Promise<Map<string, Record<string, { data: Data; shape: Shape }>>> {
+  forward(batch: Batch, options: { readonly nodes?: readonly string[] } = {}): Promise<Map<string, Record<string, { data: Data; shape: Shape }>>> {
+    // One at a time: a run overwrites its program's outputs, and a prepared program may be evicted.
+    const result = this.forwardQueue.then(() => this.forwardNow(batch, options));
+    this.forwardQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async forwardNow(batch: Batch, options: { readonly nodes?: readonly string[] }): Promise<Map<string, Record<string, { data: Data; shape: Shape }>>> {
     const fed = [...this.fields.keys()].filter((f) => batch[f] !== undefined);
     if (!fed.length && this.fields.size) throw new Error(`forward needs data for at least one of the fields ${[...this.fields.keys()].join(', ')}`);
     const perSample = fed.length ? this.fields.get(fed[0]!)!.shape.reduce((a, d) => a * d, 1) : 1;
