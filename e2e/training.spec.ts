@@ -23,6 +23,11 @@ test('train the classic 2-layer net: the loss chart falls, pause and step work',
   await panel(page).getByRole('button', { name: 'Train' }).click();
   await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(5);
   const early = await latestLoss(page);
+  // While training, the lines are drawn over the chart's frame, and move as steps arrive.
+  const liveLine = panel(page).getByRole('figure', { name: 'Loss chart' }).locator('.live-lines path').first();
+  await expect(liveLine).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+  const firstLine = await liveLine.getAttribute('d');
+  await expect.poll(() => liveLine.getAttribute('d')).not.toBe(firstLine);
   await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(60);
   await panel(page).getByRole('button', { name: 'Pause' }).click();
   await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();

@@ -1,16 +1,25 @@
-/** Training and validation curves on shared axes (recharts), downsampled to stay cheap to draw. */
-import { memo, useMemo } from 'react';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+/**
+ * Training and validation curves on shared axes (recharts). While training, recharts draws the
+ * frame (axes, grid) and only redraws it when the curve leaves it (curveFrame.ts); the lines
+ * themselves are drawn each second by a small component that uses the chart's own scales, so a
+ * redraw costs a few milliseconds instead of a full recharts update. Paused or done, the chart
+ * holds the data and recharts draws the lines, with its tooltip.
+ */
+import { memo, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis, useXAxisScale, useYAxisScale } from 'recharts';
 import type { MetricPoint, ValidationPoint } from '../../workers/types';
 import { useThrottled } from '../dashboard/useThrottled';
+import { curveFrame, linePath, type CurveFrame, type CurveRow } from './curveFrame';
 
-/** Points drawn per curve: enough for a 300-pixel-wide chart, few enough to redraw in a few milliseconds. */
+/** Points drawn per curve: enough for a 300-pixel-wide chart. */
 const MAX_POINTS = 300;
 /** Validation points are drawn as dots while there are few of them. */
 const MAX_DOTS = 40;
 /** How often a chart redraws while training, and how far apart the panel's charts redraw. */
 const REDRAW_MS = 1000;
 const STAGGER_MS = 250;
+const TRAIN_COLOUR = 'var(--accent)';
+const VALIDATION_COLOUR = 'var(--warning, #d97706)';
 
 /** Short axis labels: 0.25, 1.5e+6, 3e-5. */
 const compact = (v: number) => (v !== 0 && (Math.abs(v) >= 1e4 || Math.abs(v) < 1e-2) ? v.toExponential(0) : String(Number(v.toPrecision(3))));
@@ -23,6 +32,21 @@ function thin<T>(xs: readonly T[]): T[] {
   return out;
 }
 
+/** The rows the live lines draw: read by LiveLines without re-rendering the chart around them. */
+class RowsSource {
+  private rows: readonly CurveRow[] = [];
+  private readonly listeners = new Set<() => void>();
+  readonly get = () => this.rows;
+  readonly subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+  set(rows: readonly CurveRow[]): void {
+    this.rows = rows;
+    for (const l of this.listeners) l();
+  }
+}
+
 export interface CurveProps {
   readonly title: string;
   readonly points: readonly MetricPoint[];
@@ -31,23 +55,30 @@ export interface CurveProps {
   readonly metric?: string;
   /** The chart's place in the panel: each redraws STAGGER_MS after the one before, in its own task. */
   readonly offset?: number;
+  /** While training, lines are drawn over a fixed frame; otherwise recharts draws them. */
+  readonly running?: boolean;
 }
 
-export const Curve = memo(function Curve({ title, points: live, validation: liveValidation, metric, offset = 0 }: CurveProps) {
-  // Metrics arrive up to 10 times a second and validation once per epoch (many times a second for
-  // tiny epochs): redrawing recharts twice a second, each chart in its own task, keeps every main
-  // thread task short while training.
+export const Curve = memo(function Curve({ title, points: live, validation: liveValidation, metric, offset = 0, running = false }: CurveProps) {
+  // Metrics arrive up to 10 times a second and validation once per epoch: the lines are redrawn
+  // once a second, each chart in its own task.
   const liveData = useMemo(() => ({ points: live, validation: liveValidation }), [live, liveValidation]);
   const { points, validation } = useThrottled(liveData, REDRAW_MS, offset * STAGGER_MS);
-  const data = useMemo(() => {
+  const rows = useMemo(() => {
     const pick = (p: MetricPoint | ValidationPoint) => (metric ? p.metrics[metric] : p.loss);
-    const rows = new Map<number, Row>();
-    for (const p of thin(points)) rows.set(p.step, { step: p.step, train: pick(p) });
-    for (const v of validation) rows.set(v.step, { ...(rows.get(v.step) ?? { step: v.step }), validation: pick(v) });
-    return [...rows.values()].sort((a, b) => a.step - b.step);
+    const byStep = new Map<number, CurveRow>();
+    for (const p of thin(points)) byStep.set(p.step, { step: p.step, train: pick(p) });
+    for (const v of validation) byStep.set(v.step, { ...(byStep.get(v.step) ?? { step: v.step }), validation: pick(v) });
+    return [...byStep.values()].sort((a, b) => a.step - b.step);
   }, [points, validation, metric]);
   // Losses span many decades (the 2-layer example falls from 1e7 to 1e-7): log scale when it can be.
-  const logScale = !metric && data.length > 0 && data.every((d) => (d.train ?? 1) > 0 && (d.validation ?? 1) > 0);
+  const logScale = !metric && rows.length > 0 && rows.every((d) => (d.train ?? 1) > 0 && (d.validation ?? 1) > 0);
+  const computed = curveFrame(rows, { logScale, unitRange: !!metric });
+  // The same numbers keep the same object, so the chart around the lines is not redrawn.
+  const frameKey = computed ? `${computed.x.join()}|${computed.y.join()}` : '';
+  const frame = useMemo(() => computed, [frameKey]);
+  const source = useMemo(() => new RowsSource(), []);
+  useEffect(() => source.set(rows), [source, rows]);
   // The number beside the title is live; only the plot is throttled.
   const last = live[live.length - 1];
   const lastValue = last && (metric ? last.metrics[metric] : last.loss);
@@ -57,8 +88,7 @@ export const Curve = memo(function Curve({ title, points: live, validation: live
         <span>{title}</span>
         <output aria-label={`latest ${title.toLowerCase()}`}>{lastValue === undefined ? '—' : lastValue.toPrecision(4)}</output>
       </figcaption>
-      <Plot data={data} logScale={logScale} unitRange={!!metric} dots={validation.length <= MAX_DOTS} />
-      {/* A plain legend: recharts' own measures its text on every redraw. */}
+      <Plot frame={frame} rows={running ? NO_ROWS : rows} live={running ? source : undefined} logScale={logScale} dots={validation.length <= MAX_DOTS} />
       <p className="chart-legend">
         <span className="chart-key chart-key-train">training</span>
         <span className="chart-key chart-key-validation">validation</span>
@@ -67,30 +97,58 @@ export const Curve = memo(function Curve({ title, points: live, validation: live
   );
 });
 
-type Row = { step: number; train?: number; validation?: number };
-
 // Recharts re-renders and re-syncs its store whenever a prop's identity changes: constant props are hoisted.
+const NO_ROWS: CurveRow[] = [];
 const MARGIN = { top: 4, right: 8, bottom: 0, left: 0 };
 const TICK = { fontSize: 11 };
-const UNIT_DOMAIN: [number, number] = [0, 1];
-const AUTO_DOMAIN: [string, string] = ['auto', 'auto'];
-const X_DOMAIN: [string, string] = ['dataMin', 'dataMax'];
 const TOOLTIP_STYLE = { background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 };
 const DOT = { r: 2 };
 const CHART_SIZE = { width: '100%', height: '100%' };
 
-/** The recharts part, redrawn only when its (throttled) data changes, not on every live update of the curve above it. */
-const Plot = memo(function Plot({ data, logScale, unitRange, dots }: { data: readonly Row[]; logScale: boolean; unitRange: boolean; dots: boolean }) {
+interface PlotProps {
+  readonly frame: CurveFrame | undefined;
+  /** Drawn by recharts (paused, done). */
+  readonly rows: readonly CurveRow[];
+  /** Drawn by LiveLines (training). */
+  readonly live: RowsSource | undefined;
+  readonly logScale: boolean;
+  readonly dots: boolean;
+}
+
+/** The recharts chart: redrawn when its frame changes or training starts or stops, not on every new point. */
+const Plot = memo(function Plot({ frame, rows, live, logScale, dots }: PlotProps) {
   return (
     <div className="chart-body">
-      <LineChart data={data as Row[]} margin={MARGIN} responsive style={CHART_SIZE}>
-          <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="step" type="number" domain={X_DOMAIN} tick={TICK} stroke="var(--text-muted)" />
-          <YAxis tick={TICK} width={52} tickFormatter={compact} stroke="var(--text-muted)" scale={logScale ? 'log' : 'auto'} domain={unitRange ? UNIT_DOMAIN : AUTO_DOMAIN} allowDataOverflow={false} />
-          <Tooltip contentStyle={TOOLTIP_STYLE} />
-          <Line type="monotone" dataKey="train" name="training" stroke="var(--accent)" dot={false} isAnimationActive={false} connectNulls />
-          <Line type="monotone" dataKey="validation" name="validation" stroke="var(--warning, #d97706)" dot={dots ? DOT : false} isAnimationActive={false} connectNulls />
-        </LineChart>
+      <LineChart data={rows as CurveRow[]} margin={MARGIN} responsive style={CHART_SIZE}>
+        <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
+        <XAxis dataKey="step" type="number" domain={frame?.x as [number, number] | undefined} allowDataOverflow tick={TICK} stroke="var(--text-muted)" />
+        <YAxis type="number" tick={TICK} width={52} tickFormatter={compact} stroke="var(--text-muted)" scale={logScale ? 'log' : 'auto'} domain={frame?.y as [number, number] | undefined} allowDataOverflow />
+        {!live && <Tooltip contentStyle={TOOLTIP_STYLE} />}
+        <Line type="linear" dataKey="train" name="training" stroke={TRAIN_COLOUR} dot={false} isAnimationActive={false} connectNulls />
+        <Line type="linear" dataKey="validation" name="validation" stroke={VALIDATION_COLOUR} dot={dots ? DOT : false} isAnimationActive={false} connectNulls />
+        {live && <LiveLines source={live} dots={dots} />}
+      </LineChart>
     </div>
   );
 });
+
+/** The training and validation lines drawn with the chart's scales, re-rendered alone when rows change. */
+function LiveLines({ source, dots }: { source: RowsSource; dots: boolean }) {
+  const rows = useSyncExternalStore(source.subscribe, source.get);
+  const sx = useXAxisScale();
+  const sy = useYAxisScale();
+  if (!sx || !sy) return null;
+  const x = (v: number) => sx(v) as number | undefined;
+  const y = (v: number) => sy(v) as number | undefined;
+  return (
+    <g className="live-lines">
+      <path d={linePath(rows, 'train', x, y)} fill="none" stroke={TRAIN_COLOUR} strokeWidth={1} />
+      <path d={linePath(rows, 'validation', x, y)} fill="none" stroke={VALIDATION_COLOUR} strokeWidth={1} />
+      {dots &&
+        rows.map((r) => {
+          const [px, py] = r.validation !== undefined && Number.isFinite(r.validation) ? [x(r.step), y(r.validation)] : [undefined, undefined];
+          return px !== undefined && py !== undefined && Number.isFinite(px) && Number.isFinite(py) ? <circle key={r.step} cx={px} cy={py} r={2} fill={VALIDATION_COLOUR} /> : null;
+        })}
+    </g>
+  );
+}

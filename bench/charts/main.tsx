@@ -1,6 +1,8 @@
 /**
  * The cost of one live-curve redraw, for `npm run bench:charts`: the training panel's recharts
- * curve (app/training/LossChart.tsx) and the dashboard's own SVG chart (app/dashboard/LineChart.tsx)
+ * curve (app/training/LossChart.tsx) as drawn while training ('recharts-live': lines over a fixed
+ * frame) and when paused ('recharts': recharts draws the lines), and the dashboard's own SVG chart
+ * (app/dashboard/LineChart.tsx)
  * are given a growing training history, one update a second (past the curve's redraw throttle),
  * and the longest main-thread task each update causes is recorded.
  */
@@ -23,8 +25,8 @@ const turn = () => new Promise<void>((r) => (waiting.push(r), channel.port2.post
 const root = createRoot(document.getElementById('root')!);
 
 function render(chart: string, points: MetricPoint[], val: ValidationPoint[]): void {
-  if (chart === 'recharts') {
-    root.render(<Curve title="Loss" points={points} validation={val} />);
+  if (chart === 'recharts' || chart === 'recharts-live') {
+    root.render(<Curve title="Loss" points={points} validation={val} running={chart === 'recharts-live'} />);
     return;
   }
   const every = Math.max(1, Math.floor(points.length / 300));
@@ -53,7 +55,7 @@ async function longestTaskAfter(update: () => void, windowMs = 400): Promise<num
   return longest;
 }
 
-/** The longest task each redraw of `chart` ('recharts' or 'svg') caused, `updates` times, the first (mount) left out. */
+/** The longest task each redraw of `chart` ('recharts-live', 'recharts' or 'svg') caused, `updates` times, the first (mount) left out. */
 async function run(chart: string, points: number, updates: number): Promise<number[]> {
   const times: number[] = [];
   for (let u = 0; u <= updates; u++) {
