@@ -57,9 +57,11 @@ export interface CurveProps {
   readonly offset?: number;
   /** While training, lines are drawn over a fixed frame; otherwise recharts draws them. */
   readonly running?: boolean;
+  /** The run's length in steps, when known: the x axis then settles on it early. */
+  readonly totalSteps?: number;
 }
 
-export const Curve = memo(function Curve({ title, points: live, validation: liveValidation, metric, offset = 0, running = false }: CurveProps) {
+export const Curve = memo(function Curve({ title, points: live, validation: liveValidation, metric, offset = 0, running = false, totalSteps }: CurveProps) {
   // Metrics arrive up to 10 times a second and validation once per epoch: the lines are redrawn
   // once a second, each chart in its own task.
   const liveData = useMemo(() => ({ points: live, validation: liveValidation }), [live, liveValidation]);
@@ -73,7 +75,7 @@ export const Curve = memo(function Curve({ title, points: live, validation: live
   }, [points, validation, metric]);
   // Losses span many decades (the 2-layer example falls from 1e7 to 1e-7): log scale when it can be.
   const logScale = !metric && rows.length > 0 && rows.every((d) => (d.train ?? 1) > 0 && (d.validation ?? 1) > 0);
-  const computed = curveFrame(rows, { logScale, unitRange: !!metric });
+  const computed = curveFrame(rows, { logScale, unitRange: !!metric, ...(totalSteps ? { totalSteps } : {}) });
   // The same numbers keep the same object, so the chart around the lines is not redrawn.
   const frameKey = computed ? `${computed.x.join()}|${computed.y.join()}` : '';
   const frame = useMemo(() => computed, [frameKey]);

@@ -112,11 +112,11 @@ function RunControls() {
 /** The loss curve and one accuracy curve per Accuracy node: re-rendered only when points arrive. */
 function TrainingCurves() {
   const metricIds = useEditor(useShallow((s) => s.doc.nodes.filter((n) => n.type === 'Accuracy').map((n) => n.id)));
-  const { points, validation, running } = useTraining(useShallow((s) => ({ points: s.points, validation: s.validation, running: s.status.state === 'running' })));
+  const { points, validation, running, totalSteps } = useTraining(useShallow((s) => ({ points: s.points, validation: s.validation, running: s.status.state === 'running', totalSteps: s.status.totalSteps })));
   return (
     <>
-      <Curve title="Loss" points={points} validation={validation} running={running} />
-      {metricIds.map((id, i) => <Curve key={id} title={`Accuracy (${id})`} metric={id} points={points} validation={validation} offset={i + 1} running={running} />)}
+      <Curve title="Loss" points={points} validation={validation} running={running} totalSteps={totalSteps} />
+      {metricIds.map((id, i) => <Curve key={id} title={`Accuracy (${id})`} metric={id} points={points} validation={validation} offset={i + 1} running={running} totalSteps={totalSteps} />)}
     </>
   );
 }

@@ -14,6 +14,12 @@ describe('curveFrame', () => {
     }
     // 1000 steps, one frame per 1-2-5 boundary: 2, 5, 10, 20, 50, 100, 200, 500, 1000.
     expect(frames.size).toBe(9);
+    // Knowing the run is 1000 steps long, the frame is the whole run from step 100 on.
+    const known = new Set<string>();
+    for (let s = 1; s <= 1000; s++) known.add(JSON.stringify(curveFrame(rows(history.slice(0, s)), { logScale: true, unitRange: false, totalSteps: 1000 })!.x));
+    expect([...known]).toEqual(['[1,2]', '[1,5]', '[1,10]', '[1,20]', '[1,50]', '[1,100]', '[1,1000]']);
+    // Past a run's planned end (it was resumed with more steps), the frame still contains the curve.
+    expect(curveFrame(rows([[1, 1], [1200, 0.5]]), { logScale: true, unitRange: false, totalSteps: 1000 })!.x).toEqual([1, 1200]);
   });
 
   it('spans whole decades on a log scale, whole ticks on a linear one, [0, 1] for accuracies; contains every point', () => {

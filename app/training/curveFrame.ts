@@ -23,8 +23,12 @@ export function niceCeil(v: number): number {
   return Number((m * mag).toPrecision(12));
 }
 
-/** The frame around `rows`, or undefined when nothing finite is there to draw. */
-export function curveFrame(rows: readonly CurveRow[], { logScale, unitRange }: { logScale: boolean; unitRange: boolean }): CurveFrame | undefined {
+/**
+ * The frame around `rows`, or undefined when nothing finite is there to draw. With the run's
+ * `totalSteps`, the x range is the whole run once the curve would fill a tenth of it: the axis then
+ * stays put until the run ends.
+ */
+export function curveFrame(rows: readonly CurveRow[], { logScale, unitRange, totalSteps }: { logScale: boolean; unitRange: boolean; totalSteps?: number }): CurveFrame | undefined {
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
   for (const r of rows) {
     for (const v of [r.train, r.validation]) {
@@ -34,7 +38,8 @@ export function curveFrame(rows: readonly CurveRow[], { logScale, unitRange }: {
     }
   }
   if (!Number.isFinite(x0)) return undefined;
-  const x: [number, number] = [x0, Math.max(x0 + 1, niceCeil(Math.max(1, x1)))];
+  const end = totalSteps && totalSteps > x0 && x1 * 10 >= totalSteps ? Math.max(totalSteps, x1) : niceCeil(Math.max(1, x1));
+  const x: [number, number] = [x0, Math.max(x0 + 1, end)];
   if (unitRange) return { x, y: [Math.min(0, y0), Math.max(1, y1)] };
   if (logScale) {
     const lo = 10 ** Math.floor(Math.log10(y0));
