@@ -25,12 +25,12 @@ export interface TrainerDeps {
 }
 
 /** Events are flushed at most this often (display rate), except state changes, which go at once. */
-const FLUSH_MS = 100;
+export const FLUSH_MS = 100;
 /**
  * Validation runs at the end of an epoch, but at most this often: a tiny dataset on a fast GPU
  * finishes hundreds of epochs a second, and validating (and redrawing) each would swamp the page.
  */
-const VALIDATE_MIN_MS = 500;
+export const VALIDATE_MIN_MS = 500;
 /** Work this long between yields, so pause/stop/inspect messages are served promptly. */
 const SLICE_MS = 12;
 

@@ -4,7 +4,7 @@
  * that finds each series' nearest point (runs need not share x values).
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { formatTicks, formatValue, logTicks, niceTicks } from './chartScale';
+import { formatTicks, formatValue, logTicks, niceTicks, svgPath } from './chartScale';
 
 /** One point: x, the smoothed value shown, the raw value, and its step for the readout. */
 export interface ChartPoint {
@@ -65,18 +65,7 @@ function nearest(points: readonly ChartPoint[], x: number): number {
 
 /** SVG path through the points, broken wherever a value cannot be drawn. */
 function pathOf(points: readonly ChartPoint[], value: (p: ChartPoint) => number, sx: (x: number) => number, sy: (y: number) => number, drawable: (y: number) => boolean): string {
-  let d = '';
-  let pen = false;
-  for (const p of points) {
-    const v = value(p);
-    if (!drawable(v)) {
-      pen = false;
-      continue;
-    }
-    d += `${pen ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(v).toFixed(1)}`;
-    pen = true;
-  }
-  return d;
+  return svgPath(points, (p) => (drawable(value(p)) ? [sx(p.x), sy(value(p))] : undefined));
 }
 
 export const LineChart = memo(function LineChart({ title, series, logY, formatX, yDomain, height = 168 }: LineChartProps) {

@@ -53,3 +53,19 @@ export function formatTicks(ticks: readonly number[]): string[] {
   }
   return plain;
 }
+
+/** SVG path data through the items' pixel positions, the pen lifted wherever `at` gives none (a gap, NaN, off scale). */
+export function svgPath<T>(items: readonly T[], at: (item: T) => readonly [number, number] | undefined): string {
+  let d = '';
+  let pen = false;
+  for (const item of items) {
+    const p = at(item);
+    if (!p || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? 'L' : 'M'}${p[0].toFixed(1)},${p[1].toFixed(1)}`;
+    pen = true;
+  }
+  return d;
+}

@@ -44,10 +44,9 @@ export function distributionOf(h: HistogramSample): number[] {
  * Keeps a bounded, evenly spread history: appending past `max` drops every other older sample
  * (the newest always stays), so a long run still shows its whole span.
  */
-export function appendBounded<T>(list: readonly T[], items: readonly T[], max: number): T[] {
-  if (!(max >= 2)) throw new RangeError(`a bounded history keeps at least 2 items, not ${max}`);
-  let next = [...list, ...items];
-  // Halve until it fits: every other item, the newest always kept.
-  while (next.length > max) next = next.filter((_v, i) => i % 2 === 0 || i === next.length - 1);
-  return next;
+export function appendBounded<T>(list: readonly T[], item: T, max: number): T[] {
+  const next = [...list, item];
+  if (next.length <= max) return next;
+  const kept = next.filter((_v, i) => i % 2 === 0 || i === next.length - 1);
+  return kept;
 }

@@ -3,6 +3,7 @@
  * next 1-2-5 step count, a log y range spans whole decades, a linear one whole ticks. While the
  * curve stays inside its frame, only the lines are redrawn, not the chart around them.
  */
+import { svgPath } from '../dashboard/chartScale';
 
 export interface CurveRow {
   readonly step: number;
@@ -53,18 +54,10 @@ export function curveFrame(rows: readonly CurveRow[], { logScale, unitRange, tot
 
 /** SVG path data through the rows' `key` values that can be drawn, broken at gaps. */
 export function linePath(rows: readonly CurveRow[], key: 'train' | 'validation', sx: (x: number) => number | undefined, sy: (y: number) => number | undefined): string {
-  let d = '';
-  let pen = false;
-  for (const r of rows) {
+  return svgPath(rows, (r) => {
     const v = r[key];
-    if (v === undefined) continue;
-    const [px, py] = [sx(r.step), Number.isFinite(v) ? sy(v) : undefined];
-    if (px === undefined || py === undefined || !Number.isFinite(px) || !Number.isFinite(py)) {
-      pen = false;
-      continue;
-    }
-    d += `${pen ? 'L' : 'M'}${px.toFixed(1)},${py.toFixed(1)}`;
-    pen = true;
-  }
-  return d;
+    if (v === undefined || !Number.isFinite(v)) return undefined;
+    const [px, py] = [sx(r.step), sy(v)];
+    return px === undefined || py === undefined ? undefined : [px, py];
+  });
 }

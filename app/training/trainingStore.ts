@@ -56,7 +56,7 @@ function addHistograms(prev: Observations['histograms'], step: number, tensors: 
   for (const t of tensors) {
     const key = `${t.name}|${t.what}`;
     const series = next[key] ?? { name: t.name, node: t.node, what: t.what, samples: [] };
-    next[key] = { ...series, samples: appendBounded(series.samples, [{ step, min: t.min, max: t.max, counts: t.counts }], MAX_HISTOGRAMS) };
+    next[key] = { ...series, samples: appendBounded(series.samples, { step, min: t.min, max: t.max, counts: t.counts }, MAX_HISTOGRAMS) };
   }
   return next;
 }

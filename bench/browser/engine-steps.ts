@@ -12,11 +12,10 @@ import { builtinDataset, epochBatches, splitIndices, type Dataset } from '../../
 import { mnistDataset, MNIST_URL } from '../../engine/data/mnist';
 import type { GraphDocument } from '../../engine/graph/document';
 import { templateById } from '../../app/templates';
+import { FLUSH_MS, VALIDATE_MIN_MS } from '../../workers/trainer';
 
-/** The app drains (and sends events) this often. */
-const DRAIN_MS = 100;
-/** The trainer validates at an epoch's end, but at most this often (workers/trainer.ts). */
-const VALIDATE_MIN_MS = 500;
+// The trainer's own pacing: it drains (and sends events) every FLUSH_MS, and validates at an
+// epoch's end at most every VALIDATE_MIN_MS.
 
 export interface EngineRun {
   readonly template: string;
@@ -82,7 +81,7 @@ export async function engineSteps(id: string, seconds: number, dataBase: string,
     }
     await program.stepIndices(idx);
     steps++;
-    if (performance.now() - lastDrain >= DRAIN_MS) {
+    if (performance.now() - lastDrain >= FLUSH_MS) {
       const records = await program.drain();
       if (records.length) lastLoss = records[records.length - 1]!.loss;
       lastDrain = performance.now();
