@@ -47,7 +47,7 @@ function elementwiseLoss(type: string, label: string, description: string, f: <T
 
 export const LOSS_NODES: readonly NodeSpec[] = [
   elementwiseLoss('MSELoss', 'Mean squared error', 'mean((pred − target)²) over every element.', (b, d) => b.mean(b.square(d))),
-  elementwiseLoss('SumSquaresLoss', 'Sum of squares (L2)', 'sum((pred − target)²): the classic L2 loss of the 2-layer example.', (b, d) => b.sum(b.square(d)), true),
+  elementwiseLoss('SumSquaresLoss', 'Sum of squares (L2)', 'sum((pred − target)²): the classic L2 loss of the 2-layer example. It grows with the batch, so validation reports it per training batch.', (b, d) => b.sum(b.square(d)), true),
   elementwiseLoss('L1Loss', 'Mean absolute error (L1)', 'mean(|pred − target|) over every element.', (b, d) => b.mean(b.abs(d))),
   defineNode({
     type: 'SoftmaxCrossEntropy', label: 'Softmax cross-entropy', category: 'Losses', role: 'loss', ...lossIo,
