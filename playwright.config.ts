@@ -6,9 +6,30 @@ import { defineConfig, devices } from '@playwright/test';
 const systemChromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
 
+// Test what the user runs: every spec runs against the dev server that `npm start` starts (React's
+// development mode mounts every component twice, which a production build never shows); the
+// production build (`vite build` + `vite preview`) runs the specs tagged @production as well.
 // E2E_PORT and E2E_OUT let several checkouts (or sessions) run the browser tests side by side.
-const PORT = Number(process.env.E2E_PORT ?? 4173);
+const DEV_PORT = Number(process.env.E2E_PORT ?? 4173);
+const PROD_PORT = DEV_PORT + 1;
 const OUT_DIR = process.env.E2E_OUT ?? 'dist';
+
+const chromium = {
+  ...devices['Desktop Chrome'],
+  launchOptions: {
+    executablePath,
+    args: [
+      '--enable-unsafe-webgpu',
+      '--no-sandbox',
+      // No internet here: without these Chromium keeps trying to reach its services.
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  },
+};
 
 export default defineConfig({
   testDir: 'e2e',
@@ -18,37 +39,28 @@ export default defineConfig({
   retries: 0,
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   timeout: 60_000,
-  use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
-    trace: 'retain-on-failure',
-  },
+  use: { trace: 'retain-on-failure' },
   projects: [
+    { name: 'dev', use: { ...chromium, baseURL: `http://127.0.0.1:${DEV_PORT}` } },
+    { name: 'production', grep: /@production/, use: { ...chromium, baseURL: `http://127.0.0.1:${PROD_PORT}` } },
+  ],
+  webServer: [
     {
-      name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        launchOptions: {
-          executablePath,
-          args: [
-            '--enable-unsafe-webgpu',
-            '--no-sandbox',
-            // No internet here: without these Chromium keeps trying to reach its services.
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
-        },
-      },
+      // `npm start` itself, on a port of its own.
+      command: `npm start -- --port ${DEV_PORT} --strictPort`,
+      url: `http://127.0.0.1:${DEV_PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `npx vite build --outDir ${OUT_DIR} && npx vite preview --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PROD_PORT} --strictPort`,
+      url: `http://127.0.0.1:${PROD_PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 180_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
     },
   ],
-  webServer: {
-    command: `npx vite build --outDir ${OUT_DIR} && npx vite preview --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
-    url: `http://127.0.0.1:${PORT}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
 });

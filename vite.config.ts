@@ -11,6 +11,9 @@ export default defineConfig({
   root: '.',
   plugins: [react(), buildDataPlugin()],
   worker: { format: 'es' },
+  // The worker's imports too, so the dev server finds every dependency at start (one found later
+  // makes Vite re-optimise and reload the page mid-session).
+  optimizeDeps: { entries: ['index.html', 'workers/trainer.worker.ts'] },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   preview: { host: '127.0.0.1', port: 4173 },
   build: { target: 'es2022', sourcemap: true },

@@ -17,6 +17,21 @@ async function latestLoss(page: Page): Promise<number> {
   return Number(await panel(page).getByLabel('latest loss').textContent());
 }
 
+test('the studio as it opens trains: press Train on the default graph and the loss falls @production', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto('/');
+  await expect(panel(page).getByText('Loading the dataset')).toHaveCount(0, { timeout: 30_000 });
+  await panel(page).getByRole('button', { name: 'Train' }).click();
+  await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(5);
+  const early = await latestLoss(page);
+  await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(60);
+  await expect.poll(() => latestLoss(page), { timeout: 30_000 }).toBeLessThan(early);
+  await expect(panel(page).getByRole('alert')).toHaveCount(0);
+  expect(problems.filter((p) => /Proxy has been released|not useable/i.test(p))).toEqual([]);
+});
+
 test('train the classic 2-layer net: the loss chart falls, pause and step work', async ({ page }, testInfo) => {
   await page.goto('/');
   await openTemplate(page, '2-layer ReLU net (L2, random data)');

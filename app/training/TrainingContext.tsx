@@ -6,7 +6,10 @@ import { createTrainingStore, type TrainingState, type TrainingStore } from './t
 
 interface TrainingHandle {
   readonly store: TrainingStore;
+  /** The worker's client, started on first use (and again after release()). */
   readonly client: () => TrainerClient;
+  /** Terminate the worker; the next client() call starts a fresh one. */
+  readonly release: () => void;
 }
 
 const Ctx = createContext<TrainingHandle | null>(null);
@@ -22,12 +25,18 @@ export function TrainingProvider({ children }: { children: ReactNode }) {
           onEvents: (events) => store.getState().applyAll(events),
           onFailure: (failure) => store.getState().patch({ failure, busy: false }),
         })),
+      release: () => {
+        client?.dispose();
+        client = undefined;
+      },
     };
   }, []);
   useEffect(() => {
     // A small handle for tests and the console (Excalidraw's window.h): kill the worker as a crash would.
     (window as unknown as { wiregrad?: object }).wiregrad = { killWorker: () => handle.client().kill() };
-    return () => handle.client().dispose();
+    // React's development mode runs this cleanup and the effect again at once: release the worker so
+    // the second mount (and every effect that calls client()) gets a fresh one, never a released proxy.
+    return handle.release;
   }, [handle]);
   return <Ctx.Provider value={handle}>{children}</Ctx.Provider>;
 }
