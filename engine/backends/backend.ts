@@ -52,6 +52,10 @@ export interface Backend {
   hasVariable(name: string): boolean;
   readVariable(name: string): Promise<Data>;
   writeVariable(name: string, data: Data): void;
+  /** Free variable `name` (nothing if there is none); executables that read it must not run again. */
+  deleteVariable(name: string): void;
+  /** The names of every variable this backend holds. */
+  variableNames(): string[];
   prepare(graph: Graph, spec: RunSpec): Promise<Executable>;
   dispose(): void;
 }

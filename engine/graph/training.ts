@@ -80,7 +80,7 @@ const weightDecay = z.number().nonnegative();
 const eps = z.number().positive();
 const unit = z.number().min(0).lt(1);
 
-/** How parameters move given their gradients. */
+/** How parameters move given their gradients. Defaults are PyTorch's (engine/nn/DEFAULTS.md compares Keras'). */
 export const OptimizerConfig = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('sgd'),
@@ -92,29 +92,29 @@ export const OptimizerConfig = z.discriminatedUnion('type', [
     type: z.literal('adam'),
     beta1: unit.default(0.9),
     beta2: unit.default(0.999),
-    eps: eps.default(1e-7),
+    eps: eps.default(1e-8),
     weightDecay: weightDecay.default(0),
   }),
   z.object({
     type: z.literal('adamw'),
     beta1: unit.default(0.9),
     beta2: unit.default(0.999),
-    eps: eps.default(1e-7),
+    eps: eps.default(1e-8),
     weightDecay: weightDecay.default(0.01),
   }),
   z.object({
     type: z.literal('rmsprop'),
     /** Decay of the running mean of squared gradients. */
-    rho: unit.default(0.9),
-    eps: eps.default(1e-7),
+    rho: unit.default(0.99),
+    eps: eps.default(1e-8),
     momentum: unit.default(0),
     weightDecay: weightDecay.default(0),
   }),
   z.object({
     type: z.literal('adagrad'),
-    eps: eps.default(1e-7),
+    eps: eps.default(1e-10),
     /** Starting value of the sum of squared gradients. */
-    initialAccumulator: z.number().nonnegative().default(0.1),
+    initialAccumulator: z.number().nonnegative().default(0),
     weightDecay: weightDecay.default(0),
   }),
 ]);

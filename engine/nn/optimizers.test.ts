@@ -28,7 +28,7 @@ async function trajectory(optimizer: Record<string, unknown>, steps: number, lr 
 function scalarReference(kind: string, w0: number, t: number, steps: number, lr = 0.1): number[] {
   let w = w0;
   let [m, v, s, buf] = [0, 0, 0, 0];
-  let acc = 0.1;
+  let acc = 0;
   const out: number[] = [];
   for (let k = 1; k <= steps; k++) {
     const g = 2 * (w - t);
@@ -39,13 +39,13 @@ function scalarReference(kind: string, w0: number, t: number, steps: number, lr 
       case 'adam': case 'adamw': {
         m = 0.9 * m + 0.1 * g;
         v = 0.999 * v + 0.001 * g * g;
-        const upd = m / (1 - 0.9 ** k) / (Math.sqrt(v / (1 - 0.999 ** k)) + 1e-7);
+        const upd = m / (1 - 0.9 ** k) / (Math.sqrt(v / (1 - 0.999 ** k)) + 1e-8);
         w -= lr * (upd + (kind === 'adamw' ? 0.01 * w : 0));
         break;
       }
-      case 'rmsprop': s = 0.9 * s + 0.1 * g * g; w -= (lr * g) / (Math.sqrt(s) + 1e-7); break;
-      case 'rmsprop_momentum': s = 0.9 * s + 0.1 * g * g; buf = 0.5 * buf + g / (Math.sqrt(s) + 1e-7); w -= lr * buf; break;
-      case 'adagrad': acc += g * g; w -= (lr * g) / (Math.sqrt(acc) + 1e-7); break;
+      case 'rmsprop': s = 0.99 * s + 0.01 * g * g; w -= (lr * g) / (Math.sqrt(s) + 1e-8); break;
+      case 'rmsprop_momentum': s = 0.99 * s + 0.01 * g * g; buf = 0.5 * buf + g / (Math.sqrt(s) + 1e-8); w -= lr * buf; break;
+      case 'adagrad': acc += g * g; w -= (lr * g) / (Math.sqrt(acc) + 1e-10); break;
       case 'sgd_l2': w -= lr * (g + 0.5 * w); break;
     }
     out.push(w);
@@ -60,9 +60,10 @@ const CASES: [string, Record<string, unknown>, number[]][] = [
   ['nesterov', { type: 'sgd', momentum: 0.9, nesterov: true }, [0.62, 1.38]],
   ['adam', { type: 'adam' }, [0.9, 1.1]],
   ['adamw', { type: 'adamw', weightDecay: 0.01 }, [0.899, 1.099]],
-  ['rmsprop', { type: 'rmsprop' }, [1 - 0.2 / Math.sqrt(0.4), 1 + 0.2 / Math.sqrt(0.4)]],
-  ['rmsprop_momentum', { type: 'rmsprop', momentum: 0.5 }, [1 - 0.2 / Math.sqrt(0.4), 1 + 0.2 / Math.sqrt(0.4)]],
-  ['adagrad', { type: 'adagrad' }, [1 - 0.2 / Math.sqrt(4.1), 1 + 0.2 / Math.sqrt(4.1)]],
+  // PyTorch's defaults: RMSprop alpha 0.99 (s = 0.01·4 = 0.04), Adagrad accumulator from 0 (acc = 4).
+  ['rmsprop', { type: 'rmsprop' }, [1 - 0.2 / Math.sqrt(0.04), 1 + 0.2 / Math.sqrt(0.04)]],
+  ['rmsprop_momentum', { type: 'rmsprop', momentum: 0.5 }, [1 - 0.2 / Math.sqrt(0.04), 1 + 0.2 / Math.sqrt(0.04)]],
+  ['adagrad', { type: 'adagrad' }, [1 - 0.2 / Math.sqrt(4), 1 + 0.2 / Math.sqrt(4)]],
   ['sgd_l2', { type: 'sgd', weightDecay: 0.5 }, [1 - 0.1 * 2.5, 1 - 0.1 * (-2 + 0.5)]],
 ];
 

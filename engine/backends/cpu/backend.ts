@@ -54,6 +54,14 @@ export class CpuBackend implements Backend {
     this.variables.set(name, { ...v, data: this.convert(v.dtype, data) });
   }
 
+  deleteVariable(name: string): void {
+    this.variables.delete(name);
+  }
+
+  variableNames(): string[] {
+    return [...this.variables.keys()];
+  }
+
   async prepare(graph: Graph, spec: RunSpec): Promise<Executable> {
     return new CpuExecutable(this, graph, spec);
   }

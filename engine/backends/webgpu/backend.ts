@@ -116,6 +116,17 @@ export class WebGpuBackend implements Backend {
     this.gpu.queue.writeBuffer(v.buffer, 0, toGpu(v.type.dtype, data));
   }
 
+  deleteVariable(name: string): void {
+    const v = this.variables.get(name);
+    if (!v) return;
+    this.variables.delete(name);
+    if (!this.isDisposed) this.destroyBuffer(v.buffer);
+  }
+
+  variableNames(): string[] {
+    return [...this.variables.keys()];
+  }
+
   prepare(graph: Graph, spec: RunSpec): Promise<Executable> {
     this.alive();
     return WebGpuExecutable.prepare(this, graph, spec);
