@@ -7,6 +7,9 @@
  * - Images are NHWC ([batch, height, width, channels]) and conv filters HWIO
  *   ([kh, kw, inChannels / groups, outChannels]), as in TensorFlow and Keras.
  * - Axes may be negative (counted from the end); rules normalise them.
+ * - NaN propagates (PyTorch's rule): maximum, minimum, max, max_pool2d and relu of NaN are NaN, and
+ *   argmax picks the first NaN. WebGPU tests NaN by its bits, which finite-math compilers keep.
+ * - f32 subnormals (|x| < 1.18e-38) may be flushed to zero on WebGPU (WGSL allows it); the CPU keeps them.
  */
 
 /** Element types a tensor can hold. `bool` is stored as 0/1. */
@@ -52,9 +55,15 @@ export interface OpAttrs {
   sub: NoAttrs;
   mul: NoAttrs;
   div: NoAttrs;
-  /** a ** b */
+  /**
+   * a ** b as IEEE 754 pow (C, PyTorch): a ** 0 = 1 and 1 ** b = 1 even for NaN; 0 ** b<0 = +inf
+   * (-inf for -0 and an odd integer b); a negative base gives a real result only for an integer b
+   * (NaN otherwise); (-1) ** ±inf = 1. i32: exact, wrapping; a negative power is 0 unless |a| = 1.
+   */
   pow: NoAttrs;
+  /** Smaller of a and b; NaN if either is NaN. */
   minimum: NoAttrs;
+  /** Larger of a and b; NaN if either is NaN (so relu written as maximum(x, 0) keeps NaN). */
   maximum: NoAttrs;
   // Comparisons: broadcasting, output dtype bool.
   less: NoAttrs;
@@ -82,7 +91,11 @@ export interface OpAttrs {
   tanh: NoAttrs;
   /** log(1 + exp(x)), computed stably. */
   softplus: NoAttrs;
-  /** Convert element type; bool→number gives 0/1, number→bool is x != 0, f32→i32 truncates toward zero. */
+  /**
+   * Convert element type; bool→number gives 0/1, number→bool is x != 0 (NaN → true). f32→i32 truncates
+   * toward zero and saturates: beyond the i32 range (±inf too) gives -2^31 or 2^31 - 1, and NaN gives 0
+   * (WGSL's and most hardware's rule; C++ leaves it undefined). full and constant convert the same way.
+   */
   cast: { readonly dtype: DType };
   /** cond ? a : b with three-way broadcasting; cond is bool; a and b share a dtype. */
   where: NoAttrs;
@@ -102,7 +115,7 @@ export interface OpAttrs {
   // Along one axis.
   softmax: { readonly axis: number };
   log_softmax: { readonly axis: number };
-  /** Index of the largest value along axis (first one on ties), i32, axis removed. */
+  /** Index of the largest value along axis (first one on ties; the first NaN if there is one, as PyTorch), i32, axis removed. */
   argmax: { readonly axis: number };
   /**
    * Batched matrix product over the last two dims; leading (batch) dims broadcast.
@@ -112,6 +125,7 @@ export interface OpAttrs {
   // Reductions; axes sorted and unique after normalisation; empty axes list = reduce nothing.
   sum: { readonly axes: readonly number[]; readonly keepdims: boolean };
   mean: { readonly axes: readonly number[]; readonly keepdims: boolean };
+  /** Largest value; NaN if any reduced element is NaN (NaN propagates, as PyTorch). */
   max: { readonly axes: readonly number[]; readonly keepdims: boolean };
   // Data movement.
   /** Same elements in row-major order; one dim may be -1 (inferred). */
@@ -128,7 +142,8 @@ export interface OpAttrs {
   pad: { readonly pads: readonly (readonly [number, number])[] };
   /**
    * Take along axis by integer index: in [..., A, ...] and indices of shape I (i32) give
-   * [...before axis, ...I, ...after axis]. An out-of-range index gives zeros.
+   * [...before axis, ...I, ...after axis]. An index outside [0, A) is an error: the CPU reference
+   * throws (IndexRangeError, naming the index and where it is); WebGPU cannot throw, and gives zeros there.
    */
   gather: { readonly axis: number };
   /**
@@ -145,8 +160,9 @@ export interface OpAttrs {
   conv2d_grad_input: ConvAttrs & { readonly inputShape: Shape };
   /** Inputs (x, dy): the gradient of conv2d wrt w, whose shape is filterShape. */
   conv2d_grad_filter: ConvAttrs & { readonly filterShape: Shape };
+  /** Largest in-image value of each window; NaN if the window holds one (NaN propagates, as PyTorch). */
   max_pool2d: Window2D;
-  /** Inputs (x, dy): routes each dy to the first max in its window, summing overlaps. */
+  /** Inputs (x, dy): routes each dy to the first max (or first NaN) in its window, summing overlaps. */
   max_pool2d_grad: Window2D;
   /** Average over the window's cells that lie inside the image (padding excluded from the count). */
   avg_pool2d: Window2D;

@@ -172,10 +172,10 @@ const CASES: { readonly [O in Op]: Case | readonly Case[] } = {
   slice: { inputs: [f(4, 5, 3)], build: (b, [x]) => b.slice(x!, [1, 2, 0], [2, -1, 2]) },
   pad: { inputs: [f(2, 3)], build: (b, [x]) => b.pad(x!, [[1, 0], [2, 1]]) },
   gather: [
-    { inputs: [f(5, 3)], build: (b, [x]) => b.gather(x!, b.constant([2, 3], [4, 0, 4, 1, -1, 5], 'i32'), 0) },
+    { inputs: [f(5, 3)], build: (b, [x]) => b.gather(x!, b.constant([2, 3], [4, 0, 4, 1, 3, 2], 'i32'), 0) },
     { inputs: [f(2, 4, 3)], build: (b, [x]) => b.gather(x!, b.constant([3], [3, 3, 1], 'i32'), 1) },
   ],
-  scatter_add: { inputs: [f(2, 5, 3)], build: (b, [u]) => b.scatterAdd(u!, b.constant([5], [1, 0, 1, 7, 3], 'i32'), 1, [2, 4, 3]) },
+  scatter_add: { inputs: [f(2, 5, 3)], build: (b, [u]) => b.scatterAdd(u!, b.constant([5], [1, 0, 1, 2, 3], 'i32'), 1, [2, 4, 3]) },
   one_hot: { inputs: [{ shape: [2, 3], dtype: 'i32', values: [0, 3, -1, 2, 4, 1] }], build: (b, [i]) => b.oneHot(i!, 4) },
   conv2d: [
     { inputs: [f(2, 5, 5, 4), f(3, 3, 2, 4)], build: (b, [x, w]) => b.conv2d(x!, w!, conv[0]!) },

@@ -6,6 +6,7 @@
 import { sizeOf } from '../../../ops/shape';
 import type { DType, TensorType } from '../../../ops/types';
 import type { CpuKernelTable, CpuTensor, Data, KernelContext } from '../kernel';
+import { toI32 } from './storage';
 import { broadcastStrides, RowWalker } from './strided';
 
 // ---- binary ---------------------------------------------------------------------------------------
@@ -24,7 +25,7 @@ function binaryRow(op: number, o: Data, k: number, n: number, x: Data, bx: numbe
     case MUL: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! * y[by + j * sy]!; break;
     // i32: the Int32Array store truncates toward zero (and stores 0 for x/0).
     case DIV: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! / y[by + j * sy]!; break;
-    case POW: for (let j = 0; j < n; j++) o[k + j] = x[bx + j * sx]! ** y[by + j * sy]!; break;
+    case POW: for (let j = 0; j < n; j++) o[k + j] = pow(x[bx + j * sx]!, y[by + j * sy]!); break;
     // Math.min / Math.max: NaN propagates.
     case MIN: for (let j = 0; j < n; j++) o[k + j] = Math.min(x[bx + j * sx]!, y[by + j * sy]!); break;
     case MAX: for (let j = 0; j < n; j++) o[k + j] = Math.max(x[bx + j * sx]!, y[by + j * sy]!); break;
@@ -37,6 +38,14 @@ function binaryRow(op: number, o: Data, k: number, n: number, x: Data, bx: numbe
     // i32 product wrapping exactly (a double product loses low bits past 2^53).
     case IMUL: for (let j = 0; j < n; j++) o[k + j] = Math.imul(x[bx + j * sx]!, y[by + j * sy]!); break;
   }
+}
+
+/**
+ * x ** y as IEEE 754 pow (C's, PyTorch's): JavaScript's `**` except that 1 ** y = 1 for every y
+ * (NaN too) and (-1) ** ±inf = 1, where `**` gives NaN.
+ */
+export function pow(x: number, y: number): number {
+  return x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : x ** y;
 }
 
 function binary(code: number) {
@@ -104,12 +113,13 @@ function unary(code: number) {
 
 // ---- cast and where -------------------------------------------------------------------------------
 
-/** Convert element type: → bool is x != 0; → i32 truncates toward zero (the Int32Array store); bool → number is 0/1. */
+/** Convert element type: → bool is x != 0; f32 → i32 truncates toward zero and saturates, NaN → 0 (toI32); bool → number is 0/1. */
 function cast(inputs: readonly CpuTensor[], attrs: { readonly dtype: DType }, out: TensorType, ctx: KernelContext): Data {
-  const x = inputs[0]!.data;
-  const o = ctx.alloc(out.dtype, x.length);
-  if (attrs.dtype === 'bool') for (let i = 0; i < x.length; i++) o[i] = x[i] !== 0 ? 1 : 0;
-  else o.set(x);
+  const x = inputs[0]!;
+  const o = ctx.alloc(out.dtype, x.data.length);
+  if (attrs.dtype === 'bool') for (let i = 0; i < o.length; i++) o[i] = x.data[i] !== 0 ? 1 : 0;
+  else if (attrs.dtype === 'i32' && x.dtype === 'f32') for (let i = 0; i < o.length; i++) o[i] = toI32(x.data[i]!);
+  else o.set(x.data);
   return o;
 }
 

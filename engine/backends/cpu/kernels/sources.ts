@@ -2,14 +2,14 @@
 import { sizeOf } from '../../../ops/shape';
 import { uniform01 } from '../../../ops/random';
 import type { CpuKernelTable } from '../kernel';
-import { storeAs, toDtype } from './storage';
+import { storeAs, toDtype, toI32 } from './storage';
 
 export const SOURCE_KERNELS = {
   /** Every element = value converted to dtype. */
   full: (_inputs, { value, dtype }, out, ctx) => ctx.alloc(dtype, sizeOf(out.shape)).fill(toDtype(value, dtype)),
 
-  /** The literal values, row-major, converted to dtype. */
-  constant: (_inputs, { values, dtype }, _out, ctx) => storeAs(ctx, dtype, values),
+  /** The literal values, row-major, converted to dtype (i32 by the cast rule). */
+  constant: (_inputs, { values, dtype }, _out, ctx) => storeAs(ctx, dtype, dtype === 'i32' ? values.map(toI32) : values),
 
   /** Element i = uniform01(seed, counter, i), counter = input 0 truncated to an integer, as u32. */
   random_uniform: (inputs, { seed }, out, ctx) => {

@@ -7,10 +7,21 @@ export function asFloat64(data: Data): Float64Array {
   return data instanceof Float64Array ? data : Float64Array.from(data);
 }
 
-/** A number as dtype would store it: bool is x != 0 as 0/1, i32 truncates toward zero (wrapping like a store). */
+/**
+ * A number converted to i32 by the cast rule (engine/ops/types.ts): truncated toward zero, saturated
+ * to [-2^31, 2^31 - 1], NaN → 0. What WGSL's i32(f32) and most hardware do (a typed-array store wraps instead).
+ */
+export function toI32(value: number): number {
+  if (value !== value) return 0;
+  if (value >= 2147483647) return 2147483647;
+  if (value <= -2147483648) return -2147483648;
+  return Math.trunc(value);
+}
+
+/** A number as a value of dtype: bool is x != 0 as 0/1, i32 by the cast rule (toI32). */
 export function toDtype(value: number, dtype: DType): number {
   if (dtype === 'bool') return value !== 0 ? 1 : 0;
-  if (dtype === 'i32') return value | 0;
+  if (dtype === 'i32') return toI32(value);
   return value;
 }
 

@@ -32,23 +32,33 @@ const NAN = lit(NaN, 'f32');
 
 // ---- binary ---------------------------------------------------------------------------------------
 
-/** WGSL helpers for the f32 and i32 power functions, following JavaScript's `**`. */
+/**
+ * WGSL helpers for the f32 and i32 power functions. f32 follows IEEE 754 pow (C's, PyTorch's), as the
+ * CPU does: WGSL's pow is exp2(y·log2(x)), undefined for x <= 0 (SwiftShader's pow(0, -1) is 1.7e38).
+ */
 const POW_HELPERS = `
 fn pow_f32(x: f32, y: f32) -> f32 {
-  if (y == 0.0) { return 1.0; }
+  // x ** 0 = 1 and 1 ** y = 1, even for NaN.
+  if (y == 0.0 || x == 1.0) { return 1.0; }
   if (is_nan(x) || is_nan(y)) { return ${NAN}; }
+  let ax = abs(x);
   if (is_inf(y)) {
-    // x ** ±inf: NaN for |x| = 1, else inf when |x| > 1 and y > 0 (or |x| < 1 and y < 0), else 0.
-    if (abs(x) == 1.0) { return ${NAN}; }
-    return select(0.0, ${lit(Infinity, 'f32')}, (abs(x) > 1.0) == (y > 0.0));
+    // x ** ±inf: 1 for |x| = 1, else inf when |x| > 1 and y > 0 (or |x| < 1 and y < 0), else 0.
+    if (ax == 1.0) { return 1.0; }
+    return select(0.0, ${lit(Infinity, 'f32')}, (ax > 1.0) == (y > 0.0));
   }
-  if (x < 0.0) {
-    // A negative base has a real power only for an integer exponent; its sign is (-1)^y.
-    if (floor(y) != y) { return ${NAN}; }
-    let r = pow(-x, y);
-    return select(r, -r, (abs(y) % 2.0) == 1.0);
+  // A negative base (-0 and -inf too) keeps its sign for an odd integer exponent: (-1)^y.
+  let integer = floor(y) == y;
+  let flip = (bitcast<u32>(x) & 0x80000000u) != 0u && integer && (abs(y) % 2.0) == 1.0;
+  if (ax == 0.0 || is_inf(x)) {
+    // ±0 and ±inf: 0 ** y is inf for y < 0, 0 for y > 0; inf ** y the reverse.
+    let r = select(0.0, ${lit(Infinity, 'f32')}, (ax == 0.0) == (y < 0.0));
+    return select(r, -r, flip);
   }
-  return pow(x, y);
+  // A negative base has a real power only for an integer exponent.
+  if (x < 0.0 && !integer) { return ${NAN}; }
+  let r = pow(ax, y);
+  return select(r, -r, flip);
 }
 fn pow_i32(x: i32, y: i32) -> i32 {
   // JavaScript computes x ** y in f64 and the store truncates: a negative power is 0 unless |x| = 1.
@@ -148,10 +158,17 @@ function unary(name: keyof typeof UNARY) {
 
 // ---- cast and where -------------------------------------------------------------------------------
 
-/** x of dtype `from` as dtype `to`: → bool is x != 0, f32 → i32 truncates toward zero, bool → number is 0/1. */
+/**
+ * x of dtype `from` as dtype `to`: → bool is x != 0, bool → number is 0/1, f32 → i32 truncates toward
+ * zero and saturates, NaN → 0 (the op table's rule; WGSL leaves NaN indeterminate, so it is tested by its bits).
+ */
 export function convert(x: string, from: DType, to: DType): string {
   if (from === to) return x;
   if (to === 'bool') return `select(1u, 0u, ${x} == ${lit(0, from)})`; // NaN → true, as x != 0 in JavaScript
+  if (from === 'f32' && to === 'i32') {
+    const saturated = `select(select(i32(${x}), ${lit(2147483647, 'i32')}, ${x} >= 2147483648.0), ${lit(-2147483648, 'i32')}, ${x} < -2147483648.0)`;
+    return `select(${saturated}, 0i, is_nan(${x}))`;
+  }
   return `${wgslType(to)}(${x})`;
 }
 

@@ -10,8 +10,9 @@ import { inputsNamed, lit, perElement, u } from '../wgsl';
 
 export const INDEXING_KERNELS = {
   /**
-   * x seen as [outer, A, inner], indices flattened to J: out[o, j, i] = x[o, idx[j], i], or 0 when
-   * idx[j] is outside [0, A).
+   * x seen as [outer, A, inner], indices flattened to J: out[o, j, i] = x[o, idx[j], i]. An index
+   * outside [0, A) is an error that a shader cannot raise: it reads 0 there (never out of bounds),
+   * where the CPU reference throws. Sparse labels are checked on the host (engine/data/labels.ts).
    */
   gather: ({ inputs, attrs: { axis }, out }) => {
     const [x, idx] = inputs as [TensorType, TensorType];

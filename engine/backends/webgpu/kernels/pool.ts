@@ -40,7 +40,7 @@ function coords(names: readonly string[], dims: readonly string[]): string {
   let ${names[0]} = q / ${dims[1]};`;
 }
 
-/** The first maximum of window (oy, ox) in channel c of image b, as a flat index into x, or -1 when empty. */
+/** The first maximum (or first NaN) of window (oy, ox) in channel c of image b, as a flat index into x, or -1 when empty. */
 const ARGMAX = `
 fn window_argmax(b: i32, oy: i32, ox: i32, c: i32) -> i32 {
   let r = clip(oy, ox);
@@ -50,8 +50,9 @@ fn window_argmax(b: i32, oy: i32, ox: i32, c: i32) -> i32 {
     for (var ix = r.z; ix < r.w; ix++) {
       let k = ((b * H + iy) * W + ix) * C + c;
       let v = x0[u32(k)];
-      // Strictly greater: a later tie never displaces the first maximum.
-      if (at < 0i || v > best) { best = v; at = k; }
+      // Strictly greater: a later tie never displaces the first maximum. The first NaN wins (and
+      // keeps) the window, as on the CPU; NaN is tested by its bits, which finite maths cannot fold.
+      if (at < 0i || (!is_nan(best) && (is_nan(v) || v > best))) { best = v; at = k; }
     }
   }
   return at;
@@ -79,7 +80,7 @@ ${visit}
 }
 
 export const POOL_KERNELS = {
-  /** y = the largest in-image value of each window (0 for a window outside the image). */
+  /** y = the largest in-image value of each window, NaN if it holds one (0 for a window outside the image). */
   max_pool2d: ({ inputs, attrs, out }) => {
     const body = `${coords(['b', 'oy', 'ox', 'c'], ['N', 'HO', 'WO', 'C'])}
   let at = window_argmax(b, oy, ox, c);

@@ -143,13 +143,16 @@ export const REDUCE_KERNELS = {
   softmax: softmax(false),
   log_softmax: softmax(true),
 
-  /** Index of the largest value along axis; the first one wins ties (strictly greater replaces). */
+  /**
+   * Index of the largest value along axis; the first one wins ties (strictly greater replaces), and
+   * the first NaN wins over every number (as on the CPU and in PyTorch). NaN is tested by its bits.
+   */
   argmax: ({ inputs, attrs, out }) => perRow(inputs[0]!, attrs.axis, out.dtype, `
   var best = x0[base];
   var at = 0i;
   for (var j = 1u; j < LEN; j++) {
     let v = x0[base + j * STEP];
-    if (v > best) { best = v; at = i32(j); }
+    if (${inputs[0]!.dtype === 'f32' ? '!is_nan(best) && (is_nan(v) || v > best)' : 'v > best'}) { best = v; at = i32(j); }
   }
   out[i] = at;`),
 } satisfies Partial<WgslKernelTable>;

@@ -3,6 +3,7 @@ import { lowbias32 } from '../../../ops/random';
 import { sizeOf } from '../../../ops/shape';
 import type { DType } from '../../../ops/types';
 import type { WgslKernelTable } from '../kernel';
+import { toI32 } from '../../cpu/kernels/storage';
 import { gpuData } from '../storage';
 import { inputsNamed, lit, perElement, u } from '../wgsl';
 
@@ -29,8 +30,8 @@ export const SOURCE_KERNELS = {
   /** Every element = value converted to dtype. */
   full: ({ attrs, out }) => ({ dispatches: [perElement([], [], out.dtype, sizeOf(out.shape), `  out[i] = ${lit(attrs.value, attrs.dtype)};`)] }),
 
-  /** The literal values, row-major, converted to dtype: uploaded once, never recomputed. */
-  constant: ({ attrs }) => ({ data: gpuData(attrs.dtype, attrs.values) }),
+  /** The literal values, row-major, converted to dtype (i32 by the cast rule): uploaded once, never recomputed. */
+  constant: ({ attrs }) => ({ data: gpuData(attrs.dtype, attrs.dtype === 'i32' ? attrs.values.map(toI32) : attrs.values) }),
 
   /** Element i = hash32(seed, counter, i) >> 8 / 2^24 with hash32 = lowbias32(i ^ lowbias32(counter ^ lowbias32(seed))). */
   random_uniform: ({ inputs, attrs, out }) => {
