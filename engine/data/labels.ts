@@ -1,0 +1,95 @@
+/**
+ * Sparse class labels checked against the nodes that read them. On the device a label outside
+ * [0, classes) one-hot encodes to a row of zeros, so its loss and gradient are 0 and training goes
+ * on silently (TensorFlow and PyTorch raise); a fractional or NaN label is cast to some class. The
+ * trainer checks each dataset (or batch) on the host instead, and names the node, label and sample.
+ */
+import type { GraphDocument } from '../graph/document';
+import { nodeName } from '../graph/errors';
+import { inferShapes, type NodeInfo } from '../graph/infer';
+import { incoming } from '../graph/structure';
+import type { Dataset } from './dataset';
+
+/** Node types whose `target` port takes class labels, sparse unless their `labels` param says otherwise. */
+const SPARSE_LABEL_NODES: ReadonlySet<string> = new Set(['SoftmaxCrossEntropy', 'Accuracy']);
+
+/** A node that reads sparse class labels straight from a dataset field (through an Input node). */
+export interface SparseLabelReader {
+  /** Id of the loss or metric node. */
+  readonly node: string;
+  /** The node as messages name it (its label, else its id, quoted). */
+  readonly name: string;
+  /** The dataset field its labels come from. */
+  readonly field: string;
+  /** Labels per sample in that field (1 for [batch] or [batch, 1] labels). */
+  readonly perSample: number;
+  /** Valid labels are 0..classes-1: the last dim of the logits on its `pred` port. */
+  readonly classes: number;
+}
+
+/** A label that is not a class index of the node that reads it. */
+export interface LabelError {
+  /** Id of the node that reads the label: the editor shows the message there. */
+  readonly node: string;
+  /** e.g. `label 7 at sample 12 is outside the 3 classes of node "loss" (0..2)`. */
+  readonly message: string;
+  readonly field: string;
+  /** The offending label. */
+  readonly value: number;
+  /** Its sample: the dataset index (or the batch position when no sample indices are given). */
+  readonly sample: number;
+}
+
+/**
+ * The nodes of `doc` that read sparse labels whose `target` is wired straight to an Input node and
+ * whose logits' width is known. Labels computed by other nodes are not data and are not listed.
+ * `shapes` defaults to a fresh shape inference of the document (inferShapes(doc).nodes).
+ */
+export function sparseLabelReaders(doc: GraphDocument, shapes: ReadonlyMap<string, NodeInfo> = inferShapes(doc).nodes): SparseLabelReader[] {
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const edgesIn = incoming(doc);
+  const readers: SparseLabelReader[] = [];
+  for (const n of doc.nodes) {
+    if (!SPARSE_LABEL_NODES.has(n.type) || (n.params.labels ?? 'sparse') !== 'sparse') continue;
+    const target = edgesIn.get(n.id)?.get('target')?.[0];
+    const pred = edgesIn.get(n.id)?.get('pred')?.[0];
+    const source = target && byId.get(target.from.node);
+    if (!pred || source?.type !== 'Input') continue;
+    const logits = shapes.get(pred.from.node)?.outputs[pred.from.port]?.shape;
+    const classes = logits?.[logits.length - 1];
+    if (classes === undefined || logits!.length < 2) continue;
+    const p = source.params as { field?: string; shape?: number[] };
+    const perSample = (p.shape ?? [1]).reduce((a, d) => a * d, 1);
+    readers.push({ node: n.id, name: nodeName(n), field: p.field ?? 'x', perSample, classes });
+  }
+  return readers;
+}
+
+/**
+ * The first label, in sample order, that is not an integer in [0, classes) for a node that reads it;
+ * undefined when all are. `fields` holds labels by field name, sample-major: a whole dataset field
+ * or one batch. For a batch, `samples` gives each batch position's dataset index, for the message.
+ * A field that is absent is skipped (bindingErrors reports it).
+ */
+export function checkLabels(
+  readers: readonly SparseLabelReader[], fields: Readonly<Record<string, ArrayLike<number>>>, samples?: ArrayLike<number>,
+): LabelError | undefined {
+  for (const r of readers) {
+    const labels = fields[r.field];
+    if (!labels) continue;
+    for (let i = 0; i < labels.length; i++) {
+      const v = labels[i]!;
+      if (Number.isInteger(v) && v >= 0 && v < r.classes) continue;
+      const position = Math.floor(i / r.perSample);
+      const sample = samples ? samples[position]! : position;
+      const what = Number.isInteger(v) ? `is outside the ${r.classes} classes of` : 'is not a class index of';
+      return { node: r.node, field: r.field, value: v, sample, message: `label ${v} at sample ${sample} ${what} node ${r.name} (0..${r.classes - 1})` };
+    }
+  }
+  return undefined;
+}
+
+/** checkLabels over a whole dataset, for the nodes of `doc`: call once when a dataset is loaded or the graph changes. */
+export function checkDatasetLabels(doc: GraphDocument, ds: Dataset, shapes?: ReadonlyMap<string, NodeInfo>): LabelError | undefined {
+  return checkLabels(sparseLabelReaders(doc, shapes), ds.data);
+}
