@@ -76,6 +76,8 @@ describe('NaN propagates through max-like ops (PyTorch): max of anything holding
     [nan, nan, 0, 3, nan, nan, -inf, -2]);
   onBoth('relu, and relu written as maximum(x, 0), keep NaN', [p], (b, [x]) => b.concat([b.relu(x!), b.maximum(x!, b.scalar(0))], 0),
     [nan, 1, 0, 3, nan, 1, 0, 3]);
+  onBoth('relu fused into a matmul (the GEMM epilogue) keeps NaN', [{ shape: [2, 2], values: [nan, 1, 1, -2] }, { shape: [2, 2], values: [1, -1, 1, 1] }],
+    (b, [x, w]) => b.relu(b.add(b.matmul(x!, w!), b.constant([2], [0.5, 0]))), [nan, nan, 0, 0]);
 });
 
 describe('pow follows IEEE 754 (C\'s pow, as PyTorch)', () => {
