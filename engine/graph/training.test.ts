@@ -5,7 +5,7 @@ describe('TrainingConfig', () => {
   it('fills every field from {}', () => {
     expect(TrainingConfig.parse({})).toEqual({
       dataset: { kind: 'random', inputShape: [1000], targetShape: [10], size: 64 },
-      optimizer: { type: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-7, weightDecay: 0 },
+      optimizer: { type: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
       lr: 0.001,
       schedule: { type: 'constant', warmupSteps: 0 },
       batchSize: 32,
@@ -25,10 +25,13 @@ describe('TrainingConfig', () => {
 
   it.each<[unknown, object]>([
     [{ type: 'sgd' }, { type: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 }],
-    [{ type: 'adam' }, { type: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-7, weightDecay: 0 }],
-    [{ type: 'adamw' }, { type: 'adamw', beta1: 0.9, beta2: 0.999, eps: 1e-7, weightDecay: 0.01 }],
-    [{ type: 'rmsprop' }, { type: 'rmsprop', rho: 0.9, eps: 1e-7, momentum: 0, weightDecay: 0 }],
-    [{ type: 'adagrad' }, { type: 'adagrad', eps: 1e-7, initialAccumulator: 0.1, weightDecay: 0 }],
+    // PyTorch's defaults (engine/nn/DEFAULTS.md).
+    [{ type: 'adam' }, { type: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }],
+    [{ type: 'adamw' }, { type: 'adamw', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 }],
+    [{ type: 'rmsprop' }, { type: 'rmsprop', rho: 0.99, eps: 1e-8, momentum: 0, weightDecay: 0 }],
+    [{ type: 'adagrad' }, { type: 'adagrad', eps: 1e-10, initialAccumulator: 0, weightDecay: 0 }],
+    // Saved explicit values are kept.
+    [{ type: 'rmsprop', rho: 0.9, eps: 1e-7 }, { type: 'rmsprop', rho: 0.9, eps: 1e-7, momentum: 0, weightDecay: 0 }],
     [{ type: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 1e-4 }, { type: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 1e-4 }],
   ])('optimizer %j', (input, expected) => {
     expect(OptimizerConfig.parse(input)).toEqual(expected);
