@@ -5,14 +5,21 @@
  * cast to some class; a token id outside the table reads zeros on WebGPU. The trainer checks each
  * dataset (or batch) on the host instead, and names the node, the value and its sample.
  */
-import type { GraphDocument } from '../graph/document';
+import type { DocNode, GraphDocument } from '../graph/document';
 import { nodeName } from '../graph/errors';
 import { inferShapes, type NodeInfo } from '../graph/infer';
+import { getNodeSpec } from '../graph/nodes';
 import { incoming } from '../graph/structure';
 import type { Dataset } from './dataset';
 
-/** Node types whose `target` port takes class labels, sparse unless their `labels` param says otherwise. */
+/** Node types whose `target` port takes class labels when their `labels` param is 'sparse'. */
 const SPARSE_LABEL_NODES: ReadonlySet<string> = new Set(['SoftmaxCrossEntropy', 'Accuracy']);
+
+/** A node's params with their defaults filled in, or undefined when they are invalid (checkStructure reports that). */
+function params(n: DocNode): Record<string, unknown> | undefined {
+  const parsed = getNodeSpec(n.type)?.params.safeParse(n.params);
+  return parsed?.success ? (parsed.data as Record<string, unknown>) : undefined;
+}
 
 /** A node that reads class labels (or token ids) straight from a dataset field, through an Input node. */
 export interface LabelReader {
@@ -58,17 +65,18 @@ export function labelReaders(doc: GraphDocument, shapes: ReadonlyMap<string, Nod
     const edge = edgesIn.get(id)?.get(port)?.[0];
     const source = edge && byId.get(edge.from.node);
     if (source?.type !== 'Input') return undefined;
-    const p = source.params as { field?: string; shape?: number[] };
-    return { field: p.field ?? 'x', perSample: (p.shape ?? [1]).reduce((a, d) => a * d, 1) };
+    const p = params(source) as { field: string; shape: number[] } | undefined;
+    return p && { field: p.field, perSample: p.shape.reduce((a, d) => a * d, 1) };
   };
   for (const n of doc.nodes) {
+    const p = SPARSE_LABEL_NODES.has(n.type) || n.type === 'Embedding' ? params(n) : undefined;
+    if (!p) continue;
     if (n.type === 'Embedding') {
       const input = fed(n.id, 'x');
-      const rows = (n.params as { inputDim?: number }).inputDim ?? 100;
-      if (input) readers.push({ node: n.id, name: nodeName(n), ...input, classes: rows, kind: 'token id' });
+      if (input) readers.push({ node: n.id, name: nodeName(n), ...input, classes: p.inputDim as number, kind: 'token id' });
       continue;
     }
-    if (!SPARSE_LABEL_NODES.has(n.type) || (n.params.labels ?? 'sparse') !== 'sparse') continue;
+    if (p.labels !== 'sparse') continue;
     const input = fed(n.id, 'target');
     const pred = edgesIn.get(n.id)?.get('pred')?.[0];
     if (!pred || !input) continue;
