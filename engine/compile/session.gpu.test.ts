@@ -73,4 +73,29 @@ describe('a session on the GPU', () => {
     expect(await train(program, 0, 2)).toEqual(firstLosses);
     program.dispose();
   });
+
+  it('runs the MLP Adam step in at most 43 dispatches with its hyperparameters fed (45 when they were baked in)', async () => {
+    // The bench's MLP 784-256-10 (bench/lib/models.ts), batch 128, Adam with its hyperparameters as feeds.
+    const doc = makeDoc(
+      [
+        ['x', 'Input', { field: 'x', shape: [784] }],
+        ['d1', 'Dense', { units: 256, activation: 'relu' }],
+        ['d2', 'Dense', { units: 10 }],
+        ['label', 'Input', { field: 'label', shape: [], dtype: 'i32' }],
+        ['loss', 'SoftmaxCrossEntropy', { labels: 'sparse' }],
+      ],
+      ['x.y -> d1.x', 'd1.y -> d2.x', 'd2.y -> loss.pred', 'label.y -> loss.target'],
+      { dataset: { kind: 'random', inputShape: [784], targetShape: [10], size: 128 }, optimizer: { type: 'adam', eps: 1e-7 }, batchSize: 128 },
+    );
+    const program = await Program.create(doc, gpu);
+    const batch = { x: new Float32Array(128 * 784).fill(0.5), label: Int32Array.from({ length: 128 }, (_v, i) => i % 10) };
+    const before = gpu.dispatched;
+    await program.run(batch);
+    program.setOptimizerHyperparameters({ type: 'adam', beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0 });
+    await program.run(batch);
+    const losses = (await program.drain()).map((r) => r.loss);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect((gpu.dispatched - before) / 2).toBeLessThanOrEqual(43);
+    program.dispose();
+  });
 });
