@@ -1,8 +1,11 @@
 /** The graph canvas: React Flow over the derived view, with minimap, zoom controls and a dotted grid. */
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, type ColorMode } from '@xyflow/react';
-import { useEffect } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { useEditor, useEditorStore } from '../store/context';
 import { CanvasTools } from './CanvasTools';
+import { ConnectContext } from './connectContext';
+import { ConnectDialog } from './ConnectDialog';
 import type { GraphFlowNode } from './flowModel';
 import { nodeTypes } from './nodeTypes';
 import { useFlowHandlers } from './useFlowHandlers';
@@ -15,6 +18,9 @@ const FIT_OPTIONS = { padding: 0.15, maxZoom: 1 };
 const MULTI_SELECT_KEYS = ['Meta', 'Control'];
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
 
+/** The key that opens the Connect list on the focused node. */
+export const CONNECT_KEY = 'c';
+
 /** MiniMap colour per node: red when it has an error. */
 const minimapColor = (node: GraphFlowNode) => (node.className?.split(' ').includes('has-error') ? 'var(--danger)' : 'var(--minimap-node)');
 
@@ -26,6 +32,30 @@ export function Canvas() {
   const fitRequest = useEditor((s) => s.fitRequest);
   const store = useEditorStore();
   const { fitView, setViewport } = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const [connecting, setConnecting] = useState<string | null>(null);
+  const openConnect = useCallback((id: string) => setConnecting(id), []);
+  const closeConnect = useCallback(() => {
+    const id = connecting;
+    setConnecting(null);
+    // Back to the node the list was opened for, once the dialog is gone.
+    if (id !== null) requestAnimationFrame(() => wrapper.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`)?.focus());
+  }, [connecting]);
+
+  // C on a focused node (or with one node selected and the canvas focused) opens the Connect list.
+  const onKeyDown = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.key.toLowerCase() !== CONNECT_KEY) return;
+      const target = e.target as HTMLElement;
+      if (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+      const selection = store.getState().selection;
+      const id = target.closest('.react-flow__node')?.getAttribute('data-id') ?? (selection.length === 1 ? selection[0] : undefined);
+      if (id === undefined || !store.getState().doc.nodes.some((n) => n.id === id)) return;
+      e.preventDefault();
+      setConnecting(id);
+    },
+    [store],
+  );
 
   // A new document (or a layout) asks to be framed; wait a frame so new nodes are measured first.
   // An empty one resets to 100% so the next node dropped is full size.
@@ -39,28 +69,33 @@ export function Canvas() {
   }, [fitRequest, fitView, setViewport, store]);
 
   return (
-    <ReactFlow<GraphFlowNode>
-      nodes={nodes}
-      edges={edges}
-      nodeTypes={nodeTypes}
-      {...handlers}
-      {...probeClicks}
-      colorMode={theme satisfies ColorMode}
-      fitView
-      fitViewOptions={FIT_OPTIONS}
-      minZoom={0.1}
-      maxZoom={2}
-      deleteKeyCode={null}
-      selectionKeyCode="Shift"
-      multiSelectionKeyCode={MULTI_SELECT_KEYS}
-      attributionPosition="top-right"
-      defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
-      aria-label="Graph canvas"
-    >
-      <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
-      <MiniMap<GraphFlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
-      <Controls showInteractive={false} aria-label="Zoom controls" />
-      <CanvasTools />
-    </ReactFlow>
+    <ConnectContext.Provider value={openConnect}>
+      <ReactFlow<GraphFlowNode>
+        ref={wrapper}
+        onKeyDown={onKeyDown}
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        {...handlers}
+        {...probeClicks}
+        colorMode={theme satisfies ColorMode}
+        fitView
+        fitViewOptions={FIT_OPTIONS}
+        minZoom={0.1}
+        maxZoom={2}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
+        attributionPosition="top-right"
+        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+        aria-label="Graph canvas"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
+        <MiniMap<GraphFlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
+        <Controls showInteractive={false} aria-label="Zoom controls" />
+        <CanvasTools />
+      </ReactFlow>
+      {connecting !== null && createPortal(<ConnectDialog nodeId={connecting} onClose={closeConnect} />, document.body)}
+    </ConnectContext.Provider>
   );
 }

@@ -1,7 +1,8 @@
 /** The one node component: title, key settings, typed ports with output shapes, parameter count, problems. */
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, NodeToolbar, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { useDashboardStore } from '../dashboard/DashboardContext';
+import { useOpenConnect } from './connectContext';
 import type { GraphFlowNode, PortView } from './flowModel';
 
 function InputPort({ port }: { port: PortView }) {
@@ -26,8 +27,22 @@ function OutputPort({ port }: { port: PortView }) {
 
 function GraphNodeView({ id, data }: NodeProps<GraphFlowNode>) {
   const dashboard = useDashboardStore();
+  const openConnect = useOpenConnect();
   return (
     <div className={`gnode cat-${data.category.toLowerCase()}`}>
+      {/* Shown while this node is the only one selected: wiring without dragging a handle. */}
+      <NodeToolbar position={Position.Top} align="end" className="gnode-toolbar">
+        <button
+          type="button"
+          className="btn"
+          aria-label={`Connect ${data.title}…`}
+          aria-keyshortcuts="C"
+          title="List the ports this node can connect to (C)"
+          onClick={() => openConnect(id)}
+        >
+          Connect… <kbd aria-hidden="true">C</kbd>
+        </button>
+      </NodeToolbar>
       <header className="gnode-head">
         {data.probed && <span className="gnode-probe" title="A probe is open on this node" aria-label="probed" role="img" />}
         <span className="gnode-title">{data.title}</span>

@@ -12,7 +12,10 @@ const SHORTCUTS: readonly [keys: string, what: string][] = [
   ['Ctrl/⌘ + click', 'Add to the selection'],
   ['Shift + drag', 'Select with a box'],
   ['Enter on a palette item', 'Add that node in the middle of the canvas'],
-  ['Arrow keys', 'Move the focused node'],
+  ['Tab, Shift + Tab', 'Move between the edges and nodes on the canvas'],
+  ['Enter on a node or edge', 'Select it (then Delete removes it)'],
+  ['C on a node', 'Connect it: pick a compatible port from a list (also the Connect… button above a selected node)'],
+  ['Arrow keys', 'Move the selected node'],
   ['?', 'Show this list'],
   ['Escape', 'Close this list, clear the selection'],
 ];
