@@ -159,7 +159,10 @@ export function compileTraining(doc: GraphDocument, options: TrainingCompileOpti
   const { guard, latch } = nanGuard(graph, b, [loss]);
   const updates: Assignment<ValueId>[] = wrap(() =>
     optimizerUpdates(training.optimizer, {
-      b, lr: feed('lr'), t: feed('t'),
+      b,
+      // Made on first use: fed Adam reads neither (stepScalars folds them in), so its graph has no such input.
+      get lr() { return feed('lr'); },
+      get t() { return feed('t'); },
       hyperparameter: (name) => feed(name),
       guard,
       slot(p, slot, fill) {
