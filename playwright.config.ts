@@ -33,7 +33,8 @@ const chromium = {
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results',
+  // E2E_RESULTS keeps side-by-side runs from clearing each other's traces.
+  outputDir: process.env.E2E_RESULTS ?? 'test-results',
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,

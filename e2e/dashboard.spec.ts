@@ -119,7 +119,7 @@ test('a probe on a Dense weight shows its histogram changing between steps; edge
   await expect(probe.getByRole('img', { name: /kernel value: 2×16 heatmap/ })).toBeVisible();
   const before = `${await histogram.getAttribute('data-counts')} ${await probe.getByLabel('mean').textContent()} ${await probe.getByLabel('max').textContent()}`;
   const stepBefore = await step(page);
-  for (let i = 0; i < 5; i++) await panel(page).getByRole('button', { name: 'Step' }).click();
+  for (let i = 0; i < 5; i++) await panel(page).getByRole('button', { name: 'Step', exact: true }).click();
   await expect.poll(() => step(page)).toBe(stepBefore + 5);
   await expect(probe.getByText(`step ${stepBefore + 5}`)).toBeVisible({ timeout: 30_000 });
   const after = `${await histogram.getAttribute('data-counts')} ${await probe.getByLabel('mean').textContent()} ${await probe.getByLabel('max').textContent()}`;
@@ -129,7 +129,7 @@ test('a probe on a Dense weight shows its histogram changing between steps; edge
 
   // An edge probe and gradient-coloured edges.
   await page.getByRole('button', { name: 'Gradient edges' }).click();
-  await panel(page).getByRole('button', { name: 'Step' }).click();
+  await panel(page).getByRole('button', { name: 'Step', exact: true }).click();
   await expect(page.locator('.react-flow__edge[class*="grad-"]').first()).toBeAttached({ timeout: 30_000 });
   await expect(page.locator('.react-flow__edge-text').first()).toContainText('∇');
   await page.locator('.react-flow__node[data-id="hidden2"] .gnode-title').click();
@@ -163,6 +163,11 @@ test('a learning rate that makes the loss non-finite pauses training and marks t
   await dashboard(page).getByRole('button', { name: 'Show node' }).click();
   await expect(marked).toHaveClass(/selected/);
   await screenshots(page, testInfo, 'nan');
+  // The error goes with its node: delete the node and the message leaves the panel.
+  await expect(panel(page).getByRole('alert')).toContainText('non-finite');
+  await page.keyboard.press('Delete');
+  await expect(marked).toHaveCount(0);
+  await expect(panel(page).getByRole('alert')).toHaveCount(0);
 });
 
 test('the decision boundary of a 2-D classifier appears and updates live', async ({ page }, testInfo) => {

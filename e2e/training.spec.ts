@@ -1,6 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 
 test.use({ viewport: { width: 1600, height: 900 } });
+// The dev server compiles modules on first request and SwiftShader trains on the same two cores: be patient.
+test.describe.configure({ timeout: 180_000 });
 
 const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 
@@ -52,7 +54,7 @@ test('train the classic 2-layer net: the loss chart falls, pause and step work',
   await expect(panel(page).getByLabel('Backend')).toContainText(/WebGPU|CPU/);
 
   const before = await step(page);
-  await panel(page).getByRole('button', { name: 'Step' }).click();
+  await panel(page).getByRole('button', { name: 'Step', exact: true }).click();
   await expect.poll(() => step(page)).toBe(before + 1);
   await page.screenshot({ path: testInfo.outputPath('training.png') });
 });

@@ -8,7 +8,11 @@
 //   1 and 2 alternate for --rounds (3) windows each, --seconds (30) in all per side, so that the
 //      machine's drifting load falls on both alike; the ratio is of the totals;
 //   3. opens a generated --nodes (300) node graph through the Open file input: time until every node is
-//      painted; then drags a node with the mouse: requestAnimationFrame deltas meanwhile, p95.
+//      painted; then drags a node with the mouse: requestAnimationFrame deltas meanwhile, p95;
+//   4. a hot edit while training: on the LeNet template, fc2's units typed into the inspector (84 → 96,
+//      then back to 84) — time from Enter to the first step drained after the recompile (the panel's
+//      "graph changed" marker and its step counter); the first edit meets new shapes (cold pipeline
+//      cache), the second only shapes compiled before (warm).
 // Prints a table and a last line `BENCH <json>`. Progress goes to stderr.
 //
 //   npm run bench:app -- [--template mlp-mnist|two-spirals|…] [--seconds 30] [--rounds 3] [--nodes 300]
@@ -224,6 +228,46 @@ async function bigGraphEditing() {
   return { renderMs, frames, p95: percentile(frames, 95), median: percentile(frames, 50), moved };
 }
 
+/** 4: hot edits on LeNet while it trains; ms from Enter until a step after the change is drained. */
+async function hotEdits() {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  page.on('pageerror', (e) => log(`page error: ${e.message}`));
+  await page.goto(APP);
+  await page.getByRole('button', { name: /Templates/ }).click();
+  await page.getByRole('menuitem', { name: TEMPLATE_NAMES.lenet }).click();
+  const panel = page.getByRole('complementary', { name: 'Training' });
+  const steps = panel.getByLabel('Steps', { exact: true });
+  await steps.fill('1000000');
+  await steps.press('Enter');
+  const step = async () => Number(await panel.getByLabel('step', { exact: true }).textContent());
+  await panel.getByRole('button', { name: 'Train', exact: true }).click();
+  const t0 = Date.now();
+  while ((await step()) < 3) {
+    if (Date.now() - t0 > 240_000) throw new Error('LeNet did not start training in 240 s');
+    await sleep(200);
+  }
+  await page.locator('.react-flow__node[data-id="fc2"] .gnode-title').click();
+  const units = page.getByLabel('units', { exact: true });
+  const markers = panel.getByRole('list', { name: 'Changes during this run' }).getByRole('listitem');
+  const edit = async (value) => {
+    const seen = await markers.count();
+    await units.fill(String(value));
+    const start = await page.evaluate(() => performance.now());
+    await units.press('Enter');
+    // The marker names the step the change applies at; the next drained step is past it.
+    await markers.nth(seen).waitFor({ timeout: 240_000 });
+    const at = Number(((await markers.nth(seen).locator('.run-step').textContent()) ?? '').replace('step ', ''));
+    await page.waitForFunction((n) => Number(document.querySelector('[aria-label="step"]')?.textContent) > n, at, { timeout: 240_000, polling: 'raf' });
+    const ms = (await page.evaluate(() => performance.now())) - start;
+    log(`  hot edit units → ${value}: ${ms.toFixed(0)} ms (${(await markers.nth(seen).textContent())?.trim()})`);
+    return ms;
+  };
+  const cold = await edit(96);
+  const warm = await edit(84);
+  await page.close();
+  return { cold, warm };
+}
+
 let status = 0;
 try {
   log(`chromium: ${path}`);
@@ -253,6 +297,8 @@ try {
   engine.stepsPerSecond = engine.steps / engine.seconds;
   log(`app: ${app.stepsPerSecond.toFixed(2)} steps/s; engine alone: ${engine.stepsPerSecond.toFixed(2)} steps/s`);
   const graph = await bigGraphEditing();
+  log('hot edits on LeNet while it trains …');
+  const hot = await hotEdits();
   const f = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '—');
   const rows = [
     ['measure', 'value', 'how'],
@@ -263,6 +309,8 @@ try {
     ['tasks over 50 ms', String(app.tasksOver50), `in the ${SECONDS} s of training`],
     [`render ${NODES} nodes`, `${f(graph.renderMs, 0)} ms`, 'Open file → every node in the DOM and painted'],
     ['drag frame p95', `${f(graph.p95)} ms`, `rAF deltas over ${graph.frames.length} frames while dragging a node ${graph.moved.toFixed(0)} px (median ${f(graph.median)} ms)`],
+    ['hot edit, cold cache', `${f(hot.cold, 0)} ms`, 'LeNet training; fc2 units 84 → 96 typed: Enter → first step drained after the recompile (incl. the 250 ms edit debounce)'],
+    ['hot edit, warm cache', `${f(hot.warm, 0)} ms`, 'then back to 84: every pipeline already compiled on this device'],
   ];
   const widths = rows[0].map((_c, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r) => r.map((c, i) => (i === 2 ? c : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -277,6 +325,8 @@ try {
     tasks_over_50ms: app.tasksOver50,
     render_300_ms: r(graph.renderMs),
     drag_frame_p95_ms: r(graph.p95),
+    hot_edit_ms: r(hot.warm),
+    hot_edit_cold_ms: r(hot.cold),
   })}`);
 } catch (e) {
   console.error(`bench:app failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -39,11 +39,6 @@ export class TrainerClient {
     this.start();
   }
 
-  /** Subscribe the page to training events (call after start/restart). */
-  train(): Promise<void> {
-    return this.api.train(Comlink.proxy((events: TrainEvent[]) => this.options.onEvents(events)));
-  }
-
   /** Terminate the worker the way a crash would, leaving the watchdog to notice (tests of recovery). */
   kill(): void {
     this.worker.terminate();
@@ -61,6 +56,7 @@ export class TrainerClient {
     this.worker = (this.options.spawn ?? defaultSpawn)();
     this.worker.addEventListener('error', (e) => this.fail({ kind: 'crashed', message: e.message || 'the training worker crashed' }));
     this.api = Comlink.wrap<TrainerApi>(this.worker);
+    void this.api.subscribe(Comlink.proxy((events: TrainEvent[]) => this.options.onEvents(events))).catch(() => undefined);
     const timeout = this.options.pingTimeoutMs ?? 8000;
     let outstanding = 0;
     this.watchdog = setInterval(() => {

@@ -139,7 +139,7 @@ describe('Trainer with an observer', () => {
     const { Trainer } = await import('./trainer');
     const doc = classifierDoc();
     const t = new Trainer({ createBackend: async () => ({ backend: new CpuBackend(), info: { kind: 'cpu', device: 'CPU' } }), loadDataset: async (d) => builtinDataset(d.training.dataset, d.training.seed) });
-    expect((await t.compile(doc)).ok).toBe(true);
+    expect((await t.open(doc)).ok).toBe(true);
     t.observe({ decisionBoundary: true, probes: [{ key: 'k', node: 'h', variable: 'h/kernel' }] });
     const events: ObserveEvent[] = [];
     await t.train((e) => {

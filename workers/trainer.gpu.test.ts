@@ -53,8 +53,8 @@ describe('the Trainer on WebGPU', () => {
   it('trains from a GPU-resident dataset and its drained losses track the CPU trainer', async () => {
     const cpu = trainerOn('cpu');
     const gpu = trainerOn('webgpu');
-    expect((await cpu.compile(xorDoc)).ok).toBe(true);
-    const report = await gpu.compile(xorDoc);
+    expect((await cpu.open(xorDoc)).ok).toBe(true);
+    const report = await gpu.open(xorDoc);
     expect(report.ok).toBe(true);
     expect(report.backend.kind).toBe('webgpu');
     expect(gpu.dataOnDevice).toBe(true);
@@ -80,7 +80,7 @@ describe('the Trainer on WebGPU', () => {
       { dataset: { kind: 'plane', size: 100, noise: 0 }, optimizer: { type: 'sgd' }, lr: 0.01, batchSize: 10, epochs: 50, seed: 1 },
     );
     const t = trainerOn('webgpu');
-    expect((await t.compile(nanDoc)).ok).toBe(true);
+    expect((await t.open(nanDoc)).ok).toBe(true);
     const events: TrainEvent[] = [];
     await t.train((e) => events.push(e));
     const start = Date.now();

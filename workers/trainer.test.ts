@@ -46,7 +46,7 @@ describe('Trainer (the worker side of training)', () => {
     // A clock that moves 1 s per reading: every epoch end is past the validation interval.
     let clock = 0;
     const t = new Trainer({ ...deps, now: () => (clock += 1000) });
-    const report = await t.compile(spiralsDoc());
+    const report = await t.open(spiralsDoc());
     expect(report.ok).toBe(true);
     expect(report.paramCount).toBe(2 * 32 + 32 + 32 * 2 + 2);
     expect(report.nodes.h!.outputs.y!.shape).toEqual([20, 32]);
@@ -68,7 +68,7 @@ describe('Trainer (the worker side of training)', () => {
   it('validates at most twice a second when epochs fly by, and always at the end', async () => {
     let clock = 0;
     const t = new Trainer({ ...deps, now: () => (clock += 0.01) }); // the whole run takes well under 500 ms
-    await t.compile(spiralsDoc());
+    await t.open(spiralsDoc());
     const c = collect();
     await t.train(c.on);
     await until(() => t.status.state === 'done');
@@ -82,7 +82,7 @@ describe('Trainer (the worker side of training)', () => {
 
   it('pauses, steps exactly n, resumes, and inspects values and gradients', async () => {
     const t = new Trainer(deps);
-    await t.compile(spiralsDoc());
+    await t.open(spiralsDoc());
     const c = collect();
     await t.step(3);
     expect(t.status).toMatchObject({ state: 'paused', step: 3 });
@@ -111,7 +111,7 @@ describe('Trainer (the worker side of training)', () => {
       ['x.y -> d.x', 'd.y -> lg.x', 'lg.y -> loss.pred', 'y.y -> loss.target'],
       { dataset: { kind: 'plane', size: 100, noise: 0 }, optimizer: { type: 'sgd' }, lr: 0.01, batchSize: 10, epochs: 50 },
     );
-    await t.compile(doc);
+    await t.open(doc);
     const c = collect();
     await t.train(c.on);
     await until(() => t.status.state !== 'running');
@@ -124,10 +124,10 @@ describe('Trainer (the worker side of training)', () => {
     const t = new Trainer(deps);
     const bad = makeDoc([['x', 'Input', { field: 'x', shape: [3] }], ['y', 'Input', { field: 'label', shape: [], dtype: 'i32' }], ['loss', 'SoftmaxCrossEntropy']],
       ['x.y -> loss.pred', 'y.y -> loss.target'], { dataset: { kind: 'xor', size: 100 } });
-    const r = await t.compile(bad);
+    const r = await t.open(bad);
     expect(r.ok).toBe(false);
     expect(r.errors[0]!.message).toMatch(/field "x" holds \[2\] f32 per sample but the graph reads \[3\] f32/);
-    const small = await t.compile(spiralsDoc({ batchSize: 500 }));
+    const small = await t.open(spiralsDoc({ batchSize: 500 }));
     expect(small.errors[0]!.message).toMatch(/fewer than the batch size 500/);
   });
 
@@ -135,7 +135,7 @@ describe('Trainer (the worker side of training)', () => {
     /** Train one step, then compare the trainer's validation point with one forward over the whole split on the CPU. */
     async function validateAgainstReference(doc: GraphDocument) {
       const t = new Trainer(deps);
-      expect((await t.compile(doc)).ok).toBe(true);
+      expect((await t.open(doc)).ok).toBe(true);
       const c = collect();
       await t.train(c.on);
       await until(() => t.status.state === 'done');

@@ -7,14 +7,18 @@ import type { Backend } from '../engine/backends/backend';
 import { evaluate } from '../engine/compile/evaluate';
 import { CompileError, Program, type OpView, type StepRecord } from '../engine/compile/program';
 import { createYield } from './yieldToEvents';
-import { epochBatches, gatherBatch, splitIndices, type Dataset } from '../engine/data';
+import { bindingErrors, epochBatches, gatherBatch, splitIndices, type Dataset } from '../engine/data';
+import { checkDatasetLabels } from '../engine/data/labels';
+import { classifyChange, type DocumentChange } from '../engine/graph/change';
 import type { GraphDocument } from '../engine/graph/document';
+import type { GraphError } from '../engine/graph/errors';
 import { inferShapes } from '../engine/graph/infer';
 import { topologicalOrder } from '../engine/graph/structure';
 import { validateDocument } from '../engine/graph/validate';
+import { CheckpointStore, type StoredCheckpoint } from './checkpoints';
 import { Observer, type ObserveConfig } from './observe';
 import { downsample, histogram, tensorStats } from './stats';
-import type { BackendInfo, CompileReport, Inspection, MetricPoint, TrainError, TrainEvent, TrainState } from './types';
+import type { BackendInfo, CheckpointPolicy, CompileReport, Inspection, MetricPoint, RunChange, RunInfo, TrainError, TrainEvent, TrainState, UpdateReport } from './types';
 
 /** Where the trainer gets its backend and data; the worker passes real ones, tests pass CPU ones. */
 export interface TrainerDeps {
@@ -43,10 +47,23 @@ function datasetBytes(ds: Dataset): number {
   return Object.values(ds.data).reduce((n, a) => n + a.byteLength, 0);
 }
 
+let runCounter = 0;
+const newRunId = () => `run-${Date.now().toString(36)}-${(runCounter++).toString(36)}`;
+
+const NO_CHANGE: DocumentChange = { kind: 'none', reasons: [] };
+
+/**
+ * The training session (DESIGN.md, "The training session"): the worker owns the run. The page
+ * opens a document (a new run from fresh weights) and sends every later version with update(); the
+ * session decides what each edit means — live (applied at the next step), hot (recompiled, every
+ * tensor whose node id and shape are unchanged kept, the run goes on with its step count) or
+ * restart-needed (nothing applied: only the user starts a new run) — and announces runs as events.
+ * The backend (a GPU device and its pipeline cache) lives as long as the session.
+ */
 export class Trainer {
   private doc: GraphDocument | undefined;
   private program: Program | undefined;
-  private backendInfo: BackendInfo | undefined;
+  private backend: { backend: Backend; info: BackendInfo } | undefined;
   private dataset: Dataset | undefined;
   private split: { train: Int32Array; validation: Int32Array } | undefined;
   private state: TrainState = 'idle';
@@ -55,6 +72,8 @@ export class Trainer {
   private lastFlush = 0;
   private epoch = 0;
   private batches: Generator<Int32Array> | undefined;
+  /** Batches of the current epoch taken so far. */
+  private batchInEpoch = 0;
   private startedAt = 0;
   private stepTimes: number[] = [];
   private loop: Promise<void> | undefined;
@@ -65,6 +84,13 @@ export class Trainer {
   /** The sample indices of each step not yet drained, oldest first (to replay a step that went NaN). */
   private submitted: Int32Array[] = [];
   private readonly observer = new Observer();
+  /** The run in progress; announced (run_started) when its first step is taken. */
+  private run: { info: RunInfo; announced: boolean } | undefined;
+  private readonly checkpoints = new CheckpointStore();
+  /** Set while a command holds the loop stopped without pausing the run (a hot edit, a roll back). */
+  private suspended = false;
+  /** Session commands (open, update, fork …) one at a time, in the order they came. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: TrainerDeps) {}
 
@@ -72,44 +98,231 @@ export class Trainer {
     return this.deps.now?.() ?? performance.now();
   }
 
-  /** Validate and compile `doc`; on success the trainer is ready to train it from fresh weights. */
-  async compile(doc: GraphDocument): Promise<CompileReport> {
-    await this.stop();
+  private exclusive<T>(f: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(f);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Where events go (the page subscribes once). */
+  subscribe(onEvent: (e: TrainEvent) => void): void {
+    this.listener = onEvent;
+  }
+
+  /**
+   * Validate and compile `doc` as a new run from fresh weights (the previous run, if any, ends:
+   * `reason`). The backend is kept, so a second compile reuses its device and pipelines.
+   */
+  open(doc: GraphDocument, reason: 'closed' | 'restarted' = 'closed'): Promise<CompileReport> {
+    return this.exclusive(() => this.openNow(doc, reason));
+  }
+
+  /** Stop and forget the run (another document was opened); the backend stays for the next one. */
+  close(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.stopLoop();
+      this.endRun('closed');
+      this.program?.dispose();
+      this.program = undefined;
+      this.doc = undefined;
+      this.checkpoints.clear();
+      this.resetCounters();
+      this.emit({ type: 'checkpoints', checkpoints: [] });
+      this.flush();
+    });
+  }
+
+  /** A new run of `doc` from fresh weights, on the user's request. */
+  restart(doc: GraphDocument): Promise<CompileReport> {
+    return this.open(doc, 'restarted');
+  }
+
+  private async openNow(doc: GraphDocument, reason: 'closed' | 'restarted' | 'forked', from?: StoredCheckpoint): Promise<CompileReport> {
+    await this.stopLoop();
+    this.endRun(reason);
     const { errors } = validateDocument(doc);
     const inferred = inferShapes(doc);
     const nodes = Object.fromEntries([...inferred.nodes].map(([id, info]) => [id, info]));
     const paramCount = [...inferred.nodes.values()].reduce((n, i) => n + i.paramCount, 0);
-    // One backend per compile: a WebGPU device is costly, so it is never created just to read its name.
     this.program?.dispose();
-    this.program?.backend.dispose();
     this.program = undefined;
-    const { backend, info } = await this.deps.createBackend();
-    this.backendInfo = info;
     this.dataset = undefined;
     this.split = undefined;
     this.doc = undefined;
-    const report = (ok: boolean, errs = errors): CompileReport => ({ ok, errors: errs, nodes, paramCount, backend: this.backendInfo! });
-    if (errors.length) {
-      backend.dispose();
-      return report(false);
+    if (!from) {
+      this.checkpoints.clear();
+      this.emit({ type: 'checkpoints', checkpoints: [] });
     }
+    const { backend, info } = await this.acquireBackend();
+    const report = (ok: boolean, errs: readonly GraphError[] = errors): CompileReport => ({ ok, errors: errs, nodes, paramCount, backend: this.backend?.info ?? info });
+    if (errors.length) return report(false);
     try {
       this.dataset = await this.deps.loadDataset(doc);
-      this.program = await this.createProgram(doc, backend, this.dataset);
+      this.program = await this.createProgram(doc, backend, this.dataset, false);
       this.split = splitIndices(this.dataset.length, doc.training.validationSplit, doc.training.seed);
       this.doc = doc;
       this.resetCounters();
+      if (from) {
+        await this.program.restore(from.data);
+        this.program.stepCount = from.info.step;
+        this.epoch = from.info.epoch;
+        // Another batch size reads the epoch differently: start the epoch over.
+        this.batchInEpoch = from.doc.training.batchSize === doc.training.batchSize ? from.batchInEpoch : 0;
+      }
+      this.run = { info: { id: newRunId(), doc, startStep: this.program.stepCount, ...(from ? { parent: { run: from.info.run, step: from.info.step } } : {}) }, announced: false };
       const dataError = this.checkData();
       if (dataError) return report(false, [{ code: 'missing_input', message: dataError.message, ...(dataError.node ? { node: dataError.node } : {}) }]);
+      // A label outside a loss's classes would silently train as loss 0 on the device.
+      const label = checkDatasetLabels(doc, this.dataset, inferred.nodes);
+      if (label) return report(false, [{ code: 'bad_label', node: label.node, message: label.message }]);
       return report(true, []);
     } catch (e) {
-      // Nothing compiled: give the device back now (the next compile would not find it).
       this.program?.dispose();
-      (this.program?.backend ?? backend).dispose();
       this.program = undefined;
       if (e instanceof CompileError) return report(false, [...e.errors]);
+      // Not the document's fault (a device limit, a lost device): the next compile starts a fresh backend.
+      this.releaseBackend();
       return report(false, [{ code: 'schema', message: e instanceof Error ? e.message : String(e) }]);
     }
+  }
+
+  /**
+   * The page's latest document. Applies it live or as a hot edit when the run can take it, keeping
+   * the run going (or paused) as it was; otherwise says why not and changes nothing.
+   */
+  update(doc: GraphDocument): Promise<UpdateReport> {
+    return this.exclusive(() => this.updateNow(doc));
+  }
+
+  private async updateNow(doc: GraphDocument): Promise<UpdateReport> {
+    if (!this.program || !this.doc) return { applied: 'no-session', change: NO_CHANGE, errors: [] };
+    const change = classifyChange(this.doc, doc);
+    if (change.kind === 'none') {
+      this.doc = doc;
+      return { applied: 'none', change, errors: [] };
+    }
+    if (change.kind === 'restart') return { applied: 'restart-needed', change, errors: [] };
+    const { errors } = validateDocument(doc);
+    const bound = errors.length || !this.dataset ? [] : bindingErrors(doc, this.dataset);
+    if (errors.length || bound.length) return { applied: 'invalid', change, errors: [...errors, ...bound] };
+    const label = this.dataset && checkDatasetLabels(doc, this.dataset);
+    if (label) return { applied: 'invalid', change, errors: [{ code: 'bad_label', node: label.node, message: label.message }] };
+    const trainSamples = this.split?.train.length ?? 0;
+    if (doc.training.batchSize > trainSamples) {
+      return { applied: 'invalid', change, errors: [{ code: 'schema', message: `the batch size ${doc.training.batchSize} is larger than the training split (${trainSamples} samples)` }] };
+    }
+    if (change.kind === 'live' && this.program.applyTraining(doc.training)) {
+      this.doc = doc;
+      this.announceChange({ step: this.program.stepCount, kind: 'live', reasons: change.reasons });
+      this.flush();
+      return { applied: 'live', change, errors: [] };
+    }
+    return this.hotEdit(doc, change);
+  }
+
+  /** Recompile `doc` on the same backend, carrying over every tensor whose name and shape are unchanged. */
+  private async hotEdit(doc: GraphDocument, change: DocumentChange): Promise<UpdateReport> {
+    const old = this.program!;
+    const oldDoc = this.doc!;
+    const step = old.stepCount;
+    let failure: CompileError | undefined;
+    await this.suspend(async () => {
+      const before = await old.snapshot();
+      old.dispose();
+      this.program = undefined;
+      const carry = async (d: GraphDocument) => {
+        const p = await this.createProgram(d, this.backend!.backend, this.dataset!, true);
+        p.stepCount = step;
+        return p;
+      };
+      try {
+        this.program = await carry(doc);
+        if (doc.training.batchSize !== oldDoc.training.batchSize) {
+        this.batches = undefined;
+        this.batchInEpoch = 0;
+      }
+        this.doc = doc;
+      } catch (e) {
+        if (!(e instanceof CompileError)) throw e;
+        // Back to the graph that was training, with its weights as they were.
+        failure = e;
+        const back = await carry(oldDoc);
+        await back.restore(before);
+        this.program = back;
+      }
+    });
+    if (failure) return { applied: 'invalid', change, errors: failure.errors };
+    const carried = this.program!.carried;
+    this.announceChange({ step, kind: 'hot', reasons: change.reasons, ...(carried ? { carried } : {}) });
+    this.flush();
+    return { applied: 'hot', change, errors: [], ...(carried ? { carried } : {}) };
+  }
+
+  /** A new run from checkpoint `step` of run `run`, with `doc`'s graph and settings (weights matched by name and shape). */
+  fork(run: string, step: number, doc: GraphDocument): Promise<CompileReport> {
+    return this.exclusive(async () => {
+      const from = this.checkpoints.find(run, step);
+      if (!from) throw new Error(`there is no checkpoint at step ${step} of this run (it may have been dropped to save memory)`);
+      return this.openNow(doc, 'forked', from);
+    });
+  }
+
+  /** Continue the current run from its checkpoint at `step`; the later steps are forgotten. */
+  rollback(step: number): Promise<void> {
+    return this.exclusive(async () => {
+      const run = this.run?.info.id;
+      const cp = run && this.checkpoints.find(run, step);
+      if (!cp || !this.program) throw new Error(`there is no checkpoint at step ${step} of this run (it may have been dropped to save memory)`);
+      await this.suspend(async () => {
+        await this.program!.restore(cp.data);
+        this.program!.stepCount = step;
+        this.epoch = cp.info.epoch;
+        this.batches = undefined;
+        this.batchInEpoch = cp.batchInEpoch;
+        this.checkpoints.dropAfter(cp.info.run, step);
+      });
+      this.announceChange({ step, kind: 'rollback', reasons: [`rolled back to step ${step}`] });
+      this.emit({ type: 'checkpoints', checkpoints: this.checkpoints.list() });
+      this.flush();
+    });
+  }
+
+  /** When snapshots are taken and how many are kept. */
+  setCheckpointPolicy(policy: CheckpointPolicy): void {
+    this.checkpoints.policy = { everySteps: Math.max(0, Math.floor(policy.everySteps)), keep: Math.max(1, Math.floor(policy.keep)) };
+  }
+
+  /** Stop the loop (if it runs) without pausing the run, do `f`, then let the loop go on as it was. */
+  private async suspend(f: () => Promise<void>): Promise<void> {
+    this.suspended = true;
+    try {
+      await this.loop;
+      await f();
+    } finally {
+      this.suspended = false;
+      // A pause that came meanwhile set the state to paused; otherwise carry on.
+      if (this.state === 'running') this.startLoop();
+      else this.flush();
+    }
+  }
+
+  private announceChange(change: RunChange): void {
+    if (this.run) this.emit({ type: 'run_changed', run: this.run.info.id, change });
+  }
+
+  private endRun(reason: 'closed' | 'restarted' | 'forked'): void {
+    if (this.run?.announced) this.emit({ type: 'run_ended', run: this.run.info.id, reason });
+    this.run = undefined;
+  }
+
+  private async acquireBackend(): Promise<{ backend: Backend; info: BackendInfo }> {
+    this.backend ??= await this.deps.createBackend();
+    return this.backend;
+  }
+
+  private releaseBackend(): void {
+    this.backend?.backend.dispose();
+    this.backend = undefined;
   }
 
   /**
@@ -117,19 +330,18 @@ export class Trainer {
    * resident program cannot be prepared (device limits), fall back to feeding batches on a fresh
    * backend (the failed attempt's dataset variables would otherwise stay on the device).
    */
-  private async createProgram(doc: GraphDocument, backend: Backend, dataset: Dataset): Promise<Program> {
+  private async createProgram(doc: GraphDocument, backend: Backend, dataset: Dataset, carry: boolean): Promise<Program> {
+    const options = carry ? { carry: 'backend' as const } : {};
     if (backend.kind === 'webgpu' && datasetBytes(dataset) <= RESIDENT_MAX_BYTES) {
       try {
-        return await Program.create(doc, backend, { resident: dataset.data });
+        return await Program.create(doc, backend, { ...options, resident: dataset.data });
       } catch (e) {
         if (e instanceof CompileError) throw e;
-        backend.dispose();
-        const fresh = await this.deps.createBackend();
-        this.backendInfo = fresh.info;
-        backend = fresh.backend;
+        this.releaseBackend();
+        backend = (await this.acquireBackend()).backend;
       }
     }
-    return Program.create(doc, backend);
+    return Program.create(doc, backend, options);
   }
 
   /** True when the compiled program holds the dataset on the device (batches gathered there). */
@@ -153,13 +365,15 @@ export class Trainer {
     return this.program?.opGraph() ?? [];
   }
 
-  /** Start (or resume) training; events go to `onEvent`. Resolves once the loop is running. */
-  async train(onEvent?: (e: TrainEvent) => void): Promise<void> {
+  /** Start (or resume) the run; events go to `onEvent` (or the subscriber). Resolves once the loop is running. */
+  train(onEvent?: (e: TrainEvent) => void): Promise<void> {
     if (onEvent) this.listener = onEvent;
-    if (!this.program) return this.fail({ code: 'compile', message: 'compile a graph before training' });
-    if (this.state === 'running') return;
-    this.stepBudget = Infinity;
-    this.run();
+    return this.exclusive(async () => {
+      if (!this.program) return this.fail({ code: 'compile', message: 'compile a graph before training' });
+      if (this.state === 'running') return;
+      this.stepBudget = Infinity;
+      this.startLoop();
+    });
   }
 
   /** Stop after the current step, keeping weights and position. */
@@ -170,11 +384,13 @@ export class Trainer {
   }
 
   /** Take exactly `n` steps, then pause. Resolves when they are done. */
-  async step(n: number): Promise<void> {
-    if (!this.program || this.state === 'running') return;
-    this.stepBudget = n;
-    this.run();
-    await this.loop;
+  step(n: number): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.program || this.state === 'running') return;
+      this.stepBudget = n;
+      this.startLoop();
+      await this.loop;
+    });
   }
 
   /** Pause and wait for the loop to finish its step. */
@@ -183,14 +399,10 @@ export class Trainer {
     await this.loop;
   }
 
-  /** Fresh weights and counters, same document. */
-  async reset(): Promise<CompileReport | undefined> {
-    if (!this.doc) return undefined;
-    return this.compile(this.doc);
-  }
-
-  setLearningRate(lr: number): void {
-    if (this.program && Number.isFinite(lr) && lr > 0) this.program.learningRate = lr;
+  /** Pause without a status event and wait (a new run is about to replace this one). */
+  private async stopLoop(): Promise<void> {
+    if (this.state === 'running') this.state = 'paused';
+    await this.loop;
   }
 
   get status() {
@@ -220,11 +432,13 @@ export class Trainer {
 
   private resetCounters(): void {
     this.state = 'idle';
+    this.startedAt = 0;
     this.submitTimes = [];
     this.submitted = [];
     this.lastValidation = -Infinity;
     this.epoch = 0;
     this.batches = undefined;
+    this.batchInEpoch = 0;
     this.pending = [];
     this.stepTimes = [];
   }
@@ -254,19 +468,42 @@ export class Trainer {
     return undefined;
   }
 
-  private run(): void {
+  private startLoop(): void {
     this.startedAt ||= this.now();
     this.setState('running');
     this.loop = this.runLoop().catch((e) => this.fail({ code: 'internal', message: e instanceof Error ? e.message : String(e) }));
   }
 
+  /** run_started (with a snapshot of the start) before the run's first step. */
+  private async announceRun(): Promise<void> {
+    if (!this.run || this.run.announced) return;
+    this.run.announced = true;
+    this.emit({ type: 'run_started', run: this.run.info });
+    await this.takeCheckpoint();
+  }
+
+  private async takeCheckpoint(): Promise<void> {
+    if (!this.run || !this.program || !this.doc) return;
+    const data = await this.program.snapshot();
+    this.checkpoints.add({ info: { run: this.run.info.id, step: this.program.stepCount, epoch: this.epoch, bytes: data.bytes }, batchInEpoch: this.batchInEpoch, doc: this.doc, data });
+    this.emit({ type: 'checkpoints', checkpoints: this.checkpoints.list() });
+  }
+
   private nextBatch(): Int32Array {
     const t = this.doc!.training;
     for (;;) {
-      this.batches ??= epochBatches(this.split!.train, t.batchSize, t.seed, this.epoch, true);
+      if (!this.batches) {
+        this.batches = epochBatches(this.split!.train, t.batchSize, t.seed, this.epoch, true);
+        // Continuing mid-epoch (a checkpoint): the same shuffle, past the batches already taken.
+        for (let k = 0; k < this.batchInEpoch; k++) this.batches.next();
+      }
       const next = this.batches.next();
-      if (!next.done) return next.value;
+      if (!next.done) {
+        this.batchInEpoch++;
+        return next.value;
+      }
       this.batches = undefined;
+      this.batchInEpoch = 0;
       this.epoch++;
     }
   }
@@ -276,7 +513,8 @@ export class Trainer {
     const total = this.totalSteps();
     let sliceStart = this.now();
     let failed = false;
-    while (this.state === 'running') {
+    await this.announceRun();
+    while (this.state === 'running' && !this.suspended) {
       if (program.stepCount >= total) {
         if ((failed = await this.collect())) break;
         await this.validate();
@@ -306,6 +544,7 @@ export class Trainer {
         if ((failed = await this.collect())) break;
         this.flush();
         await this.observeAfterFlush(false);
+        if (this.run && this.checkpoints.due(this.run.info.id, program.stepCount)) await this.takeCheckpoint();
       }
       if (now - sliceStart >= SLICE_MS) {
         await yieldToEvents();
@@ -315,6 +554,7 @@ export class Trainer {
     if (!failed) failed = await this.collect();
     this.flush();
     await this.observeAfterFlush(true);
+    if (!failed && this.run && this.checkpoints.due(this.run.info.id, program.stepCount)) await this.takeCheckpoint();
   }
 
   /**

@@ -11,20 +11,18 @@ import type { Upload } from './uploads';
 import type { ObserveConfig } from './observeTypes';
 import { Trainer } from './trainer';
 import { indexedDbTuneStore } from './tuneStore';
-import type { TrainEvent } from './types';
-
-let prefer: 'auto' | 'cpu' = 'auto';
+import type { CheckpointPolicy, TrainEvent } from './types';
 
 const datasets = new DatasetLoader(browserDataSources());
 /** Measured GEMM variants survive reloads: only the first compile on an adapter measures. */
 const tuneStore = indexedDbTuneStore();
 
 const trainer = new Trainer({
-  createBackend: () => createBestBackend(prefer, undefined, tuneStore),
+  createBackend: () => createBestBackend('auto', undefined, tuneStore),
   loadDataset: (doc) => datasets.forDocument(doc),
 });
 
-/** The page's event stream, batched; undefined until the page first calls train. */
+/** The page's event stream, batched; undefined until the page subscribes. */
 let events: ReturnType<typeof batchEvents> | undefined;
 
 /** A command's result, once the events it caused have been sent: the page sees them before the reply. */
@@ -36,34 +34,31 @@ async function answer<T>(result: T | Promise<T>): Promise<T> {
   }
 }
 
-/** The API the page calls (see workers/client.ts). */
+/** The API the page calls (see workers/client.ts and DESIGN.md's session protocol). */
 const api = {
   ping: () => 'pong' as const,
-  preferBackend(kind: 'auto' | 'cpu') {
-    prefer = kind;
-  },
-  compile: (doc: GraphDocument) => answer(trainer.compile(doc)),
-  /** Events come in batches, one message per flush (see eventBatch.ts). */
-  train(onEvents: (events: TrainEvent[]) => void) {
+  /** Where the session's events go, in batches of one flush (see eventBatch.ts). */
+  subscribe(onEvents: (events: TrainEvent[]) => void) {
     events?.flush();
     events = batchEvents(onEvents);
-    return answer(trainer.train(events.emit));
+    trainer.subscribe(events.emit);
   },
+  /** A new run of `doc` from fresh weights; the previous run (if any) ends. */
+  open: (doc: GraphDocument) => answer(trainer.open(doc)),
+  /** The page's latest document: applied live, as a hot edit, or refused with the reason. */
+  update: (doc: GraphDocument) => answer(trainer.update(doc)),
+  /** Stop and forget the run (the page opened another document). */
+  close: () => answer(trainer.close()),
+  /** A new run from fresh weights on the user's request. */
+  restart: (doc: GraphDocument) => answer(trainer.restart(doc)),
+  /** A new run from a checkpoint of another, with `doc`'s settings. */
+  fork: (run: string, step: number, doc: GraphDocument) => answer(trainer.fork(run, step, doc)),
+  /** The current run continues from its checkpoint at `step`. */
+  rollback: (step: number) => answer(trainer.rollback(step)),
+  setCheckpointPolicy: (policy: CheckpointPolicy) => trainer.setCheckpointPolicy(policy),
+  train: () => answer(trainer.train()),
   pause: () => answer(trainer.pause()),
   step: (n: number) => answer(trainer.step(n)),
-  reset: () => answer(trainer.reset()),
-  stop: () => answer(trainer.stop()),
-  setLearningRate: (lr: number) => trainer.setLearningRate(lr),
-  status: () => trainer.status,
-  async inspect(node: string, what: 'value' | 'grad', options?: { bins?: number; maxValues?: number }) {
-    const result = await trainer.inspect(node, what, options);
-    return Comlink.transfer(result, [result.values.buffer, result.histogram.counts.buffer, result.histogram.edges.buffer]);
-  },
-  async getWeights() {
-    const w = await trainer.getWeights();
-    return Comlink.transfer(w, Object.values(w).map((a) => a.buffer));
-  },
-  setWeights: (w: Record<string, Float32Array>) => trainer.setWeights(w),
   /** What the dashboard and probes want sampled while training (workers/observe.ts). */
   observe: (config: ObserveConfig) => trainer.observe(config),
   /** Sample it now, when not training; the events come back rather than through the stream. */

@@ -1,4 +1,6 @@
 /** The messages between the page and the training worker: plain data only. */
+import type { DocumentChange } from '../engine/graph/change';
+import type { GraphDocument } from '../engine/graph/document';
 import type { GraphError } from '../engine/graph/errors';
 import type { TensorType } from '../engine/ops/types';
 import type { ObserveEvent } from './observeTypes';
@@ -59,9 +61,72 @@ export interface TrainError {
   readonly node?: string;
 }
 
+/** Which tensors a recompile kept (node id and shape unchanged) and which it initialised afresh. */
+export interface CarryReport {
+  readonly kept: readonly string[];
+  readonly initialised: readonly string[];
+  /** Trainable scalars kept, of all the new program's. */
+  readonly keptParams: number;
+  readonly totalParams: number;
+}
+
+/** One training run: from fresh (or checkpointed) weights until the user restarts or opens another graph. */
+export interface RunInfo {
+  readonly id: string;
+  /** The document as the run began. */
+  readonly doc: GraphDocument;
+  /** The step it began at (0, or a checkpoint's step for a fork). */
+  readonly startStep: number;
+  /** The run and checkpoint step it was forked from. */
+  readonly parent?: { readonly run: string; readonly step: number };
+}
+
+/** How a run changed while it lived: a hot edit, a live setting, a roll back to a checkpoint. */
+export interface RunChange {
+  /** The step at which the change applies (the next step is the first that sees it). */
+  readonly step: number;
+  readonly kind: 'live' | 'hot' | 'rollback';
+  readonly reasons: readonly string[];
+  /** For a hot edit: what was kept. */
+  readonly carried?: CarryReport;
+}
+
+/** A snapshot of every variable (weights, optimizer state) the session keeps, by step. */
+export interface CheckpointInfo {
+  readonly run: string;
+  readonly step: number;
+  readonly epoch: number;
+  readonly bytes: number;
+}
+
+/** When the session snapshots the weights, and how many snapshots it keeps (oldest dropped first). */
+export interface CheckpointPolicy {
+  /** Every this many steps; 0 = never (only the run's start is kept). */
+  readonly everySteps: number;
+  /** Most snapshots kept per session. */
+  readonly keep: number;
+}
+
+/** What the worker did with an edited document (open/update in DESIGN.md's session protocol). */
+export interface UpdateReport {
+  /**
+   * none: nothing the run reads changed; live: applied at the next step; hot: recompiled, tensors
+   * carried over; restart-needed: only a new run can take it (nothing applied); invalid: the document
+   * has errors, the run goes on with the last valid graph; no-session: nothing is open to update.
+   */
+  readonly applied: 'none' | 'live' | 'hot' | 'restart-needed' | 'invalid' | 'no-session';
+  readonly change: DocumentChange;
+  readonly errors: readonly GraphError[];
+  readonly carried?: CarryReport;
+}
+
 /** Events streamed while training, batched and throttled to display rate. */
 export type TrainEvent =
   | { readonly type: 'metrics'; readonly points: readonly MetricPoint[] }
+  | { readonly type: 'run_started'; readonly run: RunInfo }
+  | { readonly type: 'run_changed'; readonly run: string; readonly change: RunChange }
+  | { readonly type: 'run_ended'; readonly run: string; readonly reason: 'restarted' | 'closed' | 'forked' }
+  | { readonly type: 'checkpoints'; readonly checkpoints: readonly CheckpointInfo[] }
   | { readonly type: 'validation'; readonly point: ValidationPoint }
   | { readonly type: 'status'; readonly status: TrainStatus }
   | { readonly type: 'error'; readonly error: TrainError }

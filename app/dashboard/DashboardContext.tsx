@@ -27,7 +27,6 @@ export function DashboardProvider({ children, storage }: { children: ReactNode; 
       training,
       runs: handle.runs,
       storage: runStorage,
-      document: () => editor.getState().doc,
       onError: (text) => editor.getState().notify('error', text),
     });
   }, [handle, training, editor, storage]);

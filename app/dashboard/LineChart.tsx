@@ -4,7 +4,7 @@
  * that finds each series' nearest point (runs need not share x values).
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { formatTicks, formatValue, logTicks, niceTicks, svgPath } from './chartScale';
+import { flatRange, formatTicks, formatValue, logTicks, niceTicks, svgPath } from './chartScale';
 
 /** One point: x, the smoothed value shown, the raw value, and its step for the readout. */
 export interface ChartPoint {
@@ -86,7 +86,7 @@ export const LineChart = memo(function LineChart({ title, series, logY, formatX,
     if (x1 === x0) x1 = x0 + 1;
     if (yDomain && !logY) [y0, y1] = [Math.min(yDomain[0], y0), Math.max(yDomain[1], y1)];
     if (!Number.isFinite(y0)) [y0, y1] = logY ? [0.1, 1] : [0, 1];
-    if (y1 === y0) [y0, y1] = logY ? [y0 / 2, y1 * 2] : [y0 - 1, y1 + 1];
+    if (y1 === y0) [y0, y1] = flatRange(y0, logY);
     if (!logY && !yDomain) {
       const pad = (y1 - y0) * 0.05;
       [y0, y1] = [y0 - pad, y1 + pad];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSeconds, formatTicks, formatValue, logTicks, niceTicks } from './chartScale';
+import { flatRange, formatSeconds, formatTicks, formatValue, logTicks, niceTicks } from './chartScale';
 
 describe('chart scales', () => {
   it('picks 1-2-5 ticks', () => {
@@ -27,5 +27,15 @@ describe('chart scales', () => {
   it('adds digits only where tick labels would repeat', () => {
     expect(formatTicks([0, 0.5, 1])).toEqual(['0', '0.5', '1']);
     expect(formatTicks([7.5e6, 7.52e6, 7.54e6])).toEqual(['7.5e+6', '7.52e+6', '7.54e+6']);
+  });
+});
+
+describe('flatRange: a constant series sits mid-chart on its own scale', () => {
+  it('a learning rate of 0.001 gets 0.0005..0.0015, whose ticks are not all 0', () => {
+    expect(flatRange(0.001, false)).toEqual([0.0005, 0.0015]);
+    expect(formatTicks(niceTicks(0.0005, 0.0015, 4)).every((t) => t !== '0')).toBe(true);
+    expect(flatRange(0, false)).toEqual([-1, 1]);
+    expect(flatRange(-4, false)).toEqual([-6, -2]);
+    expect(flatRange(0.01, true)).toEqual([0.005, 0.02]);
   });
 });

@@ -24,6 +24,16 @@ export function logTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+/**
+ * The y range around a constant series at `v`: half its size either side (a learning rate of 0.001
+ * is drawn mid-chart on 0.0005..0.0015, not as a line at 0 on -1..1), or ±1 around 0.
+ */
+export function flatRange(v: number, logY: boolean): [number, number] {
+  if (logY) return [v / 2, v * 2];
+  const d = Math.abs(v) / 2 || 1;
+  return [v - d, v + d];
+}
+
 /** Short labels: 0.25, 1.5e+6, 3e-5. */
 export function formatValue(v: number): string {
   if (!Number.isFinite(v)) return String(v);

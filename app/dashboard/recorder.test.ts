@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { twoSpirals } from '../templates/twoSpirals';
 import { createTrainingStore } from '../training/trainingStore';
-import type { MetricPoint } from '../../workers/types';
+import type { MetricPoint, RunInfo } from '../../workers/types';
 import { startRecorder } from './recorder';
 import { memoryRunStorage } from './runStorage';
 import { createRunsStore, describeRun, MAX_STORED_POINTS, thinned } from './runs';
@@ -13,22 +13,25 @@ function setup() {
   const training = createTrainingStore();
   const runs = createRunsStore();
   const storage = memoryRunStorage();
-  let doc = twoSpirals.build(new Date(0));
-  const stop = startRecorder({ training, runs, storage, document: () => doc, saveEveryMs: 5 });
-  const setDoc = (d: typeof doc) => (doc = d);
-  return { training, runs, storage, stop, setDoc };
+  const stop = startRecorder({ training, runs, storage, saveEveryMs: 5 });
+  return { training, runs, storage, stop };
 }
 
+const doc = twoSpirals.build(new Date(0));
+const started = (id: string, extra: Partial<RunInfo> = {}) => ({ type: 'run_started' as const, run: { id, doc, startStep: 0, ...extra } });
+
 describe('run recorder', () => {
-  it('begins a run on the first metrics, extends it, and ends it on reset', async () => {
+  it('begins a run when the worker announces one, extends it, and ends it when the run is over', async () => {
     const { training, runs, storage, stop } = setup();
     await tick();
     const t = training.getState();
     t.apply({ type: 'status', status: { state: 'running', step: 0, epoch: 0, totalSteps: 10, stepsPerSecond: 0 } });
     expect(runs.getState().runs).toHaveLength(0);
+    t.apply(started('run-a'));
     t.apply({ type: 'metrics', points: [point(1, 2), point(2, 1.5)] });
     expect(runs.getState().runs).toHaveLength(1);
     const run = runs.getState().runs[0]!;
+    expect(run.id).toBe('run-a');
     expect(run.name).toBe('Run 1');
     expect(run.doc.meta.name).toBe('Two spirals classifier');
     expect(describeRun(run)).toBe(`Adam · lr ${run.doc.training.lr} · batch ${run.doc.training.batchSize} · ${run.doc.training.epochs} epochs · spirals`);
@@ -43,6 +46,9 @@ describe('run recorder', () => {
     t.clear();
     expect(runs.getState().live).toBeUndefined();
     t.apply({ type: 'metrics', points: [point(1, 3)] });
+    expect(runs.getState().runs).toHaveLength(1); // no run announced: nothing recorded
+    t.apply(started('run-b'));
+    t.apply({ type: 'metrics', points: [point(1, 3)] });
     expect(runs.getState().runs.map((r) => r.name)).toEqual(['Run 1', 'Run 2']);
     expect(runs.getState().runs[1]!.colour).not.toBe(runs.getState().runs[0]!.colour);
     stop();
@@ -50,10 +56,25 @@ describe('run recorder', () => {
     expect(storage.size).toBe(2);
   });
 
+  it('a fork continues its parent\'s curve up to the checkpoint and is named after it', async () => {
+    const { training, runs } = setup();
+    await tick();
+    const t = training.getState();
+    t.apply(started('parent'));
+    t.apply({ type: 'metrics', points: [point(1, 3), point(2, 2), point(3, 1)] });
+    t.apply(started('child', { startStep: 2, parent: { run: 'parent', step: 2 } }));
+    t.apply({ type: 'metrics', points: [point(3, 0.5)] });
+    const [parent, child] = runs.getState().runs;
+    expect(parent!.points.map((p) => p.loss)).toEqual([3, 2, 1]);
+    expect(child).toMatchObject({ id: 'child', name: 'Run 2 (from Run 1 @ 2)', parent: { run: 'parent', step: 2 } });
+    expect(child!.points.map((p) => p.loss)).toEqual([3, 2, 0.5]);
+  });
+
   it('keeps runs across a reload, showing an interrupted run as stopped; rename and delete persist', async () => {
     const first = setup();
     await tick();
     first.training.getState().apply({ type: 'status', status: { state: 'running', step: 0, epoch: 0, totalSteps: 10, stepsPerSecond: 0 } });
+    first.training.getState().apply(started('run-x'));
     first.training.getState().apply({ type: 'metrics', points: [point(1, 2)] });
     await new Promise((r) => setTimeout(r, 20));
     first.runs.getState().end();
@@ -63,7 +84,7 @@ describe('run recorder', () => {
 
     const runs = createRunsStore();
     const training = createTrainingStore();
-    startRecorder({ training, runs, storage: first.storage, document: () => twoSpirals.build(new Date(0)) });
+    startRecorder({ training, runs, storage: first.storage });
     await tick();
     expect(runs.getState().runs).toHaveLength(1);
     expect(runs.getState().runs[0]!.name).toBe('baseline');

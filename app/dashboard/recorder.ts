@@ -1,9 +1,9 @@
 /**
- * Records training into runs: the first metrics after a compile begin a run (with a snapshot of
- * the document then open), every later event extends it, and a reset ends it. The live run is
- * written to storage at most every `saveEveryMs`, and at once when training stops.
+ * Records training into runs, following the worker's run events: run_started begins a run (with
+ * the document it trains and, for a fork, its parent), every later event extends it, and a new
+ * run or a closed one ends it. The live run is written to storage at most every `saveEveryMs`, and
+ * at once when training stops.
  */
-import type { GraphDocument } from '../../engine/graph/document';
 import type { TrainingStore } from '../training/trainingStore';
 import type { RunStorage } from './runStorage';
 import { thinned, type Run, type RunsStore } from './runs';
@@ -11,8 +11,6 @@ import { thinned, type Run, type RunsStore } from './runs';
 export interface RecorderOptions {
   readonly training: TrainingStore;
   readonly runs: RunsStore;
-  /** The document being trained, read when a run begins. */
-  readonly document: () => GraphDocument;
   readonly storage: RunStorage;
   readonly saveEveryMs?: number;
   /** Told when storage fails (quota, private mode); recording goes on in memory. */
@@ -50,18 +48,15 @@ export function startRecorder(o: RecorderOptions): () => void {
 
   const unsubscribe = o.training.subscribe((s, prev) => {
     const runs = o.runs.getState();
-    if (s.points !== prev.points && s.points.length === 0) {
-      // A reset or recompile: the run is over.
+    if (s.run !== prev.run) {
+      // Another run (a restart, a fork, another document) or none: the recorded one is over.
       if (runs.live) saveNow(runs.live);
       runs.end();
-      return;
+      if (s.run) runs.begin(s.run.doc, { id: s.run.id, ...(s.run.parent ? { parent: s.run.parent } : {}) });
     }
     if (s.points === prev.points && s.validation === prev.validation && s.status.state === prev.status.state) return;
-    let id = runs.live;
-    if (id === undefined) {
-      if (s.points.length === 0) return;
-      id = runs.begin(o.document()).id;
-    }
+    const id = o.runs.getState().live;
+    if (id === undefined) return;
     runs.update(id, { points: s.points, validation: s.validation, state: s.status.state });
     if (s.status.state !== 'running') saveNow(id);
     else saveSoon(id);

@@ -23,6 +23,8 @@ export interface Run {
   readonly visible: boolean;
   /** Index into the run colour palette, fixed for the run's life. */
   readonly colour: number;
+  /** The run and step it was forked from (its curves up to there are the parent's). */
+  readonly parent?: { readonly run: string; readonly step: number };
 }
 
 /** Most points a stored run keeps; longer runs are thinned evenly (the newest kept). */
@@ -32,7 +34,8 @@ export interface RunsState {
   readonly runs: readonly Run[];
   /** The run that training events are being recorded into. */
   readonly live: string | undefined;
-  begin(doc: GraphDocument, now?: number): Run;
+  /** A new live run; `id` is the worker's run id when there is one. */
+  begin(doc: GraphDocument, options?: { readonly id?: string; readonly parent?: Run['parent']; readonly now?: number }): Run;
   update(id: string, patch: Partial<Pick<Run, 'points' | 'validation' | 'state'>>): void;
   rename(id: string, name: string): void;
   setVisible(id: string, visible: boolean): void;
@@ -72,11 +75,14 @@ export function createRunsStore() {
   return createStore<RunsState>()((set, get) => ({
     runs: [],
     live: undefined,
-    begin(doc, now = Date.now()) {
+    begin(doc, options = {}) {
+      const now = options.now ?? Date.now();
       const { runs } = get();
       const number = runs.reduce((n, r) => Math.max(n, Number(/^Run (\d+)$/.exec(r.name)?.[1] ?? 0)), 0) + 1;
       const colour = runs.length ? (runs[runs.length - 1]!.colour + 1) % RUN_COLOURS.length : 0;
-      const run: Run = { id: newId(now), name: `Run ${number}`, created: now, doc, points: [], validation: [], state: 'running', visible: true, colour };
+      const parent = options.parent && runs.find((r) => r.id === options.parent!.run);
+      const name = parent ? `Run ${number} (from ${parent.name} @ ${options.parent!.step})` : `Run ${number}`;
+      const run: Run = { id: options.id ?? newId(now), name, created: now, doc, points: [], validation: [], state: 'running', visible: true, colour, ...(options.parent ? { parent: options.parent } : {}) };
       set({ runs: [...runs, run], live: run.id });
       return run;
     },

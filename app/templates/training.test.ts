@@ -27,7 +27,7 @@ async function trainToEnd(doc: GraphDocument): Promise<ValidationPoint> {
     decodeImage: () => Promise.reject(new Error('no images here')),
   });
   const trainer = new Trainer({ createBackend: () => createBestBackend('cpu'), loadDataset: (d) => loader.forDocument(d) });
-  const report = await trainer.compile(doc);
+  const report = await trainer.open(doc);
   expect(report.errors).toEqual([]);
   const validation: ValidationPoint[] = [];
   let error: string | undefined;

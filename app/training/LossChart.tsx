@@ -6,7 +6,7 @@
  * holds the data and recharts draws the lines, with its tooltip.
  */
 import { memo, useEffect, useMemo, useSyncExternalStore } from 'react';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis, useXAxisScale, useYAxisScale } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, useXAxisScale, useYAxisScale } from 'recharts';
 import type { MetricPoint, ValidationPoint } from '../../workers/types';
 import { useThrottled } from '../dashboard/useThrottled';
 import { curveFrame, linePath, type CurveFrame, type CurveRow } from './curveFrame';
@@ -59,9 +59,19 @@ export interface CurveProps {
   readonly running?: boolean;
   /** The run's length in steps, when known: the x axis then settles on it early. */
   readonly totalSteps?: number;
+  /** Steps where the run changed (a hot edit, a roll back), drawn as vertical lines. */
+  readonly markers?: readonly ChartMarker[];
 }
 
-export const Curve = memo(function Curve({ title, points: live, validation: liveValidation, metric, offset = 0, running = false, totalSteps }: CurveProps) {
+/** A vertical line on a curve at `step`, with what happened there. */
+export interface ChartMarker {
+  readonly step: number;
+  readonly label: string;
+}
+
+const NO_MARKERS: readonly ChartMarker[] = [];
+
+export const Curve = memo(function Curve({ title, points: live, validation: liveValidation, metric, offset = 0, running = false, totalSteps, markers = NO_MARKERS }: CurveProps) {
   // Metrics arrive up to 10 times a second and validation once per epoch: the lines are redrawn
   // once a second, each chart in its own task.
   const liveData = useMemo(() => ({ points: live, validation: liveValidation }), [live, liveValidation]);
@@ -90,7 +100,7 @@ export const Curve = memo(function Curve({ title, points: live, validation: live
         <span>{title}</span>
         <output aria-label={`latest ${title.toLowerCase()}`}>{lastValue === undefined ? '—' : lastValue.toPrecision(4)}</output>
       </figcaption>
-      <Plot frame={frame} rows={running ? NO_ROWS : rows} live={running ? source : undefined} logScale={logScale} dots={validation.length <= MAX_DOTS} />
+      <Plot frame={frame} rows={running ? NO_ROWS : rows} live={running ? source : undefined} logScale={logScale} dots={validation.length <= MAX_DOTS} markers={markers} />
       <p className="chart-legend">
         <span className="chart-key chart-key-train">training</span>
         <span className="chart-key chart-key-validation">validation</span>
@@ -106,6 +116,7 @@ const TICK = { fontSize: 11 };
 const TOOLTIP_STYLE = { background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 };
 const DOT = { r: 2 };
 const CHART_SIZE = { width: '100%', height: '100%' };
+const MARKER_LABEL = { value: '◆', position: 'insideTopLeft' as const, fontSize: 9, fill: 'var(--text-muted)' };
 
 interface PlotProps {
   readonly frame: CurveFrame | undefined;
@@ -115,10 +126,11 @@ interface PlotProps {
   readonly live: RowsSource | undefined;
   readonly logScale: boolean;
   readonly dots: boolean;
+  readonly markers: readonly ChartMarker[];
 }
 
 /** The recharts chart: redrawn when its frame changes or training starts or stops, not on every new point. */
-const Plot = memo(function Plot({ frame, rows, live, logScale, dots }: PlotProps) {
+const Plot = memo(function Plot({ frame, rows, live, logScale, dots, markers }: PlotProps) {
   return (
     <div className="chart-body">
       <LineChart data={rows as CurveRow[]} margin={MARGIN} responsive style={CHART_SIZE}>
@@ -128,6 +140,7 @@ const Plot = memo(function Plot({ frame, rows, live, logScale, dots }: PlotProps
         {!live && <Tooltip contentStyle={TOOLTIP_STYLE} />}
         <Line type="linear" dataKey="train" name="training" stroke={TRAIN_COLOUR} dot={false} isAnimationActive={false} connectNulls />
         <Line type="linear" dataKey="validation" name="validation" stroke={VALIDATION_COLOUR} dot={dots ? DOT : false} isAnimationActive={false} connectNulls />
+        {markers.map((m) => <ReferenceLine key={`${m.step}:${m.label}`} x={m.step} stroke="var(--text-muted)" strokeDasharray="2 3" ifOverflow="hidden" label={MARKER_LABEL} />)}
         {live && <LiveLines source={live} dots={dots} />}
       </LineChart>
     </div>

@@ -1,6 +1,7 @@
 /** Session state of training (never saved, never undone): status, curves, errors. */
 import { createStore } from 'zustand/vanilla';
-import type { BackendInfo, MetricPoint, TrainError, TrainEvent, TrainStatus, ValidationPoint } from '../../workers/types';
+import type { GraphDocument } from '../../engine/graph/document';
+import type { BackendInfo, CheckpointInfo, MetricPoint, RunChange, RunInfo, TrainError, TrainEvent, TrainStatus, UpdateReport, ValidationPoint } from '../../workers/types';
 import type { WorkerFailure } from '../../workers/client';
 import type { ClassifierReading, ParamHistogram, ProbeReading } from '../../workers/observeTypes';
 import { appendBounded, type HistogramSample } from '../dashboard/distribution';
@@ -75,11 +76,22 @@ export interface TrainingState {
   /** True while a compile or command is in flight. */
   readonly busy: boolean;
   readonly observed: Observations;
+  /** The run the worker is training (run_started), undefined before its first step. */
+  readonly run: RunInfo | undefined;
+  /** What changed during the current run, in order (markers on the charts). */
+  readonly changes: readonly RunChange[];
+  /** The session's snapshots, oldest first. */
+  readonly checkpoints: readonly CheckpointInfo[];
+  /** The last edit the worker could not apply to the run (a restart is needed, or the graph has errors). */
+  readonly refused: UpdateReport | undefined;
+  /** The document the worker's session holds (opened or last updated), undefined when none. */
+  readonly compiled: GraphDocument | undefined;
+  setCompiled(doc: GraphDocument | undefined): void;
   apply(e: TrainEvent): void;
   /** Several events in one update (one render): what the worker sends at each flush. */
   applyAll(events: readonly TrainEvent[]): void;
   clear(): void;
-  patch(p: Partial<Pick<TrainingState, 'backend' | 'error' | 'failure' | 'busy' | 'status'>>): void;
+  patch(p: Partial<Pick<TrainingState, 'backend' | 'error' | 'failure' | 'busy' | 'status' | 'refused'>>): void;
 }
 
 /** The fields one event changes. */
@@ -96,6 +108,19 @@ function withEvent(s: TrainingState, e: TrainEvent): Partial<TrainingState> {
     case 'probes': return { observed: { ...s.observed, probes: { ...s.observed.probes, ...Object.fromEntries(e.readings.map((r) => [r.key, r])) } } };
     case 'gradients': return { observed: { ...s.observed, edgeGradients: { step: e.step, rms: e.rms } } };
     case 'classifier': return { observed: { ...s.observed, classifier: e.reading } };
+    case 'run_started': {
+      // A fork continues its parent's curves up to the checkpoint; a fresh run starts empty.
+      const upTo = (p: { step: number }) => p.step <= e.run.startStep;
+      return { run: e.run, changes: [], points: s.points.filter(upTo), validation: s.validation.filter(upTo), refused: undefined };
+    }
+    case 'run_changed': {
+      if (e.run !== s.run?.id) return {};
+      if (e.change.kind !== 'rollback') return { changes: [...s.changes, e.change] };
+      const upTo = (p: { step: number }) => p.step <= e.change.step;
+      return { changes: [...s.changes.filter(upTo), e.change], points: s.points.filter(upTo), validation: s.validation.filter(upTo) };
+    }
+    case 'run_ended': return {};
+    case 'checkpoints': return { checkpoints: e.checkpoints };
     default: return e satisfies never;
   }
 }
@@ -113,11 +138,17 @@ export function createTrainingStore() {
     failure: undefined,
     busy: false,
     observed: NO_OBSERVATIONS,
+    run: undefined,
+    changes: [],
+    checkpoints: [],
+    refused: undefined,
+    compiled: undefined,
+    setCompiled: (compiled) => set({ compiled }),
     apply: (e) => set((s) => withEvent(s, e)),
     applyAll: (events) => {
       if (events.length) set((s) => events.reduce<Partial<TrainingState>>((acc, e) => ({ ...acc, ...withEvent({ ...s, ...acc }, e) }), {}));
     },
-    clear: () => set({ points: [], pointStride: 1, validation: [], error: undefined, status: IDLE, observed: NO_OBSERVATIONS }),
+    clear: () => set({ points: [], pointStride: 1, validation: [], error: undefined, status: IDLE, observed: NO_OBSERVATIONS, run: undefined, changes: [], refused: undefined }),
     patch: (p) => set(p),
   }));
 }

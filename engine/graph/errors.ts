@@ -21,6 +21,8 @@ export const GRAPH_ERROR_CODES = [
   'shape',
   'dtype',
   'no_loss',
+  /** A class label or index in the data outside what the node takes (engine/data/labels.ts). */
+  'bad_label',
 ] as const;
 
 /** What went wrong, for code to branch on; the message is for people. */
