@@ -335,7 +335,8 @@ describe('fuzzing: corrupted files are refused with a SafetensorsError, never an
       refused++;
     }
     expect(refused).toBe(11_000);
-    expect(performance.now() - started).toBeLessThan(10_000);
+    // About 3 s on an idle core; the bound only catches a reader that hangs or goes quadratic.
+    expect(performance.now() - started).toBeLessThan(60_000);
   });
 
   it('random byte damage anywhere: a SafetensorsError, or a valid file whose tensors are views within it', () => {

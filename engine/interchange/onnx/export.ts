@@ -13,6 +13,7 @@
  * after a Flatten keep Wiregrad's order. Conv kernels are stored OIHW, as ONNX's Conv reads them.
  */
 import type { GraphDocument } from '../../graph/document';
+import { nodeName } from '../../graph/errors';
 import { lowerDocument, typeEmitter } from '../../graph/lower';
 import { getNodeSpec } from '../../graph/nodes';
 import type { Activation } from '../../graph/nodes/common';
@@ -462,10 +463,7 @@ export function exportOnnx(doc: GraphDocument, weights: Readonly<Record<string, 
   // The same graph one sample larger: the output dimensions that grow with it are batch dimensions.
   const grown = inferTypes(doc, doc.training.batchSize + 1);
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
-  const label = (id: string) => {
-    const n = byId.get(id)!;
-    return `node "${n.label ?? id}" (${n.type})`;
-  };
+  const label = (id: string) => `node ${nodeName(byId.get(id)!)} (${byId.get(id)!.type})`;
   const edgesIn = incoming(doc);
   const order = topologicalOrder(doc);
 
