@@ -7,7 +7,7 @@ import type { Edge, Node } from '@xyflow/react';
 import type { DocNode, GraphDocument } from '../../engine/graph/document';
 import { getNodeSpec } from '../../engine/graph/nodes';
 import type { Category } from '../../engine/graph/spec';
-import type { XY } from '../store/edits';
+import { own, type XY } from '../store/edits';
 import { displayName } from '../store/names';
 import { messageOnNode, severityOf, type Severity, type Validation } from '../store/validation';
 import { edgeStyle } from '../probes/edgeColour';
@@ -62,7 +62,7 @@ export interface RuntimeView {
 
 export const NO_RUNTIME: RuntimeView = { probedNodes: new Set(), probedEdges: new Set() };
 
-/** What the view depends on besides the document. */
+/** What the view depends on besides the document. Records keyed by node id are read with own(). */
 export interface ViewState {
   readonly selection: readonly string[];
   readonly selectedEdges: readonly string[];
@@ -116,8 +116,8 @@ export function toFlowNodes(
   const selected = new Set(view.selection);
   return doc.nodes.map((node) => {
     const data = cachedNodeData(node, validation, runtime);
-    const position = view.dragPositions[node.id] ?? node.position;
-    const measured = view.measured[node.id];
+    const position = own(view.dragPositions, node.id) ?? node.position;
+    const measured = own(view.measured, node.id);
     const isSelected = selected.has(node.id);
     const problem = data.runtimeError || data.problems.some((p) => p.severity === 'error') ? 'has-error' : data.problems.length > 0 ? 'has-warning' : '';
     const worst = [problem, data.runtimeError && 'has-runtime-error', data.probed && 'is-probed'].filter(Boolean).join(' ');
@@ -156,7 +156,7 @@ export function toFlowEdges(doc: GraphDocument, view: Pick<ViewState, 'selectedE
   const names = new Map(doc.nodes.map((n) => [n.id, displayName(n)]));
   return doc.edges.map((e) => {
     const problems = validation.byEdge.get(e.id) ?? [];
-    const rms = runtime.edgeRms?.[`${e.from.node}.${e.from.port}`];
+    const rms = own(runtime.edgeRms, `${e.from.node}.${e.from.port}`);
     const grad = rms === undefined ? undefined : edgeStyle(rms);
     const classes = [problems.length > 0 && 'has-error', runtime.probedEdges.has(e.id) && 'is-probed', grad && `grad-${grad.level}`].filter(Boolean).join(' ');
     return {

@@ -1,7 +1,7 @@
 /** React Flow's change callbacks, translated into store actions (the document stays the truth). */
 import { useReactFlow, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { useCallback, useMemo, type DragEvent } from 'react';
-import type { XY } from '../store/edits';
+import { idRecord, type XY } from '../store/edits';
 import { useEditorStore } from '../store/context';
 import type { GraphFlowNode } from './flowModel';
 
@@ -20,6 +20,36 @@ function applySelection(current: readonly string[], changes: readonly { id: stri
   return [...next];
 }
 
+/** What a batch of React Flow node changes does to the session: sizes measured, live drag positions, and whether a move ended. */
+export interface NodeChangeEffects {
+  /** New rendered sizes by node id, when any were reported. */
+  readonly sizes?: Record<string, { width: number; height: number }>;
+  /** The live drag positions after the moves, when any node moved. */
+  readonly positions?: Record<string, XY>;
+  /** A move that is not a drag in progress (a drop, a keyboard nudge): commit it to the document. */
+  readonly commit: boolean;
+}
+
+/**
+ * Reads node changes into records keyed by node id. The records have no prototype, so ids such as
+ * "__proto__" or "constructor" are stored like any other id (a plain object would drop or corrupt them).
+ */
+export function nodeChangeEffects(changes: readonly NodeChange<GraphFlowNode>[], dragPositions: Readonly<Record<string, XY>>): NodeChangeEffects {
+  const sizes = new Map<string, { width: number; height: number }>();
+  for (const c of changes) if (c.type === 'dimensions' && c.dimensions) sizes.set(c.id, c.dimensions);
+  const moves = changes.flatMap((c) => (c.type === 'position' ? [c] : []));
+  let positions: Record<string, XY> | undefined;
+  if (moves.length > 0) {
+    positions = idRecord(Object.entries(dragPositions));
+    for (const c of moves) if (c.position) positions[c.id] = c.position;
+  }
+  return {
+    ...(sizes.size > 0 && { sizes: idRecord(sizes) }),
+    ...(positions && { positions }),
+    commit: moves.length > 0 && !moves.some((c) => c.dragging),
+  };
+}
+
 export function useFlowHandlers() {
   const store = useEditorStore();
   const { screenToFlowPosition } = useReactFlow();
@@ -30,17 +60,11 @@ export function useFlowHandlers() {
       const selects = changes.flatMap((c) => (c.type === 'select' ? [c] : []));
       if (selects.length > 0) state.select(applySelection(state.selection, selects), state.selectedEdges);
 
-      const sizes: Record<string, { width: number; height: number }> = {};
-      for (const c of changes) if (c.type === 'dimensions' && c.dimensions) sizes[c.id] = c.dimensions;
-      if (Object.keys(sizes).length > 0) state.setMeasured(sizes);
-
-      const moves = changes.flatMap((c) => (c.type === 'position' ? [c] : []));
-      if (moves.length === 0) return;
-      const positions: Record<string, XY> = { ...store.getState().dragPositions };
-      for (const c of moves) if (c.position) positions[c.id] = c.position;
-      state.setDragPositions(positions);
+      const { sizes, positions, commit } = nodeChangeEffects(changes, store.getState().dragPositions);
+      if (sizes) state.setMeasured(sizes);
+      if (positions) state.setDragPositions(positions);
       // While dragging only the session moves; the drop (or a keyboard nudge) goes into the document as one undo step.
-      if (!moves.some((c) => c.dragging)) store.getState().commitDrag();
+      if (commit) store.getState().commitDrag();
     },
     [store],
   );

@@ -53,7 +53,7 @@ export const createDocumentSlice: StateCreator<EditorState, [['temporal', unknow
     return { ok: false as const, reason };
   };
   const replace = (doc: GraphDocument) => {
-    set({ doc, selection: [], selectedEdges: [], dragPositions: {}, fitRequest: get().fitRequest + 1 });
+    set({ doc, selection: [], selectedEdges: [], dragPositions: edits.idRecord(), fitRequest: get().fitRequest + 1 });
   };
 
   return {
@@ -144,7 +144,7 @@ export const createDocumentSlice: StateCreator<EditorState, [['temporal', unknow
     commitDrag() {
       const positions = get().dragPositions;
       if (Object.keys(positions).length === 0) return;
-      set({ doc: edits.moveNodes(get().doc, positions), dragPositions: {} });
+      set({ doc: edits.moveNodes(get().doc, positions), dragPositions: edits.idRecord() });
     },
   };
 };

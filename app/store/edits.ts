@@ -21,6 +21,21 @@ export interface Fragment {
   readonly edges: readonly DocEdge[];
 }
 
+/**
+ * A record keyed by node id, without a prototype: ids such as "constructor" or "__proto__" are plain
+ * keys in it, never Object.prototype's members. Use it where a Record must be built from ids.
+ */
+export function idRecord<T>(entries: Iterable<readonly [string, T]> = []): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  for (const [id, value] of entries) record[id] = value;
+  return record;
+}
+
+/** `record[id]` only when the record has its own entry: a record with a prototype inherits "constructor". */
+export function own<T>(record: Readonly<Record<string, T>> | undefined, id: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, id) ? record[id] : undefined;
+}
+
 const refuse = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
 
 /** Adds a node of `type` with its default params and a fresh id and label. */
@@ -49,7 +64,7 @@ export function removeElements(doc: GraphDocument, nodeIds: Iterable<string>, ed
 export function moveNodes(doc: GraphDocument, positions: Readonly<Record<string, XY>>): GraphDocument {
   let changed = false;
   const nodes = doc.nodes.map((n) => {
-    const p = Object.hasOwn(positions, n.id) ? positions[n.id] : undefined;
+    const p = own(positions, n.id);
     if (p === undefined || (p.x === n.position.x && p.y === n.position.y)) return n;
     changed = true;
     return { ...n, position: { x: p.x, y: p.y } };
