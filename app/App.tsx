@@ -6,6 +6,9 @@ import { StatusBar } from './canvas/StatusBar';
 import { useCommands } from './commands';
 import { Dashboard } from './dashboard/Dashboard';
 import { DashboardProvider } from './dashboard/DashboardContext';
+import { PanelBoundary } from './ErrorBoundary';
+import { AutosaveNotices } from './files/AutosaveNotices';
+import type { AutosaveStatusStore } from './files/autosaveStatus';
 import { OpsView } from './probes/OpsView';
 import { ProbePanel } from './probes/ProbePanel';
 import { Inspector } from './panels/Inspector';
@@ -20,48 +23,74 @@ import { Toolbar } from './toolbar/Toolbar';
 import { useShortcuts } from './useShortcuts';
 import { useThemeAttribute } from './useTheme';
 
-function Studio() {
+// Each view sits in its own PanelBoundary: one that throws shows its error in place, the rest keep working.
+function Studio({ autosave }: { autosave: AutosaveStatusStore }) {
   const store = useEditorStore();
   const commands = useCommands();
   useShortcuts(store, commands);
   useThemeAttribute(useEditor((s) => s.theme));
   return (
     <div className="studio">
-      <Toolbar />
+      <PanelBoundary name="toolbar">
+        <Toolbar />
+      </PanelBoundary>
       <div className="workspace">
-        <Palette />
+        <PanelBoundary name="palette">
+          <Palette />
+        </PanelBoundary>
         <main className="canvas-area" aria-label="Canvas">
-          <div className="canvas-stage">
-            <Canvas />
-            <ProbePanel />
-            <OpsView />
-          </div>
-          <Notices />
-          <Dashboard />
-          <StatusBar />
+          <PanelBoundary name="canvas">
+            <div className="canvas-stage">
+              <Canvas />
+              <PanelBoundary name="probes">
+                <ProbePanel />
+                <OpsView />
+              </PanelBoundary>
+            </div>
+          </PanelBoundary>
+          <PanelBoundary name="notices">
+            <Notices />
+          </PanelBoundary>
+          <PanelBoundary name="dashboard">
+            <Dashboard />
+          </PanelBoundary>
+          <PanelBoundary name="status bar">
+            <StatusBar />
+          </PanelBoundary>
         </main>
         <div className="panel sidebar">
-          <Inspector />
+          <PanelBoundary name="inspector">
+            <Inspector />
+          </PanelBoundary>
           <TrainingSlot>
-            <TrainingPanel />
+            <PanelBoundary name="training panel">
+              <TrainingPanel />
+            </PanelBoundary>
           </TrainingSlot>
         </div>
       </div>
-      <ShortcutsDialog />
+      <PanelBoundary name="shortcuts dialog">
+        <ShortcutsDialog />
+      </PanelBoundary>
+      <PanelBoundary name="autosave notices">
+        <AutosaveNotices status={autosave} />
+      </PanelBoundary>
     </div>
   );
 }
 
-export function App({ store }: { store: EditorStore }) {
+export function App({ store, autosave }: { store: EditorStore; autosave: AutosaveStatusStore }) {
   return (
-    <EditorProvider store={store}>
-      <TrainingProvider>
-        <ReactFlowProvider>
-          <DashboardProvider>
-            <Studio />
-          </DashboardProvider>
-        </ReactFlowProvider>
-      </TrainingProvider>
-    </EditorProvider>
+    <PanelBoundary name="studio">
+      <EditorProvider store={store}>
+        <TrainingProvider>
+          <ReactFlowProvider>
+            <DashboardProvider>
+              <Studio autosave={autosave} />
+            </DashboardProvider>
+          </ReactFlowProvider>
+        </TrainingProvider>
+      </EditorProvider>
+    </PanelBoundary>
   );
 }

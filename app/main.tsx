@@ -2,7 +2,8 @@ import '@xyflow/react/dist/style.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { restoreAutosave, startAutosave } from './files/autosave';
+import { autosaveFailureText, restoreAutosave, startAutosave, type Restored } from './files/autosave';
+import { createAutosaveStatus } from './files/autosaveStatus';
 import { memoryKeyValue, openKeyValue } from './files/keyValue';
 import { createEditorStore } from './store/editorStore';
 import { TEMPLATES } from './templates';
@@ -12,19 +13,40 @@ import './toolbar/toolbar.css';
 import './panels/panels.css';
 import './canvas/canvas.css';
 import './canvas/notices.css';
+import './files/autosave.css';
 
-/** Opens on the last autosaved graph, else on the first template, then keeps autosaving. */
+/** The document a visit opens on, from what autosave kept. */
+function firstDocument(restored: Restored) {
+  if (restored.kind === 'restored') return restored.doc;
+  if (restored.kind === 'unreadable' && restored.recovered !== undefined) return restored.recovered.doc;
+  return TEMPLATES[0].build();
+}
+
+/**
+ * Opens on the last autosaved graph, else on the first template, then keeps autosaving. An autosave
+ * that cannot be read is kept aside and reported; when it could not be kept, or the storage could
+ * not be read at all, autosave stays off so it never writes over work it could not read.
+ */
 async function boot(root: HTMLElement) {
   const storage = typeof indexedDB === 'undefined' ? memoryKeyValue() : openKeyValue();
   const restored = await restoreAutosave(storage);
-  const store = createEditorStore(restored ?? TEMPLATES[0].build());
+  const store = createEditorStore(firstDocument(restored));
   store.getState().setTheme(storedTheme());
-  startAutosave(store, storage);
+  const status = createAutosaveStatus();
+  if (restored.kind === 'unreadable') status.getState().setUnreadable(restored);
+  if (restored.kind === 'unavailable') status.getState().setOff(restored.reason);
+  const safeToWrite = restored.kind !== 'unavailable' && (restored.kind !== 'unreadable' || restored.keptAs !== undefined);
+  if (safeToWrite) {
+    startAutosave(store, storage, {
+      page: { window, document },
+      report: (failure) => status.getState().setFailure(failure === undefined ? null : autosaveFailureText(failure)),
+    });
+  } else store.getState().setSaveState('failed');
   // A handle for tests and debugging from the console (DEV only), as Excalidraw's window.h.
-  if (import.meta.env.DEV) Object.assign(window, { h: { store } });
+  if (import.meta.env.DEV) Object.assign(window, { h: { store, autosave: status } });
   createRoot(root).render(
     <StrictMode>
-      <App store={store} />
+      <App store={store} autosave={status} />
     </StrictMode>,
   );
 }

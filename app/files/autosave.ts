@@ -1,11 +1,14 @@
 /**
  * Autosave: every document change is written to a KeyValue (IndexedDB in the page) after a quiet
- * period, and the last one is restored on the next visit.
+ * period (or at once when the page is hidden), and the last one is restored on the next visit. An
+ * autosave that cannot be read is kept aside, never written over.
  */
 import type { GraphDocument } from '../../engine/graph/document';
 import type { EditorStore } from '../store/editorStore';
-import { readGraphFile } from './documentFile';
+import { clip } from '../../engine/graph/limits';
+import { openDocumentText } from './documentFile';
 import type { KeyValue } from './keyValue';
+import { recoverDocument, type Recovered } from './recover';
 
 /** The key the document is kept under. */
 export const AUTOSAVE_KEY = 'autosave/document';
@@ -42,15 +45,51 @@ export function debounce<T>(run: (value: T) => void, delayMs: number) {
   };
 }
 
-/** Writes the store's document to `storage` after each burst of changes; returns a stop function. */
-export function startAutosave(store: EditorStore, storage: KeyValue, delayMs = AUTOSAVE_DELAY_MS): () => void {
+/** How autosave reports its writes: a failure with its error, then `undefined` once a write works again. */
+export type AutosaveReport = (failure: unknown) => void;
+
+/** The page's events autosave listens to (window and document in the browser; stand-ins in tests). */
+export interface PageEvents {
+  readonly window: EventTarget;
+  readonly document: EventTarget & { readonly visibilityState: string };
+}
+
+export interface AutosaveOptions {
+  delayMs?: number;
+  /** Told of each failed write, and (with undefined) of the first write that works after one. */
+  report?: AutosaveReport;
+  /** Where to listen for `pagehide` and `visibilitychange`: a pending write is made at once then. */
+  page?: PageEvents;
+}
+
+/**
+ * Writes the store's document to `storage` after each burst of changes, and at once when the page
+ * is hidden or unloaded (so the last edits before a reload are kept); returns a stop function.
+ */
+export function startAutosave(store: EditorStore, storage: KeyValue, options: AutosaveOptions = {}): () => void {
+  const { delayMs = AUTOSAVE_DELAY_MS, report, page } = options;
+  let failing = false;
   const write = debounce((doc: GraphDocument) => {
-    storage.set(AUTOSAVE_KEY, JSON.stringify(doc)).then(
+    let written: Promise<void>;
+    try {
+      written = storage.set(AUTOSAVE_KEY, JSON.stringify(doc));
+    } catch (e) {
+      written = Promise.reject(e);
+    }
+    written.then(
       () => {
+        if (failing) {
+          failing = false;
+          report?.(undefined);
+        }
         // A newer change may be waiting; only then is the state still pending.
         if (store.getState().doc === doc) store.getState().setSaveState('saved');
       },
-      () => store.getState().setSaveState('failed'),
+      (error: unknown) => {
+        failing = true;
+        store.getState().setSaveState('failed');
+        report?.(error ?? new Error('unknown storage error'));
+      },
     );
   }, delayMs);
   const unsubscribe = store.subscribe((state, prev) => {
@@ -58,21 +97,85 @@ export function startAutosave(store: EditorStore, storage: KeyValue, delayMs = A
     if (state.saveState !== 'pending') state.setSaveState('pending');
     write.schedule(state.doc);
   });
+  const flush = () => write.flush();
+  const onVisibility = () => {
+    if (page?.document.visibilityState === 'hidden') flush();
+  };
+  page?.window.addEventListener('pagehide', flush);
+  page?.document.addEventListener('visibilitychange', onVisibility);
   return () => {
     unsubscribe();
+    page?.window.removeEventListener('pagehide', flush);
+    page?.document.removeEventListener('visibilitychange', onVisibility);
     write.flush();
   };
 }
 
-/** The autosaved document, or undefined when there is none or it can no longer be read. */
-export async function restoreAutosave(storage: KeyValue): Promise<GraphDocument | undefined> {
+/** What autosave failed at, in words, and what to do about it. */
+export function autosaveFailureText(error: unknown): string {
+  const name = error instanceof Error || (typeof DOMException !== 'undefined' && error instanceof DOMException) ? (error as Error).name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  const why =
+    name === 'QuotaExceededError' || /quota/i.test(message)
+      ? "this browser's storage for Wiregrad is full"
+      : name === 'SecurityError' || name === 'InvalidStateError' || /blocked|denied|security/i.test(message)
+        ? 'this browser does not let Wiregrad store data (a private window, or site settings)'
+        : `the browser said: ${clip(message, 120)}`;
+  return (
+    `Autosave failed: ${why}. Your graph is still open here, but a reload would lose the latest changes. ` +
+    'Download it to keep it; autosave tries again with your next edit.'
+  );
+}
+
+/** Where an autosave that could not be read is kept: its own key, never written over. */
+export const UNREADABLE_PREFIX = 'autosave/unreadable/';
+
+/** What a visit opens on, from what autosave kept. */
+export type Restored =
+  /** Nothing was saved: open the default. */
+  | { readonly kind: 'none' }
+  | { readonly kind: 'restored'; readonly doc: GraphDocument }
+  /** Something was saved that cannot be opened as it is. */
+  | {
+      readonly kind: 'unreadable';
+      /** The saved text, exactly as it was stored. */
+      readonly text: string;
+      /** Why it cannot be opened (bounded, quotes clipped). */
+      readonly reason: string;
+      /** The key it is kept under, or undefined when keeping a copy failed (then autosave must not write). */
+      readonly keptAs: string | undefined;
+      /** What could be opened from it, if anything. */
+      readonly recovered: Recovered | undefined;
+    }
+  /** The storage could not be read at all; whatever it holds must not be written over. */
+  | { readonly kind: 'unavailable'; readonly reason: string };
+
+/**
+ * The autosaved document, through the same gate as an opened file. An autosave that cannot be read
+ * is copied to a key of its own (UNREADABLE_PREFIX + time) before anything else happens, and what
+ * can be salvaged from it is offered.
+ */
+export async function restoreAutosave(storage: KeyValue, now: Date = new Date()): Promise<Restored> {
   let text: string | undefined;
   try {
     text = await storage.get(AUTOSAVE_KEY);
-  } catch {
-    return undefined;
+  } catch (e) {
+    return { kind: 'unavailable', reason: clip(e instanceof Error ? e.message : String(e), 200) };
   }
-  if (text === undefined) return undefined;
-  const read = readGraphFile(text, 'autosave');
-  return read.ok ? read.doc : undefined;
+  if (text === undefined) return { kind: 'none' };
+  const read = openDocumentText(text, 'the autosaved graph');
+  if (read.ok) return { kind: 'restored', doc: read.doc };
+  let keptAs: string | undefined;
+  try {
+    const stamp = now.toISOString();
+    for (let n = 0; n < 100 && keptAs === undefined; n++) {
+      const key = `${UNREADABLE_PREFIX}${stamp}${n === 0 ? '' : `-${n}`}`;
+      if ((await storage.get(key)) !== undefined) continue;
+      await storage.set(key, text);
+      keptAs = key;
+    }
+  } catch {
+    keptAs = undefined;
+  }
+  return { kind: 'unreadable', text, reason: read.message, keptAs, recovered: recoverDocument(text, now) };
 }

@@ -1,5 +1,6 @@
 /** Documents as files: reading what a person opens (with a message that names the problem) and writing what they save. */
 import type { GraphDocument } from '../../engine/graph/document';
+import { boundMessage, quote } from '../../engine/graph/limits';
 import { parseDocument } from '../../engine/graph/migrations';
 import { loadProblem } from '../store/integrity';
 import { slug } from '../store/names';
@@ -11,9 +12,15 @@ export type ReadOutcome = { ok: true; doc: GraphDocument } | { ok: false; messag
 /** How many schema problems a message lists before "and N more". */
 const LISTED = 3;
 
-/** Parses, migrates and checks a file's text; never throws. */
-export function readGraphFile(text: string, fileName: string): ReadOutcome {
-  const where = `Could not open ${JSON.stringify(fileName)}`;
+/**
+ * The one gate for every document that enters the studio (a file opened, the autosave restored, a
+ * share link or an import): bounds first (size, nesting, string lengths, counts, shapes: see
+ * engine/graph/limits.ts), then JSON, migrations and the schema, then what the canvas needs.
+ * `source` names where the text came from, as the message puts it (a quoted file name, "the autosaved
+ * graph"). Never throws.
+ */
+export function openDocumentText(text: string, source: string): ReadOutcome {
+  const where = `Could not open ${source}`;
   const parsed = parseDocument(text);
   if (!parsed.ok) {
     const shown = parsed.errors.slice(0, LISTED).map((e) => {
@@ -24,8 +31,13 @@ export function readGraphFile(text: string, fileName: string): ReadOutcome {
     return { ok: false, message: `${where}: ${shown.join(' ')}${more}` };
   }
   const problem = loadProblem(parsed.doc);
-  if (problem !== undefined) return { ok: false, message: `${where}. ${problem}` };
+  if (problem !== undefined) return { ok: false, message: `${where}. ${boundMessage(problem)}` };
   return { ok: true, doc: parsed.doc };
+}
+
+/** A file's text as a document: `openDocumentText` under the file's name. */
+export function readGraphFile(text: string, fileName: string): ReadOutcome {
+  return openDocumentText(text, quote(fileName));
 }
 
 /** The saved form: the versioned document, pretty-printed, stamped with when it was saved. */

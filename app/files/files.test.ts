@@ -66,7 +66,7 @@ describe('autosave', () => {
     vi.useFakeTimers();
     const storage = memoryKeyValue();
     const store = createEditorStore(emptyDocument('t'));
-    const stop = startAutosave(store, storage, 300);
+    const stop = startAutosave(store, storage, { delayMs: 300 });
     store.getState().addNode('Dense', { x: 1, y: 2 });
     store.getState().addNode('ReLU', { x: 3, y: 4 });
     expect(store.getState().saveState).toBe('pending');
@@ -75,19 +75,17 @@ describe('autosave', () => {
     await vi.runAllTimersAsync();
     expect(store.getState().saveState).toBe('saved');
     const restored = await restoreAutosave(storage);
-    expect(restored).toEqual(store.getState().doc);
+    expect(restored).toEqual({ kind: 'restored', doc: store.getState().doc });
     // Session changes do not trigger writes.
     store.getState().select([]);
     expect(store.getState().saveState).toBe('saved');
     stop();
   });
 
-  it('restores nothing from an empty or corrupt store', async () => {
-    expect(await restoreAutosave(memoryKeyValue())).toBeUndefined();
-    expect(await restoreAutosave(memoryKeyValue({ [AUTOSAVE_KEY]: '{oops' }))).toBeUndefined();
+  it('restores nothing from an empty store', async () => {
+    expect(await restoreAutosave(memoryKeyValue())).toEqual({ kind: 'none' });
   });
 });
-
 describe('jsonErrorLocation', () => {
   it('finds where JSON.parse would fail, or nothing for valid text', async () => {
     const { jsonErrorLocation } = await import('./jsonLocation');

@@ -16,22 +16,41 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 /** Opens (creating if needed) `dbName` with one object store `storeName`. */
 export function openKeyValue(dbName = 'wiregrad', storeName = 'kv'): KeyValue {
   let db: Promise<IDBDatabase> | undefined;
+  // Once open, writes start synchronously: a write asked for in `pagehide` is sent before the page goes.
+  let opened: IDBDatabase | undefined;
   const open = () =>
     (db ??= new Promise<IDBDatabase>((resolve, reject) => {
       const req = indexedDB.open(dbName, 1);
       req.onupgradeneeded = () => req.result.createObjectStore(storeName);
-      req.onsuccess = () => resolve(req.result);
+      req.onsuccess = () => resolve((opened = req.result));
       req.onerror = () => reject(req.error ?? new Error('IndexedDB could not be opened'));
       req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
     }));
   const objectStore = async (mode: IDBTransactionMode) => (await open()).transaction(storeName, mode).objectStore(storeName);
+  const put = (database: IDBDatabase, key: string, value: string) => {
+    const tx = database.transaction(storeName, 'readwrite');
+    const done = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB write was aborted'));
+      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
+    });
+    tx.objectStore(storeName).put(value, key);
+    // Ask for the commit now rather than when the page next idles (which an unloading page never does).
+    tx.commit?.();
+    return done;
+  };
   return {
     async get(key) {
       const value: unknown = await request((await objectStore('readonly')).get(key));
       return typeof value === 'string' ? value : undefined;
     },
-    async set(key, value) {
-      await request((await objectStore('readwrite')).put(value, key));
+    set(key, value) {
+      try {
+        if (opened !== undefined) return put(opened, key, value);
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+      return open().then((database) => put(database, key, value));
     },
   };
 }

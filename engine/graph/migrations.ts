@@ -4,7 +4,8 @@
  */
 import type { z } from 'zod';
 import { CURRENT_VERSION, DOCUMENT_FORMAT, GraphDocument } from './document';
-import { formatPath, nodeName, type GraphError } from './errors';
+import { formatPath, type GraphError } from './errors';
+import { boundMessage, checkDocumentText, checkDocumentValue, quote } from './limits';
 
 /** One step up: turns a document of version `from` into one of version `to`. */
 export interface Migration {
@@ -26,10 +27,13 @@ type Json = Record<string, unknown>;
 
 const isRecord = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-const fail = (error: GraphError): ReadResult => ({ ok: false, errors: [error] });
+const fail = (error: GraphError): ReadResult => ({ ok: false, errors: [{ ...error, message: boundMessage(error.message) }] });
 
 /** Upgrades a parsed JSON value to the current version and validates it. */
 export function migrate(raw: unknown, migrations: readonly Migration[] = MIGRATIONS): ReadResult {
+  // Bounds first: nothing below (migrations, zod) may see an unbounded document.
+  const tooLarge = checkDocumentValue(raw);
+  if (tooLarge !== undefined) return fail(tooLarge);
   if (!isRecord(raw) || raw.format !== DOCUMENT_FORMAT) {
     return fail({
       code: 'bad_format',
@@ -84,13 +88,23 @@ export function migrate(raw: unknown, migrations: readonly Migration[] = MIGRATI
     v = step.to;
   }
 
+  if (doc !== raw) {
+    const grown = checkDocumentValue(doc);
+    if (grown !== undefined) return fail(grown);
+  }
   const parsed = GraphDocument.safeParse(doc);
   if (parsed.success) return { ok: true, doc: parsed.data };
   return { ok: false, errors: parsed.error.issues.map((issue) => issueToError(issue, doc)) };
 }
 
-/** Reads a document from text (a saved file, a template, the clipboard). */
+/**
+ * Reads a document from text (a saved file, an autosave, a share link, the clipboard): the one way
+ * text becomes a document. The text's size and nesting are checked (./limits) before JSON.parse.
+ */
 export function parseDocument(text: string, migrations: readonly Migration[] = MIGRATIONS): ReadResult {
+  if (typeof text !== 'string') return fail({ code: 'invalid_json', message: 'This document is not text.' });
+  const tooLarge = checkDocumentText(text);
+  if (tooLarge !== undefined) return fail(tooLarge);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -148,11 +162,11 @@ function issueToError(issue: z.core.$ZodIssue, doc: Json): GraphError {
     rest = path.slice(2);
     if (section === 'nodes') {
       node = id;
-      subject = id === undefined ? `Node #${index + 1}` : `Node ${nodeName({ id, label })}`;
+      subject = id === undefined ? `Node #${index + 1}` : `Node ${quote(label?.trim() || id)}`;
       if (rest[0] === 'params' && typeof rest[1] === 'string') param = rest[1];
     } else {
       edge = id;
-      subject = id === undefined ? `Edge #${index + 1}` : `Edge ${JSON.stringify(id)}`;
+      subject = id === undefined ? `Edge #${index + 1}` : `Edge ${quote(id)}`;
     }
   } else if (section === 'training') {
     subject = 'Training settings';
@@ -167,7 +181,7 @@ function issueToError(issue: z.core.$ZodIssue, doc: Json): GraphError {
   const what = missing ? `${field || 'a required field'} is missing` : `${field ? `${field}: ` : ''}${issue.message}`;
   return {
     code: 'schema',
-    message: sentence(`${subject}: ${what}`),
+    message: boundMessage(sentence(`${subject}: ${what}`)),
     path: formatPath(path),
     ...(node !== undefined && { node }),
     ...(edge !== undefined && { edge }),

@@ -1,0 +1,81 @@
+/**
+ * Notices about autosave itself, under the toolbar: an autosave that could not be opened (kept
+ * aside, offered for download, what was recovered instead) and writes that fail. They stay until
+ * dismissed: each one says how not to lose work.
+ */
+import { useStore } from 'zustand';
+import { useEditorStore } from '../store/context';
+import type { AutosaveStatusStore } from './autosaveStatus';
+import { unreadableFileName } from './autosaveStatus';
+import { fileNameFor, serializeDocument } from './documentFile';
+import { downloadText } from './download';
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+export function AutosaveNotices({ status }: { status: AutosaveStatusStore }) {
+  const store = useEditorStore();
+  const unreadable = useStore(status, (s) => s.unreadable);
+  const failure = useStore(status, (s) => s.failure);
+  const off = useStore(status, (s) => s.off);
+  if (unreadable === null && failure === null && off === null) return null;
+
+  const downloadGraph = () => {
+    const { doc } = store.getState();
+    downloadText(serializeDocument(doc), fileNameFor(doc));
+  };
+  const recovered = unreadable?.recovered;
+  return (
+    <div className="autosave-notices">
+      {unreadable !== null && (
+        <section className="autosave-notice" role="alert" aria-label="Autosave could not be opened">
+          <h2 className="autosave-notice-title">Your autosaved graph could not be opened</h2>
+          <p className="autosave-notice-reason">{unreadable.reason}</p>
+          <p>
+            {unreadable.keptAs !== undefined
+              ? 'It is kept in this browser, unchanged, and autosave will not write over it. Download it to keep it as a file.'
+              : 'Keeping a copy of it in this browser failed, so autosave is off until you reload. Download it now to keep it.'}
+          </p>
+          <p>
+            {recovered !== undefined
+              ? `Opened what could be recovered from it: ${plural(recovered.nodes.kept, 'node')} of ${recovered.nodes.of.toLocaleString('en-US')}` +
+                ` and ${plural(recovered.edges.kept, 'edge')} of ${recovered.edges.of.toLocaleString('en-US')}, as “${recovered.doc.meta.name}”.`
+              : 'Nothing could be recovered from it, so the default template is open instead.'}
+          </p>
+          <div className="autosave-notice-actions">
+            <button type="button" className="btn is-primary" onClick={() => downloadText(unreadable.text, unreadableFileName(unreadable))}>
+              Download unreadable autosave
+            </button>
+            <button type="button" className="btn" onClick={() => status.getState().setUnreadable(null)}>
+              Dismiss
+            </button>
+          </div>
+        </section>
+      )}
+      {(failure !== null || off !== null) && (
+        <section className="autosave-notice is-failure" role="alert" aria-label="Autosave failed">
+          <h2 className="autosave-notice-title">{off !== null ? 'Autosave is off' : 'Autosave failed'}</h2>
+          <p>
+            {off !== null
+              ? `This browser's storage could not be read (${off}), so autosave will not write over what it holds. Download your graph to keep it.`
+              : failure}
+          </p>
+          <div className="autosave-notice-actions">
+            <button type="button" className="btn is-primary" onClick={downloadGraph}>
+              Download graph
+            </button>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => {
+                status.getState().setFailure(null);
+                status.getState().setOff(null);
+              }}
+            >
+              Dismiss
+            </button>
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}

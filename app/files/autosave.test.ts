@@ -1,0 +1,164 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { emptyDocument } from '../../engine/graph/document';
+import { createEditorStore } from '../store/editorStore';
+import { templateById } from '../templates';
+import { AUTOSAVE_KEY, autosaveFailureText, restoreAutosave, startAutosave, UNREADABLE_PREFIX, type PageEvents } from './autosave';
+import { serializeDocument } from './documentFile';
+import { memoryKeyValue, type KeyValue } from './keyValue';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const NOW = new Date('2026-12-04T10:00:00.000Z');
+const spirals = () => templateById('two-spirals')!.build(new Date('2025-01-01T00:00:00Z'));
+
+/** A KeyValue whose writes fail with `error` while `failing` is true. */
+function failingKeyValue(error: unknown, inner = memoryKeyValue()) {
+  const state = { failing: true, writes: 0 };
+  const kv: KeyValue = {
+    get: (key) => inner.get(key),
+    set: (key, value) => {
+      state.writes++;
+      return state.failing ? Promise.reject(error) : inner.set(key, value);
+    },
+  };
+  return { kv, state, inner };
+}
+
+/** Stand-ins for window and document: EventTargets, and a visibility state the test sets. */
+function fakePage(): PageEvents & { hide(how: 'pagehide' | 'visibilitychange'): void } {
+  const win = new EventTarget();
+  const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+  return {
+    window: win,
+    document: doc,
+    hide(how) {
+      if (how === 'pagehide') win.dispatchEvent(new Event('pagehide'));
+      else {
+        doc.visibilityState = 'hidden';
+        doc.dispatchEvent(new Event('visibilitychange'));
+      }
+    },
+  };
+}
+
+describe('restoring an autosave that cannot be read', () => {
+  it('keeps the text under a key of its own, never over an earlier one, and recovers the readable nodes', async () => {
+    const raw = JSON.parse(serializeDocument(spirals()));
+    raw.nodes[2].position = 'left'; // one bad node
+    const text = JSON.stringify(raw);
+    const earlier = `${UNREADABLE_PREFIX}${NOW.toISOString()}`;
+    const storage = memoryKeyValue({ [AUTOSAVE_KEY]: text, [earlier]: 'an earlier unreadable autosave' });
+    const restored = await restoreAutosave(storage, NOW);
+    if (restored.kind !== 'unreadable') throw new Error(`expected unreadable, got ${restored.kind}`);
+    expect(restored.keptAs).toBe(`${earlier}-1`);
+    expect(await storage.get(`${earlier}-1`)).toBe(text);
+    expect(await storage.get(earlier)).toBe('an earlier unreadable autosave');
+    expect(await storage.get(AUTOSAVE_KEY)).toBe(text);
+    expect(restored.text).toBe(text);
+    expect(restored.reason).toMatch(/^Could not open the autosaved graph: Node .*position/);
+    const badId = raw.nodes[2].id as string;
+    const { recovered } = restored;
+    expect(recovered?.nodes).toEqual({ kept: raw.nodes.length - 1, of: raw.nodes.length });
+    expect(recovered?.doc.nodes.map((n) => n.id)).not.toContain(badId);
+    expect(recovered?.doc.edges.some((e) => e.from.node === badId || e.to.node === badId)).toBe(false);
+    expect(recovered?.edges.kept).toBe(raw.edges.filter((e: { from: { node: string }; to: { node: string } }) => e.from.node !== badId && e.to.node !== badId).length);
+    expect(recovered?.doc.meta.name).toBe('Two spirals classifier (recovered)');
+  });
+
+  it('recovers the nodes of a document written by a newer version', async () => {
+    const raw = { ...JSON.parse(serializeDocument(spirals())), version: 7 };
+    const restored = await restoreAutosave(memoryKeyValue({ [AUTOSAVE_KEY]: JSON.stringify(raw) }), NOW);
+    if (restored.kind !== 'unreadable') throw new Error(restored.kind);
+    expect(restored.reason).toMatch(/newer Wiregrad \(document version 7/);
+    expect(restored.recovered?.nodes).toEqual({ kept: raw.nodes.length, of: raw.nodes.length });
+    expect(restored.recovered?.doc.version).toBe(1);
+  });
+
+  it('offers nothing to recover from truncated or hostile text, and still keeps it', async () => {
+    const full = serializeDocument(spirals());
+    const deep = `{"format":"wiregrad.graph","version":1,"nodes":[{"id":"a","type":"Parameter","params":{"init":${'['.repeat(20000)}${']'.repeat(20000)}}}],"edges":[],"meta":{"name":"x"}}`;
+    for (const text of [full.slice(0, full.length / 2), deep, '"just a string"', 'null']) {
+      const storage = memoryKeyValue({ [AUTOSAVE_KEY]: text });
+      const restored = await restoreAutosave(storage, NOW);
+      if (restored.kind !== 'unreadable') throw new Error(restored.kind);
+      expect(restored.recovered).toBeUndefined();
+      expect(await storage.get(restored.keptAs!)).toBe(text);
+      expect(restored.reason.length).toBeLessThanOrEqual(600);
+    }
+  });
+
+  it('says when keeping a copy failed (the caller then leaves autosave off)', async () => {
+    const { kv } = failingKeyValue(new DOMException('full', 'QuotaExceededError'), memoryKeyValue({ [AUTOSAVE_KEY]: '{oops' }));
+    const restored = await restoreAutosave(kv, NOW);
+    expect(restored).toMatchObject({ kind: 'unreadable', keptAs: undefined, recovered: undefined });
+  });
+
+  it('reports storage it cannot read as unavailable', async () => {
+    const kv: KeyValue = { get: () => Promise.reject(new Error('IndexedDB is blocked by another tab')), set: async () => {} };
+    expect(await restoreAutosave(kv)).toEqual({ kind: 'unavailable', reason: 'IndexedDB is blocked by another tab' });
+  });
+});
+
+describe('writing the autosave', () => {
+  it('writes a pending change at once when the page is hidden or unloaded', async () => {
+    vi.useFakeTimers();
+    for (const how of ['pagehide', 'visibilitychange'] as const) {
+      const storage = memoryKeyValue();
+      const page = fakePage();
+      const store = createEditorStore(emptyDocument('t'));
+      const stop = startAutosave(store, storage, { delayMs: 300, page });
+      store.getState().addNode('Dense', { x: 1, y: 2 });
+      page.hide(how);
+      // No timer has run: the write came from the event.
+      await Promise.resolve();
+      expect(JSON.parse((await storage.get(AUTOSAVE_KEY))!)).toEqual(store.getState().doc);
+      stop();
+    }
+  });
+
+  it('does not write when the page is hidden with nothing pending, and stops listening when stopped', async () => {
+    const page = fakePage();
+    let writes = 0;
+    const kv: KeyValue = { get: async () => undefined, set: async () => void writes++ };
+    const store = createEditorStore(emptyDocument('t'));
+    const stop = startAutosave(store, kv, { delayMs: 10_000, page });
+    page.hide('pagehide');
+    expect(writes).toBe(0);
+    stop();
+    store.getState().addNode('Dense', { x: 1, y: 2 });
+    page.hide('pagehide');
+    expect(writes).toBe(0);
+  });
+
+  it('reports a failed write (quota full) with what to do, and clears it when a write works again', async () => {
+    vi.useFakeTimers();
+    const { kv, state, inner } = failingKeyValue(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    const reports: unknown[] = [];
+    const store = createEditorStore(emptyDocument('t'));
+    const stop = startAutosave(store, kv, { delayMs: 300, report: (f) => reports.push(f) });
+    store.getState().addNode('Dense', { x: 1, y: 2 });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(store.getState().saveState).toBe('failed');
+    expect(reports).toHaveLength(1);
+    expect(autosaveFailureText(reports[0])).toBe(
+      "Autosave failed: this browser's storage for Wiregrad is full. Your graph is still open here, but a reload would lose the " +
+        'latest changes. Download it to keep it; autosave tries again with your next edit.',
+    );
+    state.failing = false;
+    store.getState().addNode('ReLU', { x: 3, y: 4 });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(store.getState().saveState).toBe('saved');
+    expect(reports).toEqual([reports[0], undefined]);
+    expect(JSON.parse((await inner.get(AUTOSAVE_KEY))!)).toEqual(store.getState().doc);
+    stop();
+  });
+
+  it('names a blocked storage and passes other errors on, clipped', () => {
+    expect(autosaveFailureText(new DOMException('denied', 'SecurityError'))).toMatch(/does not let Wiregrad store data/);
+    const long = autosaveFailureText(new Error('x'.repeat(5000)));
+    expect(long).toMatch(/the browser said: x{120}…\./);
+    expect(long.length).toBeLessThan(400);
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * What the page tells the person about autosave beyond the toolbar's one word: an autosave that
+ * could not be read (kept aside, offered for download) and the reason writes fail. A store of its
+ * own, made in main.tsx and handed to the App, so autosave needs nothing from the editor's slices.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { UNREADABLE_PREFIX, type Restored } from './autosave';
+
+/** An autosave that could not be read, as the notice shows it. */
+export type Unreadable = Extract<Restored, { kind: 'unreadable' }>;
+
+export interface AutosaveStatus {
+  /** Shown until dismissed; the stored copy stays either way. */
+  unreadable: Unreadable | null;
+  /** Why the last write failed, in words; null once a write works again or it is dismissed. */
+  failure: string | null;
+  /** Autosave could not read its storage, so it is off for this visit (it must not write over what it could not read). */
+  off: string | null;
+  setUnreadable(unreadable: Unreadable | null): void;
+  setFailure(failure: string | null): void;
+  setOff(reason: string | null): void;
+}
+
+export type AutosaveStatusStore = StoreApi<AutosaveStatus>;
+
+export function createAutosaveStatus(): AutosaveStatusStore {
+  return createStore<AutosaveStatus>()((set) => ({
+    unreadable: null,
+    failure: null,
+    off: null,
+    setUnreadable: (unreadable) => set({ unreadable }),
+    setFailure: (failure) => set({ failure }),
+    setOff: (off) => set({ off }),
+  }));
+}
+
+/** The file name an unreadable autosave downloads as: "autosave-2026-12-04T15-48-23.json". */
+export function unreadableFileName(unreadable: Unreadable): string {
+  const stamp = (unreadable.keptAs?.slice(UNREADABLE_PREFIX.length) ?? new Date().toISOString()).replace(/[:.]/g, '-');
+  return `unreadable-autosave-${stamp}.json`;
+}
