@@ -9,6 +9,7 @@ import { CompileError, Program, type OpView, type StepRecord } from '../engine/c
 import { createYield } from './yieldToEvents';
 import { bindingErrors, epochBatches, gatherBatch, splitIndices, type Dataset } from '../engine/data';
 import { checkDatasetLabels } from '../engine/data/labels';
+import { encodeWeights, exportOnnx, matchedValues, matchWeights, readSafetensors, type WeightMatch } from '../engine/interchange';
 import { classifyChange, type DocumentChange } from '../engine/graph/change';
 import type { GraphDocument } from '../engine/graph/document';
 import type { GraphError } from '../engine/graph/errors';
@@ -428,6 +429,34 @@ export class Trainer {
   setWeights(weights: Record<string, Float32Array>): void {
     if (!this.program) throw new Error('nothing is compiled');
     this.program.setWeights(weights);
+  }
+
+  /** The trained parameters (and running statistics) as a safetensors file named by node (`dense1.kernel`). */
+  async saveWeights(): Promise<Uint8Array> {
+    if (!this.program || !this.doc) throw new Error('nothing is compiled: train (or open) a graph first');
+    return encodeWeights(this.program.variables, await this.program.getWeights(), { metadata: { 'wiregrad.document': this.doc.meta.name, 'wiregrad.step': String(this.program.stepCount) } });
+  }
+
+  /**
+   * Put a safetensors file's tensors into the open run, matched by name and shape; nothing is
+   * written unless every tensor of the file that names a variable fits it. The report names every
+   * node whose weights were missing, unexpected or of another shape.
+   */
+  loadWeights(bytes: Uint8Array): Promise<WeightMatch> {
+    return this.exclusive(async () => {
+      if (!this.program) throw new Error('nothing is compiled: open a graph before loading weights into it');
+      const file = readSafetensors(bytes);
+      const match = matchWeights(this.program.variables, file);
+      if (match.shapeMismatches.length || match.typeMismatches.length || !match.matched.length) return match;
+      await this.suspend(async () => this.program!.setWeights(matchedValues(file, match)));
+      return match;
+    });
+  }
+
+  /** The open graph's inference part as an ONNX model (opset 17) with the current weights. */
+  async exportOnnx(): Promise<Uint8Array> {
+    if (!this.program || !this.doc) throw new Error('nothing is compiled: train (or open) a graph first');
+    return exportOnnx(this.doc, await this.program.getWeights()).bytes;
   }
 
   private resetCounters(): void {

@@ -56,6 +56,18 @@ const api = {
   /** The current run continues from its checkpoint at `step`. */
   rollback: (step: number) => answer(trainer.rollback(step)),
   setCheckpointPolicy: (policy: CheckpointPolicy) => trainer.setCheckpointPolicy(policy),
+  /** The open run's weights as a safetensors file. */
+  async saveWeights() {
+    const bytes = await trainer.saveWeights();
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  /** Weights from a safetensors file into the open run, matched by name and shape (the report names every mismatch). */
+  loadWeights: (bytes: Uint8Array) => answer(trainer.loadWeights(bytes)),
+  /** The open graph's inference part as ONNX, with the current weights. */
+  async exportOnnx() {
+    const bytes = await trainer.exportOnnx();
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  },
   train: () => answer(trainer.train()),
   pause: () => answer(trainer.pause()),
   step: (n: number) => answer(trainer.step(n)),

@@ -1,3 +1,4 @@
+import { IndexRangeError } from './kernels/indexing';
 import type { Graph, GraphNode, ValueId } from '../../compile/graph';
 import { sizeOf } from '../../ops/shape';
 import type { DType, Op, TensorType } from '../../ops/types';
@@ -172,6 +173,11 @@ class CpuExecutable implements Executable {
     }
     const kernel = CPU_KERNELS[node.op] as CpuKernel<Op>;
     const inputs = node.inputs.map((i) => values.get(i)!);
-    return { data: kernel(inputs, node.attrs, node.type, ctx), shape, dtype };
+    try {
+      return { data: kernel(inputs, node.attrs, node.type, ctx), shape, dtype };
+    } catch (e) {
+      // Kernels do not know their node: name the document node the op came from.
+      throw e instanceof IndexRangeError ? e.at(node.origin) : e;
+    }
   }
 }

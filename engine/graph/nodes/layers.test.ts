@@ -94,4 +94,14 @@ describe('layers', () => {
     expect(after[2]).toBeCloseTo(table[2]! * 0.8, 5);
     expect(after[0]).toBe(table[0]);
   });
+
+  it('an Embedding id outside its table is an error naming the node (on the CPU reference)', async () => {
+    const doc = makeDoc(
+      [['ids', 'Input', { field: 'ids', shape: [3], dtype: 'i32' }], ['emb', 'Embedding', { inputDim: 5, outputDim: 2 }], ['t', 'Input', { field: 't', shape: [3, 2] }], ['loss', 'SumSquaresLoss']],
+      ['ids.y -> emb.x', 'emb.y -> loss.pred', 't.y -> loss.target'],
+      { batchSize: 1, optimizer: { type: 'sgd' }, lr: 0.1 },
+    );
+    const p = await Program.create(doc, new CpuBackend());
+    await expect(p.forward({ ids: Int32Array.from([1, 7, 2]) })).rejects.toMatchObject({ node: 'emb', message: expect.stringMatching(/index 7 at position 1/) });
+  });
 });
