@@ -55,6 +55,7 @@ test('a learning-rate change and a wider layer apply while the run trains, witho
   await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(at + 3);
   await expect(panel(page).getByRole('button', { name: 'Pause' })).toBeEnabled();
   await expect(panel(page).getByRole('alert')).toHaveCount(0);
+  await changes(page).scrollIntoViewIfNeeded();
   await page.screenshot({ path: testInfo.outputPath('hot-edit-light.png') });
   await page.getByRole('button', { name: 'Toggle dark theme' }).click();
   await page.screenshot({ path: testInfo.outputPath('hot-edit-dark.png') });
@@ -94,7 +95,7 @@ test('drag and rename while paused, then Resume: the same run goes on from the s
   await expect(panel(page).getByRole('note').filter({ hasText: 'cannot continue' })).toContainText('seed');
 });
 
-test('fork a new run from a checkpoint with another learning rate: two runs in the dashboard', async ({ page }) => {
+test('fork a new run from a checkpoint with another learning rate: two runs in the dashboard', async ({ page }, testInfo) => {
   await page.goto('/');
   await openTemplate(page, 'Two spirals classifier');
   await panel(page).getByLabel('Checkpoints').selectOption({ label: 'every 50 steps' });
@@ -107,9 +108,12 @@ test('fork a new run from a checkpoint with another learning rate: two runs in t
   await checkpoints.getByRole('button', { name: 'Fork a new run from step 0' }).click();
   await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(3);
   await panel(page).getByRole('button', { name: 'Pause' }).click();
+  await dashboard(page).getByRole('tab', { name: 'Scalars' }).click();
   const runs = dashboard(page).getByRole('list', { name: 'Runs' }).getByRole('listitem');
   await expect(runs).toHaveCount(2);
-  await expect(runs.nth(1)).toContainText('from Run 1 @ 0');
+  await expect(runs.filter({ hasText: 'Run 2 (from Run 1 @ 0)' })).toHaveCount(1);
+  await checkpoints.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: testInfo.outputPath('checkpoints-light.png') });
 });
 
 test('opening another template mid-run leaves a clean panel', async ({ page }) => {
