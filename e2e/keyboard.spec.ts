@@ -30,6 +30,7 @@ async function expectCounts(page: Page, nodes: number, edges: number) {
 }
 
 test('@production wire two nodes and delete an edge with the keyboard only', async ({ page }, testInfo) => {
+  test.slow(); // Tabbing through the toolbar and palette to the canvas is many key presses.
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto('/');
   await expectCounts(page, 8, 7);
@@ -101,6 +102,7 @@ test('@production wire two nodes and delete an edge with the keyboard only', asy
 });
 
 test('the connect list in the dark theme, opened from the selected node’s Connect button', async ({ page }, testInfo) => {
+  test.slow();
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto('/');
   await expectCounts(page, 8, 7);
@@ -122,6 +124,7 @@ test('the connect list in the dark theme, opened from the selected node’s Conn
   await tabTo(page, `.react-flow__node${byLabel('Tanh 1')}`, node(page, 'Tanh 1'));
   await page.keyboard.press('Enter');
   await tabTo(page, byLabel('Connect Tanh 1…'), page.getByRole('button', { name: 'Connect Tanh 1…' }));
+  await page.screenshot({ path: testInfo.outputPath('connect-button-dark.png') });
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: 'Connect Tanh 1' });
   await expect(dialog).toBeVisible();
