@@ -113,7 +113,7 @@ export interface CompiledInference {
 
 /** Options of compileTraining. */
 export interface TrainingCompileOptions {
-  /** Sample counts of a dataset held on the backend, by field: inputs are gathered from it by FEEDS.batch. */
+  /** A dataset held on the backend (every sample of each field): batches are gathered from it by the FEEDS.batch indices. */
   readonly resident?: Readonly<Record<string, Data>>;
 }
 
