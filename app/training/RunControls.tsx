@@ -23,7 +23,7 @@ export function RunControls({ commands }: { commands: ReturnType<typeof useTrain
   return (
     <>
       <div className="run-buttons" role="group" aria-label="Run controls">
-        <button type="button" className="primary" onClick={() => void commands.train()} disabled={running || busy || !!failure} title={why}>{action.label}</button>
+        <button type="button" className="primary" onClick={() => void commands.train()} disabled={running || busy || !!failure} title={why}>{running ? 'Training…' : action.label}</button>
         <button type="button" onClick={() => void commands.pause()} disabled={!running}>Pause</button>
         <button type="button" onClick={() => void commands.step()} disabled={running || busy || !!failure || action.kind === 'restart'}>Step</button>
         <button type="button" onClick={() => void commands.restart(false)} disabled={busy || !!failure || !compiled} title="Back to new weights: Train then starts a new run (this one stays in the dashboard's runs)">Reset</button>
