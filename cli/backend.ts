@@ -1,0 +1,40 @@
+/**
+ * The backend a command-line run trains on: WebGPU through Dawn (the `webgpu` package) when it finds
+ * an adapter, else the CPU reference backend — the worker's own choice (workers/backends.ts), with
+ * Dawn standing in for navigator.gpu. The launcher (wiregrad.mjs) points Vulkan at Chromium's
+ * SwiftShader on machines without a Vulkan loader of their own.
+ */
+import { createBestBackend } from '../workers/backends';
+import type { Backend } from '../engine/backends/backend';
+import type { BackendInfo } from '../workers/types';
+
+/** What `--backend` asks for: auto (WebGPU when there is an adapter, else CPU), or one of them. */
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+
+/** The backend could not be had as asked (WebGPU demanded where there is none). */
+export class BackendUnavailable extends Error {}
+
+/** Dawn keeps the process alive while its instance lives: the CLI exits explicitly. */
+async function dawn(): Promise<GPU | undefined> {
+  try {
+    const { create, globals } = await import('webgpu');
+    Object.assign(globalThis, globals);
+    // DAWN_FLAGS (comma-separated, e.g. backend=vulkan), as bench:node takes them.
+    const flags = (process.env.DAWN_FLAGS ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+    return create(flags);
+  } catch {
+    return undefined; // no prebuilt Dawn for this platform
+  }
+}
+
+export async function createBackend(choice: BackendChoice): Promise<{ backend: Backend; info: BackendInfo }> {
+  if (choice === 'cpu') return createBestBackend('cpu');
+  const gpu = await dawn();
+  const got = await createBestBackend('auto', gpu);
+  if (choice === 'webgpu' && got.info.kind !== 'webgpu') {
+    got.backend.dispose();
+    throw new BackendUnavailable(`--backend webgpu: ${gpu ? got.info.fallbackReason : 'the webgpu package (Dawn) has no build for this platform'}`);
+  }
+  if (!gpu && got.info.kind === 'cpu') return { ...got, info: { ...got.info, fallbackReason: 'Dawn (the webgpu package) could not load here' } };
+  return got;
+}
