@@ -2,7 +2,7 @@ import '@xyflow/react/dist/style.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { autosaveFailureText, restoreAutosave, startAutosave, type Restored } from './files/autosave';
+import { autosaveFailureText, dismissUnreadable, earlierUnreadable, restoreAutosave, startAutosave, type Restored } from './files/autosave';
 import { createAutosaveStatus } from './files/autosaveStatus';
 import { memoryKeyValue, openKeyValue } from './files/keyValue';
 import { createEditorStore } from './store/editorStore';
@@ -32,8 +32,12 @@ async function boot(root: HTMLElement) {
   const restored = await restoreAutosave(storage);
   const store = createEditorStore(firstDocument(restored));
   store.getState().setTheme(storedTheme());
-  const status = createAutosaveStatus();
+  const status = createAutosaveStatus((key) => void dismissUnreadable(storage, key).catch(() => {}));
   if (restored.kind === 'unreadable') status.getState().setUnreadable(restored);
+  else {
+    const earlier = await earlierUnreadable(storage);
+    if (earlier !== undefined) status.getState().setUnreadable(earlier);
+  }
   if (restored.kind === 'unavailable') status.getState().setOff(restored.reason);
   const safeToWrite = restored.kind !== 'unavailable' && (restored.kind !== 'unreadable' || restored.keptAs !== undefined);
   if (safeToWrite) {

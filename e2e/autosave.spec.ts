@@ -86,6 +86,7 @@ async function screenshotBothThemes(page: Page, name: string, testInfo: { output
 }
 
 test('an autosave written by a newer version is kept, offered for download, and what it holds is recovered @production', async ({ page }, testInfo) => {
+  test.slow(); // four page loads; the dev server is slow to serve each
   await openStudio(page);
   const doc = await savedDocument(page);
   const newer = JSON.stringify({ ...doc, version: 9, meta: { ...(doc.meta as object), name: 'From the future' } }, null, 2);
@@ -118,6 +119,17 @@ test('an autosave written by a newer version is kept, offered for download, and 
   expect(kept).toHaveLength(1);
   expect(entries[kept[0]]).toBe(newer);
   expect(JSON.parse(entries['autosave/document']).nodes).toEqual([]);
+
+  // The next visit opens the new autosave and still offers the kept copy, until it is dismissed.
+  await page.reload();
+  await expectNodes(page, 0);
+  await expect(notice).toContainText('An earlier autosave could not be opened');
+  await expect(notice).toContainText('newer Wiregrad (document version 9');
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await page.reload();
+  await expectNodes(page, 0);
+  await expect(notice).toHaveCount(0);
+  expect((await storedEntries(page))[kept[0]]).toBe(newer);
 });
 
 test('a truncated autosave is kept and the default template opens, clearly labelled', async ({ page }) => {
@@ -140,6 +152,7 @@ test('a truncated autosave is kept and the default template opens, clearly label
   await expect(page.locator('.save-state')).toHaveText('Saved in this browser');
   await page.reload();
   await expectNodes(page, 0);
+  await expect(notice).toHaveCount(0);
   expect(Object.values(await storedEntries(page))).toContain(truncated);
 });
 
@@ -165,7 +178,8 @@ test('a storage that refuses writes (quota full) shows "Autosave failed" with wh
   await page.getByRole('button', { name: 'New' }).click();
   const notice = failedNotice(page);
   await expect(notice).toBeVisible();
-  await expect(notice).toContainText("Autosave failed: this browser's storage for Wiregrad is full.");
+  await expect(notice.getByRole('heading')).toHaveText('Autosave failed');
+  await expect(notice).toContainText("This browser's storage for Wiregrad is full.");
   await expect(notice).toContainText('a reload would lose the latest changes. Download it to keep it');
   await expect(page.locator('.save-state')).toHaveText('Autosave failed');
   await screenshotBothThemes(page, 'autosave-failed', testInfo);

@@ -61,7 +61,7 @@ test('a 5 MB node id is refused with the id cut to its first 60 characters @prod
   await expectNodes(page, 8);
 });
 
-test('a panel that throws shows a contained error with a reload button; the rest keeps working', async ({ page }) => {
+test('a panel that throws shows a contained error with a reload button; the rest keeps working', async ({ page }, testInfo) => {
   await openStudio(page);
   // The dev server's test handle (window.h) is needed to corrupt the store from outside; a build has none.
   test.skip(!(await page.evaluate(() => 'h' in window)), 'needs the dev test handle');
@@ -78,6 +78,7 @@ test('a panel that throws shows a contained error with a reload button; the rest
   await expect(failed.first()).toBeVisible();
   await expect(failed.first()).toContainText('stopped working');
   await expect(failed.first().getByRole('textbox', { name: 'Error message' })).toHaveValue(/^Wiregrad: the .* failed\./);
+  await page.screenshot({ path: testInfo.outputPath('panel-error.png') });
   // The toolbar still works: undo puts the graph back, and "Reload this panel" brings the views back.
   await expect(page.getByRole('heading', { level: 1, name: 'Wiregrad' })).toBeVisible();
   await page.getByRole('button', { name: 'New' }).click();

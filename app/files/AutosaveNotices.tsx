@@ -28,24 +28,29 @@ export function AutosaveNotices({ status }: { status: AutosaveStatusStore }) {
     <div className="autosave-notices">
       {unreadable !== null && (
         <section className="autosave-notice" role="alert" aria-label="Autosave could not be opened">
-          <h2 className="autosave-notice-title">Your autosaved graph could not be opened</h2>
+          <h2 className="autosave-notice-title">
+            {unreadable.earlier ? 'An earlier autosave could not be opened' : 'Your autosaved graph could not be opened'}
+          </h2>
           <p className="autosave-notice-reason">{unreadable.reason}</p>
           <p>
             {unreadable.keptAs !== undefined
-              ? 'It is kept in this browser, unchanged, and autosave will not write over it. Download it to keep it as a file.'
+              ? 'It is kept in this browser, unchanged, and autosave will not write over it. Download it to keep it as a file; ' +
+                'until you dismiss this notice it is offered again on every visit.'
               : 'Keeping a copy of it in this browser failed, so autosave is off until you reload. Download it now to keep it.'}
           </p>
-          <p>
-            {recovered !== undefined
-              ? `Opened what could be recovered from it: ${plural(recovered.nodes.kept, 'node')} of ${recovered.nodes.of.toLocaleString('en-US')}` +
-                ` and ${plural(recovered.edges.kept, 'edge')} of ${recovered.edges.of.toLocaleString('en-US')}, as “${recovered.doc.meta.name}”.`
-              : 'Nothing could be recovered from it, so the default template is open instead.'}
-          </p>
+          {!unreadable.earlier && (
+            <p>
+              {recovered !== undefined
+                ? `Opened what could be recovered from it: ${plural(recovered.nodes.kept, 'node')} of ${recovered.nodes.of.toLocaleString('en-US')}` +
+                  ` and ${plural(recovered.edges.kept, 'edge')} of ${recovered.edges.of.toLocaleString('en-US')}, as “${recovered.doc.meta.name}”.`
+                : 'Nothing could be recovered from it, so the default template is open instead.'}
+            </p>
+          )}
           <div className="autosave-notice-actions">
             <button type="button" className="btn is-primary" onClick={() => downloadText(unreadable.text, unreadableFileName(unreadable))}>
               Download unreadable autosave
             </button>
-            <button type="button" className="btn" onClick={() => status.getState().setUnreadable(null)}>
+            <button type="button" className="btn" onClick={() => status.getState().dismissUnreadable()}>
               Dismiss
             </button>
           </div>

@@ -2,7 +2,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emptyDocument } from '../../engine/graph/document';
 import { createEditorStore } from '../store/editorStore';
 import { templateById } from '../templates';
-import { AUTOSAVE_KEY, autosaveFailureText, restoreAutosave, startAutosave, UNREADABLE_PREFIX, type PageEvents } from './autosave';
+import {
+  AUTOSAVE_KEY,
+  autosaveFailureText,
+  dismissUnreadable,
+  earlierUnreadable,
+  restoreAutosave,
+  startAutosave,
+  UNREADABLE_PREFIX,
+  type PageEvents,
+} from './autosave';
 import { serializeDocument } from './documentFile';
 import { memoryKeyValue, type KeyValue } from './keyValue';
 
@@ -89,6 +98,21 @@ describe('restoring an autosave that cannot be read', () => {
     }
   });
 
+  it('offers a kept copy again on later visits until it is dismissed; the copy itself stays', async () => {
+    const storage = memoryKeyValue({ [AUTOSAVE_KEY]: '{"format": "wiregrad.graph", "version": 1, "nodes": [' });
+    const first = await restoreAutosave(storage, NOW);
+    if (first.kind !== 'unreadable' || first.keptAs === undefined) throw new Error('expected a kept copy');
+    // The next visit autosaved something readable in between.
+    await storage.set(AUTOSAVE_KEY, serializeDocument(spirals()));
+    expect((await restoreAutosave(storage, NOW)).kind).toBe('restored');
+    const again = await earlierUnreadable(storage);
+    expect(again).toMatchObject({ kind: 'unreadable', keptAs: first.keptAs, text: first.text, earlier: true, recovered: undefined });
+    expect(again?.reason).toMatch(/^Could not open an earlier autosave: This file is not valid JSON/);
+    await dismissUnreadable(storage, first.keptAs);
+    expect(await earlierUnreadable(storage)).toBeUndefined();
+    expect(await storage.get(first.keptAs)).toBe(first.text);
+  });
+
   it('says when keeping a copy failed (the caller then leaves autosave off)', async () => {
     const { kv } = failingKeyValue(new DOMException('full', 'QuotaExceededError'), memoryKeyValue({ [AUTOSAVE_KEY]: '{oops' }));
     const restored = await restoreAutosave(kv, NOW);
@@ -143,7 +167,7 @@ describe('writing the autosave', () => {
     expect(store.getState().saveState).toBe('failed');
     expect(reports).toHaveLength(1);
     expect(autosaveFailureText(reports[0])).toBe(
-      "Autosave failed: this browser's storage for Wiregrad is full. Your graph is still open here, but a reload would lose the " +
+      "This browser's storage for Wiregrad is full. Your graph is still open here, but a reload would lose the " +
         'latest changes. Download it to keep it; autosave tries again with your next edit.',
     );
     state.failing = false;
@@ -158,7 +182,7 @@ describe('writing the autosave', () => {
   it('names a blocked storage and passes other errors on, clipped', () => {
     expect(autosaveFailureText(new DOMException('denied', 'SecurityError'))).toMatch(/does not let Wiregrad store data/);
     const long = autosaveFailureText(new Error('x'.repeat(5000)));
-    expect(long).toMatch(/the browser said: x{120}…\./);
+    expect(long).toMatch(/^The browser said: x{120}…\./);
     expect(long.length).toBeLessThan(400);
   });
 });

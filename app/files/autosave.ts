@@ -111,7 +111,7 @@ export function startAutosave(store: EditorStore, storage: KeyValue, options: Au
   };
 }
 
-/** What autosave failed at, in words, and what to do about it. */
+/** Why autosave failed, in words, and what to do about it (shown under the title "Autosave failed"). */
 export function autosaveFailureText(error: unknown): string {
   const name = error instanceof Error || (typeof DOMException !== 'undefined' && error instanceof DOMException) ? (error as Error).name : '';
   const message = error instanceof Error ? error.message : String(error);
@@ -122,13 +122,15 @@ export function autosaveFailureText(error: unknown): string {
         ? 'this browser does not let Wiregrad store data (a private window, or site settings)'
         : `the browser said: ${clip(message, 120)}`;
   return (
-    `Autosave failed: ${why}. Your graph is still open here, but a reload would lose the latest changes. ` +
+    `${why[0].toUpperCase()}${why.slice(1)}. Your graph is still open here, but a reload would lose the latest changes. ` +
     'Download it to keep it; autosave tries again with your next edit.'
   );
 }
 
 /** Where an autosave that could not be read is kept: its own key, never written over. */
 export const UNREADABLE_PREFIX = 'autosave/unreadable/';
+/** The kept copies the person has not dismissed yet (a JSON list of keys): offered again on every visit. */
+export const PENDING_KEY = 'autosave/unreadable-pending';
 
 /** What a visit opens on, from what autosave kept. */
 export type Restored =
@@ -146,6 +148,8 @@ export type Restored =
       readonly keptAs: string | undefined;
       /** What could be opened from it, if anything. */
       readonly recovered: Recovered | undefined;
+      /** Kept on an earlier visit and not dismissed since (this visit opened something else). */
+      readonly earlier: boolean;
     }
   /** The storage could not be read at all; whatever it holds must not be written over. */
   | { readonly kind: 'unavailable'; readonly reason: string };
@@ -177,5 +181,43 @@ export async function restoreAutosave(storage: KeyValue, now: Date = new Date())
   } catch {
     keptAs = undefined;
   }
-  return { kind: 'unreadable', text, reason: read.message, keptAs, recovered: recoverDocument(text, now) };
+  if (keptAs !== undefined) {
+    try {
+      await storage.set(PENDING_KEY, JSON.stringify([...(await pendingKeys(storage)), keptAs]));
+    } catch {
+      // The copy is kept; only the reminder on later visits is lost.
+    }
+  }
+  return { kind: 'unreadable', text, reason: read.message, keptAs, recovered: recoverDocument(text, now), earlier: false };
+}
+
+/** Keys of kept copies not yet dismissed, oldest first. */
+async function pendingKeys(storage: KeyValue): Promise<string[]> {
+  try {
+    const list: unknown = JSON.parse((await storage.get(PENDING_KEY)) ?? '[]');
+    return Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string' && k.startsWith(UNREADABLE_PREFIX)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The newest kept copy not yet dismissed, to offer again on a visit that opened something else; never throws. */
+export async function earlierUnreadable(storage: KeyValue): Promise<Extract<Restored, { kind: 'unreadable' }> | undefined> {
+  try {
+    const keys = await pendingKeys(storage);
+    for (const key of keys.reverse()) {
+      const text = await storage.get(key);
+      if (text === undefined) continue;
+      const read = openDocumentText(text, 'an earlier autosave');
+      return { kind: 'unreadable', text, reason: read.ok ? 'It can be opened now.' : read.message, keptAs: key, recovered: undefined, earlier: true };
+    }
+  } catch {
+    // Nothing to offer.
+  }
+  return undefined;
+}
+
+/** Stops offering the kept copy under `key`; the copy itself stays. */
+export async function dismissUnreadable(storage: KeyValue, key: string): Promise<void> {
+  await storage.set(PENDING_KEY, JSON.stringify((await pendingKeys(storage)).filter((k) => k !== key)));
 }

@@ -17,18 +17,26 @@ export interface AutosaveStatus {
   /** Autosave could not read its storage, so it is off for this visit (it must not write over what it could not read). */
   off: string | null;
   setUnreadable(unreadable: Unreadable | null): void;
+  /** Hides the unreadable-autosave notice and stops offering its copy on later visits (the copy stays). */
+  dismissUnreadable(): void;
   setFailure(failure: string | null): void;
   setOff(reason: string | null): void;
 }
 
 export type AutosaveStatusStore = StoreApi<AutosaveStatus>;
 
-export function createAutosaveStatus(): AutosaveStatusStore {
-  return createStore<AutosaveStatus>()((set) => ({
+/** `forget(key)` stops offering the kept copy under `key` on later visits. */
+export function createAutosaveStatus(forget: (key: string) => void = () => {}): AutosaveStatusStore {
+  return createStore<AutosaveStatus>()((set, get) => ({
     unreadable: null,
     failure: null,
     off: null,
     setUnreadable: (unreadable) => set({ unreadable }),
+    dismissUnreadable: () => {
+      const key = get().unreadable?.keptAs;
+      if (key !== undefined) forget(key);
+      set({ unreadable: null });
+    },
     setFailure: (failure) => set({ failure }),
     setOff: (off) => set({ off }),
   }));
