@@ -38,6 +38,7 @@ test('@production wire two nodes and delete an edge with the keyboard only', asy
 
   // Delete an edge: Tab to it, Enter selects it, Delete removes it. The input it fed is now missing.
   await tabTo(page, byLabel(RELU_TO_PRED), edge(page, RELU_TO_PRED));
+  await expect(edge(page, RELU_TO_PRED)).toHaveAccessibleDescription(/then Delete to remove it/);
   await page.keyboard.press('Enter');
   await page.keyboard.press('Delete');
   await expectCounts(page, 8, 6);
@@ -47,6 +48,7 @@ test('@production wire two nodes and delete an edge with the keyboard only', asy
 
   // C on the focused relu node opens the list of ports it can connect to.
   await tabTo(page, `.react-flow__node${byLabel('relu')}`, node(page, 'relu'));
+  await expect(node(page, 'relu')).toHaveAccessibleDescription(/Press C to connect/);
   await page.keyboard.press('c');
   const dialog = page.getByRole('dialog', { name: 'Connect relu' });
   await expect(dialog).toBeVisible();

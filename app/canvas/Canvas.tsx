@@ -17,6 +17,14 @@ const FIT_OPTIONS = { padding: 0.15, maxZoom: 1 };
 // drag move) would count as a change each time.
 const MULTI_SELECT_KEYS = ['Meta', 'Control'];
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
+// What screen readers say on a focused node or edge: the keys that work on it here. (React Flow 12.x reads
+// the node text from the "keyboardDisabled" key while keyboard handling is on, so both say the same.)
+const NODE_KEYS = 'Press Enter or Space to select the node, then arrow keys move it and Delete removes it. Press C to connect it to another node.';
+const ARIA_LABELS = {
+  'node.a11yDescription.default': NODE_KEYS,
+  'node.a11yDescription.keyboardDisabled': NODE_KEYS,
+  'edge.a11yDescription.default': 'Press Enter or Space to select the edge, then Delete to remove it.',
+};
 
 /** The key that opens the Connect list on the focused node. */
 export const CONNECT_KEY = 'c';
@@ -88,6 +96,7 @@ export function Canvas() {
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         attributionPosition="top-right"
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+        ariaLabelConfig={ARIA_LABELS}
         aria-label="Graph canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
