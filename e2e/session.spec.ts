@@ -105,13 +105,16 @@ test('fork a new run from a checkpoint with another learning rate: two runs in t
   const checkpoints = panel(page).getByRole('list', { name: 'Checkpoints' });
   await expect(checkpoints.getByRole('listitem').first()).toBeVisible();
   await setField(page, 'Learning rate', '0.001');
-  await checkpoints.getByRole('button', { name: 'Fork a new run from step 0' }).click();
+  // The oldest checkpoint still kept (the list is newest first).
+  const oldest = checkpoints.getByRole('button', { name: /^Fork a new run from step \d+$/ }).last();
+  const from = Number((await oldest.getAttribute('aria-label'))!.replace(/\D+/g, ''));
+  await oldest.click();
   await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(3);
   await panel(page).getByRole('button', { name: 'Pause' }).click();
   await dashboard(page).getByRole('tab', { name: 'Scalars' }).click();
   const runs = dashboard(page).getByRole('list', { name: 'Runs' }).getByRole('listitem');
   await expect(runs).toHaveCount(2);
-  await expect(runs.filter({ hasText: 'Run 2 (from Run 1 @ 0)' })).toHaveCount(1);
+  await expect(runs.filter({ hasText: `Run 2 (from Run 1 @ ${from})` })).toHaveCount(1);
   await checkpoints.scrollIntoViewIfNeeded();
   await page.screenshot({ path: testInfo.outputPath('checkpoints-light.png') });
 });

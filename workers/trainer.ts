@@ -228,28 +228,22 @@ export class Trainer {
     const step = old.stepCount;
     let failure: CompileError | undefined;
     await this.suspend(async () => {
-      const before = await old.snapshot();
-      old.dispose();
-      this.program = undefined;
-      const carry = async (d: GraphDocument) => {
-        const p = await this.createProgram(d, this.backend!.backend, this.dataset!, true);
-        p.stepCount = step;
-        return p;
-      };
       try {
-        this.program = await carry(doc);
-        if (doc.training.batchSize !== oldDoc.training.batchSize) {
-        this.batches = undefined;
-        this.batchInEpoch = 0;
-      }
+        // Compiling is pure and fails before any variable changes, so on a CompileError the old
+        // program goes on untouched; once the new one exists, the old one is done.
+        const program = await this.createProgram(doc, this.backend!.backend, this.dataset!, true);
+        program.stepCount = step;
+        old.dispose();
+        this.program = program;
         this.doc = doc;
       } catch (e) {
         if (!(e instanceof CompileError)) throw e;
-        // Back to the graph that was training, with its weights as they were.
         failure = e;
-        const back = await carry(oldDoc);
-        await back.restore(before);
-        this.program = back;
+        return;
+      }
+      if (doc.training.batchSize !== oldDoc.training.batchSize) {
+        this.batches = undefined;
+        this.batchInEpoch = 0;
       }
     });
     if (failure) return { applied: 'invalid', change, errors: failure.errors };
