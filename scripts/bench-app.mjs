@@ -309,7 +309,7 @@ try {
     ['tasks over 50 ms', String(app.tasksOver50), `in the ${SECONDS} s of training`],
     [`render ${NODES} nodes`, `${f(graph.renderMs, 0)} ms`, 'Open file → every node in the DOM and painted'],
     ['drag frame p95', `${f(graph.p95)} ms`, `rAF deltas over ${graph.frames.length} frames while dragging a node ${graph.moved.toFixed(0)} px (median ${f(graph.median)} ms)`],
-    ['hot edit, cold cache', `${f(hot.cold, 0)} ms`, 'LeNet training; fc2 units 84 → 96 typed: Enter → first step drained after the recompile (incl. the 250 ms edit debounce)'],
+    ['hot edit, cold cache', `${f(hot.cold, 0)} ms`, 'LeNet training; fc2 units 84 → 96 typed: Enter → first step drained after the recompile (incl. the 150 ms edit debounce)'],
     ['hot edit, warm cache', `${f(hot.warm, 0)} ms`, 'then back to 84: every pipeline already compiled on this device'],
   ];
   const widths = rows[0].map((_c, i) => Math.max(...rows.map((r) => r[i].length)));

@@ -576,7 +576,8 @@ export class Trainer {
     }
     if (!failed) failed = await this.collect();
     this.flush();
-    await this.observeAfterFlush(true);
+    // Held for a hot edit or a roll back: the run goes on in a moment, nothing to show yet.
+    if (!this.suspended) await this.observeAfterFlush(true);
     if (!failed && this.run && this.checkpoints.due(this.run.info.id, program.stepCount)) await this.takeCheckpoint();
   }
 

@@ -9,7 +9,7 @@ import { useEditorStore } from '../store/context';
 import { useTrainingHandle } from './TrainingContext';
 
 /** Edits are sent this long after the last one (typing a number, dragging through several wires). */
-export const UPDATE_DEBOUNCE_MS = 250;
+export const UPDATE_DEBOUNCE_MS = 150;
 
 export function useLiveSession(sync: () => Promise<boolean>): void {
   const editor = useEditorStore();
