@@ -4,10 +4,16 @@
  */
 import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { useMemo } from 'react';
+import type { GraphDocument } from '../engine/graph/document';
+import { quote } from '../engine/graph/limits';
 import { fileNameFor, readGraphFile, serializeDocument } from './files/documentFile';
+import { isZip, modelFileName, onnxFileName, readModelFile, weightsBlocker, weightsNotice, writeModelFile } from './files/modelFile';
+import { shareLinkProblem, shareUrl } from './files/shareLink';
 import { DEFAULT_NODE_SIZE, layoutPositions } from './layout/autoLayout';
 import { useEditorStore } from './store/context';
 import { redo, undo } from './store/editorStore';
+import { useTrainingHandle } from './training/TrainingContext';
+import { useTrainingCommands } from './training/useTrainingCommands';
 
 /** Step used to find a free spot when several nodes are added at the centre. */
 const CASCADE = 24;
@@ -17,8 +23,20 @@ export interface Commands {
   redo(): void;
   /** Adds a node at the centre of the visible canvas (keyboard and click in the palette). */
   addAtCentre(type: string): void;
+  /** Downloads the graph alone (.wiregrad.json). */
   save(): void;
+  /** Downloads the graph with the open run's weights (.wiregrad.zip). */
+  saveModel(): Promise<void>;
+  /** Opens a graph (.json) or a model file (.wiregrad.zip: the graph, then a run with its weights). */
   open(file: File): Promise<void>;
+  /** Loads a safetensors file's weights into the canvas's graph, matched by node and shape. */
+  loadWeights(file: File): Promise<void>;
+  /** Downloads the open run's inference graph and weights as ONNX. */
+  exportOnnx(): Promise<void>;
+  /** Puts a link carrying the graph (not its weights) on the clipboard. */
+  copyShareLink(): Promise<void>;
+  /** Opens a document that came in a share link, as a file is opened. */
+  openShared(doc: GraphDocument): void;
   autoLayout(): Promise<void>;
   fitView(): void;
   toggleTheme(): void;
@@ -28,9 +46,59 @@ export function useCommands(): Commands {
   const store = useEditorStore();
   const flow = useReactFlow();
   const flowStore = useStoreApi();
+  const training = useTrainingHandle();
+  const { restart } = useTrainingCommands();
 
-  return useMemo<Commands>(
-    () => ({
+  return useMemo<Commands>(() => {
+    const notify = (kind: 'info' | 'error', text: string) => store.getState().notify(kind, text);
+    const failure = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+    /** The open run's weights, or undefined (and a notice saying why) when they do not belong to the canvas's graph. */
+    const currentWeights = async <T,>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
+      const blocked = weightsBlocker(training.store.getState().compiled, store.getState().doc);
+      if (blocked) {
+        notify('error', `Could not ${what}. ${blocked}`);
+        return undefined;
+      }
+      try {
+        return await read();
+      } catch (e) {
+        notify('error', `Could not ${what}: ${failure(e)}`);
+        return undefined;
+      }
+    };
+
+    /**
+     * A new run of the canvas's document (the Training panel's own restart, untrained), then
+     * `bytes` loaded into it; the notice (after `opened`, a sentence or '') names `source` and every node that did not match.
+     */
+    const compileAndLoad = async (bytes: Uint8Array, source: string, opened: string) => {
+      const doc = store.getState().doc;
+      await restart(false);
+      if (training.store.getState().compiled !== doc) {
+        const why = training.store.getState().error?.message;
+        notify('error', `${opened}The graph does not compile, so the weights in ${source} were not loaded${why ? `: ${why}` : '.'}`);
+        return;
+      }
+      try {
+        const match = await training.client().api.loadWeights(bytes);
+        const notice = weightsNotice(match, source);
+        notify(notice.kind, `${opened}${notice.text}`);
+      } catch (e) {
+        notify('error', `${opened}Could not load the weights in ${source}: ${failure(e)}`);
+      }
+    };
+
+    const readBytes = async (file: File): Promise<Uint8Array | undefined> => {
+      try {
+        return new Uint8Array(await file.arrayBuffer());
+      } catch (e) {
+        notify('error', `Could not read ${quote(file.name)}: ${failure(e)}`);
+        return undefined;
+      }
+    };
+
+    return {
       undo: () => undo(store),
       redo: () => redo(store),
 
@@ -49,29 +117,91 @@ export function useCommands(): Commands {
 
       save() {
         const { doc } = store.getState();
-        const url = URL.createObjectURL(new Blob([serializeDocument(doc)], { type: 'application/json' }));
-        const link = document.createElement('a');
-        link.href = url;
-        link.download = fileNameFor(doc);
-        link.click();
-        setTimeout(() => URL.revokeObjectURL(url), 0);
-        store.getState().notify('info', `Saved ${link.download}`);
+        const name = offerDownload(new Blob([serializeDocument(doc)], { type: 'application/json' }), fileNameFor(doc));
+        notify('info', `Saved ${name}`);
+      },
+
+      async saveModel() {
+        const doc = store.getState().doc;
+        const weights = await currentWeights('save the weights', () => training.client().api.saveWeights());
+        if (!weights) return;
+        const bytes = writeModelFile(doc, weights);
+        const name = offerDownload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), modelFileName(doc));
+        notify('info', `Saved ${name} (the graph and ${Math.max(1, Math.round(weights.byteLength / 1024))} KB of weights)`);
       },
 
       async open(file) {
-        let text: string;
-        try {
-          text = await file.text();
-        } catch (e) {
-          store.getState().notify('error', `Could not read ${JSON.stringify(file.name)}: ${e instanceof Error ? e.message : String(e)}`);
+        const bytes = await readBytes(file);
+        if (!bytes) return;
+        if (!isZip(bytes)) {
+          let text: string;
+          try {
+            text = new TextDecoder().decode(bytes);
+          } catch (e) {
+            notify('error', `Could not read ${quote(file.name)}: ${failure(e)}`);
+            return;
+          }
+          const read = readGraphFile(text, file.name);
+          if (!read.ok) notify('error', read.message);
+          else if (store.getState().loadDocument(read.doc).ok) notify('info', `Opened ${file.name}`);
           return;
         }
-        const read = readGraphFile(text, file.name);
+        // A model file: nothing changes on the canvas unless the whole file reads.
+        const read = readModelFile(bytes, file.name);
         if (!read.ok) {
-          store.getState().notify('error', read.message);
+          notify('error', read.message);
           return;
         }
-        if (store.getState().loadDocument(read.doc).ok) store.getState().notify('info', `Opened ${file.name}`);
+        if (!store.getState().loadDocument(read.doc).ok) return;
+        notify('info', `Opened ${file.name}; compiling it to load its weights…`);
+        await compileAndLoad(read.weights, quote(file.name), `Opened ${file.name}. `);
+      },
+
+      async loadWeights(file) {
+        const bytes = await readBytes(file);
+        if (!bytes) return;
+        const { compiled } = training.store.getState();
+        const doc = store.getState().doc;
+        // A run of this very graph takes the weights as it is (even while it trains); otherwise compile one first.
+        if (compiled && !weightsBlocker(compiled, doc)) {
+          try {
+            const notice = weightsNotice(await training.client().api.loadWeights(bytes), quote(file.name));
+            notify(notice.kind, notice.text);
+          } catch (e) {
+            notify('error', `Could not load weights from ${quote(file.name)}: ${failure(e)}`);
+          }
+          return;
+        }
+        await compileAndLoad(bytes, quote(file.name), '');
+      },
+
+      async exportOnnx() {
+        const doc = store.getState().doc;
+        const bytes = await currentWeights('export ONNX', () => training.client().api.exportOnnx());
+        if (!bytes) return;
+        const name = offerDownload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), onnxFileName(doc));
+        notify('info', `Exported ${name}`);
+      },
+
+      async copyShareLink() {
+        const url = shareUrl(store.getState().doc, window.location.href);
+        const tooLarge = shareLinkProblem(url.slice(url.indexOf('#') + 1));
+        if (tooLarge) {
+          notify('error', tooLarge);
+          return;
+        }
+        try {
+          await navigator.clipboard.writeText(url);
+          notify('info', 'Copied a link to this graph (without its weights).');
+        } catch (e) {
+          notify('error', `Could not copy the link: the browser refused the clipboard (${failure(e)}).`);
+        }
+      },
+
+      openShared(doc) {
+        if (store.getState().loadDocument(doc).ok) {
+          notify('info', `Opened ${quote(doc.meta.name || 'a graph')} from a share link: press Train in the Training panel to train it. Undo brings back the graph you had.`);
+        }
       },
 
       async autoLayout() {
@@ -95,7 +225,17 @@ export function useCommands(): Commands {
         const dark = theme === 'dark' || (theme === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
         setTheme(dark ? 'light' : 'dark');
       },
-    }),
-    [store, flow, flowStore],
-  );
+    };
+  }, [store, flow, flowStore, training, restart]);
+}
+
+/** Hands a blob to the browser as a download; returns the file name. */
+function offerDownload(blob: Blob, fileName: string): string {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+  return fileName;
 }

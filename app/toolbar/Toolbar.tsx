@@ -1,6 +1,8 @@
 /** The top bar: file actions, templates, history, layout and view, theme and help. */
 import { useRef } from 'react';
 import { useCommands } from '../commands';
+import { SaveMenu } from '../files/SaveMenu';
+import { useShareLinkOpener } from '../files/useShareLink';
 import { useEditor, useEditorStore, useHistory } from '../store/context';
 import { TemplatesMenu } from './TemplatesMenu';
 
@@ -10,11 +12,14 @@ export function Toolbar() {
   const store = useEditorStore();
   const commands = useCommands();
   const fileInput = useRef<HTMLInputElement>(null);
+  const weightsInput = useRef<HTMLInputElement>(null);
   const name = useEditor((s) => s.doc.meta.name);
   const saveState = useEditor((s) => s.saveState);
   const canUndo = useHistory((s) => s.pastStates.length > 0);
   const canRedo = useHistory((s) => s.futureStates.length > 0);
   const mod = navigator.platform.startsWith('Mac') ? '⌘' : 'Ctrl+';
+  // The toolbar is always mounted: it opens the graph of a share link the page starts on (or navigates to).
+  useShareLinkOpener(commands.openShared);
 
   return (
     <header className="toolbar">
@@ -30,13 +35,13 @@ export function Toolbar() {
           <button type="button" className="btn" onClick={() => store.getState().newDocument()}>
             New
           </button>
-          <button type="button" className="btn" onClick={() => fileInput.current?.click()}>
+          <button type="button" className="btn" onClick={() => fileInput.current?.click()} title="Open a graph (.json) or a model with its weights (.wiregrad.zip)">
             Open
           </button>
           <input
             ref={fileInput}
             type="file"
-            accept=".json,application/json"
+            accept=".json,.zip,application/json,application/zip"
             aria-label="Open graph file"
             className="visually-hidden"
             tabIndex={-1}
@@ -46,9 +51,23 @@ export function Toolbar() {
               if (file) void commands.open(file);
             }}
           />
-          <button type="button" className="btn" onClick={commands.save}>
-            Save
+          <SaveMenu commands={commands} />
+          <button type="button" className="btn" onClick={() => weightsInput.current?.click()} title="Load weights (.safetensors) into this graph, matched by node and shape">
+            Load weights…
           </button>
+          <input
+            ref={weightsInput}
+            type="file"
+            accept=".safetensors"
+            aria-label="Load weights file"
+            className="visually-hidden"
+            tabIndex={-1}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void commands.loadWeights(file);
+            }}
+          />
           <TemplatesMenu />
         </div>
         <div className="toolbar-group" role="group" aria-label="History">
