@@ -11,3 +11,6 @@ export { MODEL_ENTRIES, MODEL_FILE_LIMITS, ModelFileError, packModel, unpackMode
 export type { ModelFileLimits, UnpackedModel } from './modelFile';
 export { ExportError, exportOnnx, ONNX_IR_VERSION, ONNX_NODE_TYPES, ONNX_OPSET } from './onnx/export';
 export type { OnnxExport, OnnxExportOptions, OnnxValue } from './onnx/export';
+export { exportPyTorch } from './pytorch/export';
+export type { PyTorchExport, PyTorchExportOptions } from './pytorch/export';
+export { PYTORCH_LOSSES, PYTORCH_NODE_TYPES } from './pytorch/model';
