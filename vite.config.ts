@@ -2,9 +2,13 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { buildData } from './scripts/build-data.mjs';
 
-/** Generates public/data/ (MNIST as a compact binary) before the dev server or a build starts. */
+/**
+ * Generates public/data/ (MNIST as a compact binary) before the dev server or a build starts: in the
+ * config hook, because the dev server lists public/ once when it starts and would not serve a file
+ * made later (a fresh clone's first `npm start` answered data/mnist.bin with index.html).
+ */
 function buildDataPlugin(): Plugin {
-  return { name: 'wiregrad-build-data', buildStart: () => void buildData() };
+  return { name: 'wiregrad-build-data', config: () => void buildData() };
 }
 
 export default defineConfig({
