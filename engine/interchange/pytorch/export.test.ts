@@ -59,7 +59,7 @@ const batchNormDoc = (): GraphDocument =>
   makeDoc(
     [
       ['image', 'Input', { field: 'x', shape: [6, 5, 2] }],
-      ['conv', 'Conv2D', { filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }],
+      ['conv', 'Conv2D', { filters: 4, kernelSize: [3, 2], padding: 'same', activation: 'relu' }],
       ['bn', 'BatchNorm', { momentum: 0.9, epsilon: 0.01 }],
       ['max', 'MaxPool2D', { poolSize: 2, padding: 'same' }],
       ['avg', 'AvgPool2D', { poolSize: 2, strides: 1, padding: 'same' }],

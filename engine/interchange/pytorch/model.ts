@@ -145,14 +145,16 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
     const x = c.one('x');
     const s = x.type.shape;
     const pads = windowPadding(c.p.padding, s.slice(1, 3), c.p.kernelSize, c.p.strides, c.p.dilation);
+    // TensorFlow's 'same' padding may put the odd pixel after: Conv2d pads only symmetric amounts, F.pad the rest.
+    const [top, bottom, left, right] = pads;
+    const symmetric = top === bottom && left === right;
     const self = c.module(
       `nn.Conv2d(${s[3]}, ${c.p.filters}, kernel_size=${pyTuple(c.p.kernelSize)}, stride=${pyTuple(c.p.strides)}, ` +
-      `dilation=${pyTuple(c.p.dilation)}, groups=${c.p.groups}, bias=${c.p.useBias ? 'True' : 'False'})`,
+      `padding=${symmetric ? pyTuple([top, left]) : '0'}, dilation=${pyTuple(c.p.dilation)}, groups=${c.p.groups}, bias=${c.p.useBias ? 'True' : 'False'})`,
     );
     c.weight('kernel', 'weight', 'hwio_to_oihw');
     if (c.p.useBias) c.weight('bias', 'bias');
-    const pad = padArg(pads);
-    // TensorFlow's 'same' padding may put the odd pixel after: padded explicitly, always.
+    const pad = symmetric ? null : padArg(pads);
     const input = pad ? `F.pad(${nchw(x, c.id)}, ${pad})` : nchw(x, c.id);
     return { expr: activation(`${self}(${input})`, c.p.activation, 1), layout: 'nchw' };
   },

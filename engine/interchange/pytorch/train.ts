@@ -27,7 +27,7 @@ function optimizer(cfg: OptimizerConfig, lr: number): string {
 function schedule(s: ScheduleConfig): string[] {
   const lines = ['def lr_at(step):', '    """The learning rate of 0-based step `step` (engine/nn/schedules.ts)."""'];
   if (s.warmupSteps > 0) lines.push(`    if step < ${s.warmupSteps}:`, `        return LR * (step + 1) / ${s.warmupSteps}`);
-  lines.push(`    s = step - ${s.warmupSteps}`);
+  if (s.type !== 'constant') lines.push(s.warmupSteps > 0 ? `    s = step - ${s.warmupSteps}` : '    s = step');
   switch (s.type) {
     case 'constant': lines.push('    return LR'); break;
     case 'step': lines.push(`    return LR * ${pyFloat(s.gamma)} ** (s // ${s.stepSize})`); break;
