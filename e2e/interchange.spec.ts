@@ -97,6 +97,17 @@ test('a trained model leaves as a file with its weights, comes back into another
   const again = await download(page, /Graph \+ weights/, testInfo);
   expect(tensorsIn(again.path)).toEqual(saved);
 
+  // Load weights…: the same safetensors into a graph they do not fit names its nodes; into this one, every tensor loads.
+  const safetensors = { name: 'spirals.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(unzipSync(readFileSync(model.path))['weights.safetensors']!) };
+  await openTemplate(page, '2-layer ReLU net (L2, random data)');
+  await page.getByLabel('Load weights file').setInputFiles(safetensors);
+  await expect(page.getByRole('alert')).toContainText(/Loaded no weights from "spirals\.safetensors": node "w1": the file has no tensor/, { timeout: 60_000 });
+  await expect(page.getByRole('alert')).toContainText('node "w2"');
+  await page.getByLabel('Open graph file').setInputFiles(model.path);
+  await expect(notice(page)).toContainText(`Loaded ${Object.keys(saved).length} tensors`, { timeout: 60_000 });
+  await page.getByLabel('Load weights file').setInputFiles(safetensors);
+  await expect(notice(page)).toContainText(`Loaded ${Object.keys(saved).length} tensors from "spirals.safetensors"`, { timeout: 60_000 });
+
   // A damaged model file is refused and the graph stays.
   const bytes = readFileSync(model.path);
   await page.getByLabel('Open graph file').setInputFiles({ name: 'broken.wiregrad.zip', mimeType: 'application/zip', buffer: bytes.subarray(0, bytes.length - 40) });
@@ -119,7 +130,7 @@ test('a share link carries the graph to a new page; a tampered link is refused a
   const other = await browser.newContext();
   const fresh = await other.newPage();
   await fresh.goto(link);
-  await expect(fresh.locator('.doc-name')).toHaveText('Two spirals classifier');
+  await expect(fresh.locator('.doc-name')).toHaveText('Two spirals classifier', { timeout: 60_000 });
   await expect(fresh.locator('.react-flow__node')).toHaveCount(nodes);
   await expect(notice(fresh)).toContainText('from a share link: press Train');
   // Read once: the address no longer carries the graph.
@@ -128,13 +139,16 @@ test('a share link carries the graph to a new page; a tampered link is refused a
   // One character changed: refused, with a notice, and the graph on the canvas stays.
   const at = link.indexOf('#graph=') + 40;
   const tampered = `${link.slice(0, at)}${link[at] === 'A' ? 'B' : 'A'}${link.slice(at + 1)}`;
-  const third = await (await browser.newContext()).newPage();
+  const thirdContext = await browser.newContext();
+  const third = await thirdContext.newPage();
   await third.goto('/');
-  await expect(third.locator('.react-flow__node').first()).toBeVisible();
+  // The dev server may still be compiling modules for this fresh page.
+  await expect(third.locator('.react-flow__node').first()).toBeVisible({ timeout: 60_000 });
   const before = await third.locator('.doc-name').textContent();
   expect(before).not.toBe('Two spirals classifier');
   await third.goto(tampered);
   await expect(third.getByRole('alert')).toContainText('This share link is damaged');
   await expect(third.locator('.doc-name')).toHaveText(before!);
   await other.close();
+  await thirdContext.close();
 });

@@ -62,7 +62,7 @@ export function readModelFile(bytes: Uint8Array, fileName: string): ModelRead {
  * when they can: nothing compiled yet, or the canvas changed in a way the weights do not follow.
  */
 export function weightsBlocker(compiled: GraphDocument | undefined, doc: GraphDocument): string | undefined {
-  if (!compiled) return 'Nothing is trained yet: train the graph (or press Step) first.';
+  if (!compiled) return 'Nothing is trained yet: train the graph first.';
   const change = classifyChange(compiled, doc).kind;
   if (change === 'hot' || change === 'restart') return 'The graph changed since it was trained: train it again so the weights match.';
   return undefined;
