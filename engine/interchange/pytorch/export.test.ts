@@ -5,7 +5,7 @@
  * output's scale), the first 5 training losses within 1e-4 relative, single-process and on two
  * DistributedDataParallel processes (gloo).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -215,6 +215,46 @@ describe.skipIf(!found.python)('PyTorch export (model.py, train.py) agrees with 
     console.log(`[pytorch export] ddp 2 losses: wiregrad ${want.map((x) => x.toPrecision(7)).join(' ')} | torch ${got.map((x) => x.toPrecision(7)).join(' ')}`);
     expect(got).toHaveLength(5);
     for (let i = 0; i < 5; i++) expect(Math.abs(got[i]! - want[i]!) / Math.abs(want[i]!), `step ${i + 1}`).toBeLessThanOrEqual(1e-4);
+    program.dispose();
+  }, 120_000);
+});
+
+/** Run train.py as torchrun would start rank `rank` of `world`: only the environment says so. */
+function asTorchrunRank(cwd: string, rank: number, world: number, port: number, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, RANK: String(rank), WORLD_SIZE: String(world), LOCAL_RANK: String(rank), LOCAL_WORLD_SIZE: String(world), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port) };
+    const child = spawn(found.python!, ['train.py', ...args], { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe.skipIf(!found.python)('train.py under torchrun', () => {
+  // This Debian build's torchrun fails on Python 3.11 (ENVIRONMENT.md), so the test starts the two
+  // ranks itself with the environment torchrun gives them.
+  it('two processes started with RANK/WORLD_SIZE train together and give the single-process losses', async () => {
+    const doc = mlpDoc();
+    const { program, out, r } = await prepare('mlp-torchrun', doc, 9);
+    const tensors: Record<string, TensorToWrite> = {};
+    const want: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      const batch = batchOf(doc, 8, r);
+      Object.assign(tensors, tensorsOf(doc, batch, 8, `${step}.`));
+      want.push(await program.step(batch));
+    }
+    writeFileSync(join(out, 'batches.safetensors'), writeSafetensors(tensors));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const args = ['--batches', 'batches.safetensors', '--weights', 'weights.safetensors', '--out', 'trained.safetensors'];
+    const [rank0, rank1] = await Promise.all([asTorchrunRank(out, 0, 2, port, args), asTorchrunRank(out, 1, 2, port, args)]);
+    expect(rank0.code, rank0.stderr).toBe(0);
+    expect(rank1.code, rank1.stderr).toBe(0);
+    expect(rank1.stdout, 'only rank 0 prints').toBe('');
+    const got = rank0.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { loss: number }).loss);
+    expect(got).toHaveLength(3);
+    for (let i = 0; i < 3; i++) expect(Math.abs(got[i]! - want[i]!) / Math.abs(want[i]!), `step ${i + 1}`).toBeLessThanOrEqual(1e-4);
     program.dispose();
   }, 120_000);
 });
