@@ -36,9 +36,9 @@ function readme(doc: GraphDocument, model: ModelInfo): string {
     '  on two CPU processes (gloo); under `torchrun` it reads RANK and WORLD_SIZE. The trained weights are',
     '  written back in Wiregrad\'s naming (`--out`).',
     '',
-    'Known differences: data shuffling and dropout masks are PyTorch\'s, not Wiregrad\'s; PyTorch\'s BatchNorm',
-    'updates its running variance with the unbiased batch variance (Wiregrad: the biased one); without',
-    '`--weights`, initial weights are PyTorch\'s own.',
+    'Known differences: data shuffling and dropout masks are PyTorch\'s, not Wiregrad\'s; without `--weights`,',
+    'initial weights are PyTorch\'s own; data-parallel BatchNorm uses each process\'s share of the batch.',
+    'BatchNorm layers carry a forward hook so that their running variance follows Wiregrad\'s (biased) update.',
     '',
   ].join('\n');
 }

@@ -82,6 +82,8 @@ interface NodeContext {
   many(port: string): PyVal[];
   /** Declare `self.<name> = <module>` in __init__. */
   module(code: string): string;
+  /** A further line of __init__. */
+  init(line: string): void;
   /** Map the node's variable `param` to the module's `key` (relative to self.<name>). */
   weight(param: string, key: string, conversion?: Conversion): void;
 }
@@ -193,10 +195,16 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
     c.weight('beta', 'bias');
     c.weight('moving_mean', 'running_mean');
     c.weight('moving_variance', 'running_var');
-    if (rank === 4 && axis === 3) return { expr: `${c.module(`nn.BatchNorm2d(${args})`)}(${nchw(x, c.id)})`, layout: 'nchw' };
+    const hook = (self: string) => c.init(`${self}.register_forward_hook(biased_running_variance)`);
+    if (rank === 4 && axis === 3) {
+      const self = c.module(`nn.BatchNorm2d(${args})`);
+      hook(self);
+      return { expr: `${self}(${nchw(x, c.id)})`, layout: 'nchw' };
+    }
     const kind = rank <= 3 ? '1d' : rank === 4 ? '2d' : rank === 5 ? '3d' : null;
     if (!kind || rank < 2) throw new ExportError(`BatchNorm on a rank ${rank} value has no PyTorch form here`, c.id);
     const self = c.module(`nn.BatchNorm${kind}(${args})`);
+    hook(self);
     const input = nhwc(x);
     if (axis === 1) return { expr: `${self}(${input})`, layout: 'nhwc' };
     // PyTorch normalises along dim 1: move the channel axis there and back.
@@ -282,6 +290,19 @@ def write_safetensors(path, tensors, metadata=None):
     text += b" " * (-len(text) % 8)
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
+
+
+def biased_running_variance(module, inputs, output):
+    """BatchNorm forward hook: Wiregrad's running variance follows the biased batch variance, PyTorch's the unbiased."""
+    if not (module.training and module.track_running_stats):
+        return
+    x = inputs[0].detach()
+    dims = [d for d in range(x.dim()) if d != 1]
+    n = x.numel() // x.shape[1]
+    if n > 1:
+        # PyTorch added momentum * var * n / (n - 1); take back momentum * var / (n - 1). Through .data:
+        # autograd saved running_var for backward and would refuse a tracked in-place change.
+        module.running_var.data.sub_(module.momentum * x.var(dim=dims, unbiased=False) / (n - 1))
 
 
 # Wiregrad kernels are Keras-shaped: Dense [in, out] (torch: [out, in]), Conv2D HWIO (torch: OIHW).
@@ -394,6 +415,7 @@ export function modelPy(doc: GraphDocument): ModelInfo {
         init.push(`self.${name} = ${code}`);
         return `self.${name}`;
       },
+      init: (line) => init.push(line),
       weight(param, key, conversion = 'same') {
         if (!lowered.variables.some((v) => v.name === `${id}/${param}`)) throw new ExportError(`${label(id)} has no variable ${param}`, id);
         weights.push({ tensor: `${id}.${param}`, key: `${name}.${key}`, conversion });
