@@ -94,7 +94,8 @@ const nhwc = (v: PyVal) => (v.layout === 'nchw' ? `${v.expr}.permute(0, 2, 3, 1)
 function nchw(v: PyVal, id: string): string {
   if (v.layout === 'nchw') return v.expr;
   if (v.type.shape.length !== 4) throw new ExportError(`expected an image [batch, height, width, channels] but got [${v.type.shape.join(', ')}]`, id);
-  return `${v.expr}.permute(0, 3, 1, 2)`;
+  // contiguous(): a permuted (channels-last) input gives Conv2d weight gradients strides that DDP's buckets warn about.
+  return `${v.expr}.permute(0, 3, 1, 2).contiguous()`;
 }
 
 /** The torch dim of Wiregrad's axis `axis` on a value in `layout`. */
