@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import type { GraphDocument } from '../engine/graph/document';
 import { quote } from '../engine/graph/limits';
 import { fileNameFor, readGraphFile, serializeDocument } from './files/documentFile';
-import { isZip, modelFileName, onnxFileName, readModelFile, weightsBlocker, weightsNotice, writeModelFile } from './files/modelFile';
+import { isZip, modelFileName, onnxFileName, readModelFile, weightsBlocker, weightsNotice } from './files/modelFile';
 import { shareLinkProblem, shareUrl } from './files/shareLink';
 import { DEFAULT_NODE_SIZE, layoutPositions } from './layout/autoLayout';
 import { useEditorStore } from './store/context';
@@ -123,11 +123,10 @@ export function useCommands(): Commands {
 
       async saveModel() {
         const doc = store.getState().doc;
-        const weights = await currentWeights('save the weights', () => training.client().api.saveWeights());
-        if (!weights) return;
-        const bytes = writeModelFile(doc, weights);
+        const bytes = await currentWeights('save the weights', () => training.client().api.saveModel(doc));
+        if (!bytes) return;
         const name = offerDownload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), modelFileName(doc));
-        notify('info', `Saved ${name} (the graph and ${Math.max(1, Math.round(weights.byteLength / 1024))} KB of weights)`);
+        notify('info', `Saved ${name} (the graph and its weights, ${Math.max(1, Math.round(bytes.byteLength / 1024))} KB)`);
       },
 
       async open(file) {
@@ -147,7 +146,7 @@ export function useCommands(): Commands {
           return;
         }
         // A model file: nothing changes on the canvas unless the whole file reads.
-        const read = readModelFile(bytes, file.name);
+        const read = readModelFile(await training.client().api.unpackModel(bytes, file.name), file.name);
         if (!read.ok) {
           notify('error', read.message);
           return;

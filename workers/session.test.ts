@@ -210,4 +210,23 @@ describe('the training session', () => {
     expect(s.points().slice(-2).map((p) => [p.step, p.lr])).toEqual([[7, 0.1], [8, 0.1]]);
     await expect(s.t.fork(parent, 3_000, doc)).rejects.toThrow(/no checkpoint at step 3000/);
   });
+
+  it('weights loaded into a new run are trained from, not replaced: the run is paused at its start', async () => {
+    const trained = trainer();
+    await trained.t.open(mlp());
+    await trained.t.step(30);
+    const file = await trained.t.saveWeights();
+    const s = trainer();
+    await s.t.open(mlp());
+    const match = await s.t.loadWeights(file);
+    expect(match.matched).toHaveLength(4);
+    expect(s.t.status.state).toBe('paused');
+    expect(await s.t.getWeights()).toEqual(await trained.t.getWeights());
+    await s.t.step(1);
+    // The first step starts from the loaded weights: its loss is the trained run's level, not a fresh start's.
+    const fresh = trainer();
+    await fresh.t.open(mlp());
+    await fresh.t.step(1);
+    expect(s.points()[0]!.loss).toBeLessThan(fresh.points()[0]!.loss);
+  });
 });

@@ -443,6 +443,11 @@ export class Trainer {
       const match = matchWeights(this.program.variables, file);
       if (match.shapeMismatches.length || match.typeMismatches.length || !match.matched.length) return match;
       await this.suspend(async () => this.program!.setWeights(matchedValues(file, match)));
+      // A run that has weights of its own now: Train resumes from them (fine-tuning) instead of starting afresh.
+      if (this.state === 'idle' || this.state === 'done') {
+        this.state = 'paused';
+        this.flush();
+      }
       return match;
     });
   }

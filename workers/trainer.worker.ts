@@ -9,6 +9,7 @@ import { batchEvents } from './eventBatch';
 import type { TrainingConfig } from '../engine/graph/training';
 import type { Upload } from './uploads';
 import type { ObserveConfig } from './observeTypes';
+import { packModelFile, unpackModelFile } from './modelFiles';
 import { Trainer } from './trainer';
 import { indexedDbTuneStore } from './tuneStore';
 import type { CheckpointPolicy, TrainEvent } from './types';
@@ -63,6 +64,16 @@ const api = {
   },
   /** Weights from a safetensors file into the open run, matched by name and shape (the report names every mismatch). */
   loadWeights: (bytes: Uint8Array) => answer(trainer.loadWeights(bytes)),
+  /** `doc` and the open run's weights in one model file (.wiregrad.zip). */
+  async saveModel(doc: GraphDocument) {
+    const bytes = packModelFile(doc, await trainer.saveWeights());
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  /** A model file's graph (as text, for the page's document gate) and its weights; never throws. */
+  unpackModel(bytes: Uint8Array, fileName: string) {
+    const result = unpackModelFile(bytes, fileName);
+    return result.ok ? Comlink.transfer(result, [result.weights.buffer]) : result;
+  },
   /** The open graph's inference part as ONNX, with the current weights. */
   async exportOnnx() {
     const bytes = await trainer.exportOnnx();

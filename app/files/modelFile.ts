@@ -1,19 +1,14 @@
 /**
  * Model files on the page (DESIGN.md, "Models leave the tab"): a `.wiregrad.zip` holds the graph
- * and its weights (engine/interchange/modelFile.ts). Opening one unpacks it with the engine's
- * bounds, sends its graph through the one document gate (openDocumentText) and hands the weights
- * to the worker; these functions are the pure parts, and say in the user's words what happened.
+ * and its weights. The worker packs and unpacks the bytes (workers/modelFiles.ts); the page sends
+ * the graph through the one document gate (openDocumentText) and hands the weights back to the
+ * worker; these functions are the pure parts, and say in the user's words what happened.
  */
 import { classifyChange } from '../../engine/graph/change';
 import type { GraphDocument } from '../../engine/graph/document';
 import { quote } from '../../engine/graph/limits';
 import type { WeightMatch, WeightProblem } from '../../engine/interchange';
-// Zip and safetensors framing is byte handling with its own bounds, not training compute; the page
-// needs the graph's text before the worker has anything to compile.
-// eslint-disable-next-line no-restricted-imports
-import { ModelFileError, packModel, unpackModel } from '../../engine/interchange/modelFile';
-// eslint-disable-next-line no-restricted-imports
-import { writeSafetensors } from '../../engine/interchange/safetensors';
+import type { UnpackedModelFile } from '../../workers/modelFiles';
 import { slug } from '../store/names';
 import { openDocumentText } from './documentFile';
 
@@ -35,26 +30,12 @@ export function onnxFileName(doc: GraphDocument): string {
   return `${slug(doc.meta.name || 'graph')}.onnx`;
 }
 
-/** The model file of `doc` (stamped with when it was saved) and the worker's safetensors weights. */
-export function writeModelFile(doc: GraphDocument, weights: Uint8Array, now: Date = new Date()): Uint8Array {
-  return packModel({ ...doc, meta: { ...doc.meta, modified: now.toISOString() } }, weights);
-}
-
-/** A model file's document, through the gate, and its weights; never throws. */
-export function readModelFile(bytes: Uint8Array, fileName: string): ModelRead {
-  const where = `Could not open ${quote(fileName)}`;
-  let unpacked: ReturnType<typeof unpackModel>;
-  try {
-    unpacked = unpackModel(bytes);
-  } catch (e) {
-    if (e instanceof ModelFileError) return { ok: false, message: `${where}: ${e.message}.` };
-    return { ok: false, message: `${where}: ${e instanceof Error ? e.message : String(e)}` };
-  }
+/** A model file the worker unpacked: its graph through the one document gate, and its weights; never throws. */
+export function readModelFile(unpacked: UnpackedModelFile, fileName: string): ModelRead {
+  if (!unpacked.ok) return unpacked;
   const read = openDocumentText(unpacked.graphText, quote(fileName));
   if (!read.ok) return read;
-  // The tensors are checked views of the unzipped file: written again, they are the bytes the worker reads.
-  const tensors = new Map([...unpacked.weights.tensors].map(([name, t]) => [name, { dtype: t.dtype, shape: t.shape, data: t.bytes }]));
-  return { ok: true, doc: read.doc, weights: writeSafetensors(tensors, unpacked.weights.metadata), tensors: tensors.size };
+  return { ok: true, doc: read.doc, weights: unpacked.weights, tensors: unpacked.tensors };
 }
 
 /**
