@@ -57,11 +57,6 @@ const api = {
   /** The current run continues from its checkpoint at `step`. */
   rollback: (step: number) => answer(trainer.rollback(step)),
   setCheckpointPolicy: (policy: CheckpointPolicy) => trainer.setCheckpointPolicy(policy),
-  /** The open run's weights as a safetensors file. */
-  async saveWeights() {
-    const bytes = await trainer.saveWeights();
-    return Comlink.transfer(bytes, [bytes.buffer]);
-  },
   /** Weights from a safetensors file into the open run, matched by name and shape (the report names every mismatch). */
   loadWeights: (bytes: Uint8Array) => answer(trainer.loadWeights(bytes)),
   /** `doc` and the open run's weights in one model file (.wiregrad.zip). */
