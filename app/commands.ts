@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import type { GraphDocument } from '../engine/graph/document';
 import { quote } from '../engine/graph/limits';
 import { fileNameFor, readGraphFile, serializeDocument } from './files/documentFile';
-import { isZip, modelFileName, onnxFileName, readModelFile, weightsBlocker, weightsNotice } from './files/modelFile';
+import { isZip, modelFileName, onnxFileName, pytorchFileName, readModelFile, weightsBlocker, weightsNotice } from './files/modelFile';
 import { shareLinkProblem, shareUrl } from './files/shareLink';
 import { DEFAULT_NODE_SIZE, layoutPositions } from './layout/autoLayout';
 import { useEditorStore } from './store/context';
@@ -33,6 +33,8 @@ export interface Commands {
   loadWeights(file: File): Promise<void>;
   /** Downloads the open run's inference graph and weights as ONNX. */
   exportOnnx(): Promise<void>;
+  /** Downloads the open run as PyTorch code (model.py, train.py) with its weights, zipped. */
+  exportPyTorch(): Promise<void>;
   /** Puts a link carrying the graph (not its weights) on the clipboard. */
   copyShareLink(): Promise<void>;
   /** Opens a document that came in a share link, as a file is opened. */
@@ -180,6 +182,14 @@ export function useCommands(): Commands {
         if (!bytes) return;
         const name = offerDownload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), onnxFileName(doc));
         notify('info', `Exported ${name}`);
+      },
+
+      async exportPyTorch() {
+        const doc = store.getState().doc;
+        const bytes = await currentWeights('export PyTorch code', () => training.client().api.exportPyTorch());
+        if (!bytes) return;
+        const name = offerDownload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), pytorchFileName(doc));
+        notify('info', `Exported ${name}: model.py, train.py and the weights (python3 train.py --help)`);
       },
 
       async copyShareLink() {

@@ -84,6 +84,9 @@ test('a trained model leaves as a file with its weights, comes back into another
   const onnx = await download(page, /ONNX model/, testInfo);
   expect(onnx.name).toBe('two-spirals-classifier.onnx');
   expect(readFileSync(onnx.path).length).toBeGreaterThan(1000);
+  const pytorch = await download(page, /PyTorch code/, testInfo);
+  expect(pytorch.name).toBe('two-spirals-classifier.pytorch.zip');
+  expect(Object.keys(unzipSync(readFileSync(pytorch.path))).sort()).toEqual(['README.md', 'model.py', 'train.py', 'weights.safetensors']);
 
   // Another graph, then the model file through Open: the graph and its trained weights come back.
   await openTemplate(page, '2-layer ReLU net (L2, random data)');

@@ -3,6 +3,7 @@
  * a run goes on, runs announced, checkpoints to roll back to or fork from, and a fresh run that
  * really starts fresh. All on the CPU reference backend.
  */
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/backend';
 import { builtinDataset } from '../engine/data';
@@ -228,5 +229,17 @@ describe('the training session', () => {
     await fresh.t.open(mlp());
     await fresh.t.step(1);
     expect(s.points()[0]!.loss).toBeLessThan(fresh.points()[0]!.loss);
+  });
+
+  it('exports the run as PyTorch code with its weights, and as ONNX', async () => {
+    const s = trainer();
+    await s.t.open(mlp());
+    await s.t.step(2);
+    const files = unzipSync(await s.t.exportPyTorch());
+    expect(Object.keys(files).sort()).toEqual(['README.md', 'model.py', 'train.py', 'weights.safetensors']);
+    expect(strFromU8(files['model.py']!)).toMatch(/class Model\(nn\.Module\)/);
+    expect(files['weights.safetensors']).toEqual(await s.t.saveWeights());
+    const onnx = await s.t.exportOnnx();
+    expect(onnx.byteLength).toBeGreaterThan(100);
   });
 });

@@ -9,7 +9,8 @@ import { CompileError, Program, type OpView, type StepRecord } from '../engine/c
 import { createYield } from './yieldToEvents';
 import { bindingErrors, epochBatches, gatherBatch, splitIndices, type Dataset } from '../engine/data';
 import { checkDatasetLabels } from '../engine/data/labels';
-import { encodeWeights, exportOnnx, matchedValues, matchWeights, readSafetensors, type WeightMatch } from '../engine/interchange';
+import { zipSync, strToU8 } from 'fflate';
+import { encodeWeights, exportOnnx, exportPyTorch, matchedValues, matchWeights, readSafetensors, type WeightMatch } from '../engine/interchange';
 import { classifyChange, type DocumentChange } from '../engine/graph/change';
 import type { GraphDocument } from '../engine/graph/document';
 import type { GraphError } from '../engine/graph/errors';
@@ -456,6 +457,18 @@ export class Trainer {
   async exportOnnx(): Promise<Uint8Array> {
     if (!this.program || !this.doc) throw new Error('nothing is compiled: train (or open) a graph first');
     return exportOnnx(this.doc, await this.program.getWeights()).bytes;
+  }
+
+  /**
+   * The open graph as PyTorch code with its weights, zipped: model.py (an nn.Module named by node),
+   * train.py (same loss, optimizer and schedule; single process or data-parallel) and weights.safetensors.
+   */
+  async exportPyTorch(): Promise<Uint8Array> {
+    if (!this.program || !this.doc) throw new Error('nothing is compiled: train (or open) a graph first');
+    const { files } = exportPyTorch(this.doc, { readme: true });
+    const entries: Record<string, Uint8Array> = Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(text)]));
+    entries['weights.safetensors'] = await this.saveWeights();
+    return zipSync(entries, { level: 6, mtime: new Date('1980-01-01T00:00:00Z') });
   }
 
   private resetCounters(): void {

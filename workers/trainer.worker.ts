@@ -69,6 +69,11 @@ const api = {
     const result = unpackModelFile(bytes, fileName);
     return result.ok ? Comlink.transfer(result, [result.weights.buffer]) : result;
   },
+  /** The open graph as PyTorch code (model.py, train.py) with its weights, zipped. */
+  async exportPyTorch() {
+    const bytes = await trainer.exportPyTorch();
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  },
   /** The open graph's inference part as ONNX, with the current weights. */
   async exportOnnx() {
     const bytes = await trainer.exportOnnx();

@@ -43,6 +43,7 @@ export function SaveMenu({ commands }: { commands: Commands }) {
     { id: 'graph', name: 'Graph only (.wiregrad.json)', description: 'The graph and its training settings', run: commands.save },
     { id: 'model', name: 'Graph + weights (.wiregrad.zip)', description: 'Opens here again with the trained weights', blocked, run: () => void commands.saveModel() },
     { id: 'onnx', name: 'ONNX model (.onnx)', description: 'The trained model, for ONNX Runtime', blocked, run: () => void commands.exportOnnx() },
+    { id: 'pytorch', name: 'PyTorch code (.zip)', description: 'model.py, train.py and the weights, to go on in PyTorch', blocked, run: () => void commands.exportPyTorch() },
     { id: 'link', name: 'Copy share link', description: 'The graph in a link, without its weights', run: () => void commands.copyShareLink() },
   ];
 
@@ -81,7 +82,7 @@ export function SaveMenu({ commands }: { commands: Commands }) {
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
         aria-label="Download or share"
-        title="Save with weights, export ONNX, copy a share link"
+        title="Save with weights, export ONNX or PyTorch code, copy a share link"
         onClick={() => setOpen(!open)}
       >
         <span aria-hidden="true">▾</span>

@@ -25,6 +25,11 @@ export function modelFileName(doc: GraphDocument): string {
   return `${slug(doc.meta.name || 'graph')}.wiregrad.zip`;
 }
 
+/** "Two spirals classifier" → "two-spirals-classifier.pytorch.zip". */
+export function pytorchFileName(doc: GraphDocument): string {
+  return `${slug(doc.meta.name || 'graph')}.pytorch.zip`;
+}
+
 /** "Two spirals classifier" → "two-spirals-classifier.onnx". */
 export function onnxFileName(doc: GraphDocument): string {
   return `${slug(doc.meta.name || 'graph')}.onnx`;
