@@ -6,7 +6,7 @@
 import type { ElkNode } from 'elkjs/lib/elk-api';
 import type { GraphDocument } from '../../engine/graph/document';
 import { getNodeSpec } from '../../engine/graph/nodes';
-import type { XY } from '../store/edits';
+import { idRecord, own, type XY } from '../store/edits';
 
 /** Size assumed for a node the canvas has not measured yet. */
 export const DEFAULT_NODE_SIZE = { width: 208, height: 120 } as const;
@@ -40,7 +40,7 @@ export function toElkGraph(
     layoutOptions: { ...LAYOUT_OPTIONS, ...wrap },
     children: doc.nodes.map((n) => {
       const spec = getNodeSpec(n.type);
-      const size = sizes[n.id] ?? DEFAULT_NODE_SIZE;
+      const size = own(sizes, n.id) ?? DEFAULT_NODE_SIZE;
       return {
         id: n.id,
         width: size.width,
@@ -83,7 +83,8 @@ export async function layoutPositions(
   // ELK pads the graph; shift so its top-left node lands where the old top-left was.
   const minX = Math.min(...children.map((c) => c.x ?? 0));
   const minY = Math.min(...children.map((c) => c.y ?? 0));
-  const positions: Record<string, XY> = {};
+  // Prototype-less: a node named __proto__ or constructor is a key like any other.
+  const positions = idRecord<XY>();
   for (const child of children) {
     positions[child.id] = { x: Math.round(originX + (child.x ?? 0) - minX), y: Math.round(originY + (child.y ?? 0) - minY) };
   }
