@@ -302,6 +302,10 @@ export class Trainer {
     }
   }
 
+  private runTag(): { run?: string } {
+    return this.run ? { run: this.run.info.id } : {};
+  }
+
   private announceChange(change: RunChange): void {
     if (this.run) this.emit({ type: 'run_changed', run: this.run.info.id, change });
   }
@@ -640,7 +644,7 @@ export class Trainer {
     if (!val.length) return;
     this.lastValidation = this.now();
     const { loss, metrics } = await evaluate(this.program!, this.doc!, this.dataset!, val);
-    this.emit({ type: 'validation', point: { step: this.program!.stepCount, epoch, loss, metrics } });
+    this.emit({ type: 'validation', point: { step: this.program!.stepCount, epoch, loss, metrics }, ...this.runTag() });
   }
 
   /** The first node, in graph order, whose output holds NaN or Inf at the current step (counted on the device). */
@@ -652,7 +656,7 @@ export class Trainer {
 
   private flush(): void {
     this.lastFlush = this.now();
-    if (this.pending.length) this.emit({ type: 'metrics', points: this.pending });
+    if (this.pending.length) this.emit({ type: 'metrics', points: this.pending, ...this.runTag() });
     this.pending = [];
     this.emit({ type: 'status', status: this.status });
   }

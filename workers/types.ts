@@ -122,12 +122,13 @@ export interface UpdateReport {
 
 /** Events streamed while training, batched and throttled to display rate. */
 export type TrainEvent =
-  | { readonly type: 'metrics'; readonly points: readonly MetricPoint[] }
+  /** `run`: the run they belong to (the page drops a closed run's late points). */
+  | { readonly type: 'metrics'; readonly points: readonly MetricPoint[]; readonly run?: string }
   | { readonly type: 'run_started'; readonly run: RunInfo }
   | { readonly type: 'run_changed'; readonly run: string; readonly change: RunChange }
   | { readonly type: 'run_ended'; readonly run: string; readonly reason: 'restarted' | 'closed' | 'forked' }
   | { readonly type: 'checkpoints'; readonly checkpoints: readonly CheckpointInfo[] }
-  | { readonly type: 'validation'; readonly point: ValidationPoint }
+  | { readonly type: 'validation'; readonly point: ValidationPoint; readonly run?: string }
   | { readonly type: 'status'; readonly status: TrainStatus }
   | { readonly type: 'error'; readonly error: TrainError }
   | ObserveEvent;

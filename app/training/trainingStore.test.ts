@@ -43,4 +43,19 @@ describe('training store', () => {
     expect(steps.every((s, i) => i === 0 || s > steps[i - 1]!)).toBe(true);
     expect(steps.filter((s) => s <= n / 2).length).toBeGreaterThan(steps.length / 4);
   });
+
+  it('drops the late points of a run the page has closed, and keeps the current run\'s', () => {
+    const store = createTrainingStore();
+    const doc = { nodes: [], edges: [] } as never;
+    store.getState().apply({ type: 'run_started', run: { id: 'a', doc, startStep: 0 } });
+    store.getState().apply({ type: 'metrics', run: 'a', points: [point(1)] });
+    store.getState().clear();
+    store.getState().apply({ type: 'metrics', run: 'a', points: [point(2)] });
+    store.getState().apply({ type: 'validation', run: 'a', point: { step: 2, epoch: 0, loss: 1, metrics: {} } });
+    expect(store.getState().points).toEqual([]);
+    expect(store.getState().validation).toEqual([]);
+    store.getState().apply({ type: 'run_started', run: { id: 'b', doc, startStep: 0 } });
+    store.getState().apply({ type: 'metrics', run: 'b', points: [point(1)] });
+    expect(store.getState().points.map((p) => p.step)).toEqual([1]);
+  });
 });

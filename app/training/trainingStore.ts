@@ -98,10 +98,12 @@ export interface TrainingState {
 function withEvent(s: TrainingState, e: TrainEvent): Partial<TrainingState> {
   switch (e.type) {
     case 'metrics': {
+      // Late points of a run the page has closed (events and replies travel on different ports).
+      if (e.run !== undefined && e.run !== s.run?.id) return {};
       const { points, stride } = appendSampled(s.points, s.pointStride, e.points, MAX_POINTS);
       return { points, pointStride: stride };
     }
-    case 'validation': return { validation: [...s.validation, e.point] };
+    case 'validation': return e.run !== undefined && e.run !== s.run?.id ? {} : { validation: [...s.validation, e.point] };
     case 'status': return { status: e.status };
     case 'error': return { error: e.error };
     case 'histograms': return { observed: { ...s.observed, histograms: addHistograms(s.observed.histograms, e.step, e.tensors) } };
