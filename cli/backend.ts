@@ -14,14 +14,22 @@ export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 /** The backend could not be had as asked (WebGPU demanded where there is none). */
 export class BackendUnavailable extends Error {}
 
-/** Dawn keeps the process alive while its instance lives: the CLI exits explicitly. */
+/**
+ * The process's one Dawn instance. It must outlive every device made from it: collected while a
+ * device works, Dawn crashes (an abort or a segfault mid-step). It also keeps Node alive, so the CLI
+ * exits explicitly.
+ */
+let instance: GPU | undefined;
+
 async function dawn(): Promise<GPU | undefined> {
+  if (instance) return instance;
   try {
     const { create, globals } = await import('webgpu');
     Object.assign(globalThis, globals);
     // DAWN_FLAGS (comma-separated, e.g. backend=vulkan), as bench:node takes them.
     const flags = (process.env.DAWN_FLAGS ?? '').split(',').map((f) => f.trim()).filter(Boolean);
-    return create(flags);
+    instance = create(flags);
+    return instance;
   } catch {
     return undefined; // no prebuilt Dawn for this platform
   }

@@ -143,6 +143,33 @@ describe('wiregrad train', () => {
     expect(events.every((e) => Object.keys(e.histograms).length === 0)).toBe(true);
   });
 
+  it('--backend webgpu trains on Dawn (SwiftShader without a GPU), its losses tracking the CPU run', async () => {
+    const dir = temp();
+    const doc = makeDoc(
+      [
+        ['x', 'Input', { field: 'x', shape: [2] }],
+        ['label', 'Input', { field: 'label', shape: [], dtype: 'i32' }],
+        ['h', 'Dense', { units: 16, activation: 'relu' }],
+        ['logits', 'Dense', { units: 2 }],
+        ['loss', 'SoftmaxCrossEntropy'],
+      ],
+      ['x.y -> h.x', 'h.y -> logits.x', 'logits.y -> loss.pred', 'label.y -> loss.target'],
+      { dataset: { kind: 'xor', size: 120 }, optimizer: { type: 'adam' }, lr: 0.02, batchSize: 20, steps: 30, seed: 2, validationSplit: 0 },
+    );
+    const path = writeDoc(dir, doc);
+    const losses = async (backend: string) => {
+      const logs = join(dir, backend);
+      const run = await cli('train', path, '--backend', backend, '--out', join(dir, `${backend}.safetensors`), '--logdir', logs, '--histogram-every', '0');
+      expect(run.code).toBe(0);
+      return { run, losses: scalarSeries(eventsIn(logs), 'loss') };
+    };
+    const gpu = await losses('webgpu');
+    expect(gpu.run.err).not.toContain('CPU');
+    const cpu = await losses('cpu');
+    expect(gpu.losses.map(([step]) => step)).toEqual(cpu.losses.map(([step]) => step));
+    gpu.losses.forEach(([, loss], i) => expect(Math.abs(loss - cpu.losses[i]![1])).toBeLessThan(1e-4 * Math.max(1, Math.abs(cpu.losses[i]![1]))));
+  });
+
   it('exits 1 when the loss goes non-finite, naming the step, and still writes the weights from before it', async () => {
     const dir = temp();
     const path = writeDoc(dir, twoLayer({ n: 16, dIn: 20, h: 8, dOut: 3, lr: 10, seed: 1 }));

@@ -195,7 +195,10 @@ export async function train(opts: TrainOptions, io: CliIo): Promise<number> {
       }
       await trainer.stop();
     }
-    clearLine();
+    // The live line's last state stays on screen.
+    if (liveLine && !interrupted) io.stderr.write('\n');
+    else clearLine();
+    liveLine = false;
     const step = trainer.status.step;
     writeWeights(opts.out, encodeWeights(variableSpecs(doc), await trainer.getWeights(), { metadata: { 'wiregrad.trained_steps': String(step) } }));
     if (failure) {

@@ -6,6 +6,7 @@
 // code is the child's.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +26,5 @@ const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), e
 // The child stops cleanly on SIGINT; a terminal's Ctrl-C reaches both of us, and it takes a repeat within a moment as one.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
-  const numbers = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1, SIGKILL: 9 };
-  process.exit(code ?? 128 + (numbers[signal] ?? 1));
+  process.exit(code ?? 128 + (constants.signals[signal] ?? 1)); // as a shell reports a child killed by a signal
 });
