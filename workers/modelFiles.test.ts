@@ -2,48 +2,11 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { twoLayerDoc } from '../engine/testing/docs';
 import { packModelFile, unpackModelFile } from './modelFiles';
+import { safetensorsByHand, tensorsOf } from '../engine/testing/safetensorsByHand';
 
 const spirals = twoLayerDoc();
 
-/** A safetensors file written by hand from the format's description (independent of the engine's writer). */
-function safetensors(tensors: Record<string, { shape: number[]; values: number[] }>): Uint8Array {
-  const header: Record<string, unknown> = { __metadata__: { format: 'test' } };
-  let offset = 0;
-  for (const [name, t] of Object.entries(tensors)) {
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.values.length * 4] };
-    offset += t.values.length * 4;
-  }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (json.length % 8)) % 8);
-  const out = new Uint8Array(8 + json.length + offset);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, json.length, true);
-  out.set(strToU8(json), 8);
-  let at = 8 + json.length;
-  for (const t of Object.values(tensors)) {
-    for (const v of t.values) {
-      view.setFloat32(at, v, true);
-      at += 4;
-    }
-  }
-  return out;
-}
-
-/** Each tensor's float32 values, read by hand. */
-function tensorsOf(file: Uint8Array): Record<string, number[]> {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const n = view.getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(file.subarray(8, 8 + n))) as Record<string, { data_offsets: [number, number] }>;
-  const out: Record<string, number[]> = {};
-  for (const [name, t] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    out[name] = [];
-    for (let at = t.data_offsets[0]; at < t.data_offsets[1]; at += 4) out[name].push(view.getFloat32(8 + n + at, true));
-  }
-  return out;
-}
-
-const weights = safetensors({ 'hidden1.kernel': { shape: [2, 2], values: [1, -2, 3.5, 0.25] }, 'hidden1.bias': { shape: [2], values: [0.5, -0.5] } });
+const weights = safetensorsByHand({ 'hidden1.kernel': { shape: [2, 2], values: [1, -2, 3.5, 0.25] }, 'hidden1.bias': { shape: [2], values: [0.5, -0.5] } });
 
 describe('model files in the worker', () => {
   it('packs the stamped graph and the weights, and unpacks both', () => {

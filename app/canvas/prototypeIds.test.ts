@@ -12,25 +12,14 @@ import { loadProblem } from '../store/integrity';
 import { validationOf } from '../store/validation';
 import { toFlowEdges, toFlowNodes, type GraphFlowNode } from './flowModel';
 import { nodeChangeEffects } from './useFlowHandlers';
+import { seededRandom } from '../../engine/testing/random';
 
 const PROTO_IDS = [...new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__'])];
 const TYPES = ['Input', 'Dense', 'ReLU', 'Tanh', 'Concat', 'MSELoss'];
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 
 /** mulberry32: a small seeded generator, so a failure replays. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)];
-  return { next, int, pick };
-}
+const random = seededRandom;
 
 function protoDoc(): GraphDocument {
   const nodes: DocNode[] = PROTO_IDS.map((id, i) => {

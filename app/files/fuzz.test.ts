@@ -14,6 +14,7 @@ import { validateDocument } from '../../engine/graph/validate';
 import { TEMPLATES } from '../templates';
 import { openDocumentText, serializeDocument } from './documentFile';
 import { recoverDocument } from './recover';
+import { seededRandom } from '../../engine/testing/random';
 
 const SEED = 0x5eed_2026;
 const INPUTS = Number(process.env.FUZZ_INPUTS ?? 10_000);
@@ -21,19 +22,7 @@ const INPUTS = Number(process.env.FUZZ_INPUTS ?? 10_000);
 const SLOW_MS = 2000;
 
 /** mulberry32: a small seeded generator, so a failure is reproducible from its index. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T,>(items: readonly T[]): T => items[int(items.length)];
-  return { next, int, pick, chance: (p: number) => next() < p };
-}
+const random = seededRandom;
 type Random = ReturnType<typeof random>;
 
 type Json = Record<string, unknown>;

@@ -3,49 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { WeightMatch } from '../../engine/interchange';
 import { TEMPLATES } from '../templates';
 import { isZip, modelFileName, onnxFileName, readModelFile, weightsBlocker, weightsNotice } from './modelFile';
+import { safetensorsByHand, tensorsOf } from '../../engine/testing/safetensorsByHand';
 
 const when = new Date('2025-03-01T00:00:00Z');
 const spirals = TEMPLATES.find((t) => t.id === 'two-spirals')!.build(when);
 
-/** A safetensors file written by hand from the format's description (independent of the engine's writer). */
-function safetensors(tensors: Record<string, { shape: number[]; values: number[] }>): Uint8Array {
-  const header: Record<string, unknown> = { __metadata__: { format: 'test' } };
-  let offset = 0;
-  for (const [name, t] of Object.entries(tensors)) {
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.values.length * 4] };
-    offset += t.values.length * 4;
-  }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (json.length % 8)) % 8);
-  const out = new Uint8Array(8 + json.length + offset);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, json.length, true);
-  out.set(strToU8(json), 8);
-  let at = 8 + json.length;
-  for (const t of Object.values(tensors)) {
-    for (const v of t.values) {
-      view.setFloat32(at, v, true);
-      at += 4;
-    }
-  }
-  return out;
-}
-
-/** Each tensor's float32 values, read by hand. */
-function tensorsOf(file: Uint8Array): Record<string, number[]> {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const n = view.getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(file.subarray(8, 8 + n))) as Record<string, { data_offsets: [number, number] }>;
-  const out: Record<string, number[]> = {};
-  for (const [name, t] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    out[name] = [];
-    for (let at = t.data_offsets[0]; at < t.data_offsets[1]; at += 4) out[name].push(view.getFloat32(8 + n + at, true));
-  }
-  return out;
-}
-
-const weights = safetensors({ 'hidden1.kernel': { shape: [2, 2], values: [1, -2, 3.5, 0.25] }, 'hidden1.bias': { shape: [2], values: [0.5, -0.5] } });
+const weights = safetensorsByHand({ 'hidden1.kernel': { shape: [2, 2], values: [1, -2, 3.5, 0.25] }, 'hidden1.bias': { shape: [2], values: [0.5, -0.5] } });
 
 describe('model files', () => {
   const unpacked = (graphText: string) => ({ ok: true as const, graphText, weights, tensors: 2 });

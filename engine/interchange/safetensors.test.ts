@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeTensor, readSafetensors, SafetensorsError, writeSafetensors, type TensorToWrite } from './safetensors';
+import { seededRandom } from '../testing/random';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const f32 = (...v: number[]) => new Uint8Array(new Float32Array(v).buffer);
@@ -192,17 +193,7 @@ describe('readSafetensors refuses malformed files with a message naming the fiel
 });
 
 /** A small seeded generator (mulberry32), so a failing case can be reproduced from its index. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
-}
+const rng = seededRandom;
 
 interface Entry { name: string; dtype: string; shape: unknown[]; offsets: unknown[] }
 const headerText = (entries: readonly Entry[], meta = '{"format":"wiregrad"}') =>

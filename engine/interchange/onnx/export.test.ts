@@ -18,19 +18,10 @@ import { makeDoc, type NodeLine } from '../../testing/docs';
 import { ExportError, exportOnnx, ONNX_NODE_TYPES, type OnnxExport } from './export';
 import { decodeModel } from './proto';
 import { convStackDoc, RAW_OPS_OUTPUTS, rawOpsDoc, sequenceDoc } from './testCases';
+import { seededRandom } from '../../testing/random';
 
 /** A small seeded generator (mulberry32). */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!, normal: () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next()) };
-}
+const rng = seededRandom;
 
 const TOLERANCE = 1e-5;
 

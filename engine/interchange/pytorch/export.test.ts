@@ -27,17 +27,7 @@ const found = findOrInstallPythonTorch();
 if (found.python === null) console.warn(`[pytorch export] skipped: ${found.reason}`);
 
 /** A small seeded generator (mulberry32). */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), normal: () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next()) };
-}
+const rng = seededRandom;
 
 /** Input → Dense → Dense → logits, sparse softmax cross-entropy; SGD with momentum and L2, a step schedule. */
 const mlpDoc = (): GraphDocument =>
@@ -148,6 +138,7 @@ with torch.no_grad():
 outs = outs if len(OUTPUTS) > 1 else (outs,)
 write_safetensors("outputs.safetensors", {name: out.float().contiguous() for name, out in zip(OUTPUTS, outs)})
 `;
+import { seededRandom } from '../../testing/random';
 
 const CASES: [string, () => GraphDocument, number][] = [['mlp', mlpDoc, 8], ['lenet', lenetDoc, 4], ['batchnorm', batchNormDoc, 6]];
 
