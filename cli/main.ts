@@ -20,8 +20,8 @@ Commands:
       --out <weights.safetensors>  where the weights go (default <doc name>.safetensors)
       --logdir <dir>            write TensorBoard event files there (tensorboard --logdir <dir>)
       --histogram-every <N>     parameter and gradient histograms every N steps in --logdir (default 100, 0: none)
-  export <doc.json> --weights <w.safetensors> --onnx <out.onnx>
-                      the trained model as ONNX (opset 17); --pytorch is not yet supported
+  export <doc.json> --weights <w.safetensors> [--onnx <out.onnx>] [--pytorch <folder>]
+                      the trained model as ONNX (opset 17) and/or PyTorch code (model.py, train.py, weights)
 
 Ctrl-C stops training after the current step and still writes the weights.
 Exit codes: 0 ok, 1 training error (NaN loss, device failure), 2 bad input, 130 interrupted.

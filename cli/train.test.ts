@@ -209,7 +209,7 @@ describe('wiregrad train', () => {
 });
 
 describe('wiregrad export', () => {
-  it('writes the trained model as ONNX with the weights from train, and refuses --pytorch for now', async () => {
+  it('writes the trained model as ONNX and as PyTorch code with the weights from train', async () => {
     const dir = temp();
     const doc = makeDoc(
       [
@@ -237,8 +237,10 @@ describe('wiregrad export', () => {
     expect(stored).toEqual(weightsOf(weights)['h.kernel']);
 
     const torch = await cli('export', path, '--weights', weights, '--pytorch', join(dir, 'py'));
-    expect(torch.code).toBe(2);
-    expect(torch.err).toContain('not yet supported');
+    expect(torch.code).toBe(0);
+    expect(readFileSync(join(dir, 'py', 'model.py'), 'utf8')).toMatch(/class Model\(nn\.Module\)/);
+    expect(readFileSync(join(dir, 'py', 'weights.safetensors'))).toEqual(readFileSync(weights));
+    expect((await cli('export', path, '--weights', weights)).code).toBe(2);
     const missing = await cli('export', path, '--weights', join(dir, 'none.safetensors'), '--onnx', onnx);
     expect(missing.code).toBe(2);
     const other = makeDoc([['x', 'Input', { field: 'x', shape: [2] }], ['h', 'Dense', { units: 5 }]], ['x.y -> h.x'], { dataset: { kind: 'xor', size: 40 } });
