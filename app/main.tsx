@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { autosaveFailureText, dismissUnreadable, earlierUnreadable, restoreAutosave, startAutosave, type Restored } from './files/autosave';
 import { createAutosaveStatus } from './files/autosaveStatus';
-import { memoryKeyValue, openKeyValue } from './files/keyValue';
+import { memoryKeyValue, openKeyValue, storageUnloadCopy, type UnloadCopy } from './files/keyValue';
 import { createEditorStore } from './store/editorStore';
 import { TEMPLATES } from './templates';
 import { storedTheme } from './useTheme';
@@ -29,7 +29,13 @@ function firstDocument(restored: Restored) {
  */
 async function boot(root: HTMLElement) {
   const storage = typeof indexedDB === 'undefined' ? memoryKeyValue() : openKeyValue();
-  const restored = await restoreAutosave(storage);
+  let unloadCopy: UnloadCopy | undefined;
+  try {
+    unloadCopy = storageUnloadCopy(window.localStorage);
+  } catch {
+    // A page that may not use localStorage (sandboxed, or site settings) relies on IndexedDB alone.
+  }
+  const restored = await restoreAutosave(storage, new Date(), unloadCopy);
   const store = createEditorStore(firstDocument(restored));
   store.getState().setTheme(storedTheme());
   const status = createAutosaveStatus((key) => void dismissUnreadable(storage, key).catch(() => {}));
@@ -43,6 +49,7 @@ async function boot(root: HTMLElement) {
   if (safeToWrite) {
     startAutosave(store, storage, {
       page: { window, document },
+      unloadCopy,
       report: (failure) => status.getState().setFailure(failure === undefined ? null : autosaveFailureText(failure)),
     });
   } else store.getState().setSaveState('failed');

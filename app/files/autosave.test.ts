@@ -13,7 +13,7 @@ import {
   type PageEvents,
 } from './autosave';
 import { serializeDocument } from './documentFile';
-import { memoryKeyValue, type KeyValue } from './keyValue';
+import { memoryKeyValue, memoryUnloadCopy, storageUnloadCopy, type KeyValue } from './keyValue';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -140,6 +140,78 @@ describe('writing the autosave', () => {
       expect(JSON.parse((await storage.get(AUTOSAVE_KEY))!)).toEqual(store.getState().doc);
       stop();
     }
+  });
+
+  it('copies the write made as the page goes synchronously, and clears the copy once IndexedDB has it', async () => {
+    vi.useFakeTimers();
+    // A KeyValue that never commits: the page went before IndexedDB did.
+    const kv: KeyValue = { get: async () => undefined, set: () => new Promise<void>(() => {}) };
+    const copy = memoryUnloadCopy();
+    const page = fakePage();
+    const store = createEditorStore(emptyDocument('t'));
+    const stop = startAutosave(store, kv, { delayMs: 300, page, unloadCopy: copy });
+    store.getState().addNode('Dense', { x: 1, y: 2 });
+    await vi.advanceTimersByTimeAsync(300);
+    // An ordinary write is not copied.
+    expect(copy.text).toBeUndefined();
+    store.getState().addNode('ReLU', { x: 1, y: 90 });
+    page.hide('pagehide');
+    expect(JSON.parse(copy.text!)).toEqual(store.getState().doc);
+    stop();
+    // The next visit opens the copy, moves it into storage and clears it.
+    const next = memoryKeyValue({ [AUTOSAVE_KEY]: serializeDocument(emptyDocument('older')) });
+    const restored = await restoreAutosave(next, NOW, copy);
+    expect(restored).toEqual({ kind: 'restored', doc: store.getState().doc });
+    expect(JSON.parse((await next.get(AUTOSAVE_KEY))!)).toEqual(store.getState().doc);
+    expect(copy.text).toBeUndefined();
+    // A write that commits clears its own copy.
+    const committed = memoryKeyValue();
+    const copy2 = memoryUnloadCopy();
+    const stop2 = startAutosave(store, committed, { delayMs: 300, page, unloadCopy: copy2 });
+    store.getState().addNode('Tanh', { x: 1, y: 180 });
+    page.hide('pagehide');
+    expect(copy2.text).toBeDefined();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(copy2.text).toBeUndefined();
+    expect(JSON.parse((await committed.get(AUTOSAVE_KEY))!)).toEqual(store.getState().doc);
+    stop2();
+  });
+
+  it('an unreadable unload copy is dropped and the stored autosave opens; a copy that cannot be moved stays', async () => {
+    const doc = spirals();
+    const text = serializeDocument(doc);
+    const stored = memoryKeyValue({ [AUTOSAVE_KEY]: text });
+    const broken = memoryUnloadCopy('{"format":');
+    expect(await restoreAutosave(stored, NOW, broken)).toEqual({ kind: 'restored', doc: JSON.parse(text) });
+    expect(broken.text).toBeUndefined();
+    const copy = memoryUnloadCopy(text);
+    const refusing: KeyValue = { get: async () => undefined, set: () => Promise.reject(new Error('quota')) };
+    expect(await restoreAutosave(refusing, NOW, copy)).toEqual({ kind: 'restored', doc: JSON.parse(text) });
+    expect(copy.text).toBe(text);
+  });
+
+  it('a Web Storage that refuses writes or reads never throws out of the unload copy', () => {
+    const refusing = {
+      getItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+      removeItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+    };
+    const copy = storageUnloadCopy(refusing);
+    expect(copy.read()).toBeUndefined();
+    expect(copy.write('x')).toBe(false);
+    expect(() => copy.clear()).not.toThrow();
+    const map = new Map<string, string>();
+    const working = storageUnloadCopy({ getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k) });
+    expect(working.write('{"a":1}')).toBe(true);
+    expect(working.read()).toBe('{"a":1}');
+    working.clear();
+    expect(working.read()).toBeUndefined();
   });
 
   it('does not write when the page is hidden with nothing pending, and stops listening when stopped', async () => {

@@ -7,7 +7,7 @@ import type { GraphDocument } from '../../engine/graph/document';
 import type { EditorStore } from '../store/editorStore';
 import { clip } from '../../engine/graph/limits';
 import { openDocumentText } from './documentFile';
-import type { KeyValue } from './keyValue';
+import type { KeyValue, UnloadCopy } from './keyValue';
 import { recoverDocument, type Recovered } from './recover';
 
 /** The key the document is kept under. */
@@ -60,6 +60,8 @@ export interface AutosaveOptions {
   report?: AutosaveReport;
   /** Where to listen for `pagehide` and `visibilitychange`: a pending write is made at once then. */
   page?: PageEvents;
+  /** Where a write made as the page goes is also copied synchronously (it may end before IndexedDB commits). */
+  unloadCopy?: UnloadCopy;
 }
 
 /**
@@ -67,17 +69,26 @@ export interface AutosaveOptions {
  * is hidden or unloaded (so the last edits before a reload are kept); returns a stop function.
  */
 export function startAutosave(store: EditorStore, storage: KeyValue, options: AutosaveOptions = {}): () => void {
-  const { delayMs = AUTOSAVE_DELAY_MS, report, page } = options;
+  const { delayMs = AUTOSAVE_DELAY_MS, report, page, unloadCopy } = options;
   let failing = false;
+  /** The text of the write made as the page went, while it is only in the unload copy. */
+  let copied: string | undefined;
+  let leaving = false;
   const write = debounce((doc: GraphDocument) => {
+    const text = JSON.stringify(doc);
+    if (leaving && unloadCopy?.write(text)) copied = text;
     let written: Promise<void>;
     try {
-      written = storage.set(AUTOSAVE_KEY, JSON.stringify(doc));
+      written = storage.set(AUTOSAVE_KEY, text);
     } catch (e) {
       written = Promise.reject(e);
     }
     written.then(
       () => {
+        if (copied === text) {
+          copied = undefined;
+          unloadCopy?.clear();
+        }
         if (failing) {
           failing = false;
           report?.(undefined);
@@ -97,7 +108,11 @@ export function startAutosave(store: EditorStore, storage: KeyValue, options: Au
     if (state.saveState !== 'pending') state.setSaveState('pending');
     write.schedule(state.doc);
   });
-  const flush = () => write.flush();
+  const flush = () => {
+    leaving = true;
+    write.flush();
+    leaving = false;
+  };
   const onVisibility = () => {
     if (page?.document.visibilityState === 'hidden') flush();
   };
@@ -159,7 +174,22 @@ export type Restored =
  * is copied to a key of its own (UNREADABLE_PREFIX + time) before anything else happens, and what
  * can be salvaged from it is offered.
  */
-export async function restoreAutosave(storage: KeyValue, now: Date = new Date()): Promise<Restored> {
+export async function restoreAutosave(storage: KeyValue, now: Date = new Date(), unloadCopy?: UnloadCopy): Promise<Restored> {
+  const copy = unloadCopy?.read();
+  if (copy !== undefined) {
+    // The last visit went before its final write committed: that copy is the newest autosave.
+    const read = openDocumentText(copy, 'the autosaved graph');
+    if (read.ok) {
+      try {
+        await storage.set(AUTOSAVE_KEY, copy);
+        unloadCopy?.clear();
+      } catch {
+        // Kept in the copy, which is read first again next time.
+      }
+      return { kind: 'restored', doc: read.doc };
+    }
+    unloadCopy?.clear();
+  }
   let text: string | undefined;
   try {
     text = await storage.get(AUTOSAVE_KEY);
