@@ -6,7 +6,7 @@
  *   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium npx tsx bench/compile-time.ts
  */
 import { create, globals } from 'webgpu';
-import { lenet } from '../app/templates/lenet';
+import { lenet } from '../engine/graph/templates/lenet';
 import { WebGpuBackend } from '../engine/backends/webgpu/backend';
 import { compileTraining } from '../engine/compile/compiler';
 import { Program, type ProgramOptions } from '../engine/compile/program';

@@ -41,7 +41,7 @@ if (!(SECONDS > 0) || !Number.isInteger(NODES) || NODES < 3 || !Number.isInteger
   console.error('--seconds must be > 0, --nodes an integer ≥ 3 and --rounds an integer ≥ 1');
   process.exit(2);
 }
-/** Menu names of the templates (app/templates), by id. */
+/** Menu names of the templates (engine/graph/templates), by id. */
 const TEMPLATE_NAMES = {
   'mlp-mnist': 'Keras-style MLP classifier (MNIST)',
   'two-spirals': 'Two spirals classifier',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeDoc } from '../../engine/testing/docs';
-import { twoSpirals } from '../templates/twoSpirals';
+import { twoSpirals } from '../../engine/graph/templates/twoSpirals';
 import { modelSummary } from './modelSummary';
 
 describe('modelSummary (Keras summary())', () => {

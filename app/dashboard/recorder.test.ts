@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { twoSpirals } from '../templates/twoSpirals';
+import { twoSpirals } from '../../engine/graph/templates/twoSpirals';
 import { createTrainingStore } from '../training/trainingStore';
 import type { MetricPoint, RunInfo } from '../../workers/types';
 import { startRecorder } from './recorder';

@@ -2,7 +2,7 @@
 // then Dense and ReLU layers alternating in a chain laid out on a grid, then an MSE loss against a
 // second Input. Valid, so the editor shows shapes rather than errors.
 
-/** Grid spacing of the app's templates (app/templates/build.ts). */
+/** Grid spacing of the app's templates (engine/graph/templates/build.ts). */
 const COLUMN = 260;
 const ROW = 170;
 const COLUMNS = 20;

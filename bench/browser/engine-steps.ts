@@ -11,7 +11,7 @@ import { evaluate } from '../../engine/compile/evaluate';
 import { builtinDataset, epochBatches, splitIndices, type Dataset } from '../../engine/data';
 import { mnistDataset, MNIST_URL } from '../../engine/data/mnist';
 import type { GraphDocument } from '../../engine/graph/document';
-import { templateById } from '../../app/templates';
+import { templateById } from '../../engine/graph/templates';
 import { FLUSH_MS, VALIDATE_MIN_MS } from '../../workers/trainer';
 
 // The trainer's own pacing: it drains (and sends events) every FLUSH_MS, and validates at an

@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // The templates are pure functions producing documents; this test exports every one of them.
-// eslint-disable-next-line no-restricted-imports
-import { TEMPLATES } from '../../../app/templates';
+import { TEMPLATES } from '../../graph/templates';
 import { findOrInstallPythonOnnx } from '../../../scripts/python-onnx.mjs';
 import { CpuBackend } from '../../backends/cpu/backend';
 import { Program } from '../../compile/program';

@@ -7,8 +7,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 // The templates are pure functions producing documents; this test exports every one of them.
-// eslint-disable-next-line no-restricted-imports
-import { TEMPLATES } from '../../../app/templates';
+import { TEMPLATES } from '../../graph/templates';
 import { CpuBackend } from '../../backends/cpu/backend';
 import { Program } from '../../compile/program';
 import type { GraphDocument } from '../../graph/document';

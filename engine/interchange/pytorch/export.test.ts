@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // The templates are pure functions producing documents; this test exports one of them.
-// eslint-disable-next-line no-restricted-imports
-import { lenet } from '../../../app/templates/lenet';
+import { lenet } from '../../graph/templates/lenet';
 import { findOrInstallPythonTorch } from '../../../scripts/python-torch.mjs';
 import { CpuBackend } from '../../backends/cpu/backend';
 import { Program } from '../../compile/program';

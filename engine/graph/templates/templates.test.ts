@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GraphDocument } from '../../engine/graph/document';
-import { inferShapes } from '../../engine/graph/infer';
-import { checkStructure } from '../../engine/graph/structure';
+import { GraphDocument } from '../document';
+import { inferShapes } from '../infer';
+import { checkStructure } from '../structure';
 import { TEMPLATES, templateById } from '.';
 
 const shapeOf = (doc: GraphDocument, node: string, port = 'y') => inferShapes(doc).nodes.get(node)?.outputs[port];

@@ -1,6 +1,6 @@
 /** Small helpers that keep template files readable: nodes on a grid, edges as "node.port" strings. */
-import { CURRENT_VERSION, DOCUMENT_FORMAT, GraphDocument, type DocEdge, type DocNode } from '../../engine/graph/document';
-import type { TrainingConfig } from '../../engine/graph/training';
+import { CURRENT_VERSION, DOCUMENT_FORMAT, GraphDocument, type DocEdge, type DocNode } from '../document';
+import type { TrainingConfig } from '../training';
 import type { z } from 'zod';
 
 /** Horizontal and vertical distance between grid cells, in flow units. */
