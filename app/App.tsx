@@ -15,6 +15,7 @@ import { Inspector } from './panels/Inspector';
 import { Palette } from './panels/Palette';
 import { TrainingSlot } from './panels/TrainingSlot';
 import { TrainingProvider } from './training/TrainingContext';
+import { DatasetSection } from './data/DatasetSection';
 import { TrainingPanel } from './training/TrainingPanel';
 import { EditorProvider, useEditor, useEditorStore } from './store/context';
 import type { EditorStore } from './store/editorStore';
@@ -64,7 +65,7 @@ function Studio({ autosave }: { autosave: AutosaveStatusStore }) {
           </PanelBoundary>
           <TrainingSlot>
             <PanelBoundary name="training panel">
-              <TrainingPanel />
+              <TrainingPanel dataset={(set) => <DatasetSection set={set} />} />
             </PanelBoundary>
           </TrainingSlot>
         </div>

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { useEditor } from '../store/context';
 import { severityOf, validationOf } from '../store/validation';
-import { formatCount } from './summary';
+import { formatCount } from '../format/tensors';
 
 export function StatusBar() {
   const doc = useEditor((s) => s.doc);

@@ -10,7 +10,7 @@ import { connect } from '../store/connect';
 import { addEdgeChecked } from '../store/edits';
 import { displayName } from '../store/names';
 import { validationOf } from '../store/validation';
-import { formatType } from './summary';
+import { formatType } from '../format/tensors';
 
 /** One wire the Connect list can make. */
 export interface ConnectOption {

@@ -11,7 +11,8 @@ import { own, type XY } from '../store/edits';
 import { displayName } from '../store/names';
 import { messageOnNode, severityOf, type Severity, type Validation } from '../store/validation';
 import { edgeStyle } from '../probes/edgeColour';
-import { formatParamCount, formatType, summarizeParams } from './summary';
+import { formatParamCount, formatType } from '../format/tensors';
+import { summarizeParams } from './summary';
 
 /** One handle on a node. */
 export interface PortView {

@@ -1,21 +1,4 @@
 /** Short text shown on a node: its key settings, shapes and parameter count. */
-import type { TensorType } from '../../engine/ops/types';
-
-/** `[32, 128]`, with the element type when it is not f32: `[32] i32`. */
-export function formatType(t: TensorType | undefined): string {
-  if (t === undefined) return '?';
-  const shape = `[${t.shape.join(', ')}]`;
-  return t.dtype === 'f32' ? shape : `${shape} ${t.dtype}`;
-}
-
-/** Thousands separated, `101,770` (one formatter: `toLocaleString` builds a new one per call). */
-export const formatCount: (n: number) => string = new Intl.NumberFormat('en-US').format;
-
-/** `101,770 params`; empty for nodes without trainable values. */
-export function formatParamCount(n: number): string {
-  if (n === 0) return '';
-  return `${formatCount(n)} param${n === 1 ? '' : 's'}`;
-}
 
 const pair = (v: unknown): string => (Array.isArray(v) ? v.join('×') : typeof v === 'number' ? `${v}×${v}` : String(v));
 const dims = (v: unknown): string => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useDashboard } from '../dashboard/DashboardContext';
-import { useThrottled } from '../dashboard/useThrottled';
+import { useThrottled } from '../hooks/useThrottled';
 import { useTraining } from '../training/TrainingContext';
 import type { RuntimeView } from './flowModel';
 

@@ -3,7 +3,7 @@ import { memo, useEffect, useRef, type CSSProperties } from 'react';
 import type { DecisionBoundary } from '../../workers/observeTypes';
 import { useEditor } from '../store/context';
 import { useTraining } from '../training/TrainingContext';
-import { useThrottled } from './useThrottled';
+import { useThrottled } from '../hooks/useThrottled';
 
 /** Class colours (TensorFlow Playground's orange and blue first). */
 export const CLASS_COLOURS = ['#f59322', '#0877bd', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];

@@ -3,8 +3,8 @@
  * ones behind) and Distributions (percentile bands against step).
  */
 import { memo, useMemo } from 'react';
-import { formatValue, niceTicks } from './chartScale';
-import { distributionOf, type HistogramSample } from './distribution';
+import { formatValue, niceTicks } from '../charts/chartScale';
+import { distributionOf, type HistogramSample } from '../charts/distribution';
 
 const W = 300;
 

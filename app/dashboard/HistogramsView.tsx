@@ -5,7 +5,7 @@ import { useTraining } from '../training/TrainingContext';
 import type { HistorySeries } from '../training/trainingStore';
 import { useDashboard, useDashboardStore } from './DashboardContext';
 import { DistributionBands, HistogramRidges } from './HistogramCharts';
-import { useThrottled } from './useThrottled';
+import { useThrottled } from '../hooks/useThrottled';
 
 export function HistogramInterval() {
   const view = useDashboardStore();

@@ -4,7 +4,7 @@
  * that finds each series' nearest point (runs need not share x values).
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { flatRange, formatTicks, formatValue, logTicks, niceTicks, svgPath } from './chartScale';
+import { flatRange, formatTicks, formatValue, logTicks, niceTicks, svgPath } from '../charts/chartScale';
 
 /** One point: x, the smoothed value shown, the raw value, and its step for the readout. */
 export interface ChartPoint {

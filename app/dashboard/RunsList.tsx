@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useEditorStore } from '../store/context';
 import { useRuns, useRunsStore } from './DashboardContext';
 import { describeRun, runColour, type Run } from './runs';
-import { useThrottled } from './useThrottled';
+import { useThrottled } from '../hooks/useThrottled';
 
 const STATE_TEXT: Record<Run['state'], string> = { idle: 'idle', running: 'training', paused: 'paused', done: 'done', error: 'failed' };
 

@@ -1,12 +1,12 @@
 /** TensorBoard's Scalars tab: one chart per quantity, every visible run overlaid, training solid and validation dashed. */
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatClock, formatSeconds } from './chartScale';
+import { formatClock, formatSeconds } from '../charts/chartScale';
 import { useDashboard, useDashboardStore, useRuns } from './DashboardContext';
 import { LineChart, type ChartSeries } from './LineChart';
 import { runColour, type Run } from './runs';
 import { smoothed, thinCurve, trainingCurve, validationCurve, type Scalar, type XY } from './scalarSeries';
-import { useThrottled } from './useThrottled';
+import { useThrottled } from '../hooks/useThrottled';
 import type { XAxis } from './viewStore';
 
 /** Points per drawn curve; smoothing runs on all of them first. */

@@ -3,7 +3,7 @@ import type { GraphDocument } from '../../engine/graph/document';
 import { lowerDocument, typeEmitter } from '../../engine/graph/lower';
 import { getNodeSpec } from '../../engine/graph/nodes';
 import { topologicalOrder } from '../../engine/graph/structure';
-import { formatType } from '../canvas/summary';
+import { formatType } from '../format/tensors';
 import { displayName } from '../store/names';
 
 export interface SummaryRow {

@@ -2,7 +2,7 @@
 import { useCallback, useMemo } from 'react';
 import type { DocNode } from '../../engine/graph/document';
 import { getNodeSpec } from '../../engine/graph/nodes';
-import { formatParamCount, formatType } from '../canvas/summary';
+import { formatParamCount, formatType } from '../format/tensors';
 import { useEditor, useEditorStore } from '../store/context';
 import { updateParams } from '../store/edits';
 import { displayName } from '../store/names';

@@ -1,6 +1,6 @@
 /** A probe's histogram: equal-width bins as bars, with the range under them. */
 import { memo } from 'react';
-import { formatValue } from '../dashboard/chartScale';
+import { formatValue } from '../charts/chartScale';
 
 export const MiniHistogram = memo(function MiniHistogram({ edges, counts, label }: { edges: Float32Array; counts: Uint32Array; label: string }) {
   const W = 288;

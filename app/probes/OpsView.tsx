@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { OpView } from '../../engine/compile/program';
 import { useDashboard, useDashboardStore } from '../dashboard/DashboardContext';
-import { formatType } from '../canvas/summary';
+import { formatType } from '../format/tensors';
 import { useEditor } from '../store/context';
 import { displayName } from '../store/names';
 import { useTraining, useTrainingHandle } from '../training/TrainingContext';

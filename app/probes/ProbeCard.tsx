@@ -1,10 +1,10 @@
 /** One probe: a node's (or edge's) tensor at the current step — value or gradient — as statistics, histogram and a shape-fitting view. */
 import { useState } from 'react';
 import type { ProbeReading, TensorSummary } from '../../workers/observeTypes';
-import { formatValue } from '../dashboard/chartScale';
+import { formatValue } from '../charts/chartScale';
 import { useDashboardStore } from '../dashboard/DashboardContext';
 import type { Probe } from '../dashboard/viewStore';
-import { formatType } from '../canvas/summary';
+import { formatType } from '../format/tensors';
 import { MiniHistogram } from './MiniHistogram';
 import { TensorViewCanvas } from './TensorViewCanvas';
 

@@ -1,7 +1,7 @@
 /** The open probes, stacked over the right edge of the canvas; they update as the worker samples them. */
 import { useShallow } from 'zustand/react/shallow';
 import { useDashboard } from '../dashboard/DashboardContext';
-import { useThrottled } from '../dashboard/useThrottled';
+import { useThrottled } from '../hooks/useThrottled';
 import { useTraining } from '../training/TrainingContext';
 import { ProbeCard } from './ProbeCard';
 import './probes.css';

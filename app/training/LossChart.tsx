@@ -8,7 +8,7 @@
 import { memo, useEffect, useMemo, useSyncExternalStore } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, useXAxisScale, useYAxisScale } from 'recharts';
 import type { MetricPoint, ValidationPoint } from '../../workers/types';
-import { useThrottled } from '../dashboard/useThrottled';
+import { useThrottled } from '../hooks/useThrottled';
 import { curveFrame, linePath, type CurveFrame, type CurveRow } from './curveFrame';
 
 /** Points drawn per curve: enough for a 300-pixel-wide chart. */

@@ -1,8 +1,7 @@
 /** Dataset, optimizer and run controls; progress; live curves. Edits go to the document's training config. */
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { useShallow } from 'zustand/shallow';
 import type { TrainingConfig } from '../../engine/graph/training';
-import { DatasetSection } from '../data/DatasetSection';
 import { useEditor, useEditorStore } from '../store/context';
 import { Curve } from './LossChart';
 import { NumberField } from './NumberField';
@@ -16,19 +15,23 @@ import './training.css';
 
 const OPTIMIZERS = [['sgd', 'SGD'], ['adam', 'Adam'], ['adamw', 'AdamW'], ['rmsprop', 'RMSprop'], ['adagrad', 'Adagrad']] as const;
 
-export function TrainingPanel() {
+/** Writes a change to the document's training settings; returns why it was refused, if it was. */
+export type SetTraining = (patch: Partial<TrainingConfig>) => string | undefined;
+
+/** The training settings, run controls and curves; `dataset` renders the Dataset section at the top. */
+export function TrainingPanel({ dataset }: { dataset: (set: SetTraining) => ReactNode }) {
   const store = useEditorStore();
   const training = useEditor((s) => s.doc.training);
   const commands = useTrainingCommands();
   useLiveSession(commands.sync);
-  const set = (patch: Partial<TrainingConfig>): string | undefined => {
+  const set: SetTraining = (patch) => {
     const r = store.getState().setTraining(patch);
     return r.ok ? undefined : r.reason;
   };
 
   return (
     <div className="training">
-      <DatasetSection set={set} />
+      {dataset(set)}
       <NumberField label="Validation split" value={training.validationSplit} step="0.05" min={0} max={0.9}
         hint="Share of the data held out, never trained on: its loss (the orange curve) shows how the model does on data it has not seen."
         onCommit={(v) => (v === undefined ? 'required' : set({ validationSplit: v }))} />

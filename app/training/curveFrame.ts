@@ -3,7 +3,7 @@
  * next 1-2-5 step count, a log y range spans whole decades, a linear one whole ticks. While the
  * curve stays inside its frame, only the lines are redrawn, not the chart around them.
  */
-import { svgPath } from '../dashboard/chartScale';
+import { svgPath } from '../charts/chartScale';
 
 export interface CurveRow {
   readonly step: number;

@@ -4,7 +4,7 @@ import type { GraphDocument } from '../../engine/graph/document';
 import type { BackendInfo, CheckpointInfo, MetricPoint, RunChange, RunInfo, TrainError, TrainEvent, TrainStatus, UpdateReport, ValidationPoint } from '../../workers/types';
 import type { WorkerFailure } from '../../workers/client';
 import type { ClassifierReading, ParamHistogram, ProbeReading } from '../../workers/observeTypes';
-import { appendBounded, type HistogramSample } from '../dashboard/distribution';
+import { appendBounded, type HistogramSample } from '../charts/distribution';
 
 /** Histograms kept per tensor: older samples are thinned evenly beyond this. */
 export const MAX_HISTOGRAMS = 60;
