@@ -38,6 +38,25 @@ describe('node ids that are Object.prototype names', () => {
     expect(PROTO_IDS).toContain('hasOwnProperty');
   });
 
+  it('the session records keyed by node id hold such ids as plain entries and inherit nothing', () => {
+    const store = createEditorStore(protoDoc());
+    const state = () => store.getState();
+    expect(state().measured.constructor).toBeUndefined();
+    expect(state().dragPositions.toString).toBeUndefined();
+    const sizes = Object.fromEntries(PROTO_IDS.map((id, i) => [id, { width: 100 + i, height: 50 }]));
+    // JSON.parse makes "__proto__" an own key, as React Flow's change lists carry it.
+    state().setMeasured(JSON.parse(JSON.stringify(sizes)));
+    state().setMeasured({ valueOf: { width: 7, height: 8 } });
+    for (const [i, id] of PROTO_IDS.entries()) {
+      expect(Object.hasOwn(state().measured, id)).toBe(true);
+      expect(state().measured[id]).toEqual(id === 'valueOf' ? { width: 7, height: 8 } : { width: 100 + i, height: 50 });
+    }
+    expect(Object.getPrototypeOf(state().measured)).toBeNull();
+    state().setDragPositions(JSON.parse('{"__proto__": {"x": 1, "y": 2}}'));
+    expect(Object.keys(state().dragPositions)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(state().dragPositions)).toBeNull();
+  });
+
   it('a drag of every such node moves it, in the view while dragging and in the document on drop', () => {
     const store = createEditorStore(protoDoc());
     for (const id of PROTO_IDS) {

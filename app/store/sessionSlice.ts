@@ -3,7 +3,7 @@
  * notices, live drag positions). Never saved and never part of undo history.
  */
 import type { StateCreator } from 'zustand';
-import type { Fragment, XY } from './edits';
+import { idRecord, type Fragment, type XY } from './edits';
 import type { EditorState } from './types';
 
 /** A message in the status line near the canvas; errors are announced assertively. */
@@ -66,8 +66,9 @@ export const createSessionSlice: StateCreator<EditorState, [['temporal', unknown
   shortcutsOpen: false,
   notice: null,
   clipboard: null,
-  dragPositions: {},
-  measured: {},
+  // Keyed by node id: prototype-less, so an id like "constructor" or "__proto__" is an entry like any other.
+  dragPositions: idRecord(),
+  measured: idRecord(),
   fitRequest: 0,
   saveState: 'idle',
 
@@ -78,8 +79,8 @@ export const createSessionSlice: StateCreator<EditorState, [['temporal', unknown
   setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
   notify: (kind, text) => set({ notice: { id: (get().notice?.id ?? 0) + 1, kind, text } }),
   dismissNotice: () => set({ notice: null }),
-  setDragPositions: (dragPositions) => set({ dragPositions }),
-  setMeasured: (sizes) => set({ measured: { ...get().measured, ...sizes } }),
+  setDragPositions: (dragPositions) => set({ dragPositions: idRecord(Object.entries(dragPositions)) }),
+  setMeasured: (sizes) => set({ measured: idRecord([...Object.entries(get().measured), ...Object.entries(sizes)]) }),
   requestFit: () => set({ fitRequest: get().fitRequest + 1 }),
   setSaveState: (saveState) => set({ saveState }),
 });
