@@ -40,6 +40,8 @@ export class WebGpuBackend implements Backend {
   /** GPU buffers this backend holds now (variables, planned values, staging) and their bytes. */
   liveBuffers = 0;
   liveBytes = 0;
+  /** The most liveBytes has been since the backend was made or since resetPeak() (benchmarks: a step's peak device memory). */
+  peakBytes = 0;
   /** Compute dispatches encoded so far by every run (for tests and benchmarks: dispatches per step). */
   dispatched = 0;
   private readonly variables = new Map<string, Variable>();
@@ -184,7 +186,13 @@ export class WebGpuBackend implements Backend {
     const buffer = this.gpu.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage, label });
     this.liveBuffers++;
     this.liveBytes += buffer.size;
+    this.peakBytes = Math.max(this.peakBytes, this.liveBytes);
     return buffer;
+  }
+
+  /** Start a new high-water mark at what is live now (peakBytes = liveBytes). */
+  resetPeak(): void {
+    this.peakBytes = this.liveBytes;
   }
 
   /** @internal */
