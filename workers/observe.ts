@@ -134,7 +134,8 @@ export class Observer {
     const out: ParamHistogram[] = [];
     const weights = await ctx.program.getWeights();
     for (const v of ctx.program.variables) {
-      if (!v.trainable) continue;
+      // Frozen parameters too (their values, which must stay put; they have no gradient).
+      if (!v.trainable && !v.frozen) continue;
       for (const [what, data] of [['value', weights[v.name]], ['grad', grads[v.name]]] as const) {
         if (!data) continue;
         const stats = tensorStats(data);

@@ -77,8 +77,11 @@ export interface VariableSpec {
   readonly node: string | undefined;
   readonly shape: Shape;
   readonly dtype: DType;
+  /** Gets a gradient and optimizer updates: a parameter whose node is not frozen. */
   readonly trainable: boolean;
-  /** param: trained weights; slot: optimizer state (`${param}:${slot}`); state: running statistics, the latch; data: a resident dataset field. */
+  /** A parameter its node's Trainable switch freezes (kind 'param', trainable false). */
+  readonly frozen?: boolean;
+  /** param: weights (trained unless frozen); slot: optimizer state (`${param}:${slot}`); state: running statistics, the latch; data: a resident dataset field. */
   readonly kind: 'param' | 'slot' | 'state' | 'data';
   readonly init: InitRecipe;
 }
@@ -146,7 +149,9 @@ export function compileTraining(doc: GraphDocument, options: TrainingCompileOpti
 
   graph.origin = undefined;
   const loss = lowered.losses.map((l) => l.value).reduce((acc, v) => b.add(acc, v));
-  const trainable = lowered.variables.filter((v) => v.request.trainable);
+  // Frozen parameters are not differentiated: autodiff emits no gradient ops for them (nor for
+  // anything only they need), and they get no optimizer slots and no update.
+  const trainable = lowered.variables.filter((v) => v.request.trainable && !v.frozen);
   const backwardFrom = graph.nodes.length;
   const grads = wrap(() => gradients(graph, loss, trainable.map((v) => v.value)));
   const updateFrom = graph.nodes.length;
@@ -259,9 +264,11 @@ function lower(doc: GraphDocument, graph: Graph, training: boolean, batchSize: n
     lowerDocument(doc, {
       emitter: graph,
       input: input ?? ((field, shape, dtype) => graph.input(field, shape, dtype)),
-      variable(name, req) {
+      variable(name, req, frozen) {
         variables.push({
-          name, node: name.slice(0, name.lastIndexOf('/')), shape: req.shape, dtype: 'f32', trainable: req.trainable,
+          name, node: name.slice(0, name.lastIndexOf('/')), shape: req.shape, dtype: 'f32', trainable: req.trainable && !frozen,
+          ...(frozen ? { frozen } : {}),
+          // A frozen parameter stays a 'param', so a hot edit that freezes or thaws it keeps its values.
           kind: req.trainable ? 'param' : 'state',
           init: { kind: 'initializer', init: req.init, fans: req.fans, seed: seedFor(doc.training.seed, name) },
         });

@@ -23,7 +23,10 @@ export interface VariableInfo {
   /** The document node that owns it. */
   readonly node: string;
   readonly shape: Shape;
+  /** Gets gradients and updates. */
   readonly trainable: boolean;
+  /** A parameter frozen by its node's Trainable switch: kept, read and saved, never updated. */
+  readonly frozen: boolean;
 }
 
 /** What one training step logged: read back in batches by drain(), never per step. */
@@ -112,6 +115,8 @@ export class Program {
   readonly variables: readonly VariableInfo[];
   /** Number of trainable scalars. */
   readonly paramCount: number;
+  /** Number of parameter scalars frozen by their nodes' Trainable switches. */
+  readonly frozenParamCount: number;
   /** Per-sample type of each dataset field the graph reads. */
   readonly fields: ReadonlyMap<string, TensorType>;
   /** True when the dataset lives on the backend and steps take sample indices (stepIndices). */
@@ -140,8 +145,9 @@ export class Program {
     this.carried = carried;
     this.variables = compiled.variables
       .filter((v) => v.kind === 'param' || (v.kind === 'state' && v.node !== undefined))
-      .map((v) => ({ name: v.name, node: v.node!, shape: v.shape, trainable: v.trainable }));
+      .map((v) => ({ name: v.name, node: v.node!, shape: v.shape, trainable: v.trainable, frozen: v.frozen === true }));
     this.paramCount = this.variables.filter((v) => v.trainable).reduce((n, v) => n + sizeOf(v.shape), 0);
+    this.frozenParamCount = this.variables.filter((v) => v.frozen).reduce((n, v) => n + sizeOf(v.shape), 0);
     this.fields = new Map([...compiled.lowered.inputs].map(([f, i]) => [f, { shape: i.type.shape.slice(1), dtype: i.type.dtype }]));
     this.inference = new InferenceCache(doc, backend, this.fields);
   }

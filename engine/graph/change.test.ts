@@ -52,6 +52,16 @@ describe('classifyChange: what an edit means for a run', () => {
     expect(classifyChange(base, unwired)).toMatchObject({ kind: 'hot', reasons: [expect.stringMatching(/^unwired /)] });
   });
 
+  it('switching a node\'s Trainable off or on is hot (recompile, keep every weight), never a restart', () => {
+    const id = base.nodes.find((n) => n.type === 'Parameter')!.id;
+    const frozen = { ...base, nodes: base.nodes.map((n) => (n.id === id ? { ...n, trainable: false } : n)) };
+    expect(classifyChange(base, frozen)).toEqual({ kind: 'hot', reasons: [`node ${id} frozen`] });
+    expect(classifyChange(frozen, base)).toEqual({ kind: 'hot', reasons: [`node ${id} trainable again`] });
+    // An explicit true is the same as absent.
+    const explicit = { ...base, nodes: base.nodes.map((n) => (n.id === id ? { ...n, trainable: true } : n)) };
+    expect(classifyChange(base, explicit).kind).toBe('none');
+  });
+
   it('the strongest change wins and every reason is listed', () => {
     const c = classifyChange(base, { ...withTraining({ lr: 0.5, seed: 1 }), nodes: base.nodes.slice(1) });
     expect(c.kind).toBe('restart');

@@ -3,7 +3,7 @@
  * - none: nothing the run reads changed (positions, labels, the document's name);
  * - live: a setting the running program takes at its next step (learning rate, schedule,
  *   optimizer hyperparameters, run length);
- * - hot: the graph or a compiled-in setting changed: recompile, keep every tensor whose node id
+ * - hot: the graph or a compiled-in setting changed (a node's Trainable switch too): recompile, keep every tensor whose node id
  *   and shape are unchanged, continue the run with its step count;
  * - restart: the run's data or randomness changed (dataset, validation split, seed): only a new
  *   run from fresh weights can take it, and only when the user asks.
@@ -11,6 +11,7 @@
  */
 import type { DocEdge, DocNode, GraphDocument } from './document';
 import type { TrainingConfig } from './training';
+import { isFrozen } from './trainable';
 
 export type ChangeKind = 'none' | 'live' | 'hot' | 'restart';
 
@@ -76,6 +77,8 @@ function nodeChanges(prev: readonly DocNode[], next: readonly DocNode[]): string
     else {
       const keys = [...new Set([...Object.keys(old.params), ...Object.keys(n.params)])].filter((k) => !same(old.params[k], n.params[k]));
       if (keys.length) out.push(`node ${id}: ${keys.map((k) => `${k} ${brief(old.params[k])} → ${brief(n.params[k])}`).join(', ')}`);
+      // Hot: the program drops (or gains) the node's gradient and update ops; its weights carry over.
+      if (isFrozen(old) !== isFrozen(n)) out.push(`node ${id} ${isFrozen(n) ? 'frozen' : 'trainable again'}`);
     }
   }
   for (const id of before.keys()) if (!after.has(id)) out.push(`node ${id} removed`);

@@ -26,6 +26,11 @@ export const DocNode = z.object({
   position: z.object({ x: z.number(), y: z.number() }).default(() => ({ x: 0, y: 0 })),
   /** Name shown on the node instead of its id. */
   label: z.string().optional(),
+  /**
+   * false freezes the node's parameters (fine-tuning): no gradient, no optimizer state, no update.
+   * Absent means trainable; only nodes that own parameters use it (see ./trainable).
+   */
+  trainable: z.boolean().optional(),
 });
 export type DocNode = z.output<typeof DocNode>;
 

@@ -7,8 +7,10 @@ import { lowerDocument, typeEmitter } from './lower';
 export interface NodeInfo {
   /** Output types by port name (batch dim first, using the training batch size). */
   readonly outputs: Readonly<Record<string, TensorType>>;
-  /** Number of trainable scalars the node owns. */
+  /** Number of trainable scalars the node owns (none while its Trainable switch is off). */
   readonly paramCount: number;
+  /** Number of parameter scalars its Trainable switch freezes (running statistics are neither). */
+  readonly frozenParamCount: number;
 }
 
 /** Per-node types and parameter counts, plus shape/dtype errors naming their nodes. Cheap enough for every edit. */
@@ -21,11 +23,13 @@ export function inferShapes(doc: GraphDocument): { nodes: Map<string, NodeInfo>;
   }, { training: true, batchSize: doc.training.batchSize, seed: doc.training.seed });
 
   const params = new Map<string, number>();
+  const frozen = new Map<string, number>();
   for (const v of lowered.variables) {
     if (!v.request.trainable) continue;
-    params.set(v.node, (params.get(v.node) ?? 0) + v.request.shape.reduce((a, d) => a * d, 1));
+    const counts = v.frozen ? frozen : params;
+    counts.set(v.node, (counts.get(v.node) ?? 0) + v.request.shape.reduce((a, d) => a * d, 1));
   }
   const nodes = new Map<string, NodeInfo>();
-  for (const [id, outputs] of lowered.outputs) nodes.set(id, { outputs, paramCount: params.get(id) ?? 0 });
+  for (const [id, outputs] of lowered.outputs) nodes.set(id, { outputs, paramCount: params.get(id) ?? 0, frozenParamCount: frozen.get(id) ?? 0 });
   return { nodes, errors: lowered.errors };
 }

@@ -8,14 +8,18 @@ import { nodeName, type GraphError } from './errors';
 import { getNodeSpec } from './nodes';
 import type { LowerContext, LowerInputs, VariableRequest } from './spec';
 import { incoming, topologicalOrder } from './structure';
+import { isFrozen } from './trainable';
 
 /** What lowering needs from whoever holds the values: a graph, the shape-only checker, eager tensors. */
 export interface LowerHost<T> {
   readonly emitter: Emitter<T>;
   /** A batch of a dataset field; `shape` includes the batch dim. Called once per field. */
   input(field: string, shape: Shape, dtype: DType): T;
-  /** A persistent variable named `<node id>/<request name>`. */
-  variable(name: string, request: VariableRequest): T;
+  /**
+   * A persistent variable named `<node id>/<request name>`. `frozen`: a parameter (trainable
+   * request) of a node whose Trainable switch is off, so it gets no gradient and no update.
+   */
+  variable(name: string, request: VariableRequest, frozen: boolean): T;
   /** The per-step counter scalar (i32) that random ops read. */
   counter(): T;
   /** Called before and after each document node lowers, so hosts can tag what it emits. */
@@ -37,7 +41,8 @@ export interface Lowered<T> {
   readonly metrics: readonly { readonly node: string; readonly value: T }[];
   /** Dataset fields the graph reads, with their batched types. */
   readonly inputs: ReadonlyMap<string, { readonly value: T; readonly type: TensorType; readonly nodes: string[] }>;
-  readonly variables: readonly { readonly node: string; readonly name: string; readonly request: VariableRequest; readonly value: T }[];
+  /** Every variable nodes asked for; `frozen` as in LowerHost.variable. */
+  readonly variables: readonly { readonly node: string; readonly name: string; readonly request: VariableRequest; readonly frozen: boolean; readonly value: T }[];
   /** Non-gradient state updates (batch-norm running statistics), applied after each training step. */
   readonly assigns: readonly { readonly name: string; readonly value: T }[];
   /** Shape and dtype errors, each naming its node. Nodes downstream of an error are skipped silently. */
@@ -65,7 +70,7 @@ export function lowerDocument<T>(doc: GraphDocument, host: LowerHost<T>, opts: L
   const losses: { node: string; value: T }[] = [];
   const metrics: { node: string; value: T }[] = [];
   const inputs = new Map<string, { value: T; type: TensorType; nodes: string[] }>();
-  const variables: { node: string; name: string; request: VariableRequest; value: T }[] = [];
+  const variables: { node: string; name: string; request: VariableRequest; frozen: boolean; value: T }[] = [];
   const assigns: { name: string; value: T }[] = [];
   const errors: GraphError[] = [];
   let counter: T | undefined;
@@ -108,8 +113,9 @@ export function lowerDocument<T>(doc: GraphDocument, host: LowerHost<T>, opts: L
       },
       variable(request) {
         const name = `${id}/${request.name}`;
-        const value = host.variable(name, request);
-        variables.push({ node: id, name, request, value });
+        const frozen = request.trainable && isFrozen(node);
+        const value = host.variable(name, request, frozen);
+        variables.push({ node: id, name, request, frozen, value });
         return value;
       },
       assign(name, value) {
