@@ -18,6 +18,7 @@ export default defineConfig({
       'app/**/*.test.{ts,tsx}',
       'workers/**/*.test.ts',
       'cli/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     environment: 'node',
     testTimeout: 120_000,

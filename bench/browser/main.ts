@@ -12,7 +12,11 @@ const print = (line: string) => {
 };
 const state = window as unknown as { benchReport?: string; benchError?: string };
 
-const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'wiregrad-bench' });
+const query = new URLSearchParams(location.search);
+// `?suite=scale` (npm run bench:scale) runs the scaling grid; anything else, npm run bench's suite.
+const worker = query.get('suite') === 'scale'
+  ? new Worker(new URL('./scale.worker.ts', import.meta.url), { type: 'module', name: 'wiregrad-bench-scale' })
+  : new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'wiregrad-bench' });
 worker.addEventListener('message', (e: MessageEvent<WorkerMessage>) => {
   const m = e.data;
   if (m.kind === 'log') print(`[bench] ${m.line}`);
@@ -28,4 +32,4 @@ worker.addEventListener('error', (e) => {
   state.benchError = `the benchmark worker crashed: ${e.message}`;
   print(`ERROR ${state.benchError}`);
 });
-worker.postMessage(Object.fromEntries(new URLSearchParams(location.search)));
+worker.postMessage(Object.fromEntries(query));

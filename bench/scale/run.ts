@@ -1,0 +1,227 @@
+/**
+ * The scaling run: every cell of the grid on every implementation, within budgets. Each row compiles,
+ * takes one untimed step (its loss is the first-step loss checked across implementations), one more
+ * to estimate the step, then as many timed steps as fit --cell-budget (at least one). A row predicted
+ * or seen to be too slow, or cut off by --max-cell, is "skipped (over budget)", and so are the larger
+ * cells of its family on that implementation: cost only grows along a family.
+ */
+import type { Backend } from '../../engine/backends/backend';
+import type { TrainCase } from '../lib/cases';
+import { fixedBatch } from '../lib/models';
+import type { BenchEnv } from '../lib/suite';
+import { initialWeights, wiregradCase } from '../lib/wiregrad';
+import { trainingStepBytes, type TensorBytes } from './memory';
+import type { ScaleImpl, ScaleOptions } from './options';
+import { tfjsScaleCase, type TfjsScaleCase } from './tfjsCase';
+import { scaleCells, type Family, type ScaleCell } from './workloads';
+
+export type RowStatus = 'ok' | 'skipped' | 'failed' | 'mismatch' | 'unsupported';
+
+/** One cell on one implementation. */
+export interface ScaleRow {
+  readonly impl: ScaleImpl;
+  readonly status: RowStatus;
+  /** Why there is no time (skipped, failed, mismatch, unsupported). */
+  readonly reason?: string;
+  readonly msPerStep?: number;
+  /** Timed steps behind msPerStep. */
+  readonly steps?: number;
+  readonly compileMs?: number;
+  readonly firstLoss?: number;
+  readonly lastLoss?: number;
+  /** wiregrad-webgpu: the backend's peak of live GPU bytes over the steps (variables, data, planned buffers, staging). */
+  readonly peakDeviceBytes?: number;
+  /** tfjs: bytes of live tensors at the peak of the first step (tf.profile). */
+  readonly tfjsPeakBytes?: number;
+  /** tfjs-webgpu: GPU bytes its buffer pool holds after the steps. */
+  readonly tfjsDeviceBytes?: number;
+}
+
+export interface ScaleCellResult {
+  readonly family: Family;
+  readonly value: number;
+  readonly key: string;
+  readonly title: string;
+  readonly flops: number;
+  /** The step's tensors from its graph: the floor a planner must reach. */
+  readonly tensors: TensorBytes;
+  readonly rows: readonly ScaleRow[];
+}
+
+export interface ScaleResult {
+  readonly platform: string;
+  readonly adapter: Readonly<Record<string, string>> | null;
+  readonly notes: Readonly<Record<string, string>>;
+  readonly options: ScaleOptions;
+  readonly cells: readonly ScaleCellResult[];
+  readonly seconds: number;
+}
+
+const OVER = 'skipped (over budget)';
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 160);
+const kindOf = (impl: ScaleImpl) => impl.split('-')[1] as 'webgpu' | 'wasm' | 'cpu';
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** What a row has measured so far (kept when it ends over budget). */
+interface Measured {
+  compileMs?: number;
+  firstLoss?: number;
+}
+
+/** Thrown inside a row to end it as skipped (over budget), keeping what it measured. */
+class OverBudget extends Error {
+  constructor(readonly row: Measured, why: string) {
+    super(why);
+  }
+}
+
+/** The WebGPU backend's byte counters, where the backend has them. */
+type PeakCounter = { peakBytes: number; resetPeak(): void };
+const peakCounter = (b: Backend | undefined): PeakCounter | undefined =>
+  b && typeof (b as Partial<PeakCounter>).resetPeak === 'function' ? (b as unknown as PeakCounter) : undefined;
+
+export async function runScale(env: BenchEnv, opts: ScaleOptions): Promise<ScaleResult> {
+  const t0 = performance.now();
+  const notes: Record<string, string> = {};
+  const unavailable = new Map<ScaleImpl, string>();
+  /** Per family and implementation: the last cell timed (for predictions), or that a smaller cell was over budget. */
+  const history = new Map<string, { ms: number; flops: number; key: string } | 'over'>();
+  const cells: ScaleCellResult[] = [];
+
+  for (const cell of scaleCells(opts.grid, opts.seed)) {
+    const w = cell.workload;
+    const batch = fixedBatch(w, opts.seed);
+    const weights = await initialWeights(w);
+    const tensors = trainingStepBytes(w.doc, { x: batch.x, label: batch.label });
+    const rows: ScaleRow[] = [];
+    for (const impl of opts.impls) {
+      const skip = whySkip(cell, impl, opts, unavailable, history.get(`${cell.family}/${impl}`), performance.now() - t0);
+      if (skip) {
+        rows.push({ impl, status: skip.status, reason: skip.reason });
+        continue;
+      }
+      env.log(`${cell.key} · ${impl} …`);
+      const row = await runRow(env, cell, impl, opts, { batch, weights }, unavailable, notes);
+      rows.push(row);
+      if (row.status === 'ok') history.set(`${cell.family}/${impl}`, { ms: row.msPerStep!, flops: cell.flops, key: cell.key });
+      if (row.status === 'skipped') history.set(`${cell.family}/${impl}`, 'over');
+      env.log(`${cell.key} · ${impl}: ${row.status === 'ok' ? `${row.msPerStep!.toFixed(1)} ms/step × ${row.steps}, first loss ${row.firstLoss!.toFixed(5)}` : `${row.status}: ${row.reason}`}`);
+    }
+    cells.push({ family: cell.family, value: cell.value, key: cell.key, title: w.title, flops: cell.flops, tensors, rows: checkAgreement(rows, opts.lossTolerance) });
+  }
+  return { platform: env.platform, adapter: env.adapter, notes, options: opts, cells, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Why `impl` does not run `cell`, or undefined if it does. */
+function whySkip(
+  cell: ScaleCell, impl: ScaleImpl, opts: ScaleOptions, unavailable: ReadonlyMap<ScaleImpl, string>,
+  before: { ms: number; flops: number; key: string } | 'over' | undefined, elapsedMs: number,
+): { status: RowStatus; reason: string } | undefined {
+  if (unavailable.has(impl)) return { status: 'skipped', reason: unavailable.get(impl)! };
+  if (impl === 'tfjs-wasm' && cell.family === 'depth') return { status: 'unsupported', reason: 'tfjs-wasm has no Conv2DBackpropFilter kernel: it cannot train a conv net' };
+  if (impl === 'wiregrad-cpu' && cell.flops > opts.cpuMaxFlops) {
+    return { status: 'skipped', reason: `CPU runs the small sizes only (${(cell.flops / 1e6).toFixed(0)} > --cpu-max-mflop ${opts.cpuMaxFlops / 1e6})` };
+  }
+  if (elapsedMs > opts.totalBudgetMs) return { status: 'skipped', reason: `${OVER}: the run passed --total-budget ${seconds(opts.totalBudgetMs)}` };
+  if (before === 'over') return { status: 'skipped', reason: `${OVER}: a smaller ${cell.family} cell already was` };
+  if (before) {
+    const predicted = (before.ms * cell.flops) / before.flops;
+    if (predicted > opts.maxStepMs) return { status: 'skipped', reason: `${OVER}: ≈${seconds(predicted)}/step predicted from ${before.key} (> --max-step)` };
+  }
+  return undefined;
+}
+
+async function runRow(
+  env: BenchEnv, cell: ScaleCell, impl: ScaleImpl, opts: ScaleOptions, data: { batch: ReturnType<typeof fixedBatch>; weights: Awaited<ReturnType<typeof initialWeights>> },
+  unavailable: Map<ScaleImpl, string>, notes: Record<string, string>,
+): Promise<ScaleRow> {
+  let backend: Backend | undefined;
+  let c: TrainCase | undefined;
+  const cut = { off: false };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const partial: Measured = {};
+  try {
+    const deadline = new Promise<never>((_r, reject) => (timer = setTimeout(() => {
+      cut.off = true;
+      reject(new OverBudget(partial, `${OVER}: still running after --max-cell ${seconds(opts.maxCellMs)}`));
+    }, opts.maxCellMs)));
+    const work = async (): Promise<ScaleRow> => {
+      const tc = performance.now();
+      try {
+        if (impl.startsWith('tfjs-')) {
+          const note = await env.useTfjs(kindOf(impl));
+          if (note) notes[impl] = note;
+        } else {
+          backend = await env.wiregradBackend(kindOf(impl) as 'webgpu' | 'cpu');
+        }
+      } catch (e) {
+        unavailable.set(impl, `unavailable: ${message(e)}`); // later cells skip it at once
+        throw e;
+      }
+      c = backend ? await wiregradCase(cell.workload, data.batch, backend) : tfjsScaleCase(cell.workload, data.batch, data.weights);
+      partial.compileMs = performance.now() - tc;
+      return timeRow(impl, c, backend, opts, partial, cut);
+    };
+    return await Promise.race([work(), deadline]);
+  } catch (e) {
+    if (e instanceof OverBudget) return { impl, ...e.row, status: 'skipped', reason: e.message };
+    if (unavailable.has(impl)) return { impl, status: 'skipped', reason: unavailable.get(impl)! }; // no such backend here: not a failure
+    return { impl, status: 'failed', reason: message(e) };
+  } finally {
+    clearTimeout(timer);
+    // A row cut off may still be compiling: destroying its device then can crash Dawn, so it is left.
+    if (!cut.off) {
+      try {
+        c?.dispose();
+        backend?.dispose();
+      } catch (_e) {
+        // a failed row may leave a half-made case; the next row starts afresh
+      }
+    }
+  }
+}
+
+async function timeRow(impl: ScaleImpl, c: TrainCase, backend: Backend | undefined, opts: ScaleOptions, row: Measured, cut: { off: boolean }): Promise<ScaleRow> {
+  const counter = peakCounter(backend);
+  counter?.resetPeak();
+  const step = async () => {
+    if (cut.off) throw new Error('cut off');
+    await c.step();
+  };
+  const t1 = performance.now();
+  await step();
+  row.firstLoss = await c.sync();
+  const firstMs = performance.now() - t1;
+  if (firstMs > opts.maxStepMs) throw new OverBudget(row, `${OVER}: the first step took ${seconds(firstMs)} (> --max-step)`);
+  const t2 = performance.now();
+  await step();
+  await c.sync();
+  const est = performance.now() - t2;
+  const steps = Math.max(1, Math.min(50, Math.round(opts.cellBudgetMs / Math.max(est, 1e-3))));
+  const t = performance.now();
+  for (let i = 0; i < steps; i++) await step();
+  const lastLoss = await c.sync();
+  const msPerStep = (performance.now() - t) / steps;
+  const tfjs = impl.startsWith('tfjs-') ? (c as TfjsScaleCase) : undefined;
+  return {
+    impl, status: 'ok', ...row, msPerStep, steps, lastLoss,
+    peakDeviceBytes: counter?.peakBytes,
+    tfjsPeakBytes: tfjs?.firstStepPeakBytes,
+    tfjsDeviceBytes: tfjs?.deviceBytes(),
+  };
+}
+
+/**
+ * First-step losses must agree (same weights, same batch): rows off the reference (wiregrad-cpu, else
+ * wiregrad-webgpu, else the first with a loss) by more than `tolerance` relative become mismatches.
+ */
+export function checkAgreement(rows: readonly ScaleRow[], tolerance: number): ScaleRow[] {
+  const withLoss = rows.filter((r) => r.firstLoss !== undefined);
+  const ref = withLoss.find((r) => r.impl === 'wiregrad-cpu') ?? withLoss.find((r) => r.impl === 'wiregrad-webgpu') ?? withLoss[0];
+  return rows.map((r) => {
+    if (!ref || r === ref || r.firstLoss === undefined || r.status === 'failed') return r;
+    const d = Math.abs(r.firstLoss - ref.firstLoss!) / Math.max(Math.abs(ref.firstLoss!), 1e-12);
+    if (d <= tolerance) return r;
+    return { ...r, status: 'mismatch', reason: `first loss ${r.firstLoss} vs ${ref.impl} ${ref.firstLoss} (${Number.isFinite(d) ? d.toExponential(1) : d} relative > ${tolerance})` };
+  });
+}
