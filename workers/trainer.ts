@@ -19,6 +19,7 @@ import { topologicalOrder } from '../engine/graph/structure';
 import { validateDocument } from '../engine/graph/validate';
 import { CheckpointStore, type StoredCheckpoint } from './checkpoints';
 import { Observer, type ObserveConfig } from './observe';
+import { predict, predictInfo, unscaledDoc, type PredictInfo, type PredictRequest, type Prediction } from './predict';
 import { downsample, histogram, tensorStats } from './stats';
 import type { BackendInfo, CheckpointPolicy, CompileReport, Inspection, MetricPoint, RunChange, RunInfo, TrainError, TrainEvent, TrainState, UpdateReport } from './types';
 
@@ -428,6 +429,21 @@ export class Trainer {
   setWeights(weights: Record<string, Float32Array>): void {
     if (!this.program) throw new Error('nothing is compiled');
     this.program.setWeights(weights);
+  }
+
+  /** What the inference panel feeds and reads (workers/predict.ts); rejects before a graph is compiled. */
+  async predictInfo(): Promise<PredictInfo> {
+    if (!this.program || !this.doc || !this.dataset || !this.split) throw new Error('nothing is compiled: train (or open) a graph first');
+    return predictInfo({ program: this.program, doc: this.doc, dataset: this.dataset, split: this.split });
+  }
+
+  /** One sample through the inference program on the weights the run holds now (no step, no gradient); training goes on. */
+  predict(request: PredictRequest): Promise<Prediction> {
+    return this.exclusive(async () => {
+      const [program, doc, dataset, split] = [this.program, this.doc, this.dataset, this.split];
+      if (!program || !doc || !dataset || !split) throw new Error('nothing is compiled: train (or open) a graph first');
+      return predict({ program, doc, dataset, split, unscaled: () => this.deps.loadDataset(unscaledDoc(doc)) }, request);
+    });
   }
 
   /** The trained parameters (and running statistics) as a safetensors file named by node (`dense1.kernel`). */

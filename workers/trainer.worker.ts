@@ -10,6 +10,7 @@ import type { TrainingConfig } from '../engine/graph/training';
 import type { Upload } from './uploads';
 import type { ObserveConfig } from './observeTypes';
 import { packModelFile, unpackModelFile } from './modelFiles';
+import type { PredictRequest } from './predict';
 import { Trainer } from './trainer';
 import { indexedDbTuneStore } from './tuneStore';
 import type { CheckpointPolicy, TrainEvent } from './types';
@@ -79,6 +80,10 @@ const api = {
     const bytes = await trainer.exportOnnx();
     return Comlink.transfer(bytes, [bytes.buffer]);
   },
+  /** What the inference panel feeds the open run and reads from it (workers/predict.ts). */
+  predictInfo: () => trainer.predictInfo(),
+  /** One sample through the inference program on the current weights; training goes on. */
+  predict: (request: PredictRequest) => trainer.predict(request),
   train: () => answer(trainer.train()),
   pause: () => answer(trainer.pause()),
   step: (n: number) => answer(trainer.step(n)),
