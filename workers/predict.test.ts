@@ -140,3 +140,35 @@ describe('classProbabilities', () => {
     expect(s[0]! + s[1]!).toBeCloseTo(1, 6);
   });
 });
+
+describe('predict on a picture', () => {
+  it('resizes and converts it as the image datasets do (engine/data/images), then predicts', async () => {
+    const doc = makeDoc(
+      [
+        ['x', 'Input', { field: 'x', shape: [4, 4, 1] }],
+        ['y', 'Input', { field: 'y', shape: [1] }],
+        ['flat', 'Flatten'],
+        ['out', 'Dense', { units: 1 }],
+        ['loss', 'MSELoss'],
+      ],
+      ['x.y -> flat.x', 'flat.y -> out.x', 'out.y -> loss.pred', 'y.y -> loss.target'],
+      { dataset: { kind: 'random', inputShape: [4, 4, 1], targetShape: [1], size: 20, seed: 1 }, optimizer: { type: 'sgd' }, lr: 0.01, batchSize: 4, epochs: 1, seed: 1 },
+    );
+    const t = new Trainer(deps);
+    expect((await t.open(doc)).errors).toEqual([]);
+    // An 8×8 RGBA picture: left half red, right half white; 2×2 blocks average exactly (half-pixel centres).
+    const rgba = new Uint8Array(8 * 8 * 4);
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) rgba.set(x < 4 ? [255, 0, 0, 255] : [255, 255, 255, 255], 4 * (y * 8 + x));
+    const p = await t.predict({ kind: 'image', image: { width: 8, height: 8, rgba } });
+    const [red, white] = [0.2989, 0.2989 + 0.587 + 0.114];
+    for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) expect(p.input[y * 4 + x]).toBeCloseTo(x < 2 ? red : white, 5);
+    const w = await t.getWeights();
+    const k = w[Object.keys(w).find((n) => n.endsWith('kernel'))!]!;
+    const b = w[Object.keys(w).find((n) => n.endsWith('bias'))!]!;
+    expect(p.output[0]).toBeCloseTo(b[0]! + Array.from(p.input).reduce((s, v, i) => s + v * k[i]!, 0), 5);
+    expect(p.probabilities).toBeUndefined();
+    const sample = await t.predict({ kind: 'sample', index: 0 });
+    expect(sample.truth?.values?.length).toBe(1);
+    await expect(t.predict({ kind: 'image', image: { width: 8, height: 8, rgba: new Uint8Array(10) } })).rejects.toThrow(/do not fit its size 8×8/);
+  });
+});

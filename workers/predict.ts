@@ -8,6 +8,7 @@ import type { Program } from '../engine/compile/program';
 import { gatherBatch, type Dataset } from '../engine/data';
 import type { GraphDocument } from '../engine/graph/document';
 import { getNodeSpec } from '../engine/graph/nodes';
+import { imageTensor, type DecodedImage } from '../engine/data/images';
 import { summarize } from './observe';
 import type { ProbeReading, ProbeTarget } from './observeTypes';
 
@@ -37,6 +38,8 @@ export type PredictRequest = (
   | { readonly kind: 'values'; readonly values: Float32Array }
   /** The `index`-th sample of the validation split. */
   | { readonly kind: 'sample'; readonly index: number }
+  /** A decoded picture (RGBA, any size): resized and converted as the image datasets are, to the field's [height, width, channels]. */
+  | { readonly kind: 'image'; readonly image: DecodedImage }
 ) & {
   /** Probes open on the canvas: their node outputs for this input come back as readings. */
   readonly probes?: readonly ProbeTarget[];
@@ -175,6 +178,12 @@ export async function predict(ctx: PredictContext, request: PredictRequest): Pro
     const label = ctx.dataset.data.label && batch.label;
     const target = [...ctx.program.fields.keys()].find((f) => f !== info.field);
     truth = label ? { label: label[0]!, index } : target && batch[target] ? { values: Float32Array.from(batch[target]!), index } : { index };
+  } else if (request.kind === 'image') {
+    const [height, width, channels] = info.shape;
+    if (info.shape.length !== 3 || (channels !== 1 && channels !== 3)) throw new Error(`field "${info.field}" holds [${info.shape.join(', ')}], not an image of [height, width, 1 or 3 channels]`);
+    const { image } = request;
+    if (!(image.width > 0 && image.height > 0) || image.rgba.length !== 4 * image.width * image.height) throw new Error(`the picture's pixels (${image.rgba.length} bytes) do not fit its size ${image.width}×${image.height}`);
+    input = imageTensor(image, { width: width!, height: height!, color: channels === 3 ? 'rgb' : 'grayscale' });
   } else {
     if (request.values.length !== size) throw new Error(`the input has ${request.values.length} values but field "${info.field}" takes ${size} ([${info.shape.join(', ')}])`);
     const bad = request.values.findIndex((v) => !Number.isFinite(v));
