@@ -1,4 +1,4 @@
-/** The one node component: title, key settings, typed ports with output shapes, parameter count, problems. */
+/** The one node component: title, key settings, typed ports with output shapes, parameter count (and a frozen badge), problems. */
 import { Handle, NodeToolbar, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { useDashboardStore } from '../dashboard/DashboardContext';
@@ -25,11 +25,23 @@ function OutputPort({ port }: { port: PortView }) {
   );
 }
 
+/** A padlock: the node's parameters are frozen (its Trainable switch is off). */
+function FrozenBadge() {
+  return (
+    <span className="gnode-frozen" role="img" aria-label="frozen" title="Frozen: Trainable is off, so its parameters keep their values">
+      <svg viewBox="0 0 12 14" width="11" height="13" aria-hidden="true">
+        <path d="M3.5 6V4a2.5 2.5 0 0 1 5 0v2" fill="none" stroke="currentColor" strokeWidth="1.5" />
+        <rect x="1.5" y="6" width="9" height="7" rx="1.5" fill="currentColor" />
+      </svg>
+    </span>
+  );
+}
+
 function GraphNodeView({ id, data }: NodeProps<GraphFlowNode>) {
   const dashboard = useDashboardStore();
   const openConnect = useOpenConnect();
   return (
-    <div className={`gnode cat-${data.category.toLowerCase()}`}>
+    <div className={`gnode cat-${data.category.toLowerCase()}${data.frozen ? ' is-frozen' : ''}`}>
       {/* Shown while this node is the only one selected: wiring without dragging a handle. */}
       <NodeToolbar position={Position.Top} align="end" className="gnode-toolbar">
         <button
@@ -45,6 +57,7 @@ function GraphNodeView({ id, data }: NodeProps<GraphFlowNode>) {
       </NodeToolbar>
       <header className="gnode-head">
         {data.probed && <span className="gnode-probe" title="A probe is open on this node" aria-label="probed" role="img" />}
+        {data.frozen && <FrozenBadge />}
         <span className="gnode-title">{data.title}</span>
         {/* "Dense 1" already says it is a Dense; "logits" does not. */}
         {!data.title.startsWith(data.typeLabel) && <span className="gnode-type">{data.typeLabel}</span>}

@@ -1,18 +1,23 @@
-/** A line under the canvas: graph size, trainable parameters, and whether the graph is ready to train. */
+/** A line under the canvas: graph size, parameters (and how many are frozen), and whether the graph is ready to train. */
 import { useMemo } from 'react';
 import { useEditor } from '../store/context';
 import { severityOf, validationOf } from '../store/validation';
 import { formatCount } from '../format/tensors';
+import { describeParamCounts } from '../../engine/graph/trainable';
 
 export function StatusBar() {
   const doc = useEditor((s) => s.doc);
   const summary = useMemo(() => {
     const v = validationOf(doc);
     let params = 0;
-    for (const info of v.info.values()) params += info.paramCount;
+    let frozen = 0;
+    for (const info of v.info.values()) {
+      params += info.paramCount;
+      frozen += info.frozenParamCount;
+    }
     const errors = v.all.filter((e) => severityOf(e) === 'error').length;
     const warnings = v.all.length - errors;
-    return { params, errors, warnings, general: v.general };
+    return { params, frozen, errors, warnings, general: v.general };
   }, [doc]);
   const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 
@@ -26,7 +31,7 @@ export function StatusBar() {
     <section className="statusbar" aria-label="Graph summary">
       <span>{plural(doc.nodes.length, 'node')}</span>
       <span>{plural(doc.edges.length, 'edge')}</span>
-      <span>{plural(summary.params, 'trainable parameter')}</span>
+      <span>{describeParamCounts({ trainable: summary.params, frozen: summary.frozen }, formatCount)}</span>
       <span className={`health ${summary.errors > 0 ? 'is-error' : summary.warnings > 0 ? 'is-warning' : 'is-ok'}`}>{health}</span>
     </section>
   );

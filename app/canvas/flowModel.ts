@@ -47,6 +47,8 @@ export type GraphNodeData = {
   readonly probed?: boolean;
   /** Layers and ops can be expanded to the ops they lower to. */
   readonly expandable?: boolean;
+  /** The node's Trainable switch is off and it owns parameters: they are not trained. */
+  readonly frozen?: boolean;
 };
 
 export type GraphFlowNode = Node<GraphNodeData, 'graph'>;
@@ -82,10 +84,11 @@ function nodeData(node: DocNode, validation: Validation, runtime: RuntimeView): 
     summary: summarizeParams(node.type, node.params),
     inputs: (spec?.inputs ?? []).map((p) => ({ name: p.name, ...(p.multiple && { multiple: true }), ...(p.optional && { optional: true }) })),
     outputs: (spec?.outputs ?? []).map((p) => ({ name: p.name, type: info ? formatType(info.outputs[p.name]) : '?' })),
-    params: formatParamCount(info?.paramCount ?? 0),
+    params: info?.frozenParamCount ? `${formatParamCount(info.frozenParamCount)}, frozen` : formatParamCount(info?.paramCount ?? 0),
     problems,
     ...(runtime.failed?.node === node.id && { runtimeError: runtime.failed.message }),
     ...(runtime.probedNodes.has(node.id) && { probed: true }),
+    ...(info?.frozenParamCount ? { frozen: true } : {}),
     ...((spec?.category === 'Layers' || spec?.category === 'Losses' || spec?.category === 'Activations') && { expandable: true }),
   };
 }

@@ -35,9 +35,9 @@ export function modelSummary(doc: GraphDocument): ModelSummary {
   const lowered = lowerDocument(doc, {
     emitter: typeEmitter,
     input: (_field, shape, dtype) => ({ shape, dtype }),
-    variable(name, req) {
+    variable(name, req, frozenBySwitch) {
       const node = name.slice(0, name.lastIndexOf('/'));
-      const counts = req.trainable ? trainable : frozen;
+      const counts = req.trainable && !frozenBySwitch ? trainable : frozen;
       counts.set(node, (counts.get(node) ?? 0) + size(req.shape));
       variables.set(node, [...(variables.get(node) ?? []), name]);
       return { shape: req.shape, dtype: 'f32' as const };

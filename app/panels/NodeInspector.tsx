@@ -1,4 +1,4 @@
-/** The inspector for one node: label, params (validated), output shapes, parameter count and problems. */
+/** The inspector for one node: label, params (validated), the Trainable switch, output shapes, parameter count and problems. */
 import { useCallback, useMemo } from 'react';
 import type { DocNode } from '../../engine/graph/document';
 import { getNodeSpec } from '../../engine/graph/nodes';
@@ -9,6 +9,7 @@ import { displayName } from '../store/names';
 import { messageOnNode, severityOf, validationOf } from '../store/validation';
 import { LabelField } from './LabelField';
 import { ParamField } from './ParamField';
+import { TrainableSwitch } from './TrainableSwitch';
 import { fieldsFor } from './paramFields';
 
 export function NodeInspector({ node }: { node: DocNode }) {
@@ -53,6 +54,9 @@ export function NodeInspector({ node }: { node: DocNode }) {
           ))}
         </fieldset>
       )}
+      {info && info.paramCount + info.frozenParamCount > 0 && (
+        <TrainableSwitch trainable={!info.frozenParamCount} params={info.paramCount + info.frozenParamCount} onChange={(on) => store.getState().setTrainable(node.id, on)} />
+      )}
       <section className="inspector-section" aria-label="Outputs">
         <h4 className="section-title">Outputs</h4>
         <dl className="kv">
@@ -66,6 +70,12 @@ export function NodeInspector({ node }: { node: DocNode }) {
             <div>
               <dt>trainable</dt>
               <dd>{formatParamCount(info.paramCount)}</dd>
+            </div>
+          )}
+          {info && info.frozenParamCount > 0 && (
+            <div>
+              <dt>frozen</dt>
+              <dd>{formatParamCount(info.frozenParamCount)}</dd>
             </div>
           )}
         </dl>

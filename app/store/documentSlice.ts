@@ -33,6 +33,8 @@ export interface DocumentSlice {
   moveNodes(positions: Readonly<Record<string, edits.XY>>): void;
   /** Sets (or with "" clears) a node's label. */
   rename(id: string, label: string): void;
+  /** Switches a node's parameters between trained and frozen (fine-tuning). */
+  setTrainable(id: string, trainable: boolean): void;
   setTraining(patch: Partial<TrainingConfig>): Outcome;
   /** Replaces the document (Open, autosave restore); refused when the graph cannot be shown. */
   loadDocument(doc: GraphDocument): Outcome;
@@ -94,6 +96,8 @@ export const createDocumentSlice: StateCreator<EditorState, [['temporal', unknow
     moveNodes: (positions) => set({ doc: edits.moveNodes(get().doc, positions) }),
 
     rename: (id, label) => set({ doc: edits.rename(get().doc, id, label) }),
+
+    setTrainable: (id, trainable) => set({ doc: edits.setTrainable(get().doc, id, trainable) }),
 
     setTraining(patch) {
       const parsed = TrainingConfig.safeParse({ ...get().doc.training, ...patch });

@@ -85,6 +85,18 @@ export function rename(doc: GraphDocument, id: string, label: string): GraphDocu
   return changed ? { ...doc, nodes } : doc;
 }
 
+/** Sets a node's Trainable switch; on (the default) leaves the field out of the document. */
+export function setTrainable(doc: GraphDocument, id: string, trainable: boolean): GraphDocument {
+  let changed = false;
+  const nodes = doc.nodes.map((n) => {
+    if (n.id !== id || (n.trainable !== false) === trainable) return n;
+    changed = true;
+    const { trainable: _old, ...rest } = n;
+    return trainable ? rest : { ...rest, trainable: false };
+  });
+  return changed ? { ...doc, nodes } : doc;
+}
+
 /**
  * Merges `patch` into a node's params (an undefined value removes the key). Refused when the
  * node's schema rejects a patched key, so a bad value never reaches the document.
