@@ -5,6 +5,7 @@
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { flatRange, formatTicks, formatValue, logTicks, niceTicks, svgPath } from '../charts/chartScale';
+import { ChartDownloads } from './ChartDownloads';
 
 /** One point: x, the smoothed value shown, the raw value, and its step for the readout. */
 export interface ChartPoint {
@@ -114,6 +115,7 @@ export const LineChart = memo(function LineChart({ title, series, logY, formatX,
 
   return (
     <div className="linechart" ref={ref}>
+      {scales && <ChartDownloads title={title} series={series} chart={ref} />}
       {!scales ? (
         <p className="chart-empty muted">No data yet</p>
       ) : (
