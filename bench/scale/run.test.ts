@@ -69,15 +69,24 @@ describe('runScale', () => {
     expect(svg).toMatch(/no measurements/); // the batch and depth panels of this grid are empty
   });
 
-  it('skips cells over budget: a slow first step, then every larger cell of the family, and the CPU above its cap', async () => {
+  it('lets one slow warm step stand for a cell, then skips the larger cells of its family; the CPU skips cells above its cap', async () => {
     const result = await runScale(env, options({ impls: ['tfjs-webgpu', 'wiregrad-cpu'], maxStepMs: 0.001, cpuMaxFlops: 1e6 }));
     const [small, large] = result.cells;
-    expect(small!.rows[0]).toMatchObject({ status: 'skipped' });
-    expect(small!.rows[0]!.reason).toMatch(/^skipped \(over budget\): the first step took/);
-    expect(small!.rows[0]!.firstLoss).toBeGreaterThan(0); // kept for the agreement check
+    expect(small!.rows[0]).toMatchObject({ status: 'ok', steps: 1, overBudget: true });
+    expect(small!.rows[0]!.firstLoss).toBeGreaterThan(0);
+    expect(large!.rows[0]).toMatchObject({ status: 'skipped' });
     expect(large!.rows[0]!.reason).toMatch(/^skipped \(over budget\): a smaller width cell already was/);
     for (const cell of result.cells) expect(cell.rows[1]!.reason).toMatch(/CPU runs the small sizes only/);
-    expect(formatScaleReport(result)).toMatch(/skipped \(over budget\)/);
+    const report = formatScaleReport(result);
+    expect(report).toMatch(/ \(1 step\) /);
+    expect(report).toMatch(/skipped \(over budget\)/);
+  });
+
+  it('cuts off a cell still running after --max-cell and reports it skipped (over budget), not failed', async () => {
+    const result = await runScale(env, options({ impls: ['wiregrad-cpu'], maxCellMs: 1, grid: { width: [16], batch: [], depth: [] } }));
+    const row = result.cells[0]!.rows[0]!;
+    expect(row.status).toBe('skipped');
+    expect(row.reason).toMatch(/^skipped \(over budget\): still running after --max-cell/);
   });
 });
 

@@ -1,9 +1,10 @@
 /**
  * The scaling run: every cell of the grid on every implementation, within budgets. Each row compiles,
- * takes one untimed step (its loss is the first-step loss checked across implementations), one more
- * to estimate the step, then as many timed steps as fit --cell-budget (at least one). A row predicted
- * or seen to be too slow, or cut off by --max-cell, is "skipped (over budget)", and so are the larger
- * cells of its family on that implementation: cost only grows along a family.
+ * takes one untimed step (its loss is the first-step loss checked across implementations), one warm
+ * step to estimate, then as many timed steps as fit --cell-budget (1…50). A row predicted to be too
+ * slow, or cut off by --max-cell, is "skipped (over budget)"; one whose warm step is over --max-step
+ * reports that step alone. Either way the larger cells of its family on that implementation are
+ * skipped: cost only grows along a family.
  */
 import type { Backend } from '../../engine/backends/backend';
 import type { TrainCase } from '../lib/cases';
@@ -33,8 +34,8 @@ export interface ScaleRow {
   readonly peakDeviceBytes?: number;
   /** tfjs: bytes of live tensors at the peak of the first step (tf.profile). */
   readonly tfjsPeakBytes?: number;
-  /** tfjs-webgpu: GPU bytes its buffer pool holds after the steps. */
-  readonly tfjsDeviceBytes?: number;
+  /** The one warm step timed was slower than --max-step: larger cells of the family are skipped. */
+  readonly overBudget?: boolean;
 }
 
 export interface ScaleCellResult {
@@ -61,6 +62,8 @@ const OVER = 'skipped (over budget)';
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 160);
 const kindOf = (impl: ScaleImpl) => impl.split('-')[1] as 'webgpu' | 'wasm' | 'cpu';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+const cutMessage = (opts: ScaleOptions) => `${OVER}: still running after --max-cell ${seconds(opts.maxCellMs)}`;
 
 /** What a row has measured so far (kept when it ends over budget). */
 interface Measured {
@@ -104,7 +107,7 @@ export async function runScale(env: BenchEnv, opts: ScaleOptions): Promise<Scale
       const row = await runRow(env, cell, impl, opts, { batch, weights }, unavailable, notes);
       rows.push(row);
       if (row.status === 'ok') history.set(`${cell.family}/${impl}`, { ms: row.msPerStep!, flops: cell.flops, key: cell.key });
-      if (row.status === 'skipped') history.set(`${cell.family}/${impl}`, 'over');
+      if (row.status === 'skipped' || row.overBudget) history.set(`${cell.family}/${impl}`, 'over');
       env.log(`${cell.key} · ${impl}: ${row.status === 'ok' ? `${row.msPerStep!.toFixed(1)} ms/step × ${row.steps}, first loss ${row.firstLoss!.toFixed(5)}` : `${row.status}: ${row.reason}`}`);
     }
     cells.push({ family: cell.family, value: cell.value, key: cell.key, title: w.title, flops: cell.flops, tensors, rows: checkAgreement(rows, opts.lossTolerance) });
@@ -137,13 +140,13 @@ async function runRow(
 ): Promise<ScaleRow> {
   let backend: Backend | undefined;
   let c: TrainCase | undefined;
-  const cut = { off: false };
+  const cut = { off: false, deadline: performance.now() + opts.maxCellMs };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const partial: Measured = {};
   try {
     const deadline = new Promise<never>((_r, reject) => (timer = setTimeout(() => {
       cut.off = true;
-      reject(new OverBudget(partial, `${OVER}: still running after --max-cell ${seconds(opts.maxCellMs)}`));
+      reject(new OverBudget(partial, cutMessage(opts)));
     }, opts.maxCellMs)));
     const work = async (): Promise<ScaleRow> => {
       const tc = performance.now();
@@ -181,34 +184,31 @@ async function runRow(
   }
 }
 
-async function timeRow(impl: ScaleImpl, c: TrainCase, backend: Backend | undefined, opts: ScaleOptions, row: Measured, cut: { off: boolean }): Promise<ScaleRow> {
+async function timeRow(impl: ScaleImpl, c: TrainCase, backend: Backend | undefined, opts: ScaleOptions, row: Measured, cut: { off: boolean; deadline: number }): Promise<ScaleRow> {
   const counter = peakCounter(backend);
   counter?.resetPeak();
   const step = async () => {
     if (cut.off) throw new Error('cut off');
+    // Checked here too: a backend that never yields to the event loop (CPU) would starve the deadline's timer.
+    if (performance.now() > cut.deadline) throw new OverBudget(row, cutMessage(opts));
     await c.step();
   };
-  const t1 = performance.now();
+  // The first step compiles what the implementation compiles lazily (tfjs's shaders): only --max-cell bounds it.
   await step();
   row.firstLoss = await c.sync();
-  const firstMs = performance.now() - t1;
-  if (firstMs > opts.maxStepMs) throw new OverBudget(row, `${OVER}: the first step took ${seconds(firstMs)} (> --max-step)`);
   const t2 = performance.now();
   await step();
-  await c.sync();
-  const est = performance.now() - t2;
-  const steps = Math.max(1, Math.min(50, Math.round(opts.cellBudgetMs / Math.max(est, 1e-3))));
+  let lastLoss = await c.sync();
+  const warm = performance.now() - t2;
+  const tfjs = impl.startsWith('tfjs-') ? (c as TfjsScaleCase) : undefined;
+  const measured = { impl, status: 'ok' as const, ...row, peakDeviceBytes: counter?.peakBytes, tfjsPeakBytes: tfjs?.firstStepPeakBytes };
+  // A warm step slower than --max-step stands for the cell (and the larger cells of the family are skipped).
+  if (warm > opts.maxStepMs) return { ...measured, msPerStep: warm, steps: 1, lastLoss, overBudget: true };
+  const steps = Math.max(1, Math.min(50, Math.round(opts.cellBudgetMs / Math.max(warm, 1e-3))));
   const t = performance.now();
   for (let i = 0; i < steps; i++) await step();
-  const lastLoss = await c.sync();
-  const msPerStep = (performance.now() - t) / steps;
-  const tfjs = impl.startsWith('tfjs-') ? (c as TfjsScaleCase) : undefined;
-  return {
-    impl, status: 'ok', ...row, msPerStep, steps, lastLoss,
-    peakDeviceBytes: counter?.peakBytes,
-    tfjsPeakBytes: tfjs?.firstStepPeakBytes,
-    tfjsDeviceBytes: tfjs?.deviceBytes(),
-  };
+  lastLoss = await c.sync();
+  return { ...measured, msPerStep: (performance.now() - t) / steps, steps, lastLoss, peakDeviceBytes: counter?.peakBytes };
 }
 
 /**

@@ -10,10 +10,11 @@ import type { ScaleWorkload } from './workloads';
 
 /** A TrainCase that also says how much memory tfjs used. */
 export interface TfjsScaleCase extends TrainCase {
-  /** Bytes of tfjs tensors live at the peak of the first step (tf.profile's peakBytes), if it could be measured. */
+  /**
+   * Bytes of this case's tfjs tensors live at the peak of the first step (tf.profile's peakBytes less
+   * what tfjs held before the case was made), if it could be measured.
+   */
   firstStepPeakBytes?: number;
-  /** Device memory tfjs holds now (tf.memory().numBytesInGPUAllocated on webgpu), where the backend reports it. */
-  deviceBytes(): number | undefined;
 }
 
 /** The loss of one forward pass of `w`'s layers on (x, label). */
@@ -35,6 +36,7 @@ function forward(w: ScaleWorkload, v: (name: string) => tf.Variable, x: tf.Tenso
 
 /** `w` in tfjs on the current backend, from `weights`, the batch held in tensors. */
 export function tfjsScaleCase(w: ScaleWorkload, batch: FixedBatch, weights: Weights): TfjsScaleCase {
+  const before = tf.memory().numBytes;
   const vars = new Map(Object.entries(weights).map(([name, t]) => [name, tf.variable(tf.tensor(t.data, [...t.shape], 'float32'), true, name)]));
   const v = (name: string): tf.Variable => {
     const found = vars.get(name);
@@ -56,7 +58,7 @@ export function tfjsScaleCase(w: ScaleWorkload, batch: FixedBatch, weights: Weig
       if (steps++ > 0) return minimize();
       // The first step (untimed) runs under tf.profile for its peak of live tensor bytes.
       try {
-        c.firstStepPeakBytes = (await tf.profile(minimize)).peakBytes;
+        c.firstStepPeakBytes = (await tf.profile(minimize)).peakBytes - before;
       } catch (_e) {
         if (!last) minimize(); // profiling unsupported here: the step still runs, without a peak
       }
@@ -64,10 +66,6 @@ export function tfjsScaleCase(w: ScaleWorkload, batch: FixedBatch, weights: Weig
     async sync() {
       if (!last) throw new Error('sync before any step');
       return (await last.data())[0]!;
-    },
-    deviceBytes() {
-      const m = tf.memory() as tf.MemoryInfo & { numBytesInGPUAllocated?: number };
-      return m.numBytesInGPUAllocated;
     },
     dispose() {
       last?.dispose();
