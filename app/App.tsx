@@ -16,6 +16,7 @@ import { Palette } from './panels/Palette';
 import { TrainingSlot } from './panels/TrainingSlot';
 import { TrainingProvider } from './training/TrainingContext';
 import { DatasetSection } from './data/DatasetSection';
+import { InferencePanel } from './inference/InferencePanel';
 import { TrainingPanel } from './training/TrainingPanel';
 import { EditorProvider, useEditor, useEditorStore } from './store/context';
 import type { EditorStore } from './store/editorStore';
@@ -68,6 +69,9 @@ function Studio({ autosave }: { autosave: AutosaveStatusStore }) {
               <TrainingPanel dataset={(set) => <DatasetSection set={set} />} />
             </PanelBoundary>
           </TrainingSlot>
+          <PanelBoundary name="inference panel">
+            <InferencePanel />
+          </PanelBoundary>
         </div>
       </div>
       <PanelBoundary name="shortcuts dialog">

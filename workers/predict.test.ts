@@ -41,6 +41,9 @@ describe('predict (the inference panel command)', () => {
     await t.step(12);
     const info = await t.predictInfo();
     expect(info).toMatchObject({ field: 'x', shape: [2], task: 'class', output: { node: 'logits', port: 'y' }, validation: 20, scalesInput: false });
+    const xs = builtinDataset({ kind: 'xor', size: 100, noise: 0.1 }, 3).data.x!.filter((_v, i) => i % 2 === 0);
+    expect(info.bounds![0]).toBe(Math.min(...xs));
+    expect(info.bounds![1]).toBe(Math.max(...xs));
     const x = Float32Array.from([0.7, -1.3]);
     const p = await t.predict({ kind: 'values', values: x });
     expect(p.step).toBe(12);

@@ -30,6 +30,8 @@ export interface PredictInfo {
   readonly scalesInput: boolean;
   /** Node and port whose output is the prediction. */
   readonly output: { readonly node: string; readonly port: string };
+  /** For 2-D inputs: the data's range [x0, x1, y0, y1], to click a point in. */
+  readonly bounds?: readonly [number, number, number, number];
 }
 
 /** One input to predict on. */
@@ -112,7 +114,20 @@ export function predictInfo(ctx: Omit<PredictContext, 'unscaled'>): PredictInfo 
     validation: ctx.split.validation.length,
     scalesInput: rescales(ctx.doc),
     output,
+    ...(ctx.program.fields.get(field)!.shape.join() === '2' ? { bounds: planeBounds(ds.data[field]!) } : {}),
   };
+}
+
+/** The range of 2-D points (x, y pairs). */
+function planeBounds(xy: ArrayLike<number>): [number, number, number, number] {
+  const b: [number, number, number, number] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let i = 0; i + 1 < xy.length; i += 2) {
+    b[0] = Math.min(b[0], xy[i]!);
+    b[1] = Math.max(b[1], xy[i]!);
+    b[2] = Math.min(b[2], xy[i + 1]!);
+    b[3] = Math.max(b[3], xy[i + 1]!);
+  }
+  return b;
 }
 
 function inputField(program: Program, targetFields: ReadonlySet<string>): string {

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+
+test.use({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+// MNIST on a software GPU (SwiftShader) sharing two cores: training and the first compile are slow.
+test.describe.configure({ timeout: 300_000 });
+
+const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
+const tryIt = (page: Page) => page.getByRole('region', { name: 'Try it' });
+const dashboard = (page: Page) => page.getByRole('region', { name: 'Dashboard' });
+
+async function step(page: Page): Promise<number> {
+  return Number(await panel(page).getByLabel('step', { exact: true }).textContent());
+}
+
+/** Probabilities the bars show, most probable first. */
+async function shownProbabilities(page: Page): Promise<number[]> {
+  const meters = tryIt(page).getByRole('meter');
+  return (await meters.evaluateAll((ms) => ms.map((m) => Number(m.getAttribute('aria-valuenow')))));
+}
+
+test('try the MNIST model: draw a digit while it trains, pick a validation sample, download a chart', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: /Templates/ }).click();
+  await page.getByRole('menuitem', { name: 'Keras-style MLP classifier (MNIST)' }).click();
+  await expect(tryIt(page)).toContainText('Train (or open) a graph');
+  await dashboard(page).getByRole('tab', { name: 'Scalars' }).click();
+  await panel(page).getByRole('button', { name: 'Train' }).click();
+  await expect.poll(() => step(page), { timeout: 120_000, intervals: [500] }).toBeGreaterThan(25);
+
+  // Draw a "1" with the mouse while training goes on.
+  const canvas = tryIt(page).getByRole('img', { name: /Drawing area/ });
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let k = 1; k <= 12; k++) await page.mouse.move(box.x + box.width * (0.55 - 0.02 * (k / 12)), box.y + box.height * (0.15 + 0.7 * (k / 12)));
+  await page.mouse.up();
+  const predicted = tryIt(page).getByTestId('predicted-class');
+  await expect(predicted).toHaveText(/^[0-9]$/, { timeout: 60_000 });
+  await expect(tryIt(page).getByRole('meter')).toHaveCount(5);
+  const probs = await shownProbabilities(page);
+  expect(probs.reduce((a, b) => a + b)).toBeLessThanOrEqual(1.0001);
+  expect([...probs].sort((a, b) => b - a)).toEqual(probs);
+  // The most probable bar is the class named as the prediction.
+  await expect(tryIt(page).getByRole('meter').first()).toHaveAccessibleName(`Probability of ${await predicted.textContent()}`);
+  await expect(tryIt(page).getByRole('img', { name: 'The input as the model sees it' })).toBeVisible();
+  await expect(tryIt(page).getByText(/Weights of step \d+/)).toBeVisible();
+
+  await panel(page).getByRole('button', { name: 'Pause' }).click();
+  await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();
+
+  // A validation sample, by keyboard: its true label stands beside the prediction.
+  const sample = tryIt(page).getByLabel(/Validation sample \(1–\d+\)/);
+  await sample.fill('7');
+  await sample.press('Enter');
+  await expect(tryIt(page).getByText('validation sample 7')).toBeVisible({ timeout: 30_000 });
+  await expect(tryIt(page).getByTestId('true-label')).toHaveText(/^[0-9]$/);
+  await expect(tryIt(page).getByTestId('predicted-class')).toHaveText(/^[0-9]$/);
+  await expect(tryIt(page).getByText('True label')).toBeVisible();
+  await tryIt(page).screenshot({ path: testInfo.outputPath('try-it-light.png') });
+  await page.getByRole('button', { name: 'Toggle dark theme' }).click();
+  await page.waitForTimeout(150);
+  await tryIt(page).screenshot({ path: testInfo.outputPath('try-it-dark.png') });
+
+  // Clear, then the drawing area is empty again (a new stroke would predict afresh).
+  await tryIt(page).getByRole('button', { name: 'Clear drawing' }).click();
+  const ink = await canvas.evaluate((c: HTMLCanvasElement) => c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0));
+  expect(ink).toBe(false);
+
+  // The Loss chart's data as CSV and its picture as PNG.
+  const loss = dashboard(page).getByRole('figure', { name: 'Loss chart' });
+  await loss.getByLabel('Download the Loss chart', { exact: true }).click();
+  await page.screenshot({ path: testInfo.outputPath('chart-menu-dark.png') });
+  const csvDownload = page.waitForEvent('download');
+  await loss.getByRole('button', { name: 'Download the Loss data as CSV' }).click();
+  const csv = await csvDownload;
+  expect(csv.suggestedFilename()).toBe('loss.csv');
+  const lines = readFileSync((await csv.path())!, 'utf8').trim().split(/\r\n/);
+  expect(lines[0]).toBe('series,step,x,value,smoothed');
+  expect(lines.length).toBeGreaterThan(20);
+  expect(lines[1]).toMatch(/^Run \d+ · training,1,1,[\d.e-]+,[\d.e-]+$/);
+
+  const pngDownload = page.waitForEvent('download');
+  await loss.getByRole('button', { name: 'Download the Loss chart as PNG' }).click();
+  const png = await pngDownload;
+  expect(png.suggestedFilename()).toBe('loss.png');
+  const bytes = readFileSync((await png.path())!);
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  // Width and height from the IHDR chunk: twice the chart's on-screen size.
+  const svgBox = (await loss.locator('svg').first().boundingBox())!;
+  expect(bytes.readUInt32BE(16)).toBe(Math.round(svgBox.width * 2));
+  expect(bytes.readUInt32BE(20)).toBe(Math.round(svgBox.height * 2));
+  await testInfo.attach('loss.png', { path: (await png.path())!, contentType: 'image/png' });
+  await page.getByRole('button', { name: 'Toggle dark theme' }).click();
+  await tryIt(page).screenshot({ path: testInfo.outputPath('try-it-light-2.png') });
+});
