@@ -4,7 +4,7 @@
  * browser. Checks that every Input node's field exists in the data with a matching size.
  */
 import { CompileError } from '../engine/compile/program';
-import { csvDataset, CsvError, parseCsv, type CsvTable } from '../engine/data/csv';
+import { csvDataset, CsvError, parseCsvBytes, type CsvTable } from '../engine/data/csv';
 import { bindingErrors, builtinDataset, splitIndices, type Dataset } from '../engine/data';
 import { imageDataset, imageTensor, labelImagePaths, type DecodedImage } from '../engine/data/images';
 import { decodedSizeProblem } from '../engine/data/limits';
@@ -14,6 +14,7 @@ import type { DatasetConfig, TrainingConfig } from '../engine/graph/training';
 import type { DatasetPreview, UploadSummary } from './datasetTypes';
 import { previewOf } from './datasetPreview';
 import type { Upload, UploadStore } from './uploads';
+import { createYield } from './yieldToEvents';
 
 /** Where data comes from: the worker passes fetch, IndexedDB and createImageBitmap; tests pass stand-ins. */
 export interface DatasetSources {
@@ -40,6 +41,10 @@ export class DatasetLoader {
   private mnist: Promise<Uint8Array> | undefined;
   /** Parsed CSVs and decoded image sets, keyed by name, upload time and options. */
   private readonly cache = new Map<string, Promise<LoadedDataset>>();
+  /** The last CSV parsed (its upload's name and time): an upload is summarized, then loaded. */
+  private lastCsv: { key: string; table: Promise<CsvTable> } | undefined;
+  /** Parsing yields to the message loop between chunks, so pings and pause are answered meanwhile. */
+  private readonly yieldNow = createYield();
 
   constructor(private readonly sources: DatasetSources) {}
 
@@ -71,7 +76,7 @@ export class DatasetLoader {
   /** Store an upload under its name and say what it holds (columns, classes). */
   async putUpload(upload: Omit<Upload, 'savedAt'>): Promise<UploadSummary> {
     const stored: Upload = { ...upload, savedAt: Date.now() };
-    const summary = summarize(stored);
+    const summary = await this.summarize(stored);
     await this.sources.uploads.put(stored);
     return summary;
   }
@@ -79,7 +84,7 @@ export class DatasetLoader {
   /** The stored upload's summary, or undefined when this browser does not have it. */
   async describeUpload(name: string): Promise<UploadSummary | undefined> {
     const u = await this.sources.uploads.get(name);
-    return u && summarize(u);
+    return u && this.summarize(u);
   }
 
   /** A few samples, the class balance and the split sizes of the dataset `training` names. */
@@ -105,13 +110,32 @@ export class DatasetLoader {
 
   private async csv(upload: Upload, cfg: CsvConfig, training: TrainingConfig): Promise<LoadedDataset> {
     if (upload.kind !== 'csv') throw new Error(`"${cfg.name}" holds images, not a CSV file`);
-    const table = parseUploadedCsv(upload);
+    const table = await this.csvTable(upload);
     try {
       const { dataset, notes } = csvDataset(table, cfg, training);
       return { dataset, notes, problems: [], table };
     } catch (e) {
       throw e instanceof CsvError ? new Error(`${cfg.name}: ${e.message}`) : e;
     }
+  }
+
+  private async summarize(u: Upload): Promise<UploadSummary> {
+    return summarizeWith(u, u.kind === 'csv' ? await this.csvTable(u) : undefined);
+  }
+
+  /** The upload's CSV parsed a chunk at a time (reused while the same upload is asked for again). */
+  private csvTable(upload: Upload): Promise<CsvTable> {
+    const key = `${upload.name}|${upload.savedAt}`;
+    if (this.lastCsv?.key === key) return this.lastCsv.table;
+    const file = upload.files[0];
+    const table = file
+      ? parseCsvBytes(new Uint8Array(file.bytes), { yieldNow: this.yieldNow }).catch((e: unknown) => {
+        if (this.lastCsv?.key === key) this.lastCsv = undefined;
+        throw e instanceof CsvError ? new Error(`${upload.name}: ${e.message}`) : e;
+      })
+      : Promise.reject(new Error(`"${upload.name}" has no file`));
+    this.lastCsv = { key, table };
+    return table;
   }
 
   private async images(upload: Upload, cfg: ImagesConfig): Promise<LoadedDataset> {
@@ -139,20 +163,9 @@ export class DatasetLoader {
   }
 }
 
-function parseUploadedCsv(upload: Upload): CsvTable {
-  const file = upload.files[0];
-  if (!file) throw new Error(`"${upload.name}" has no file`);
-  try {
-    return parseCsv(new TextDecoder().decode(file.bytes));
-  } catch (e) {
-    throw e instanceof CsvError ? new Error(`${upload.name}: ${e.message}`) : e;
-  }
-}
-
-function summarize(u: Upload): UploadSummary {
+function summarizeWith(u: Upload, table: CsvTable | undefined): UploadSummary {
   const base = { name: u.name, kind: u.kind, files: u.files.length, bytes: u.files.reduce((s, f) => s + f.bytes.byteLength, 0), savedAt: u.savedAt };
-  if (u.kind === 'csv') {
-    const table = parseUploadedCsv(u);
+  if (table) {
     return { ...base, csv: { columns: table.columns.map((c) => ({ ...c, values: c.values.slice(0, 50) })), rows: table.rows.length } };
   }
   const { classNames, labels, skipped } = labelImagePaths(u.files.map((f) => f.path));

@@ -1,130 +1,20 @@
 /**
- * CSV files: parsing with line numbers (papaparse), column typing, and the dataset built from chosen
- * feature and label columns. Categorical features are one-hot encoded, a categorical label becomes a
- * class index, numeric features are rescaled with statistics of the training split only.
+ * CSV files: the dataset built from chosen feature and label columns of a parsed file (./csvRead
+ * parses in chunks, with line numbers and column types). Categorical features are one-hot encoded,
+ * a categorical label becomes a class index, numeric features are rescaled with statistics of the
+ * training split only.
  */
-import Papa from 'papaparse';
 import type { DatasetConfig } from '../graph/training';
+import { CsvError, isMissing, MAX_CLASSES, type CsvTable } from './csvRead';
 import { splitIndices, type Dataset } from './dataset';
 import { applyScaling, fitScaling } from './scaling';
 
-/** Cells read as missing values (pandas' defaults, and "?" from the UCI repository). */
-const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?', '-']);
+export { CsvError, isMissing, MAX_CLASSES, parseCsv, parseCsvAsync, parseCsvBytes, type CsvColumn, type CsvTable } from './csvRead';
+
 /** More distinct values than this in a text feature would make an unwieldy one-hot encoding. */
 export const MAX_CATEGORIES = 100;
-/** More classes than this is almost certainly an identifier column picked as the label. */
-export const MAX_CLASSES = 1000;
 
-/** A problem in the file, with the 1-based line it starts on. */
-export class CsvError extends Error {
-  constructor(message: string, readonly lines: readonly number[] = []) {
-    super(message);
-    this.name = 'CsvError';
-  }
-}
-
-/** What one column holds. */
-export interface CsvColumn {
-  readonly name: string;
-  /** numeric: every present value is a number; categorical: anything else (text). */
-  readonly kind: 'numeric' | 'categorical';
-  /** Number of missing cells and the first lines they are on. */
-  readonly missing: number;
-  readonly missingLines: readonly number[];
-  /** Distinct values, sorted (numerically for numeric columns), at most MAX_CLASSES + 1 kept. */
-  readonly values: readonly string[];
-}
-
-/** A parsed file: header, rows of cells, the line each row starts on, and each column's type. */
-export interface CsvTable {
-  readonly header: readonly string[];
-  readonly rows: readonly (readonly string[])[];
-  readonly lines: readonly number[];
-  readonly columns: readonly CsvColumn[];
-}
-
-export const isMissing = (cell: string) => MISSING.has(cell.trim().toLowerCase());
 const asNumber = (cell: string) => (cell.trim() === '' ? NaN : Number(cell.trim()));
-
-/** Parse CSV text whose first row is a header; malformed rows throw CsvError naming their lines. */
-export function parseCsv(text: string): CsvTable {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const lineAt = (offset: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-  const rows: string[][] = [];
-  const lines: number[] = [];
-  const problems: { line: number; message: string }[] = [];
-  let header: string[] | undefined;
-  let cursor = 0;
-  Papa.parse<string[]>(text, {
-    skipEmptyLines: 'greedy',
-    step: (r) => {
-      let start = cursor;
-      while (text[start] === '\n' || text[start] === '\r') start++;
-      cursor = r.meta.cursor;
-      const line = lineAt(start);
-      const fatal = r.errors.find((e) => e.code !== 'UndetectableDelimiter');
-      if (fatal) {
-        problems.push({ line, message: fatal.code === 'MissingQuotes' ? 'a quoted field is never closed' : fatal.message });
-        return;
-      }
-      if (!header) {
-        header = r.data.map((h) => h.trim());
-        return;
-      }
-      if (r.data.length !== header.length) {
-        problems.push({ line, message: `expected ${header.length} fields like the header, found ${r.data.length}` });
-        return;
-      }
-      rows.push(r.data);
-      lines.push(line);
-    },
-  });
-  if (problems.length) {
-    const shown = problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message}`).join('; ');
-    const more = problems.length > 5 ? ` (and ${problems.length - 5} more malformed rows)` : '';
-    throw new CsvError(`malformed CSV: ${shown}${more}`, problems.map((p) => p.line));
-  }
-  if (!header || header.every((h) => h === '')) throw new CsvError('the file is empty: a CSV needs a header row naming its columns');
-  const seen = new Set<string>();
-  header.forEach((h, i) => {
-    if (h === '') throw new CsvError(`line 1: column ${i + 1} has no name in the header`, [1]);
-    if (seen.has(h)) throw new CsvError(`line 1: two columns are named "${h}"`, [1]);
-    seen.add(h);
-  });
-  if (!rows.length) throw new CsvError('the file has a header but no data rows');
-  const columns = header.map((name, c) => describeColumn(name, rows.map((r) => r[c]!), lines));
-  return { header, rows, lines, columns };
-}
-
-function describeColumn(name: string, cells: readonly string[], lines: readonly number[]): CsvColumn {
-  const missingLines: number[] = [];
-  let missing = 0;
-  let numeric = true;
-  const distinct = new Set<string>();
-  cells.forEach((cell, i) => {
-    if (isMissing(cell)) {
-      missing++;
-      if (missingLines.length < 5) missingLines.push(lines[i]!);
-      return;
-    }
-    const v = cell.trim();
-    if (numeric && !Number.isFinite(asNumber(v))) numeric = false;
-    if (distinct.size <= MAX_CLASSES) distinct.add(v);
-  });
-  const values = [...distinct].sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { name, kind: numeric && distinct.size > 0 ? 'numeric' : 'categorical', missing, missingLines, values };
-}
 
 type CsvConfig = Extract<DatasetConfig, { kind: 'csv' }>;
 
@@ -152,7 +42,7 @@ export function csvDataset(table: CsvTable, cfg: Pick<CsvConfig, 'name' | 'featu
   if (!featureCols.length) throw new CsvError(`choose at least one feature column besides the label "${cfg.label}"`);
   if (featureCols.includes(labelCol)) throw new CsvError(`the label column "${cfg.label}" cannot also be a feature`);
 
-  const notes: string[] = [];
+  const notes: string[] = table.encodingNote ? [table.encodingNote] : [];
   const used = [...featureCols, labelCol];
   const keep: number[] = [];
   const droppedLines: number[] = [];

@@ -3,6 +3,13 @@
 const MiB = 1024 * 1024;
 /** Largest decoded dataset (float32 values of every field). */
 export const MAX_DATASET_BYTES = 1024 * MiB;
+/**
+ * Most columns a CSV file may have: each is a checkbox in the Dataset section and a column of the
+ * preview, and wider tables are rarely tabular data (MNIST as CSV has 785).
+ */
+export const MAX_CSV_COLUMNS = 2048;
+/** Characters of CSV parsed between two yields to the worker's message loop (pings, pause). */
+export const CSV_CHUNK_CHARS = 1 << 18;
 
 const size = (bytes: number) => (bytes >= MiB ? `${(bytes / MiB).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`);
 
