@@ -116,3 +116,31 @@ test('built-in sets preview as a scatter (spirals) and a digit grid (MNIST)', as
   await page.getByRole('button', { name: 'Toggle dark theme' }).click();
   await panel(page).screenshot({ path: testInfo.outputPath('data-iris-dark-panel.png') });
 });
+
+test('a Latin-1 CSV shows "café" in the preview; a 1,000,000-column header is refused with the limit and the page stays usable', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await openTemplate(page, 'Two spirals classifier');
+  await dataset(page).getByLabel('Dataset', { exact: true }).selectOption('csv');
+  // Saved by an older spreadsheet: é is the single byte 0xE9, which is not valid UTF-8.
+  const latin1 = Buffer.from('drink,price,kind\ncafé,2,hot\nthé,3,hot\njus,4,cold\ncrème,5,hot\n', 'latin1');
+  await dataset(page).getByLabel('Upload CSV file').setInputFiles({ name: 'drinks.csv', mimeType: 'text/csv', buffer: latin1 });
+
+  await expect(dataset(page).getByText('drinks.csv · 4 rows · 3 columns')).toBeVisible();
+  const rows = dataset(page).getByRole('region', { name: 'Sample rows' });
+  await expect(rows.getByRole('cell', { name: 'café', exact: true })).toBeVisible();
+  await expect(rows.getByRole('cell', { name: 'crème', exact: true })).toBeVisible();
+  await expect(dataset(page).getByRole('list', { name: 'How the data was prepared' })).toContainText('the file was read as Latin-1/Windows-1252 (it is not valid UTF-8)');
+  await expect(dataset(page).getByText(/caf\uFFFD/)).toHaveCount(0);
+  await panel(page).screenshot({ path: testInfo.outputPath('data-latin1-light-panel.png') });
+
+  const header = Array.from({ length: 1_000_000 }, (_v, i) => `c${i}`).join(',');
+  const wide = Buffer.from(`${header}\n${'1,'.repeat(999_999)}1\n`);
+  await dataset(page).getByLabel('Upload CSV file').setInputFiles({ name: 'wide.csv', mimeType: 'text/csv', buffer: wide });
+  await expect(dataset(page).getByRole('alert')).toContainText('wide.csv: line 1: the header has 1,000,000 columns, more than the 2,048 a CSV dataset may have', { timeout: 30_000 });
+  // The page and the worker still answer: the earlier upload's preview is still there and a new choice takes effect.
+  await expect(rows.getByRole('cell', { name: 'café', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Toggle dark theme' }).click();
+  await panel(page).screenshot({ path: testInfo.outputPath('data-wide-refused-dark-panel.png') });
+  await dataset(page).getByLabel('Dataset', { exact: true }).selectOption('xor');
+  await expect(dataset(page).getByRole('img', { name: /Scatter of/ })).toBeVisible({ timeout: 15_000 });
+});
