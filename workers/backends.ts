@@ -25,7 +25,8 @@ export async function createBestBackend(
     try {
       const { WebGpuBackend } = await import('../engine/backends/webgpu/backend');
       const backend = await WebGpuBackend.create(gpu, tuneStore ? { tuneStore } : {});
-      return { backend, info: { kind: 'webgpu', device: backend.device } };
+      const { maxBufferSize, maxStorageBufferBindingSize } = backend.gpu.limits;
+      return { backend, info: { kind: 'webgpu', device: backend.device, limits: { maxBufferSize, maxStorageBufferBindingSize } } };
     } catch (e) {
       // 'unavailable' already says why in the user's words (no adapter, no device).
       reason = e instanceof BackendError && e.code === 'unavailable' ? e.message : `WebGPU failed to start: ${e instanceof Error ? e.message : String(e)}`;

@@ -15,6 +15,7 @@ import { classifyChange, type DocumentChange } from '../engine/graph/change';
 import type { GraphDocument } from '../engine/graph/document';
 import type { GraphError } from '../engine/graph/errors';
 import { inferShapes } from '../engine/graph/infer';
+import { estimateMemory, memoryErrors, memoryLimitsFor } from '../engine/graph/memory';
 import { topologicalOrder } from '../engine/graph/structure';
 import { validateDocument } from '../engine/graph/validate';
 import { CheckpointStore, type StoredCheckpoint } from './checkpoints';
@@ -48,6 +49,11 @@ const RESIDENT_MAX_BYTES = 96 * 1024 * 1024;
 
 function datasetBytes(ds: Dataset): number {
   return Object.values(ds.data).reduce((n, a) => n + a.byteLength, 0);
+}
+
+/** Why `doc` does not fit the backend's memory (engine/graph/memory.ts); `data`: the loaded dataset's bytes, when known. */
+function memoryRefusal(doc: GraphDocument, info: BackendInfo, data?: number): GraphError[] {
+  return memoryErrors(doc, estimateMemory(doc, data === undefined ? {} : { datasetBytes: data }), memoryLimitsFor(info));
 }
 
 let runCounter = 0;
@@ -158,9 +164,18 @@ export class Trainer {
     }
     const { backend, info } = await this.acquireBackend();
     const report = (ok: boolean, errs: readonly GraphError[] = errors): CompileReport => ({ ok, errors: errs, nodes, paramCount, backend: this.backend?.info ?? info });
+    // Before anything is allocated: the same refusal the page shows while editing.
+    const memory = memoryRefusal(doc, info);
+    if (memory.length) return report(false, [...memory, ...errors]);
     if (errors.length) return report(false);
     try {
       this.dataset = await this.deps.loadDataset(doc);
+      // An upload's size is known only now: check again before the program allocates.
+      const withData = memoryRefusal(doc, info, datasetBytes(this.dataset));
+      if (withData.length) {
+        this.dataset = undefined;
+        return report(false, withData);
+      }
       this.program = await this.createProgram(doc, backend, this.dataset, false);
       this.split = splitIndices(this.dataset.length, doc.training.validationSplit, doc.training.seed);
       this.doc = doc;
@@ -205,6 +220,8 @@ export class Trainer {
       return { applied: 'none', change, errors: [] };
     }
     if (change.kind === 'restart') return { applied: 'restart-needed', change, errors: [] };
+    const memory = this.backend ? memoryRefusal(doc, this.backend.info, this.dataset && datasetBytes(this.dataset)) : [];
+    if (memory.length) return { applied: 'invalid', change, errors: memory };
     const { errors } = validateDocument(doc);
     const bound = errors.length || !this.dataset ? [] : bindingErrors(doc, this.dataset);
     if (errors.length || bound.length) return { applied: 'invalid', change, errors: [...errors, ...bound] };

@@ -20,6 +20,8 @@ export interface BackendInfo {
   readonly device: string;
   /** Why WebGPU is not used, when it is not. */
   readonly fallbackReason?: string;
+  /** WebGPU: the device's buffer limits, which the memory estimate is checked against (engine/graph/memory.ts). */
+  readonly limits?: { readonly maxBufferSize: number; readonly maxStorageBufferBindingSize: number };
 }
 
 /** One logged training step. */
