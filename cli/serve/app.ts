@@ -72,7 +72,7 @@ export function createApp(registry: ModelRegistry, limits: ServeLimits): Hono {
 
   app.post(
     '/v1/models/*',
-    bodyLimit({ maxSize: limits.maxBodyBytes, onError: (c) => c.json({ error: `body: over the limit of ${limits.maxBodyBytes} bytes` }, 413) }),
+    bodyLimit({ maxSize: limits.maxBodyBytes, onError: (c) => c.json({ error: `body: over the limit of ${limits.maxBodyBytes} bytes` }, 413, { Connection: 'close' }) }), // the rest of the body is not read
     async (c) => {
       const tail = c.req.path.slice('/v1/models/'.length);
       const m = PREDICT_PATH.exec(decodeURIComponent(tail));

@@ -81,6 +81,8 @@ export class Batcher {
   private async loop(): Promise<void> {
     this.running = true;
     while (this.queue.length) {
+      // Let the requests that arrived with this one (the same poll of the sockets) join its run.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const jobs: Job[] = [];
       let n = 0;
       while (this.queue.length && n + this.queue[0]!.n <= this.maxBatch) {

@@ -53,10 +53,15 @@ function describe(v: unknown): string {
  * Write `value` (nested arrays of `shape`) into `out` from `at`, checking shape, type and range;
  * `path` names the value in errors, `whole` its whole tensor (for the shape it has).
  */
-function fill(value: unknown, shape: readonly number[], sig: TensorSignature, path: string, out: Float32Array | Int32Array, at: number, whole: { path: string; value: unknown; shape: readonly number[] }): number {
+function fill(value: unknown, shape: readonly number[], sig: TensorSignature, path: string, out: Float32Array | Int32Array, at: number, whole: { path: string; shape: readonly number[] }): number {
+  /** The shape met: the dimensions that matched down to here, then this value's own. */
+  const wrongShape = () => {
+    const got = [...whole.shape.slice(0, whole.shape.length - shape.length), ...shapeOf(value)];
+    return new RequestError(400, `${whole.path}: expected shape ${fmtShape(whole.shape)}, got ${fmtShape(got)}${path === whole.path ? '' : ` (at ${path})`}`);
+  };
   if (shape.length === 0) {
     if (typeof value !== 'number') {
-      if (Array.isArray(value)) throw new RequestError(400, `${whole.path}: expected shape ${fmtShape(whole.shape)}, got ${fmtShape(shapeOf(whole.value))}`);
+      if (Array.isArray(value)) throw wrongShape();
       throw new RequestError(400, `${path}: expected a number (${DT[sig.dtype]}), got ${describe(value)}`);
     }
     if (!Number.isFinite(value) || (sig.dtype === 'f32' && Math.abs(value) > F32_MAX)) throw new RequestError(400, `${path}: ${value} is not a finite ${sig.dtype === 'f32' ? 'float32' : 'int32'} (NaN and Infinity are refused)`);
@@ -66,7 +71,7 @@ function fill(value: unknown, shape: readonly number[], sig: TensorSignature, pa
   }
   if (!Array.isArray(value) || value.length !== shape[0]) {
     if (!Array.isArray(value) && typeof value !== 'number') throw new RequestError(400, `${path}: expected an array of ${shape[0]} (shape ${fmtShape(shape)}), got ${describe(value)}`);
-    throw new RequestError(400, `${whole.path}: expected shape ${fmtShape(whole.shape)}, got ${fmtShape(shapeOf(whole.value))}`);
+    throw wrongShape();
   }
   for (let i = 0; i < value.length; i++) at = fill(value[i], shape.slice(1), sig, `${path}[${i}]`, out, at, whole);
   return at;
@@ -120,7 +125,7 @@ export function parsePredict(body: unknown, inputs: readonly TensorSignature[], 
           value = obj[sig.name];
           path = `instances[${r}].${sig.name}`;
         }
-        fill(value, sig.shape, sig, path, tensors[sig.name]!, r * sampleSize(sig), { path, value, shape: sig.shape });
+        fill(value, sig.shape, sig, path, tensors[sig.name]!, r * sampleSize(sig), { path, shape: sig.shape });
       }
     }
     return { tensors, n, format: 'row', named };
@@ -143,7 +148,7 @@ export function parsePredict(body: unknown, inputs: readonly TensorSignature[], 
     else if (value.length !== n) throw new RequestError(400, `${path}: ${value.length} samples, but ${inputs[0]!.name} has ${n}`);
     n = value.length;
     tensors[sig.name] = tensor(sig, n);
-    fill(value, [n, ...sig.shape], sig, path, tensors[sig.name]!, 0, { path, value, shape: [n, ...sig.shape] });
+    fill(value, [n, ...sig.shape], sig, path, tensors[sig.name]!, 0, { path, shape: [n, ...sig.shape] });
   }
   return { tensors, n: n!, format: 'columnar', named };
 }
