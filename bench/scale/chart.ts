@@ -20,7 +20,7 @@ const PANELS: readonly { family: Family; title: string }[] = [
 ];
 const W = 320;
 const H = 240;
-const M = { left: 56, right: 12, top: 28, bottom: 40 };
+const M = { left: 62, right: 14, top: 28, bottom: 40 };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fmtMs = (v: number) => (v >= 1 ? String(Number(v.toPrecision(2))) : v.toPrecision(1));
@@ -50,7 +50,7 @@ export function scaleChartSvg(result: ScaleResult): string {
     }
     for (const c of cells) parts.push(`<text x="${sx(c.value).toFixed(1)}" y="${H - M.bottom + 14}" text-anchor="middle">${c.value}</text>`);
     parts.push(`<text x="${W / 2}" y="${H - 6}" text-anchor="middle">${family}</text>`);
-    parts.push(`<text transform="translate(12,${H / 2}) rotate(-90)" text-anchor="middle">ms / step</text>`);
+    parts.push(`<text transform="translate(11,${H / 2}) rotate(-90)" text-anchor="middle">ms / step</text>`);
     for (const impl of impls) {
       const pts = cells.map((c) => [c.value, msOf(c, impl)] as const).filter((pt): pt is readonly [number, number] => pt[1] !== undefined && pt[1] > 0);
       if (!pts.length) continue;

@@ -15,7 +15,7 @@ export interface ScaleOptions {
   readonly maxStepMs: number;
   /** A cell still running after this long (compile included) is cut off and reported skipped (over budget). */
   readonly maxCellMs: number;
-  /** Once the whole run has taken this long, the cells left are skipped (over budget). */
+  /** The run's time: each family gets an equal share (unused time passes on), and the cells left past it are skipped (over budget). */
   readonly totalBudgetMs: number;
   /** wiregrad-cpu runs only cells of at most this many flops per step (the small sizes). */
   readonly cpuMaxFlops: number;
@@ -24,16 +24,15 @@ export interface ScaleOptions {
   readonly seed: number;
 }
 
-export const SCALE_OPTION_NAMES = ['quick', 'impls', 'cell-budget', 'max-step', 'max-cell', 'total-budget', 'cpu-max-mflop', 'loss-tolerance', 'seed'] as const;
 
 export const SCALE_HELP = `npm run bench:scale -- [options]   (or env BENCH_<NAME>)
   --quick 1                 the small grid: width ${QUICK_GRID.width.join(',')} · batch ${QUICK_GRID.batch.join(',')} · depth ${QUICK_GRID.depth.join(',')}
                             (default, full: width ${FULL_GRID.width.join(',')} · batch ${FULL_GRID.batch.join(',')} · depth ${FULL_GRID.depth.join(',')})
   --impls ${SCALE_IMPLS.join(',')}
-  --cell-budget 3000        ms of timed steps per cell and implementation
+  --cell-budget 2000        ms of timed steps per cell and implementation
   --max-step 15000          ms: a first (or predicted) step slower than this skips the cell
   --max-cell 60000          ms: a cell still running then is cut off (compile included)
-  --total-budget 540000     ms: cells left after this are skipped
+  --total-budget 540000     ms for the run, shared equally by the families; cells left past a family's share are skipped
   --cpu-max-mflop 250       wiregrad-cpu runs cells up to this many MFLOP per step
   --loss-tolerance 0.001    relative first-loss difference that still agrees
   --seed 1`;
@@ -57,7 +56,7 @@ export function parseScaleOptions(get: (name: string) => string | undefined): Sc
     gridName: isQuick ? 'quick' : 'full',
     grid: isQuick ? QUICK_GRID : FULL_GRID,
     impls: SCALE_IMPLS.filter((i) => impls.includes(i)),
-    cellBudgetMs: number(get('cell-budget'), 3000, 'cell-budget', 1),
+    cellBudgetMs: number(get('cell-budget'), 2000, 'cell-budget', 1),
     maxStepMs: number(get('max-step'), 15_000, 'max-step', 1),
     maxCellMs: number(get('max-cell'), 60_000, 'max-cell', 1),
     totalBudgetMs: number(get('total-budget'), 540_000, 'total-budget', 1),

@@ -86,7 +86,7 @@ export function formatScaleReport(result: ScaleResult): string {
     `adapter: ${result.adapter ? JSON.stringify(result.adapter) : 'none (no WebGPU)'}`,
     ...Object.entries(result.notes).map(([impl, note]) => `${impl}: ${note}`),
     `grid: ${o.gridName}; per cell: compile, 1 untimed step (first loss), 1 step to estimate, then ≈${o.cellBudgetMs} ms of timed steps (1…50), one sync at the end; ms per training step (Adam, softmax cross-entropy)`,
-    `"(1 step)": one warm step over ${o.maxStepMs} ms stands for the cell; skipped (over budget): predicted step > ${o.maxStepMs} ms or a smaller cell already over, a cell past ${o.maxCellMs} ms, or the run past ${o.totalBudgetMs} ms; MISMATCH: first-step loss off the reference by > ${o.lossTolerance} relative`,
+    `"(1 step)": one warm step over ${o.maxStepMs} ms stands for the cell; skipped (over budget): predicted step > ${o.maxStepMs} ms or a smaller cell already over, a cell past ${o.maxCellMs} ms, or its family past its share of ${o.totalBudgetMs} ms (an equal share each, unused time passed on); MISMATCH: first-step loss off the reference by > ${o.lossTolerance} relative`,
   ];
   for (const family of ['width', 'batch', 'depth'] as const) {
     if (!result.cells.some((c) => c.family === family)) continue;

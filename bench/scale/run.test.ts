@@ -90,6 +90,16 @@ describe('runScale', () => {
   });
 });
 
+describe('runScale budgets', () => {
+  it('gives each family its share of --total-budget and skips the cells past it', async () => {
+    const result = await runScale(env, options({ impls: ['wiregrad-cpu'], totalBudgetMs: 1, grid: { width: [16], batch: [16], depth: [] } }));
+    expect(result.cells.map((c) => c.rows[0]!.reason)).toEqual([
+      expect.stringMatching(/^skipped \(over budget\): the run passed the width family's share of --total-budget \(0\.0 s/),
+      expect.stringMatching(/^skipped \(over budget\): the run passed the batch family's share of --total-budget \(0\.0 s/),
+    ]);
+  });
+});
+
 describe('checkAgreement', () => {
   const row = (impl: ScaleRow['impl'], firstLoss: number): ScaleRow => ({ impl, status: 'ok', msPerStep: 1, firstLoss });
   it('marks rows off the CPU reference as mismatches and leaves agreeing ones', () => {

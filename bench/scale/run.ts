@@ -63,7 +63,7 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).spl
 const kindOf = (impl: ScaleImpl) => impl.split('-')[1] as 'webgpu' | 'wasm' | 'cpu';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-const cutMessage = (opts: ScaleOptions) => `${OVER}: still running after --max-cell ${seconds(opts.maxCellMs)}`;
+const cutMessage = (opts: ScaleOptions) => `${OVER}: still running after --max-cell ${seconds(opts.maxCellMs)} or at the end of --total-budget`;
 
 /** What a row has measured so far (kept when it ends over budget). */
 interface Measured {
@@ -91,20 +91,26 @@ export async function runScale(env: BenchEnv, opts: ScaleOptions): Promise<Scale
   const history = new Map<string, { ms: number; flops: number; key: string } | 'over'>();
   const cells: ScaleCellResult[] = [];
 
-  for (const cell of scaleCells(opts.grid, opts.seed)) {
+  const all = scaleCells(opts.grid, opts.seed);
+  // Each family gets an equal share of --total-budget (what one leaves unused passes to the next), so the
+  // slow end of one family cannot take the whole run from the others.
+  const families = [...new Set(all.map((c) => c.family))];
+  const familyDeadline = (f: Family) => t0 + (opts.totalBudgetMs * (families.indexOf(f) + 1)) / families.length;
+  const runDeadline = t0 + opts.totalBudgetMs;
+  for (const cell of all) {
     const w = cell.workload;
     const batch = fixedBatch(w, opts.seed);
     const weights = await initialWeights(w);
     const tensors = trainingStepBytes(w.doc, { x: batch.x, label: batch.label });
     const rows: ScaleRow[] = [];
     for (const impl of opts.impls) {
-      const skip = whySkip(cell, impl, opts, unavailable, history.get(`${cell.family}/${impl}`), performance.now() - t0);
+      const skip = whySkip(cell, impl, opts, unavailable, history.get(`${cell.family}/${impl}`), { end: familyDeadline(cell.family), t0 });
       if (skip) {
         rows.push({ impl, status: skip.status, reason: skip.reason });
         continue;
       }
       env.log(`${cell.key} · ${impl} …`);
-      const row = await runRow(env, cell, impl, opts, { batch, weights }, unavailable, notes);
+      const row = await runRow(env, cell, impl, opts, { batch, weights }, unavailable, notes, runDeadline);
       rows.push(row);
       if (row.status === 'ok') history.set(`${cell.family}/${impl}`, { ms: row.msPerStep!, flops: cell.flops, key: cell.key });
       if (row.status === 'skipped' || row.overBudget) history.set(`${cell.family}/${impl}`, 'over');
@@ -118,14 +124,16 @@ export async function runScale(env: BenchEnv, opts: ScaleOptions): Promise<Scale
 /** Why `impl` does not run `cell`, or undefined if it does. */
 function whySkip(
   cell: ScaleCell, impl: ScaleImpl, opts: ScaleOptions, unavailable: ReadonlyMap<ScaleImpl, string>,
-  before: { ms: number; flops: number; key: string } | 'over' | undefined, elapsedMs: number,
+  before: { ms: number; flops: number; key: string } | 'over' | undefined, share: { readonly end: number; readonly t0: number },
 ): { status: RowStatus; reason: string } | undefined {
   if (unavailable.has(impl)) return { status: 'skipped', reason: unavailable.get(impl)! };
   if (impl === 'tfjs-wasm' && cell.family === 'depth') return { status: 'unsupported', reason: 'tfjs-wasm has no Conv2DBackpropFilter kernel: it cannot train a conv net' };
   if (impl === 'wiregrad-cpu' && cell.flops > opts.cpuMaxFlops) {
     return { status: 'skipped', reason: `CPU runs the small sizes only (${(cell.flops / 1e6).toFixed(0)} > --cpu-max-mflop ${opts.cpuMaxFlops / 1e6})` };
   }
-  if (elapsedMs > opts.totalBudgetMs) return { status: 'skipped', reason: `${OVER}: the run passed --total-budget ${seconds(opts.totalBudgetMs)}` };
+  if (performance.now() > share.end) {
+    return { status: 'skipped', reason: `${OVER}: the run passed the ${cell.family} family's share of --total-budget (${seconds(share.end - share.t0)} from the start)` };
+  }
   if (before === 'over') return { status: 'skipped', reason: `${OVER}: a smaller ${cell.family} cell already was` };
   if (before) {
     const predicted = (before.ms * cell.flops) / before.flops;
@@ -136,18 +144,19 @@ function whySkip(
 
 async function runRow(
   env: BenchEnv, cell: ScaleCell, impl: ScaleImpl, opts: ScaleOptions, data: { batch: ReturnType<typeof fixedBatch>; weights: Awaited<ReturnType<typeof initialWeights>> },
-  unavailable: Map<ScaleImpl, string>, notes: Record<string, string>,
+  unavailable: Map<ScaleImpl, string>, notes: Record<string, string>, runDeadline: number,
 ): Promise<ScaleRow> {
   let backend: Backend | undefined;
   let c: TrainCase | undefined;
-  const cut = { off: false, deadline: performance.now() + opts.maxCellMs };
+  // No row runs past --total-budget either.
+  const cut = { off: false, deadline: Math.min(performance.now() + opts.maxCellMs, runDeadline) };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const partial: Measured = {};
   try {
     const deadline = new Promise<never>((_r, reject) => (timer = setTimeout(() => {
       cut.off = true;
       reject(new OverBudget(partial, cutMessage(opts)));
-    }, opts.maxCellMs)));
+    }, Math.max(0, cut.deadline - performance.now()))));
     const work = async (): Promise<ScaleRow> => {
       const tc = performance.now();
       try {
