@@ -139,7 +139,17 @@ write_safetensors("outputs.safetensors", {name: out.float().contiguous() for nam
 `;
 import { seededRandom } from '../../testing/random';
 
-const CASES: [string, () => GraphDocument, number][] = [['mlp', mlpDoc, 8], ['lenet', lenetDoc, 4], ['batchnorm', batchNormDoc, 6]];
+/** `build` with the Trainable switch off on `ids` (model.py sets requires_grad False there). */
+const frozen = (build: () => GraphDocument, ids: readonly string[]) => (): GraphDocument => {
+  const doc = build();
+  return { ...doc, nodes: doc.nodes.map((n) => (ids.includes(n.id) ? { ...n, trainable: false } : n)) };
+};
+
+const CASES: [string, () => GraphDocument, number][] = [
+  ['mlp', mlpDoc, 8], ['lenet', lenetDoc, 4], ['batchnorm', batchNormDoc, 6],
+  // Frozen layers: SGD's weight decay must not reach them; a frozen BatchNorm's running statistics still move.
+  ['mlp-frozen', frozen(mlpDoc, ['hidden-1']), 8], ['batchnorm-frozen', frozen(batchNormDoc, ['conv', 'bn']), 6],
+];
 
 describe.skipIf(!found.python)('PyTorch export (model.py, train.py) agrees with Wiregrad', () => {
   it.each(CASES)('%s: model.py forward on the exported weights equals Program.forward within 1e-4', async (name, build, size) => {
@@ -185,6 +195,11 @@ describe.skipIf(!found.python)('PyTorch export (model.py, train.py) agrees with 
       const err = relativeError(decodeTensor(tensor).data as Float32Array, values);
       expect(err, `${variable} after 5 steps: ${err}`).toBeLessThanOrEqual(1e-3);
     }
+    // Frozen parameters come back from PyTorch exactly as they went in (running statistics are not parameters).
+    const initial = readSafetensors(new Uint8Array(readFileSync(join(out, 'weights.safetensors'))));
+    const frozenParams = program.variables.filter((v) => v.frozen).map((v) => v.name.replace(/\/([^/]*)$/, '.$1'));
+    expect(frozenParams.length > 0).toBe(name.endsWith('-frozen'));
+    for (const tensor of frozenParams) expect(decodeTensor(trained.tensors.get(tensor)!).data, tensor).toEqual(decodeTensor(initial.tensors.get(tensor)!).data);
     program.dispose();
   });
 

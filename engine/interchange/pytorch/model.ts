@@ -15,6 +15,7 @@ import { getNodeSpec } from '../../graph/nodes';
 import type { Activation } from '../../graph/nodes/common';
 import { windowPadding } from '../../graph/nodes/layers';
 import { incoming, topologicalOrder } from '../../graph/structure';
+import { isFrozen } from '../../graph/trainable';
 import { validateDocument } from '../../graph/validate';
 import type { DType, TensorType } from '../../ops/types';
 import { ExportError } from '../onnx/export';
@@ -423,12 +424,15 @@ export function modelPy(doc: GraphDocument): ModelInfo {
       },
     };
     let made: { expr: string; layout: Layout };
+    const weightsBefore = weights.length;
     try {
       made = EMITTERS[node.type]!(c);
     } catch (e) {
       if (e instanceof ExportError) throw e;
       throw new ExportError(`${label(id)}: ${e instanceof Error ? e.message : String(e)}`, id);
     }
+    // Parameters only: a frozen BatchNorm's running statistics (buffers) still update in train mode, as in Wiregrad.
+    if (isFrozen(node) && weights.length > weightsBefore) init.push(`self.${name}.requires_grad_(False)  # Trainable is off in Wiregrad`);
     body.push(`${name} = ${made.expr}${made.layout === 'nchw' ? '  # NCHW' : ''}`);
     values.set(id, { expr: name, type: out, layout: made.layout });
   }

@@ -178,7 +178,8 @@ def train(rank, world, args):
     if args.weights:
         load_wiregrad_weights(model, args.weights)
     net = DistributedDataParallel(model) if distributed else model
-    optimizer = make_optimizer(model.parameters())
+    # Layers frozen in Wiregrad (Trainable off) have requires_grad False: no optimizer state for them.
+    optimizer = make_optimizer([p for p in model.parameters() if p.requires_grad])
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: lr_at(step) / LR)
     if args.batches:
         batches = [{name: share(value, rank, world) for name, value in batch.items()} for batch in batches_from_file(args.batches)]
