@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../store/context';
 import { validationOf } from '../store/validation';
 import { toFlowEdges, toFlowNodes, type GraphFlowNode } from './flowModel';
+import { useMemoryLimits } from './useMemoryLimits';
 import { useRuntimeView } from './useRuntimeView';
 
 export function useFlowView() {
@@ -11,7 +12,8 @@ export function useFlowView() {
   const view = useEditor(
     useShallow((s) => ({ selection: s.selection, selectedEdges: s.selectedEdges, dragPositions: s.dragPositions, measured: s.measured })),
   );
-  const validation = useMemo(() => validationOf(doc), [doc]);
+  const limits = useMemoryLimits();
+  const validation = useMemo(() => validationOf(doc, limits), [doc, limits]);
   const runtime = useRuntimeView();
   // The previous nodes by id: unchanged ones are reused so memoized node components skip rendering.
   const previous = useRef<ReadonlyMap<string, GraphFlowNode>>(new Map());

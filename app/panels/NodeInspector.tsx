@@ -7,6 +7,7 @@ import { useEditor, useEditorStore } from '../store/context';
 import { updateParams } from '../store/edits';
 import { displayName } from '../store/names';
 import { messageOnNode, severityOf, validationOf } from '../store/validation';
+import { useMemoryLimits } from '../canvas/useMemoryLimits';
 import { LabelField } from './LabelField';
 import { ParamField } from './ParamField';
 import { TrainableSwitch } from './TrainableSwitch';
@@ -16,7 +17,8 @@ export function NodeInspector({ node }: { node: DocNode }) {
   const store = useEditorStore();
   const doc = useEditor((s) => s.doc);
   const spec = getNodeSpec(node.type);
-  const validation = validationOf(doc);
+  const limits = useMemoryLimits();
+  const validation = validationOf(doc, limits);
   const info = validation.info.get(node.id);
   const problems = validation.byNode.get(node.id) ?? [];
 

@@ -1,11 +1,13 @@
 /**
  * Everything the editor knows about a document beyond its data: structural problems
- * (checkStructure) plus inferred shapes and shape/dtype errors (inferShapes), grouped by where
+ * (checkStructure) plus inferred shapes and shape/dtype errors (inferShapes) and what training it
+ * would take in memory against the backend's limits (engine/graph/memory.ts), grouped by where
  * they show — on a node, on an edge, or on the graph as a whole.
  */
 import type { GraphDocument } from '../../engine/graph/document';
 import type { GraphError } from '../../engine/graph/errors';
 import { inferShapes, type NodeInfo } from '../../engine/graph/infer';
+import { DEFAULT_MEMORY_LIMITS, estimateMemory, memoryErrors, type MemoryEstimate, type MemoryLimits } from '../../engine/graph/memory';
 import { checkStructure } from '../../engine/graph/structure';
 
 /** How loudly a problem is shown: an error blocks training, a warning is work in progress. */
@@ -23,6 +25,8 @@ export interface Validation {
   readonly general: readonly GraphError[];
   /** Every problem, structural first. */
   readonly all: readonly GraphError[];
+  /** Bytes a training step would take (undefined if estimating failed: that failure is in `general`). */
+  readonly memory: MemoryEstimate | undefined;
 }
 
 /** An unconnected input is expected while a graph is being built, so it is a warning. */
@@ -52,14 +56,17 @@ export function messageOnNode(error: GraphError, node: { id: string; label?: str
   return error.message;
 }
 
-/** Runs both checkers; never throws (an engine failure becomes a general error). */
-export function validate(doc: GraphDocument): Validation {
+/** Runs the checkers, memory against `limits`; never throws (an engine failure becomes a general error). */
+export function validate(doc: GraphDocument, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS): Validation {
   const all: GraphError[] = [...checkStructure(doc, { requireLoss: true })];
   let info: ReadonlyMap<string, NodeInfo> = new Map();
+  let memory: MemoryEstimate | undefined;
   try {
     const inferred = inferShapes(doc);
     info = inferred.nodes;
     all.push(...inferred.errors);
+    memory = estimateMemory(doc);
+    all.push(...memoryErrors(doc, memory, limits));
   } catch (e) {
     all.push({ code: 'shape', message: `Shape inference failed: ${e instanceof Error ? e.message : String(e)}` });
   }
@@ -71,18 +78,18 @@ export function validate(doc: GraphDocument): Validation {
     if (error.edge !== undefined) push(byEdge, error.edge, error);
     if (error.node === undefined && error.edge === undefined) general.push(error);
   }
-  return { info, byNode, byEdge, general, all };
+  return { info, byNode, byEdge, general, all, memory };
 }
 
-// Documents are immutable, so a document's validation never changes: cache it by identity.
-const cache = new WeakMap<GraphDocument, Validation>();
+// Documents are immutable, so a document's validation against given limits never changes: cache it
+// by identity (the limits change only when the worker reports its backend).
+const cache = new WeakMap<GraphDocument, { limits: MemoryLimits; result: Validation }>();
 
-/** validate(), computed once per document object. */
-export function validationOf(doc: GraphDocument): Validation {
-  let result = cache.get(doc);
-  if (result === undefined) {
-    result = validate(doc);
-    cache.set(doc, result);
-  }
+/** validate(), computed once per document object and limits object. */
+export function validationOf(doc: GraphDocument, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS): Validation {
+  const cached = cache.get(doc);
+  if (cached?.limits === limits) return cached.result;
+  const result = validate(doc, limits);
+  cache.set(doc, { limits, result });
   return result;
 }
