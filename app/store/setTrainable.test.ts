@@ -1,6 +1,8 @@
 /** The Trainable switch through the store and into the view: document field, undo, node data, summaries. */
 import { describe, expect, it } from 'vitest';
 import { templateById } from '../templates';
+import { readGraphFile } from '../files/documentFile';
+import { readShareFragment, shareFragment } from '../files/shareLink';
 import { toFlowNodes } from '../canvas/flowModel';
 import { modelSummary } from '../dashboard/modelSummary';
 import { createEditorStore, undo } from './editorStore';
@@ -41,5 +43,14 @@ describe('switching a node\'s Trainable off and on', () => {
     expect(summary.trainable).toBe(plain.trainable - 48);
     expect(summary.frozen).toBe(plain.frozen + 48);
     expect(summary.rows.find((r) => r.id === 'hidden1')).toMatchObject({ trainableParams: 0, frozenParams: 48 });
+  });
+
+  it('survives saving and reopening, and a share link', () => {
+    const doc = templateById('two-spirals')!.build(new Date(0));
+    const frozenDoc = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'hidden1' ? { ...n, trainable: false } : n)) };
+    const reopened = readGraphFile(JSON.stringify(frozenDoc), 'model.json');
+    expect(reopened.ok && reopened.doc.nodes.find((n) => n.id === 'hidden1')!.trainable).toBe(false);
+    const shared = readShareFragment(shareFragment(frozenDoc));
+    expect(shared.kind === 'ok' && shared.doc.nodes.filter((n) => n.trainable === false).map((n) => n.id)).toEqual(['hidden1']);
   });
 });
