@@ -137,8 +137,9 @@ export const LAYER_NODES: readonly NodeSpec[] = [
   }),
   defineNode({
     type: 'BatchNorm', label: 'Batch norm', category: 'Layers', ...io,
-    description: 'Normalise by batch statistics while training and by running averages at inference, then scale and shift.',
-    params: z.strictObject({ axis: z.number().int().default(-1), momentum: z.number().min(0).max(1).default(0.99), epsilon: z.number().positive().default(1e-3) }),
+    description: 'Normalise by batch statistics while training and by running averages at inference, then scale and shift. Momentum is the new batch\'s weight in the running averages, as in PyTorch.',
+    // momentum as in PyTorch: the new batch's weight, running ← (1 − momentum)·running + momentum·batch.
+    params: z.strictObject({ axis: z.number().int().default(-1), momentum: z.number().min(0).max(1).default(0.1), epsilon: z.number().positive().default(1e-5) }),
     lower(ctx, inputs, p) {
       const { b } = ctx;
       const x = one(inputs, 'x');
@@ -155,11 +156,13 @@ export const LAYER_NODES: readonly NodeSpec[] = [
       if (ctx.training) {
         const axes = s.map((_d, i) => i).filter((i) => i !== axis);
         mean = b.mean(x, axes, true);
+        // Normalising uses the biased batch variance; the running one follows the unbiased (PyTorch).
         variance = b.mean(b.square(b.sub(x, mean)), axes, true);
+        const n = axes.reduce((acc, i) => acc * s[i]!, 1);
         const m = p.momentum;
-        const blend = (old: typeof x, batch: typeof x) => b.add(b.scale(old, m), b.scale(b.reshape(b.stopGradient(batch), [c]), 1 - m));
+        const blend = (old: typeof x, batch: typeof x, scale = 1) => b.add(b.scale(old, 1 - m), b.scale(b.reshape(b.stopGradient(batch), [c]), m * scale));
         ctx.assign('moving_mean', blend(movingMean, mean));
-        ctx.assign('moving_variance', blend(movingVar, variance));
+        ctx.assign('moving_variance', blend(movingVar, variance, n > 1 ? n / (n - 1) : 1));
       } else {
         mean = alongAxis(b, movingMean, s.length, axis);
         variance = alongAxis(b, movingVar, s.length, axis);

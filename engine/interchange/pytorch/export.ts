@@ -38,7 +38,6 @@ function readme(doc: GraphDocument, model: ModelInfo): string {
     '',
     'Known differences: data shuffling and dropout masks are PyTorch\'s, not Wiregrad\'s; without `--weights`,',
     'initial weights are PyTorch\'s own; data-parallel BatchNorm uses each process\'s share of the batch.',
-    'BatchNorm layers carry a forward hook so that their running variance follows Wiregrad\'s (biased) update.',
     '',
   ].join('\n');
 }

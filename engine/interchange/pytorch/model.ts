@@ -191,22 +191,19 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
     const rank = x.type.shape.length;
     const axis = normAxis(c.p.axis, rank);
     const ch = x.type.shape[axis]!;
-    // Wiregrad's momentum is the old running value's weight (Keras'); PyTorch's is the new batch's.
-    const args = `${ch}, eps=${pyFloat(c.p.epsilon)}, momentum=${pyFloat(1 - c.p.momentum)}`;
+    // Wiregrad's BatchNorm is PyTorch's: the same momentum convention and running-variance update.
+    const args = `${ch}, eps=${pyFloat(c.p.epsilon)}, momentum=${pyFloat(c.p.momentum)}`;
     c.weight('gamma', 'weight');
     c.weight('beta', 'bias');
     c.weight('moving_mean', 'running_mean');
     c.weight('moving_variance', 'running_var');
-    const hook = (self: string) => c.init(`${self}.register_forward_hook(biased_running_variance)`);
     if (rank === 4 && axis === 3) {
       const self = c.module(`nn.BatchNorm2d(${args})`);
-      hook(self);
       return { expr: `${self}(${nchw(x, c.id)})`, layout: 'nchw' };
     }
     const kind = rank <= 3 ? '1d' : rank === 4 ? '2d' : rank === 5 ? '3d' : null;
     if (!kind || rank < 2) throw new ExportError(`BatchNorm on a rank ${rank} value has no PyTorch form here`, c.id);
     const self = c.module(`nn.BatchNorm${kind}(${args})`);
-    hook(self);
     const input = nhwc(x);
     if (axis === 1) return { expr: `${self}(${input})`, layout: 'nhwc' };
     // PyTorch normalises along dim 1: move the channel axis there and back.
@@ -292,19 +289,6 @@ def write_safetensors(path, tensors, metadata=None):
     text += b" " * (-len(text) % 8)
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
-
-
-def biased_running_variance(module, inputs, output):
-    """BatchNorm forward hook: Wiregrad's running variance follows the biased batch variance, PyTorch's the unbiased."""
-    if not (module.training and module.track_running_stats):
-        return
-    x = inputs[0].detach()
-    dims = [d for d in range(x.dim()) if d != 1]
-    n = x.numel() // x.shape[1]
-    if n > 1:
-        # PyTorch added momentum * var * n / (n - 1); take back momentum * var / (n - 1). Through .data:
-        # autograd saved running_var for backward and would refuse a tracked in-place change.
-        module.running_var.data.sub_(module.momentum * x.var(dim=dims, unbiased=False) / (n - 1))
 
 
 # Wiregrad kernels are Keras-shaped: Dense [in, out] (torch: [out, in]), Conv2D HWIO (torch: OIHW).

@@ -1,0 +1,16 @@
+/** BatchNorm against PyTorch on the WebGPU backend (SwiftShader through Dawn in Node). */
+import { afterAll, describe } from 'vitest';
+import type { WebGpuBackend } from '../../backends/webgpu/backend';
+import { gpuBackend } from '../../backends/webgpu/testing';
+import { batchNormMatchesPyTorch } from './batchnormTorch';
+
+const made: WebGpuBackend[] = [];
+afterAll(() => made.forEach((b) => b.dispose()));
+
+describe('BatchNorm on the WebGPU backend', () => {
+  batchNormMatchesPyTorch(async () => {
+    const b = await gpuBackend();
+    made.push(b);
+    return b;
+  });
+});
