@@ -32,7 +32,7 @@ describe('Keras model.to_json() import', () => {
     expect(doc.nodes.map((n) => `${n.id}:${n.type}`)).toEqual(['input_1:Input', 'conv2d:Conv2D', 'max_pooling2d:MaxPool2D', 'batch_normalization:BatchNorm', 'flatten:Flatten', 'dropout:Dropout', 'dense:Dense', 'activation:Activation']);
     expect(doc.nodes[0]!.params).toEqual({ field: 'x', shape: [28, 28, 1], dtype: 'f32' });
     expect(doc.nodes[1]!.params).toMatchObject({ filters: 32, kernelSize: [3, 3], padding: 'valid', activation: 'relu' });
-    expect(doc.nodes[3]!.params).toEqual({ axis: 3, momentum: 0.99, epsilon: 0.001 });
+    expect(doc.nodes[3]!.params).toEqual({ axis: 3, momentum: 0.01, epsilon: 0.001 }); // Keras momentum 0.99 is the batch's weight 0.01
     expect(wires(doc)).toEqual(['input_1->conv2d.x', 'conv2d->max_pooling2d.x', 'max_pooling2d->batch_normalization.x', 'batch_normalization->flatten.x', 'flatten->dropout.x', 'dropout->dense.x', 'dense->activation.x']);
     expect(validateDocument(doc, { requireLoss: false }).errors).toEqual([]);
     // 28 → conv 3 valid → 26 → pool 2 → 13; 13·13·32 features.

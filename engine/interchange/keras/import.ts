@@ -81,7 +81,8 @@ const CONVERTERS: Readonly<Record<string, Converter>> = {
   Dropout: ({ config: c }) => ({ type: 'Dropout', params: { rate: num(c.rate, 0.5) } }),
   BatchNormalization: ({ config: c }) => {
     const axis = Array.isArray(c.axis) ? c.axis[0] : c.axis;
-    return { type: 'BatchNorm', params: { axis: num(axis, -1), momentum: num(c.momentum, 0.99), epsilon: num(c.epsilon, 1e-3) } };
+    // Keras' momentum is the old running value's weight; Wiregrad's (PyTorch's) is the new batch's.
+    return { type: 'BatchNorm', params: { axis: num(axis, -1), momentum: Number((1 - num(c.momentum, 0.99)).toPrecision(12)), epsilon: num(c.epsilon, 1e-3) } };
   },
   LayerNormalization: ({ config: c }, fail) => {
     const axis = Array.isArray(c.axis) ? c.axis : [c.axis ?? -1];
