@@ -69,6 +69,18 @@ function fill(value: unknown, shape: readonly number[], sig: TensorSignature, pa
     out[at] = value;
     return at + 1;
   }
+  if (shape.length === 1 && Array.isArray(value) && value.length === shape[0]) {
+    // The innermost dimension, the hot loop: plain numbers in range go straight in.
+    const limit = sig.dtype === 'f32' ? F32_MAX : 2147483647;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v !== 'number' || !(v >= -limit && v <= limit) || (sig.dtype === 'i32' && !Number.isInteger(v))) {
+        fill(v, [], sig, `${path}[${i}]`, out, at + i, whole); // says what is wrong with it
+      }
+      out[at + i] = v as number;
+    }
+    return at + value.length;
+  }
   if (!Array.isArray(value) || value.length !== shape[0]) {
     if (!Array.isArray(value) && typeof value !== 'number') throw new RequestError(400, `${path}: expected an array of ${shape[0]} (shape ${fmtShape(shape)}), got ${describe(value)}`);
     throw wrongShape();
