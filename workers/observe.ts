@@ -6,6 +6,7 @@
 import type { Program } from '../engine/compile/program';
 import { gatherBatch, type Dataset } from '../engine/data';
 import type { GraphDocument } from '../engine/graph/document';
+import { getNodeSpec } from '../engine/graph/nodes';
 import type { ClassifierReading, DecisionBoundary, ObserveConfig, ParamHistogram, ProbeReading, ProbeTarget, TensorSummary } from './observeTypes';
 import { histogram, rms, tensorStats, tensorView } from './stats';
 import type { TrainEvent } from './types';
@@ -32,8 +33,6 @@ export const OBSERVE_INTERVALS_MS = { histograms: 400, probes: 250, gradients: 5
  */
 export const OBSERVE_TIME_SHARE = 0.05;
 
-/** Loss node types whose `pred` input is a classifier's logits. */
-const CLASSIFIER_NODES = new Set(['SoftmaxCrossEntropy', 'BinaryCrossEntropy', 'Accuracy']);
 
 type Clock = () => number;
 
@@ -192,7 +191,7 @@ function isPlanar(ds: Dataset): boolean {
 /** The node and port whose output are the classifier's logits, if the graph is a classifier. */
 function logitsOf(doc: GraphDocument): { node: string; port: string } | undefined {
   for (const n of doc.nodes) {
-    if (!CLASSIFIER_NODES.has(n.type)) continue;
+    if (getNodeSpec(n.type)?.classifier !== true) continue; // a loss or metric whose `pred` input is a classifier's logits
     const e = doc.edges.find((x) => x.to.node === n.id && x.to.port === 'pred');
     if (e) return e.from;
   }

@@ -1,6 +1,7 @@
 /** TensorBoard's Scalars tab: one chart per quantity, every visible run overlaid, training solid and validation dashed. */
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { getNodeSpec } from '../../engine/graph/nodes';
 import { formatClock, formatSeconds } from '../charts/chartScale';
 import { useDashboard, useDashboardStore, useRuns } from './DashboardContext';
 import { LineChart, type ChartSeries } from './LineChart';
@@ -72,13 +73,16 @@ export function ScalarsView() {
   const { smoothing, logY, xAxis } = useDashboard(useShallow((s) => ({ smoothing: s.smoothing, logY: s.logY, xAxis: s.xAxis })));
   const visible = useMemo(() => runs.filter((r) => r.visible), [runs]);
   const specs = useMemo<ChartSpec[]>(() => {
-    const metricNodes = new Map<string, string>();
+    const metricNodes = new Map<string, { label: string; kind: string }>();
     for (const r of visible) {
-      for (const n of r.doc.nodes) if (n.type === 'Accuracy' && !metricNodes.has(n.id)) metricNodes.set(n.id, n.label ?? n.id);
+      for (const n of r.doc.nodes) {
+        const spec = getNodeSpec(n.type);
+        if (spec?.role === 'metric' && !metricNodes.has(n.id)) metricNodes.set(n.id, { label: n.label ?? n.id, kind: spec.label });
+      }
     }
     return [
       { key: 'loss', title: 'Loss', scalar: { kind: 'loss' } },
-      ...[...metricNodes].map(([node, label]): ChartSpec => ({ key: `m:${node}`, title: metricNodes.size > 1 ? `Accuracy (${label})` : 'Accuracy', scalar: { kind: 'metric', node }, domain: [0, 1] })),
+      ...[...metricNodes].map(([node, m]): ChartSpec => ({ key: `m:${node}`, title: metricNodes.size > 1 ? `${m.kind} (${m.label})` : m.kind, scalar: { kind: 'metric', node }, domain: [0, 1] })),
       { key: 'lr', title: 'Learning rate', scalar: { kind: 'lr' } },
       { key: 'grad', title: 'Gradient norm', scalar: { kind: 'gradNorm' } },
       { key: 'rate', title: 'Steps per second', scalar: { kind: 'stepsPerSecond' } },

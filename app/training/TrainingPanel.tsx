@@ -1,6 +1,7 @@
 /** Dataset, optimizer and run controls; progress; live curves. Edits go to the document's training config. */
 import { useMemo, type ReactNode } from 'react';
 import { useShallow } from 'zustand/shallow';
+import { getNodeSpec } from '../../engine/graph/nodes';
 import type { TrainingConfig } from '../../engine/graph/training';
 import { useEditor, useEditorStore } from '../store/context';
 import { Curve } from './LossChart';
@@ -61,7 +62,7 @@ export function TrainingPanel({ dataset }: { dataset: (set: SetTraining) => Reac
 
 /** The loss curve and one accuracy curve per Accuracy node: re-rendered only when points arrive. */
 function TrainingCurves() {
-  const metricIds = useEditor(useShallow((s) => s.doc.nodes.filter((n) => n.type === 'Accuracy').map((n) => n.id)));
+  const metricIds = useEditor(useShallow((s) => s.doc.nodes.filter((n) => getNodeSpec(n.type)?.role === 'metric').map((n) => n.id)));
   const { points, validation, running, totalSteps, changes } = useTraining(useShallow((s) => ({ points: s.points, validation: s.validation, running: s.status.state === 'running', totalSteps: s.status.totalSteps, changes: s.changes })));
   const markers = useMemo(() => changes.map((c) => ({ step: c.step, label: describeChange(c) })), [changes]);
   return (

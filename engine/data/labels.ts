@@ -12,8 +12,8 @@ import { getNodeSpec } from '../graph/nodes';
 import { incoming } from '../graph/structure';
 import type { Dataset } from './dataset';
 
-/** Node types whose `target` port takes class labels when their `labels` param is 'sparse'. */
-const SPARSE_LABEL_NODES: ReadonlySet<string> = new Set(['SoftmaxCrossEntropy', 'Accuracy']);
+/** Classifier losses and metrics (the catalog's `classifier`) take class labels when their `labels` param is 'sparse'. */
+const readsClassLabels = (type: string) => getNodeSpec(type)?.classifier === true;
 
 /** A node's params with their defaults filled in, or undefined when they are invalid (checkStructure reports that). */
 function params(n: DocNode): Record<string, unknown> | undefined {
@@ -69,7 +69,7 @@ export function labelReaders(doc: GraphDocument, shapes: ReadonlyMap<string, Nod
     return p && { field: p.field, perSample: p.shape.reduce((a, d) => a * d, 1) };
   };
   for (const n of doc.nodes) {
-    const p = SPARSE_LABEL_NODES.has(n.type) || n.type === 'Embedding' ? params(n) : undefined;
+    const p = readsClassLabels(n.type) || n.type === 'Embedding' ? params(n) : undefined;
     if (!p) continue;
     if (n.type === 'Embedding') {
       const input = fed(n.id, 'x');

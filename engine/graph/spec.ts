@@ -80,6 +80,11 @@ export interface NodeSpec<P extends object = object> {
   /** Losses are summed into the training objective; metrics are reported; inputs are fed by data. */
   readonly role?: NodeRole;
   /**
+   * A loss or metric on a classifier: its `pred` port takes logits (so the last dim counts the
+   * classes), and with its `labels` param 'sparse' its `target` port takes class indices.
+   */
+  readonly classifier?: boolean;
+  /**
    * A loss that adds its samples' terms instead of averaging them (the classic L2 loss): its
    * value grows with the batch, so validation reports it scaled to one training batch.
    */

@@ -50,7 +50,7 @@ export const LOSS_NODES: readonly NodeSpec[] = [
   elementwiseLoss('SumSquaresLoss', 'Sum of squares (L2)', 'sum((pred − target)²): the classic L2 loss of the 2-layer example. It grows with the batch, so validation reports it per training batch.', (b, d) => b.sum(b.square(d)), true),
   elementwiseLoss('L1Loss', 'Mean absolute error (L1)', 'mean(|pred − target|) over every element.', (b, d) => b.mean(b.abs(d))),
   defineNode({
-    type: 'SoftmaxCrossEntropy', label: 'Softmax cross-entropy', category: 'Losses', role: 'loss', ...lossIo,
+    type: 'SoftmaxCrossEntropy', label: 'Softmax cross-entropy', category: 'Losses', role: 'loss', classifier: true, ...lossIo,
     description: 'Cross-entropy of softmax(logits) against integer labels (sparse) or one-hot rows, averaged over the batch.',
     params: z.strictObject({ labels }),
     lower(ctx, inputs, p) {
@@ -62,7 +62,7 @@ export const LOSS_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'BinaryCrossEntropy', label: 'Binary cross-entropy', category: 'Losses', role: 'loss', ...lossIo,
+    type: 'BinaryCrossEntropy', label: 'Binary cross-entropy', category: 'Losses', role: 'loss', classifier: true, ...lossIo,
     description: 'Cross-entropy of sigmoid(logits) against 0/1 targets, averaged: mean(softplus(x) − x·y).',
     params: z.strictObject({}),
     lower(ctx, inputs) {
@@ -74,7 +74,7 @@ export const LOSS_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'Accuracy', label: 'Accuracy', category: 'Metrics', role: 'metric',
+    type: 'Accuracy', label: 'Accuracy', category: 'Metrics', role: 'metric', classifier: true,
     inputs: [{ name: 'pred' }, { name: 'target' }], outputs: [{ name: 'value' }],
     description: 'Fraction of samples whose predicted class matches the label (binary: logit > threshold).',
     params: z.strictObject({ labels: z.enum(['sparse', 'onehot', 'binary']).default('sparse'), threshold: z.number().default(0) }),

@@ -4,6 +4,7 @@
  * (DistributedDataParallel on gloo, started by `--ddp N` or by torchrun).
  */
 import type { GraphDocument } from '../../graph/document';
+import { getNodeSpec } from '../../graph/nodes';
 import type { OptimizerConfig, ScheduleConfig } from '../../graph/training';
 import { ExportError } from '../onnx/export';
 import type { LossInfo, ModelInfo } from './model';
@@ -58,7 +59,7 @@ function lossTerm(loss: LossInfo, pred: string, target: string): string {
 export function trainPy(doc: GraphDocument, model: ModelInfo): string {
   const t = doc.training;
   if (!model.losses.length) throw new ExportError('the graph has no loss to train');
-  const sums = model.losses.filter((l) => l.type === 'SumSquaresLoss').length;
+  const sums = model.losses.filter((l) => getNodeSpec(l.type)?.sumsOverBatch === true).length;
   if (sums && sums !== model.losses.length) throw new ExportError('train.py cannot mix a summed loss (SumSquaresLoss) with averaged ones', model.losses[0]!.node);
   const several = model.outputs.length > 1;
   const terms = model.losses.map((l) => `${lossTerm(l, several ? `outputs[${l.pred}]` : 'outputs', `batch[${pyStr(l.targetField)}]`)}  # ${pyComment(l.node)}`);
