@@ -25,6 +25,10 @@ test('try the MNIST model: draw a digit while it trains, pick a validation sampl
   await page.getByRole('menuitem', { name: 'Keras-style MLP classifier (MNIST)' }).click();
   await expect(tryIt(page)).toContainText('Train (or open) a graph');
   await dashboard(page).getByRole('tab', { name: 'Scalars' }).click();
+  // A run longer than the test, so the drawing is answered while training goes on.
+  const steps = panel(page).getByLabel('Steps');
+  await steps.fill('100000');
+  await steps.press('Enter');
   await panel(page).getByRole('button', { name: 'Train' }).click();
   await expect.poll(() => step(page), { timeout: 120_000, intervals: [500] }).toBeGreaterThan(25);
 
@@ -46,6 +50,7 @@ test('try the MNIST model: draw a digit while it trains, pick a validation sampl
   await expect(tryIt(page).getByRole('meter').first()).toHaveAccessibleName(`Probability of ${await predicted.textContent()}`);
   await expect(tryIt(page).getByRole('img', { name: 'The input as the model sees it' })).toBeVisible();
   await expect(tryIt(page).getByText(/Weights of step \d+/)).toBeVisible();
+  await expect(panel(page).getByRole('button', { name: 'Pause' })).toBeEnabled();
 
   await panel(page).getByRole('button', { name: 'Pause' }).click();
   await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();

@@ -40,7 +40,7 @@ describe('predict (the inference panel command)', () => {
     expect((await t.open(classifier({ kind: 'xor', size: 100, noise: 0.1 }, 2, 2))).ok).toBe(true);
     await t.step(12);
     const info = await t.predictInfo();
-    expect(info).toMatchObject({ field: 'x', shape: [2], task: 'class', output: { node: 'logits', port: 'y' }, validation: 20, scalesInput: false });
+    expect(info).toMatchObject({ field: 'x', shape: [2], dataShape: [2], task: 'class', output: { node: 'logits', port: 'y' }, validation: 20, scalesInput: false });
     const xs = builtinDataset({ kind: 'xor', size: 100, noise: 0.1 }, 3).data.x!.filter((_v, i) => i % 2 === 0);
     expect(info.bounds![0]).toBe(Math.min(...xs));
     expect(info.bounds![1]).toBe(Math.max(...xs));
@@ -148,17 +148,18 @@ describe('predict on a picture', () => {
   it('resizes and converts it as the image datasets do (engine/data/images), then predicts', async () => {
     const doc = makeDoc(
       [
-        ['x', 'Input', { field: 'x', shape: [4, 4, 1] }],
+        // The graph reads the pictures flattened, as the MNIST MLP does; the data holds them as [4, 4, 1].
+        ['x', 'Input', { field: 'x', shape: [16] }],
         ['y', 'Input', { field: 'y', shape: [1] }],
-        ['flat', 'Flatten'],
         ['out', 'Dense', { units: 1 }],
         ['loss', 'MSELoss'],
       ],
-      ['x.y -> flat.x', 'flat.y -> out.x', 'out.y -> loss.pred', 'y.y -> loss.target'],
+      ['x.y -> out.x', 'out.y -> loss.pred', 'y.y -> loss.target'],
       { dataset: { kind: 'random', inputShape: [4, 4, 1], targetShape: [1], size: 20, seed: 1 }, optimizer: { type: 'sgd' }, lr: 0.01, batchSize: 4, epochs: 1, seed: 1 },
     );
     const t = new Trainer(deps);
     expect((await t.open(doc)).errors).toEqual([]);
+    expect(await t.predictInfo()).toMatchObject({ shape: [16], dataShape: [4, 4, 1], task: 'value' });
     // An 8×8 RGBA picture: left half red, right half white; 2×2 blocks average exactly (half-pixel centres).
     const rgba = new Uint8Array(8 * 8 * 4);
     for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) rgba.set(x < 4 ? [255, 0, 0, 255] : [255, 255, 255, 255], 4 * (y * 8 + x));

@@ -16,8 +16,10 @@ import type { ProbeReading, ProbeTarget } from './observeTypes';
 export interface PredictInfo {
   /** The dataset field the user's input feeds (the graph's one input besides its targets). */
   readonly field: string;
-  /** Per-sample shape of that field, e.g. [28, 28, 1] or [4]. */
+  /** Per-sample shape of that field as the graph reads it, e.g. [784] or [4]. */
   readonly shape: readonly number[];
+  /** Per-sample shape of that field as the dataset holds it ([28, 28, 1] for MNIST even when the graph reads [784]). */
+  readonly dataShape: readonly number[];
   readonly dataset: GraphDocument['training']['dataset']['kind'];
   /** What each element of the field stands for (CSV columns, Iris measurements). */
   readonly featureNames?: readonly string[];
@@ -107,6 +109,7 @@ export function predictInfo(ctx: Omit<PredictContext, 'unscaled'>): PredictInfo 
   return {
     field,
     shape: [...ctx.program.fields.get(field)!.shape],
+    dataShape: [...(ds.fields[field]?.shape ?? ctx.program.fields.get(field)!.shape)],
     dataset: ctx.doc.training.dataset.kind,
     ...(ds.featureNames && field === 'x' ? { featureNames: ds.featureNames } : {}),
     ...(ds.classNames ? { classNames: ds.classNames } : {}),
@@ -194,8 +197,8 @@ export async function predict(ctx: PredictContext, request: PredictRequest): Pro
     const target = [...ctx.program.fields.keys()].find((f) => f !== info.field);
     truth = label ? { label: label[0]!, index } : target && batch[target] ? { values: Float32Array.from(batch[target]!), index } : { index };
   } else if (request.kind === 'image') {
-    const [height, width, channels] = info.shape;
-    if (info.shape.length !== 3 || (channels !== 1 && channels !== 3)) throw new Error(`field "${info.field}" holds [${info.shape.join(', ')}], not an image of [height, width, 1 or 3 channels]`);
+    const [height, width, channels] = info.dataShape;
+    if (info.dataShape.length !== 3 || (channels !== 1 && channels !== 3)) throw new Error(`field "${info.field}" holds [${info.dataShape.join(', ')}], not an image of [height, width, 1 or 3 channels]`);
     const { image } = request;
     if (!(image.width > 0 && image.height > 0) || image.rgba.length !== 4 * image.width * image.height) throw new Error(`the picture's pixels (${image.rgba.length} bytes) do not fit its size ${image.width}×${image.height}`);
     input = imageTensor(image, { width: width!, height: height!, color: channels === 3 ? 'rgb' : 'grayscale' });

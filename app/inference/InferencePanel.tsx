@@ -22,11 +22,11 @@ const MAX_FIELDS = 64;
 type Mode = 'draw' | 'image' | 'point' | 'values' | 'none';
 
 function modeOf(info: PredictInfo): Mode {
-  const s = info.shape;
+  const s = info.dataShape;
   if (s.length === 3 && s[0] === 28 && s[1] === 28 && s[2] === 1) return 'draw';
   if (s.length === 3 && (s[2] === 1 || s[2] === 3)) return 'image';
   if (info.bounds) return 'point';
-  const size = s.reduce((a, d) => a * d, 1);
+  const size = info.shape.reduce((a, d) => a * d, 1);
   return size <= MAX_FIELDS ? 'values' : 'none';
 }
 
@@ -45,7 +45,7 @@ export function InferencePanel() {
           {error && <p className="field-error" role="alert">{error}</p>}
           {prediction && (
             <div className="inference-result">
-              {info.shape.length === 3 && <InputPreview values={prediction.input} shape={info.shape} label="The input as the model sees it" />}
+              {info.dataShape.length === 3 && <InputPreview values={prediction.input} shape={info.dataShape} label="The input as the model sees it" />}
               <PredictionView info={info} prediction={prediction} />
             </div>
           )}
@@ -79,6 +79,6 @@ function UserInput({ info, clear, onClear, predict, lastValues }: { info: Predic
     case 'values':
       return <FeatureForm names={names} {...(info.scalesInput ? { units: 'Values as in the data file; they are rescaled as training rescaled them.' } : {})} onSubmit={(values) => void predict({ kind: 'values', values })} />;
     case 'none':
-      return <p className="field-hint">This input holds {info.shape.join('×')} values: pick a validation sample below.</p>;
+      return <p className="field-hint">This input holds {info.dataShape.join('×')} values: pick a validation sample below.</p>;
   }
 }
