@@ -31,7 +31,7 @@ export const SCALE_HELP = `npm run bench:scale -- [options]   (or env BENCH_<NAM
   --impls ${SCALE_IMPLS.join(',')}
   --cell-budget 2000        ms of timed steps per cell and implementation
   --max-step 15000          ms: a first (or predicted) step slower than this skips the cell
-  --max-cell 60000          ms: a cell still running then is cut off (compile included)
+  --max-cell 120000         ms: a cell still running then is cut off (compile included)
   --total-budget 540000     ms for the run, shared equally by the families; cells left past a family's share are skipped
   --cpu-max-mflop 250       wiregrad-cpu runs cells up to this many MFLOP per step
   --loss-tolerance 0.001    relative first-loss difference that still agrees
@@ -58,7 +58,7 @@ export function parseScaleOptions(get: (name: string) => string | undefined): Sc
     impls: SCALE_IMPLS.filter((i) => impls.includes(i)),
     cellBudgetMs: number(get('cell-budget'), 2000, 'cell-budget', 1),
     maxStepMs: number(get('max-step'), 15_000, 'max-step', 1),
-    maxCellMs: number(get('max-cell'), 60_000, 'max-cell', 1),
+    maxCellMs: number(get('max-cell'), 120_000, 'max-cell', 1),
     totalBudgetMs: number(get('total-budget'), 540_000, 'total-budget', 1),
     cpuMaxFlops: number(get('cpu-max-mflop'), 250, 'cpu-max-mflop', 0) * 1e6,
     lossTolerance: number(get('loss-tolerance'), 1e-3, 'loss-tolerance', 0),

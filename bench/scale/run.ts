@@ -1,5 +1,6 @@
 /**
- * The scaling run: every cell of the grid on every implementation, within budgets. Each row compiles,
+ * The scaling run: every cell of the grid on every implementation, within budgets, family by family and
+ * within a family one implementation through its cells (smallest first) at a time. Each row compiles,
  * takes one untimed step (its loss is the first-step loss checked across implementations), one warm
  * step to estimate, then as many timed steps as fit --cell-budget (1…50). A row predicted to be too
  * slow, or cut off by --max-cell, is "skipped (over budget)"; one whose warm step is over --max-step
@@ -95,28 +96,34 @@ export async function runScale(env: BenchEnv, opts: ScaleOptions): Promise<Scale
   // Each family gets an equal share of --total-budget (what one leaves unused passes to the next), so the
   // slow end of one family cannot take the whole run from the others.
   const families = [...new Set(all.map((c) => c.family))];
-  const familyDeadline = (f: Family) => t0 + (opts.totalBudgetMs * (families.indexOf(f) + 1)) / families.length;
   const runDeadline = t0 + opts.totalBudgetMs;
-  for (const cell of all) {
-    const w = cell.workload;
-    const batch = fixedBatch(w, opts.seed);
-    const weights = await initialWeights(w);
-    const tensors = trainingStepBytes(w.doc, { x: batch.x, label: batch.label });
-    const rows: ScaleRow[] = [];
+  for (const [k, family] of families.entries()) {
+    const share = { end: t0 + (opts.totalBudgetMs * (k + 1)) / families.length, t0 };
+    const mine = await Promise.all(all.filter((c) => c.family === family).map(async (cell) => {
+      const batch = fixedBatch(cell.workload, opts.seed);
+      return { cell, batch, weights: await initialWeights(cell.workload), rows: [] as ScaleRow[] };
+    }));
+    // One implementation through the family's cells, then the next: a cut-off row still working in the
+    // background (tfjs compiling on the GPU process) then slows only rows that would be skipped anyway.
     for (const impl of opts.impls) {
-      const skip = whySkip(cell, impl, opts, unavailable, history.get(`${cell.family}/${impl}`), { end: familyDeadline(cell.family), t0 });
-      if (skip) {
-        rows.push({ impl, status: skip.status, reason: skip.reason });
-        continue;
+      for (const { cell, batch, weights, rows } of mine) {
+        const skip = whySkip(cell, impl, opts, unavailable, history.get(`${family}/${impl}`), share);
+        if (skip) {
+          rows.push({ impl, status: skip.status, reason: skip.reason });
+          continue;
+        }
+        env.log(`${cell.key} · ${impl} …`);
+        const row = await runRow(env, cell, impl, opts, { batch, weights }, unavailable, notes, runDeadline);
+        rows.push(row);
+        if (row.status === 'ok') history.set(`${family}/${impl}`, { ms: row.msPerStep!, flops: cell.flops, key: cell.key });
+        if (row.status === 'skipped' || row.overBudget) history.set(`${family}/${impl}`, 'over');
+        env.log(`${cell.key} · ${impl}: ${row.status === 'ok' ? `${row.msPerStep!.toFixed(1)} ms/step × ${row.steps}, first loss ${row.firstLoss!.toFixed(5)}` : `${row.status}: ${row.reason}`}`);
       }
-      env.log(`${cell.key} · ${impl} …`);
-      const row = await runRow(env, cell, impl, opts, { batch, weights }, unavailable, notes, runDeadline);
-      rows.push(row);
-      if (row.status === 'ok') history.set(`${cell.family}/${impl}`, { ms: row.msPerStep!, flops: cell.flops, key: cell.key });
-      if (row.status === 'skipped' || row.overBudget) history.set(`${cell.family}/${impl}`, 'over');
-      env.log(`${cell.key} · ${impl}: ${row.status === 'ok' ? `${row.msPerStep!.toFixed(1)} ms/step × ${row.steps}, first loss ${row.firstLoss!.toFixed(5)}` : `${row.status}: ${row.reason}`}`);
     }
-    cells.push({ family: cell.family, value: cell.value, key: cell.key, title: w.title, flops: cell.flops, tensors, rows: checkAgreement(rows, opts.lossTolerance) });
+    for (const { cell, batch, rows } of mine) {
+      const tensors = trainingStepBytes(cell.workload.doc, { x: batch.x, label: batch.label });
+      cells.push({ family, value: cell.value, key: cell.key, title: cell.workload.title, flops: cell.flops, tensors, rows: checkAgreement(rows, opts.lossTolerance) });
+    }
   }
   return { platform: env.platform, adapter: env.adapter, notes, options: opts, cells, seconds: (performance.now() - t0) / 1000 };
 }
@@ -152,6 +159,15 @@ async function runRow(
   const cut = { off: false, deadline: Math.min(performance.now() + opts.maxCellMs, runDeadline) };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const partial: Measured = {};
+  let running: Promise<ScaleRow> | undefined;
+  const dispose = () => {
+    try {
+      c?.dispose();
+      backend?.dispose();
+    } catch (_e) {
+      // a failed row may leave a half-made case; the next row starts afresh
+    }
+  };
   try {
     const deadline = new Promise<never>((_r, reject) => (timer = setTimeout(() => {
       cut.off = true;
@@ -174,22 +190,18 @@ async function runRow(
       partial.compileMs = performance.now() - tc;
       return timeRow(impl, c, backend, opts, partial, cut);
     };
-    return await Promise.race([work(), deadline]);
+    running = work();
+    return await Promise.race([running, deadline]);
   } catch (e) {
     if (e instanceof OverBudget) return { impl, ...e.row, status: 'skipped', reason: e.message };
     if (unavailable.has(impl)) return { impl, status: 'skipped', reason: unavailable.get(impl)! }; // no such backend here: not a failure
     return { impl, status: 'failed', reason: message(e) };
   } finally {
     clearTimeout(timer);
-    // A row cut off may still be compiling: destroying its device then can crash Dawn, so it is left.
-    if (!cut.off) {
-      try {
-        c?.dispose();
-        backend?.dispose();
-      } catch (_e) {
-        // a failed row may leave a half-made case; the next row starts afresh
-      }
-    }
+    // A row cut off may still be compiling: destroying its device then can crash Dawn, so it is disposed
+    // once its work settles (its next step sees cut.off and stops).
+    if (cut.off) void running?.then(dispose, dispose);
+    else dispose();
   }
 }
 

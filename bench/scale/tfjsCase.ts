@@ -15,6 +15,8 @@ export interface TfjsScaleCase extends TrainCase {
    * what tfjs held before the case was made), if it could be measured.
    */
   firstStepPeakBytes?: number;
+  /** The current value of Wiregrad weight `name`. */
+  read(name: string): Promise<Float32Array>;
 }
 
 /** The loss of one forward pass of `w`'s layers on (x, label). */
@@ -37,7 +39,8 @@ function forward(w: ScaleWorkload, v: (name: string) => tf.Variable, x: tf.Tenso
 /** `w` in tfjs on the current backend, from `weights`, the batch held in tensors. */
 export function tfjsScaleCase(w: ScaleWorkload, batch: FixedBatch, weights: Weights): TfjsScaleCase {
   const before = tf.memory().numBytes;
-  const vars = new Map(Object.entries(weights).map(([name, t]) => [name, tf.variable(tf.tensor(t.data, [...t.shape], 'float32'), true, name)]));
+  // Unnamed (tfjs names them uniquely): a cut-off case still running must not block the next one's names.
+  const vars = new Map(Object.entries(weights).map(([name, t]) => [name, tf.variable(tf.tensor(t.data, [...t.shape], 'float32'), true)]));
   const v = (name: string): tf.Variable => {
     const found = vars.get(name);
     if (!found) throw new Error(`Wiregrad has no weight ${name}; it has ${[...vars.keys()].join(', ')}`);
@@ -63,6 +66,7 @@ export function tfjsScaleCase(w: ScaleWorkload, batch: FixedBatch, weights: Weig
         if (!last) minimize(); // profiling unsupported here: the step still runs, without a peak
       }
     },
+    read: async (name) => (await v(name).data()) as Float32Array,
     async sync() {
       if (!last) throw new Error('sync before any step');
       return (await last.data())[0]!;

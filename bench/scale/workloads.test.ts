@@ -44,7 +44,7 @@ async function bothSides(w: ScaleWorkload) {
     losses.push([await ours.sync(), await theirs.sync()]);
   }
   const name = Object.keys(weights).find((n) => n.endsWith('/kernel'))!;
-  const after = [(await backend.readVariable(name)) as Float32Array, await tf.engine().registeredVariables[name]!.data() as Float32Array] as const;
+  const after = [(await backend.readVariable(name)) as Float32Array, await theirs.read(name)] as const;
   ours.dispose();
   theirs.dispose();
   backend.dispose();
