@@ -7,6 +7,7 @@ import { useMemo } from 'react';
 import type { GraphDocument } from '../engine/graph/document';
 import { quote } from '../engine/graph/limits';
 import { fileNameFor, readGraphFile, serializeDocument } from './files/documentFile';
+import { importKindOf, readImportedModel } from './files/importModel';
 import { isZip, modelFileName, onnxFileName, pytorchFileName, readModelFile, weightsBlocker, weightsNotice } from './files/modelFile';
 import { shareLinkProblem, shareUrl } from './files/shareLink';
 import { DEFAULT_NODE_SIZE, layoutPositions } from './layout/autoLayout';
@@ -27,7 +28,7 @@ export interface Commands {
   save(): void;
   /** Downloads the graph with the open run's weights (.wiregrad.zip). */
   saveModel(): Promise<void>;
-  /** Opens a graph (.json) or a model file (.wiregrad.zip: the graph, then a run with its weights). */
+  /** Opens a graph (.json), a model file (.wiregrad.zip: the graph, then a run with its weights), or imports an ONNX, Keras or Caffe model. */
   open(file: File): Promise<void>;
   /** Loads a safetensors file's weights into the canvas's graph, matched by node and shape. */
   loadWeights(file: File): Promise<void>;
@@ -134,6 +135,18 @@ export function useCommands(): Commands {
       async open(file) {
         const bytes = await readBytes(file);
         if (!bytes) return;
+        const kind = importKindOf(file.name, bytes);
+        if (kind) {
+          // Another framework's model: nothing changes on the canvas unless all of it imports.
+          const { width, height } = flowStore.getState();
+          const read = await readImportedModel(await training.client().api.importModel(kind, bytes, file.name), file.name, { width, height });
+          if (!read.ok) notify('error', read.message);
+          else if (store.getState().loadDocument(read.doc).ok) {
+            if (read.weights) await compileAndLoad(read.weights, quote(file.name), `${read.notice} `);
+            else notify('info', read.notice);
+          }
+          return;
+        }
         if (!isZip(bytes)) {
           let text: string;
           try {

@@ -9,6 +9,7 @@ import { batchEvents } from './eventBatch';
 import type { TrainingConfig } from '../engine/graph/training';
 import type { Upload } from './uploads';
 import type { ObserveConfig } from './observeTypes';
+import { importModelFile, type ImportKind } from './importModels';
 import { packModelFile, unpackModelFile } from './modelFiles';
 import type { PredictRequest } from './predict';
 import { Trainer } from './trainer';
@@ -69,6 +70,11 @@ const api = {
   unpackModel(bytes: Uint8Array, fileName: string) {
     const result = unpackModelFile(bytes, fileName);
     return result.ok ? Comlink.transfer(result, [result.weights.buffer]) : result;
+  },
+  /** Another framework's model (ONNX, Keras JSON, Caffe prototxt) as document text and, for ONNX, weights; never throws. */
+  importModel(kind: ImportKind, bytes: Uint8Array, fileName: string) {
+    const result = importModelFile(kind, bytes, fileName);
+    return result.ok && result.weights ? Comlink.transfer(result, [result.weights.buffer]) : result;
   },
   /** The open graph as PyTorch code (model.py, train.py) with its weights, zipped. */
   async exportPyTorch() {

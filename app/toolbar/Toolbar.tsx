@@ -1,6 +1,7 @@
 /** The top bar: file actions, templates, history, layout and view, theme and help. */
 import { useRef } from 'react';
 import { useCommands } from '../commands';
+import { IMPORT_ACCEPT } from '../files/importModel';
 import { SaveMenu } from '../files/SaveMenu';
 import { useShareLinkOpener } from '../files/useShareLink';
 import { useEditor, useEditorStore, useHistory } from '../store/context';
@@ -35,13 +36,13 @@ export function Toolbar() {
           <button type="button" className="btn" onClick={() => store.getState().newDocument()}>
             New
           </button>
-          <button type="button" className="btn" onClick={() => fileInput.current?.click()} title="Open a graph (.json) or a model with its weights (.wiregrad.zip)">
+          <button type="button" className="btn" onClick={() => fileInput.current?.click()} title="Open a graph (.json), a model with its weights (.wiregrad.zip), or import an ONNX model (.onnx), a Keras model.to_json() (.json) or a Caffe net (.prototxt)">
             Open
           </button>
           <input
             ref={fileInput}
             type="file"
-            accept=".json,.zip,application/json,application/zip"
+            accept={`.json,.zip,application/json,application/zip,${IMPORT_ACCEPT}`}
             aria-label="Open graph file"
             className="visually-hidden"
             tabIndex={-1}
