@@ -5,7 +5,7 @@
  * Column types and missing values are tallied row by row as the rows arrive.
  */
 import Papa from 'papaparse';
-import { decodeText, describeEncoding, TextEncodingError, type DecodedText } from './encoding';
+import { decodeTextAsync, describeEncoding, TextEncodingError, type DecodedText } from './encoding';
 import { CSV_CHUNK_CHARS, MAX_CSV_COLUMNS } from './limits';
 
 /** Cells read as missing values (pandas' defaults, and "?" from the UCI repository). */
@@ -245,9 +245,10 @@ export async function parseCsvAsync(text: string, options: CsvReadOptions & { re
 
 /** Decode an uploaded file's bytes (./encoding) and parse them a chunk at a time; a non-UTF-8 encoding is noted on the table. */
 export async function parseCsvBytes(bytes: Uint8Array, options: CsvReadOptions & { readonly yieldNow?: () => Promise<void> } = {}): Promise<CsvTable> {
+  const yieldNow = options.yieldNow ?? nextTask;
   let decoded: DecodedText;
   try {
-    decoded = decodeText(bytes);
+    decoded = await decodeTextAsync(bytes, yieldNow);
   } catch (e) {
     throw e instanceof TextEncodingError ? new CsvError(e.message) : e;
   }

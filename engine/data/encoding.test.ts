@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeText, TextEncodingError } from './encoding';
+import { decodeText, decodeTextAsync, TextEncodingError } from './encoding';
 
 // Node's Buffer encoders are the independent reference for the bytes of each encoding.
 const bytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -50,5 +50,28 @@ describe('decodeText', () => {
   it('keeps a second byte-order mark as content and reads an empty file as empty text', () => {
     expect(decodeText(bytes(Buffer.from('\ufeff\ufeffa', 'utf8'))).text).toBe('\ufeffa');
     expect(decodeText(new Uint8Array(0))).toEqual({ text: '', encoding: 'utf-8', bom: false });
+  });
+});
+
+describe('decoding in slices', () => {
+  it('gives the one-slice result for every slice size, with characters split between slices (UTF-8, UTF-16, Windows-1252)', () => {
+    const utf8 = bytes(Buffer.from(text.repeat(5), 'utf8'));
+    const latin1 = bytes(Buffer.from(text.repeat(5), 'latin1'));
+    const le = bytes(Buffer.from(`\ufeff${text.repeat(5)}`, 'utf16le'));
+    const be = bytes(Buffer.from(`\ufeff${text.repeat(5)}`, 'utf16le').swap16());
+    for (const input of [utf8, latin1, le, be]) {
+      const whole = decodeText(input, input.length + 1);
+      for (const slice of [1, 2, 3, 5, 7, 64]) expect(decodeText(input, slice)).toEqual(whole);
+    }
+    expect(decodeText(latin1, 3).text).toBe(text.repeat(5));
+    expect(decodeText(utf8, 1).text).toBe(text.repeat(5));
+  });
+
+  it('awaits between slices', async () => {
+    let yields = 0;
+    const input = bytes(Buffer.from(text, 'utf8'));
+    const decoded = await decodeTextAsync(input, async () => void yields++, 4);
+    expect(decoded.text).toBe(text);
+    expect(yields).toBe(Math.ceil(input.length / 4) - 1);
   });
 });

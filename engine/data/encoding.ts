@@ -31,35 +31,69 @@ const NUL_SCAN_BYTES = 64 * 1024;
 
 const hasPrefix = (b: Uint8Array, ...prefix: number[]) => prefix.every((v, i) => b[i] === v);
 
-/** Decode `bytes` (a whole file) as text; throws TextEncodingError when no listed encoding fits. */
-export function decodeText(bytes: Uint8Array): DecodedText {
-  if (hasPrefix(bytes, 0xef, 0xbb, 0xbf)) return { text: decode('utf-8', bytes.subarray(3)), encoding: 'utf-8', bom: true };
-  if (hasPrefix(bytes, 0xff, 0xfe)) return { text: decode('utf-16le', bytes.subarray(2)), encoding: 'utf-16le', bom: true };
-  if (hasPrefix(bytes, 0xfe, 0xff)) return { text: decode('utf-16be', bytes.subarray(2)), encoding: 'utf-16be', bom: true };
+/** Bytes decoded between two yields (a 64 MiB file takes seconds to decode on a slow machine). */
+const DECODE_SLICE_BYTES = 4 << 20;
+
+/**
+ * The decoder as a generator that stops after each slice of `sliceBytes` and returns the text;
+ * throws TextEncodingError when no listed encoding fits.
+ */
+export function* decodeTextSteps(bytes: Uint8Array, sliceBytes = DECODE_SLICE_BYTES): Generator<void, DecodedText, void> {
+  if (hasPrefix(bytes, 0xef, 0xbb, 0xbf)) return { text: yield* decodeSlices('utf-8', bytes.subarray(3), sliceBytes), encoding: 'utf-8', bom: true };
+  if (hasPrefix(bytes, 0xff, 0xfe)) return { text: yield* decodeSlices('utf-16le', bytes.subarray(2), sliceBytes), encoding: 'utf-16le', bom: true };
+  if (hasPrefix(bytes, 0xfe, 0xff)) return { text: yield* decodeSlices('utf-16be', bytes.subarray(2), sliceBytes), encoding: 'utf-16be', bom: true };
   // NUL is valid UTF-8, so UTF-16 text without a mark would decode "successfully" into garbage: look first.
   const nul = bytes.subarray(0, NUL_SCAN_BYTES).indexOf(0);
   if (nul >= 0) {
     throw new TextEncodingError(`byte ${nul + 1} is a NUL byte, which text files do not contain: this is not a text file, or it is UTF-16 without a byte-order mark. Save it as ${EXPECTED_ENCODINGS}`);
   }
+  let utf8: string | undefined;
   try {
-    return { text: decode('utf-8', bytes, true), encoding: 'utf-8', bom: false };
-  } catch {
-    // Not UTF-8: every byte sequence is valid Windows-1252, the encoding of most older spreadsheets' CSVs.
-    return { text: decodeWindows1252(bytes), encoding: 'windows-1252', bom: false };
+    utf8 = yield* decodeSlices('utf-8', bytes, sliceBytes, true);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e; // TextDecoder's fatal mode throws TypeError on invalid bytes
+  }
+  if (utf8 !== undefined) return { text: utf8, encoding: 'utf-8', bom: false };
+  // Not UTF-8: every byte sequence is valid Windows-1252, the encoding of most older spreadsheets' CSVs.
+  return { text: yield* decodeSlices('windows-1252', bytes, sliceBytes), encoding: 'windows-1252', bom: false };
+}
+
+/** Decode `bytes` (a whole file) as text at once; throws TextEncodingError when no listed encoding fits. */
+export function decodeText(bytes: Uint8Array, sliceBytes?: number): DecodedText {
+  const steps = decodeTextSteps(bytes, sliceBytes);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** decodeText a slice at a time, awaiting `yieldNow` between slices so the thread stays responsive. */
+export async function decodeTextAsync(bytes: Uint8Array, yieldNow: () => Promise<void>, sliceBytes?: number): Promise<DecodedText> {
+  const steps = decodeTextSteps(bytes, sliceBytes);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await yieldNow();
   }
 }
 
 /** Windows-1252's characters for bytes 0x80–0x9F (the rest are Latin-1's); the five unassigned bytes stay as they are. */
 const CP1252_HIGH = '€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ';
 
-/** Some runtimes (Node) decode "windows-1252" as plain Latin-1, leaving 0x80–0x9F as control codes: map those. */
-function decodeWindows1252(bytes: Uint8Array): string {
-  return decode('windows-1252', bytes).replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
-}
-
-function decode(encoding: TextEncodingName, bytes: Uint8Array, fatal = false): string {
+/** A streaming decode over slices (a character split between two slices is carried over); fatal throws TypeError on bad bytes. */
+function* decodeSlices(encoding: TextEncodingName, bytes: Uint8Array, sliceBytes: number, fatal = false): Generator<void, string, void> {
   // ignoreBOM: the mark was already taken off; a second one is content.
-  return new TextDecoder(encoding, { fatal, ignoreBOM: true }).decode(bytes);
+  const decoder = new TextDecoder(encoding, { fatal, ignoreBOM: true });
+  const pieces: string[] = [];
+  for (let at = 0; at === 0 || at < bytes.length; at += sliceBytes) {
+    const last = at + sliceBytes >= bytes.length;
+    let piece = decoder.decode(bytes.subarray(at, at + sliceBytes), { stream: !last });
+    // Some runtimes (Node) decode "windows-1252" as plain Latin-1, leaving 0x80–0x9F as control codes: map those.
+    if (encoding === 'windows-1252') piece = piece.replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
+    pieces.push(piece);
+    if (!last) yield;
+  }
+  return pieces.join('');
 }
 
 /** A short phrase for the user: how the file was read. */
