@@ -76,7 +76,7 @@ describe('Caffe prototxt import', () => {
     expect(wires(doc)).toContain('relu1->sum.inputs');
     expect(wires(doc)).toContain('conv2->sum.inputs');
     expect(doc.nodes.find((n) => n.id === 'conv1')!.params).toMatchObject({ filters: 4, padding: 'same', useBias: false });
-    expect(doc.nodes.find((n) => n.id === 'bn1')!.params).toEqual({ axis: -1, momentum: 0.999, epsilon: 1e-5 });
+    expect(doc.nodes.find((n) => n.id === 'bn1')!.params).toEqual({ axis: -1, momentum: 0.001, epsilon: 1e-5 }); // moving_average_fraction 0.999: the batch's weight is 0.001
     expect(doc.nodes.find((n) => n.id === 'drop')!.params).toEqual({ rate: 0.25 });
     expect(validateDocument(doc, { requireLoss: false }).errors).toEqual([]);
     expect(shapes(doc).get('sig')).toEqual([2, 5]);

@@ -254,7 +254,8 @@ export function importCaffe(text: string, options: { name?: string } = {}): Grap
         const x = bottom(0);
         const bp = param('batch_norm_param');
         if (bp.get('use_global_stats') === true) fail('use_global_stats: true (a net for testing) is not imported; import the training net');
-        emit('BatchNorm', { axis: -1, momentum: num(bp, 'moving_average_fraction', 0.999), epsilon: num(bp, 'eps', 1e-5) }, [['x', x]], x.shape);
+        // Caffe's moving_average_fraction is the old running value's weight; Wiregrad's momentum (PyTorch's) is the batch's.
+        emit('BatchNorm', { axis: -1, momentum: Number((1 - num(bp, 'moving_average_fraction', 0.999)).toPrecision(12)), epsilon: num(bp, 'eps', 1e-5) }, [['x', x]], x.shape);
         break;
       }
       case 'Scale': {
