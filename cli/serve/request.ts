@@ -82,7 +82,7 @@ function fill(value: unknown, shape: readonly number[], sig: TensorSignature, pa
     return at + value.length;
   }
   if (!Array.isArray(value) || value.length !== shape[0]) {
-    if (!Array.isArray(value) && typeof value !== 'number') throw new RequestError(400, `${path}: expected an array of ${shape[0]} (shape ${fmtShape(shape)}), got ${describe(value)}`);
+    if (!Array.isArray(value)) throw new RequestError(400, `${path}: expected an array of ${shape[0]} (shape ${fmtShape(shape)}), got ${describe(value)}`);
     throw wrongShape();
   }
   for (let i = 0; i < value.length; i++) at = fill(value[i], shape.slice(1), sig, `${path}[${i}]`, out, at, whole);
