@@ -332,11 +332,12 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
     const axis = normAxis(c.p.axis, rank);
     const ch = x.type.shape[axis]!;
     const eps: number = c.p.epsilon;
+    // ONNX's momentum is the old running value's weight; Wiregrad's (PyTorch's) is the batch's.
     const names = ['gamma', 'beta', 'moving_mean', 'moving_variance'];
     if ((rank === 4 && axis === 3) || (rank >= 2 && axis === 1)) {
       const nchw = rank === 4 && axis === 3;
       const [gamma, beta, mean, variance] = names.map((n) => c.weight(n));
-      const y = c.g.op('BatchNormalization', [nchw ? c.g.nchw(x) : c.g.nhwc(x), gamma!, beta!, mean!, variance!], [attrFloat('epsilon', eps)]);
+      const y = c.g.op('BatchNormalization', [nchw ? c.g.nchw(x) : c.g.nhwc(x), gamma!, beta!, mean!, variance!], [attrFloat('epsilon', eps), attrFloat('momentum', Number((1 - c.p.momentum).toPrecision(12)))]);
       return val(c, y, nchw ? 'nchw' : 'nhwc');
     }
     // Any other axis: the same arithmetic as Wiregrad's, with the statistics shaped to broadcast.

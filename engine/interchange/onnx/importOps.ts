@@ -258,7 +258,8 @@ const batchNorm: Converter = (c) => {
   const parts = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((name, i) => [name, c.constant(i + 1, `input ${name}`)] as const);
   const channels = x.shape.length >= 2 ? x.shape[1] : null;
   for (const [name, t] of parts) if (channels !== null && t.data.length !== channels) c.fail(`${name} has ${t.data.length} values for ${channels} channels`);
-  const id = c.emit(c.idBase(1), 'BatchNorm', { axis: x.nhwc ? -1 : 1, epsilon: c.a.float('epsilon', 1e-5), momentum: c.a.float('momentum', 0.9) }, [['x', x]]);
+  // ONNX's momentum is the old running value's weight (Keras'); Wiregrad's (PyTorch's) is the batch's.
+  const id = c.emit(c.idBase(1), 'BatchNorm', { axis: x.nhwc ? -1 : 1, epsilon: c.a.float('epsilon', 1e-5), momentum: Number((1 - c.a.float('momentum', 0.9)).toPrecision(12)) }, [['x', x]]);
   for (const [name, t] of parts) c.weight(id, name, f32(t.data), [t.data.length]);
   c.output(tensorOut(id, x.shape, x.nhwc));
 };
