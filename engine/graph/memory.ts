@@ -74,7 +74,7 @@ export function slotsPerParameter(cfg: OptimizerConfig): number {
 
 /** The largest single tensor of a node, to name it in a message. */
 export interface LargestTensor {
-  /** "its kernel [1000, 10]" or "a value [32, 10]". */
+  /** "its kernel [1000, 10]" or "the [32, 10] tensor it computes". */
   readonly what: string;
   readonly bytes: number;
 }
@@ -161,7 +161,7 @@ export function estimateMemory(doc: GraphDocument, options: { datasetBytes?: num
       if (current) {
         const bytes = bytesOf(type.shape);
         current.activations += bytes;
-        note(current, `a value ${dims(type.shape)}`, bytes);
+        note(current, `the ${dims(type.shape)} tensor it computes`, bytes);
       }
       return type;
     },
