@@ -2,7 +2,7 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 // Training on a software GPU (SwiftShader) with two shared cores: be patient.
-test.describe.configure({ timeout: 240_000 });
+test.describe.configure({ timeout: 360_000 });
 
 const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 const inspector = (page: Page) => page.getByRole('region', { name: 'Inspector' });
