@@ -4,7 +4,7 @@
  * browser. Checks that every Input node's field exists in the data with a matching size.
  */
 import { CompileError } from '../engine/compile/program';
-import { csvDataset, CsvError, parseCsvBytes, type CsvTable } from '../engine/data/csv';
+import { csvDatasetAsync, CsvError, parseCsvBytes, type CsvTable } from '../engine/data/csv';
 import { bindingErrors, builtinDataset, splitIndices, type Dataset } from '../engine/data';
 import { imageDataset, imageTensor, labelImagePaths, type DecodedImage } from '../engine/data/images';
 import { decodedSizeProblem } from '../engine/data/limits';
@@ -112,7 +112,7 @@ export class DatasetLoader {
     if (upload.kind !== 'csv') throw new Error(`"${cfg.name}" holds images, not a CSV file`);
     const table = await this.csvTable(upload);
     try {
-      const { dataset, notes } = csvDataset(table, cfg, training);
+      const { dataset, notes } = await csvDatasetAsync(table, cfg, training, this.yieldNow);
       return { dataset, notes, problems: [], table };
     } catch (e) {
       throw e instanceof CsvError ? new Error(`${cfg.name}: ${e.message}`) : e;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvDataset, CsvError, parseCsv } from './csv';
+import { csvDataset, csvDatasetAsync, CsvError, parseCsv } from './csv';
 import { splitIndices } from './dataset';
 
 const cfg = { name: 't.csv', features: [] as string[], task: 'class' as const, scaling: 'none' as const };
@@ -95,5 +95,15 @@ describe('CSV dataset', () => {
     expect(() => csvDataset(t, { ...cfg, label: 'nope' }, split)).toThrow('the label column "nope" is not in t.csv (its columns: size, colour, price, kind)');
     expect(() => csvDataset(t, { ...cfg, label: 'kind', task: 'number' }, split)).toThrow('line 2: the label "kind" is "cheap", not a number');
     expect(() => csvDataset(t, { ...cfg, label: 'kind', features: ['kind'] }, split)).toThrow(/cannot also be a feature/);
+  });
+
+  it('builds the same dataset a few rows at a time, stopping between them (50,000 rows: the worker answers meanwhile)', async () => {
+    const rows = Array.from({ length: 50_000 }, (_v, i) => `${i % 97},${i % 3 ? 'red' : 'blue'},${i % 2 ? 'a' : 'b'}`);
+    const t = parseCsv(`v,colour,k\n${rows.join('\n')}\n`);
+    const choice = { ...cfg, label: 'k', scaling: 'standardize' as const };
+    let stops = 0;
+    const stepped = await csvDatasetAsync(t, choice, { validationSplit: 0.2, seed: 3 }, async () => void stops++);
+    expect(stops).toBeGreaterThanOrEqual(4);
+    expect(stepped).toEqual(csvDataset(t, choice, { validationSplit: 0.2, seed: 3 }));
   });
 });

@@ -30,7 +30,31 @@ export interface CsvDataset {
  * or y [1] f32 (task "number"). Rows with a missing value in a chosen column are dropped (and reported).
  * Scaling statistics come from the training split splitIndices(rows kept, validationSplit, seed).
  */
-export function csvDataset(table: CsvTable, cfg: Pick<CsvConfig, 'name' | 'features' | 'label' | 'task' | 'scaling'>, split: { validationSplit: number; seed: number }): CsvDataset {
+export function csvDataset(table: CsvTable, cfg: CsvChoice, split: CsvSplit): CsvDataset {
+  const steps = csvDatasetSteps(table, cfg, split);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** csvDataset with `yieldNow` awaited every ROWS_PER_STEP rows, so the worker answers messages meanwhile. */
+export async function csvDatasetAsync(table: CsvTable, cfg: CsvChoice, split: CsvSplit, yieldNow: () => Promise<void>): Promise<CsvDataset> {
+  const steps = csvDatasetSteps(table, cfg, split);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await yieldNow();
+  }
+}
+
+type CsvChoice = Pick<CsvConfig, 'name' | 'features' | 'label' | 'task' | 'scaling'>;
+type CsvSplit = { validationSplit: number; seed: number };
+/** Rows handled between two stops of csvDatasetSteps. */
+const ROWS_PER_STEP = 20_000;
+
+/** csvDataset as a generator that stops every ROWS_PER_STEP rows of each pass over the table. */
+export function* csvDatasetSteps(table: CsvTable, cfg: CsvChoice, split: CsvSplit): Generator<void, CsvDataset, void> {
   const col = (name: string, role: string) => {
     const i = table.header.indexOf(name);
     if (i < 0) throw new CsvError(`the ${role} column "${name}" is not in ${cfg.name} (its columns: ${table.header.join(', ')})`);
@@ -46,10 +70,12 @@ export function csvDataset(table: CsvTable, cfg: Pick<CsvConfig, 'name' | 'featu
   const used = [...featureCols, labelCol];
   const keep: number[] = [];
   const droppedLines: number[] = [];
-  table.rows.forEach((row, i) => {
+  for (let i = 0; i < table.rows.length; i++) {
+    const row = table.rows[i]!;
     if (used.some((c) => isMissing(row[c]!))) droppedLines.push(table.lines[i]!);
     else keep.push(i);
-  });
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+  }
   if (droppedLines.length) {
     const per = used.filter((c) => table.columns[c]!.missing > 0).map((c) => `${table.header[c]} (${table.columns[c]!.missing})`);
     notes.push(`${droppedLines.length} row${droppedLines.length > 1 ? 's' : ''} with missing values dropped (lines ${droppedLines.slice(0, 5).join(', ')}${droppedLines.length > 5 ? ', …' : ''}); missing per column: ${per.join(', ')}`);
@@ -76,13 +102,14 @@ export function csvDataset(table: CsvTable, cfg: Pick<CsvConfig, 'name' | 'featu
   const width = slots.length;
   const n = keep.length;
   const x = new Float32Array(n * width);
-  keep.forEach((r, i) => {
-    const row = table.rows[r]!;
+  for (let i = 0; i < n; i++) {
+    const row = table.rows[keep[i]!]!;
     slots.forEach((s, j) => {
       const cell = row[s.col]!.trim();
       x[i * width + j] = s.value === undefined ? Number(cell) : cell === s.value ? 1 : 0;
     });
-  });
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+  }
   const { train } = splitIndices(n, split.validationSplit, split.seed);
   const numericSlots = slots.flatMap((s, j) => (s.value === undefined ? [j] : []));
   if (cfg.scaling !== 'none' && numericSlots.length) {
