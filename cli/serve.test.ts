@@ -113,6 +113,7 @@ describe('wiregrad serve: the TF Serving REST API', () => {
     ['an unknown model', '/v1/models/fashion:predict', { instances: [ONE] }, 404, /^there is no model named "fashion" \(served: "mnist"\)$/],
     ['an unknown version', '/v1/models/mnist/versions/3:predict', { instances: [ONE] }, 404, /^model "mnist" has no version 3 available \(available: 1\)$/],
     ['a version that is not a number', '/v1/models/mnist/versions/latest:predict', { instances: [ONE] }, 400, /^version: expected a whole number, got "latest"$/],
+    ['a malformed %-escape in the path', '/v1/models/%E0%A4%A:predict', { instances: [ONE] }, 400, /^the path has a malformed %-escape/],
     ['classify', '/v1/models/mnist:classify', { examples: [] }, 400, /this server answers :predict/],
     ['an unknown endpoint', '/v1/models/mnist/predict', { instances: [ONE] }, 404, /^no such endpoint: POST/],
   ];
@@ -128,6 +129,7 @@ describe('wiregrad serve: the TF Serving REST API', () => {
     expect((await get('/v1/models/mnist/versions/2')).status).toBe(404);
     expect((await get('/v1/models/mnist/versions/2/metadata')).status).toBe(404);
     expect((await get('/v2/models')).status).toBe(404);
+    expect((await get('/v1/models/%E0%A4%A')).status).toBe(404);
     const x = randomImages(1, 4);
     expectClose((await post('/v1/models/mnist:predict', { instances: rowsOf(x, 784) })).json.predictions, await engineForward(doc, weights, 'x', x, 'logits'), 10);
     expect(server.registry.totalInFlight()).toBe(0);

@@ -23,6 +23,15 @@ function version(raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
+/** A path segment as text; a malformed %-escape is the client's error. */
+function decoded(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new RequestError(400, `the path has a malformed %-escape: ${raw}`);
+  }
+}
+
 const tensorInfo = (s: TensorSignature) => ({
   dtype: DT[s.dtype],
   tensor_shape: { dim: [{ size: '-1', name: '' }, ...s.shape.map((d) => ({ size: String(d), name: '' }))], unknown_rank: false },
@@ -41,9 +50,9 @@ export function createApp(registry: ModelRegistry, limits: ServeLimits): Hono {
   app.onError((e, c) => fail(c, e));
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path} (try GET /v1/models/NAME, GET /v1/models/NAME/metadata, POST /v1/models/NAME:predict)` }, 404));
 
-  const status = (c: Context) => c.json(registry.status(decodeURIComponent(c.req.param('name')!), version(c.req.param('version'))));
+  const status = (c: Context) => c.json(registry.status(c.req.param('name')!, version(c.req.param('version'))));
   const metadata = (c: Context) => {
-    const name = decodeURIComponent(c.req.param('name')!);
+    const name = c.req.param('name')!;
     const v = registry.acquire(name, version(c.req.param('version')));
     try {
       const runner = v.batcher!.runner;
@@ -75,7 +84,7 @@ export function createApp(registry: ModelRegistry, limits: ServeLimits): Hono {
     bodyLimit({ maxSize: limits.maxBodyBytes, onError: (c) => c.json({ error: `body: over the limit of ${limits.maxBodyBytes} bytes` }, 413, { Connection: 'close' }) }), // the rest of the body is not read
     async (c) => {
       const tail = c.req.path.slice('/v1/models/'.length);
-      const m = PREDICT_PATH.exec(decodeURIComponent(tail));
+      const m = PREDICT_PATH.exec(decoded(tail));
       if (!m) return c.json({ error: `no such endpoint: POST ${c.req.path} (predict is POST /v1/models/NAME[/versions/V]:predict)` }, 404);
       const [, name, rawVersion, verb] = m;
       if (verb !== 'predict') return c.json({ error: `:${verb} is not served here; this server answers :predict` }, 400);

@@ -136,7 +136,7 @@ export class ModelRegistry {
     const batcher = v.batcher;
     v.batcher = undefined;
     v.state = 'END';
-    if (batcher) void batcher.idle().then(() => batcher.runner.dispose());
+    if (batcher) void batcher.idle().then(() => batcher.runner.dispose()).catch(() => undefined); // a device already gone
     this.onChange(v);
   }
 }

@@ -64,7 +64,7 @@ export class VersionWatcher {
   start(intervalMs: number): void {
     const tick = () => {
       if (this.stopped) return;
-      void this.poll().finally(() => {
+      void this.poll().catch((e: unknown) => this.log(`looking at ${this.dir} failed: ${e instanceof Error ? e.message : String(e)}`)).finally(() => {
         if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
       });
     };
