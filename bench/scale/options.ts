@@ -2,7 +2,7 @@
 import { FULL_GRID, QUICK_GRID, type Family } from './workloads';
 
 /** The implementations bench:scale compares, in the order each cell runs them. */
-export const SCALE_IMPLS = ['wiregrad-webgpu', 'tfjs-webgpu', 'tfjs-wasm', 'wiregrad-cpu'] as const;
+export const SCALE_IMPLS = ['wiregrad-webgpu', 'tfjs-wasm', 'wiregrad-cpu', 'tfjs-webgpu'] as const;
 export type ScaleImpl = (typeof SCALE_IMPLS)[number];
 
 export interface ScaleOptions {

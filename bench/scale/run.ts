@@ -1,6 +1,7 @@
 /**
- * The scaling run: every cell of the grid on every implementation, within budgets, family by family and
- * within a family one implementation through its cells (smallest first) at a time. Each row compiles,
+ * The scaling run: every cell of the grid on every implementation, within budgets, family by family,
+ * smallest cell first, every implementation on a cell before the next (tfjs-webgpu, whose first steps
+ * compile for longest, last). Each row compiles,
  * takes one untimed step (its loss is the first-step loss checked across implementations), one warm
  * step to estimate, then as many timed steps as fit --cell-budget (1…50). A row predicted to be too
  * slow, or cut off by --max-cell, is "skipped (over budget)"; one whose warm step is over --max-step
@@ -103,10 +104,8 @@ export async function runScale(env: BenchEnv, opts: ScaleOptions): Promise<Scale
       const batch = fixedBatch(cell.workload, opts.seed);
       return { cell, batch, weights: await initialWeights(cell.workload), rows: [] as ScaleRow[] };
     }));
-    // One implementation through the family's cells, then the next: a cut-off row still working in the
-    // background (tfjs compiling on the GPU process) then slows only rows that would be skipped anyway.
-    for (const impl of opts.impls) {
-      for (const { cell, batch, weights, rows } of mine) {
+    for (const { cell, batch, weights, rows } of mine) {
+      for (const impl of opts.impls) {
         const skip = whySkip(cell, impl, opts, unavailable, history.get(`${family}/${impl}`), share);
         if (skip) {
           rows.push({ impl, status: skip.status, reason: skip.reason });
