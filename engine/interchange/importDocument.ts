@@ -9,6 +9,7 @@
  */
 import { CURRENT_VERSION, DOCUMENT_FORMAT, GraphDocument, type DocEdge, type DocNode } from '../graph/document';
 import { DOCUMENT_LIMITS } from '../graph/limits';
+import { getNodeSpec } from '../graph/nodes';
 
 /** Where in the imported file a problem is. */
 export interface ImportLocation {
@@ -57,7 +58,9 @@ export class DocumentBuilder {
     let id = root;
     for (let k = 2; this.ids.has(id); k++) id = `${root}_${k}`;
     this.ids.add(id);
-    this.nodes.push({ id, type, params, position: { x: 0, y: 0 }, ...(label && label !== id ? { label: label.slice(0, 200) } : {}) });
+    // Settings in full (defaults filled), as the editor writes them; invalid ones stay as given for the document gate to name.
+    const parsed = getNodeSpec(type)?.params.safeParse(params);
+    this.nodes.push({ id, type, params: parsed?.success ? (parsed.data as Record<string, unknown>) : params, position: { x: 0, y: 0 }, ...(label && label !== id ? { label: label.slice(0, 200) } : {}) });
     return id;
   }
 
