@@ -102,19 +102,23 @@ const results: Record<string, LoadResult[]> = {};
 const devices: Record<string, string> = {};
 const exitCodes: Record<string, number | null> = {};
 console.log(`bench:serve — MNIST MLP (784-256-10), ${REQUESTS} requests of 1 instance per cell, concurrency ${LEVELS.join(', ')}, --max-batch ${MAX_BATCH}, ${os.cpus().length} CPU cores`);
+// Both servers up at once, cells alternating between them, so a change in the machine's load hits both alike.
+const servers = [];
 for (const impl of impls) {
   const server = await startServer(impl.command, impl.label);
   devices[impl.key] = server.device;
-  const endpoint = `${server.url}/v1/models/mnist:predict`;
-  await runLoad(endpoint, checker(impl.key), 200, 8, MAX_CELL_S); // warm-up
+  servers.push({ impl, server, endpoint: `${server.url}/v1/models/mnist:predict` });
   results[impl.key] = [];
-  for (const c of LEVELS) {
+}
+for (const { impl, endpoint } of servers) await runLoad(endpoint, checker(impl.key), 200, 8, MAX_CELL_S); // warm-up
+for (const c of LEVELS) {
+  for (const { impl, endpoint } of servers) {
     const r = await runLoad(endpoint, checker(impl.key), REQUESTS, c, MAX_CELL_S);
     results[impl.key]!.push(r);
     console.log(`  ${impl.label.padEnd(26)} c=${String(c).padEnd(3)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2).padStart(7)} ms  p99 ${r.p99Ms.toFixed(2).padStart(7)} ms  errors ${r.errors}${r.capped ? `  (capped at ${MAX_CELL_S} s: ${r.requests} requests)` : ''}`);
   }
-  exitCodes[impl.key] = await stop(server.child);
 }
+for (const { impl, server } of servers) exitCodes[impl.key] = await stop(server.child);
 rmSync(dir, { recursive: true, force: true });
 
 const round = (v: number, d: number) => Number(v.toFixed(d));
