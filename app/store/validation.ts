@@ -82,14 +82,20 @@ export function validate(doc: GraphDocument, limits: MemoryLimits = DEFAULT_MEMO
 }
 
 // Documents are immutable, so a document's validation against given limits never changes: cache it
-// by identity (the limits change only when the worker reports its backend).
-const cache = new WeakMap<GraphDocument, { limits: MemoryLimits; result: Validation }>();
+// by identity and the limits' values (callers build equal limits objects of their own).
+const cache = new WeakMap<GraphDocument, Map<string, Validation>>();
 
-/** validate(), computed once per document object and limits object. */
+const limitsKey = (l: MemoryLimits) => `${l.backend} ${l.budget} ${l.maxBufferSize ?? '-'} ${l.maxStorageBufferBindingSize ?? '-'}`;
+
+/** validate(), computed once per document object and memory limits. */
 export function validationOf(doc: GraphDocument, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS): Validation {
-  const cached = cache.get(doc);
-  if (cached?.limits === limits) return cached.result;
-  const result = validate(doc, limits);
-  cache.set(doc, { limits, result });
+  let byLimits = cache.get(doc);
+  if (byLimits === undefined) cache.set(doc, (byLimits = new Map()));
+  const key = limitsKey(limits);
+  let result = byLimits.get(key);
+  if (result === undefined) {
+    result = validate(doc, limits);
+    byLimits.set(key, result);
+  }
   return result;
 }
