@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { buildData } from './scripts/build-data.mjs';
+import { contentSecurityPlugin, SECURITY_HEADERS } from './scripts/contentSecurity';
 
 /**
  * Generates public/data/ (MNIST as a compact binary) before the dev server or a build starts: in the
@@ -13,12 +14,12 @@ function buildDataPlugin(): Plugin {
 
 export default defineConfig({
   root: '.',
-  plugins: [react(), buildDataPlugin()],
+  plugins: [react(), buildDataPlugin(), contentSecurityPlugin()],
   worker: { format: 'es' },
   // The worker's imports too, so the dev server finds every dependency at start (one found later
   // makes Vite re-optimise and reload the page mid-session).
   optimizeDeps: { entries: ['index.html', 'workers/trainer.worker.ts'] },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
-  preview: { host: '127.0.0.1', port: 4173 },
+  preview: { host: '127.0.0.1', port: 4173, headers: { ...SECURITY_HEADERS } },
   build: { target: 'es2022', sourcemap: true },
 });

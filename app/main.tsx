@@ -1,3 +1,5 @@
+// First: zod must not compile validators with `new Function` (the production build's CSP forbids eval).
+import '../engine/graph/jitless';
 import '@xyflow/react/dist/style.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
