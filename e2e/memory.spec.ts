@@ -93,6 +93,10 @@ test('a dataset too big for the memory budget is refused naming the dataset sett
   // 1e9 samples of x [2] and label []: 12,000,000,000 bytes.
   await expect(summary(page)).toContainText('The dataset setting "size" (spirals data: 1,000,000,000 samples) needs 11.2 GB (12,000,000,000 bytes); the memory budget is 2.0 GB.');
   await expect(estimate(page)).toContainText('too much');
+  // The worker refuses to generate its preview too, rather than stall for minutes building it.
+  await expect(panel(page).getByRole('region', { name: 'Dataset' })).toContainText('The dataset setting "size"');
   await typeInto(samples, '500');
   await expect(summary(page)).toContainText('Ready to train');
+  await expect(panel(page).getByRole('region', { name: 'Dataset' }).getByLabel('Dataset size')).toContainText('500 samples', { timeout: 30_000 });
+  await expect(panel(page).getByRole('alert')).toHaveCount(0);
 });

@@ -4,6 +4,7 @@
 import '../engine/graph/jitless';
 import * as Comlink from 'comlink';
 import type { GraphDocument } from '../engine/graph/document';
+import { datasetBudgetError } from '../engine/graph/memory';
 import { createBestBackend } from './backends';
 import { browserDataSources } from './browserDataSources';
 import { DatasetLoader } from './datasets';
@@ -105,7 +106,11 @@ const api = {
   /** The stored upload's summary, or undefined when this browser does not have it. */
   describeUpload: (name: string) => datasets.describeUpload(name),
   /** A few samples, the class balance and the split sizes of the dataset a training config names. */
-  previewDataset: (training: TrainingConfig) => datasets.preview(training),
+  previewDataset: (training: TrainingConfig) => {
+    // Generating a dataset over the memory budget would stall the worker for minutes: refuse it as the page does.
+    const tooBig = datasetBudgetError(training.dataset);
+    return tooBig ? Promise.reject(new Error(tooBig.message)) : datasets.preview(training);
+  },
 };
 
 export type TrainerApi = typeof api;

@@ -5,7 +5,7 @@ import { builtinDataset, gatherBatch } from '../data';
 import { sizeOf } from '../ops/shape';
 import { makeDoc } from '../testing/docs';
 import type { GraphDocument } from './document';
-import { DEFAULT_MEMORY_LIMITS, estimateMemory, formatBytes, memoryErrors, memoryLimitsFor, PAGE_MEMORY_BUDGET, slotsPerParameter, type MemoryLimits } from './memory';
+import { datasetBudgetError, DEFAULT_MEMORY_LIMITS, estimateMemory, formatBytes, memoryErrors, memoryLimitsFor, PAGE_MEMORY_BUDGET, slotsPerParameter, type MemoryLimits } from './memory';
 import { TEMPLATES } from './templates';
 import { OptimizerConfig } from './training';
 
@@ -171,6 +171,12 @@ describe('refusals', () => {
       path: 'training.dataset.size',
       message: 'The dataset setting "size" (random data: 1,000,000,000 samples of [4] and [3]) needs 26.1 GB (28,000,000,000 bytes); the memory budget is 2.0 GB. Choose a smaller dataset.',
     }]);
+  });
+
+  it('refuses the dataset setting alone (before a preview is generated), and not one that fits', () => {
+    const doc = denseDoc({ size: 1e9 });
+    expect(datasetBudgetError(doc.training.dataset)).toEqual(memoryErrors(doc, estimateMemory(doc), DEFAULT_MEMORY_LIMITS)[0]);
+    expect(datasetBudgetError(denseDoc({ size: 1e6 }).training.dataset)).toBeUndefined();
   });
 
   it('blames the node taking the most when no one part is over the budget but the whole is', () => {

@@ -299,6 +299,12 @@ export function memoryErrors(doc: GraphDocument, estimate: MemoryEstimate, limit
   return errors;
 }
 
+/** The refusal of a dataset setting over the budget on its own (the worker checks it before building a preview); undefined when it fits or only the file knows its size. */
+export function datasetBudgetError(cfg: DatasetConfig, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS): GraphError | undefined {
+  const data = datasetMemory(cfg);
+  return data && data.bytes > limits.budget ? datasetError(data, limits, `needs ${exactBytes(data.bytes)}`) : undefined;
+}
+
 function datasetError(data: DatasetMemory, limits: MemoryLimits, needs: string): GraphError {
   return {
     code: 'schema',
