@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { autosaveFailureText, dismissUnreadable, earlierUnreadable, restoreAutosave, startAutosave, type Restored } from './files/autosave';
 import { createAutosaveStatus } from './files/autosaveStatus';
+import { broadcastTabChannel, watchOtherTabs, type OtherTabs } from './files/otherTabs';
 import { memoryKeyValue, openKeyValue, storageUnloadCopy, type UnloadCopy } from './files/keyValue';
 import { createEditorStore } from './store/editorStore';
 import { TEMPLATES } from './templates';
@@ -49,7 +50,14 @@ async function boot(root: HTMLElement) {
   if (restored.kind === 'unavailable') status.getState().setOff(restored.reason);
   const safeToWrite = restored.kind !== 'unavailable' && (restored.kind !== 'unreadable' || restored.keptAs !== undefined);
   if (safeToWrite) {
+    const channel = broadcastTabChannel();
+    let tabs: OtherTabs | undefined;
+    if (channel !== undefined) {
+      const watcher = watchOtherTabs(store, channel, (conflict) => status.getState().setOtherTab(conflict === null ? null : watcher));
+      tabs = watcher;
+    }
     startAutosave(store, storage, {
+      tabs,
       page: { window, document },
       unloadCopy,
       report: (failure) => status.getState().setFailure(failure === undefined ? null : autosaveFailureText(failure)),

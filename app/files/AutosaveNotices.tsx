@@ -17,7 +17,8 @@ export function AutosaveNotices({ status }: { status: AutosaveStatusStore }) {
   const unreadable = useStore(status, (s) => s.unreadable);
   const failure = useStore(status, (s) => s.failure);
   const off = useStore(status, (s) => s.off);
-  if (unreadable === null && failure === null && off === null) return null;
+  const otherTab = useStore(status, (s) => s.otherTab);
+  if (unreadable === null && failure === null && off === null && otherTab === null) return null;
 
   const downloadGraph = () => {
     const { doc } = store.getState();
@@ -26,6 +27,26 @@ export function AutosaveNotices({ status }: { status: AutosaveStatusStore }) {
   const recovered = unreadable?.recovered;
   return (
     <div className="autosave-notices">
+      {otherTab !== null && (
+        <section className="autosave-notice" role="alert" aria-label="Changed in another tab">
+          <h2 className="autosave-notice-title">This graph was changed in another tab</h2>
+          <p>
+            Another tab saved its version while this tab had changes of its own. Autosave waits until you choose which to keep:
+            the other is not written over until then. Download this tab&apos;s graph first to keep both.
+          </p>
+          <div className="autosave-notice-actions">
+            <button type="button" className="btn is-primary" onClick={() => otherTab.keepMine()}>
+              Keep this tab&apos;s version
+            </button>
+            <button type="button" className="btn" onClick={() => otherTab.takeTheirs()}>
+              Open the other tab&apos;s version
+            </button>
+            <button type="button" className="btn" onClick={downloadGraph}>
+              Download this tab&apos;s graph
+            </button>
+          </div>
+        </section>
+      )}
       {unreadable !== null && (
         <section className="autosave-notice" role="alert" aria-label="Autosave could not be opened">
           <h2 className="autosave-notice-title">

@@ -8,6 +8,7 @@ import type { EditorStore } from '../store/editorStore';
 import { clip } from '../../engine/graph/limits';
 import { openDocumentText } from './documentFile';
 import type { KeyValue, UnloadCopy } from './keyValue';
+import type { TabGate } from './otherTabs';
 import { recoverDocument, type Recovered } from './recover';
 
 /** The key the document is kept under. */
@@ -62,6 +63,8 @@ export interface AutosaveOptions {
   page?: PageEvents;
   /** Where a write made as the page goes is also copied synchronously (it may end before IndexedDB commits). */
   unloadCopy?: UnloadCopy;
+  /** Other tabs on the same autosave: no write while one's save waits for the person's choice; each write announced. */
+  tabs?: TabGate;
 }
 
 /**
@@ -69,12 +72,14 @@ export interface AutosaveOptions {
  * is hidden or unloaded (so the last edits before a reload are kept); returns a stop function.
  */
 export function startAutosave(store: EditorStore, storage: KeyValue, options: AutosaveOptions = {}): () => void {
-  const { delayMs = AUTOSAVE_DELAY_MS, report, page, unloadCopy } = options;
+  const { delayMs = AUTOSAVE_DELAY_MS, report, page, unloadCopy, tabs } = options;
   let failing = false;
   /** The text of the write made as the page went, while it is only in the unload copy. */
   let copied: string | undefined;
   let leaving = false;
   const write = debounce((doc: GraphDocument) => {
+    // Another tab saved while this one had edits: writing now would drop that tab's edit unseen.
+    if (tabs !== undefined && !tabs.canWrite()) return;
     const text = JSON.stringify(doc);
     if (leaving && unloadCopy?.write(text)) copied = text;
     let written: Promise<void>;
@@ -89,6 +94,7 @@ export function startAutosave(store: EditorStore, storage: KeyValue, options: Au
           copied = undefined;
           unloadCopy?.clear();
         }
+        tabs?.written(doc, text);
         if (failing) {
           failing = false;
           report?.(undefined);
@@ -103,6 +109,7 @@ export function startAutosave(store: EditorStore, storage: KeyValue, options: Au
       },
     );
   }, delayMs);
+  if (tabs !== undefined) tabs.retry = () => write.schedule(store.getState().doc);
   const unsubscribe = store.subscribe((state, prev) => {
     if (state.doc === prev.doc) return;
     if (state.saveState !== 'pending') state.setSaveState('pending');

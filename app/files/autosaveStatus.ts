@@ -5,6 +5,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { UNREADABLE_PREFIX, type Restored } from './autosave';
+import type { OtherTabs } from './otherTabs';
 
 /** An autosave that could not be read, as the notice shows it. */
 export type Unreadable = Extract<Restored, { kind: 'unreadable' }>;
@@ -16,11 +17,14 @@ export interface AutosaveStatus {
   failure: string | null;
   /** Autosave could not read its storage, so it is off for this visit (it must not write over what it could not read). */
   off: string | null;
+  /** Another tab saved this graph while this tab had edits of its own: the choice to make (autosave waits for it). */
+  otherTab: Pick<OtherTabs, 'takeTheirs' | 'keepMine'> | null;
   setUnreadable(unreadable: Unreadable | null): void;
   /** Hides the unreadable-autosave notice and stops offering its copy on later visits (the copy stays). */
   dismissUnreadable(): void;
   setFailure(failure: string | null): void;
   setOff(reason: string | null): void;
+  setOtherTab(otherTab: AutosaveStatus['otherTab']): void;
 }
 
 export type AutosaveStatusStore = StoreApi<AutosaveStatus>;
@@ -31,6 +35,7 @@ export function createAutosaveStatus(forget: (key: string) => void = () => {}): 
     unreadable: null,
     failure: null,
     off: null,
+    otherTab: null,
     setUnreadable: (unreadable) => set({ unreadable }),
     dismissUnreadable: () => {
       const key = get().unreadable?.keptAs;
@@ -39,6 +44,7 @@ export function createAutosaveStatus(forget: (key: string) => void = () => {}): 
     },
     setFailure: (failure) => set({ failure }),
     setOff: (off) => set({ off }),
+    setOtherTab: (otherTab) => set({ otherTab }),
   }));
 }
 
