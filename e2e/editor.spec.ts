@@ -186,7 +186,7 @@ test('save downloads the document; open reads it back; a broken file is refused'
   expect(download.suggestedFilename()).toMatch(/\.json$/);
   const path = await download.path();
   const saved = JSON.parse(await readFile(path, 'utf8'));
-  expect(saved).toMatchObject({ format: 'wiregrad.graph', version: 1 });
+  expect(saved).toMatchObject({ format: 'wiregrad.graph', version: 2 });
   expect(saved.nodes).toHaveLength(9);
 
   await page.getByRole('button', { name: 'New' }).click();

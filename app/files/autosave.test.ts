@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emptyDocument } from '../../engine/graph/document';
+import { CURRENT_VERSION, emptyDocument } from '../../engine/graph/document';
 import { createEditorStore } from '../store/editorStore';
 import { templateById } from '../templates';
 import {
@@ -82,7 +82,7 @@ describe('restoring an autosave that cannot be read', () => {
     if (restored.kind !== 'unreadable') throw new Error(restored.kind);
     expect(restored.reason).toMatch(/newer Wiregrad \(document version 7/);
     expect(restored.recovered?.nodes).toEqual({ kept: raw.nodes.length, of: raw.nodes.length });
-    expect(restored.recovered?.doc.version).toBe(1);
+    expect(restored.recovered?.doc.version).toBe(CURRENT_VERSION);
   });
 
   it('offers nothing to recover from truncated or hostile text, and still keeps it', async () => {

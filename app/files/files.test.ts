@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emptyDocument } from '../../engine/graph/document';
+import { CURRENT_VERSION, emptyDocument } from '../../engine/graph/document';
 import { createEditorStore } from '../store/editorStore';
 import { templateById } from '../templates';
 import { AUTOSAVE_KEY, debounce, restoreAutosave, startAutosave } from './autosave';
@@ -17,7 +17,7 @@ describe('reading and writing files', () => {
     const text = serializeDocument(doc, new Date('2025-02-02T00:00:00Z'));
     const read = readGraphFile(text, 'g.json');
     expect(read).toEqual({ ok: true, doc: { ...doc, meta: { ...doc.meta, modified: '2025-02-02T00:00:00.000Z' } } });
-    expect(JSON.parse(text)).toMatchObject({ format: 'wiregrad.graph', version: 1 });
+    expect(JSON.parse(text)).toMatchObject({ format: 'wiregrad.graph', version: CURRENT_VERSION });
     expect(fileNameFor(doc)).toBe('two-spirals-classifier.wiregrad.json');
   });
 

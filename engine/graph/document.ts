@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { TrainingConfig } from './training';
 
 /** The version this code writes; older ones are migrated up to it. */
-export const CURRENT_VERSION = 1;
+export const CURRENT_VERSION = 2;
 /** The `format` tag every document carries. */
 export const DOCUMENT_FORMAT = 'wiregrad.graph';
 

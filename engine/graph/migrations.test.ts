@@ -31,7 +31,7 @@ const v0ToV1: Migration = {
     return { ...d, nodes, edges };
   },
 };
-const TEST_MIGRATIONS: readonly Migration[] = [v0ToV1];
+const TEST_MIGRATIONS: readonly Migration[] = [v0ToV1, ...MIGRATIONS];
 
 function expectFailure(result: ReadResult): Extract<ReadResult, { ok: false }> {
   if (result.ok) throw new Error(`expected failure, got ${JSON.stringify(result.doc)}`);
@@ -52,7 +52,7 @@ describe('migrate', () => {
       ok: true,
       doc: {
         format: 'wiregrad.graph',
-        version: 1,
+        version: CURRENT_VERSION,
         nodes: [
           { id: 'x', type: 'Input', params: { field: 'x', shape: [2] }, position: { x: 0, y: 0 } },
           { id: 't', type: 'Input', params: { field: 'y', shape: [1] }, position: { x: 0, y: 160 } },
@@ -96,7 +96,7 @@ describe('migrate', () => {
       },
     });
     // Listed out of order on purpose: migrate follows `from`, not list position.
-    const chain = [step('b', -1, 0), step('a', -2, -1), v0ToV1];
+    const chain = [step('b', -1, 0), step('a', -2, -1), v0ToV1, ...MIGRATIONS];
     const raw = { ...(JSON.parse(v0Text) as Json), version: -2 };
     const result = migrate(raw, chain);
     expect(result.ok).toBe(true);

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { CURRENT_VERSION, DOCUMENT_FORMAT, GraphDocument } from './document';
+import { batchNormMomentumAsPyTorch } from './batchNormMomentum';
 import { formatPath, type GraphError } from './errors';
 import { boundMessage, checkDocumentText, checkDocumentValue, quote } from './limits';
 
@@ -18,7 +19,7 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. Each has a fixture of an old document it must upgrade. */
-export const MIGRATIONS: readonly Migration[] = [];
+export const MIGRATIONS: readonly Migration[] = [batchNormMomentumAsPyTorch];
 
 /** A document ready to use, or every reason it is not. */
 export type ReadResult = { ok: true; doc: GraphDocument } | { ok: false; errors: GraphError[] };

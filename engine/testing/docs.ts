@@ -1,4 +1,4 @@
-import { GraphDocument } from '../graph/document';
+import { CURRENT_VERSION, GraphDocument } from '../graph/document';
 
 /** A node in shorthand: [id, type, params?]. */
 export type NodeLine = readonly [string, string, Record<string, unknown>?];
@@ -9,7 +9,7 @@ export type EdgeLine = string;
 export function makeDoc(nodes: readonly NodeLine[], edges: readonly EdgeLine[], training: Record<string, unknown> = {}): GraphDocument {
   return GraphDocument.parse({
     format: 'wiregrad.graph',
-    version: 1,
+    version: CURRENT_VERSION,
     nodes: nodes.map(([id, type, params], i) => ({ id, type, params: params ?? {}, position: { x: 200 * i, y: 0 } })),
     edges: edges.map((line, i) => {
       const m = /^(\S+)\.(\S+)\s*->\s*(\S+)\.(\S+)$/.exec(line);
