@@ -64,6 +64,12 @@ export class DocumentBuilder {
     return id;
   }
 
+  /** Turns the node's Trainable switch off (a layer the source model had frozen). */
+  freeze(id: string): void {
+    const i = this.nodes.findIndex((n) => n.id === id);
+    if (i >= 0) this.nodes[i] = { ...this.nodes[i], trainable: false };
+  }
+
   /** Wires `from`'s output port to `to`'s input port. */
   connect(from: string, to: string, toPort: string, fromPort = 'y'): void {
     this.edges.push({ id: `e${this.edges.length + 1}`, from: { node: from, port: fromPort }, to: { node: to, port: toPort } });

@@ -40,6 +40,15 @@ describe('Keras model.to_json() import', () => {
     expect(outShape(doc, 'activation')).toEqual([2, 10]);
   });
 
+  it("a layer's trainable: false is the node's Trainable switch off (weightless layers ignore it)", () => {
+    const json = JSON.parse(fixture('sequential-cnn.json'));
+    for (const layer of json.config.layers) if (['conv2d', 'flatten', 'dense'].includes(layer.config.name)) layer.config.trainable = false;
+    const doc = importKeras(JSON.stringify(json));
+    const frozen = doc.nodes.filter((n) => n.trainable === false).map((n) => n.id);
+    expect(frozen).toEqual(['conv2d', 'dense']);
+    expect(importKeras(fixture('sequential-cnn.json')).nodes.some((n) => n.trainable === false)).toBe(false);
+  });
+
   it('a Functional residual block (Keras 2 inbound_nodes)', () => {
     const doc = importKeras(fixture('functional-residual.json'));
     expect(doc.nodes.map((n) => n.type)).toEqual(['Input', 'Dense', 'Add', 'Dense']);

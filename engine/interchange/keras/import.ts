@@ -47,6 +47,9 @@ function channelsLast(c: Json, fail: (m: string) => never): void {
   if (c.data_format !== undefined && c.data_format !== null && c.data_format !== 'channels_last') fail(`data_format ${JSON.stringify(c.data_format)}: Wiregrad's images are channels_last`);
 }
 
+/** The node types the converters make that own weights (the ones a Trainable switch applies to). */
+const WEIGHTED = new Set(['Dense', 'Conv2D', 'BatchNorm', 'LayerNorm', 'Embedding']);
+
 const pool = (type: string): Converter => ({ config: c }, fail) => {
   channelsLast(c, fail);
   const size = pairOf(c.pool_size ?? 2, fail, 'pool_size');
@@ -181,6 +184,8 @@ export function importKeras(text: string, options: { name?: string } = {}): Grap
     if (sequential && previous === undefined) previous = addInput('input', inputShape(l.config), l.config);
     const { type, params, port = 'x' } = CONVERTERS[l.className]!(l, fail);
     const id = b.add(l.name, type, params, l.name);
+    // Keras' per-layer `trainable: false` is the node's Trainable switch (parameter-free layers ignore it).
+    if (l.config.trainable === false && WEIGHTED.has(type)) b.freeze(id);
     const sources = sequential ? [previous!] : l.inbound!.map((n) => ids.get(n) ?? fail(`reads layer ${JSON.stringify(n)}, which comes later or does not exist`));
     if (sources.length === 0) fail('reads no layer');
     if (port === 'x' && sources.length !== 1) fail(`takes one input but is given ${sources.length}`);
