@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 
 test.use({ viewport: { width: 1600, height: 900 } });
@@ -57,6 +58,26 @@ test('train the classic 2-layer net: the loss chart falls, pause and step work',
   await panel(page).getByRole('button', { name: 'Step', exact: true }).click();
   await expect.poll(() => step(page)).toBe(before + 1);
   await page.screenshot({ path: testInfo.outputPath('training.png') });
+
+  // The loss curve downloads with its whole history (not the thinned points drawn), and as a picture.
+  const lossChart = panel(page).getByRole('figure', { name: 'Loss chart' });
+  await lossChart.getByLabel('Download the Loss chart', { exact: true }).click();
+  const csvDownload = page.waitForEvent('download');
+  await lossChart.getByRole('button', { name: 'Download the Loss data as CSV' }).click();
+  const csvFile = await csvDownload;
+  expect(csvFile.suggestedFilename()).toBe('loss.csv');
+  const lines = (await readFile((await csvFile.path())!, 'utf8')).trim().split(/\r\n/);
+  expect(lines[0]).toBe('series,step,x,value,smoothed');
+  const trainingRows = lines.slice(1).filter((l) => l.startsWith('training,'));
+  expect(trainingRows.length).toBe(before + 1);
+  // The readout shows 4 significant digits of the same last loss.
+  const shown = await latestLoss(page);
+  expect(Math.abs(Number(trainingRows.at(-1)!.split(',')[3]) - shown)).toBeLessThanOrEqual(Math.abs(shown) * 1e-3);
+  const pngDownload = page.waitForEvent('download');
+  await lossChart.getByRole('button', { name: 'Download the Loss chart as PNG' }).click();
+  const png = await readFile((await (await pngDownload).path())!);
+  expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  await page.screenshot({ path: testInfo.outputPath('training-downloads.png') });
 });
 
 test('a worker that dies mid-training is noticed and restarted, and the graph is intact', async ({ page }) => {

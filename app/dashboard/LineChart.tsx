@@ -5,25 +5,8 @@
  */
 import { memo, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { flatRange, formatTicks, formatValue, logTicks, niceTicks, svgPath } from '../charts/chartScale';
-import { ChartDownloads } from './ChartDownloads';
-
-/** One point: x, the smoothed value shown, the raw value, and its step for the readout. */
-export interface ChartPoint {
-  readonly x: number;
-  readonly y: number;
-  readonly raw: number;
-  readonly step: number;
-}
-
-export interface ChartSeries {
-  readonly id: string;
-  /** Run name and split, for the readout: "Run 2 · validation". */
-  readonly label: string;
-  readonly colour: string;
-  /** Validation curves are dashed with dots. */
-  readonly dashed?: boolean;
-  readonly points: readonly ChartPoint[];
-}
+import { ChartDownloads } from '../charts/ChartDownloads';
+import type { ChartPoint, ChartSeries } from '../charts/series';
 
 export interface LineChartProps {
   readonly title: string;

@@ -5,9 +5,11 @@
  * redraw costs a few milliseconds instead of a full recharts update. Paused or done, the chart
  * holds the data and recharts draws the lines, with its tooltip.
  */
-import { memo, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { memo, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, useXAxisScale, useYAxisScale } from 'recharts';
 import type { MetricPoint, ValidationPoint } from '../../workers/types';
+import { ChartDownloads } from '../charts/ChartDownloads';
+import type { ChartSeries } from '../charts/series';
 import { useThrottled } from '../hooks/useThrottled';
 import { curveFrame, linePath, type CurveFrame, type CurveRow } from './curveFrame';
 
@@ -94,11 +96,17 @@ export const Curve = memo(function Curve({ title, points: live, validation: live
   // The number beside the title is live; only the plot is throttled.
   const last = live[live.length - 1];
   const lastValue = last && (metric ? last.metrics[metric] : last.loss);
+  const figure = useRef<HTMLElement>(null);
+  // Downloads carry the whole history, not the thinned points drawn; built only when asked for.
+  const downloadSeries = () => curveSeries(live, liveValidation, metric);
   return (
-    <figure className="chart" aria-label={`${title} chart`}>
+    <figure className="chart" aria-label={`${title} chart`} ref={figure}>
       <figcaption>
         <span>{title}</span>
-        <output aria-label={`latest ${title.toLowerCase()}`}>{lastValue === undefined ? '—' : lastValue.toPrecision(4)}</output>
+        <span className="chart-caption-end">
+          <output aria-label={`latest ${title.toLowerCase()}`}>{lastValue === undefined ? '—' : lastValue.toPrecision(4)}</output>
+          {rows.length > 0 && <ChartDownloads title={title} series={downloadSeries} chart={figure} />}
+        </span>
       </figcaption>
       <Plot frame={frame} rows={running ? NO_ROWS : rows} live={running ? source : undefined} logScale={logScale} dots={validation.length <= MAX_DOTS} markers={markers} />
       <p className="chart-legend">
@@ -108,6 +116,21 @@ export const Curve = memo(function Curve({ title, points: live, validation: live
     </figure>
   );
 });
+
+/** A curve's training and validation points as the chart downloads write them (value as drawn: no smoothing). */
+export function curveSeries(points: readonly MetricPoint[], validation: readonly ValidationPoint[], metric?: string): ChartSeries[] {
+  const series = (id: string, label: string, colour: string, from: readonly (MetricPoint | ValidationPoint)[], dashed: boolean): ChartSeries => ({
+    id,
+    label,
+    colour,
+    dashed,
+    points: from.flatMap((p) => {
+      const v = metric ? p.metrics[metric] : p.loss;
+      return v === undefined ? [] : [{ step: p.step, x: p.step, raw: v, y: v }];
+    }),
+  });
+  return [series('train', 'training', TRAIN_COLOUR, points, false), series('validation', 'validation', VALIDATION_COLOUR, validation, true)];
+}
 
 // Recharts re-renders and re-syncs its store whenever a prop's identity changes: constant props are hoisted.
 const NO_ROWS: CurveRow[] = [];

@@ -2,10 +2,15 @@
 import { useState, type RefObject } from 'react';
 import { chartCsv, chartFileName, chartJson } from './chartExport';
 import { downloadBlob, svgToPng } from './chartImage';
-import type { ChartSeries } from './LineChart';
+import type { ChartSeries } from './series';
 import './chartDownloads.css';
 
-export function ChartDownloads({ title, series, chart }: { title: string; series: readonly ChartSeries[]; chart: RefObject<HTMLElement | null> }) {
+/**
+ * `series` may be a function, called only when a data file is asked for: a live chart then need not
+ * build its whole history on every redraw.
+ */
+export function ChartDownloads({ title, series, chart }: { title: string; series: readonly ChartSeries[] | (() => readonly ChartSeries[]); chart: RefObject<HTMLElement | null> }) {
+  const data = () => (typeof series === 'function' ? series() : series);
   const [error, setError] = useState<string | undefined>(undefined);
   const name = chartFileName(title);
   const png = async () => {
@@ -25,8 +30,8 @@ export function ChartDownloads({ title, series, chart }: { title: string; series
       <summary aria-label={`Download the ${title} chart`} title="Download">⤓</summary>
       <div className="chart-downloads-menu" role="group" aria-label={`Download ${title}`}>
         <button type="button" aria-label={`Download the ${title} chart as PNG`} onClick={() => void png()}>PNG image</button>
-        <button type="button" aria-label={`Download the ${title} data as CSV`} onClick={() => text(chartCsv(series), 'csv', 'text/csv')}>CSV data</button>
-        <button type="button" aria-label={`Download the ${title} data as JSON`} onClick={() => text(chartJson(title, series), 'json', 'application/json')}>JSON data</button>
+        <button type="button" aria-label={`Download the ${title} data as CSV`} onClick={() => text(chartCsv(data()), 'csv', 'text/csv')}>CSV data</button>
+        <button type="button" aria-label={`Download the ${title} data as JSON`} onClick={() => text(chartJson(title, data()), 'json', 'application/json')}>JSON data</button>
         {error && <p role="alert" className="chart-downloads-error">PNG failed: {error}</p>}
       </div>
     </details>

@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { chartCsv, chartFileName, chartJson } from './chartExport';
-import type { ChartSeries } from './LineChart';
+import type { ChartSeries } from './series';
 
 const series: ChartSeries[] = [
   { id: 'a', label: 'Run 1 · training', colour: '#000', points: [{ x: 1, y: 0.5, raw: 0.625, step: 1 }, { x: 2, y: 0.25, raw: NaN, step: 2 }] },

@@ -3,7 +3,7 @@
  * its series, step, x, raw value and the smoothed value drawn. Pure: the menu hands the text to the
  * browser.
  */
-import type { ChartSeries } from './LineChart';
+import type { ChartSeries } from './series';
 
 export const CSV_COLUMNS = ['series', 'step', 'x', 'value', 'smoothed'] as const;
 
