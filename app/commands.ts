@@ -6,6 +6,7 @@ import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { useMemo } from 'react';
 import type { GraphDocument } from '../engine/graph/document';
 import { quote } from '../engine/graph/limits';
+import { downloadBlob } from './browser/download';
 import { fileNameFor, readGraphFile, serializeDocument } from './files/documentFile';
 import { importKindOf, readImportedModel } from './files/importModel';
 import { isZip, modelFileName, onnxFileName, pytorchFileName, readModelFile, weightsBlocker, weightsNotice } from './files/modelFile';
@@ -120,7 +121,7 @@ export function useCommands(): Commands {
 
       save() {
         const { doc } = store.getState();
-        const name = offerDownload(new Blob([serializeDocument(doc)], { type: 'application/json' }), fileNameFor(doc));
+        const name = downloadBlob(new Blob([serializeDocument(doc)], { type: 'application/json' }), fileNameFor(doc));
         notify('info', `Saved ${name}`);
       },
 
@@ -128,7 +129,7 @@ export function useCommands(): Commands {
         const doc = store.getState().doc;
         const bytes = await currentWeights('save the weights', () => training.client().api.saveModel(doc));
         if (!bytes) return;
-        const name = offerDownload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), modelFileName(doc));
+        const name = downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), modelFileName(doc));
         notify('info', `Saved ${name} (the graph and its weights, ${Math.max(1, Math.round(bytes.byteLength / 1024))} KB)`);
       },
 
@@ -193,7 +194,7 @@ export function useCommands(): Commands {
         const doc = store.getState().doc;
         const bytes = await currentWeights('export ONNX', () => training.client().api.exportOnnx());
         if (!bytes) return;
-        const name = offerDownload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), onnxFileName(doc));
+        const name = downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), onnxFileName(doc));
         notify('info', `Exported ${name}`);
       },
 
@@ -201,7 +202,7 @@ export function useCommands(): Commands {
         const doc = store.getState().doc;
         const bytes = await currentWeights('export PyTorch code', () => training.client().api.exportPyTorch());
         if (!bytes) return;
-        const name = offerDownload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), pytorchFileName(doc));
+        const name = downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), pytorchFileName(doc));
         notify('info', `Exported ${name}: model.py, train.py and the weights (python3 train.py --help)`);
       },
 
@@ -251,13 +252,3 @@ export function useCommands(): Commands {
   }, [store, flow, flowStore, training, restart]);
 }
 
-/** Hands a blob to the browser as a download; returns the file name. */
-function offerDownload(blob: Blob, fileName: string): string {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-  return fileName;
-}

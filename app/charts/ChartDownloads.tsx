@@ -1,7 +1,8 @@
 /** A chart's download menu: the picture as PNG, the data as CSV or JSON (as TensorBoard offers). */
 import { useState, type RefObject } from 'react';
 import { chartCsv, chartFileName, chartJson } from './chartExport';
-import { downloadBlob, svgToPng } from './chartImage';
+import { downloadBlob } from '../browser/download';
+import { svgToPng } from './chartImage';
 import type { ChartSeries } from './series';
 import './chartDownloads.css';
 

@@ -52,13 +52,3 @@ export async function svgToPng(svg: SVGSVGElement, background: string, scale = 2
     URL.revokeObjectURL(url);
   }
 }
-
-/** Hands a blob to the browser as a file download. */
-export function downloadBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

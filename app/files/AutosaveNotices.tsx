@@ -8,7 +8,7 @@ import { useEditorStore } from '../store/context';
 import type { AutosaveStatusStore } from './autosaveStatus';
 import { unreadableFileName } from './autosaveStatus';
 import { fileNameFor, serializeDocument } from './documentFile';
-import { downloadText } from './download';
+import { downloadText } from '../browser/download';
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../backends/cpu/backend';
 import { Program } from '../../compile/program';
 import type { GraphDocument } from '../../graph/document';
-import { lowerDocument, typeEmitter } from '../../graph/lower';
+import { outputShapes } from '../../testing/shapes';
 import { validateDocument } from '../../graph/validate';
 import { seededRandom } from '../../testing/random';
 import { ImportError } from '../importDocument';
@@ -18,15 +18,7 @@ import { parseTextFormat, TextMessage } from './prototxt';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const wires = (doc: GraphDocument) => doc.edges.map((e) => `${e.from.node}->${e.to.node}.${e.to.port}`);
-function shapes(doc: GraphDocument): Map<string, readonly number[]> {
-  const lowered = lowerDocument(doc, {
-    emitter: typeEmitter,
-    input: (_f, shape, dtype) => ({ shape, dtype }),
-    variable: (_n, req) => ({ shape: req.shape, dtype: 'f32' as const }),
-    counter: () => ({ shape: [], dtype: 'i32' as const }),
-  }, { training: false, batchSize: 2, seed: 0 });
-  return new Map([...lowered.outputs].map(([id, ports]) => [id, Object.values(ports)[0]!.shape]));
-}
+const shapes = (doc: GraphDocument) => outputShapes(doc);
 const caught = (f: () => unknown): ImportError => {
   try {
     f();

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lowerDocument, typeEmitter } from '../../graph/lower';
+import { outputShapes } from '../../testing/shapes';
 import { validateDocument } from '../../graph/validate';
 import type { GraphDocument } from '../../graph/document';
 import { ImportError } from '../importDocument';
@@ -15,15 +15,7 @@ import { importKeras } from './import';
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const wires = (doc: GraphDocument) => doc.edges.map((e) => `${e.from.node}->${e.to.node}.${e.to.port}`);
 /** The inferred output shape of `node` at batch size 2. */
-function outShape(doc: GraphDocument, node: string): readonly number[] {
-  const lowered = lowerDocument(doc, {
-    emitter: typeEmitter,
-    input: (_f, shape, dtype) => ({ shape, dtype }),
-    variable: (_n, req) => ({ shape: req.shape, dtype: 'f32' as const }),
-    counter: () => ({ shape: [], dtype: 'i32' as const }),
-  }, { training: false, batchSize: 2, seed: 0 });
-  return lowered.outputs.get(node)!.y!.shape;
-}
+const outShape = (doc: GraphDocument, node: string): readonly number[] => outputShapes(doc).get(node)!;
 
 describe('Keras model.to_json() import', () => {
   it('a Sequential CNN (Keras 2)', () => {
