@@ -8,7 +8,9 @@ const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
 
 // Test what the user runs: every spec runs against the dev server that `npm start` starts (React's
 // development mode mounts every component twice, which a production build never shows); the
-// production build (`vite build` + `vite preview`) runs the specs tagged @production as well.
+// production build (`vite build` + `vite preview`) runs the specs tagged @production as well. A spec
+// about the build itself (its content security policy, which the dev server cannot have) is tagged
+// @production-only and runs there alone.
 // E2E_PORT and E2E_OUT let several checkouts (or sessions) run the browser tests side by side.
 const DEV_PORT = Number(process.env.E2E_PORT ?? 4173);
 const PROD_PORT = DEV_PORT + 1;
@@ -42,7 +44,7 @@ export default defineConfig({
   timeout: 60_000,
   use: { trace: 'retain-on-failure' },
   projects: [
-    { name: 'dev', use: { ...chromium, baseURL: `http://127.0.0.1:${DEV_PORT}` } },
+    { name: 'dev', grepInvert: /@production-only/, use: { ...chromium, baseURL: `http://127.0.0.1:${DEV_PORT}` } },
     { name: 'production', grep: /@production/, use: { ...chromium, baseURL: `http://127.0.0.1:${PROD_PORT}` } },
   ],
   webServer: [

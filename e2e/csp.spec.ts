@@ -26,7 +26,7 @@ async function watchViolations(page: Page): Promise<string[]> {
   return seen;
 }
 
-test('@production no CSP violation while opening, training, probing and uploading a CSV', async ({ page }) => {
+test('@production-only no CSP violation while opening, training, probing and uploading a CSV', async ({ page }) => {
   const violations = await watchViolations(page);
   const response = await page.goto('/');
   // The header `vite preview` sends (as a host should) and the built page's own <meta> carry the policy.
