@@ -82,7 +82,8 @@ describe('Trainer (the worker side of training)', () => {
 
   it('pauses, steps exactly n, resumes, and inspects values and gradients', async () => {
     const t = new Trainer(deps);
-    await t.open(spiralsDoc());
+    // A run far longer than the test, so it cannot finish (and read 'done') before Pause lands.
+    await t.open(spiralsDoc({ epochs: 10_000 }));
     const c = collect();
     await t.step(3);
     expect(t.status).toMatchObject({ state: 'paused', step: 3 });
