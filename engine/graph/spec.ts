@@ -7,7 +7,7 @@ import type { OpBuilder } from '../ops/builder';
 import type { DType, Shape } from '../ops/types';
 
 /** Palette group a node type is listed under. */
-export type Category = 'Data' | 'Layers' | 'Ops' | 'Activations' | 'Losses' | 'Metrics';
+export type Category = 'Data' | 'Layers' | 'Sequence' | 'Ops' | 'Activations' | 'Losses' | 'Metrics';
 
 /** One input or output handle of a node. */
 export interface PortSpec {

@@ -15,4 +15,4 @@ export function getNodeSpec(type: string): NodeSpec | undefined {
 }
 
 /** Palette order of the categories. */
-export const CATEGORIES: readonly Category[] = ['Data', 'Layers', 'Activations', 'Ops', 'Losses', 'Metrics'];
+export const CATEGORIES: readonly Category[] = ['Data', 'Layers', 'Sequence', 'Activations', 'Ops', 'Losses', 'Metrics'];
