@@ -7,38 +7,45 @@
 //      steps/s (the same job: training split, batches, drains, and validation each epoch);
 //   1 and 2 alternate for --rounds (3) windows each, --seconds (30) in all per side, so that the
 //      machine's drifting load falls on both alike; the ratio is of the totals;
-//   3. opens a generated --nodes (300) node graph through the Open file input: time until every node is
-//      painted; then drags a node with the mouse: requestAnimationFrame deltas meanwhile, p95;
+//   3. for each of --sizes (300, 1000, 5000) nodes, a generated graph (bench/app/editing.mjs): opened
+//      through the Open file input (time until every node is painted), a node dragged with the mouse
+//      (requestAnimationFrame deltas meanwhile, p95), one setting typed into the inspector (Enter →
+//      the toolbar's "Saved in this browser"), and the longest main-thread task during each;
 //   4. a hot edit while training: on the LeNet template, fc2's units typed into the inspector (84 → 96,
 //      then back to 84) — time from Enter to the first step drained after the recompile (the panel's
 //      "graph changed" marker and its step counter); the first edit meets new shapes (cold pipeline
 //      cache), the second only shapes compiled before (warm).
 // Prints a table and a last line `BENCH <json>`. Progress goes to stderr.
 //
-//   npm run bench:app -- [--template mlp-mnist|two-spirals|…] [--seconds 30] [--rounds 3] [--nodes 300]
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+//   npm run bench:app -- [--template mlp-mnist|two-spirals|…] [--seconds 30] [--rounds 3] [--sizes 300,1000,5000]
+//                        [--parts training,editing,hot] (a subset, while iterating; the BENCH line then lacks the rest)
 import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, preview } from 'vite';
-import { bigGraph } from '../bench/app/bigGraph.mjs';
+import { measureEditing } from '../bench/app/editing.mjs';
 import { launchChromium } from '../bench/lib/chromium.mjs';
 
 const { values: args } = parseArgs({
   options: {
     template: { type: 'string', default: process.env.BENCH_TEMPLATE ?? 'mlp-mnist' },
     seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '30' },
-    nodes: { type: 'string', default: process.env.BENCH_NODES ?? '300' },
+    sizes: { type: 'string', default: process.env.BENCH_SIZES ?? '300,1000,5000' },
+    parts: { type: 'string', default: 'training,editing,hot' },
     rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '3' },
   },
 });
 const ROUNDS = Number(args.rounds);
 const SECONDS = Number(args.seconds);
-const NODES = Number(args.nodes);
-if (!(SECONDS > 0) || !Number.isInteger(NODES) || NODES < 3 || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
-  console.error('--seconds must be > 0, --nodes an integer ≥ 3 and --rounds an integer ≥ 1');
+const SIZES = args.sizes.split(',').map(Number);
+const PARTS = new Set(args.parts.split(','));
+if (!(SECONDS > 0) || !SIZES.every((n) => Number.isInteger(n) && n >= 3) || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  console.error('--seconds must be > 0, --sizes integers ≥ 3 and --rounds an integer ≥ 1');
+  process.exit(2);
+}
+if (![...PARTS].every((p) => ['training', 'editing', 'hot'].includes(p))) {
+  console.error('--parts is a comma-separated subset of training, editing, hot');
   process.exit(2);
 }
 /** Menu names of the templates (engine/graph/templates), by id. */
@@ -70,10 +77,6 @@ const { browser, path } = await launchChromium();
 const APP = `http://127.0.0.1:${APP_PORT}/`;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const percentile = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN;
-};
 
 /** 1: the app with the template open, ready to train; `trainFor(seconds)` trains through the UI for that long, then pauses. */
 async function openApp() {
@@ -154,80 +157,6 @@ async function engineAlone(seconds) {
   return JSON.parse(report);
 }
 
-/** 3: open a generated graph through the file input; time to paint it; rAF deltas while dragging a node. */
-async function bigGraphEditing() {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-  page.on('dialog', (d) => void d.accept());
-  page.on('pageerror', (e) => log(`page error: ${e.message}`));
-  await page.goto(APP);
-  await page.locator('.react-flow__node').first().waitFor();
-  const dir = mkdtempSync(join(tmpdir(), 'wiregrad-bench-'));
-  const file = join(dir, `generated-${NODES}.wiregrad.json`);
-  writeFileSync(file, JSON.stringify(bigGraph(NODES)));
-  // Start the clock in the page, then hand the file to the Open input as a person choosing it would.
-  await page.evaluate((n) => {
-    window.benchRender = new Promise((resolve) => {
-      const t0 = performance.now();
-      const tick = () => {
-        if (document.querySelectorAll('.react-flow__node').length >= n) {
-          // Two frames: the one that laid the nodes out, and its paint.
-          requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
-        } else requestAnimationFrame(tick);
-      };
-      tick();
-    });
-  }, NODES);
-  await page.getByLabel('Open graph file').setInputFiles(file);
-  const renderMs = await page.evaluate(() => window.benchRender);
-  const count = await page.locator('.react-flow__node').count();
-  if (count < NODES) throw new Error(`the editor shows ${count} nodes, not ${NODES}`);
-  await sleep(500);
-
-  // A node fully inside the canvas, away from the panels.
-  const pane = await page.locator('.react-flow').boundingBox();
-  const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.slice(0, 80).map((el) => {
-    const r = el.getBoundingClientRect();
-    return { id: el.getAttribute('data-id'), x: r.x, y: r.y, width: r.width, height: r.height };
-  }));
-  const inside = boxes.find((b) => b.x > pane.x + 20 && b.y > pane.y + 20 && b.x + b.width + 220 < pane.x + pane.width && b.y + b.height + 120 < pane.y + pane.height);
-  if (!inside) throw new Error('no node lies fully inside the canvas to drag');
-  const node = page.locator(`.react-flow__node[data-id="${inside.id}"]`);
-  const before = await node.boundingBox();
-  await page.evaluate(() => {
-    window.benchFrames = [];
-    window.benchFramesOn = true;
-    let last = performance.now();
-    const frame = (t) => {
-      window.benchFrames.push(t - last);
-      last = t;
-      if (window.benchFramesOn) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame((t) => {
-      last = t;
-      requestAnimationFrame(frame);
-    });
-  });
-  const x = before.x + before.width / 2;
-  const y = before.y + Math.min(12, before.height / 2);
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  const MOVES = 90;
-  for (let i = 1; i <= MOVES; i++) {
-    await page.mouse.move(x + (200 * i) / MOVES, y + (100 * i) / MOVES);
-    await sleep(16);
-  }
-  await page.mouse.up();
-  const frames = await page.evaluate(() => {
-    window.benchFramesOn = false;
-    return window.benchFrames;
-  });
-  const after = await node.boundingBox();
-  await page.close();
-  const moved = Math.hypot(after.x - before.x, after.y - before.y);
-  if (moved < 50) throw new Error(`the dragged node moved only ${moved.toFixed(0)} px`);
-  return { renderMs, frames, p95: percentile(frames, 95), median: percentile(frames, 50), moved };
-}
-
 /** 4: hot edits on LeNet while it trains; ms from Enter until a step after the change is drained. */
 async function hotEdits() {
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
@@ -271,63 +200,86 @@ async function hotEdits() {
 let status = 0;
 try {
   log(`chromium: ${path}`);
-  const session = await openApp();
-  const perWindow = SECONDS / ROUNDS;
-  const engineRuns = [];
-  const ratios = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    log(`round ${round}/${ROUNDS}: the app for ${perWindow} s`);
-    const appRate = await session.trainFor(perWindow);
-    log(`round ${round}/${ROUNDS}: the engine alone for ${perWindow} s`);
-    const run = await engineAlone(perWindow);
-    engineRuns.push(run);
-    ratios.push(appRate / run.stepsPerSecond);
-    log(`round ${round}: app ${appRate.toFixed(2)} steps/s, engine ${run.stepsPerSecond.toFixed(2)} steps/s (${run.validations} validations), ratio ${(appRate / run.stepsPerSecond).toFixed(2)}`);
-  }
-  const app = await session.summary();
-  const sum = (xs, f) => xs.reduce((a, x) => a + f(x), 0);
-  const engine = {
-    steps: sum(engineRuns, (r) => r.steps),
-    seconds: sum(engineRuns, (r) => r.seconds),
-    validations: sum(engineRuns, (r) => r.validations),
-    device: engineRuns[0].device,
-    firstLoss: engineRuns[0].firstLoss,
-    lastLoss: engineRuns.at(-1).lastLoss,
-  };
-  engine.stepsPerSecond = engine.steps / engine.seconds;
-  log(`app: ${app.stepsPerSecond.toFixed(2)} steps/s; engine alone: ${engine.stepsPerSecond.toFixed(2)} steps/s`);
-  const graph = await bigGraphEditing();
-  log('hot edits on LeNet while it trains …');
-  const hot = await hotEdits();
   const f = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '—');
-  const rows = [
-    ['measure', 'value', 'how'],
-    ['app steps/s', f(app.stepsPerSecond, 2), `${templateName}: ${app.steps} steps in ${ROUNDS} windows, ${SECONDS} s in all, by the step counter (panel shows "${app.shownRate}")`],
-    ['engine steps/s', f(engine.stepsPerSecond, 2), `same document and job, Program on WebGPU in a plain worker: ${engine.steps} steps and ${engine.validations} validation passes in ${f(engine.seconds)} s, loss ${f(engine.firstLoss, 3)} → ${f(engine.lastLoss, 3)}`],
-    ['app / engine', f(app.stepsPerSecond / engine.stepsPerSecond, 2), `the studio's share of the engine's speed (worker, messages, UI); per round ${ratios.map((r) => r.toFixed(2)).join(', ')}`],
-    ['longest main-thread task', `${f(app.longestTaskMs, 0)} ms`, 'while training (PerformanceObserver longtask)'],
-    ['tasks over 50 ms', String(app.tasksOver50), `in the ${SECONDS} s of training`],
-    [`render ${NODES} nodes`, `${f(graph.renderMs, 0)} ms`, 'Open file → every node in the DOM and painted'],
-    ['drag frame p95', `${f(graph.p95)} ms`, `rAF deltas over ${graph.frames.length} frames while dragging a node ${graph.moved.toFixed(0)} px (median ${f(graph.median)} ms)`],
-    ['hot edit, cold cache', `${f(hot.cold, 0)} ms`, 'LeNet training; fc2 units 84 → 96 typed: Enter → first step drained after the recompile (incl. the 150 ms edit debounce)'],
-    ['hot edit, warm cache', `${f(hot.warm, 0)} ms`, 'then back to 84: every pipeline already compiled on this device'],
-  ];
-  const widths = rows[0].map((_c, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r) => r.map((c, i) => (i === 2 ? c : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(`browser: ${path}`);
-  console.log(`app backend: ${app.backend || 'unknown'}; engine backend: ${engine.device}`);
-  console.log([line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n'));
+  const rows = [['measure', 'value', 'how']];
+  const bench = {};
   const r = (v) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : null);
-  console.log(`BENCH ${JSON.stringify({
-    app_steps_per_s: r(app.stepsPerSecond),
-    engine_steps_per_s: r(engine.stepsPerSecond),
-    longest_task_ms: r(app.longestTaskMs),
-    tasks_over_50ms: app.tasksOver50,
-    render_300_ms: r(graph.renderMs),
-    drag_frame_p95_ms: r(graph.p95),
-    hot_edit_ms: r(hot.warm),
-    hot_edit_cold_ms: r(hot.cold),
-  })}`);
+  if (PARTS.has('training')) {
+    const session = await openApp();
+    const perWindow = SECONDS / ROUNDS;
+    const engineRuns = [];
+    const ratios = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      log(`round ${round}/${ROUNDS}: the app for ${perWindow} s`);
+      const appRate = await session.trainFor(perWindow);
+      log(`round ${round}/${ROUNDS}: the engine alone for ${perWindow} s`);
+      const run = await engineAlone(perWindow);
+      engineRuns.push(run);
+      ratios.push(appRate / run.stepsPerSecond);
+      log(`round ${round}: app ${appRate.toFixed(2)} steps/s, engine ${run.stepsPerSecond.toFixed(2)} steps/s (${run.validations} validations), ratio ${(appRate / run.stepsPerSecond).toFixed(2)}`);
+    }
+    const app = await session.summary();
+    const sum = (xs, g) => xs.reduce((a, x) => a + g(x), 0);
+    const engine = {
+      steps: sum(engineRuns, (x) => x.steps),
+      seconds: sum(engineRuns, (x) => x.seconds),
+      validations: sum(engineRuns, (x) => x.validations),
+      device: engineRuns[0].device,
+      firstLoss: engineRuns[0].firstLoss,
+      lastLoss: engineRuns.at(-1).lastLoss,
+    };
+    engine.stepsPerSecond = engine.steps / engine.seconds;
+    log(`app: ${app.stepsPerSecond.toFixed(2)} steps/s; engine alone: ${engine.stepsPerSecond.toFixed(2)} steps/s`);
+    console.log(`app backend: ${app.backend || 'unknown'}; engine backend: ${engine.device}`);
+    rows.push(
+      ['app steps/s', f(app.stepsPerSecond, 2), `${templateName}: ${app.steps} steps in ${ROUNDS} windows, ${SECONDS} s in all, by the step counter (panel shows "${app.shownRate}")`],
+      ['engine steps/s', f(engine.stepsPerSecond, 2), `same document and job, Program on WebGPU in a plain worker: ${engine.steps} steps and ${engine.validations} validation passes in ${f(engine.seconds)} s, loss ${f(engine.firstLoss, 3)} → ${f(engine.lastLoss, 3)}`],
+      ['app / engine', f(app.stepsPerSecond / engine.stepsPerSecond, 2), `the studio's share of the engine's speed (worker, messages, UI); per round ${ratios.map((x) => x.toFixed(2)).join(', ')}`],
+      ['longest main-thread task', `${f(app.longestTaskMs, 0)} ms`, 'while training (PerformanceObserver longtask)'],
+      ['tasks over 50 ms', String(app.tasksOver50), `in the ${SECONDS} s of training`],
+    );
+    Object.assign(bench, {
+      app_steps_per_s: r(app.stepsPerSecond),
+      engine_steps_per_s: r(engine.stepsPerSecond),
+      longest_task_ms: r(app.longestTaskMs),
+      tasks_over_50ms: app.tasksOver50,
+    });
+  }
+  if (PARTS.has('editing')) {
+    for (const n of SIZES) {
+      log(`editing a generated ${n}-node graph …`);
+      const g = await measureEditing(browser, APP, n, { log });
+      rows.push(
+        [`open ${n} nodes`, `${f(g.openMs, 0)} ms`, `Open file → every node in the DOM and painted (longest task ${f(g.openLongestMs, 0)} ms)`],
+        [`drag frame p95, ${n} nodes`, `${f(g.dragP95Ms)} ms`, `rAF deltas over ${g.frames.length} frames while dragging a node ${g.moved.toFixed(0)} px (median ${f(g.dragMedianMs)} ms; longest task ${f(g.dragLongestMs, 0)} ms)`],
+        [`edit → saved, ${n} nodes`, `${f(g.autosaveMs, 0)} ms`, `Dense units typed into the inspector: Enter → "Saved in this browser" (incl. the 300 ms autosave quiet period; longest task ${f(g.editLongestMs, 0)} ms)`],
+      );
+      Object.assign(bench, {
+        [`open_ms_${n}`]: r(g.openMs),
+        [`drag_p95_ms_${n}`]: r(g.dragP95Ms),
+        [`autosave_ms_${n}`]: r(g.autosaveMs),
+        [`open_longest_task_ms_${n}`]: r(g.openLongestMs),
+        [`drag_longest_task_ms_${n}`]: r(g.dragLongestMs),
+        [`edit_longest_task_ms_${n}`]: r(g.editLongestMs),
+      });
+      // The keys earlier runs reported, from the first size (300 by default).
+      if (n === SIZES[0]) Object.assign(bench, { render_300_ms: r(g.openMs), drag_frame_p95_ms: r(g.dragP95Ms) });
+    }
+  }
+  if (PARTS.has('hot')) {
+    log('hot edits on LeNet while it trains …');
+    const hot = await hotEdits();
+    rows.push(
+      ['hot edit, cold cache', `${f(hot.cold, 0)} ms`, 'LeNet training; fc2 units 84 → 96 typed: Enter → first step drained after the recompile (incl. the 150 ms edit debounce)'],
+      ['hot edit, warm cache', `${f(hot.warm, 0)} ms`, 'then back to 84: every pipeline already compiled on this device'],
+    );
+    Object.assign(bench, { hot_edit_ms: r(hot.warm), hot_edit_cold_ms: r(hot.cold) });
+  }
+  const widths = rows[0].map((_c, i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row) => row.map((c, i) => (i === 2 ? c : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(`browser: ${path}`);
+  console.log([line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n'));
+  console.log(`BENCH ${JSON.stringify(bench)}`);
 } catch (e) {
   console.error(`bench:app failed: ${e instanceof Error ? e.message : String(e)}`);
   status = 1;

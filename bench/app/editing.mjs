@@ -1,0 +1,199 @@
+// Editing a large graph in the studio, as a person does (scripts/bench-app.mjs): open a generated
+// graph through the Open file input, drag a node, type one setting into the inspector. Measures, per
+// graph size: the time until every node is painted, the requestAnimationFrame deltas while dragging
+// (p95), the time from the edit's Enter to the toolbar's "Saved in this browser", and the longest
+// main-thread task (PerformanceObserver longtask) during each of the three.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bigGraph } from './bigGraph.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The p-th percentile (nearest rank) of `xs`; NaN when empty. */
+export function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN;
+}
+
+const SAVED = 'Saved in this browser';
+
+/** Records long tasks from the page's start (an init script), read back with `longTasks(page, from, to)`. */
+async function observeLongTasks(page) {
+  await page.addInitScript(() => {
+    window.benchLongTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.benchLongTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+/** The longest task that started in [from, to] (page clock), 0 when none. */
+async function longestTask(page, from, to) {
+  // A task is reported once it ends: give the observer a moment.
+  await sleep(100);
+  return page.evaluate(([a, b]) => window.benchLongTasks.filter((t) => t.start >= a && t.start <= b).reduce((m, t) => Math.max(m, t.duration), 0), [from, to]);
+}
+
+const now = (page) => page.evaluate(() => performance.now());
+
+/** Resolves (page clock) once the toolbar's save state reads "Saved in this browser" after having left it. */
+function armSaveWatch(page) {
+  return page.evaluate((saved) => {
+    window.benchSaved = new Promise((resolve) => {
+      const el = document.querySelector('.save-state');
+      if (!el) throw new Error('the toolbar has no .save-state');
+      let left = el.textContent !== saved;
+      const check = () => {
+        if (el.textContent !== saved) left = true;
+        else if (left) {
+          observer.disconnect();
+          resolve(performance.now());
+        }
+      };
+      const observer = new MutationObserver(check);
+      observer.observe(el, { childList: true, characterData: true, subtree: true });
+    });
+  }, SAVED);
+}
+
+/** Waits until the toolbar says the document is saved (after an open or a drop). */
+async function settleSave(page, timeoutMs) {
+  await page.locator('.save-state').filter({ hasText: SAVED }).waitFor({ timeout: timeoutMs });
+}
+
+/**
+ * One size: opens a `nodes`-node graph in a new page of `browser` at `appUrl`; returns
+ * `{ nodes, openMs, openLongestMs, dragP95Ms, dragMedianMs, frames, moved, dragLongestMs, autosaveMs, editLongestMs }`.
+ * `options.beforeEdit(page)` / `options.onPage(page)` are hooks for the profiler (bench/app/profile.mjs).
+ */
+export async function measureEditing(browser, appUrl, nodes, { log = () => {}, timeoutMs = 240_000, onPage, around } = {}) {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  page.on('dialog', (d) => void d.accept());
+  page.on('pageerror', (e) => log(`page error: ${e.message}`));
+  await observeLongTasks(page);
+  await onPage?.(page);
+  const phase = async (name, run) => (around ? around(page, name, run) : run());
+  try {
+    await page.goto(appUrl);
+    await page.locator('.react-flow__node').first().waitFor();
+    await settleSave(page, timeoutMs).catch(() => {});
+    const dir = mkdtempSync(join(tmpdir(), 'wiregrad-bench-'));
+    const file = join(dir, `generated-${nodes}.wiregrad.json`);
+    writeFileSync(file, JSON.stringify(bigGraph(nodes)));
+
+    // 1. Open: start the clock in the page, then hand the file to the Open input as a person choosing it would.
+    const open = await phase('open', async () => {
+      await page.evaluate((n) => {
+        window.benchRender = new Promise((resolve) => {
+          const t0 = performance.now();
+          const tick = () => {
+            if (document.querySelectorAll('.react-flow__node').length >= n) {
+              // Two frames: the one that laid the nodes out, and its paint.
+              requestAnimationFrame(() => requestAnimationFrame(() => resolve({ t0, ms: performance.now() - t0 })));
+            } else requestAnimationFrame(tick);
+          };
+          tick();
+        });
+      }, nodes);
+      await page.getByLabel('Open graph file').setInputFiles(file);
+      const r = await page.evaluate(() => window.benchRender);
+      return { ...r, longest: await longestTask(page, r.t0, r.t0 + r.ms) };
+    });
+    log(`  ${nodes} nodes: open ${open.ms.toFixed(0)} ms (longest task ${open.longest.toFixed(0)} ms)`);
+    const count = await page.locator('.react-flow__node').count();
+    // onlyRenderVisibleElements may leave nodes outside the view out of the DOM: the open clock counts the
+    // ones React Flow mounts, and all of them must be in the document.
+    if (count < nodes) throw new Error(`the editor shows ${count} nodes, not ${nodes}`);
+    await settleSave(page, timeoutMs);
+    await sleep(300);
+
+    // 2. Drag a node fully inside the canvas, away from the panels.
+    const drag = await phase('drag', async () => {
+      const pane = await page.locator('.react-flow').boundingBox();
+      const boxes = await page.locator('.react-flow__node').evaluateAll((els) =>
+        els.slice(0, 80).map((el) => {
+          const r = el.getBoundingClientRect();
+          return { id: el.getAttribute('data-id'), x: r.x, y: r.y, width: r.width, height: r.height };
+        }),
+      );
+      const inside = boxes.find((b) => b.x > pane.x + 20 && b.y > pane.y + 20 && b.x + b.width + 220 < pane.x + pane.width && b.y + b.height + 120 < pane.y + pane.height);
+      if (!inside) throw new Error('no node lies fully inside the canvas to drag');
+      const node = page.locator(`.react-flow__node[data-id="${inside.id}"]`);
+      const before = await node.boundingBox();
+      const t0 = await page.evaluate(() => {
+        window.benchFrames = [];
+        window.benchFramesOn = true;
+        let last = performance.now();
+        const frame = (t) => {
+          window.benchFrames.push(t - last);
+          last = t;
+          if (window.benchFramesOn) requestAnimationFrame(frame);
+        };
+        requestAnimationFrame((t) => {
+          last = t;
+          requestAnimationFrame(frame);
+        });
+        return performance.now();
+      });
+      const x = before.x + before.width / 2;
+      const y = before.y + Math.min(12, before.height / 2);
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      const MOVES = 90;
+      for (let i = 1; i <= MOVES; i++) {
+        await page.mouse.move(x + (200 * i) / MOVES, y + (100 * i) / MOVES);
+        await sleep(16);
+      }
+      const frames = await page.evaluate(() => {
+        window.benchFramesOn = false;
+        return window.benchFrames;
+      });
+      const t1 = await now(page);
+      await page.mouse.up();
+      const after = await node.boundingBox();
+      const moved = Math.hypot(after.x - before.x, after.y - before.y);
+      if (moved < 50) throw new Error(`the dragged node moved only ${moved.toFixed(0)} px`);
+      return { frames, moved, longest: await longestTask(page, t0, t1) };
+    });
+    const dragP95Ms = percentile(drag.frames, 95);
+    log(`  ${nodes} nodes: drag p95 ${dragP95Ms.toFixed(1)} ms over ${drag.frames.length} frames (longest task ${drag.longest.toFixed(0)} ms)`);
+    // The drop is an edit too: let its save land before the measured one.
+    await settleSave(page, timeoutMs);
+    await sleep(300);
+
+    // 3. One edit: a Dense layer's units typed into the inspector; Enter → "Saved in this browser".
+    const edit = await phase('edit', async () => {
+      const dense = page.locator('.react-flow__node[data-id="n1"]');
+      await dense.locator('.gnode-title').click();
+      const units = page.getByLabel('units', { exact: true });
+      await units.waitFor();
+      await units.fill('24');
+      await page.evaluate(() => {
+        window.benchEnter = new Promise((resolve) => {
+          window.addEventListener('keydown', (e) => e.key === 'Enter' && resolve(performance.now()), { capture: true, once: true });
+        });
+      });
+      await armSaveWatch(page);
+      await units.press('Enter');
+      const t0 = await page.evaluate(() => window.benchEnter);
+      const t1 = await page.evaluate(() => window.benchSaved);
+      return { ms: t1 - t0, longest: await longestTask(page, t0, t1) };
+    });
+    log(`  ${nodes} nodes: edit → saved ${edit.ms.toFixed(0)} ms (longest task ${edit.longest.toFixed(0)} ms)`);
+    return {
+      nodes,
+      openMs: open.ms,
+      openLongestMs: open.longest,
+      frames: drag.frames,
+      dragP95Ms,
+      dragMedianMs: percentile(drag.frames, 50),
+      moved: drag.moved,
+      dragLongestMs: drag.longest,
+      autosaveMs: edit.ms,
+      editLongestMs: edit.longest,
+    };
+  } finally {
+    await page.close();
+  }
+}
