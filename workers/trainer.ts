@@ -7,22 +7,23 @@ import type { Backend } from '../engine/backends/backend';
 import { evaluate } from '../engine/compile/evaluate';
 import { CompileError, Program, type OpView, type StepRecord } from '../engine/compile/program';
 import { createYield } from './yieldToEvents';
-import { bindingErrors, epochBatches, gatherBatch, splitIndices, type Dataset } from '../engine/data';
+import { gatherBatch, splitIndices, type Dataset } from '../engine/data';
 import { checkDatasetLabels } from '../engine/data/labels';
-import { zipSync, strToU8 } from 'fflate';
-import { encodeWeights, exportOnnx, exportPyTorch, matchedValues, matchWeights, readSafetensors, type WeightMatch } from '../engine/interchange';
+import { matchedValues, matchWeights, readSafetensors, type WeightMatch } from '../engine/interchange';
 import { classifyChange, type DocumentChange } from '../engine/graph/change';
 import type { GraphDocument } from '../engine/graph/document';
 import type { GraphError } from '../engine/graph/errors';
 import { inferShapes } from '../engine/graph/infer';
-import { estimateMemory, memoryErrors, memoryLimitsFor } from '../engine/graph/memory';
-import { topologicalOrder } from '../engine/graph/structure';
 import { validateDocument } from '../engine/graph/validate';
 import { CheckpointStore, type StoredCheckpoint } from './checkpoints';
 import { Observer, type ObserveConfig } from './observe';
+import { RunAnnouncer } from './runAnnouncer';
+import { diagnoseNonFinite } from './nonFinite';
 import { predict, predictInfo, unscaledDoc, type PredictInfo, type PredictRequest, type Prediction } from './predict';
-import { downsample, histogram, tensorStats } from './stats';
-import type { BackendInfo, CheckpointPolicy, CompileReport, Inspection, MetricPoint, RunChange, RunInfo, TrainError, TrainEvent, TrainState, UpdateReport } from './types';
+import { dataRefusal, datasetBytes, memoryRefusal, updateRefusal } from './admission';
+import { EpochCursor } from './epochCursor';
+import { inspectNode, onnxFile, pytorchZip, weightsFile } from './runFiles';
+import type { BackendInfo, CheckpointPolicy, CompileReport, Inspection, MetricPoint, TrainError, TrainEvent, TrainState, UpdateReport } from './types';
 
 /** Where the trainer gets its backend and data; the worker passes real ones, tests pass CPU ones. */
 export interface TrainerDeps {
@@ -47,18 +48,6 @@ const yieldToEvents = createYield();
 /** Datasets up to this size live on the GPU (uploaded once; batches gathered there from indices). */
 const RESIDENT_MAX_BYTES = 96 * 1024 * 1024;
 
-function datasetBytes(ds: Dataset): number {
-  return Object.values(ds.data).reduce((n, a) => n + a.byteLength, 0);
-}
-
-/** Why `doc` does not fit the backend's memory (engine/graph/memory.ts); `data`: the loaded dataset's bytes, when known. */
-function memoryRefusal(doc: GraphDocument, info: BackendInfo, data?: number): GraphError[] {
-  return memoryErrors(doc, estimateMemory(doc, data === undefined ? {} : { datasetBytes: data }), memoryLimitsFor(info));
-}
-
-let runCounter = 0;
-const newRunId = () => `run-${Date.now().toString(36)}-${(runCounter++).toString(36)}`;
-
 const NO_CHANGE: DocumentChange = { kind: 'none', reasons: [] };
 
 /**
@@ -79,10 +68,7 @@ export class Trainer {
   private listener: ((e: TrainEvent) => void) | undefined;
   private pending: MetricPoint[] = [];
   private lastFlush = 0;
-  private epoch = 0;
-  private batches: Generator<Int32Array> | undefined;
-  /** Batches of the current epoch taken so far. */
-  private batchInEpoch = 0;
+  private readonly cursor = new EpochCursor();
   private startedAt = 0;
   private stepTimes: number[] = [];
   private loop: Promise<void> | undefined;
@@ -94,7 +80,7 @@ export class Trainer {
   private submitted: Int32Array[] = [];
   private readonly observer = new Observer();
   /** The run in progress; announced (run_started) when its first step is taken. */
-  private run: { info: RunInfo; announced: boolean } | undefined;
+  private readonly run = new RunAnnouncer((e) => this.emit(e));
   private readonly checkpoints = new CheckpointStore();
   /** Set while a command holds the loop stopped without pausing the run (a hot edit, a roll back). */
   private suspended = false;
@@ -130,7 +116,7 @@ export class Trainer {
   close(): Promise<void> {
     return this.exclusive(async () => {
       await this.stopLoop();
-      this.endRun('closed');
+      this.run.end('closed');
       this.program?.dispose();
       this.program = undefined;
       this.doc = undefined;
@@ -148,7 +134,7 @@ export class Trainer {
 
   private async openNow(doc: GraphDocument, reason: 'closed' | 'restarted' | 'forked', from?: StoredCheckpoint): Promise<CompileReport> {
     await this.stopLoop();
-    this.endRun(reason);
+    this.run.end(reason);
     const { errors } = validateDocument(doc);
     const inferred = inferShapes(doc);
     const nodes = Object.fromEntries([...inferred.nodes].map(([id, info]) => [id, info]));
@@ -183,12 +169,11 @@ export class Trainer {
       if (from) {
         await this.program.restore(from.data);
         this.program.stepCount = from.info.step;
-        this.epoch = from.info.epoch;
         // Another batch size reads the epoch differently: start the epoch over.
-        this.batchInEpoch = from.doc.training.batchSize === doc.training.batchSize ? from.batchInEpoch : 0;
+        this.cursor.moveTo(from.info.epoch, from.doc.training.batchSize === doc.training.batchSize ? from.batchInEpoch : 0);
       }
-      this.run = { info: { id: newRunId(), doc, startStep: this.program.stepCount, ...(from ? { parent: { run: from.info.run, step: from.info.step } } : {}) }, announced: false };
-      const dataError = this.checkData();
+      this.run.begin({ doc, startStep: this.program.stepCount, ...(from ? { parent: { run: from.info.run, step: from.info.step } } : {}) });
+      const dataError = dataRefusal(this.program, doc, this.dataset, this.split.train.length);
       if (dataError) return report(false, [{ code: 'missing_input', message: dataError.message, ...(dataError.node ? { node: dataError.node } : {}) }]);
       // A label outside a loss's classes would silently train as loss 0 on the device.
       const label = checkDatasetLabels(doc, this.dataset, inferred.nodes);
@@ -220,20 +205,11 @@ export class Trainer {
       return { applied: 'none', change, errors: [] };
     }
     if (change.kind === 'restart') return { applied: 'restart-needed', change, errors: [] };
-    const memory = this.backend ? memoryRefusal(doc, this.backend.info, this.dataset && datasetBytes(this.dataset)) : [];
-    if (memory.length) return { applied: 'invalid', change, errors: memory };
-    const { errors } = validateDocument(doc);
-    const bound = errors.length || !this.dataset ? [] : bindingErrors(doc, this.dataset);
-    if (errors.length || bound.length) return { applied: 'invalid', change, errors: [...errors, ...bound] };
-    const label = this.dataset && checkDatasetLabels(doc, this.dataset);
-    if (label) return { applied: 'invalid', change, errors: [{ code: 'bad_label', node: label.node, message: label.message }] };
-    const trainSamples = this.split?.train.length ?? 0;
-    if (doc.training.batchSize > trainSamples) {
-      return { applied: 'invalid', change, errors: [{ code: 'schema', message: `the batch size ${doc.training.batchSize} is larger than the training split (${trainSamples} samples)` }] };
-    }
+    const refused = updateRefusal(doc, { ...(this.backend ? { info: this.backend.info } : {}), ...(this.dataset ? { dataset: this.dataset } : {}), trainSamples: this.split?.train.length ?? 0 });
+    if (refused.length) return { applied: 'invalid', change, errors: refused };
     if (change.kind === 'live' && this.program.applyTraining(doc.training)) {
       this.doc = doc;
-      this.announceChange({ step: this.program.stepCount, kind: 'live', reasons: change.reasons });
+      this.run.changed({ step: this.program.stepCount, kind: 'live', reasons: change.reasons });
       this.flush();
       return { applied: 'live', change, errors: [] };
     }
@@ -260,14 +236,11 @@ export class Trainer {
         failure = e;
         return;
       }
-      if (doc.training.batchSize !== oldDoc.training.batchSize) {
-        this.batches = undefined;
-        this.batchInEpoch = 0;
-      }
+      if (doc.training.batchSize !== oldDoc.training.batchSize) this.cursor.restartEpoch();
     });
     if (failure) return { applied: 'invalid', change, errors: failure.errors };
     const carried = this.program!.carried;
-    this.announceChange({ step, kind: 'hot', reasons: change.reasons, ...(carried ? { carried } : {}) });
+    this.run.changed({ step, kind: 'hot', reasons: change.reasons, ...(carried ? { carried } : {}) });
     this.flush();
     return { applied: 'hot', change, errors: [], ...(carried ? { carried } : {}) };
   }
@@ -284,18 +257,16 @@ export class Trainer {
   /** Continue the current run from its checkpoint at `step`; the later steps are forgotten. */
   rollback(step: number): Promise<void> {
     return this.exclusive(async () => {
-      const run = this.run?.info.id;
+      const run = this.run.id;
       const cp = run && this.checkpoints.find(run, step);
       if (!cp || !this.program) throw new Error(`there is no checkpoint at step ${step} of this run (it may have been dropped to save memory)`);
       await this.suspend(async () => {
         await this.program!.restore(cp.data);
         this.program!.stepCount = step;
-        this.epoch = cp.info.epoch;
-        this.batches = undefined;
-        this.batchInEpoch = cp.batchInEpoch;
+        this.cursor.moveTo(cp.info.epoch, cp.batchInEpoch);
         this.checkpoints.dropAfter(cp.info.run, step);
       });
-      this.announceChange({ step, kind: 'rollback', reasons: [`rolled back to step ${step}`] });
+      this.run.changed({ step, kind: 'rollback', reasons: [`rolled back to step ${step}`] });
       this.emit({ type: 'checkpoints', checkpoints: this.checkpoints.list() });
       this.flush();
     });
@@ -318,19 +289,6 @@ export class Trainer {
       if (this.state === 'running') this.startLoop();
       else this.flush();
     }
-  }
-
-  private runTag(): { run?: string } {
-    return this.run ? { run: this.run.info.id } : {};
-  }
-
-  private announceChange(change: RunChange): void {
-    if (this.run) this.emit({ type: 'run_changed', run: this.run.info.id, change });
-  }
-
-  private endRun(reason: 'closed' | 'restarted' | 'forked'): void {
-    if (this.run?.announced) this.emit({ type: 'run_ended', run: this.run.info.id, reason });
-    this.run = undefined;
   }
 
   private async acquireBackend(): Promise<{ backend: Backend; info: BackendInfo }> {
@@ -427,15 +385,13 @@ export class Trainer {
     const total = this.totalSteps();
     const times = this.stepTimes;
     const span = times.length > 1 ? times[times.length - 1]! - times[0]! : 0;
-    return { state: this.state, step: this.program?.stepCount ?? 0, epoch: this.epoch, totalSteps: total, stepsPerSecond: span > 0 ? ((times.length - 1) * 1000) / span : 0 };
+    return { state: this.state, step: this.program?.stepCount ?? 0, epoch: this.cursor.epoch, totalSteps: total, stepsPerSecond: span > 0 ? ((times.length - 1) * 1000) / span : 0 };
   }
 
   /** A node's value or gradient at the current step, summarised for display. */
   async inspect(node: string, what: 'value' | 'grad', options: { bins?: number; maxValues?: number } = {}): Promise<Inspection> {
     if (!this.program) throw new Error('nothing is compiled');
-    const { data, shape } = await this.program.read(node, what);
-    const stats = tensorStats(data);
-    return { node, what, step: this.program.stepCount, shape: [...shape], stats, histogram: histogram(data, options.bins ?? 30, stats), values: downsample(data, options.maxValues ?? 4096) };
+    return inspectNode(this.program, node, what, options);
   }
 
   async getWeights(): Promise<Record<string, Float32Array>> {
@@ -466,7 +422,7 @@ export class Trainer {
   /** The trained parameters (and running statistics) as a safetensors file named by node (`dense1.kernel`). */
   async saveWeights(): Promise<Uint8Array> {
     if (!this.program || !this.doc) throw new Error('nothing is compiled: train (or open) a graph first');
-    return encodeWeights(this.program.variables, await this.program.getWeights(), { metadata: { 'wiregrad.document': this.doc.meta.name, 'wiregrad.step': String(this.program.stepCount) } });
+    return weightsFile(this.program, this.doc);
   }
 
   /**
@@ -493,7 +449,7 @@ export class Trainer {
   /** The open graph's inference part as an ONNX model (opset 17) with the current weights. */
   async exportOnnx(): Promise<Uint8Array> {
     if (!this.program || !this.doc) throw new Error('nothing is compiled: train (or open) a graph first');
-    return exportOnnx(this.doc, await this.program.getWeights()).bytes;
+    return onnxFile(this.program, this.doc);
   }
 
   /**
@@ -502,10 +458,7 @@ export class Trainer {
    */
   async exportPyTorch(): Promise<Uint8Array> {
     if (!this.program || !this.doc) throw new Error('nothing is compiled: train (or open) a graph first');
-    const { files } = exportPyTorch(this.doc, { readme: true });
-    const entries: Record<string, Uint8Array> = Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(text)]));
-    entries['weights.safetensors'] = await this.saveWeights();
-    return zipSync(entries, { level: 6, mtime: new Date('1980-01-01T00:00:00Z') });
+    return pytorchZip(this.program, this.doc);
   }
 
   private resetCounters(): void {
@@ -514,9 +467,7 @@ export class Trainer {
     this.submitTimes = [];
     this.submitted = [];
     this.lastValidation = -Infinity;
-    this.epoch = 0;
-    this.batches = undefined;
-    this.batchInEpoch = 0;
+    this.cursor.reset();
     this.pending = [];
     this.stepTimes = [];
   }
@@ -527,25 +478,6 @@ export class Trainer {
     return t.steps ?? t.epochs * Math.floor(this.split.train.length / t.batchSize);
   }
 
-  private checkData(): TrainError | undefined {
-    const program = this.program!;
-    const ds = this.dataset!;
-    for (const [field, type] of program.fields) {
-      const spec = ds.fields[field];
-      if (!spec) return { code: 'data', message: `the dataset "${ds.name}" has no field "${field}" (it has ${Object.keys(ds.fields).join(', ')})` };
-      const need = type.shape.reduce((a, d) => a * d, 1);
-      const have = spec.shape.reduce((a, d) => a * d, 1);
-      if (need !== have || spec.dtype !== type.dtype) {
-        return { code: 'data', message: `field "${field}" holds [${spec.shape.join(', ')}] ${spec.dtype} per sample but the graph reads [${type.shape.join(', ')}] ${type.dtype}` };
-      }
-    }
-    const batch = this.doc!.training.batchSize;
-    if (this.split!.train.length < batch) {
-      return { code: 'data', message: `the training split has ${this.split!.train.length} samples, fewer than the batch size ${batch}: lower the batch size or the validation split` };
-    }
-    return undefined;
-  }
-
   private startLoop(): void {
     this.startedAt ||= this.now();
     this.setState('running');
@@ -554,36 +486,20 @@ export class Trainer {
 
   /** run_started (with a snapshot of the start) before the run's first step. */
   private async announceRun(): Promise<void> {
-    if (!this.run || this.run.announced) return;
-    this.run.announced = true;
-    this.emit({ type: 'run_started', run: this.run.info });
-    await this.takeCheckpoint();
+    if (this.run.announce()) await this.takeCheckpoint();
+  }
+
+  private checkpointDue(): boolean {
+    const run = this.run.id;
+    return !!run && !!this.program && this.checkpoints.due(run, this.program.stepCount);
   }
 
   private async takeCheckpoint(): Promise<void> {
-    if (!this.run || !this.program || !this.doc) return;
+    const run = this.run.id;
+    if (!run || !this.program || !this.doc) return;
     const data = await this.program.snapshot();
-    this.checkpoints.add({ info: { run: this.run.info.id, step: this.program.stepCount, epoch: this.epoch, bytes: data.bytes }, batchInEpoch: this.batchInEpoch, doc: this.doc, data });
+    this.checkpoints.add({ info: { run, step: this.program.stepCount, epoch: this.cursor.epoch, bytes: data.bytes }, batchInEpoch: this.cursor.batchInEpoch, doc: this.doc, data });
     this.emit({ type: 'checkpoints', checkpoints: this.checkpoints.list() });
-  }
-
-  private nextBatch(): Int32Array {
-    const t = this.doc!.training;
-    for (;;) {
-      if (!this.batches) {
-        this.batches = epochBatches(this.split!.train, t.batchSize, t.seed, this.epoch, true);
-        // Continuing mid-epoch (a checkpoint): the same shuffle, past the batches already taken.
-        for (let k = 0; k < this.batchInEpoch; k++) this.batches.next();
-      }
-      const next = this.batches.next();
-      if (!next.done) {
-        this.batchInEpoch++;
-        return next.value;
-      }
-      this.batches = undefined;
-      this.batchInEpoch = 0;
-      this.epoch++;
-    }
   }
 
   private async runLoop(): Promise<void> {
@@ -603,9 +519,10 @@ export class Trainer {
         this.setState('paused');
         break;
       }
-      const epochBefore = this.epoch;
-      const idx = this.nextBatch();
-      if (this.epoch !== epochBefore && this.now() - this.lastValidation >= VALIDATE_MIN_MS) {
+      const epochBefore = this.cursor.epoch;
+      const t = this.doc!.training;
+      const idx = this.cursor.next(this.split!.train, t.batchSize, t.seed);
+      if (this.cursor.epoch !== epochBefore && this.now() - this.lastValidation >= VALIDATE_MIN_MS) {
         if ((failed = await this.collect())) break;
         await this.validate(epochBefore);
       }
@@ -622,7 +539,7 @@ export class Trainer {
         if ((failed = await this.collect())) break;
         this.flush();
         await this.observeAfterFlush(false);
-        if (this.run && this.checkpoints.due(this.run.info.id, program.stepCount)) await this.takeCheckpoint();
+        if (this.checkpointDue()) await this.takeCheckpoint();
       }
       if (now - sliceStart >= SLICE_MS) {
         await yieldToEvents();
@@ -633,7 +550,7 @@ export class Trainer {
     this.flush();
     // Held for a hot edit or a roll back: the run goes on in a moment, nothing to show yet.
     if (!this.suspended) await this.observeAfterFlush(true);
-    if (!failed && this.run && this.checkpoints.due(this.run.info.id, program.stepCount)) await this.takeCheckpoint();
+    if (!failed && this.checkpointDue()) await this.takeCheckpoint();
   }
 
   /**
@@ -648,20 +565,15 @@ export class Trainer {
     // The device latches (stops updating) on a non-finite loss: that ends the run here.
     const bad = records.find((r) => !Number.isFinite(r.loss));
     for (const [k, r] of records.entries()) {
-      this.pending.push({ step: r.step, epoch: this.epoch, time: (times[k] ?? this.now()) - this.startedAt, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, metrics: r.metrics });
+      this.pending.push({ step: r.step, epoch: this.cursor.epoch, time: (times[k] ?? this.now()) - this.startedAt, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, metrics: r.metrics });
       if (r === bad) break;
     }
     if (!bad) return false;
     this.flush();
-    // The program halted its updates at the bad step, so its weights are those before it:
-    // replaying that step's batch reproduces the values where the NaN/Inf first appeared.
-    const idx = batches[records.indexOf(bad)];
-    if (idx) await program.replay(bad.step, program.resident ? idx : gatherBatch(this.dataset!, idx));
-    const node = await this.firstNonFinite();
-    await program.resumeBefore(bad.step);
+    const error = await diagnoseNonFinite(program, this.doc!, this.dataset!, bad.step, bad.loss, batches[records.indexOf(bad)]);
     this.submitTimes = [];
     this.submitted = [];
-    this.fail({ code: 'nan', message: `the loss became ${bad.loss} at step ${bad.step}${node ? `; the first non-finite value appears at node ${node}` : ''}. Training paused with the weights from before that step — lower the learning rate and resume`, ...(node ? { node } : {}) }, 'paused');
+    this.fail(error, 'paused');
     return true;
   }
 
@@ -672,24 +584,17 @@ export class Trainer {
   }
 
   /** Loss and metrics over the validation split (see engine/compile/evaluate.ts). */
-  private async validate(epoch = this.epoch): Promise<void> {
+  private async validate(epoch = this.cursor.epoch): Promise<void> {
     const val = this.split!.validation;
     if (!val.length) return;
     this.lastValidation = this.now();
     const { loss, metrics } = await evaluate(this.program!, this.doc!, this.dataset!, val);
-    this.emit({ type: 'validation', point: { step: this.program!.stepCount, epoch, loss, metrics }, ...this.runTag() });
-  }
-
-  /** The first node, in graph order, whose output holds NaN or Inf at the current step (counted on the device). */
-  private async firstNonFinite(): Promise<string | undefined> {
-    const order = topologicalOrder(this.doc!);
-    const counts = await this.program!.nonFiniteCounts(order);
-    return order.find((id) => (counts.get(id) ?? 0) > 0);
+    this.emit({ type: 'validation', point: { step: this.program!.stepCount, epoch, loss, metrics }, ...this.run.tag() });
   }
 
   private flush(): void {
     this.lastFlush = this.now();
-    if (this.pending.length) this.emit({ type: 'metrics', points: this.pending, ...this.runTag() });
+    if (this.pending.length) this.emit({ type: 'metrics', points: this.pending, ...this.run.tag() });
     this.pending = [];
     this.emit({ type: 'status', status: this.status });
   }
