@@ -2,6 +2,7 @@
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { appLayers } from './scripts/eslintAppLayers.mjs';
 
 // Packages only the page may use: the engine runs in Node and in the worker too.
 const UI_PACKAGES = ['react', 'react-dom', '@xyflow/react', 'zustand', 'recharts', 'comlink'];
@@ -17,6 +18,7 @@ export default defineConfig(
       'playwright-report/**',
       'coverage/**',
       'bench/out/**',
+      'engine/backends/wasm/assembly/**', // AssemblyScript (asc checks it)
     ],
   },
   tseslint.configs.recommended,
@@ -67,10 +69,17 @@ export default defineConfig(
             name,
             message: 'workers/ must not depend on UI packages.',
           })),
-          patterns: [{ group: ['**/app', '**/app/**'], message: 'workers/ must not import app/.' }],
+          // app/storage is the one exception: the browser's database, shared by page and worker (it imports nothing of app/).
+          patterns: [{ regex: '(^|/)app(/(?!storage(/|$))|$)', message: 'workers/ must not import app/ (but for app/storage).' }],
         },
       ],
     },
+  },
+  {
+    // app/ folders in layers: each imports only from the folders below it (no cycles between features).
+    files: ['app/**/*.ts', 'app/**/*.tsx'],
+    plugins: { wiregrad: { rules: { 'app-layers': appLayers } } },
+    rules: { 'wiregrad/app-layers': 'error' },
   },
   {
     // The page computes nothing itself: only engine/graph (pure validation, shapes) at runtime; types from anywhere.
@@ -85,6 +94,23 @@ export default defineConfig(
               allowTypeImports: true,
               message: 'app/ may import only engine/graph at runtime; everything else goes through the worker API (import type is fine).',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The browser's database is used by the worker too: it depends on nothing of the page (nor on UI packages).
+    files: ['app/storage/**'],
+    ignores: ['app/storage/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: UI_PACKAGES.map((name) => ({ name, message: 'app/storage/ is shared with the worker: no UI packages.' })),
+          patterns: [
+            { group: ['../*', '!../storage', '!../storage/*'], message: 'app/storage/ is shared with the worker: it imports nothing else of app/.' },
+            { group: ['**/engine/*', '**/workers/*'], allowTypeImports: true, message: 'app/storage/ imports only types from engine/ and workers/.' },
           ],
         },
       ],

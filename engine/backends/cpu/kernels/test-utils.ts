@@ -5,18 +5,23 @@ import { Rng } from '../../../ops/random';
 import { sizeOf } from '../../../ops/shape';
 import type { Attrs, DType, Op, Shape } from '../../../ops/types';
 import type { CpuTensor, Data, KernelContext } from '../kernel';
+import { runWasmOp } from '../../wasm/testing';
 import { CPU_KERNELS } from './index';
 
-/** Which array holds f32 values: the backend's Float32Array, or Float64Array (reference mode). */
-export type FloatMode = 'f32' | 'f64';
-export const FLOAT_MODES: readonly FloatMode[] = ['f64', 'f32'];
+/**
+ * Which array holds f32 values: the backend's Float32Array, or Float64Array (reference mode); 'wasm'
+ * runs the WASM backend's kernel for the op (engine/backends/wasm) on Float32Array data, so every
+ * suite that loops over FLOAT_MODES checks that backend against the same references.
+ */
+export type FloatMode = 'f32' | 'f64' | 'wasm';
+export const FLOAT_MODES: readonly FloatMode[] = ['f64', 'f32', 'wasm'];
 
 export function makeCtx(mode: FloatMode): KernelContext {
   return {
     alloc(dtype: DType, size: number): Data {
       if (dtype === 'i32') return new Int32Array(size);
       if (dtype === 'bool') return new Uint8Array(size);
-      return mode === 'f64' ? new Float64Array(size) : new Float32Array(size);
+      return mode === 'f64' ? new Float64Array(size) : new Float32Array(size); // 'wasm' stores f32 too
     },
   };
 }
@@ -39,10 +44,10 @@ export function randomTensor(shape: Shape, seed: number, mode: FloatMode = 'f64'
   return tensor(shape, randomValues(sizeOf(shape), seed, lo, hi), 'f32', mode);
 }
 
-/** Run op's CPU kernel on inputs with the output type its shape rule infers; checks the storage it returns. */
+/** Run op's CPU kernel (or WASM kernel in mode 'wasm') on inputs with the output type its shape rule infers; checks the storage it returns. */
 export function run<O extends Op>(op: O, inputs: readonly CpuTensor[], attrs: Attrs<O>, mode: FloatMode = 'f64'): CpuTensor {
   const out = inferOp(op, inputs, attrs);
-  const data = CPU_KERNELS[op](inputs, attrs, out, makeCtx(mode));
+  const data = mode === 'wasm' ? runWasmOp(op, inputs, attrs, out) : CPU_KERNELS[op](inputs, attrs, out, makeCtx(mode));
   expect(data.length).toBe(sizeOf(out.shape));
   expect(data.constructor).toBe(makeCtx(mode).alloc(out.dtype, 0).constructor);
   return { data, shape: out.shape, dtype: out.dtype };
@@ -89,7 +94,10 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
 }
 
-/** Tolerance for comparing a kernel against a float64 reference in each mode. */
+/**
+ * Tolerance for comparing a kernel against a float64 reference in each mode. WASM's GEMM accumulates
+ * in f32 (the JS kernels in f64, rounding once), so its sums of a few hundred products drift further.
+ */
 export function tolFor(mode: FloatMode): number {
-  return mode === 'f64' ? 1e-12 : 2e-6;
+  return mode === 'f64' ? 1e-12 : mode === 'f32' ? 2e-6 : 1e-5;
 }

@@ -1,0 +1,32 @@
+/** What a WASM kernel is: code that reads its inputs and writes its output in linear memory. */
+import type { Attrs, DType, Op, Shape, TensorType } from '../../ops/types';
+import type { KernelExports, WasmMemory } from './runtime';
+
+/** A tensor in linear memory: its first byte, and its type. Row-major and contiguous. */
+export interface WasmTensor {
+  readonly ptr: number;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** What a kernel may use while it runs. */
+export interface WasmContext {
+  readonly k: KernelExports;
+  readonly mem: WasmMemory;
+  /** Byte offset of this kernel's scratch (as many bytes as its `scratch` asked for). */
+  readonly scratch: number;
+}
+
+/**
+ * A kernel for op O: `run` writes `out` (a block that overlaps no input). Where `accepts` says no
+ * (an i32 operand, grouped conv …), the JS reference kernel runs on the same memory instead.
+ */
+export interface WasmKernel<O extends Op> {
+  /** Whether this kernel handles these types and attributes (default: every operand f32). */
+  accepts?(inputs: readonly TensorType[], attrs: Attrs<O>, out: TensorType): boolean;
+  /** Bytes of scratch memory it needs (default none). */
+  scratch?(inputs: readonly TensorType[], attrs: Attrs<O>, out: TensorType): number;
+  run(ctx: WasmContext, inputs: readonly WasmTensor[], attrs: Attrs<O>, out: WasmTensor): void;
+}
+
+export type WasmKernelTable = { readonly [O in Op]?: WasmKernel<O> };
