@@ -15,7 +15,7 @@ import { CpuBackend } from '../../backends/cpu/backend';
 import { Program } from '../../compile/program';
 import type { GraphDocument } from '../../graph/document';
 import { exportOnnx } from './export';
-import { convStackDoc, RAW_OPS_OUTPUTS, rawOpsDoc, sequenceDoc } from './testCases';
+import { convStackDoc, RAW_OPS_OUTPUTS, rawOpsDoc, recurrentDoc, sequenceDoc } from './testCases';
 
 const found = findOrInstallPythonOnnx();
 if (found.python === null) console.warn(`[onnx checker] skipped: ${found.reason}`);
@@ -38,6 +38,7 @@ describe.skipIf(!found.python)('onnx.checker (Python onnx package)', () => {
       ...TEMPLATES.map((t) => [t.id, t.build(new Date('2026-01-01T00:00:00Z')), undefined] as [string, GraphDocument, undefined]),
       ['conv-stack', convStackDoc(), undefined],
       ['sequence', sequenceDoc(), undefined],
+      ['recurrent', recurrentDoc(), undefined],
       ['raw-ops', rawOpsDoc(), RAW_OPS_OUTPUTS],
     ];
     const dir = mkdtempSync(join(tmpdir(), 'wiregrad-onnx-'));

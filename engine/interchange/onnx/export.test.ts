@@ -16,7 +16,7 @@ import { validateDocument } from '../../graph/validate';
 import { makeDoc, type NodeLine } from '../../testing/docs';
 import { ExportError, exportOnnx, ONNX_NODE_TYPES, type OnnxExport } from './export';
 import { decodeModel } from './proto';
-import { convStackDoc, RAW_OPS_OUTPUTS, rawOpsDoc, sequenceDoc } from './testCases';
+import { convStackDoc, RAW_OPS_OUTPUTS, rawOpsDoc, recurrentDoc, sequenceDoc } from './testCases';
 import { seededRandom } from '../../testing/random';
 
 /** A small seeded generator (mulberry32). */
@@ -110,6 +110,14 @@ describe('ONNX export runs in ONNX Runtime and agrees with Wiregrad', () => {
     const exported = await exportAndCompare(doc, 12, 3, { intRange: 7 });
     const ops = decodeModel(exported.bytes).graph.node.map((n) => n.op_type);
     expect(ops).toEqual(expect.arrayContaining(['Gather', 'LayerNormalization', 'MatMul', 'BatchNormalization', 'Reshape', 'LogSoftmax', 'Gemm', 'Softplus', 'Softmax']));
+  });
+
+  it('recurrent layers as ONNX RNN, LSTM and GRU (PyTorch\'s gates reordered), Conv1D as Conv, pooling over time', async () => {
+    const doc = recurrentDoc();
+    const exported = await exportAndCompare(doc, 14, 3);
+    const ops = decodeModel(exported.bytes).graph.node.map((n) => n.op_type);
+    expect(ops).toEqual(expect.arrayContaining(['RNN', 'LSTM', 'GRU', 'Conv', 'ReduceMean', 'Squeeze', 'Gather']));
+    expect(ops.filter((o) => o === 'LSTM')).toHaveLength(2);
   });
 
   it('raw ops: matmul with transposes, parameters, constants, reductions, comparisons, slicing and friends', async () => {

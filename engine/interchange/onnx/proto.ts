@@ -9,7 +9,7 @@ import { Root, type Type } from 'protobufjs/light.js';
 /** TensorProto.DataType values. */
 export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
 /** AttributeProto.AttributeType values. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 const repeated = (type: string, id: number, packed?: boolean) => ({ rule: 'repeated', type, id, ...(packed === undefined ? {} : { options: { packed } }) });
 
@@ -26,6 +26,7 @@ const DESCRIPTOR = {
             t: { type: 'TensorProto', id: 5 },
             floats: repeated('float', 7, false),
             ints: repeated('int64', 8, false),
+            strings: repeated('bytes', 9),
             doc_string: { type: 'string', id: 13 },
             type: { type: 'int32', id: 20 },
           },
@@ -101,7 +102,7 @@ const DESCRIPTOR = {
 
 /** Messages as plain objects (snake_case, as in onnx.proto). */
 export interface TensorProto { name: string; dims: number[]; data_type: number; raw_data?: Uint8Array }
-export interface AttributeProto { name: string; type: number; f?: number; i?: number; s?: Uint8Array; t?: TensorProto; floats?: number[]; ints?: number[] }
+export interface AttributeProto { name: string; type: number; f?: number; i?: number; s?: Uint8Array; t?: TensorProto; floats?: number[]; ints?: number[]; strings?: Uint8Array[] }
 export interface NodeProto { name: string; op_type: string; input: string[]; output: string[]; attribute: AttributeProto[]; domain?: string; doc_string?: string }
 export interface ValueInfoProto { name: string; type: { tensor_type: { elem_type: number; shape?: { dim: ({ dim_value: number } | { dim_param: string })[] } } }; doc_string?: string }
 export interface GraphProto { name: string; node: NodeProto[]; initializer: TensorProto[]; input: ValueInfoProto[]; output: ValueInfoProto[]; doc_string?: string }

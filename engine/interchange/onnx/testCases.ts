@@ -96,3 +96,29 @@ export const rawOpsDoc = (): GraphDocument =>
   );
 
 export const RAW_OPS_OUTPUTS = ['mx', 'mn', 'mall', 'stop', 'oh', 'am', 'sm'];
+
+/** Recurrent layers (every cell, both outputs, with and without biases), Conv1D and global average pooling over time. */
+export const recurrentDoc = (): GraphDocument =>
+  makeDoc(
+    [
+      ['x', 'Input', { field: 'x', shape: [6, 3] }],
+      ['conv', 'Conv1D', { filters: 4, kernelSize: 3, strides: 2, dilation: 1, padding: 'same', activation: 'relu' }],
+      ['lstm', 'LSTM', { units: 5 }],
+      ['gru', 'GRU', { units: 4, useBias: false }],
+      ['rnn', 'RNN', { units: 3, activation: 'relu' }],
+      ['grouped', 'Conv1D', { filters: 6, kernelSize: 2, dilation: 2, groups: 3, padding: 'valid', useBias: false }],
+      ['pool', 'GlobalAveragePool1D', {}],
+      ['lstm_last', 'LSTM', { units: 2, returnSequences: false }],
+      ['gru_last', 'GRU', { units: 2, returnSequences: false }],
+      ['rnn_last', 'RNN', { units: 2, returnSequences: false, useBias: false }],
+      ['cat', 'Concat', { axis: -1 }],
+      ['y', 'Input', { field: 'y', shape: [12] }],
+      ['loss', 'MSELoss', {}],
+    ],
+    [
+      'x.y -> conv.x', 'conv.y -> lstm.x', 'lstm.y -> gru.x', 'gru.y -> rnn.x', 'rnn.y -> grouped.x', 'grouped.y -> pool.x',
+      'x.y -> lstm_last.x', 'x.y -> gru_last.x', 'x.y -> rnn_last.x',
+      'pool.y -> cat.inputs', 'lstm_last.y -> cat.inputs', 'gru_last.y -> cat.inputs', 'rnn_last.y -> cat.inputs', 'cat.y -> loss.pred', 'y.y -> loss.target',
+    ],
+    { dataset: { kind: 'random', inputShape: [6, 3], targetShape: [12] }, batchSize: 3 },
+  );
