@@ -154,8 +154,13 @@ export async function measureEditing(browser, appUrl, nodes, { log = () => {}, t
       });
       const t1 = await now(page);
       await page.mouse.up();
-      const after = await node.boundingBox();
-      const moved = Math.hypot(after.x - before.x, after.y - before.y);
+      // A page that fell behind paints the move late: give it time before judging.
+      let moved = 0;
+      for (const t0 = Date.now(); Date.now() - t0 < timeoutMs; await sleep(250)) {
+        const after = await node.boundingBox();
+        moved = after ? Math.hypot(after.x - before.x, after.y - before.y) : 0;
+        if (moved >= 50) break;
+      }
       if (moved < 50) throw new Error(`the dragged node moved only ${moved.toFixed(0)} px`);
       return { frames, moved, longest: await longestTask(page, t0, t1) };
     });
