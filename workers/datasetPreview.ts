@@ -1,11 +1,14 @@
 /** A dataset's preview for the studio: class balance, split sizes and a few samples in the form that suits it. */
-import type { Dataset } from '../engine/data';
+import { decodeTokens, type Dataset } from '../engine/data';
 import type { DatasetPreview } from './datasetTypes';
 import type { LoadedDataset } from './datasets';
 
 const TABLE_ROWS = 20;
 const SCATTER_POINTS = 1000;
 const MAX_IMAGES = 20;
+const SEQUENCES = 8;
+/** Characters of a text sample shown at most. */
+const SEQUENCE_CHARS = 200;
 /** Bytes of RGBA preview pixels sent to the page at most. */
 const IMAGE_BYTES = 4 << 20;
 
@@ -65,6 +68,20 @@ function featureTable(ds: Dataset): DatasetPreview['table'] {
   return { columns: ds.data.label ? [...names, 'label'] : [...names], rows };
 }
 
+/** The first samples decoded: the whole string (x and the last target), and for tasks the answer. */
+function sequences(ds: Dataset, vocab: readonly string[]): DatasetPreview['sequences'] {
+  const T = ds.fields.x!.shape.reduce((a, d) => a * d, 1);
+  const x = ds.data.x!;
+  const y = ds.data.y!;
+  const samples = Array.from({ length: Math.min(SEQUENCES, ds.length) }, (_v, i) => {
+    const ids = [...x.subarray(i * T, (i + 1) * T), y[(i + 1) * T - 1]!];
+    const text = decodeTokens(ids, vocab).slice(0, SEQUENCE_CHARS);
+    const p = ds.sequence?.promptLength;
+    return ds.sequence?.kind === 'task' && p !== undefined ? { text, answer: decodeTokens(ids.slice(p), vocab) } : { text };
+  });
+  return { vocab, kind: ds.sequence?.kind ?? 'text', samples };
+}
+
 /** `raw`: the same dataset before scaling, for a table in the user's units. */
 export function previewOf(loaded: LoadedDataset, split: { train: Int32Array; validation: Int32Array }, raw?: Dataset): DatasetPreview {
   const ds = loaded.dataset;
@@ -80,6 +97,7 @@ export function previewOf(loaded: LoadedDataset, split: { train: Int32Array; val
     })
     : undefined;
   const withClasses = classes ? { ...base, classes } : base;
+  if (ds.vocab && ds.data.x && ds.data.y) return { ...withClasses, sequences: sequences(ds, ds.vocab) };
   const shape = imageShape(ds);
   if (shape) return { ...withClasses, images: images(ds, shape) };
   if (loaded.table) {

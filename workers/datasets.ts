@@ -7,7 +7,9 @@ import { CompileError } from '../engine/compile/program';
 import { csvDatasetAsync, CsvError, parseCsvBytes, type CsvTable } from '../engine/data/csv';
 import { bindingErrors, builtinDataset, splitIndices, type Dataset } from '../engine/data';
 import { imageDataset, imageTensor, labelImagePaths, type DecodedImage } from '../engine/data/images';
+import { decodeText, decodeTextAsync, describeEncoding, TextEncodingError } from '../engine/data/encoding';
 import { decodedSizeProblem } from '../engine/data/limits';
+import { textCharacters, textCorpusDataset } from '../engine/data/sequenceText';
 import { mnistDataset, MNIST_URL } from '../engine/data/mnist';
 import type { GraphDocument } from '../engine/graph/document';
 import type { DatasetConfig, TrainingConfig } from '../engine/graph/training';
@@ -36,6 +38,10 @@ export interface LoadedDataset {
 
 type CsvConfig = Extract<DatasetConfig, { kind: 'csv' }>;
 type ImagesConfig = Extract<DatasetConfig, { kind: 'images' }>;
+type TextConfig = Extract<DatasetConfig, { kind: 'text' }>;
+
+/** Where the app serves its built-in text corpus (scripts/build-data.mjs writes it). */
+export const BUILTIN_TEXT_URL = 'data/corpus.txt';
 
 export class DatasetLoader {
   private mnist: Promise<Uint8Array> | undefined;
@@ -69,6 +75,7 @@ export class DatasetLoader {
       }
       case 'csv': return this.cached(`csv|${JSON.stringify(cfg)}|${training.validationSplit}|${training.seed}`, cfg.name, (u) => this.csv(u, cfg, training));
       case 'images': return this.cached(`images|${JSON.stringify(cfg)}`, cfg.name, (u) => this.images(u, cfg));
+      case 'text': return this.text(cfg, training);
       default: return { dataset: builtinDataset(cfg, training.seed, training.validationSplit), notes: [], problems: [] };
     }
   }
@@ -109,7 +116,7 @@ export class DatasetLoader {
   }
 
   private async csv(upload: Upload, cfg: CsvConfig, training: TrainingConfig): Promise<LoadedDataset> {
-    if (upload.kind !== 'csv') throw new Error(`"${cfg.name}" holds images, not a CSV file`);
+    if (upload.kind !== 'csv') throw new Error(`"${cfg.name}" holds ${upload.kind === 'text' ? 'a text file' : 'images'}, not a CSV file`);
     const table = await this.csvTable(upload);
     try {
       const { dataset, notes } = await csvDatasetAsync(table, cfg, training, this.yieldNow);
@@ -117,6 +124,36 @@ export class DatasetLoader {
     } catch (e) {
       throw e instanceof CsvError ? new Error(`${cfg.name}: ${e.message}`) : e;
     }
+  }
+
+  /** A text corpus: the built-in one, or the uploaded `.txt` decoded like a CSV (UTF-8, UTF-16 by its mark, Windows-1252). */
+  private async text(cfg: TextConfig, training: TrainingConfig): Promise<LoadedDataset> {
+    const key = `text|${JSON.stringify(cfg)}|${training.validationSplit}|${training.seed}`;
+    const build = async (bytes: Uint8Array, name: string, encodingNote: boolean): Promise<LoadedDataset> => {
+      let decoded;
+      try {
+        decoded = await decodeTextAsync(bytes, this.yieldNow);
+      } catch (e) {
+        throw e instanceof TextEncodingError ? new Error(`${name}: ${e.message}`) : e;
+      }
+      const corpus = textCorpusDataset(decoded.text, { context: cfg.context, validationSplit: training.validationSplit, seed: training.seed, name });
+      const notes = encodingNote ? [`read as ${describeEncoding(decoded)}`, ...corpus.notes] : corpus.notes;
+      return { dataset: corpus.dataset, notes, problems: [] };
+    };
+    if (cfg.source === 'builtin') {
+      let p = this.cache.get(key);
+      if (!p) {
+        p = this.sources.fetchAsset(BUILTIN_TEXT_URL).then((bytes) => build(bytes, 'built-in text', false));
+        this.cache.set(key, p);
+        p.catch(() => this.cache.delete(key));
+      }
+      return p;
+    }
+    if (!cfg.name) throw new Error('the text dataset reads an uploaded file, but none is chosen: upload a .txt file in the Training panel');
+    return this.cached(key, cfg.name, async (u) => {
+      if (u.kind !== 'text' || !u.files[0]) throw new Error(`"${cfg.name}" is ${u.kind === 'csv' ? 'a CSV file' : 'an image upload'}, not a text file`);
+      return build(new Uint8Array(u.files[0].bytes), cfg.name!, true);
+    });
   }
 
   private async summarize(u: Upload): Promise<UploadSummary> {
@@ -139,7 +176,7 @@ export class DatasetLoader {
   }
 
   private async images(upload: Upload, cfg: ImagesConfig): Promise<LoadedDataset> {
-    if (upload.kind !== 'images') throw new Error(`"${cfg.name}" is a CSV file, not images`);
+    if (upload.kind !== 'images') throw new Error(`"${cfg.name}" is a ${upload.kind === 'text' ? 'text' : 'CSV'} file, not images`);
     const paths = upload.files.map((f) => f.path);
     const { classNames, labels, images } = labelImagePaths(paths);
     const channels = cfg.color === 'rgb' ? 3 : 1;
@@ -165,6 +202,7 @@ export class DatasetLoader {
 
 function summarizeWith(u: Upload, table: CsvTable | undefined): UploadSummary {
   const base = { name: u.name, kind: u.kind, files: u.files.length, bytes: u.files.reduce((s, f) => s + f.bytes.byteLength, 0), savedAt: u.savedAt };
+  if (u.kind === 'text') return { ...base, text: textSummary(u) };
   if (table) {
     return { ...base, csv: { columns: table.columns.map((c) => ({ ...c, values: c.values.slice(0, 50) })), rows: table.rows.length } };
   }
@@ -173,4 +211,18 @@ function summarizeWith(u: Upload, table: CsvTable | undefined): UploadSummary {
   const counts = classNames.map(() => 0);
   for (const l of labels) counts[l]!++;
   return { ...base, images: { classNames, counts, skipped } };
+}
+
+/** A text upload's characters and encoding; throws when the bytes are not text. */
+function textSummary(u: Upload): NonNullable<UploadSummary['text']> {
+  const file = u.files[0];
+  if (!file) throw new Error(`"${u.name}" has no file`);
+  let decoded;
+  try {
+    decoded = decodeText(new Uint8Array(file.bytes));
+  } catch (e) {
+    throw e instanceof TextEncodingError ? new Error(`${u.name}: ${e.message}`) : e;
+  }
+  const chars = textCharacters(decoded.text);
+  return { characters: chars.length, distinct: new Set(chars).size, encoding: describeEncoding(decoded) };
 }

@@ -15,7 +15,7 @@ export interface UploadedFile {
 /** What the user uploaded under one dataset name. */
 export interface Upload {
   readonly name: string;
-  readonly kind: 'csv' | 'images';
+  readonly kind: 'csv' | 'images' | 'text';
   readonly files: readonly UploadedFile[];
   /** Milliseconds since the epoch. */
   readonly savedAt: number;

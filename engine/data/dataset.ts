@@ -20,6 +20,22 @@ export interface Dataset {
   readonly classNames?: readonly string[];
   /** What each element of field x stands for (e.g. the CSV columns, one-hot columns as "colour=red"). */
   readonly featureNames?: readonly string[];
+  /** Sequence data: what each token id stands for (one string per id; fields x and y hold ids). */
+  readonly vocab?: readonly string[];
+  /** Sequence data: how prompts and answers are laid out (engine/data/sequence.ts). */
+  readonly sequence?: SequenceLayout;
+}
+
+/** How a sequence dataset's strings are laid out, for decoding, generation and greedy evaluation. */
+export interface SequenceLayout {
+  /** 'task': fixed prompt and answer lengths; 'text': a character corpus (any prompt, open-ended). */
+  readonly kind: 'task' | 'text';
+  /** Task: tokens before the answer, the separator `=` included. */
+  readonly promptLength?: number;
+  /** Task: tokens of the answer. */
+  readonly answerLength?: number;
+  /** Text: the id that stands for characters missing from the training text. */
+  readonly unknown?: number;
 }
 
 export function sampleSize(spec: FieldSpec): number {

@@ -129,7 +129,13 @@ export function datasetMemory(cfg: DatasetConfig): DatasetMemory | undefined {
       return sample(28 * 28 + 1, n, 'subset', `MNIST: ${count(n)} digits`);
     }
     case 'iris': return sample(4 + 1, 150, 'kind', 'iris: 150 flowers');
-    case 'csv': case 'images': return undefined;
+    case 'sequence': {
+      // x and y of T tokens each; T = prompt + answer - 1 (engine/data/sequence.ts taskLengths)
+      const L = cfg.length;
+      const T = cfg.task === 'add' ? 3 * L + 2 : cfg.task === 'parens' ? 2 * L + 1 : 2 * L;
+      return sample(2 * T, cfg.size, 'size', `${cfg.task} task: ${count(cfg.size)} sequences of ${T} tokens`);
+    }
+    case 'csv': case 'images': case 'text': return undefined;
     default:
       cfg satisfies never;
       return undefined;

@@ -72,6 +72,30 @@ export const DatasetConfig = z.discriminatedUnion('kind', [
     height: z.int().min(1).max(512).default(28),
     color: z.enum(['grayscale', 'rgb']).default('grayscale'),
   }),
+  /**
+   * A seeded synthetic sequence task (engine/data/sequence.ts): the string `prompt = answer` as
+   * fields x and y, i32 [T] (y: the next token over the answer, -100 over the prompt). `length`:
+   * digits per operand (copy, reverse, sort, add) or pairs of parentheses (parens).
+   */
+  z.object({
+    kind: z.literal('sequence'),
+    task: z.enum(['copy', 'reverse', 'sort', 'add', 'parens']).default('sort'),
+    length: z.int().min(1).max(64).default(6),
+    size: sampleCount.max(1_000_000).default(4096),
+    seed,
+  }),
+  /**
+   * A character-level text corpus (engine/data/sequenceText.ts): windows of `context` characters,
+   * fields x and y i32 [context] (y: the next character). `source` 'upload': the `.txt` file stored in
+   * this browser under `name`; 'builtin': the corpus the app ships.
+   */
+  z.object({
+    kind: z.literal('text'),
+    source: z.enum(['builtin', 'upload']).default('builtin'),
+    /** The uploaded file's name (source 'upload'). */
+    name: z.string().min(1).optional(),
+    context: z.int().min(1).max(1024).default(64),
+  }),
 ]);
 export type DatasetConfig = z.output<typeof DatasetConfig>;
 
