@@ -35,6 +35,8 @@ export interface LabelReader {
   readonly classes: number;
   /** What the values are, for messages: class labels, or token ids of an Embedding. */
   readonly kind: 'label' | 'token id';
+  /** A label value that marks "no target here" (a sequence loss's ignoreIndex) and is not checked. */
+  readonly ignore?: number;
 }
 
 /** A label (or token id) that is not a class (or row) index of the node that reads it. */
@@ -83,7 +85,8 @@ export function labelReaders(doc: GraphDocument, shapes: ReadonlyMap<string, Nod
     const logits = shapes.get(pred.from.node)?.outputs[pred.from.port]?.shape;
     const classes = logits?.[logits.length - 1];
     if (classes === undefined || logits!.length < 2) continue;
-    readers.push({ node: n.id, name: nodeName(n), ...input, classes, kind: 'label' });
+    const ignore = typeof p.ignoreIndex === 'number' ? { ignore: p.ignoreIndex } : {};
+    readers.push({ node: n.id, name: nodeName(n), ...input, classes, kind: 'label', ...ignore });
   }
   return readers;
 }
@@ -102,7 +105,7 @@ export function checkLabels(
     if (!labels) continue;
     for (let i = 0; i < labels.length; i++) {
       const v = labels[i]!;
-      if (Number.isInteger(v) && v >= 0 && v < r.classes) continue;
+      if ((Number.isInteger(v) && v >= 0 && v < r.classes) || v === r.ignore) continue;
       const position = Math.floor(i / r.perSample);
       const sample = samples ? samples[position]! : position;
       const what = r.kind === 'label'
