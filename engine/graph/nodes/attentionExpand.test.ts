@@ -1,0 +1,74 @@
+/** Expanding a TransformerBlock (⊞) gives a valid document that computes what the block computes. */
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../../backends/cpu/backend';
+import { Program } from '../../compile/program';
+import { makeDoc } from '../../testing/docs';
+import { validateDocument } from '../validate';
+import { compositeWeightNames, expandComposite, ExpandError } from './attentionExpand';
+
+const [T, D] = [4, 6];
+const blockDoc = () => makeDoc(
+  [
+    ['x', 'Input', { field: 'x', shape: [T, D] }], ['blk', 'TransformerBlock', { heads: 2, keyDim: 3, ffnUnits: 10, causal: true }],
+    ['head', 'Dense', { units: 3 }], ['t', 'Input', { field: 't', shape: [T, 3] }], ['loss', 'MSELoss'],
+  ],
+  ['x.y -> blk.x', 'blk.y -> head.x', 'head.y -> loss.pred', 't.y -> loss.target'],
+  { batchSize: 2, optimizer: { type: 'sgd' }, lr: 0.1, seed: 4 },
+);
+
+describe('expandComposite', () => {
+  it('replaces a TransformerBlock by its seven parts, wired as a pre-LN layer, in a valid document', () => {
+    const doc = expandComposite(blockDoc(), 'blk');
+    expect(validateDocument(doc).errors).toEqual([]);
+    expect(doc.nodes.map((n) => [n.id, n.type])).toEqual([
+      ['x', 'Input'], ['blk_ln1', 'LayerNorm'], ['blk_attn', 'MultiHeadAttention'], ['blk_add1', 'Add'], ['blk_ln2', 'LayerNorm'],
+      ['blk_ffn1', 'Dense'], ['blk_ffn2', 'Dense'], ['blk_add2', 'Add'], ['head', 'Dense'], ['t', 'Input'], ['loss', 'MSELoss'],
+    ]);
+    const wires = doc.edges.map((e) => `${e.from.node}.${e.from.port} -> ${e.to.node}.${e.to.port}`).sort();
+    expect(wires).toEqual([
+      'blk_add1.y -> blk_add2.inputs', 'blk_add1.y -> blk_ln2.x', 'blk_add2.y -> head.x', 'blk_attn.y -> blk_add1.inputs', 'blk_ffn1.y -> blk_ffn2.x',
+      'blk_ffn2.y -> blk_add2.inputs', 'blk_ln1.y -> blk_attn.q', 'blk_ln2.y -> blk_ffn1.x', 'head.y -> loss.pred', 't.y -> loss.target',
+      'x.y -> blk_add1.inputs', 'x.y -> blk_ln1.x',
+    ]);
+    expect(doc.nodes.find((n) => n.id === 'blk_attn')!.params).toEqual({ heads: 2, keyDim: 3, causal: true, dropout: 0 });
+    expect(doc.nodes.find((n) => n.id === 'blk_ffn2')!.params).toEqual({ units: D });
+    expect(new Set(doc.edges.map((e) => e.id)).size).toBe(doc.edges.length);
+  });
+
+  it('the expanded document computes the same outputs and gradients with the renamed weights', async () => {
+    const before = await Program.create(blockDoc(), new CpuBackend());
+    const weights = await before.getWeights();
+    const expanded = expandComposite(blockDoc(), 'blk');
+    const renames = compositeWeightNames(blockDoc(), 'blk', Object.keys(weights));
+    expect(renames.size).toBe(16);
+    const after = await Program.create(expanded, new CpuBackend());
+    const names = Object.keys(await after.getWeights());
+    expect([...renames.values()].every((n) => names.includes(n))).toBe(true);
+    after.setWeights(Object.fromEntries(Object.entries(weights).map(([k, v]) => [renames.get(k) ?? k, v])));
+    const x = Float32Array.from({ length: 2 * T * D }, (_v, i) => Math.cos(i * 0.9));
+    const t = Float32Array.from({ length: 2 * T * 3 }, (_v, i) => Math.sin(i));
+    const lossBefore = await before.step({ x, t });
+    const lossAfter = await after.step({ x, t });
+    expect(lossAfter).toBeCloseTo(lossBefore, 6);
+    const y1 = (await before.read('blk')).data;
+    const y2 = (await after.read('blk_add2')).data;
+    y1.forEach((v, i) => expect(y2[i]).toBeCloseTo(v, 5));
+    const g1 = await before.readGradients();
+    const g2 = await after.readGradients();
+    for (const [from, to] of renames) g1[from]!.forEach((v, i) => expect(g2[to]![i], `${from} gradient`).toBeCloseTo(v, 5));
+  });
+
+  it('refuses a node that is not a composite, or a block whose input is not connected, naming it', () => {
+    expect(() => expandComposite(blockDoc(), 'head')).toThrow(/node "head" \(Dense\) is not a composite node/);
+    const loose = makeDoc([['blk', 'TransformerBlock']], []);
+    expect(() => expandComposite(loose, 'blk')).toThrow(ExpandError);
+    expect(() => expandComposite(loose, 'blk')).toThrow(/needs a connected input/);
+  });
+
+  it('picks fresh ids when the obvious ones are taken', () => {
+    const doc = blockDoc();
+    doc.nodes.push({ id: 'blk_ln1', type: 'Input', params: { field: 'z', shape: [1] }, position: { x: 0, y: 0 } });
+    const out = expandComposite(doc, 'blk');
+    expect(out.nodes.filter((n) => n.type === 'LayerNorm').map((n) => n.id)).toEqual(['blk_ln1_2', 'blk_ln2']);
+  });
+});
