@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench:charts`: the longest main-thread task one redraw of a live training curve causes, in
-// headless Chromium: the training panel's recharts curve while training (lines over a fixed frame) and
-// paused (recharts draws the lines), and the dashboard's own SVG chart, all fed
+// headless Chromium: the page's one chart (app/charts/Chart.tsx) as the training panel draws it while
+// training (lines over a fixed frame) and paused (recharts draws the lines), and as the dashboard draws a
+// run while it trains ('svg', the key kept from its former hand-written SVG chart) and when done, all fed
 // the same 3000-step history (bench/charts/). Prints median and max per chart, then `BENCH <json>`.
 //   npm run bench:charts -- [--updates 9] [--points 3000]
 import { fileURLToPath } from 'node:url';
@@ -20,10 +21,10 @@ const result = {};
 try {
   const page = await browser.newPage();
   await page.goto(server.resolvedUrls.local[0]);
-  for (const chart of ['recharts-live', 'recharts', 'svg']) {
+  for (const chart of ['recharts-live', 'recharts', 'svg', 'dashboard-static']) {
     const times = (await page.evaluate(([c, p, u]) => window.benchCharts(c, p, u), [chart, Number(args.points), Number(args.updates)])).sort((a, b) => a - b);
     result[chart] = { median_ms: Number(times[Math.floor(times.length / 2)].toFixed(1)), max_ms: Number(times.at(-1).toFixed(1)) };
-    console.log(`${chart.padEnd(13)} longest task per redraw: median ${result[chart].median_ms} ms, max ${result[chart].max_ms} ms over ${times.length} updates of a ${args.points}-step history`);
+    console.log(`${chart.padEnd(16)} longest task per redraw: median ${result[chart].median_ms} ms, max ${result[chart].max_ms} ms over ${times.length} updates of a ${args.points}-step history`);
   }
   console.log(`BENCH ${JSON.stringify(result)}`);
 } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendBounded, distributionOf, histogramQuantile } from './distribution';
+import { distributionOf, histogramQuantile } from './distribution';
 
 describe('histogram quantiles (distributions view)', () => {
   // 4 bins over [0, 4): counts 1, 1, 1, 1 — a uniform spread, so quantile q sits at 4q.
@@ -24,15 +24,5 @@ describe('histogram quantiles (distributions view)', () => {
     expect(d[8]).toBe(4);
     for (let i = 1; i < d.length; i++) expect(d[i]!).toBeGreaterThanOrEqual(d[i - 1]!);
     expect(histogramQuantile({ step: 1, min: 0, max: 0, counts: [0, 0] }, 0.5)).toBeNaN();
-  });
-});
-
-describe('appendBounded', () => {
-  it('keeps the first, every other and the newest sample once over the limit', () => {
-    let xs: number[] = [];
-    for (let i = 0; i < 5; i++) xs = appendBounded(xs, i, 4);
-    expect(xs).toEqual([0, 2, 4]);
-    xs = appendBounded(xs, 5, 4);
-    expect(xs).toEqual([0, 2, 4, 5]);
   });
 });

@@ -39,14 +39,3 @@ export function histogramQuantile(h: HistogramSample, q: number): number {
 export function distributionOf(h: HistogramSample): number[] {
   return DISTRIBUTION_QUANTILES.map((q) => histogramQuantile(h, q));
 }
-
-/**
- * Keeps a bounded, evenly spread history: appending past `max` drops every other older sample
- * (the newest always stays), so a long run still shows its whole span.
- */
-export function appendBounded<T>(list: readonly T[], item: T, max: number): T[] {
-  const next = [...list, item];
-  if (next.length <= max) return next;
-  const kept = next.filter((_v, i) => i % 2 === 0 || i === next.length - 1);
-  return kept;
-}

@@ -1,17 +1,18 @@
 /** TensorBoard's Scalars tab: one chart per quantity, every visible run overlaid, training solid and validation dashed. */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { getNodeSpec } from '../../engine/graph/nodes';
+import { Chart } from '../charts/Chart';
+import type { ChartMarker, Curve } from '../charts/chartData';
 import { formatClock, formatSeconds } from '../charts/chartScale';
-import { useDashboard, useDashboardStore, useRuns } from './DashboardContext';
-import type { ChartSeries } from '../charts/series';
-import { LineChart } from './LineChart';
-import { runColour, type Run } from './runs';
-import { smoothed, thinCurve, trainingCurve, validationCurve, type Scalar, type XY } from './scalarSeries';
 import { useThrottled } from '../hooks/useThrottled';
+import { describeChange } from '../training/RunHistory';
+import { useDashboard, useDashboardStore, useRuns } from './DashboardContext';
+import { runColour, type Run } from './runs';
+import { trainingCurve, validationCurve, xAtStep, type Scalar } from './scalarSeries';
 import type { XAxis } from './viewStore';
 
-/** Points per drawn curve; smoothing runs on all of them first. */
+/** Points drawn per curve: the cards are wider than the training panel. */
 const MAX_DRAWN = 600;
 
 interface ChartSpec {
@@ -21,20 +22,24 @@ interface ChartSpec {
   readonly domain?: readonly [number, number];
 }
 
-function toChart(curve: readonly XY[], weight: number) {
-  const s = smoothed(curve, weight);
-  return thinCurve(s.map((p, i) => ({ ...p, raw: curve[i]!.y })), MAX_DRAWN) as { x: number; y: number; raw: number; step: number }[];
-}
-
-function seriesFor(runs: readonly Run[], spec: ChartSpec, axis: XAxis, weight: number): ChartSeries[] {
-  const out: ChartSeries[] = [];
+/** Every visible run's training and validation curve of one scalar, whole (the chart smooths and thins). */
+function curvesFor(runs: readonly Run[], spec: ChartSpec, axis: XAxis): Curve[] {
+  const out: Curve[] = [];
   for (const run of runs) {
     const train = trainingCurve(run.points, spec.scalar, axis, run.created);
-    if (train.length) out.push({ id: `${run.id}:train`, label: `${run.name} · training`, colour: runColour(run), points: toChart(train, weight) });
+    if (train.length) out.push({ id: `${run.id}:train`, label: `${run.name} · training`, colour: runColour(run), points: train });
     const val = validationCurve(run.validation, run.points, spec.scalar, axis, run.created);
-    if (val.length) out.push({ id: `${run.id}:val`, label: `${run.name} · validation`, colour: runColour(run), dashed: true, points: toChart(val, weight) });
+    if (val.length) out.push({ id: `${run.id}:val`, label: `${run.name} · validation`, colour: runColour(run), dashed: true, points: val });
   }
   return out;
+}
+
+/** Where each visible run was forked, and what changed while it trained (hot edits, roll backs). */
+function markersFor(runs: readonly Run[], axis: XAxis): ChartMarker[] {
+  return runs.flatMap((run) => [
+    ...(run.parent ? [{ x: xAtStep(run.points, run.parent.step, axis, run.created), label: `${run.name} forked at step ${run.parent.step}` }] : []),
+    ...(run.changes ?? []).map((c) => ({ x: xAtStep(run.points, c.step, axis, run.created), label: `${run.name}: ${describeChange(c)}` })),
+  ]);
 }
 
 const X_FORMAT: Record<XAxis, (x: number) => string> = { step: (x) => String(x), relative: formatSeconds, wall: formatClock };
@@ -68,11 +73,32 @@ export function ScalarControls() {
   );
 }
 
+interface ScalarChartProps {
+  readonly spec: ChartSpec;
+  readonly runs: readonly Run[];
+  readonly markers: readonly ChartMarker[];
+  readonly xAxis: XAxis;
+  readonly smoothing: number;
+  readonly logY: boolean;
+  readonly live: boolean;
+}
+
+const ScalarChart = memo(function ScalarChart({ spec, runs, markers, xAxis, smoothing, logY, live }: ScalarChartProps) {
+  const curves = useMemo(() => curvesFor(runs, spec, xAxis), [runs, spec, xAxis]);
+  // A learning rate or a speed is read as it is: smoothing would blur a schedule's steps.
+  const weight = spec.scalar.kind === 'lr' || spec.scalar.kind === 'stepsPerSecond' ? 0 : smoothing;
+  return (
+    <Chart title={spec.title} className="dash-card chart-card" curves={curves} smoothing={weight} logY={logY} formatX={X_FORMAT[xAxis]} markers={markers} live={live} maxPoints={MAX_DRAWN} {...(spec.domain && { yDomain: spec.domain })} />
+  );
+});
+
 export function ScalarsView() {
   const allRuns = useRuns((s) => s.runs);
   const runs = useThrottled(allRuns, 250);
   const { smoothing, logY, xAxis } = useDashboard(useShallow((s) => ({ smoothing: s.smoothing, logY: s.logY, xAxis: s.xAxis })));
   const visible = useMemo(() => runs.filter((r) => r.visible), [runs]);
+  const live = visible.some((r) => r.state === 'running');
+  const markers = useMemo(() => markersFor(visible, xAxis), [visible, xAxis]);
   const specs = useMemo<ChartSpec[]>(() => {
     const metricNodes = new Map<string, { label: string; kind: string }>();
     for (const r of visible) {
@@ -93,15 +119,7 @@ export function ScalarsView() {
   if (!runs.length) return <p className="dash-empty muted">Train a graph: its loss, accuracy, learning rate, gradient norm and speed are charted here, run by run.</p>;
   return (
     <div className="chart-grid-cards">
-      {specs.map((spec) => {
-        const series = seriesFor(visible, spec, xAxis, spec.scalar.kind === 'lr' || spec.scalar.kind === 'stepsPerSecond' ? 0 : smoothing);
-        return (
-          <figure key={spec.key} className="dash-card" aria-label={`${spec.title} chart`}>
-            <figcaption className="dash-card-title">{spec.title}</figcaption>
-            <LineChart title={spec.title} series={series} logY={logY} formatX={X_FORMAT[xAxis]} {...(spec.domain && { yDomain: spec.domain })} />
-          </figure>
-        );
-      })}
+      {specs.map((spec) => <ScalarChart key={spec.key} spec={spec} runs={visible} markers={markers} xAxis={xAxis} smoothing={smoothing} logY={logY} live={live} />)}
     </div>
   );
 }

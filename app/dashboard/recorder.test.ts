@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { twoSpirals } from '../../engine/graph/templates/twoSpirals';
-import { createTrainingStore } from '../training/trainingStore';
+import { createTrainingStore, MAX_POINTS } from '../training/trainingStore';
 import type { MetricPoint, RunInfo } from '../../workers/types';
 import { startRecorder } from './recorder';
 import { memoryRunStorage } from './runStorage';
-import { createRunsStore, describeRun, MAX_STORED_POINTS, thinned } from './runs';
+import { createRunsStore, describeRun } from './runs';
 
 const point = (step: number, loss: number): MetricPoint => ({ step, epoch: 0, time: step * 10, loss, lr: 0.01, gradNorm: 1, metrics: {} });
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -94,12 +94,26 @@ describe('run recorder', () => {
     expect(first.storage.size).toBe(0);
   });
 
-  it('thins long runs for storage evenly, keeping the last point', () => {
-    const xs = Array.from({ length: 10_001 }, (_v, i) => i);
-    const t = thinned(xs);
-    expect(t).toHaveLength(MAX_STORED_POINTS);
-    expect(t[0]).toBe(0);
-    expect(t[t.length - 1]).toBe(10_000);
-    expect(thinned([1, 2])).toEqual([1, 2]);
+  it('holds one history: the live run is the training store\'s bounded curve itself, stored as it is, with its changes', async () => {
+    const { training, runs, storage } = setup();
+    await tick();
+    const t = training.getState();
+    t.apply({ type: 'status', status: { state: 'running', step: 0, epoch: 0, totalSteps: 0, stepsPerSecond: 0 } });
+    t.apply(started('long'));
+    const n = MAX_POINTS * 2 + 7;
+    for (let s = 1; s <= n; s += 500) t.apply({ type: 'metrics', points: Array.from({ length: Math.min(500, n - s + 1) }, (_v, i) => point(s + i, 1 / (s + i))) });
+    t.apply({ type: 'run_changed', run: 'long', change: { step: 300, kind: 'live', reasons: ['lr 0.01 → 0.001'] } });
+    const run = runs.getState().runs[0]!;
+    // The same arrays, not a copy: one history of the curve in the page.
+    expect(run.points).toBe(training.getState().points);
+    expect(run.points.length).toBeLessThanOrEqual(MAX_POINTS);
+    expect(run.points[0]!.step).toBe(1);
+    expect(run.points.at(-1)!.step).toBe(n);
+    expect(run.changes).toEqual([{ step: 300, kind: 'live', reasons: ['lr 0.01 → 0.001'] }]);
+    t.apply({ type: 'status', status: { state: 'paused', step: n, epoch: 0, totalSteps: n, stepsPerSecond: 1 } });
+    await tick();
+    const [stored] = await storage.list();
+    expect(stored!.points.map((p) => p.step)).toEqual(run.points.map((p) => p.step));
+    expect(stored!.changes).toHaveLength(1);
   });
 });

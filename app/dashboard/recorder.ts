@@ -1,12 +1,13 @@
 /**
  * Records training into runs, following the worker's run events: run_started begins a run (with
  * the document it trains and, for a fork, its parent), every later event extends it, and a new
- * run or a closed one ends it. The live run is written to storage at most every `saveEveryMs`, and
- * at once when training stops.
+ * run or a closed one ends it. The live run holds the training store's curve itself (one history,
+ * bounded there), and is written to storage as it is at most every `saveEveryMs`, and at once when
+ * training stops.
  */
 import type { TrainingStore } from '../training/trainingStore';
 import type { RunStorage } from './runStorage';
-import { thinned, type Run, type RunsStore } from './runs';
+import type { RunsStore } from './runs';
 
 export interface RecorderOptions {
   readonly training: TrainingStore;
@@ -17,8 +18,6 @@ export interface RecorderOptions {
   readonly onError?: (message: string) => void;
 }
 
-const forStorage = (run: Run): Run => ({ ...run, points: thinned(run.points), validation: thinned(run.validation) });
-
 /** Loads stored runs, then records; returns a function that stops recording and saves. */
 export function startRecorder(o: RecorderOptions): () => void {
   const saveEveryMs = o.saveEveryMs ?? 2000;
@@ -26,7 +25,7 @@ export function startRecorder(o: RecorderOptions): () => void {
   const report = (e: unknown) => o.onError?.(`runs could not be saved: ${e instanceof Error ? e.message : String(e)}`);
   const save = (id: string | undefined) => {
     const run = id && o.runs.getState().runs.find((r) => r.id === id);
-    if (run) o.storage.put(forStorage(run)).catch(report);
+    if (run) o.storage.put(run).catch(report);
   };
   const saveSoon = (id: string) => {
     timer ??= setTimeout(() => {
@@ -54,10 +53,10 @@ export function startRecorder(o: RecorderOptions): () => void {
       runs.end();
       if (s.run) runs.begin(s.run.doc, { id: s.run.id, ...(s.run.parent ? { parent: s.run.parent } : {}) });
     }
-    if (s.points === prev.points && s.validation === prev.validation && s.status.state === prev.status.state) return;
+    if (s.points === prev.points && s.validation === prev.validation && s.changes === prev.changes && s.status.state === prev.status.state) return;
     const id = o.runs.getState().live;
     if (id === undefined) return;
-    runs.update(id, { points: s.points, validation: s.validation, state: s.status.state });
+    runs.update(id, { points: s.points, validation: s.validation, changes: s.changes, state: s.status.state });
     if (s.status.state !== 'running') saveNow(id);
     else saveSoon(id);
   });

@@ -5,7 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { GraphDocument } from '../../engine/graph/document';
-import type { MetricPoint, TrainState, ValidationPoint } from '../../workers/types';
+import type { MetricPoint, RunChange, TrainState, ValidationPoint } from '../../workers/types';
 
 /** One training run from compile to the next reset. */
 export interface Run {
@@ -16,8 +16,11 @@ export interface Run {
   readonly created: number;
   /** The document as it was trained (its `training` holds the hyperparameters). */
   readonly doc: GraphDocument;
+  /** The run's curve: while it trains, the training store's own bounded history (the same arrays, not a copy). */
   readonly points: readonly MetricPoint[];
   readonly validation: readonly ValidationPoint[];
+  /** What changed during the run (hot edits, roll backs), for the charts' markers. */
+  readonly changes?: readonly RunChange[];
   readonly state: TrainState;
   /** Drawn in the overlaid charts. */
   readonly visible: boolean;
@@ -27,16 +30,13 @@ export interface Run {
   readonly parent?: { readonly run: string; readonly step: number };
 }
 
-/** Most points a stored run keeps; longer runs are thinned evenly (the newest kept). */
-export const MAX_STORED_POINTS = 4000;
-
 export interface RunsState {
   readonly runs: readonly Run[];
   /** The run that training events are being recorded into. */
   readonly live: string | undefined;
   /** A new live run; `id` is the worker's run id when there is one. */
   begin(doc: GraphDocument, options?: { readonly id?: string; readonly parent?: Run['parent']; readonly now?: number }): Run;
-  update(id: string, patch: Partial<Pick<Run, 'points' | 'validation' | 'state'>>): void;
+  update(id: string, patch: Partial<Pick<Run, 'points' | 'validation' | 'changes' | 'state'>>): void;
   rename(id: string, name: string): void;
   setVisible(id: string, visible: boolean): void;
   remove(id: string): void;
@@ -57,15 +57,6 @@ export function runColour(run: Pick<Run, 'colour'>): string {
 export function describeRun(run: Pick<Run, 'doc'>): string {
   const t = run.doc.training;
   return [t.optimizer.type === 'sgd' ? 'SGD' : t.optimizer.type.charAt(0).toUpperCase() + t.optimizer.type.slice(1), `lr ${t.lr}`, `batch ${t.batchSize}`, t.steps ? `${t.steps} steps` : `${t.epochs} epochs`, t.dataset.kind].join(' · ');
-}
-
-/** At most `max` items: evenly strided, the last always kept. */
-export function thinned<T>(xs: readonly T[], max = MAX_STORED_POINTS): readonly T[] {
-  if (xs.length <= max) return xs;
-  const stride = xs.length / (max - 1);
-  const out = Array.from({ length: max - 1 }, (_v, i) => xs[Math.floor(i * stride)]!);
-  out.push(xs[xs.length - 1]!);
-  return out;
 }
 
 let counter = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricPoint, ValidationPoint } from '../../workers/types';
-import { smoothed, stepsPerSecond, thinCurve, trainingCurve, validationCurve } from './scalarSeries';
+import { stepsPerSecond, trainingCurve, validationCurve } from './scalarSeries';
 
 const p = (step: number, time: number, loss: number, acc?: number): MetricPoint => ({ step, epoch: 0, time, loss, lr: 0.1 / step, gradNorm: 2 * step, metrics: acc === undefined ? {} : { acc } });
 
@@ -8,10 +8,10 @@ describe('scalar curves', () => {
   const points = [p(1, 0, 4, 0.5), p(2, 100, 3, 0.6), p(3, 300, Number.NaN, 0.7), p(4, 400, 1)];
 
   it('gives loss, metrics, lr and gradient norm against step, relative seconds or wall time', () => {
-    expect(trainingCurve(points, { kind: 'loss' }, 'step', 0).map((q) => [q.x, q.y])).toEqual([[1, 4], [2, 3], [3, Number.NaN], [4, 1]]);
-    expect(trainingCurve(points, { kind: 'metric', node: 'acc' }, 'relative', 0).map((q) => [q.x, q.y])).toEqual([[0, 0.5], [0.1, 0.6], [0.3, 0.7]]);
+    expect(trainingCurve(points, { kind: 'loss' }, 'step', 0).map((q) => [q.x, q.value])).toEqual([[1, 4], [2, 3], [3, Number.NaN], [4, 1]]);
+    expect(trainingCurve(points, { kind: 'metric', node: 'acc' }, 'relative', 0).map((q) => [q.x, q.value])).toEqual([[0, 0.5], [0.1, 0.6], [0.3, 0.7]]);
     expect(trainingCurve(points, { kind: 'gradNorm' }, 'wall', 1000).map((q) => q.x)).toEqual([1000, 1100, 1300, 1400]);
-    expect(trainingCurve(points, { kind: 'lr' }, 'step', 0)[1]!.y).toBeCloseTo(0.05, 12);
+    expect(trainingCurve(points, { kind: 'lr' }, 'step', 0)[1]!.value).toBeCloseTo(0.05, 12);
   });
 
   it('derives steps/s over a window (hand-computed)', () => {
@@ -26,25 +26,8 @@ describe('scalar curves', () => {
 
   it('places validation points at the time of their step', () => {
     const v: ValidationPoint[] = [{ step: 2, epoch: 1, loss: 2.5, metrics: { acc: 0.7 } }, { step: 4, epoch: 2, loss: 1.5, metrics: {} }];
-    expect(validationCurve(v, points, { kind: 'loss' }, 'relative', 0).map((q) => [q.x, q.y])).toEqual([[0.1, 2.5], [0.4, 1.5]]);
+    expect(validationCurve(v, points, { kind: 'loss' }, 'relative', 0).map((q) => [q.x, q.value])).toEqual([[0.1, 2.5], [0.4, 1.5]]);
     expect(validationCurve(v, points, { kind: 'metric', node: 'acc' }, 'step', 0)).toHaveLength(1);
     expect(validationCurve(v, points, { kind: 'lr' }, 'step', 0)).toEqual([]);
-  });
-
-  it('smooths y only, passing NaN through', () => {
-    const s = smoothed(trainingCurve(points, { kind: 'loss' }, 'step', 0), 0.5);
-    expect(s.map((q) => q.x)).toEqual([1, 2, 3, 4]);
-    // 4 → 4; m = 1 + 1.5 = 2.5 over 0.75 → 10/3; NaN; m = 1.25 + 0.5 = 1.75 over 0.875 → 2
-    expect(s[1]!.y).toBeCloseTo(10 / 3, 12);
-    expect(s[2]!.y).toBeNaN();
-    expect(s[3]!.y).toBeCloseTo(2, 12);
-  });
-
-  it('thins long curves but keeps the last and non-finite points', () => {
-    const curve = Array.from({ length: 1000 }, (_v, i) => ({ x: i, y: i === 501 ? Number.POSITIVE_INFINITY : i, step: i }));
-    const t = thinCurve(curve, 100);
-    expect(t.length).toBeLessThanOrEqual(102);
-    expect(t[t.length - 1]!.x).toBe(999);
-    expect(t.some((q) => q.y === Number.POSITIVE_INFINITY)).toBe(true);
   });
 });

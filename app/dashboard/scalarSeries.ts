@@ -3,15 +3,8 @@
  * norm and steps/s, for training and validation, against step or time.
  */
 import type { MetricPoint, ValidationPoint } from '../../workers/types';
-import { smooth } from './smoothing';
+import type { CurvePoint } from '../charts/chartData';
 import type { XAxis } from './viewStore';
-
-/** A point of a curve: x on the chosen axis, y the value (NaN/Inf kept), the step for the readout. */
-export interface XY {
-  readonly x: number;
-  readonly y: number;
-  readonly step: number;
-}
 
 /** Which scalar a chart shows: the loss, a metric node's value, or a training-only quantity. */
 export type Scalar = { readonly kind: 'loss' } | { readonly kind: 'metric'; readonly node: string } | { readonly kind: 'lr' } | { readonly kind: 'gradNorm' } | { readonly kind: 'stepsPerSecond' };
@@ -56,45 +49,29 @@ function timeAtStep(points: readonly MetricPoint[], step: number): number {
   return points[lo]!.time;
 }
 
+/** x of `step` on the chosen axis (validation points and markers carry only steps). */
+export function xAtStep(points: readonly MetricPoint[], step: number, axis: XAxis, created: number): number {
+  return xOf({ step, time: timeAtStep(points, step) }, axis, created);
+}
+
 /** The training curve of one scalar; undefined values (a metric the run lacks) are left out. */
-export function trainingCurve(points: readonly MetricPoint[], s: Scalar, axis: XAxis, created: number): XY[] {
+export function trainingCurve(points: readonly MetricPoint[], s: Scalar, axis: XAxis, created: number): CurvePoint[] {
   const rates = s.kind === 'stepsPerSecond' ? stepsPerSecond(points) : undefined;
-  const out: XY[] = [];
+  const out: CurvePoint[] = [];
   points.forEach((p, i) => {
     const y = rates ? rates[i]! : pick(p, s);
-    if (y !== undefined && !(rates && Number.isNaN(y))) out.push({ x: xOf(p, axis, created), y, step: p.step });
+    if (y !== undefined && !(rates && Number.isNaN(y))) out.push({ x: xOf(p, axis, created), value: y, step: p.step });
   });
   return out;
 }
 
 /** The validation curve of one scalar (loss and metrics only). */
-export function validationCurve(validation: readonly ValidationPoint[], points: readonly MetricPoint[], s: Scalar, axis: XAxis, created: number): XY[] {
+export function validationCurve(validation: readonly ValidationPoint[], points: readonly MetricPoint[], s: Scalar, axis: XAxis, created: number): CurvePoint[] {
   if (s.kind !== 'loss' && s.kind !== 'metric') return [];
-  const out: XY[] = [];
+  const out: CurvePoint[] = [];
   for (const v of validation) {
     const y = pick(v, s);
-    if (y !== undefined) out.push({ x: xOf({ step: v.step, time: timeAtStep(points, v.step) }, axis, created), y, step: v.step });
+    if (y !== undefined) out.push({ x: xAtStep(points, v.step, axis, created), value: y, step: v.step });
   }
-  return out;
-}
-
-/** The curve with its y values smoothed (TensorBoard's EMA); x and steps unchanged. */
-export function smoothed(curve: readonly XY[], weight: number): XY[] {
-  const ys = smooth(curve.map((p) => p.y), weight);
-  return curve.map((p, i) => ({ ...p, y: ys[i]! }));
-}
-
-/** At most `max` points, evenly strided, keeping the last and any non-finite points (so spikes stay visible). */
-export function thinCurve(curve: readonly XY[], max: number): XY[] {
-  if (curve.length <= max) return [...curve];
-  const stride = curve.length / max;
-  const out: XY[] = [];
-  let next = 0;
-  curve.forEach((p, i) => {
-    if (i >= next || !Number.isFinite(p.y) || i === curve.length - 1) {
-      out.push(p);
-      if (i >= next) next += stride;
-    }
-  });
   return out;
 }

@@ -64,7 +64,7 @@ export function TrainingPanel({ dataset }: { dataset: (set: SetTraining) => Reac
 function TrainingCurves() {
   const metricIds = useEditor(useShallow((s) => s.doc.nodes.filter((n) => getNodeSpec(n.type)?.role === 'metric').map((n) => n.id)));
   const { points, validation, running, totalSteps, changes } = useTraining(useShallow((s) => ({ points: s.points, validation: s.validation, running: s.status.state === 'running', totalSteps: s.status.totalSteps, changes: s.changes })));
-  const markers = useMemo(() => changes.map((c) => ({ step: c.step, label: describeChange(c) })), [changes]);
+  const markers = useMemo(() => changes.map((c) => ({ x: c.step, label: describeChange(c) })), [changes]);
   return (
     <>
       <Curve title="Loss" points={points} validation={validation} running={running} totalSteps={totalSteps} markers={markers} />

@@ -4,31 +4,24 @@ import type { GraphDocument } from '../../engine/graph/document';
 import type { BackendInfo, CheckpointInfo, MetricPoint, RunChange, RunInfo, TrainError, TrainEvent, TrainStatus, UpdateReport, ValidationPoint } from '../../workers/types';
 import type { WorkerFailure } from '../../workers/client';
 import type { ClassifierReading, ParamHistogram, ProbeReading } from '../../workers/observeTypes';
-import { appendBounded, type HistogramSample } from '../charts/distribution';
+import type { HistogramSample } from '../charts/distribution';
+import { thinBySteps } from '../charts/thin';
 
-/** Histograms kept per tensor: older samples are thinned evenly beyond this. */
+/** Histograms kept per tensor: beyond this, samples are thinned by the same rule as the curves. */
 export const MAX_HISTOGRAMS = 60;
 /**
- * Training points kept for the live curves: beyond this, only steps on a doubling stride are kept
- * (evenly spread over the whole run, the first and newest always kept), so an hour of a fast model stays a
- * few megabytes and each update copies a bounded list (TensorBoard likewise samples its scalars).
- * Validation points are one per epoch and kept whole.
+ * Training points kept of a run's curve, the one history of it: the training panel draws it, the
+ * dashboard's run record holds the same arrays and stores them as they are. Beyond this, only steps on a
+ * doubling stride are kept (evenly spread over the whole run, the first and newest always kept), so an
+ * hour of a fast model stays a few megabytes and each update copies a bounded list (TensorBoard likewise
+ * samples its scalars). Validation points are one per epoch and kept whole.
  */
 export const MAX_POINTS = 10_000;
 
-/** `points` plus `added`, keeping the first, the newest, and steps that are multiples of `stride` (doubled as often as needed to stay within `max`). */
+/** `points` plus `added`, thinned by the page's one rule (app/charts/thin.ts) from `stride` on, to at most `max`. */
 export function appendSampled(points: readonly MetricPoint[], stride: number, added: readonly MetricPoint[], max: number): { points: MetricPoint[]; stride: number } {
-  if (!(max >= 2)) throw new RangeError(`a sampled history keeps at least 2 points, not ${max}`);
-  const on = (p: MetricPoint) => p.step % stride === 0;
-  // The previous newest stays only if it lies on the stride.
-  const last = points[points.length - 1];
-  let next = last && !on(last) && points.length > 1 ? points.slice(0, -1) : [...points];
-  added.forEach((p, i) => (on(p) || next.length === 0 || i === added.length - 1) && next.push(p));
-  while (next.length > max) {
-    stride *= 2;
-    next = next.filter((p, i) => p.step % stride === 0 || i === 0 || i === next.length - 1);
-  }
-  return { points: next, stride };
+  const thinned = thinBySteps([...points, ...added], max, { stride });
+  return { points: thinned.items, stride: thinned.stride };
 }
 
 /** One parameter's (or gradient's) histograms over steps. */
@@ -57,7 +50,7 @@ function addHistograms(prev: Observations['histograms'], step: number, tensors: 
   for (const t of tensors) {
     const key = `${t.name}|${t.what}`;
     const series = next[key] ?? { name: t.name, node: t.node, what: t.what, samples: [] };
-    next[key] = { ...series, samples: appendBounded(series.samples, { step, min: t.min, max: t.max, counts: t.counts }, MAX_HISTOGRAMS) };
+    next[key] = { ...series, samples: thinBySteps([...series.samples, { step, min: t.min, max: t.max, counts: t.counts }], MAX_HISTOGRAMS).items };
   }
   return next;
 }

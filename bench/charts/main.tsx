@@ -1,13 +1,14 @@
 /**
- * The cost of one live-curve redraw, for `npm run bench:charts`: the training panel's recharts
- * curve (app/training/LossChart.tsx) as drawn while training ('recharts-live': lines over a fixed
- * frame) and when paused ('recharts': recharts draws the lines), and the dashboard's own SVG chart
- * (app/dashboard/LineChart.tsx)
- * are given a growing training history, one update a second (past the curve's redraw throttle),
- * and the longest main-thread task each update causes is recorded.
+ * The cost of one live-curve redraw, for `npm run bench:charts`: the page's one chart
+ * (app/charts/Chart.tsx) as the training panel draws it (app/training/LossChart.tsx) while training
+ * ('recharts-live': lines over a fixed frame) and when paused ('recharts': recharts draws the lines),
+ * and as the dashboard's Scalars tab draws a run (smoothed, two series) while it trains ('svg': the key
+ * of the dashboard's chart, which was a hand-written SVG chart before the two were made one) and once
+ * it is done ('dashboard-static') are given a growing training history, one update a second (past the
+ * curve's redraw throttle), and the longest main-thread task each update causes is recorded.
  */
 import { createRoot } from 'react-dom/client';
-import { LineChart } from '../../app/dashboard/LineChart';
+import { Chart } from '../../app/charts/Chart';
 import { Curve } from '../../app/training/LossChart';
 import type { MetricPoint, ValidationPoint } from '../../workers/types';
 import '../../app/styles.css';
@@ -29,12 +30,12 @@ function render(chart: string, points: MetricPoint[], val: ValidationPoint[]): v
     root.render(<Curve title="Loss" points={points} validation={val} running={chart === 'recharts-live'} />);
     return;
   }
-  const every = Math.max(1, Math.floor(points.length / 300));
-  const series = [
-    { id: 't', label: 'training', colour: 'var(--accent)', points: points.filter((_p, i) => i % every === 0).map((p) => ({ x: p.step, y: p.loss, raw: p.loss, step: p.step })) },
-    { id: 'v', label: 'validation', colour: 'var(--warning)', dashed: true, points: val.map((p) => ({ x: p.step, y: p.loss, raw: p.loss, step: p.step })) },
+  // As the Scalars tab draws one run: its whole history, smoothed, thinned to 600 points.
+  const curves = [
+    { id: 't', label: 'Run 1 · training', colour: '#ff7043', points: points.map((p) => ({ x: p.step, step: p.step, value: p.loss })) },
+    { id: 'v', label: 'Run 1 · validation', colour: '#ff7043', dashed: true, points: val.map((p) => ({ x: p.step, step: p.step, value: p.loss })) },
   ];
-  root.render(<LineChart title="Loss" series={series} logY formatX={String} height={150} />);
+  root.render(<Chart title="Loss" className="dash-card" curves={curves} smoothing={0.6} logY formatX={String} maxPoints={600} live={chart === 'svg'} />);
 }
 
 /**
@@ -55,7 +56,7 @@ async function longestTaskAfter(update: () => void, windowMs = 400): Promise<num
   return longest;
 }
 
-/** The longest task each redraw of `chart` ('recharts-live', 'recharts' or 'svg') caused, `updates` times, the first (mount) left out. */
+/** The longest task each redraw of `chart` ('recharts-live', 'recharts', 'svg' or 'dashboard-static') caused, `updates` times, the first (mount) left out. */
 async function run(chart: string, points: number, updates: number): Promise<number[]> {
   const times: number[] = [];
   for (let u = 0; u <= updates; u++) {

@@ -1,0 +1,76 @@
+/**
+ * The axes of a chart, rounded so that they change rarely: the x range ends at the next 1-2-5 value
+ * (or the run's planned length), a log y range spans whole decades, a linear one whole ticks. While a
+ * live curve stays inside its frame, only its lines are redrawn, not the chart around them.
+ */
+import { svgPath } from './chartScale';
+import type { ChartPoint, ChartSeries } from './series';
+
+export interface CurveFrame {
+  readonly x: readonly [number, number];
+  readonly y: readonly [number, number];
+}
+
+export interface FrameOptions {
+  readonly logY: boolean;
+  /** A y range the frame always covers (accuracy: [0, 1]); ignored on a log axis. */
+  readonly yDomain?: readonly [number, number];
+  /** The run's length in steps, when x is the step: the frame is then the whole run once the curve fills a tenth of it. */
+  readonly totalSteps?: number;
+  /** Round the x range up (a live curve: the frame then moves rarely); otherwise it ends at the last point. */
+  readonly roundX: boolean;
+}
+
+/** The smallest 1, 2 or 5 × 10^k at or above `v` (v > 0). */
+export function niceCeil(v: number): number {
+  const mag = 10 ** Math.floor(Math.log10(v));
+  const r = v / mag;
+  const m = r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10;
+  return Number((m * mag).toPrecision(12));
+}
+
+/** Whether `v` can be placed on the y axis. */
+export const drawable = (v: number, logY: boolean): boolean => Number.isFinite(v) && (!logY || v > 0);
+
+/** The frame around every drawable value (smoothed and raw) of `series`, or undefined when there is none. */
+export function curveFrame(series: readonly ChartSeries[], { logY, yDomain, totalSteps, roundX }: FrameOptions): CurveFrame | undefined {
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const s of series) {
+    for (const p of s.points) {
+      for (const v of [p.y, p.raw]) {
+        if (!drawable(v, logY)) continue;
+        [x0, x1] = [Math.min(x0, p.x), Math.max(x1, p.x)];
+        [y0, y1] = [Math.min(y0, v), Math.max(y1, v)];
+      }
+    }
+  }
+  if (!Number.isFinite(x0)) return undefined;
+  const x: [number, number] = [x0, xEnd(x0, x1, roundX, totalSteps)];
+  if (yDomain && !logY) return { x, y: [Math.min(yDomain[0], y0), Math.max(yDomain[1], y1)] };
+  if (logY) {
+    const lo = 10 ** Math.floor(Math.log10(y0));
+    const hi = 10 ** Math.ceil(Math.log10(y1));
+    return { x, y: [Number(lo.toPrecision(12)), Number((hi > lo ? hi : lo * 10).toPrecision(12))] };
+  }
+  if (y1 === y0) [y0, y1] = [y0 - (Math.abs(y0) / 2 || 1), y1 + (Math.abs(y1) / 2 || 1)];
+  const step = niceCeil((y1 - y0) / 4);
+  return { x, y: [Number((Math.floor(y0 / step) * step).toPrecision(12)), Number((Math.ceil(y1 / step) * step).toPrecision(12))] };
+}
+
+/** The x range's end: a run's planned length, a 1-2-5 value (from the origin, or the span for a far-off start such as wall time), or the last x. */
+function xEnd(x0: number, x1: number, roundX: boolean, totalSteps: number | undefined): number {
+  if (x1 <= x0) return x0 + 1;
+  if (!roundX) return x1;
+  if (totalSteps && totalSteps > x0 && x1 * 10 >= totalSteps) return Math.max(totalSteps, x1);
+  return x0 >= 0 && x0 <= x1 / 2 ? niceCeil(x1) : x0 + niceCeil(x1 - x0);
+}
+
+/** SVG path data through the points' smoothed (`y`) or raw values that can be drawn, broken at gaps. */
+export function linePath(points: readonly ChartPoint[], key: 'y' | 'raw', logY: boolean, sx: (x: number) => number | undefined, sy: (y: number) => number | undefined): string {
+  return svgPath(points, (p) => {
+    const v = p[key];
+    if (!drawable(v, logY)) return undefined;
+    const [px, py] = [sx(p.x), sy(v)];
+    return px === undefined || py === undefined ? undefined : [px, py];
+  });
+}
