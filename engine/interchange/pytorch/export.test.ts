@@ -63,6 +63,26 @@ const batchNormDoc = (): GraphDocument =>
     { dataset: { kind: 'random', inputShape: [6, 5, 2], targetShape: [2] }, optimizer: { type: 'adamw', weightDecay: 0.05 }, lr: 0.01, schedule: { type: 'cosine', totalSteps: 4, minLr: 0.001, warmupSteps: 2 }, batchSize: 6 },
   );
 
+/** Conv1D (TensorFlow's odd 'same' step after) → LSTM → GRU without biases → RNN (relu, last step) and pooling over time → Dense → MSE; Adam. */
+const recurrentDoc = (): GraphDocument =>
+  makeDoc(
+    [
+      ['x', 'Input', { field: 'x', shape: [6, 3] }],
+      ['conv', 'Conv1D', { filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'tanh' }],
+      ['lstm', 'LSTM', { units: 5 }],
+      ['gru', 'GRU', { units: 4, useBias: false }],
+      ['rnn', 'RNN', { units: 3, activation: 'relu', returnSequences: false }],
+      ['grouped', 'Conv1D', { filters: 4, kernelSize: 2, dilation: 2, groups: 2, useBias: false }],
+      ['pool', 'GlobalAveragePool1D', {}],
+      ['cat', 'Concat', { axis: -1 }],
+      ['out', 'Dense', { units: 2 }],
+      ['y', 'Input', { field: 'y', shape: [2] }],
+      ['loss', 'MSELoss', {}],
+    ],
+    ['x.y -> conv.x', 'conv.y -> lstm.x', 'lstm.y -> gru.x', 'gru.y -> rnn.x', 'gru.y -> grouped.x', 'grouped.y -> pool.x', 'rnn.y -> cat.inputs', 'pool.y -> cat.inputs', 'cat.y -> out.x', 'out.y -> loss.pred', 'y.y -> loss.target'],
+    { dataset: { kind: 'random', inputShape: [6, 3], targetShape: [2] }, optimizer: { type: 'adam' }, lr: 0.01, batchSize: 4 },
+  );
+
 const lenetDoc = (): GraphDocument => {
   const doc = lenet.build(new Date('2026-01-01T00:00:00Z'));
   return { ...doc, training: { ...doc.training, batchSize: 4, optimizer: { type: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, lr: 0.002 } };
@@ -149,6 +169,8 @@ const CASES: [string, () => GraphDocument, number][] = [
   ['mlp', mlpDoc, 8], ['lenet', lenetDoc, 4], ['batchnorm', batchNormDoc, 6],
   // Frozen layers: SGD's weight decay must not reach them; a frozen BatchNorm's running statistics still move.
   ['mlp-frozen', frozen(mlpDoc, ['hidden-1']), 8], ['batchnorm-frozen', frozen(batchNormDoc, ['conv', 'bn']), 6],
+  // torch.nn.LSTM/GRU/RNN and Conv1d load Wiregrad's weights one-to-one (recurrent ones unchanged).
+  ['recurrent', recurrentDoc, 4],
 ];
 
 describe.skipIf(!found.python)('PyTorch export (model.py, train.py) agrees with Wiregrad', () => {
@@ -283,5 +305,15 @@ describe('PyTorch export errors', () => {
     expect(files['model.py']).toContain('self.hidden_1 = nn.Linear(6, 8, bias=True)');
     expect(files['model.py']).toContain('"hidden-1.kernel": ("hidden_1.weight", "transpose")');
     expect(files['train.py']).toContain('torch.optim.SGD(params, lr=0.1, momentum=0.9, nesterov=False, weight_decay=0.01)');
+  });
+
+  it('writes recurrent layers as torch.nn modules whose state_dict keys are Wiregrad\'s weight names', () => {
+    const model = exportPyTorch(recurrentDoc()).files['model.py']!;
+    expect(model).toContain('self.lstm = nn.LSTM(4, 5, batch_first=True, bias=True)');
+    expect(model).toContain('self.rnn = nn.RNN(4, 3, batch_first=True, bias=True, nonlinearity="relu")');
+    expect(model).toContain('"lstm.weight_ih": ("lstm.weight_ih_l0", "same")');
+    expect(model).toContain('"gru.weight_hh": ("gru.weight_hh_l0", "same")');
+    expect(model).not.toContain('gru.bias');
+    expect(model).toContain('"conv.kernel": ("conv.weight", "kio_to_oik")');
   });
 });

@@ -13,6 +13,7 @@ import { nodeName } from '../../graph/errors';
 import { lowerDocument, typeEmitter } from '../../graph/lower';
 import { getNodeSpec } from '../../graph/nodes';
 import type { Activation } from '../../graph/nodes/common';
+import { timePadding } from '../../graph/nodes/conv1d';
 import { windowPadding } from '../../graph/nodes/layers';
 import { incoming, topologicalOrder } from '../../graph/structure';
 import { isFrozen } from '../../graph/trainable';
@@ -30,8 +31,8 @@ interface PyVal {
   readonly layout: Layout;
 }
 
-/** How a Wiregrad tensor becomes a torch one: as is, a Dense kernel transposed, a Conv2D kernel HWIO → OIHW. */
-type Conversion = 'same' | 'transpose' | 'hwio_to_oihw';
+/** How a Wiregrad tensor becomes a torch one: as is, a Dense kernel transposed, a Conv2D kernel HWIO → OIHW, a Conv1D kernel [k, in, out] → [out, in, k]. */
+type Conversion = 'same' | 'transpose' | 'hwio_to_oihw' | 'kio_to_oik';
 
 /** One tensor of the safetensors file and where it goes in the module. */
 export interface TorchWeight {
@@ -136,6 +137,17 @@ function common(xs: readonly PyVal[]): { exprs: string[]; layout: Layout } {
   return { exprs: xs.map(nhwc), layout: 'nhwc' };
 }
 
+/** torch.nn.RNN/LSTM/GRU, one layer, batch_first: Wiregrad's weights are torch's (weight_ih_l0, …) one-to-one. */
+function recurrent(kind: 'RNN' | 'LSTM' | 'GRU'): Emitter {
+  return (c) => {
+    const x = c.one('x');
+    const relu = kind === 'RNN' && c.p.activation === 'relu' ? ', nonlinearity="relu"' : '';
+    const self = c.module(`nn.${kind}(${x.type.shape[2]}, ${c.p.units}, batch_first=True, bias=${c.p.useBias ? 'True' : 'False'}${relu})`);
+    for (const w of ['weight_ih', 'weight_hh', ...(c.p.useBias ? ['bias_ih', 'bias_hh'] : [])]) c.weight(w, `${w}_l0`);
+    return { expr: `${self}(${nhwc(x)})[0]${c.p.returnSequences ? '' : '[:, -1]'}`, layout: 'nhwc' };
+  };
+}
+
 const EMITTERS: Readonly<Record<string, Emitter>> = {
   Dense: (c) => {
     const x = c.one('x');
@@ -221,6 +233,24 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
     c.weight('embeddings', 'weight');
     return { expr: `${self}(${nhwc(c.one('x'))}.long())`, layout: 'nhwc' };
   },
+  RNN: recurrent('RNN'),
+  LSTM: recurrent('LSTM'),
+  GRU: recurrent('GRU'),
+  Conv1D: (c) => {
+    const x = c.one('x');
+    const s = x.type.shape;
+    const [left, right] = timePadding(c.p.padding, s[1]!, c.p.kernelSize, c.p.strides, c.p.dilation);
+    const self = c.module(
+      `nn.Conv1d(${s[2]}, ${c.p.filters}, kernel_size=${c.p.kernelSize}, stride=${c.p.strides}, padding=${left === right ? left : 0}, ` +
+      `dilation=${c.p.dilation}, groups=${c.p.groups}, bias=${c.p.useBias ? 'True' : 'False'})`,
+    );
+    c.weight('kernel', 'weight', 'kio_to_oik');
+    if (c.p.useBias) c.weight('bias', 'bias');
+    // [batch, time, channels] → torch's [batch, channels, time] and back; TensorFlow's odd 'same' step goes after (F.pad).
+    const input = `${nhwc(x)}.transpose(1, 2).contiguous()`;
+    return { expr: activation(`${self}(${left === right ? input : `F.pad(${input}, (${left}, ${right}))`}).transpose(1, 2)`, c.p.activation, -1), layout: 'nhwc' };
+  },
+  GlobalAveragePool1D: (c) => ({ expr: `${nhwc(c.one('x'))}.mean(dim=1)`, layout: 'nhwc' }),
   Activation: (c) => same(c, (x, v) => activation(x, c.p.activation, dimOf(v, -1))),
   ReLU: (c) => same(c, (x) => `F.relu(${x})`),
   LeakyReLU: (c) => same(c, (x) => `F.leaky_relu(${x}, ${pyFloat(c.p.alpha)})`),
@@ -291,9 +321,10 @@ def write_safetensors(path, tensors, metadata=None):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
 
 
-# Wiregrad kernels are Keras-shaped: Dense [in, out] (torch: [out, in]), Conv2D HWIO (torch: OIHW).
-TO_TORCH = {"same": lambda t: t, "transpose": lambda t: t.t(), "hwio_to_oihw": lambda t: t.permute(3, 2, 0, 1)}
-FROM_TORCH = {"same": lambda t: t, "transpose": lambda t: t.t(), "hwio_to_oihw": lambda t: t.permute(2, 3, 1, 0)}
+# Wiregrad kernels are Keras-shaped: Dense [in, out] (torch: [out, in]), Conv2D HWIO (torch: OIHW),
+# Conv1D [k, in, out] (torch: [out, in, k]); recurrent weights are torch's already.
+TO_TORCH = {"same": lambda t: t, "transpose": lambda t: t.t(), "hwio_to_oihw": lambda t: t.permute(3, 2, 0, 1), "kio_to_oik": lambda t: t.permute(2, 1, 0)}
+FROM_TORCH = {"same": lambda t: t, "transpose": lambda t: t.t(), "hwio_to_oihw": lambda t: t.permute(2, 3, 1, 0), "kio_to_oik": lambda t: t.permute(2, 1, 0)}
 
 
 def load_wiregrad_weights(model, path):
