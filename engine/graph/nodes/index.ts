@@ -3,14 +3,16 @@ import { ACTIVATION_NODES } from './activations';
 import { ATTENTION_NODES } from './attention';
 import { BLOCK_NODES } from './attentionBlock';
 import { SEQUENCE_LOSS_NODES } from './attentionLoss';
+import { CONV1D_NODES } from './conv1d';
 import { LAYER_NODES } from './layers';
 import { LOSS_NODES } from './losses';
 import { OP_NODES } from './ops';
+import { RECURRENT_NODES } from './recurrent';
 import { SOURCE_NODES } from './sources';
 
 /** Every node type a document may use, by type name. */
 export const NODE_SPECS: Readonly<Record<string, NodeSpec>> = Object.fromEntries(
-  [...SOURCE_NODES, ...LAYER_NODES, ...ATTENTION_NODES, ...BLOCK_NODES, ...ACTIVATION_NODES, ...OP_NODES, ...LOSS_NODES, ...SEQUENCE_LOSS_NODES].map((s) => [s.type, s]),
+  [...SOURCE_NODES, ...LAYER_NODES, ...ATTENTION_NODES, ...BLOCK_NODES, ...RECURRENT_NODES, ...CONV1D_NODES, ...ACTIVATION_NODES, ...OP_NODES, ...LOSS_NODES, ...SEQUENCE_LOSS_NODES].map((s) => [s.type, s]),
 );
 
 export function getNodeSpec(type: string): NodeSpec | undefined {
