@@ -1,12 +1,12 @@
 /** The Trainable switch through the store and into the view: document field, undo, node data, summaries. */
 import { describe, expect, it } from 'vitest';
-import { templateById } from '../templates';
-import { readGraphFile } from '../files/documentFile';
-import { readShareFragment, shareFragment } from '../files/shareLink';
-import { toFlowNodes } from '../canvas/flowModel';
-import { modelSummary } from '../dashboard/modelSummary';
-import { createEditorStore, undo } from './editorStore';
-import { validate } from './validation';
+import { templateById } from './templates';
+import { readGraphFile } from './files/documentFile';
+import { readShareFragment, shareFragment } from './files/shareLink';
+import { toFlowNodes } from './canvas/flowModel';
+import { modelSummary } from './dashboard/modelSummary';
+import { createEditorStore, undo } from './store/editorStore';
+import { validate } from './store/validation';
 
 const view = { selection: [], selectedEdges: [], dragPositions: {}, measured: {} };
 
