@@ -10,7 +10,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Dataset } from '../engine/data';
 import { encodeMnistBytes, MNIST_URL } from '../engine/data/mnist';
 import type { GraphDocument } from '../engine/graph/document';
-import { DatasetLoader } from '../workers/datasets';
+import { corpusText } from '../scripts/build-corpus.mjs';
+import { BUILTIN_TEXT_URL, DatasetLoader } from '../workers/datasets';
 import { memoryUploadStore } from '../workers/uploads';
 
 /** A problem with the data the user pointed at (exit code 2). */
@@ -50,6 +51,7 @@ export async function loadDataset(doc: GraphDocument, options: { dataPath?: stri
   if (options.dataPath !== undefined && cfg.kind !== 'csv') {
     throw new DataError(`--data gives the CSV file of a document whose dataset is a CSV file; this one trains on the built-in "${cfg.kind}" dataset`);
   }
+  if (cfg.kind === 'text' && cfg.source === 'upload') throw new DataError(`the dataset "${cfg.name ?? 'text'}" is an uploaded text file: the command line reads the built-in corpus only (train it in the studio)`);
   if (cfg.kind === 'images') throw new DataError(`the dataset "${cfg.name}" is an image folder: the command line does not read images yet (train it in the studio)`);
   if (cfg.kind === 'csv') {
     const candidates = options.dataPath !== undefined ? [options.dataPath] : [...new Set([options.docPath && join(dirname(options.docPath), basename(cfg.name)), resolve(basename(cfg.name))].filter((p): p is string => !!p))];
@@ -69,6 +71,7 @@ export async function loadDataset(doc: GraphDocument, options: { dataPath?: stri
   }
   const loader = new DatasetLoader({
     fetchAsset: async (asset) => {
+      if (asset === BUILTIN_TEXT_URL) return new TextEncoder().encode(corpusText());
       if (asset !== MNIST_URL) throw new DataError(`no asset ${asset} outside the studio`);
       return mnistFromPackage();
     },

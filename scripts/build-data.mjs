@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildCorpus } from './build-corpus.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,7 +41,7 @@ export function encodeMnist() {
   return out;
 }
 
-/** Write `mnist.bin` into outDir unless it is newer than the package's data; returns its path. */
+/** Write `mnist.bin` (and corpus.txt) into outDir unless it is newer than the package's data; returns its path. */
 export function buildData(outDir = join(ROOT, 'public', 'data'), { force = false } = {}) {
   const target = join(outDir, 'mnist.bin');
   const newest = Math.max(...digitFiles().map((f) => statSync(f).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);
@@ -50,6 +51,7 @@ export function buildData(outDir = join(ROOT, 'public', 'data'), { force = false
   } catch {
     fresh = false;
   }
+  buildCorpus(outDir, { force }); // the built-in text corpus (scripts/build-corpus.mjs)
   if (fresh && !force) return target;
   mkdirSync(outDir, { recursive: true });
   // Write then rename, so a concurrent reader never sees half a file.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TrainingConfig } from '../engine/graph/training';
 import { UNKNOWN_CHAR } from '../engine/data/sequenceText';
-import { DatasetLoader } from './datasets';
+import { corpusText } from '../scripts/build-corpus.mjs';
+import { BUILTIN_TEXT_URL, DatasetLoader } from './datasets';
 import { memoryUploadStore } from './uploads';
 
 const bytes = (s: string) => new TextEncoder().encode(s).buffer as ArrayBuffer;
@@ -50,6 +51,17 @@ describe('sequence datasets in the worker', () => {
     expect(a.dataset).toBe(b.dataset);
     expect(fetches).toBe(1);
     expect(a.dataset.vocab).toEqual([...'abcdefghij', UNKNOWN_CHAR]);
+  });
+
+  it('the built-in corpus (the first State of the Union addresses) is about 1 MB of English with a small vocabulary', async () => {
+    const text = corpusText();
+    expect(text.length).toBeGreaterThan(1_000_000);
+    expect(text.startsWith('Fellow-Citizens of the Senate')).toBe(true);
+    const l = new DatasetLoader({ fetchAsset: async (p) => (p === BUILTIN_TEXT_URL ? new TextEncoder().encode(text) : Promise.reject(new Error(p))), uploads: memoryUploadStore(), decodeImage: noImages });
+    const { dataset } = await l.load(training({ kind: 'text', context: 64 }));
+    expect(dataset.length).toBe(Math.floor((text.length - 1) / 64));
+    expect(dataset.vocab!.length).toBeGreaterThan(60);
+    expect(dataset.vocab!.length).toBeLessThan(100);
   });
 
   it('previews a synthetic task with its answers', async () => {
