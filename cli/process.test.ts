@@ -2,28 +2,16 @@
  * The `wiregrad` launcher as a person runs it (a child process): Ctrl-C mid-run stops after the
  * current step, writes loadable weights and exits 130; bad input exits 2.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { launch } from './launchForTest';
 import { TrainingConfig } from '../engine/graph/training';
 import { readSafetensors } from '../engine/interchange/safetensors';
 import { twoLayerDoc } from '../engine/testing/docs';
 import { readEventFile } from './eventReader';
-
-const LAUNCHER = join(import.meta.dirname, 'wiregrad.mjs');
-
-function launch(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, [LAUNCHER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    err += d.toString();
-    onStderr?.(err, child);
-  });
-  return new Promise<{ code: number | null; err: string }>((resolve) => child.on('exit', (code) => resolve({ code, err })));
-}
 
 describe('the wiregrad command', () => {
   it('Ctrl-C (SIGINT) after the first progress line: stops cleanly, writes the weights so far, exits 130', async () => {

@@ -3,24 +3,12 @@
  * listens, answers a prediction equal to the engine's, and on Ctrl-C (SIGINT) stops cleanly with exit
  * code 0; bad flags and files exit 2 with a message naming them.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { launch } from './launchForTest';
 import { engineForward, mnistMlp, randomImages, randomWeights, writeModel } from './serve/testModels';
-
-const LAUNCHER = join(import.meta.dirname, 'wiregrad.mjs');
-
-function launch(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, [LAUNCHER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    err += d.toString();
-    onStderr?.(err, child);
-  });
-  return new Promise<{ code: number | null; err: string }>((resolve) => child.on('exit', (code) => resolve({ code, err })));
-}
 
 describe('the wiregrad serve command', () => {
   it('serves predictions on 127.0.0.1 and stops cleanly on SIGINT (exit 0)', async () => {
