@@ -39,6 +39,19 @@ describe('layering lint rules (DESIGN.md: app → workers → engine)', () => {
     expect(await restrictions('workers/x.ts', fine)).toEqual([]);
   });
 
+  it('lets workers/ import app/storage (the one database) and nothing else of app/', async () => {
+    expect(await restrictions('workers/x.ts', "import { a } from '../app/storage/database';\nexport const b = a;\n")).toEqual([]);
+    expect(await restrictions('workers/x.ts', "import { a } from '../app/store/editorStore';\nexport const b = a;\n")).toHaveLength(1);
+    expect(await restrictions('workers/x.ts', "import { a } from '../app/storageless';\nexport const b = a;\n")).toHaveLength(1);
+    expect(await restrictions('workers/x.ts', "import { a } from '../app';\nexport const b = a;\n")).toHaveLength(1);
+  });
+
+  it('keeps app/storage free of the page: no other app/ folder, no UI package', async () => {
+    expect(await restrictions('app/storage/x.ts', "import { a } from '../files/autosave';\nexport const b = a;\n")).toHaveLength(1);
+    expect(await restrictions('app/storage/x.ts', "import { useState } from 'react';\nexport const b = useState;\n")).toHaveLength(1);
+    expect(await restrictions('app/storage/x.ts', "import { a } from './schema';\nimport { openDB } from 'idb';\nexport const b = [a, openDB];\n")).toEqual([]);
+  });
+
   it('lets engine/ import its own modules', async () => {
     expect(await restrictions('engine/nn/x.ts', "import { a } from '../ops/defs';\nexport const b = a;\n")).toEqual([]);
   });

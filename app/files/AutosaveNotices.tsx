@@ -6,7 +6,7 @@
 import { useStore } from 'zustand';
 import { useEditorStore } from '../store/context';
 import type { AutosaveStatusStore } from './autosaveStatus';
-import { unreadableFileName } from './autosaveStatus';
+import { heldFileName, unreadableFileName } from './autosaveStatus';
 import { fileNameFor, serializeDocument } from './documentFile';
 import { downloadText } from '../browser/download';
 
@@ -18,7 +18,8 @@ export function AutosaveNotices({ status }: { status: AutosaveStatusStore }) {
   const failure = useStore(status, (s) => s.failure);
   const off = useStore(status, (s) => s.off);
   const otherTab = useStore(status, (s) => s.otherTab);
-  if (unreadable === null && failure === null && off === null && otherTab === null) return null;
+  const held = useStore(status, (s) => s.held);
+  if (unreadable === null && failure === null && off === null && otherTab === null && held === null) return null;
 
   const downloadGraph = () => {
     const { doc } = store.getState();
@@ -43,6 +44,36 @@ export function AutosaveNotices({ status }: { status: AutosaveStatusStore }) {
             </button>
             <button type="button" className="btn" onClick={downloadGraph}>
               Download this tab&apos;s graph
+            </button>
+          </div>
+        </section>
+      )}
+      {held !== null && (
+        <section className="autosave-notice" role="alert" aria-label="Kept from another tab">
+          <h2 className="autosave-notice-title">A tab&apos;s unsaved version was kept</h2>
+          <p>
+            A tab was hidden or closed while it waited for you to choose between its version of the graph and another
+            tab&apos;s, so its version was not autosaved. It is kept in this browser: open it here (it then becomes the
+            autosave: download the graph open now first to keep that too), or download it.
+          </p>
+          {held.doc === undefined && <p className="autosave-notice-reason">It cannot be opened as a graph; download it to look at it.</p>}
+          <div className="autosave-notice-actions">
+            {held.doc !== undefined && (
+              <button
+                type="button"
+                className="btn is-primary"
+                onClick={() => {
+                  if (held.doc !== undefined && store.getState().loadDocument(held.doc).ok) status.getState().dismissHeld();
+                }}
+              >
+                Open the kept version
+              </button>
+            )}
+            <button type="button" className="btn" onClick={() => downloadText(held.text, heldFileName(held))}>
+              Download the kept version
+            </button>
+            <button type="button" className="btn" onClick={() => status.getState().dismissHeld()}>
+              Dismiss
             </button>
           </div>
         </section>

@@ -239,8 +239,9 @@ describe('writing the autosave', () => {
     expect(store.getState().saveState).toBe('failed');
     expect(reports).toHaveLength(1);
     expect(autosaveFailureText(reports[0])).toBe(
-      "This browser's storage for Wiregrad is full. Your graph is still open here, but a reload would lose the " +
-        'latest changes. Download it to keep it; autosave tries again with your next edit.',
+      "The browser's storage is full — download the document (Save, or Download graph below) or free space (this site's " +
+        "uploaded datasets, or other sites' data). Your graph is still open here, but a reload would lose the latest " +
+        'changes; autosave tries again with your next edit.',
     );
     state.failing = false;
     store.getState().addNode('ReLU', { x: 3, y: 4 });

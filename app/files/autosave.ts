@@ -9,6 +9,9 @@ import { clip } from '../../engine/graph/limits';
 import { openDocumentText } from './documentFile';
 import type { KeyValue, UnloadCopy } from './keyValue';
 import type { TabGate } from './otherTabs';
+import { applyDismissals, dismiss, listKeys, remember, type ReminderList } from './autosaveLists';
+import type { HeldEdits } from './autosaveHeld';
+import { storageProblemOf, storageProblemText } from '../storage/errors';
 import { recoverDocument, type Recovered } from './recover';
 
 /** The key the document is kept under. */
@@ -65,6 +68,8 @@ export interface AutosaveOptions {
   unloadCopy?: UnloadCopy;
   /** Other tabs on the same autosave: no write while one's save waits for the person's choice; each write announced. */
   tabs?: TabGate;
+  /** Where this tab's version is kept aside when the page is hidden or goes while `tabs` waits for the choice. */
+  held?: HeldEdits;
 }
 
 /**
@@ -72,7 +77,7 @@ export interface AutosaveOptions {
  * is hidden or unloaded (so the last edits before a reload are kept); returns a stop function.
  */
 export function startAutosave(store: EditorStore, storage: KeyValue, options: AutosaveOptions = {}): () => void {
-  const { delayMs = AUTOSAVE_DELAY_MS, report, page, unloadCopy, tabs } = options;
+  const { delayMs = AUTOSAVE_DELAY_MS, report, page, unloadCopy, tabs, held } = options;
   let failing = false;
   /** The text of the write made as the page went, while it is only in the unload copy. */
   let copied: string | undefined;
@@ -95,6 +100,7 @@ export function startAutosave(store: EditorStore, storage: KeyValue, options: Au
           unloadCopy?.clear();
         }
         tabs?.written(doc, text);
+        held?.release();
         if (failing) {
           failing = false;
           report?.(undefined);
@@ -116,6 +122,12 @@ export function startAutosave(store: EditorStore, storage: KeyValue, options: Au
     write.schedule(state.doc);
   });
   const flush = () => {
+    if (tabs !== undefined && !tabs.canWrite()) {
+      // Waiting for the two-tab choice, which may never be made now: keep this tab's version aside.
+      write.cancel();
+      held?.hold(JSON.stringify(store.getState().doc));
+      return;
+    }
     leaving = true;
     write.flush();
     leaving = false;
@@ -135,24 +147,30 @@ export function startAutosave(store: EditorStore, storage: KeyValue, options: Au
 
 /** Why autosave failed, in words, and what to do about it (shown under the title "Autosave failed"). */
 export function autosaveFailureText(error: unknown): string {
-  const name = error instanceof Error || (typeof DOMException !== 'undefined' && error instanceof DOMException) ? (error as Error).name : '';
-  const message = error instanceof Error ? error.message : String(error);
-  const why =
-    name === 'QuotaExceededError' || /quota/i.test(message)
-      ? "this browser's storage for Wiregrad is full"
-      : name === 'SecurityError' || name === 'InvalidStateError' || /blocked|denied|security/i.test(message)
-        ? 'this browser does not let Wiregrad store data (a private window, or site settings)'
-        : `the browser said: ${clip(message, 120)}`;
-  return (
-    `${why[0].toUpperCase()}${why.slice(1)}. Your graph is still open here, but a reload would lose the latest changes. ` +
-    'Download it to keep it; autosave tries again with your next edit.'
-  );
+  const problem = storageProblemOf(error);
+  const keep = 'Your graph is still open here, but a reload would lose the latest changes';
+  switch (problem) {
+    case 'full':
+      return (
+        "The browser's storage is full — download the document (Save, or Download graph below) or free space " +
+        `(this site's uploaded datasets, or other sites' data). ${keep}; autosave tries again with your next edit.`
+      );
+    case 'blocked':
+    case 'outdated':
+      return `${storageProblemText(problem)}. ${keep}: download it to keep it.`;
+    default: {
+      const message = error instanceof Error ? error.message : String(error);
+      const why = problem === 'refused' ? storageProblemText('refused') : `The browser said: ${clip(message, 120)}`;
+      return `${why}. ${keep}. Download it to keep it; autosave tries again with your next edit.`;
+    }
+  }
 }
 
 /** Where an autosave that could not be read is kept: its own key, never written over. */
 export const UNREADABLE_PREFIX = 'autosave/unreadable/';
 /** The kept copies the person has not dismissed yet (a JSON list of keys): offered again on every visit. */
 export const PENDING_KEY = 'autosave/unreadable-pending';
+const UNREADABLE_LIST: ReminderList = { key: PENDING_KEY, prefix: UNREADABLE_PREFIX };
 
 /** What a visit opens on, from what autosave kept. */
 export type Restored =
@@ -220,7 +238,7 @@ export async function restoreAutosave(storage: KeyValue, now: Date = new Date(),
   }
   if (keptAs !== undefined) {
     try {
-      await storage.set(PENDING_KEY, JSON.stringify([...(await pendingKeys(storage)), keptAs]));
+      await remember(storage, UNREADABLE_LIST, keptAs);
     } catch {
       // The copy is kept; only the reminder on later visits is lost.
     }
@@ -228,20 +246,14 @@ export async function restoreAutosave(storage: KeyValue, now: Date = new Date(),
   return { kind: 'unreadable', text, reason: read.message, keptAs, recovered: recoverDocument(text, now), earlier: false };
 }
 
-/** Keys of kept copies not yet dismissed, oldest first. */
-async function pendingKeys(storage: KeyValue): Promise<string[]> {
+/**
+ * The newest kept copy not yet dismissed, to offer again on a visit that opened something else, after
+ * moving into storage the dismissals a reload cut short (`dismissed`, the synchronous copy); never throws.
+ */
+export async function earlierUnreadable(storage: KeyValue, dismissed?: UnloadCopy): Promise<Extract<Restored, { kind: 'unreadable' }> | undefined> {
+  await applyDismissals(storage, [UNREADABLE_LIST], dismissed);
   try {
-    const list: unknown = JSON.parse((await storage.get(PENDING_KEY)) ?? '[]');
-    return Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string' && k.startsWith(UNREADABLE_PREFIX)) : [];
-  } catch {
-    return [];
-  }
-}
-
-/** The newest kept copy not yet dismissed, to offer again on a visit that opened something else; never throws. */
-export async function earlierUnreadable(storage: KeyValue): Promise<Extract<Restored, { kind: 'unreadable' }> | undefined> {
-  try {
-    const keys = await pendingKeys(storage);
+    const keys = await listKeys(storage, UNREADABLE_LIST, dismissed);
     for (const key of keys.reverse()) {
       const text = await storage.get(key);
       if (text === undefined) continue;
@@ -254,7 +266,11 @@ export async function earlierUnreadable(storage: KeyValue): Promise<Extract<Rest
   return undefined;
 }
 
-/** Stops offering the kept copy under `key`; the copy itself stays. */
-export async function dismissUnreadable(storage: KeyValue, key: string): Promise<void> {
-  await storage.set(PENDING_KEY, JSON.stringify((await pendingKeys(storage)).filter((k) => k !== key)));
+/**
+ * Stops offering the kept copy under `key`; the copy itself stays. With `dismissed` (a synchronous
+ * Web Storage copy), the dismissal is recorded there before this returns, so a reload in the same
+ * instant does not offer it again.
+ */
+export function dismissUnreadable(storage: KeyValue, key: string, dismissed?: UnloadCopy): Promise<void> {
+  return dismiss(storage, UNREADABLE_LIST, key, dismissed);
 }

@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { UNREADABLE_PREFIX, type Restored } from './autosave';
 import type { OtherTabs } from './otherTabs';
+import type { Held } from './autosaveHeld';
 
 /** An autosave that could not be read, as the notice shows it. */
 export type Unreadable = Extract<Restored, { kind: 'unreadable' }>;
@@ -19,23 +20,29 @@ export interface AutosaveStatus {
   off: string | null;
   /** Another tab saved this graph while this tab had edits of its own: the choice to make (autosave waits for it). */
   otherTab: Pick<OtherTabs, 'takeTheirs' | 'keepMine'> | null;
+  /** A version a tab kept aside when it went while waiting for that choice: offered until opened or dismissed. */
+  held: Held | null;
   setUnreadable(unreadable: Unreadable | null): void;
   /** Hides the unreadable-autosave notice and stops offering its copy on later visits (the copy stays). */
   dismissUnreadable(): void;
   setFailure(failure: string | null): void;
   setOff(reason: string | null): void;
   setOtherTab(otherTab: AutosaveStatus['otherTab']): void;
+  setHeld(held: Held | null): void;
+  /** Hides the held-version notice and stops offering it on later visits (the record stays). */
+  dismissHeld(): void;
 }
 
 export type AutosaveStatusStore = StoreApi<AutosaveStatus>;
 
-/** `forget(key)` stops offering the kept copy under `key` on later visits. */
-export function createAutosaveStatus(forget: (key: string) => void = () => {}): AutosaveStatusStore {
+/** `forget(key)` stops offering the kept copy under `key` on later visits; `forgetHeld(key)` the held version. */
+export function createAutosaveStatus(forget: (key: string) => void = () => {}, forgetHeld: (key: string) => void = () => {}): AutosaveStatusStore {
   return createStore<AutosaveStatus>()((set, get) => ({
     unreadable: null,
     failure: null,
     off: null,
     otherTab: null,
+    held: null,
     setUnreadable: (unreadable) => set({ unreadable }),
     dismissUnreadable: () => {
       const key = get().unreadable?.keptAs;
@@ -45,7 +52,18 @@ export function createAutosaveStatus(forget: (key: string) => void = () => {}): 
     setFailure: (failure) => set({ failure }),
     setOff: (off) => set({ off }),
     setOtherTab: (otherTab) => set({ otherTab }),
+    setHeld: (held) => set({ held }),
+    dismissHeld: () => {
+      const key = get().held?.key;
+      if (key !== undefined) forgetHeld(key);
+      set({ held: null });
+    },
   }));
+}
+
+/** The file name a held version downloads as: "held-graph-2026-12-04T15-48-23-123Z-k3x9a1.json". */
+export function heldFileName(held: Held): string {
+  return `held-graph-${held.key.slice(held.key.lastIndexOf('/') + 1).replace(/[:.]/g, '-')}.json`;
 }
 
 /** The file name an unreadable autosave downloads as: "autosave-2026-12-04T15-48-23.json". */

@@ -1,58 +1,13 @@
-/** A tiny promise-based key-value store over IndexedDB: one database, one object store, string values. */
+/** Where autosave keeps its text: the "documents" store of the one database (app/storage), or a Map. */
+import { openStudioDatabase, type StudioDatabase } from '../storage/database';
+import { documentStore, type TextStore } from '../storage/stores';
 
 /** Where autosave keeps its text; an in-memory one stands in for tests. */
-export interface KeyValue {
-  get(key: string): Promise<string | undefined>;
-  set(key: string, value: string): Promise<void>;
-}
+export type KeyValue = TextStore;
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-/** Opens (creating if needed) `dbName` with one object store `storeName`. */
-export function openKeyValue(dbName = 'wiregrad', storeName = 'kv'): KeyValue {
-  let db: Promise<IDBDatabase> | undefined;
-  // Once open, writes start synchronously: a write asked for in `pagehide` is sent before the page goes.
-  let opened: IDBDatabase | undefined;
-  const open = () =>
-    (db ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open(dbName, 1);
-      req.onupgradeneeded = () => req.result.createObjectStore(storeName);
-      req.onsuccess = () => resolve((opened = req.result));
-      req.onerror = () => reject(req.error ?? new Error('IndexedDB could not be opened'));
-      req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
-    }));
-  const objectStore = async (mode: IDBTransactionMode) => (await open()).transaction(storeName, mode).objectStore(storeName);
-  const put = (database: IDBDatabase, key: string, value: string) => {
-    const tx = database.transaction(storeName, 'readwrite');
-    const done = new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB write was aborted'));
-      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
-    });
-    tx.objectStore(storeName).put(value, key);
-    // Ask for the commit now rather than when the page next idles (which an unloading page never does).
-    tx.commit?.();
-    return done;
-  };
-  return {
-    async get(key) {
-      const value: unknown = await request((await objectStore('readonly')).get(key));
-      return typeof value === 'string' ? value : undefined;
-    },
-    set(key, value) {
-      try {
-        if (opened !== undefined) return put(opened, key, value);
-      } catch (e) {
-        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-      }
-      return open().then((database) => put(database, key, value));
-    },
-  };
+/** The autosave's store in the browser's database; writes start synchronously once it is open (pagehide). */
+export function openKeyValue(database: StudioDatabase = openStudioDatabase()): KeyValue {
+  return documentStore(database);
 }
 
 /** A KeyValue in a Map, for tests and for browsers without IndexedDB. */
