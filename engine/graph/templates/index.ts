@@ -1,14 +1,16 @@
 /** The starting graphs offered in the Templates menu; the first opens when there is no autosave. */
 import type { Template } from './build';
+import { charGpt } from './charGpt';
 import { lenet } from './lenet';
 import { mlpMnist } from './mlpMnist';
+import { sortTransformer } from './sortTransformer';
 import { twoLayerNet } from './twoLayerNet';
 import { twoSpirals } from './twoSpirals';
 
 export type { Template } from './build';
 
 /** Menu order. */
-export const TEMPLATES: readonly Template[] = [twoLayerNet, mlpMnist, lenet, twoSpirals];
+export const TEMPLATES: readonly Template[] = [twoLayerNet, mlpMnist, lenet, twoSpirals, charGpt, sortTransformer];
 
 export function templateById(id: string): Template | undefined {
   return TEMPLATES.find((t) => t.id === id);
