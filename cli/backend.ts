@@ -1,6 +1,6 @@
 /**
  * The backend a command-line run trains on: WebGPU through Dawn (the `webgpu` package) when it finds
- * an adapter, else the CPU reference backend — the worker's own choice (workers/backends.ts), with
+ * an adapter, else the WASM CPU backend (or the JS reference where WebAssembly cannot start) — the worker's own choice (workers/backends.ts), with
  * Dawn standing in for navigator.gpu. The launcher (wiregrad.mjs) points Vulkan at Chromium's
  * SwiftShader on machines without a Vulkan loader of their own.
  */
@@ -8,8 +8,8 @@ import { createBestBackend } from '../workers/backends';
 import type { Backend } from '../engine/backends/backend';
 import type { BackendInfo } from '../workers/types';
 
-/** What `--backend` asks for: auto (WebGPU when there is an adapter, else CPU), or one of them. */
-export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+/** What `--backend` asks for: auto (WebGPU when there is an adapter, else the WASM CPU backend), or one of them. */
+export type BackendChoice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
 
 /** The backend could not be had as asked (WebGPU demanded where there is none). */
 export class BackendUnavailable extends Error {}
@@ -37,6 +37,12 @@ async function dawn(): Promise<GPU | undefined> {
 
 export async function createBackend(choice: BackendChoice): Promise<{ backend: Backend; info: BackendInfo }> {
   if (choice === 'cpu') return createBestBackend('cpu');
+  if (choice === 'wasm') {
+    const got = await createBestBackend('wasm');
+    if (got.info.fallbackReason === 'WASM chosen') return got;
+    got.backend.dispose();
+    throw new BackendUnavailable(`--backend wasm: ${got.info.fallbackReason}`);
+  }
   const gpu = await dawn();
   const got = await createBestBackend('auto', gpu);
   if (choice === 'webgpu' && got.info.kind !== 'webgpu') {

@@ -14,7 +14,8 @@ export const USAGE = `Usage: wiregrad <command> [options]
 Commands:
   train <doc.json>    train a Wiregrad document headless, on the same engine and trainer as the studio
       --data <file.csv>         the CSV file of a document whose dataset is a CSV upload
-      --backend <auto|webgpu|cpu>  WebGPU through Dawn when it finds an adapter, else CPU (default auto)
+      --backend <auto|webgpu|wasm|cpu>  WebGPU through Dawn when it finds an adapter, else the WASM
+                                CPU backend (default auto); cpu is the plain-JS reference
       --steps <N>               train exactly N steps (overrides the document)
       --epochs <N>              train N epochs (overrides the document)
       --out <weights.safetensors>  where the weights go (default <doc name>.safetensors)
@@ -29,7 +30,7 @@ Commands:
                                 VERSION of each NAME; new versions are loaded and swapped in as they appear
       --host <addr>             the address to listen on (default 127.0.0.1: this machine only)
       --port <N>                the port (default 8501, TF Serving's REST port; 0 picks a free one)
-      --backend <auto|webgpu|cpu>  as for train (default auto); each model version gets its own device
+      --backend <auto|webgpu|wasm|cpu>  as for train (default auto); each model version gets its own device
       --max-batch <N>           concurrent predict calls are merged into device runs of up to N samples (default 32)
       --max-instances <N>       most instances in one request (default 1024)
       --max-body-mb <N>         largest request body in MiB (default 32)
@@ -72,7 +73,7 @@ export async function main(argv: readonly string[], io: CliIo & { stdout: { writ
       if (values.help) return (io.stdout.write(USAGE), EXIT.ok);
       if (positionals.length !== 1) throw new UsageError(`train takes one document, got ${positionals.length ? positionals.join(' ') : 'none'}`);
       const backend = values.backend as BackendChoice;
-      if (!['auto', 'webgpu', 'cpu'].includes(backend)) throw new UsageError(`--backend is auto, webgpu or cpu, not "${values.backend}"`);
+      if (!['auto', 'webgpu', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend is auto, webgpu, wasm or cpu, not "${values.backend}"`);
       const steps = positiveInt('steps', values.steps);
       const epochs = positiveInt('epochs', values.epochs);
       if (steps !== undefined && epochs !== undefined) throw new UsageError('give --steps or --epochs, not both');
@@ -110,7 +111,7 @@ export async function main(argv: readonly string[], io: CliIo & { stdout: { writ
       if (positionals.length) throw new UsageError(`serve takes no positional arguments (got ${positionals.join(' ')}); give models with --model NAME=doc.json,weights.safetensors`);
       const { SERVE_DEFAULTS: D, parseModelSpec, serve } = await import('./serve');
       const backend = (values.backend ?? D.backend) as BackendChoice;
-      if (!['auto', 'webgpu', 'cpu'].includes(backend)) throw new UsageError(`--backend is auto, webgpu or cpu, not "${values.backend}"`);
+      if (!['auto', 'webgpu', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend is auto, webgpu, wasm or cpu, not "${values.backend}"`);
       const port = values.port === undefined ? D.port : positiveInt('port', values.port, true)!;
       if (port > 65535) throw new UsageError(`--port is at most 65535, not ${port}`);
       let models;

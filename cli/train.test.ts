@@ -143,7 +143,7 @@ describe('wiregrad train', () => {
     expect(events.every((e) => Object.keys(e.histograms).length === 0)).toBe(true);
   });
 
-  it('--backend webgpu trains on Dawn (SwiftShader without a GPU), its losses tracking the CPU run', async () => {
+  it('--backend webgpu (Dawn; SwiftShader without a GPU) and --backend wasm train, their losses tracking the CPU run', async () => {
     const dir = temp();
     const doc = makeDoc(
       [
@@ -168,6 +168,10 @@ describe('wiregrad train', () => {
     const cpu = await losses('cpu');
     expect(gpu.losses.map(([step]) => step)).toEqual(cpu.losses.map(([step]) => step));
     gpu.losses.forEach(([, loss], i) => expect(Math.abs(loss - cpu.losses[i]![1])).toBeLessThan(1e-4 * Math.max(1, Math.abs(cpu.losses[i]![1]))));
+    const wasm = await losses('wasm');
+    expect(wasm.run.err).toContain('WASM SIMD, 1 thread');
+    expect(wasm.losses.map(([step]) => step)).toEqual(cpu.losses.map(([step]) => step));
+    wasm.losses.forEach(([, loss], i) => expect(Math.abs(loss - cpu.losses[i]![1])).toBeLessThan(1e-4 * Math.max(1, Math.abs(cpu.losses[i]![1]))));
   });
 
   it('exits 1 when the loss goes non-finite, naming the step, and still writes the weights from before it', async () => {

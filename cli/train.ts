@@ -177,7 +177,7 @@ export async function train(opts: TrainOptions, io: CliIo): Promise<number> {
       return EXIT.badInput;
     }
     const { backend } = compiled;
-    say(`wiregrad train: "${doc.meta.name}" — ${compiled.paramCount} parameters, ${trainer.status.totalSteps} steps of ${doc.training.batchSize} on ${backend.device}${backend.kind === 'cpu' && opts.backend !== 'cpu' && backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
+    say(`wiregrad train: "${doc.meta.name}" — ${compiled.paramCount} parameters, ${trainer.status.totalSteps} steps of ${doc.training.batchSize} on ${backend.device}${backend.kind === 'cpu' && opts.backend === 'auto' && backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
     if (opts.logdir) {
       events = new EventFileWriter(opts.logdir);
       say(`wiregrad train: TensorBoard events in ${events.path}`);

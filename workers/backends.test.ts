@@ -1,5 +1,7 @@
-/** Backend choice: WebGPU when an adapter answers, else the CPU with the reason in the user's words. */
+/** Backend choice: WebGPU when an adapter answers, else the WASM CPU backend (else the JS one), with the reason in the user's words. */
 import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../engine/backends/cpu/backend';
+import { WasmBackend } from '../engine/backends/wasm/backend';
 import { dawn } from '../engine/backends/webgpu/testing';
 import { createBestBackend } from './backends';
 
@@ -12,11 +14,32 @@ describe('createBestBackend', () => {
 
   it('falls back to the CPU, saying why, when there is no WebGPU or no adapter', async () => {
     const none = await createBestBackend('auto', undefined);
-    expect([none.backend.kind, none.info.fallbackReason]).toEqual(['cpu', 'this browser has no WebGPU']);
+    expect([none.backend.kind, none.info.device, none.info.fallbackReason]).toEqual(['cpu', 'WASM SIMD, 1 thread', 'this browser has no WebGPU']);
+    expect(none.backend).toBeInstanceOf(WasmBackend);
     const noAdapter = { requestAdapter: async () => null } as unknown as GPU;
     const missing = await createBestBackend('auto', noAdapter);
-    expect(missing.backend.kind).toBe('cpu');
+    expect(missing.backend).toBeInstanceOf(WasmBackend);
     expect(missing.info.fallbackReason).toMatch(/^WebGPU found no adapter/);
+  });
+
+  it('falls back to the JS CPU backend, saying why, when WebAssembly cannot start', async () => {
+    const real = globalThis.WebAssembly;
+    const broken = { ...real, instantiate: () => Promise.reject(new Error("Refused to compile: 'wasm-unsafe-eval' is not allowed")) };
+    Object.defineProperty(globalThis, 'WebAssembly', { value: broken, configurable: true, writable: true });
+    try {
+      const { backend, info } = await createBestBackend('auto', undefined);
+      expect(backend).toBeInstanceOf(CpuBackend);
+      expect(info.device).toBe('CPU (JavaScript)');
+      expect(info.fallbackReason).toBe("this browser has no WebGPU; WebAssembly could not start: Refused to compile: 'wasm-unsafe-eval' is not allowed");
+    } finally {
+      Object.defineProperty(globalThis, 'WebAssembly', { value: real, configurable: true, writable: true });
+    }
+  });
+
+  it('uses the WASM backend when asked', async () => {
+    const { backend, info } = await createBestBackend('wasm', { requestAdapter: () => expect.fail('asked for an adapter') } as unknown as GPU);
+    expect(backend).toBeInstanceOf(WasmBackend);
+    expect(info).toEqual({ kind: 'cpu', device: 'WASM SIMD, 1 thread', fallbackReason: 'WASM chosen' });
   });
 
   it('uses the CPU when asked, without touching WebGPU', async () => {
