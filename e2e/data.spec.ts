@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { openTemplate, panel, step } from './studio';
 import { expect, test, type Page } from '@playwright/test';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
@@ -6,7 +7,6 @@ test.use({ viewport: { width: 1600, height: 1000 } });
 test.describe.configure({ timeout: 180_000 });
 
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/data/${p}`, import.meta.url));
-const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 const dataset = (page: Page) => panel(page).getByRole('region', { name: 'Dataset' });
 
 test.afterEach(async ({ page }, testInfo) => {
@@ -16,15 +16,6 @@ test.afterEach(async ({ page }, testInfo) => {
     console.log(await panel(page).innerText().catch(() => 'no panel'));
   }
 });
-
-async function openTemplate(page: Page, name: string) {
-  await page.getByRole('button', { name: /Templates/ }).click();
-  await page.getByRole('menuitem', { name }).click();
-}
-
-async function step(page: Page): Promise<number> {
-  return Number(await panel(page).getByLabel('step', { exact: true }).textContent());
-}
 
 async function trainAndSeeLoss(page: Page) {
   await panel(page).getByRole('button', { name: 'Train' }).click();

@@ -1,21 +1,12 @@
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { openTemplate, panel, screenshots, step } from './studio';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 // Training on a software GPU (SwiftShader) with two shared cores: be patient.
 test.describe.configure({ timeout: 360_000 });
 
-const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 const inspector = (page: Page) => page.getByRole('region', { name: 'Inspector' });
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-
-async function openTemplate(page: Page, name: string) {
-  await page.getByRole('button', { name: /Templates/ }).click();
-  await page.getByRole('menuitem', { name }).click();
-}
-
-async function step(page: Page): Promise<number> {
-  return Number(await panel(page).getByLabel('step', { exact: true }).textContent());
-}
 
 /** Trains past `steps` on a run too long to finish, then pauses. */
 async function trainUntil(page: Page, steps: number) {
@@ -40,14 +31,6 @@ async function kernelProbe(page: Page, id: string, title: string) {
     probe,
     read: async () => `${await histogram.getAttribute('data-counts')} ${await probe.getByLabel('mean').textContent()} ${await probe.getByLabel('max').textContent()}`,
   };
-}
-
-async function screenshots(page: Page, testInfo: TestInfo, name: string) {
-  await page.screenshot({ path: testInfo.outputPath(`${name}-light.png`) });
-  await page.getByRole('button', { name: 'Toggle dark theme' }).click();
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: testInfo.outputPath(`${name}-dark.png`) });
-  await page.getByRole('button', { name: 'Toggle dark theme' }).click();
 }
 
 test('freeze a layer with the keyboard: a padlock on the node, its weights stay put while the next layer trains', async ({ page }, testInfo) => {

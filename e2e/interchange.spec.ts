@@ -1,4 +1,5 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { openTemplate, panel } from './studio';
 import { unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 
@@ -6,14 +7,8 @@ test.use({ viewport: { width: 1600, height: 900 } });
 // Training on a software GPU (SwiftShader) with two shared cores: be patient.
 test.describe.configure({ timeout: 240_000 });
 
-const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 const notice = (page: Page) => page.locator('.notices');
 const saveMenu = (page: Page) => page.getByRole('button', { name: 'Download or share' });
-
-async function openTemplate(page: Page, name: string) {
-  await page.getByRole('button', { name: /Templates/ }).click();
-  await page.getByRole('menuitem', { name }).click();
-}
 
 async function trainToEnd(page: Page, steps: number) {
   const field = panel(page).getByLabel('Steps');
