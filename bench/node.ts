@@ -15,6 +15,7 @@ import os from 'node:os';
 import process from 'node:process';
 import { create, globals } from 'webgpu';
 import { CpuBackend } from '../engine/backends/cpu/backend';
+import { WasmBackend } from '../engine/backends/wasm/backend';
 import { WebGpuBackend } from '../engine/backends/webgpu/backend';
 import { argvOrEnv, parseOptions, type BenchOptions } from './lib/options';
 import { formatReport } from './lib/report';
@@ -81,6 +82,7 @@ const env: BenchEnv = {
   adapter: info ? { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description } : null,
   async wiregradBackend(kind) {
     if (kind === 'cpu') return new CpuBackend();
+    if (kind === 'wasm') return WasmBackend.create();
     if (!adapter) throw new Error(vulkanFallbackNote() || 'Dawn found no WebGPU adapter');
     return WebGpuBackend.create(gpu);
   },

@@ -1,9 +1,10 @@
 /// <reference lib="webworker" />
 /**
  * What a benchmark worker offers the suites (`npm run bench` and `bench:scale`): Wiregrad on the CPU
- * or this Worker's WebGPU adapter, and tfjs on the backend asked for, all in one dedicated Worker.
+ * (JS or WASM) or this Worker's WebGPU adapter, and tfjs on the backend asked for, all in one dedicated Worker.
  */
 import { CpuBackend } from '../../engine/backends/cpu/backend';
+import { WasmBackend } from '../../engine/backends/wasm/backend';
 import { WebGpuBackend } from '../../engine/backends/webgpu/backend';
 import type { BenchEnv } from '../lib/suite';
 import { tf } from '../lib/tfjs';
@@ -30,6 +31,7 @@ export async function workerBenchEnv(): Promise<BenchEnv> {
     platform: `${ua}, dedicated Worker, ${navigator.hardwareConcurrency} logical cores${crossOriginIsolated ? ', cross-origin isolated' : ''}; tfjs ${tf.version.tfjs}`,
     adapter: await adapterInfo(),
     async wiregradBackend(kind) {
+      if (kind === 'wasm') return WasmBackend.create();
       return kind === 'cpu' ? new CpuBackend() : WebGpuBackend.create(navigator.gpu);
     },
     async useTfjs(kind) {

@@ -22,8 +22,8 @@ export interface MatmulCase {
   dispose(): void;
 }
 
-/** The five implementations compared. */
-export const IMPLS = ['wiregrad-webgpu', 'wiregrad-cpu', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'] as const;
+/** The implementations compared (wiregrad-wasm: the WASM SIMD backend, one thread). */
+export const IMPLS = ['wiregrad-webgpu', 'wiregrad-cpu', 'wiregrad-wasm', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export type Impl = (typeof IMPLS)[number];
 
 /** Initial weights by Wiregrad variable name, with shapes, shared by every implementation. */

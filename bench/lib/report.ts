@@ -3,6 +3,7 @@ import { IMPLS, type Impl } from './cases';
 import { matmulKey } from './models';
 import type { BenchResult, MatmulRow, TrainRow } from './suite';
 import { table } from './table';
+import { GPT_TOKENS_PER_STEP } from './transformer';
 
 const key = (impl: Impl) => `${impl.replace('-', '_')}_ms`;
 const fmt = (v: number | undefined, digits = 2) => (v === undefined ? '—' : v.toFixed(digits));
@@ -37,6 +38,12 @@ function matmulTable(result: BenchResult): string {
 
 const ms = (rows: readonly TrainRow[] | undefined, impl: Impl) => rows?.find((r) => r.impl === impl && r.status === 'ok')?.msPerStep;
 
+/** Tokens per second of the GPT rows (batch × context per step). */
+const gptTokens = (rows: readonly TrainRow[] | undefined) => Object.fromEntries(IMPLS.map((i) => {
+  const t = ms(rows, i);
+  return [`${i.replace('-', '_')}_tokens_per_s`, t === undefined ? null : Math.round(GPT_TOKENS_PER_STEP / (t / 1000))];
+}));
+
 /** The machine-readable summary (the shape the tracker issue fixes; null where a row did not run). */
 export function benchJson(result: BenchResult): object {
   const section = (rows: readonly TrainRow[] | undefined) => Object.fromEntries(IMPLS.map((i) => [key(i), round(ms(rows, i))]));
@@ -44,6 +51,7 @@ export function benchJson(result: BenchResult): object {
     adapter: result.adapter,
     mlp: section(result.train.mlp?.rows),
     cnn: section(result.train.cnn?.rows),
+    gpt: { ...section(result.train.gpt?.rows), ...gptTokens(result.train.gpt?.rows) },
     matmul_gflops: Object.fromEntries(result.matmul.map(({ shape, rows }) => {
       const g = (impl: Impl) => round(rows.find((r) => r.impl === impl && r.status === 'ok')?.gflops);
       return [matmulKey(shape), { wiregrad: g('wiregrad-webgpu'), tfjs_webgpu: g('tfjs-webgpu') }];
@@ -61,6 +69,7 @@ export function formatReport(result: BenchResult): string {
   out.push(`steps: ${o.steps === 'auto' ? `auto (≈${o.budgetMs} ms per row)` : o.steps} × ${o.rounds} rounds after ${o.warmup} warm-up steps; N steps then one sync; median round`);
   for (const [name, section] of Object.entries(result.train)) {
     out.push('', `${name.toUpperCase()} — ${section!.title}, Adam, softmax cross-entropy, same initial weights and batch`, trainTable(section!.rows));
+    if (name === 'gpt') out.push(`  tokens/s: ${section!.rows.filter((r) => r.status === 'ok').map((r) => `${r.impl} ${Math.round(GPT_TOKENS_PER_STEP / (r.msPerStep! / 1000))}`).join(', ')}`);
     const notes = section!.rows.filter((r) => r.note).map((r) => `  ${r.impl}: ${r.note}`);
     if (notes.length) out.push(...notes);
     const broken = section!.rows.filter((r) => r.status === 'ok' && r.trains === false).map((r) => r.impl);
@@ -77,6 +86,8 @@ export function formatReport(result: BenchResult): string {
     out.push(`  ${name}: wiregrad-webgpu vs tfjs-wasm:   ${versus(ms(rows, 'wiregrad-webgpu'), ms(rows, 'tfjs-wasm'))}`);
     out.push(`  ${name}: wiregrad-cpu    vs tfjs-wasm:   ${versus(ms(rows, 'wiregrad-cpu'), ms(rows, 'tfjs-wasm'))}`);
     out.push(`  ${name}: wiregrad-cpu    vs tfjs-cpu:    ${versus(ms(rows, 'wiregrad-cpu'), ms(rows, 'tfjs-cpu'))}`);
+    out.push(`  ${name}: wiregrad-wasm   vs tfjs-wasm:   ${versus(ms(rows, 'wiregrad-wasm'), ms(rows, 'tfjs-wasm'))}`);
+    out.push(`  ${name}: wiregrad-wasm   vs tfjs-cpu:    ${versus(ms(rows, 'wiregrad-wasm'), ms(rows, 'tfjs-cpu'))}`);
   }
   for (const { shape, rows } of result.matmul) {
     const g = (impl: Impl) => rows.find((r) => r.impl === impl && r.status === 'ok')?.gflops;

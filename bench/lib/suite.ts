@@ -19,7 +19,7 @@ export interface BenchEnv {
   /** The WebGPU adapter's info (vendor, architecture, device, description), or null without WebGPU. */
   readonly adapter: Readonly<Record<string, string>> | null;
   /** A fresh Wiregrad backend. */
-  wiregradBackend(kind: 'webgpu' | 'cpu'): Promise<Backend>;
+  wiregradBackend(kind: 'webgpu' | 'wasm' | 'cpu'): Promise<Backend>;
   /** Make `kind` TensorFlow.js's current backend; resolves with a note (e.g. "SIMD, 2 threads"); throws if unavailable. */
   useTfjs(kind: 'webgpu' | 'wasm' | 'cpu'): Promise<string>;
   log(line: string): void;
@@ -112,7 +112,7 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
             c = tfjsCase(w, batch, weights);
           } else {
             try {
-              backend = await env.wiregradBackend(backendKind(impl) as 'webgpu' | 'cpu');
+              backend = await env.wiregradBackend(backendKind(impl));
             } catch (e) {
               unavailable.set(impl, `unavailable: ${message(e)}`);
               throw e;
@@ -168,7 +168,7 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
             await useTfjs(impl);
             c = tfjsMatmul(s, a, b);
           } else {
-            backend = await env.wiregradBackend(backendKind(impl) as 'webgpu' | 'cpu');
+            backend = await env.wiregradBackend(backendKind(impl));
             c = await wiregradMatmul(s, a, b, backend);
           }
           return timeMatmul(impl, s, c, a, b, opts);
