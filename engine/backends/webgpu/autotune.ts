@@ -13,7 +13,7 @@
 import type { GraphNode } from '../../compile/graph';
 import type { Op, TensorType } from '../../ops/types';
 import type { WebGpuBackend } from './backend';
-import type { Dispatch, KernelArgs, KernelOptions, MatmulVariant, WgslKernel } from './kernel';
+import type { Dispatch, KernelArgs, KernelOptions, MatmulVariant, TuneClock, WgslKernel } from './kernel';
 import { convKey, isConvOp } from './kernels/conv';
 import { GEMM_VARIANTS } from './kernels/gemm';
 import { WGSL_KERNELS } from './kernels';
@@ -80,6 +80,13 @@ function isVariant(v: string | undefined): v is MatmulVariant {
   return v !== undefined && (GEMM_VARIANTS as readonly string[]).includes(v);
 }
 
+/** The real clock: wall time around the submit, until the GPU says it is done. */
+const wallClock: TuneClock = async (_batch, run) => {
+  const t0 = performance.now();
+  await run();
+  return performance.now() - t0;
+};
+
 /** Buffers for one kernel's inputs and output, and a timer for a dispatch list on them. */
 class Bench {
   private readonly buffers: GPUBuffer[];
@@ -89,10 +96,11 @@ class Bench {
     this.buffers = [...inputs, out].map((t) => backend.createBuffer(bytes(t), 'autotune'));
   }
 
-  /** A function that runs `dispatches` `reps` times in one submit and returns ms per run. */
-  async runner(dispatches: readonly Dispatch[]): Promise<(reps: number) => Promise<number>> {
+  /** A function that runs `dispatches` (variant `variant` of GEMM `key`) `reps` times in one submit and returns ms per run. */
+  async runner(dispatches: readonly Dispatch[], key: string, variant: MatmulVariant): Promise<(reps: number) => Promise<number>> {
     const { backend } = this;
     const device = backend.gpu;
+    const clock = backend.options.clock ?? wallClock;
     const out = this.buffers[this.buffers.length - 1]!;
     const maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
     const passes = await Promise.all(dispatches.filter((d) => d.workgroups > 0).map(async (d) => {
@@ -117,10 +125,11 @@ class Bench {
       }
       pass.end();
       await device.queue.onSubmittedWorkDone(); // earlier work must not count
-      const t0 = performance.now();
-      device.queue.submit([encoder.finish()]);
-      await device.queue.onSubmittedWorkDone();
-      return (performance.now() - t0) / reps;
+      const ms = await clock({ key, variant, reps }, async () => {
+        device.queue.submit([encoder.finish()]);
+        await device.queue.onSubmittedWorkDone();
+      });
+      return ms / reps;
     };
   }
 
@@ -137,7 +146,7 @@ async function measure(backend: WebGpuBackend, job: Job): Promise<Partial<Record
     const runners = await Promise.all(job.candidates.map((v) => {
       const plan = kernel({ ...job.args, options: { ...backend.options, matmul: v } });
       if (!('dispatches' in plan)) throw new Error(`autotune: ${job.key} has no dispatches`);
-      return bench.runner(plan.dispatches);
+      return bench.runner(plan.dispatches, job.key, v);
     }));
     const ms: Partial<Record<MatmulVariant, number>> = {};
     let best = Infinity;

@@ -32,7 +32,22 @@ export interface KernelOptions {
   readonly tuned?: Map<string, MatmulVariant>;
   /** Called after each measurement (logs, tests). */
   readonly onTune?: (report: TuneReport) => void;
+  /**
+   * The tuner's clock: runs one timed batch and says how many ms it took (performance.now around the
+   * submit by default). Tests give a fake one, so no choice they check depends on the machine's load.
+   */
+  readonly clock?: TuneClock;
 }
+
+/** One timed batch of the tuner: `reps` runs of `variant` on the GEMM `key`. */
+export interface TunedBatch {
+  readonly key: string;
+  readonly variant: MatmulVariant;
+  readonly reps: number;
+}
+
+/** Runs `batch` (`run` submits it and resolves when the GPU is done) and returns its ms. */
+export type TuneClock = (batch: TunedBatch, run: () => Promise<void>) => Promise<number>;
 
 /** What a WGSL kernel knows about one graph node: its input types, attributes and inferred output type. */
 export interface KernelArgs<O extends Op> {
