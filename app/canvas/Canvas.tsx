@@ -26,6 +26,13 @@ const ARIA_LABELS = {
   'edge.a11yDescription.default': 'Press Enter or Space to select the edge, then Delete to remove it.',
 };
 
+/**
+ * From this many nodes React Flow mounts only the nodes and edges in view (its large-graph advice):
+ * mounting thousands of nodes takes seconds and every one of them is measured and re-checked on each
+ * store change. Below it every node stays in the DOM, so a small graph behaves as before.
+ */
+export const RENDER_VISIBLE_ONLY_FROM = 200;
+
 /** The key that opens the Connect list on the focused node. */
 export const CONNECT_KEY = 'c';
 
@@ -84,6 +91,7 @@ export function Canvas() {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        onlyRenderVisibleElements={nodes.length >= RENDER_VISIBLE_ONLY_FROM}
         {...handlers}
         {...probeClicks}
         colorMode={theme satisfies ColorMode}

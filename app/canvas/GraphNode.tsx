@@ -37,24 +37,35 @@ function FrozenBadge() {
   );
 }
 
-function GraphNodeView({ id, data }: NodeProps<GraphFlowNode>) {
-  const dashboard = useDashboardStore();
+/**
+ * The Connect button over a selected node. Mounted only while its node is selected: React Flow's
+ * NodeToolbar subscribes to the viewport and counts the selected nodes on every store change, which
+ * on every node at once made each drag frame and pan cost O(nodes²).
+ */
+function ConnectToolbar({ id, title }: { id: string; title: string }) {
   const openConnect = useOpenConnect();
   return (
+    // Shown while this node is the only one selected: wiring without dragging a handle.
+    <NodeToolbar position={Position.Top} align="end" className="gnode-toolbar">
+      <button
+        type="button"
+        className="btn"
+        aria-label={`Connect ${title}…`}
+        aria-keyshortcuts="C"
+        title="List the ports this node can connect to (C)"
+        onClick={() => openConnect(id)}
+      >
+        Connect… <kbd aria-hidden="true">C</kbd>
+      </button>
+    </NodeToolbar>
+  );
+}
+
+function GraphNodeView({ id, data, selected }: NodeProps<GraphFlowNode>) {
+  const dashboard = useDashboardStore();
+  return (
     <div className={`gnode cat-${data.category.toLowerCase()}${data.frozen ? ' is-frozen' : ''}`}>
-      {/* Shown while this node is the only one selected: wiring without dragging a handle. */}
-      <NodeToolbar position={Position.Top} align="end" className="gnode-toolbar">
-        <button
-          type="button"
-          className="btn"
-          aria-label={`Connect ${data.title}…`}
-          aria-keyshortcuts="C"
-          title="List the ports this node can connect to (C)"
-          onClick={() => openConnect(id)}
-        >
-          Connect… <kbd aria-hidden="true">C</kbd>
-        </button>
-      </NodeToolbar>
+      {selected && <ConnectToolbar id={id} title={data.title} />}
       <header className="gnode-head">
         {data.probed && <span className="gnode-probe" title="A probe is open on this node" aria-label="probed" role="img" />}
         {data.frozen && <FrozenBadge />}

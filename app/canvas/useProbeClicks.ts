@@ -1,19 +1,26 @@
 /** Clicking a node or an edge once something has trained opens a probe on it (its output, or the edge's value). */
 import type { Edge, NodeMouseHandler } from '@xyflow/react';
 import { useCallback, useMemo, type MouseEvent } from 'react';
+import type { GraphDocument } from '../../engine/graph/document';
 import { useDashboardStore } from '../dashboard/DashboardContext';
 import { modelSummary } from '../dashboard/modelSummary';
-import { useEditor, useEditorStore } from '../store/context';
+import { useEditorStore } from '../store/context';
 import { displayName } from '../store/names';
 import { useTrainingHandle } from '../training/TrainingContext';
 import type { GraphFlowNode } from './flowModel';
+
+// The variables a probe can watch, per document: worked out on the first click (a lowering pass), never on an edit.
+const variablesByDoc = new WeakMap<GraphDocument, ReadonlyMap<string, readonly string[]>>();
+function variablesOf(doc: GraphDocument): ReadonlyMap<string, readonly string[]> {
+  let variables = variablesByDoc.get(doc);
+  if (variables === undefined) variablesByDoc.set(doc, (variables = modelSummary(doc).variables));
+  return variables;
+}
 
 export function useProbeClicks() {
   const editor = useEditorStore();
   const dashboard = useDashboardStore();
   const { store: training } = useTrainingHandle();
-  const doc = useEditor((s) => s.doc);
-  const variables = useMemo(() => modelSummary(doc).variables, [doc]);
   // Probes read the compiled program, so they open once a step has run (training, paused or done).
   const canProbe = () => training.getState().status.step > 0;
 
@@ -23,8 +30,8 @@ export function useProbeClicks() {
     const n = doc.nodes.find((x) => x.id === node.id);
     if (!n) return;
     const port = doc.edges.find((e) => e.from.node === n.id)?.from.port;
-    dashboard.getState().openProbe({ id: n.id, title: displayName(n), target: { key: n.id, node: n.id, ...(port && { port }) }, variables: variables.get(n.id) ?? [] });
-  }, [editor, dashboard, training, variables]);
+    dashboard.getState().openProbe({ id: n.id, title: displayName(n), target: { key: n.id, node: n.id, ...(port && { port }) }, variables: variablesOf(doc).get(n.id) ?? [] });
+  }, [editor, dashboard, training]);
 
   const onEdgeClick = useCallback((_e: MouseEvent, edge: Edge) => {
     if (!canProbe()) return;
@@ -39,5 +46,5 @@ export function useProbeClicks() {
     dashboard.getState().openProbe({ id, title: `${name(e.from.node)} → ${name(e.to.node)}`, target: { key: id, node: e.from.node, port: e.from.port }, variables: [] });
   }, [editor, dashboard, training]);
 
-  return { onNodeClick, onEdgeClick };
+  return useMemo(() => ({ onNodeClick, onEdgeClick }), [onNodeClick, onEdgeClick]);
 }

@@ -6,8 +6,8 @@
  */
 import type { GraphDocument } from '../../engine/graph/document';
 import type { GraphError } from '../../engine/graph/errors';
-import { inferShapes, type NodeInfo } from '../../engine/graph/infer';
-import { DEFAULT_MEMORY_LIMITS, estimateMemory, memoryErrors, type MemoryEstimate, type MemoryLimits } from '../../engine/graph/memory';
+import type { NodeInfo } from '../../engine/graph/infer';
+import { DEFAULT_MEMORY_LIMITS, inferWithMemory, memoryErrors, type MemoryEstimate, type MemoryLimits } from '../../engine/graph/memory';
 import { checkStructure } from '../../engine/graph/structure';
 
 /** How loudly a problem is shown: an error blocks training, a warning is work in progress. */
@@ -62,10 +62,11 @@ export function validate(doc: GraphDocument, limits: MemoryLimits = DEFAULT_MEMO
   let info: ReadonlyMap<string, NodeInfo> = new Map();
   let memory: MemoryEstimate | undefined;
   try {
-    const inferred = inferShapes(doc);
+    // Shapes and the memory estimate from one lowering pass.
+    const inferred = inferWithMemory(doc);
     info = inferred.nodes;
     all.push(...inferred.errors);
-    memory = estimateMemory(doc);
+    memory = inferred.memory;
     all.push(...memoryErrors(doc, memory, limits));
   } catch (e) {
     all.push({ code: 'shape', message: `Shape inference failed: ${e instanceof Error ? e.message : String(e)}` });
@@ -84,18 +85,48 @@ export function validate(doc: GraphDocument, limits: MemoryLimits = DEFAULT_MEMO
 // Documents are immutable, so a document's validation against given limits never changes: cache it
 // by identity and the limits' values (callers build equal limits objects of their own).
 const cache = new WeakMap<GraphDocument, Map<string, Validation>>();
+/** The document validated last against each limits: a drop that only moved nodes reuses its validation. */
+const latest = new Map<string, { readonly doc: GraphDocument; readonly result: Validation }>();
 
 const limitsKey = (l: MemoryLimits) => `${l.backend} ${l.budget} ${l.maxBufferSize ?? '-'} ${l.maxStorageBufferBindingSize ?? '-'}`;
 
-/** validate(), computed once per document object and memory limits. */
+/** Same own keys with the same values (by identity), except `skip`. */
+function sameExcept(a: object, b: object, skip: string): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (k === skip) continue;
+    if (!Object.hasOwn(b, k) || (a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether `b` differs from `a` at most in node positions (what a drag or a layout changes): nothing
+ * validate() reads, so `a`'s validation is `b`'s. Linear in the nodes, with no parsing or lowering.
+ */
+export function onlyPositionsDiffer(a: GraphDocument, b: GraphDocument): boolean {
+  if (a === b) return true;
+  if (a.nodes.length !== b.nodes.length || !sameExcept(a, b, 'nodes')) return false;
+  for (let i = 0; i < a.nodes.length; i++) {
+    const x = a.nodes[i];
+    const y = b.nodes[i];
+    if (x !== y && !sameExcept(x, y, 'position')) return false;
+  }
+  return true;
+}
+
+/** validate(), computed once per document object and memory limits (and not again for a document that only moved nodes). */
 export function validationOf(doc: GraphDocument, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS): Validation {
   let byLimits = cache.get(doc);
   if (byLimits === undefined) cache.set(doc, (byLimits = new Map()));
   const key = limitsKey(limits);
   let result = byLimits.get(key);
   if (result === undefined) {
-    result = validate(doc, limits);
+    const last = latest.get(key);
+    result = last !== undefined && onlyPositionsDiffer(last.doc, doc) ? last.result : validate(doc, limits);
     byLimits.set(key, result);
   }
+  latest.set(key, { doc, result });
   return result;
 }

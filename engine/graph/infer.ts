@@ -1,7 +1,7 @@
 import type { TensorType } from '../ops/types';
 import type { GraphDocument } from './document';
 import type { GraphError } from './errors';
-import { lowerDocument, typeEmitter } from './lower';
+import { lowerDocument, typeEmitter, type Lowered } from './lower';
 
 /** What shape inference tells the editor about one node. */
 export interface NodeInfo {
@@ -21,7 +21,11 @@ export function inferShapes(doc: GraphDocument): { nodes: Map<string, NodeInfo>;
     variable: (_name, req) => ({ shape: req.shape, dtype: 'f32' as const }),
     counter: () => ({ shape: [], dtype: 'i32' as const }),
   }, { training: true, batchSize: doc.training.batchSize, seed: doc.training.seed });
+  return { nodes: nodeInfos(lowered), errors: lowered.errors };
+}
 
+/** Per-node output types and parameter counts from a type-level lowering (inferShapes, inferWithMemory). */
+export function nodeInfos(lowered: Lowered<TensorType>): Map<string, NodeInfo> {
   const params = new Map<string, number>();
   const frozen = new Map<string, number>();
   for (const v of lowered.variables) {
@@ -31,5 +35,5 @@ export function inferShapes(doc: GraphDocument): { nodes: Map<string, NodeInfo>;
   }
   const nodes = new Map<string, NodeInfo>();
   for (const [id, outputs] of lowered.outputs) nodes.set(id, { outputs, paramCount: params.get(id) ?? 0, frozenParamCount: frozen.get(id) ?? 0 });
-  return { nodes, errors: lowered.errors };
+  return nodes;
 }

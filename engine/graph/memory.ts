@@ -20,7 +20,8 @@ import { sizeOf } from '../ops/shape';
 import type { TensorType } from '../ops/types';
 import type { GraphDocument } from './document';
 import { nodeName, type GraphError } from './errors';
-import { lowerDocument } from './lower';
+import { nodeInfos, type NodeInfo } from './infer';
+import { lowerDocument, type LowerHost } from './lower';
 import type { DatasetConfig, OptimizerConfig } from './training';
 
 /** Bytes per stored element. */
@@ -142,24 +143,35 @@ export function datasetMemory(cfg: DatasetConfig): DatasetMemory | undefined {
   }
 }
 
+/** The largest tensor seen so far; its words are built once per node, at the end, not on every op. */
+type Largest =
+  | { readonly kind: 'computed' | 'batch'; readonly shape: readonly number[]; readonly bytes: number }
+  | { readonly kind: 'variable'; readonly name: string; readonly shape: readonly number[]; readonly bytes: number };
+
 interface Tally {
   parameters: number;
   gradients: number;
   optimizer: number;
   activations: number;
-  largest: LargestTensor | undefined;
+  largest: Largest | undefined;
+}
+
+function describe(largest: Largest): LargestTensor {
+  if (largest.kind === 'variable') return { what: `its ${largest.name.slice(largest.name.lastIndexOf('/') + 1)} ${dims(largest.shape)}`, bytes: largest.bytes };
+  return { what: largest.kind === 'computed' ? `the ${dims(largest.shape)} tensor it computes` : `its batch ${dims(largest.shape)}`, bytes: largest.bytes };
 }
 
 /**
- * The estimate for `doc` (training mode, at its batch size). `datasetBytes` replaces what the
- * document says about the data when the real dataset is known (the worker, after loading it).
+ * A lowering host that tallies memory per node while it infers types (the same types inferShapes's
+ * host gives): `finish()` then gives the estimate. Shared by estimateMemory and inferWithMemory, so
+ * the editor lowers a document once per edit for shapes and memory together.
  */
-export function estimateMemory(doc: GraphDocument, options: { datasetBytes?: number } = {}): MemoryEstimate {
+function memoryHost(doc: GraphDocument): { host: LowerHost<TensorType>; finish(datasetBytes?: number): MemoryEstimate } {
   const tallies = new Map<string, Tally>();
   let current: Tally | undefined;
   const slots = slotsPerParameter(doc.training.optimizer);
-  const note = (tally: Tally | undefined, what: string, bytes: number) => {
-    if (tally && (tally.largest === undefined || bytes > tally.largest.bytes)) tally.largest = { what, bytes };
+  const note = (tally: Tally, largest: Largest) => {
+    if (tally.largest === undefined || largest.bytes > tally.largest.bytes) tally.largest = largest;
   };
   const emitter: Emitter<TensorType> = {
     emit: (op, inputs, attrs) => {
@@ -167,18 +179,19 @@ export function estimateMemory(doc: GraphDocument, options: { datasetBytes?: num
       if (current) {
         const bytes = bytesOf(type.shape);
         current.activations += bytes;
-        note(current, `the ${dims(type.shape)} tensor it computes`, bytes);
+        if (current.largest === undefined || bytes > current.largest.bytes) note(current, { kind: 'computed', shape: type.shape, bytes });
       }
       return type;
     },
     typeOf: (t) => t,
   };
-  lowerDocument(doc, {
+  const host: LowerHost<TensorType> = {
     emitter,
     input: (_field, shape, dtype) => {
       if (current) {
-        current.activations += bytesOf(shape);
-        note(current, `its batch ${dims(shape)}`, bytesOf(shape));
+        const bytes = bytesOf(shape);
+        current.activations += bytes;
+        note(current, { kind: 'batch', shape, bytes });
       }
       return { shape, dtype };
     },
@@ -190,7 +203,7 @@ export function estimateMemory(doc: GraphDocument, options: { datasetBytes?: num
           current.gradients += bytes;
           current.optimizer += slots * bytes;
         }
-        note(current, `its ${name.slice(name.lastIndexOf('/') + 1)} ${dims(request.shape)}`, bytes);
+        note(current, { kind: 'variable', name, shape: request.shape, bytes });
       }
       return { shape: request.shape, dtype: 'f32' as const };
     },
@@ -203,25 +216,56 @@ export function estimateMemory(doc: GraphDocument, options: { datasetBytes?: num
       current = tallies.get(id);
       if (!current) tallies.set(id, (current = { parameters: 0, gradients: 0, optimizer: 0, activations: 0, largest: undefined }));
     },
-  }, { training: true, batchSize: doc.training.batchSize, seed: doc.training.seed });
+  };
+  const finish = (datasetBytes?: number): MemoryEstimate => {
+    const nodes = new Map<string, NodeMemory>();
+    let parameters = 0;
+    let gradients = 0;
+    let optimizer = 0;
+    let activations = 0;
+    for (const [id, t] of tallies) {
+      parameters += t.parameters;
+      gradients += t.gradients;
+      optimizer += t.optimizer;
+      activations += t.activations;
+      nodes.set(id, {
+        parameters: t.parameters,
+        gradients: t.gradients,
+        optimizer: t.optimizer,
+        activations: t.activations,
+        largest: t.largest && describe(t.largest),
+        total: t.parameters + t.gradients + t.optimizer + t.activations,
+      });
+    }
+    const described = datasetMemory(doc.training.dataset);
+    const dataset = datasetBytes !== undefined
+      ? { bytes: datasetBytes, setting: described?.setting ?? 'kind', description: described?.description ?? `the ${doc.training.dataset.kind} dataset` }
+      : described;
+    return { parameters, gradients, optimizer, activations, dataset, nodes, total: parameters + gradients + optimizer + activations + (dataset?.bytes ?? 0) };
+  };
+  return { host, finish };
+}
 
-  const nodes = new Map<string, NodeMemory>();
-  let parameters = 0;
-  let gradients = 0;
-  let optimizer = 0;
-  let activations = 0;
-  for (const [id, t] of tallies) {
-    parameters += t.parameters;
-    gradients += t.gradients;
-    optimizer += t.optimizer;
-    activations += t.activations;
-    nodes.set(id, { ...t, total: t.parameters + t.gradients + t.optimizer + t.activations });
-  }
-  const described = datasetMemory(doc.training.dataset);
-  const dataset = options.datasetBytes !== undefined
-    ? { bytes: options.datasetBytes, setting: described?.setting ?? 'kind', description: described?.description ?? `the ${doc.training.dataset.kind} dataset` }
-    : described;
-  return { parameters, gradients, optimizer, activations, dataset, nodes, total: parameters + gradients + optimizer + activations + (dataset?.bytes ?? 0) };
+const lowerOptions = (doc: GraphDocument) => ({ training: true, batchSize: doc.training.batchSize, seed: doc.training.seed });
+
+/**
+ * The estimate for `doc` (training mode, at its batch size). `datasetBytes` replaces what the
+ * document says about the data when the real dataset is known (the worker, after loading it).
+ */
+export function estimateMemory(doc: GraphDocument, options: { datasetBytes?: number } = {}): MemoryEstimate {
+  const { host, finish } = memoryHost(doc);
+  lowerDocument(doc, host, lowerOptions(doc));
+  return finish(options.datasetBytes);
+}
+
+/**
+ * inferShapes(doc) and estimateMemory(doc) from one lowering pass (the editor runs both on every
+ * edit; each alone walks every op of the graph).
+ */
+export function inferWithMemory(doc: GraphDocument): { nodes: Map<string, NodeInfo>; errors: readonly GraphError[]; memory: MemoryEstimate } {
+  const { host, finish } = memoryHost(doc);
+  const lowered = lowerDocument(doc, host, lowerOptions(doc));
+  return { nodes: nodeInfos(lowered), errors: lowered.errors, memory: finish() };
 }
 
 const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'] as const;
