@@ -9,7 +9,6 @@ import { OpBuilder } from '../../ops/builder';
 import type { Backend } from '../backend';
 import { memoryTuneStore } from './autotune';
 import type { KernelOptions, MatmulVariant, TuneClock, TunedBatch, TuneReport } from './kernel';
-import { GEMM_VARIANTS } from './kernels/gemm';
 import { matmulKey } from './kernels/matmul';
 import { expectClose, gpuBackend, runGraph, type TestInput } from './testing';
 import { CpuBackend } from '../cpu/backend';
