@@ -1,6 +1,7 @@
 /** What the chosen dataset holds: fields, split sizes, class balance, and samples as images, rows or points. */
 import type { DatasetPreview as Preview } from '../../workers/datasetTypes';
 import { ClassBalance, ImageGrid, PreviewTable, Scatter } from './PreviewParts';
+import { SequencePreview } from './SequencePreview';
 
 const fmtShape = (s: readonly number[]) => `[${s.join(', ')}]`;
 
@@ -19,6 +20,7 @@ export function DatasetPreview({ preview, error, loading }: { preview?: Preview;
       </p>
       {preview.images && <ImageGrid images={preview.images} classNames={classNames} />}
       {preview.table && <PreviewTable table={preview.table} />}
+      {preview.sequences && <SequencePreview sequences={preview.sequences} />}
       {preview.scatter && <Scatter scatter={preview.scatter} classNames={classNames} />}
       {preview.classes && (
         <>

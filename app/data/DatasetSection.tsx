@@ -1,5 +1,5 @@
 /**
- * The Dataset part of the training panel: choose a built-in set or upload your own (CSV, image folder),
+ * The Dataset part of the training panel: choose a built-in set or upload your own (CSV, image folder, text),
  * set its options, see a preview, and match the graph's Input nodes to its fields.
  */
 import { useState } from 'react';
@@ -8,10 +8,11 @@ import type { DatasetConfig, TrainingConfig } from '../../engine/graph/training'
 import { useEditor, useEditorStore } from '../store/context';
 import { useTrainingHandle } from '../training/TrainingContext';
 import { CsvOptions, ImageOptions, MnistOptions, ScalingSelect, SyntheticOptions } from './DatasetOptions';
+import { SequenceTaskOptions, TextOptions } from './SequenceOptions';
 import { DatasetPreview } from './DatasetPreview';
 import { inputMismatches } from './inputFit';
 import { configFor, uploadFiles } from './upload';
-import { CsvUploadButton, ImageUploadButtons } from './UploadButtons';
+import { CsvUploadButton, ImageUploadButtons, TextUploadButton } from './UploadButtons';
 import { errorMessage, useDatasetPreview, useUploadSummary } from './useDatasetInfo';
 import './data.css';
 
@@ -19,6 +20,7 @@ type Kind = DatasetConfig['kind'];
 const GROUPS: readonly (readonly [string, readonly (readonly [Kind, string])[]])[] = [
   ['Playground sets', [['spirals', 'Two spirals'], ['xor', 'XOR'], ['circle', 'Circle'], ['gaussians', 'Two Gaussians'], ['plane', 'Plane (regression)'], ['multi_gaussian', 'Multi-Gaussian (regression)'], ['random', 'Random tensors']]],
   ['Built in', [['mnist', 'MNIST digits (10,000)'], ['iris', 'Iris flowers']]],
+  ['Sequences', [['sequence', 'Sequence task (copy, sort, add…)'], ['text', 'Text, as characters']]],
   ['Your data', [['csv', 'CSV file…'], ['images', 'Image folder…']]],
 ];
 
@@ -31,7 +33,7 @@ export function DatasetSection({ set }: { set: (patch: Partial<TrainingConfig>) 
   const [choosing, setChoosing] = useState<'csv' | 'images' | undefined>(undefined);
   const [version, setVersion] = useState(0);
   const [upload, setUpload] = useState<{ busy: boolean; error?: string }>({ busy: false });
-  const uploadName = cfg.kind === 'csv' || cfg.kind === 'images' ? cfg.name : undefined;
+  const uploadName = cfg.kind === 'csv' || cfg.kind === 'images' ? cfg.name : cfg.kind === 'text' && cfg.source === 'upload' ? cfg.name : undefined;
   const summary = useUploadSummary(uploadName, version);
   const stored = uploadName !== undefined && summary !== null;
   const { preview, error, loading } = useDatasetPreview(training, version);
@@ -48,7 +50,7 @@ export function DatasetSection({ set }: { set: (patch: Partial<TrainingConfig>) 
     setDataset({ kind: k } as DatasetConfig);
   };
 
-  const onFiles = (k: 'csv' | 'images') => async (files: File[]) => {
+  const onFiles = (k: 'csv' | 'images' | 'text') => async (files: File[]) => {
     setUpload({ busy: true });
     try {
       const s = await uploadFiles(client(), k, files);
@@ -83,6 +85,13 @@ export function DatasetSection({ set }: { set: (patch: Partial<TrainingConfig>) 
       {!choosing && 'noise' in cfg && <SyntheticOptions cfg={cfg} set={setDataset} />}
       {!choosing && cfg.kind === 'mnist' && <MnistOptions cfg={cfg} set={setDataset} />}
       {!choosing && cfg.kind === 'iris' && <ScalingSelect value={cfg.scaling} onChange={(scaling) => setDataset({ ...cfg, scaling })} />}
+      {!choosing && cfg.kind === 'sequence' && <SequenceTaskOptions cfg={cfg} set={setDataset} />}
+      {!choosing && cfg.kind === 'text' && (
+        <>
+          <TextOptions cfg={cfg} summary={summary} set={setDataset} />
+          {cfg.source === 'upload' && <TextUploadButton onFiles={onFiles('text')} busy={upload.busy} replace={stored} />}
+        </>
+      )}
 
       {kind === 'csv' && (
         <>

@@ -1,4 +1,4 @@
-/** File pickers for uploads: one CSV file, or an image folder (webkitdirectory) or several image files. */
+/** File pickers for uploads: one CSV file, one text file, or an image folder (webkitdirectory) or several image files. */
 import type { ChangeEvent } from 'react';
 
 type OnFiles = (files: File[]) => void;
@@ -18,6 +18,17 @@ export function CsvUploadButton({ onFiles, busy, replace }: { onFiles: OnFiles; 
       <label className="upload-button">
         {replace ? 'Replace CSV file…' : 'Choose CSV file…'}
         <input type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" aria-label="Upload CSV file" disabled={busy} onChange={take(onFiles)} />
+      </label>
+    </div>
+  );
+}
+
+export function TextUploadButton({ onFiles, busy, replace }: { onFiles: OnFiles; busy: boolean; replace: boolean }) {
+  return (
+    <div className="upload-row">
+      <label className="upload-button">
+        {replace ? 'Replace text file…' : 'Choose text file…'}
+        <input type="file" accept=".txt,.md,text/plain" aria-label="Upload text file" disabled={busy} onChange={take(onFiles)} />
       </label>
     </div>
   );

@@ -6,7 +6,7 @@ import type { UploadSummary } from '../../workers/datasetTypes';
 import { uploadName, uploadProblem } from './uploadLimits';
 
 /** Store the chosen files in the worker (IndexedDB) and return what they hold; throws a readable Error. */
-export async function uploadFiles(client: TrainerClient, kind: 'csv' | 'images', chosen: readonly File[]): Promise<UploadSummary> {
+export async function uploadFiles(client: TrainerClient, kind: 'csv' | 'images' | 'text', chosen: readonly File[]): Promise<UploadSummary> {
   const problem = uploadProblem(kind, chosen);
   if (problem) throw new Error(problem);
   const files = await Promise.all(chosen.map(async (f) => ({ path: f.webkitRelativePath || f.name, type: f.type, bytes: await f.arrayBuffer() })));
@@ -14,8 +14,9 @@ export async function uploadFiles(client: TrainerClient, kind: 'csv' | 'images',
   return client.api.putUpload(Comlink.transfer(upload, files.map((f) => f.bytes)));
 }
 
-/** The dataset config for a fresh upload: CSV predicts its last column; images at 28×28 grayscale. */
+/** The dataset config for a fresh upload: CSV predicts its last column; images at 28×28 grayscale; text keeps its context. */
 export function configFor(summary: UploadSummary, previous?: DatasetConfig): DatasetConfig {
+  if (summary.kind === 'text') return { kind: 'text', source: 'upload', name: summary.name, context: previous?.kind === 'text' ? previous.context : 64 };
   if (summary.kind === 'images') {
     const keep = previous?.kind === 'images' ? previous : undefined;
     return { kind: 'images', name: summary.name, width: keep?.width ?? 28, height: keep?.height ?? 28, color: keep?.color ?? 'grayscale' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CSV_BYTES, uploadName, uploadProblem } from './uploadLimits';
+import { MAX_CSV_BYTES, MAX_TEXT_BYTES, uploadName, uploadProblem } from './uploadLimits';
 
 describe('upload limits (checked from File.size before reading)', () => {
   it('refuses a CSV too large for the tab with its size in the message', () => {
@@ -17,5 +17,14 @@ describe('upload limits (checked from File.size before reading)', () => {
     expect(uploadName('csv', [{ name: 'houses.csv' }])).toBe('houses.csv');
     expect(uploadName('images', [{ name: '1.png', webkitRelativePath: 'pets/cat/1.png' }])).toBe('pets');
     expect(uploadName('images', [{ name: '1.png', webkitRelativePath: '' }])).toBe('images');
+  });
+});
+
+describe('text uploads', () => {
+  it('take one file up to MAX_TEXT_BYTES, stored under its name', () => {
+    expect(uploadProblem('text', [{ name: 'a.txt', size: MAX_TEXT_BYTES }])).toBeUndefined();
+    expect(uploadProblem('text', [{ name: 'a.txt', size: MAX_TEXT_BYTES + 1 }])).toMatch(/a.txt is 16.0 MiB, more than the 16.0 MiB/);
+    expect(uploadProblem('text', [{ name: 'a.txt', size: 1 }, { name: 'b.txt', size: 1 }])).toBe('choose one text file');
+    expect(uploadName('text', [{ name: 'hamlet.txt' }])).toBe('hamlet.txt');
   });
 });
