@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import type { TrainerApi } from './trainer.worker';
 import type { TrainEvent } from './types';
+import { PingWatchdog } from './watchdog';
 
 export type WorkerFailure = { readonly kind: 'crashed' | 'unresponsive'; readonly message: string };
 
@@ -15,10 +16,15 @@ export interface TrainerClientOptions {
   onFailure(f: WorkerFailure): void;
   /** How long a ping may go unanswered before the worker counts as hung. */
   readonly pingTimeoutMs?: number;
+  /** The same while a slow command (SLOW_CALLS: a compile, an import) is in flight. */
+  readonly slowTimeoutMs?: number;
   readonly pingEveryMs?: number;
   /** Makes the worker; tests may substitute one. */
   readonly spawn?: () => Worker;
 }
+
+/** Commands that may keep the worker from answering pings for a while (compiling, loading data, reading a model). */
+const SLOW_CALLS: ReadonlySet<string> = new Set(['open', 'update', 'restart', 'fork', 'rollback', 'loadWeights', 'importModel', 'unpackModel', 'saveModel', 'exportOnnx', 'exportPyTorch']);
 
 const defaultSpawn = () => new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: 'wiregrad-trainer' });
 
@@ -55,19 +61,23 @@ export class TrainerClient {
     this.failed = false;
     this.worker = (this.options.spawn ?? defaultSpawn)();
     this.worker.addEventListener('error', (e) => this.fail({ kind: 'crashed', message: e.message || 'the training worker crashed' }));
-    this.api = Comlink.wrap<TrainerApi>(this.worker);
-    void this.api.subscribe(Comlink.proxy((events: TrainEvent[]) => this.options.onEvents(events))).catch(() => undefined);
-    const timeout = this.options.pingTimeoutMs ?? 8000;
-    let outstanding = 0;
+    const watch = new PingWatchdog({ timeoutMs: this.options.pingTimeoutMs ?? 8000, slowTimeoutMs: this.options.slowTimeoutMs ?? 60_000 });
+    const remote = Comlink.wrap<TrainerApi>(this.worker);
+    // The slow commands go through the watchdog, so a long compile is not taken for a hang.
+    this.api = new Proxy(remote, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof prop !== 'string' || !SLOW_CALLS.has(prop) || typeof value !== 'function') return value;
+        return (...args: unknown[]) => watch.during(() => (value as (...a: unknown[]) => Promise<unknown>)(...args), () => performance.now());
+      },
+    });
+    const api = this.api;
+    void api.subscribe(Comlink.proxy((events: TrainEvent[]) => this.options.onEvents(events))).catch(() => undefined);
     this.watchdog = setInterval(() => {
       if (this.failed) return;
-      if (outstanding && performance.now() - outstanding > timeout) {
-        this.fail({ kind: 'unresponsive', message: `the training worker has not answered for ${Math.round(timeout / 1000)} s` });
-        return;
-      }
-      if (outstanding) return;
-      outstanding = performance.now();
-      this.api.ping().then(() => (outstanding = 0), () => undefined);
+      const verdict = watch.tick(performance.now());
+      if (verdict?.kind === 'hung') this.fail({ kind: 'unresponsive', message: `the training worker has not answered for ${Math.round(verdict.limitMs / 1000)} s` });
+      else if (verdict?.kind === 'ping') api.ping().then(() => watch.answered(), () => undefined);
     }, this.options.pingEveryMs ?? 1000);
   }
 
