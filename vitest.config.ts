@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
-import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { TEST_GLOBS, testTiers } from './scripts/testTiers.mjs';
 
 // Node WebGPU tests (the `webgpu` package, Dawn) need a Vulkan driver. Chromium ships one,
-// SwiftShader, next to the libvulkan.so.1 loader Dawn dlopens. Set this before workers fork.
+// SwiftShader, next to the libvulkan.so.1 loader Dawn dlopens. Set this before workers fork
+// (the dynamic loader reads LD_LIBRARY_PATH when a process starts, so a project's `env` is too late).
 const CHROMIUM_LIB = '/usr/lib/chromium';
 if (existsSync(CHROMIUM_LIB)) {
   const paths = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
@@ -11,17 +14,19 @@ if (existsSync(CHROMIUM_LIB)) {
 }
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
+// Two tiers (scripts/testTiers.mjs): `unit` (npm run test:unit, no GPU work) and `gpu` (npm run
+// test:gpu, every file that creates a WebGPU device). scripts/testTiers.test.ts checks that each test
+// file on disk is in exactly one.
+const { gpu } = testTiers(fileURLToPath(new URL('.', import.meta.url)));
+
 export default defineConfig({
   test: {
-    include: [
-      'engine/**/*.test.ts',
-      'app/**/*.test.{ts,tsx}',
-      'workers/**/*.test.ts',
-      'cli/**/*.test.ts',
-      'bench/**/*.test.ts',
-    ],
     environment: 'node',
     testTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: TEST_GLOBS, exclude: [...configDefaults.exclude, ...gpu] } },
+      { extends: true, test: { name: 'gpu', include: gpu } },
+    ],
   },
 });

@@ -1,0 +1,8 @@
+/** Where test files live, as Vitest include globs. */
+export declare const TEST_GLOBS: readonly string[];
+/** Every `*.test.*` source file under `root` (relative paths with '/'), sorted. */
+export declare function testFilesOnDisk(root: string): string[];
+/** Whether the test file at `path` (relative, '/'), with source `text`, belongs to the GPU tier. */
+export declare function isGpuTest(path: string, text: string): boolean;
+/** The test files of each tier under `root`. */
+export declare function testTiers(root: string): { unit: string[]; gpu: string[] };
