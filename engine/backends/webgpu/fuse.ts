@@ -1,0 +1,280 @@
+/**
+ * Kernel fusion: a pass over the schedule that turns connected elementwise ops into one kernel
+ * each (several outputs allowed) and, given a matmul epilogue, folds a bias add / activation into
+ * the matmul that feeds it. It returns the work of a run in order; the executable plans buffers
+ * for it and encodes one dispatch per kernel.
+ *
+ * Legality: a group runs where its LAST member was scheduled, so no node outside the group may
+ * read a member before that point. Walking the schedule in order, a group is closed as soon as
+ * any non-member reads one of its members, and only open groups grow — so a fused kernel never
+ * runs after a reader of its results nor before one of its inputs.
+ */
+import type { Graph, GraphNode, ValueId } from '../../compile/graph';
+import { sizeOf } from '../../ops/shape';
+import type { Op, Shape } from '../../ops/types';
+import type { Dispatch } from './kernel';
+import { fusedElementwise } from './fused-elementwise';
+import { isFusibleElementwise } from './kernels/elementwise';
+
+/**
+ * One unit of a run: dispatches that read `reads` (each Dispatch.inputs indexes this list; the
+ * bindings follow in that order) and write every value of `writes` (bound after the reads, in order).
+ * A node computed by its own kernel has reads = its inputs and writes = [itself].
+ */
+export interface Work {
+  /** The node named in errors (a fused kernel names its last member). */
+  readonly node: GraphNode;
+  /** Every graph node this work computes (several when fused). */
+  readonly members: readonly GraphNode[];
+  readonly reads: readonly ValueId[];
+  readonly writes: readonly ValueId[];
+  /** Fused code; undefined for a node computed by its own kernel (the executable asks the kernel table). */
+  readonly dispatches?: readonly Dispatch[];
+}
+
+/** A matmul fused with the elementwise ops after it (see planFusion's `epilogue`). */
+export interface EpilogueFusion {
+  /**
+   * The fused dispatches for `matmul` followed by `chain` (each reading the previous value), or
+   * undefined when the chain cannot ride in the epilogue. Dispatch inputs index [a, b, ...extras].
+   */
+  fuse(graph: Graph, matmul: GraphNode, chain: readonly GraphNode[], extras: readonly ValueId[]): readonly Dispatch[] | undefined;
+  /** Ops the epilogue can compute. */
+  accepts(node: GraphNode): boolean;
+}
+
+export interface FusionOptions {
+  /** Storage buffers one kernel may bind (the device's maxStorageBuffersPerShaderStage). */
+  readonly maxStorageBuffers: number;
+  /** Fold elementwise chains into matmul epilogues (when the matmul kernel offers one). */
+  readonly epilogue?: EpilogueFusion;
+}
+
+/** A fused elementwise group while the pass runs. */
+interface Group {
+  members: GraphNode[];
+  /**
+   * The shape its kernel runs over (one thread per element): its largest members have it (or its
+   * element count, for a reshape); the others broadcast to it and are recomputed by the threads
+   * that share their element.
+   */
+  shape: Shape;
+  open: boolean;
+}
+
+/** True for a literal the fused code writes inline instead of reading a buffer. */
+function isLiteral(node: GraphNode): boolean {
+  return node.kind === 'op' && node.op === 'full';
+}
+
+/**
+ * How fused code sees values outside its members: which single-element values it recomputes
+ * itself (scalar chains: Adam's bias corrections, a NaN latch) and which value id stands for a
+ * buffer (variable nodes of one name share one).
+ */
+export interface Inlining {
+  /** True for a scalar elementwise op that every fused kernel reading it recomputes instead of reading. */
+  inline(id: ValueId): boolean;
+  /** The id whose buffer holds `id` (the first variable node of its name; the id itself otherwise). */
+  canon(id: ValueId): ValueId;
+}
+
+/** True when `s` broadcasts to `domain` (NumPy rules) without growing it. */
+export function fitsIn(s: Shape, domain: Shape): boolean {
+  if (sizeOf(s) === sizeOf(domain) && sizeOf(s) !== 0) {
+    // Same element count: fits when equal up to leading ones (the same row-major layout).
+    const strip = (x: Shape) => x.slice(x.findIndex((d) => d !== 1) >>> 0);
+    const [a, b] = [strip(s), strip(domain)];
+    if (a.length === b.length && a.every((d, i) => d === b[i])) return true;
+  }
+  if (s.length > domain.length && s.slice(0, s.length - domain.length).some((d) => d !== 1)) return false;
+  const lead = domain.length - s.length;
+  return s.every((d, i) => i + lead < 0 || d === 1 || d === domain[i + lead]);
+}
+
+/** Each node computed by its own kernel, in schedule order (fusion off). */
+export function unfused(schedule: readonly GraphNode[]): Work[] {
+  return schedule.filter((n) => n.kind === 'op').map((node) => ({ node, members: [node], reads: node.inputs, writes: [node.id] }));
+}
+
+/**
+ * The work of a run with fusion: `schedule` is topologically ordered; `retained` values (outputs,
+ * update sources, logged scalars) are always written to memory.
+ */
+export function planFusion(graph: Graph, schedule: readonly GraphNode[], retained: ReadonlySet<ValueId>, options: FusionOptions): Work[] {
+  const consumers = new Map<ValueId, GraphNode[]>();
+  for (const n of schedule) for (const i of new Set(n.inputs)) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const readers = (id: ValueId) => consumers.get(id) ?? [];
+
+  const chains = options.epilogue ? epilogueChains(graph, schedule, retained, readers, options) : new Map<ValueId, Work>();
+  const inChain = new Set<ValueId>();
+  for (const w of chains.values()) w.members.forEach((m) => inChain.add(m.id));
+
+  // Scalar chains are recomputed by each kernel that reads them rather than joining groups: a
+  // scalar shared by every parameter's update (the NaN latch) would otherwise weld them into one.
+  // A scalar chain is recomputed only while the buffers it reads (through other recomputed scalars)
+  // leave room in a kernel: a long chain (a sum of many per-parameter scalars) is stored instead.
+  const firstOfName = new Map<string, ValueId>();
+  for (const n of schedule) if (n.kind === 'variable' && !firstOfName.has(n.name)) firstOfName.set(n.name, n.id);
+  const canonOf = (id: ValueId): ValueId => {
+    const n = graph.nodes[id]!;
+    return n.kind === 'variable' ? firstOfName.get(n.name)! : id;
+  };
+  const inlineMemo = new Map<ValueId, ReadonlySet<ValueId> | undefined>();
+  /** The buffers an inlined scalar reads, or undefined when it is not inlined. */
+  const inlinedReads = (n: GraphNode): ReadonlySet<ValueId> | undefined => {
+    if (inlineMemo.has(n.id)) return inlineMemo.get(n.id);
+    let reads: Set<ValueId> | undefined;
+    if (n.kind === 'op' && isFusibleElementwise(n.op) && sizeOf(n.type.shape) === 1 && !inChain.has(n.id)) {
+      reads = new Set();
+      for (const i of n.inputs) {
+        const input = graph.nodes[i]!;
+        if (isLiteral(input)) continue;
+        const through = inlinedReads(input);
+        if (through) through.forEach((r) => reads!.add(r));
+        else reads.add(canonOf(i));
+      }
+      // At most a few, so a kernel reading it (and its own inputs) still fits the binding limit.
+      if (reads.size > Math.floor(options.maxStorageBuffers / 2) - 1) reads = undefined;
+    }
+    inlineMemo.set(n.id, reads);
+    return reads;
+  };
+  const inlinable = (n: GraphNode) => inlinedReads(n) !== undefined;
+  const ctx: Inlining = {
+    inline: (id) => inlinable(graph.nodes[id]!),
+    canon: canonOf,
+  };
+
+  const groupOf = new Map<ValueId, Group>();
+  for (const n of schedule) {
+    if (inlinable(n)) continue; // reads no group member: its inputs are single elements too
+    const inputGroups = new Set(n.inputs.map((i) => groupOf.get(i)).filter((g): g is Group => g !== undefined));
+    if (n.kind === 'op' && isFusibleElementwise(n.op) && !inChain.has(n.id)) {
+      // The domain grows to the largest shape that the others broadcast to; a group that fits neither way stays apart.
+      // A reshape reads its input by element count, which a group of another shape cannot provide: it joins none.
+      let shape = n.type.shape;
+      const merged: Group[] = [];
+      for (const g of n.op === 'reshape' ? [] : inputGroups) {
+        if (!g.open) continue;
+        if (fitsIn(g.shape, shape)) merged.push(g);
+        else if (fitsIn(shape, g.shape)) {
+          shape = g.shape;
+          merged.push(g);
+        }
+      }
+      const group: Group = { members: [n], shape, open: true };
+      for (const g of merged) {
+        group.members.push(...g.members);
+        g.open = false;
+        for (const m of g.members) groupOf.set(m.id, group);
+      }
+      groupOf.set(n.id, group);
+      for (const g of inputGroups) if (!merged.includes(g)) g.open = false;
+    } else {
+      for (const g of inputGroups) g.open = false;
+    }
+  }
+
+  // A member is written when something outside its group (or a caller) needs it.
+  const groups = [...new Set(groupOf.values())];
+  const lastOf = new Map<ValueId, Work[]>();
+  const order = new Map(schedule.map((n, pos) => [n.id, pos]));
+  for (const g of groups) {
+    g.members.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    const last = g.members[g.members.length - 1]!;
+    lastOf.set(last.id, splitGroup(graph, g, retained, readers, options.maxStorageBuffers, ctx));
+  }
+
+  const recomputes = (n: GraphNode) => groupOf.has(n.id) || inlinable(n);
+  const fused = (n: GraphNode) => recomputes(n) || inChain.has(n.id);
+  const work: Work[] = [];
+  for (const n of schedule) {
+    if (n.kind !== 'op') continue;
+    const chainWork = chains.get(n.id);
+    if (chainWork) work.push(chainWork);
+    else if (inChain.has(n.id)) continue;
+    else if (groupOf.has(n.id)) work.push(...(lastOf.get(n.id) ?? []));
+    else if (isLiteral(n) && !retained.has(n.id) && readers(n.id).every(fused)) continue; // inlined everywhere
+    else if (inlinable(n)) {
+      if (!retained.has(n.id) && readers(n.id).every(recomputes)) continue; // recomputed wherever it is read
+      const { reads } = boundary(graph, [n], retained, readers, ctx);
+      work.push({ node: n, members: [n], reads, writes: [n.id], dispatches: [fusedElementwise(graph, [n], reads, [n.id], n.type.shape, ctx)] });
+    } else work.push({ node: n, members: [n], reads: n.inputs, writes: [n.id] });
+  }
+  return work;
+}
+
+/** What a set of members reads from outside (literals excluded, recomputed scalars looked through) and which members it must write. */
+function boundary(graph: Graph, members: readonly GraphNode[], retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[], ctx: Inlining) {
+  const inside = new Set(members.map((m) => m.id));
+  const reads: ValueId[] = [];
+  const seen = new Set<ValueId>();
+  const visit = (i: ValueId): void => {
+    if (inside.has(i) || seen.has(i) || isLiteral(graph.nodes[i]!)) return;
+    seen.add(i);
+    if (ctx.inline(i)) graph.nodes[i]!.inputs.forEach(visit);
+    else if (!reads.includes(ctx.canon(i))) reads.push(ctx.canon(i));
+  };
+  for (const m of members) m.inputs.forEach(visit);
+  const writes = members.filter((m) => retained.has(m.id) || readers(m.id).some((r) => !inside.has(r.id))).map((m) => m.id);
+  return { reads, writes };
+}
+
+/** A group as one kernel, or several in order when one would bind more storage buffers than allowed. */
+function splitGroup(graph: Graph, g: Group, retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[], maxBuffers: number, ctx: Inlining): Work[] {
+  const chunks: GraphNode[][] = [[]];
+  for (const m of g.members) {
+    const chunk = chunks[chunks.length - 1]!;
+    const { reads, writes } = boundary(graph, [...chunk, m], retained, readers, ctx);
+    if (chunk.length && reads.length + writes.length > maxBuffers) chunks.push([m]);
+    else chunk.push(m);
+  }
+  return chunks.map((members) => {
+    const { reads, writes } = boundary(graph, members, retained, readers, ctx);
+    return { node: members[members.length - 1]!, members, reads, writes, dispatches: [fusedElementwise(graph, members, reads, writes, g.shape, ctx)] };
+  });
+}
+
+/**
+ * Matmuls whose only reader starts a chain of elementwise ops of the same size, each the only
+ * reader of the previous one: the chain rides in the matmul's epilogue and only its end is
+ * written. Keyed by the chain's last node (where the fused work runs).
+ */
+function epilogueChains(
+  graph: Graph, schedule: readonly GraphNode[], retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[], options: FusionOptions,
+): Map<ValueId, Work> {
+  const out = new Map<ValueId, Work>();
+  const epilogue = options.epilogue!;
+  for (const mm of schedule) {
+    if (mm.kind !== 'op' || mm.op !== ('matmul' satisfies Op) || retained.has(mm.id)) continue;
+    const size = sizeOf(mm.type.shape);
+    const chain: GraphNode[] = [];
+    const extras: ValueId[] = [];
+    let cur: GraphNode = mm;
+    for (;;) {
+      const next = readers(cur.id);
+      if (next.length !== 1 || (cur !== mm && retained.has(cur.id))) break;
+      const c = next[0]!;
+      if (c.kind !== 'op' || !isFusibleElementwise(c.op) || !epilogue.accepts(c) || sizeOf(c.type.shape) !== size) break;
+      if (c.inputs.filter((i) => i === cur.id).length !== 1) break;
+      const more = c.inputs.filter((i) => i !== cur.id && !isLiteral(graph.nodes[i]!) && !extras.includes(i));
+      if (2 + extras.length + more.length + 1 > options.maxStorageBuffers) break;
+      chain.push(c);
+      extras.push(...more);
+      cur = c;
+    }
+    // The longest prefix of the chain the epilogue can compute.
+    for (let len = chain.length; len > 0; len--) {
+      const part = chain.slice(0, len);
+      const inside = new Set([mm.id, ...part.map((c) => c.id)]);
+      const used = extras.filter((e) => part.some((c) => (c.inputs as readonly ValueId[]).includes(e) && !inside.has(e)));
+      const dispatches = epilogue.fuse(graph, mm, part, used);
+      if (!dispatches) continue;
+      const end = part[len - 1]!;
+      out.set(end.id, { node: end, members: [mm, ...part], reads: [mm.inputs[0]!, mm.inputs[1]!, ...used], writes: [end.id], dispatches });
+      break;
+    }
+  }
+  return out;
+}
