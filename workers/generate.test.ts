@@ -89,6 +89,17 @@ describe('generation (the generation panel commands)', () => {
     expect(first.text + rest.text).toBe(one.text);
   });
 
+  it('reads only the vocabulary\'s logits from a wider head (a template sized for any corpus), and refuses a narrower one', async () => {
+    const ctx = await context({ kind: 'sequence', task: 'copy', length: 4, size: 100, seed: 2 }, 8, 24, 5);
+    const g = await generate(ctx, { text: '5', tokens: 40, seed: 1, temperature: 3 });
+    expect(g.ids.every((id) => id < 16)).toBe(true);
+    let last = 5;
+    const ids = Array.from({ length: 40 }, (_v, i) => (last = nextToken(ctx.byHand(last).slice(0, 16), { temperature: 3 }, 1, i)));
+    expect(g.ids).toEqual(ids);
+    const narrow = await context({ kind: 'sequence', task: 'copy', length: 4, size: 100, seed: 2 }, 8, 12, 0);
+    await expect(generate(narrow, { text: '5', tokens: 1, seed: 1, temperature: 0 })).rejects.toThrow(/gives 12 logits per position, but the dataset's vocabulary has 16 tokens: set its units to at least 16/);
+  });
+
   it('refuses characters outside a task\'s vocabulary, an empty prompt, and a dataset that is not sequences', async () => {
     const ctx = await context({ kind: 'sequence', task: 'copy', length: 2, size: 40, seed: 2 }, 4, 16, 0);
     await expect(generate(ctx, { text: '1a', tokens: 1, seed: 0, temperature: 0 })).rejects.toThrow(/vocabulary is 0 1 .*the prompt has "a"/);

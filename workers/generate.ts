@@ -148,8 +148,10 @@ async function lastLogits(ctx: GenerateContext, info: GenerateInfo, rows: readon
   if (!t) throw new Error(`node ${info.output.node} (the logits) could not be computed from field "${info.field}" alone`);
   const V = t.shape.at(-1)!;
   if (t.shape.length !== 3 || t.shape[1] !== T) throw new Error(`generation reads logits [batch, ${T}, vocab] from node ${info.output.node}, but it gives [${t.shape.join(', ')}]`);
-  if (V !== info.vocab.length) throw new Error(`node ${info.output.node} gives ${V} logits per position, but the dataset's vocabulary has ${info.vocab.length} tokens: set its units to ${info.vocab.length}`);
-  return at.map((p, r) => Float32Array.from(t.data.subarray((r * T + p) * V, (r * T + p + 1) * V)));
+  const n = info.vocab.length;
+  if (V < n) throw new Error(`node ${info.output.node} gives ${V} logits per position, but the dataset's vocabulary has ${n} tokens: set its units to at least ${n}`);
+  // A head wider than the vocabulary (a template sized for any corpus): ids past it name no token and are never drawn.
+  return at.map((p, r) => Float32Array.from(t.data.subarray((r * T + p) * V, (r * T + p) * V + n)));
 }
 
 /** Up to `tokens` new tokens after `text`, sampled (or greedy at temperature 0) from the current weights. */
