@@ -21,6 +21,8 @@ export const GRAPH_ERROR_CODES = [
   'shape',
   'dtype',
   'no_loss',
+  /** Every parameter is frozen (Trainable off everywhere): training would change nothing. */
+  'nothing_trainable',
   /** A class label or index in the data outside what the node takes (engine/data/labels.ts). */
   'bad_label',
 ] as const;

@@ -9,8 +9,24 @@ export function validateDocument(doc: GraphDocument, options: { requireLoss?: bo
   const structural = checkStructure(doc, { requireLoss: options.requireLoss ?? true });
   const inferred = inferShapes(doc);
   const errors = [...structural, ...inferred.errors, ...sizeErrors(doc, inferred.nodes)];
+  if ((options.requireLoss ?? true) && !errors.length) errors.push(...frozenErrors(inferred.nodes));
   // Messages quote labels and ids; none may grow past the bound the editor lays out for.
   return { errors: errors.map((e) => (e.message.length > MESSAGE_LENGTH ? { ...e, message: boundMessage(e.message) } : e)), nodes: inferred.nodes };
+}
+
+/**
+ * A graph whose parameters are all frozen trains nothing: PyTorch refuses such an optimizer ("got an
+ * empty parameter list"), and so does Wiregrad, before a run that would silently change nothing.
+ */
+function frozenErrors(nodes: ReadonlyMap<string, NodeInfo>): GraphError[] {
+  let trainable = 0;
+  let frozen = 0;
+  for (const info of nodes.values()) {
+    trainable += info.paramCount;
+    frozen += info.frozenParamCount;
+  }
+  if (trainable > 0 || frozen === 0) return [];
+  return [{ code: 'nothing_trainable', message: `Every parameter is frozen (${frozen.toLocaleString('en-US')} parameters with Trainable off), so training would change nothing: switch Trainable on for at least one layer.` }];
 }
 
 /** Tensors no backend could hold: an output or a node's parameters over DOCUMENT_LIMITS.tensorElements. */
