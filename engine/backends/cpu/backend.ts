@@ -1,14 +1,24 @@
 import { IndexRangeError } from './kernels/indexing';
 import type { Graph, GraphNode, ValueId } from '../../compile/graph';
+import type { Kernel } from '../../compile/schedule/kernels';
+import { schedule, type Schedule } from '../../compile/schedule/schedule';
 import { sizeOf } from '../../ops/shape';
 import type { DType, Op, TensorType } from '../../ops/types';
 import { BackendError, type Backend, type Executable, type RunSpec } from '../backend';
 import type { CpuKernel, CpuTensor, Data, KernelContext } from './kernel';
+import { runElementwise, runGemm } from './fused';
 import { CPU_KERNELS } from './kernels';
 
 export interface CpuBackendOptions {
   /** Storage for f32 tensors: 'f32' as on a GPU, or 'f64' for reference maths (finite-difference tests). */
   readonly precision?: 'f32' | 'f64';
+  /**
+   * Run the schedule's fused kernels (default true: the same plan WebGPU renders, evaluated with the
+   * expression table's JS maths); false runs one reference kernel per op (the spec fusion is checked against).
+   */
+  readonly fused?: boolean;
+  /** Buffers one fused kernel may read and write (default 8, as WebGPU plans: the same plan on both). */
+  readonly fusionBufferLimit?: number;
 }
 
 /** The reference backend: plain typed arrays, every kernel in readable TypeScript. */
@@ -90,46 +100,39 @@ export class CpuBackend implements Backend {
   }
 }
 
-/** Runs the needed nodes in id order, dropping each intermediate after its last use. */
+/**
+ * Runs the schedule's kernels in order (fused elementwise groups and GEMM epilogues through
+ * fused.ts, every other op through its reference kernel), dropping each intermediate after the last
+ * kernel that reads it.
+ */
 class CpuExecutable implements Executable {
-  private readonly schedule: readonly GraphNode[];
-  /** lastUse[id] = the schedule position after which value id is no longer needed. */
-  private readonly lastUse = new Map<ValueId, number>();
-  private readonly retained: ReadonlySet<ValueId>;
+  private readonly plan: Schedule;
   private results = new Map<ValueId, CpuTensor>();
   private logged: Float32Array[] = [];
 
   constructor(private readonly backend: CpuBackend, graph: Graph, private readonly spec: RunSpec) {
-    const roots = [...spec.outputs, ...spec.updates.map((u) => u.value), ...(spec.scalars ?? [])];
-    const needed = new Uint8Array(graph.nodes.length);
-    const stack = [...roots];
-    while (stack.length) {
-      const id = stack.pop()!;
-      if (needed[id]) continue;
-      needed[id] = 1;
-      stack.push(...graph.nodes[id]!.inputs);
-    }
-    this.schedule = graph.nodes.filter((n) => needed[n.id]);
-    this.schedule.forEach((n, pos) => n.inputs.forEach((i) => this.lastUse.set(i, pos)));
-    this.retained = new Set(roots);
+    const { fused, fusionBufferLimit } = backend.options;
+    this.plan = schedule(graph, spec, { fuse: fused !== false, ...(fusionBufferLimit ? { maxStorageBuffers: fusionBufferLimit } : {}) });
   }
 
   run(feeds: ReadonlyMap<string, Data>): void {
     const values = new Map<ValueId, CpuTensor>();
     const ctx = this.backend.kernelContext;
-    this.schedule.forEach((node, pos) => {
-      values.set(node.id, this.compute(node, values, feeds, ctx));
-      for (const i of node.inputs) {
-        if (this.lastUse.get(i) === pos && !this.retained.has(i)) values.delete(i);
-      }
+    const { nodes, kernels, memory, retained } = this.plan;
+    for (const node of nodes) if (node.kind !== 'op') values.set(node.id, this.source(node, feeds, ctx));
+    kernels.forEach((kernel, at) => {
+      const reads = kernel.reads.map((i) => values.get(i)!);
+      const data = this.compute(kernel, reads, ctx);
+      kernel.writes.forEach((id, k) => values.set(id, { data: data[k]!, ...typeOf(kernel, id) }));
+      for (const i of memory.lastReads[at]!) if (!retained.has(i)) values.delete(i);
     });
     for (const u of this.spec.updates) {
       const v = values.get(u.value)!;
       this.backend.replaceData(u.name, v.data);
     }
     this.results = new Map(this.spec.outputs.map((id) => [id, values.get(id)!]));
-    const scalars = this.spec.scalars ?? [];
-    if (scalars.length) this.logged.push(Float32Array.from(scalars, (id) => values.get(id)!.data[0]!));
+    const scalars = this.plan.scalars;
+    if (scalars.length) this.logged.push(Float32Array.from(scalars, ({ value }) => values.get(value)!.data[0]!));
   }
 
   async drainScalars(): Promise<Float32Array[]> {
@@ -159,25 +162,36 @@ class CpuExecutable implements Executable {
     this.logged = [];
   }
 
-  private compute(node: GraphNode, values: Map<ValueId, CpuTensor>, feeds: ReadonlyMap<string, Data>, ctx: KernelContext): CpuTensor {
+  /** A variable's tensor, or an input's fed data (checked and converted to this backend's storage). */
+  private source(node: GraphNode, feeds: ReadonlyMap<string, Data>, ctx: KernelContext): CpuTensor {
     const { shape, dtype } = node.type;
     if (node.kind === 'variable') return this.backend.variable(node.name);
-    if (node.kind === 'input') {
-      const data = feeds.get(node.name);
-      if (!data) throw new BackendError('feed', `no data fed for input "${node.name}"`, node.origin);
-      if (data.length !== sizeOf(shape)) {
-        throw new BackendError('feed', `input "${node.name}" expects ${sizeOf(shape)} values for shape [${shape.join(', ')}] but got ${data.length}`, node.origin);
-      }
-      const ready = dtype !== 'bool' && data.constructor === ctx.alloc(dtype, 0).constructor;
-      return { data: ready ? data : this.backend.convert(dtype, data), shape, dtype };
+    if (node.kind !== 'input') throw new Error(`node ${node.id} is computed by a kernel`);
+    const data = feeds.get(node.name);
+    if (!data) throw new BackendError('feed', `no data fed for input "${node.name}"`, node.origin);
+    if (data.length !== sizeOf(shape)) {
+      throw new BackendError('feed', `input "${node.name}" expects ${sizeOf(shape)} values for shape [${shape.join(', ')}] but got ${data.length}`, node.origin);
     }
-    const kernel = CPU_KERNELS[node.op] as CpuKernel<Op>;
-    const inputs = node.inputs.map((i) => values.get(i)!);
+    const ready = dtype !== 'bool' && data.constructor === ctx.alloc(dtype, 0).constructor;
+    return { data: ready ? data : this.backend.convert(dtype, data), shape, dtype };
+  }
+
+  /** The data of every value `kernel` writes. */
+  private compute(kernel: Kernel, reads: readonly CpuTensor[], ctx: KernelContext): Data[] {
+    if (kernel.kind === 'elementwise') return runElementwise(kernel, reads, ctx);
+    if (kernel.kind === 'gemm') return [runGemm(kernel, reads, ctx)];
+    const { node } = kernel;
+    const cpu = CPU_KERNELS[node.op] as CpuKernel<Op>;
     try {
-      return { data: kernel(inputs, node.attrs, node.type, ctx), shape, dtype };
+      return [cpu(reads, node.attrs, node.type, ctx)];
     } catch (e) {
       // Kernels do not know their node: name the document node the op came from.
       throw e instanceof IndexRangeError ? e.at(node.origin) : e;
     }
   }
+}
+
+/** The type of value `id`, which `kernel` writes. */
+function typeOf(kernel: Kernel, id: ValueId): TensorType {
+  return kernel.members.find((m) => m.id === id)!.type;
 }

@@ -1,26 +1,25 @@
 /**
- * A graph prepared for WebGPU: work fused (fuse.ts), pipelines compiled once, buffers planned from
- * value lifetimes, bind groups made once. A run is: write the feeds, then ONE command buffer
+ * A graph prepared for WebGPU: its schedule (engine/compile/schedule: fused kernels, buffer slots, scalar-log
+ * slots) rendered to WGSL, pipelines compiled once, bind groups made once. A run is: write the feeds, then ONE command buffer
  * holding every dispatch, the copies that log the scalars (scalar-log.ts) and the copies that apply
  * the updates, submitted once. Nothing is read back during a run; `read` maps a staging copy of a
  * retained output, drainScalars maps the log of many runs at once.
  */
-import { ancestors, type Graph, type GraphNode, type ValueId } from '../../compile/graph';
+import type { Graph, GraphNode, ValueId } from '../../compile/graph';
+import type { Kernel } from '../../compile/schedule/kernels';
+import { SAFE_STORAGE_BUFFERS, schedule, type Schedule } from '../../compile/schedule/schedule';
 import { formatShape, sizeOf } from '../../ops/shape';
 import type { Op, TensorType } from '../../ops/types';
 import { BackendError, type Data, type Executable, type RunSpec } from '../backend';
 import { tuneMatmuls } from './autotune';
 import type { WebGpuBackend } from './backend';
-import { planFusion, unfused, type Work } from './fuse';
-import type { Dispatch, WgslKernel } from './kernel';
+import { fusedElementwise } from './fused-elementwise';
+import type { Dispatch, KernelPlan, WgslKernel } from './kernel';
 import { WGSL_KERNELS } from './kernels';
-import { matmulEpilogue } from './matmul-epilogue';
+import { gemmDispatches } from './matmul-epilogue';
 import { NonFiniteCounter } from './nonfinite';
 import { ScalarLog } from './scalar-log';
 import { bytesOf, toGpu, USAGE } from './storage';
-
-/** Storage buffers per kernel every WebGPU device supports (the spec's default limit). */
-const SAFE_STORAGE_BUFFERS = 8;
 
 type InputNode = Extract<GraphNode, { kind: 'input' }>;
 
@@ -59,13 +58,21 @@ function describe(node: GraphNode): string {
   return `node ${node.origin ?? '(internal)'} (${what}, value ${node.id})`;
 }
 
-/** The work of a run: fused unless the backend's options turn fusion off. */
-function planWork(backend: WebGpuBackend, graph: Graph, schedule: readonly GraphNode[], retained: ReadonlySet<ValueId>): Work[] {
-  if (backend.options.fuse === false) return unfused(schedule);
+/** The schedule of a run (engine/compile/schedule): fused unless the backend's options turn fusion off. */
+function planRun(backend: WebGpuBackend, graph: Graph, spec: RunSpec): Schedule {
   // At most 8 (WebGPU's guaranteed default) even where the device reports more: Chromium's
   // SwiftShader device reported more yet refused an 11-buffer layout ("Invalid PipelineLayout").
   const maxStorageBuffers = Math.min(backend.gpu.limits.maxStorageBuffersPerShaderStage, backend.options.fusionBufferLimit ?? SAFE_STORAGE_BUFFERS);
-  return planFusion(graph, schedule, retained, { maxStorageBuffers, epilogue: matmulEpilogue(backend.options) });
+  return schedule(graph, spec, { fuse: backend.options.fuse !== false, maxStorageBuffers });
+}
+
+/** The dispatches of one kernel, or the data of a constant. */
+function render(backend: WebGpuBackend, graph: Graph, kernel: Kernel): KernelPlan {
+  if (kernel.kind === 'elementwise') return { dispatches: [fusedElementwise(kernel, kernel.reads.map((id) => graph.nodes[id]!.type))] };
+  if (kernel.kind === 'gemm') return { dispatches: gemmDispatches(graph, kernel, backend.options) };
+  const { node } = kernel;
+  const wgsl = WGSL_KERNELS[node.op] as WgslKernel<Op>;
+  return wgsl({ inputs: node.inputs.map((i) => graph.nodes[i]!.type), attrs: node.attrs, out: node.type, options: backend.options });
 }
 
 export class WebGpuExecutable implements Executable {
@@ -83,12 +90,11 @@ export class WebGpuExecutable implements Executable {
   static async prepare(backend: WebGpuBackend, graph: Graph, spec: RunSpec): Promise<WebGpuExecutable> {
     const device = backend.gpu;
     const scalars = spec.scalars ?? [];
-    const roots = [...spec.outputs, ...spec.updates.map((u) => u.value), ...scalars];
-    const retained = new Set(roots);
-    const schedule = ancestors(graph, roots).map((id) => graph.nodes[id]!);
-    await tuneMatmuls(backend, schedule);
+    const plan = planRun(backend, graph, spec);
+    const { nodes, kernels, memory } = plan;
+    await tuneMatmuls(backend, nodes);
     const maxBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-    for (const node of schedule) {
+    for (const node of nodes) {
       const bytes = sizeOf(node.type.shape) * 4;
       if (bytes > maxBytes) {
         throw new BackendError('limits', `${describe(node)}: its ${formatShape(node.type.shape)} tensor needs ${bytes} bytes but this GPU binds at most ${maxBytes} bytes per buffer`, node.origin);
@@ -98,16 +104,11 @@ export class WebGpuExecutable implements Executable {
       const node = graph.nodes[id]!;
       if (sizeOf(node.type.shape) !== 1) throw new BackendError('validation', `${describe(node)}: a logged scalar must hold one element, not ${formatShape(node.type.shape)}`, node.origin);
     }
-    const work = planWork(backend, graph, schedule, retained);
-    const lastUse = new Map<ValueId, number>();
-    work.forEach((w, k) => w.reads.forEach((i) => lastUse.set(i, k)));
-
     const owned: GPUBuffer[] = [];
     const buffers = new Map<ValueId, GPUBuffer>();
-    const free = new Map<number, GPUBuffer[]>(); // released buffers by byte size, for later values
-    const pooled = new Set<ValueId>();
+    const slots: GPUBuffer[] = []; // the memory plan's slots, made on first use
     const inputs: { node: InputNode; buffer: GPUBuffer }[] = [];
-    const pending: { work: Work; dispatch: Dispatch; pipeline: Promise<GPUComputePipeline> }[] = [];
+    const pending: { work: Kernel; dispatch: Dispatch; pipeline: Promise<GPUComputePipeline> }[] = [];
     const errors: Promise<BackendError | undefined>[] = [];
     const fresh = (node: GraphNode, bytes: number): GPUBuffer => {
       const b = backend.createBuffer(bytes, describe(node));
@@ -132,7 +133,7 @@ export class WebGpuExecutable implements Executable {
     };
 
     try {
-      for (const node of schedule) {
+      for (const node of nodes) {
         if (node.kind === 'op') continue;
         scoped(node, () => {
           if (node.kind === 'variable') {
@@ -145,39 +146,26 @@ export class WebGpuExecutable implements Executable {
           }
         });
       }
-      work.forEach((w, k) => {
+      for (const w of kernels) {
         const { node } = w;
         scoped(node, () => {
-          let dispatches = w.dispatches;
-          if (!dispatches) {
-            if (node.kind !== 'op') return;
-            const kernel = WGSL_KERNELS[node.op] as WgslKernel<Op>;
-            const plan = kernel({ inputs: node.inputs.map((i) => graph.nodes[i]!.type), attrs: node.attrs, out: node.type, options: backend.options });
-            if ('data' in plan) {
-              buffers.set(node.id, fresh(node, bytesOf(node.type)));
-              device.queue.writeBuffer(buffers.get(node.id)!, 0, plan.data);
-              return;
-            }
-            dispatches = plan.dispatches;
-          }
-          // Retained values keep their own buffer; the others reuse a released one of the same size.
+          const plan = render(backend, graph, w);
+          // Each written value goes to its planned slot: retained values and constants own theirs, the others share released ones.
           for (const id of w.writes) {
-            const bytes = bytesOf(graph.nodes[id]!.type);
-            const reused = retained.has(id) ? undefined : free.get(bytes)?.pop();
-            buffers.set(id, reused ?? fresh(graph.nodes[id]!, bytes));
-            if (!retained.has(id)) pooled.add(id);
+            const slot = memory.slotOf.get(id)!;
+            slots[slot] ??= fresh(graph.nodes[id]!, memory.slots[slot]! * 4);
+            buffers.set(id, slots[slot]);
           }
-          for (const d of dispatches) {
+          if ('data' in plan) {
+            device.queue.writeBuffer(buffers.get(node.id)!, 0, plan.data);
+            return;
+          }
+          for (const d of plan.dispatches) {
             if (d.workgroups === 0) continue;
             pending.push({ work: w, dispatch: d, pipeline: backend.pipeline(d.code, d.inputs.length, d.params !== undefined, w.writes.length) });
           }
         });
-        for (const i of new Set(w.reads)) {
-          if (lastUse.get(i) !== k || !pooled.has(i)) continue;
-          const bytes = bytesOf(graph.nodes[i]!.type);
-          free.set(bytes, [...(free.get(bytes) ?? []), buffers.get(i)!]);
-        }
-      });
+      }
 
       const pipelines = await Promise.all(pending.map(({ work: { node }, pipeline }) => pipeline.catch((e: unknown) => {
         throw new BackendError('validation', `${describe(node)}: its WGSL kernel failed to compile: ${e instanceof Error ? e.message : String(e)}`, node.origin);
@@ -204,9 +192,8 @@ export class WebGpuExecutable implements Executable {
 
       const snapshotOf = new Map<ValueId, GPUBuffer>();
       const snapshots: Copy[] = [];
-      for (const id of retained) {
+      for (const id of plan.snapshots) {
         const node = graph.nodes[id]!;
-        if (node.kind !== 'variable') continue;
         const to = fresh(node, bytesOf(node.type));
         snapshots.push({ from: buffers.get(id)!, to });
         snapshotOf.set(id, to);
@@ -221,7 +208,7 @@ export class WebGpuExecutable implements Executable {
         return { from: source(u.value), to: target.buffer };
       });
       const outputs = new Map([...spec.outputs, ...scalars].map((id) => [id, { buffer: source(id), type: graph.nodes[id]!.type }]));
-      const log = new ScalarLog(backend, scalars.map((id) => ({ buffer: source(id), dtype: graph.nodes[id]!.type.dtype })));
+      const log = new ScalarLog(backend, plan.scalars.map(({ value, dtype }) => ({ buffer: source(value), dtype })));
 
       const failed = (await Promise.all(errors)).find((e) => e !== undefined);
       if (failed) throw failed;

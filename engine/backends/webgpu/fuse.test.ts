@@ -11,7 +11,7 @@ import type { Backend, Data, RunSpec } from '../backend';
 import { CpuBackend } from '../cpu/backend';
 import type { WebGpuBackend } from './backend';
 import type { WebGpuExecutable } from './executable';
-import { planFusion } from './fuse';
+import { planFusion } from '../../compile/schedule/fusion';
 import { expectClose, gpuBackend, mlpTrainingStep, valuesFor } from './testing';
 
 let fused: WebGpuBackend;

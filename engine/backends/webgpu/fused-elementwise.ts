@@ -1,37 +1,26 @@
 /**
- * WGSL for a fused elementwise group: one thread per element of the group's domain shape; each
- * external input is read once (broadcast to the domain), every member is one `let`, and the
- * members that must be kept are stored. A member smaller than the domain (a bias, a per-row
- * statistic, a scalar chain such as Adam's bias corrections) is recomputed by every thread that
+ * WGSL for an elementwise kernel of the schedule (engine/compile/schedule): one thread per element
+ * of its domain; each load reads its buffer once (broadcast to the domain), every expression is one
+ * `let` rendered from the expression table, and the stored values are written. A stored value
+ * smaller than the domain (a bias, a per-row statistic, a scalar) is computed by every thread that
  * shares its element and stored by the one whose broadcast coordinates are all zero.
  */
-import type { Graph, GraphNode, ValueId } from '../../compile/graph';
+import { viewStrides } from '../../compile/schedule/elementwise';
+import { expressionOf } from '../../compile/schedule/expressions';
+import { dtypeOf, type ElementwiseKernel } from '../../compile/schedule/kernels';
 import { sizeOf } from '../../ops/shape';
-import type { Attrs, Op, Shape } from '../../ops/types';
-import { broadcastStrides } from '../cpu/kernels/strided';
-import type { Inlining } from './fuse';
+import type { DType, Shape } from '../../ops/types';
 import type { Dispatch } from './kernel';
-import { elementwiseExpr } from './kernels/elementwise';
 import { lit, offset, shaderWithOutputs, u, unravel, WG } from './wgsl';
 
-/** The one dispatch computing `members` (in schedule order) over `size` elements. */
-export function fusedElementwise(graph: Graph, members: readonly GraphNode[], reads: readonly ValueId[], writes: readonly ValueId[], domain: Shape, ctx: Inlining): Dispatch {
-  const inside = new Set(members.map((m) => m.id));
+/** The one dispatch computing `kernel` (bindings: x0… for its reads, then y0… for its writes). */
+export function fusedElementwise(kernel: ElementwiseKernel, readTypes: readonly { readonly dtype: DType }[]): Dispatch {
+  const { domain } = kernel;
   const size = sizeOf(domain);
   const lines: string[] = [`  let i = wid * ${u(WG)} + li;`, `  if (i >= ${u(size)}) { return; }`];
-  const loaded = new Map<string, string>(); // "value@index" → identifier
   const helpers = new Set<string>();
   let coords = false;
-
-  /** Node m's maths on operand identifiers `args`. */
-  const compute = (m: GraphNode, args: string[]): string => {
-    if (m.kind !== 'op') throw new Error(`fused kernels compute ops only, not ${m.kind} ${m.id}`);
-    const { expr, helpers: h } = elementwiseExpr(m.op as Op, m.attrs, m.inputs.map((id) => graph.nodes[id]!.type), m.type, args);
-    if (h) helpers.add(h);
-    return expr;
-  };
-
-  /** Where element (broadcast to the domain) of a tensor of `shape` lives for this thread: i, 0 or from the domain coordinates. */
+  /** Where element (viewed with `shape`, broadcast to the domain) lives for this thread: i, 0 or from the coordinates. */
   const indexOf = (shape: Shape): string => {
     const n = sizeOf(shape);
     if (n === size) return 'i';
@@ -40,62 +29,32 @@ export function fusedElementwise(graph: Graph, members: readonly GraphNode[], re
       lines.push(unravel('i', domain, 'c'));
       coords = true;
     }
-    return `(${offset('c', broadcastStrides(shape, domain))})`;
+    return `(${offset('c', viewStrides(shape, domain))})`;
   };
-
-  /** An identifier holding input `id` as member `m` reads it at this thread's element. */
-  const operand = (m: GraphNode, id: ValueId): string => {
-    if (inside.has(id)) return `v${id}`;
-    const src = graph.nodes[id]!;
-    if (src.kind === 'op' && src.op !== 'full' && ctx.inline(id)) {
-      // A recomputed scalar chain: one `let` per node, emitted before its first use.
-      const name = `s${id}`;
-      if (!loaded.has(name)) {
-        const args = src.inputs.map((i) => operand(src, i));
-        lines.push(`  let ${name} = ${compute(src, args)};`);
-        loaded.set(name, name);
-      }
-      return name;
-    }
-    if (src.kind === 'op' && src.op === 'full') {
-      const name = `k${id}`;
-      if (!loaded.has(name)) {
-        const { value, dtype } = src.attrs as Attrs<'full'>;
-        lines.push(`  let ${name} = ${lit(value, dtype)};`);
-        loaded.set(name, name);
-      }
-      return name;
-    }
-    // A reshape reads its input at the flat index of its own output's element.
-    const at = indexOf(m.kind === 'op' && m.op === 'reshape' ? m.type.shape : src.type.shape);
-    const key = `${ctx.canon(id)}@${at}`;
-    let name = loaded.get(key);
-    if (!name) {
-      name = `r${loaded.size}`;
-      lines.push(`  let ${name} = x${reads.indexOf(ctx.canon(id))}[${at}];`);
-      loaded.set(key, name);
-    }
-    return name;
-  };
-
-  for (const m of members) {
-    const args = m.inputs.map((id) => operand(m, id));
-    lines.push(`  let v${m.id} = ${compute(m, args)};`);
-  }
-  writes.forEach((id, k) => {
-    const shape = graph.nodes[id]!.type.shape;
+  kernel.exprs.forEach((e, k) => {
+    let value: string;
+    if (e.kind === 'load') value = `x${e.read}[${indexOf(e.shape)}]`;
+    else if (e.kind === 'literal') value = lit(e.value, e.dtype);
+    else if (e.kind === 'op') {
+      const entry = expressionOf(e.op);
+      if (entry.helpers) helpers.add(entry.helpers);
+      value = entry.wgsl(e.args.map((a) => `v${a}`), e.attrs, e.types);
+    } else throw new Error('an elementwise kernel has no accumulator');
+    lines.push(`  let v${k} = ${value};`);
+  });
+  kernel.stores.forEach(({ expr, shape }, k) => {
     const at = indexOf(shape);
-    if (at === 'i') lines.push(`  y${k}[i] = v${id};`);
-    else if (at === '0u') lines.push(`  if (i == 0u) { y${k}[0] = v${id}; }`);
+    if (at === 'i') lines.push(`  y${k}[i] = v${expr};`);
+    else if (at === '0u') lines.push(`  if (i == 0u) { y${k}[0] = v${expr}; }`);
     else {
       // Only the thread at coordinate 0 of every broadcast dim stores.
-      const strides = broadcastStrides(shape, domain);
+      const strides = viewStrides(shape, domain);
       const first = domain.flatMap((d, j) => (strides[j] === 0 && d > 1 ? [`c${j} == 0u`] : [])).join(' && ');
-      lines.push(`  if (${first}) { y${k}[${at}] = v${id}; }`);
+      lines.push(`  if (${first}) { y${k}[${at}] = v${expr}; }`);
     }
   });
-  const inputs = reads.map((id, k) => ({ name: `x${k}`, dtype: graph.nodes[id]!.type.dtype }));
-  const outputs = writes.map((id, k) => ({ name: `y${k}`, dtype: graph.nodes[id]!.type.dtype }));
+  const inputs = readTypes.map((t, k) => ({ name: `x${k}`, dtype: t.dtype }));
+  const outputs = kernel.stores.map((s, k) => ({ name: `y${k}`, dtype: dtypeOf(kernel.exprs[s.expr]!) }));
   const code = shaderWithOutputs(inputs, outputs, WG, lines.join('\n'), [...helpers].join('\n'));
-  return { code, inputs: reads.map((_r, k) => k), workgroups: Math.ceil(size / WG) };
+  return { code, inputs: kernel.reads.map((_r, k) => k), workgroups: Math.ceil(size / WG) };
 }

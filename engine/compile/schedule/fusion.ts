@@ -1,53 +1,25 @@
 /**
  * Kernel fusion: a pass over the schedule that turns connected elementwise ops into one kernel
- * each (several outputs allowed) and, given a matmul epilogue, folds a bias add / activation into
- * the matmul that feeds it. It returns the work of a run in order; the executable plans buffers
- * for it and encodes one dispatch per kernel.
+ * each (several outputs allowed) and folds a bias add / activation into the matmul that feeds it.
+ * It returns the kernels of a run in order.
  *
  * Legality: a group runs where its LAST member was scheduled, so no node outside the group may
  * read a member before that point. Walking the schedule in order, a group is closed as soon as
  * any non-member reads one of its members, and only open groups grow — so a fused kernel never
  * runs after a reader of its results nor before one of its inputs.
  */
-import type { Graph, GraphNode, ValueId } from '../../compile/graph';
+import type { Graph, GraphNode, ValueId } from '../graph';
 import { sizeOf } from '../../ops/shape';
-import type { Op, Shape } from '../../ops/types';
-import type { Dispatch } from './kernel';
-import { fusedElementwise } from './fused-elementwise';
-import { isFusibleElementwise } from './kernels/elementwise';
-
-/**
- * One unit of a run: dispatches that read `reads` (each Dispatch.inputs indexes this list; the
- * bindings follow in that order) and write every value of `writes` (bound after the reads, in order).
- * A node computed by its own kernel has reads = its inputs and writes = [itself].
- */
-export interface Work {
-  /** The node named in errors (a fused kernel names its last member). */
-  readonly node: GraphNode;
-  /** Every graph node this work computes (several when fused). */
-  readonly members: readonly GraphNode[];
-  readonly reads: readonly ValueId[];
-  readonly writes: readonly ValueId[];
-  /** Fused code; undefined for a node computed by its own kernel (the executable asks the kernel table). */
-  readonly dispatches?: readonly Dispatch[];
-}
-
-/** A matmul fused with the elementwise ops after it (see planFusion's `epilogue`). */
-export interface EpilogueFusion {
-  /**
-   * The fused dispatches for `matmul` followed by `chain` (each reading the previous value), or
-   * undefined when the chain cannot ride in the epilogue. Dispatch inputs index [a, b, ...extras].
-   */
-  fuse(graph: Graph, matmul: GraphNode, chain: readonly GraphNode[], extras: readonly ValueId[]): readonly Dispatch[] | undefined;
-  /** Ops the epilogue can compute. */
-  accepts(node: GraphNode): boolean;
-}
+import type { Shape } from '../../ops/types';
+import { elementwiseKernel, gemmKernel, type Inlining } from './elementwise';
+import { expressionOf, isElementwise } from './expressions';
+import { OP_FAMILY, type Kernel } from './kernels';
 
 export interface FusionOptions {
-  /** Storage buffers one kernel may bind (the device's maxStorageBuffersPerShaderStage). */
+  /** Storage buffers one kernel may bind (reads + writes; WebGPU's maxStorageBuffersPerShaderStage). */
   readonly maxStorageBuffers: number;
-  /** Fold elementwise chains into matmul epilogues (when the matmul kernel offers one). */
-  readonly epilogue?: EpilogueFusion;
+  /** Fold elementwise chains into matmul epilogues (default true). */
+  readonly epilogues?: boolean;
 }
 
 /** A fused elementwise group while the pass runs. */
@@ -67,17 +39,7 @@ function isLiteral(node: GraphNode): boolean {
   return node.kind === 'op' && node.op === 'full';
 }
 
-/**
- * How fused code sees values outside its members: which single-element values it recomputes
- * itself (scalar chains: Adam's bias corrections, a NaN latch) and which value id stands for a
- * buffer (variable nodes of one name share one).
- */
-export interface Inlining {
-  /** True for a scalar elementwise op that every fused kernel reading it recomputes instead of reading. */
-  inline(id: ValueId): boolean;
-  /** The id whose buffer holds `id` (the first variable node of its name; the id itself otherwise). */
-  canon(id: ValueId): ValueId;
-}
+const fusible = (n: GraphNode) => n.kind === 'op' && isElementwise(n.op);
 
 /** True when `s` broadcasts to `domain` (NumPy rules) without growing it. */
 export function fitsIn(s: Shape, domain: Shape): boolean {
@@ -92,21 +54,28 @@ export function fitsIn(s: Shape, domain: Shape): boolean {
   return s.every((d, i) => i + lead < 0 || d === 1 || d === domain[i + lead]);
 }
 
+/** A node computed alone by its backend's kernel for its op. */
+export function opKernel(node: GraphNode): Kernel {
+  if (node.kind !== 'op') throw new Error(`node ${node.id} is a ${node.kind}, not an op`);
+  const base = { node, members: [node], reads: node.inputs, writes: [node.id] };
+  return node.op === 'constant' ? { kind: 'constant', ...base } : { kind: 'op', family: OP_FAMILY[node.op], ...base };
+}
+
 /** Each node computed by its own kernel, in schedule order (fusion off). */
-export function unfused(schedule: readonly GraphNode[]): Work[] {
-  return schedule.filter((n) => n.kind === 'op').map((node) => ({ node, members: [node], reads: node.inputs, writes: [node.id] }));
+export function unfused(schedule: readonly GraphNode[]): Kernel[] {
+  return schedule.filter((n) => n.kind === 'op').map(opKernel);
 }
 
 /**
- * The work of a run with fusion: `schedule` is topologically ordered; `retained` values (outputs,
+ * The kernels of a run with fusion: `schedule` is topologically ordered; `retained` values (outputs,
  * update sources, logged scalars) are always written to memory.
  */
-export function planFusion(graph: Graph, schedule: readonly GraphNode[], retained: ReadonlySet<ValueId>, options: FusionOptions): Work[] {
+export function planFusion(graph: Graph, schedule: readonly GraphNode[], retained: ReadonlySet<ValueId>, options: FusionOptions): Kernel[] {
   const consumers = new Map<ValueId, GraphNode[]>();
   for (const n of schedule) for (const i of new Set(n.inputs)) consumers.set(i, [...(consumers.get(i) ?? []), n]);
   const readers = (id: ValueId) => consumers.get(id) ?? [];
 
-  const chains = options.epilogue ? epilogueChains(graph, schedule, retained, readers, options) : new Map<ValueId, Work>();
+  const chains = options.epilogues !== false ? epilogueChains(graph, schedule, retained, readers, options) : new Map<ValueId, Kernel>();
   const inChain = new Set<ValueId>();
   for (const w of chains.values()) w.members.forEach((m) => inChain.add(m.id));
 
@@ -125,7 +94,7 @@ export function planFusion(graph: Graph, schedule: readonly GraphNode[], retaine
   const inlinedReads = (n: GraphNode): ReadonlySet<ValueId> | undefined => {
     if (inlineMemo.has(n.id)) return inlineMemo.get(n.id);
     let reads: Set<ValueId> | undefined;
-    if (n.kind === 'op' && isFusibleElementwise(n.op) && sizeOf(n.type.shape) === 1 && !inChain.has(n.id)) {
+    if (fusible(n) && sizeOf(n.type.shape) === 1 && !inChain.has(n.id)) {
       reads = new Set();
       for (const i of n.inputs) {
         const input = graph.nodes[i]!;
@@ -141,16 +110,13 @@ export function planFusion(graph: Graph, schedule: readonly GraphNode[], retaine
     return reads;
   };
   const inlinable = (n: GraphNode) => inlinedReads(n) !== undefined;
-  const ctx: Inlining = {
-    inline: (id) => inlinable(graph.nodes[id]!),
-    canon: canonOf,
-  };
+  const ctx: Inlining = { inline: (id) => inlinable(graph.nodes[id]!), canon: canonOf };
 
   const groupOf = new Map<ValueId, Group>();
   for (const n of schedule) {
     if (inlinable(n)) continue; // reads no group member: its inputs are single elements too
     const inputGroups = new Set(n.inputs.map((i) => groupOf.get(i)).filter((g): g is Group => g !== undefined));
-    if (n.kind === 'op' && isFusibleElementwise(n.op) && !inChain.has(n.id)) {
+    if (n.kind === 'op' && fusible(n) && !inChain.has(n.id)) {
       // The domain grows to the largest shape that the others broadcast to; a group that fits neither way stays apart.
       // A reshape reads its input by element count, which a group of another shape cannot provide: it joins none.
       let shape = n.type.shape;
@@ -178,7 +144,7 @@ export function planFusion(graph: Graph, schedule: readonly GraphNode[], retaine
 
   // A member is written when something outside its group (or a caller) needs it.
   const groups = [...new Set(groupOf.values())];
-  const lastOf = new Map<ValueId, Work[]>();
+  const lastOf = new Map<ValueId, Kernel[]>();
   const order = new Map(schedule.map((n, pos) => [n.id, pos]));
   for (const g of groups) {
     g.members.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
@@ -188,21 +154,21 @@ export function planFusion(graph: Graph, schedule: readonly GraphNode[], retaine
 
   const recomputes = (n: GraphNode) => groupOf.has(n.id) || inlinable(n);
   const fused = (n: GraphNode) => recomputes(n) || inChain.has(n.id);
-  const work: Work[] = [];
+  const kernels: Kernel[] = [];
   for (const n of schedule) {
     if (n.kind !== 'op') continue;
-    const chainWork = chains.get(n.id);
-    if (chainWork) work.push(chainWork);
+    const chainKernel = chains.get(n.id);
+    if (chainKernel) kernels.push(chainKernel);
     else if (inChain.has(n.id)) continue;
-    else if (groupOf.has(n.id)) work.push(...(lastOf.get(n.id) ?? []));
+    else if (groupOf.has(n.id)) kernels.push(...(lastOf.get(n.id) ?? []));
     else if (isLiteral(n) && !retained.has(n.id) && readers(n.id).every(fused)) continue; // inlined everywhere
     else if (inlinable(n)) {
       if (!retained.has(n.id) && readers(n.id).every(recomputes)) continue; // recomputed wherever it is read
       const { reads } = boundary(graph, [n], retained, readers, ctx);
-      work.push({ node: n, members: [n], reads, writes: [n.id], dispatches: [fusedElementwise(graph, [n], reads, [n.id], n.type.shape, ctx)] });
-    } else work.push({ node: n, members: [n], reads: n.inputs, writes: [n.id] });
+      kernels.push(elementwiseKernel(graph, [n], reads, [n.id], n.type.shape, ctx));
+    } else kernels.push(opKernel(n));
   }
-  return work;
+  return kernels;
 }
 
 /** What a set of members reads from outside (literals excluded, recomputed scalars looked through) and which members it must write. */
@@ -222,7 +188,7 @@ function boundary(graph: Graph, members: readonly GraphNode[], retained: Readonl
 }
 
 /** A group as one kernel, or several in order when one would bind more storage buffers than allowed. */
-function splitGroup(graph: Graph, g: Group, retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[], maxBuffers: number, ctx: Inlining): Work[] {
+function splitGroup(graph: Graph, g: Group, retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[], maxBuffers: number, ctx: Inlining): Kernel[] {
   const chunks: GraphNode[][] = [[]];
   for (const m of g.members) {
     const chunk = chunks[chunks.length - 1]!;
@@ -232,22 +198,21 @@ function splitGroup(graph: Graph, g: Group, retained: ReadonlySet<ValueId>, read
   }
   return chunks.map((members) => {
     const { reads, writes } = boundary(graph, members, retained, readers, ctx);
-    return { node: members[members.length - 1]!, members, reads, writes, dispatches: [fusedElementwise(graph, members, reads, writes, g.shape, ctx)] };
+    return elementwiseKernel(graph, members, reads, writes, g.shape, ctx);
   });
 }
 
 /**
  * Matmuls whose only reader starts a chain of elementwise ops of the same size, each the only
  * reader of the previous one: the chain rides in the matmul's epilogue and only its end is
- * written. Keyed by the chain's last node (where the fused work runs).
+ * written. Keyed by the chain's last node (where the fused kernel runs).
  */
 function epilogueChains(
   graph: Graph, schedule: readonly GraphNode[], retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[], options: FusionOptions,
-): Map<ValueId, Work> {
-  const out = new Map<ValueId, Work>();
-  const epilogue = options.epilogue!;
+): Map<ValueId, Kernel> {
+  const out = new Map<ValueId, Kernel>();
   for (const mm of schedule) {
-    if (mm.kind !== 'op' || mm.op !== ('matmul' satisfies Op) || retained.has(mm.id)) continue;
+    if (mm.kind !== 'op' || mm.op !== 'matmul' || retained.has(mm.id)) continue;
     const size = sizeOf(mm.type.shape);
     const chain: GraphNode[] = [];
     const extras: ValueId[] = [];
@@ -256,7 +221,7 @@ function epilogueChains(
       const next = readers(cur.id);
       if (next.length !== 1 || (cur !== mm && retained.has(cur.id))) break;
       const c = next[0]!;
-      if (c.kind !== 'op' || !isFusibleElementwise(c.op) || !epilogue.accepts(c) || sizeOf(c.type.shape) !== size) break;
+      if (c.kind !== 'op' || !isElementwise(c.op) || c.type.dtype !== 'f32' || !expressionOf(c.op).epilogue || sizeOf(c.type.shape) !== size) break;
       if (c.inputs.filter((i) => i === cur.id).length !== 1) break;
       const more = c.inputs.filter((i) => i !== cur.id && !isLiteral(graph.nodes[i]!) && !extras.includes(i));
       if (2 + extras.length + more.length + 1 > options.maxStorageBuffers) break;
@@ -269,10 +234,9 @@ function epilogueChains(
       const part = chain.slice(0, len);
       const inside = new Set([mm.id, ...part.map((c) => c.id)]);
       const used = extras.filter((e) => part.some((c) => (c.inputs as readonly ValueId[]).includes(e) && !inside.has(e)));
-      const dispatches = epilogue.fuse(graph, mm, part, used);
-      if (!dispatches) continue;
-      const end = part[len - 1]!;
-      out.set(end.id, { node: end, members: [mm, ...part], reads: [mm.inputs[0]!, mm.inputs[1]!, ...used], writes: [end.id], dispatches });
+      const kernel = gemmKernel(graph, mm, part, used);
+      if (!kernel) continue;
+      out.set(part[len - 1]!.id, kernel);
       break;
     }
   }
