@@ -4,7 +4,7 @@
  * 1's or version 2's weights — while a request in flight on the old version finishes on it; a version
  * that does not load leaves the served one in place; close() answers what is in flight first.
  */
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,6 +127,28 @@ describe('wiregrad serve --models-dir', () => {
       expect(v3.status.error_message).toMatch(/^the weights do not fit the document: /);
       const still = await predict(server, 2);
       expect(whichOf(still.body.predictions![0]!, [ref1.subarray(20, 30), ref2.subarray(20, 30)])).toBe(1);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('a deleted version gives way to the older one, and deleting the last one unloads the model', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'wg-gone-'));
+    publishVersion(root, 'mnist', 1, doc, w1);
+    publishVersion(root, 'mnist', 2, doc, w2);
+    const server = await start(root);
+    try {
+      const ref1 = await engineForward(doc, w1, 'x', x, 'logits');
+      expect((await status(server)).find((v) => v.state === 'AVAILABLE')?.version).toBe('2');
+      rmSync(join(root, 'mnist', '2'), { recursive: true });
+      await server.watcher!.poll();
+      expect((await status(server)).find((v) => v.state === 'AVAILABLE')?.version).toBe('1');
+      const answer = await predict(server, 0);
+      expect(whichOf(answer.body.predictions![0]!, [ref1.subarray(0, 10)])).toBe(0);
+      rmSync(join(root, 'mnist', '1'), { recursive: true });
+      await server.watcher!.poll();
+      expect((await status(server)).filter((v) => v.state === 'AVAILABLE')).toEqual([]);
+      expect((await predict(server, 0)).status).toBe(404);
     } finally {
       await server.close();
     }

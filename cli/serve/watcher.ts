@@ -3,7 +3,8 @@
  * whole number, holding model.json (the Wiregrad document) and weights.safetensors. Each poll serves
  * the highest version of each model that loads; a version that fails to load is not tried again until
  * its files change (so copy a version in under another name and rename it into place, or it may be
- * read half-written and tried again once complete).
+ * read half-written and tried again once complete). A served version whose folder is deleted gives way
+ * to the newest older version that loads, or, with none, the model is unloaded.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -110,6 +111,14 @@ export class VersionWatcher {
           this.registry.failed(name, version, message);
           this.log(`model "${name}" version ${version} (${dir}) did not load: ${message}`);
         }
+      }
+      // The served version's folder went away and no other version took its place (TF Serving's
+      // "latest" policy serves only versions on disk): unload it rather than serve a deleted model.
+      const served = this.serving.get(name);
+      if (served !== undefined && fingerprint(join(this.dir, name, String(served))) === undefined) {
+        this.registry.remove(name);
+        this.serving.delete(name);
+        this.log(`model "${name}" version ${served} is gone from ${this.dir} and no other version loads: unloaded`);
       }
     }
     for (const [name] of this.serving) {
