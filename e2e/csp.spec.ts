@@ -30,11 +30,12 @@ test('@production-only no CSP violation while opening, training, probing and upl
   const violations = await watchViolations(page);
   const response = await page.goto('/');
   // The header `vite preview` sends (as a host should) and the built page's own <meta> carry the policy.
-  expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'; worker-src 'self'; connect-src 'self'/);
-  // The policy is there (else a clean run proves nothing), and it forbids eval and inline scripts.
+  expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'/);
+  // The policy is there (else a clean run proves nothing), and it forbids eval and inline scripts
+  // ('wasm-unsafe-eval' allows compiling WebAssembly, the WASM backend's kernels, and nothing else).
   const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-  expect(policy).toContain("script-src 'self'");
-  expect(policy).not.toContain('unsafe-eval');
+  expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval';");
+  expect(policy).not.toContain("'unsafe-eval'");
 
   await page.getByRole('button', { name: /Templates/ }).click();
   await page.getByRole('menuitem', { name: 'Two spirals classifier' }).click();

@@ -1,6 +1,7 @@
 /**
  * The production build's Content-Security-Policy: scripts, workers, fetches only from the page's own
- * origin; no inline script and no eval. Set as a <meta> in the built index.html (csp plugin below)
+ * origin; no inline script and no eval. 'wasm-unsafe-eval' lets the worker compile the WASM backend's
+ * kernels (it allows WebAssembly compilation only, not JavaScript eval). Set as a <meta> in the built index.html (csp plugin below)
  * and as a header by `vite preview`; the dev server has neither (its HMR client needs inline/eval).
  */
 import type { Plugin } from 'vite';
@@ -8,7 +9,7 @@ import type { Plugin } from 'vite';
 /** Directive by directive; `blob:` and `data:` where the app makes its own (downloads, drawn digits, chart PNGs). */
 export const CSP_DIRECTIVES: Readonly<Record<string, string>> = {
   'default-src': "'self'",
-  'script-src': "'self'",
+  'script-src': "'self' 'wasm-unsafe-eval'",
   'worker-src': "'self'",
   'connect-src': "'self'",
   // React sets style attributes (React Flow positions every node with one).

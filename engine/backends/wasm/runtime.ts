@@ -21,6 +21,9 @@ export interface KernelExports {
   max_f32(x: number, o: number, outer: number, len: number, inner: number): void;
   im2col(x: number, col: number, ...geometry: number[]): void;
   col2im(col: number, dx: number, ...geometry: number[]): void;
+  max_pool(x: number, y: number, dy: number, dx: number, ...geometry: number[]): void;
+  u8_to_f32(o: number, x: number, n: number): void;
+  i32_to_f32(o: number, x: number, n: number): void;
 }
 
 function kernelBytes(): Uint8Array<ArrayBuffer> {

@@ -11,13 +11,29 @@ export function im2col(x: usize, col: usize, n: i32, h: i32, w: i32, c: i32, kh:
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < ho; oy++) {
       for (let ox = 0; ox < wo; ox++) {
+        const left = ox * sw - pl;
         for (let ky = 0; ky < kh; ky++) {
           const iy = oy * sh + ky * dh - pt;
+          if (iy < 0 || iy >= h) {
+            memory.fill(dst, 0, run * kw);
+            dst += run * kw;
+            continue;
+          }
+          const row = x + ((<usize>(b * h + iy) * w * c) << 2);
+          if (dw == 1) {
+            // Undilated: the in-image taps of this filter row are one contiguous run of x.
+            const k0 = min(max(0, -left), kw);
+            const k1 = max(min(kw, w - left), k0);
+            if (k0 > 0) memory.fill(dst, 0, run * k0);
+            if (k1 > k0) memory.copy(dst + run * k0, row + ((<usize>(left + k0) * c) << 2), run * (k1 - k0));
+            if (k1 < kw) memory.fill(dst + run * k1, 0, run * (kw - k1));
+            dst += run * kw;
+            continue;
+          }
           for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw + kx * dw - pl;
-            if (iy < 0 || iy >= h || ix < 0 || ix >= w) memory.fill(dst, 0, run);
-            else if (c == 1) store<f32>(dst, load<f32>(x + ((<usize>(b * h + iy) * w + ix) << 2)));
-            else memory.copy(dst, x + ((<usize>((b * h + iy) * w + ix) * c) << 2), run);
+            const ix = left + kx * dw;
+            if (ix < 0 || ix >= w) memory.fill(dst, 0, run);
+            else memory.copy(dst, row + ((<usize>ix * c) << 2), run);
             dst += run;
           }
         }

@@ -11,6 +11,7 @@ import { BYTES } from '../runtime';
 import { CONV_KERNELS } from './conv';
 import { ELEMENTWISE_KERNELS } from './elementwise';
 import { GEMM_KERNELS } from './gemm';
+import { POOL_KERNELS } from './pool';
 import { REDUCE_KERNELS } from './reduce';
 
 /** An exact copy of the input's bytes. */
@@ -24,6 +25,7 @@ export const WASM_KERNELS: WasmKernelTable = {
   ...ELEMENTWISE_KERNELS,
   ...REDUCE_KERNELS,
   ...CONV_KERNELS,
+  ...POOL_KERNELS,
   reshape: copy,
   stop_gradient: copy,
 };
