@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 
-// Autosave keeps the graph in IndexedDB ("wiregrad" database, "kv" store, key "autosave/document").
+// Autosave keeps the graph in IndexedDB ("wiregrad" database, "documents" store, key "autosave/document";
+// app/storage/schema.ts).
 // These specs write into it and break it from the page itself, so they run the same against the dev
 // server and the production build (no test handle needed).
 
@@ -21,12 +22,11 @@ function storedEntries(page: Page): Promise<Record<string, string>> {
   return page.evaluate(
     () =>
       new Promise<Record<string, string>>((resolve, reject) => {
-        const open = indexedDB.open('wiregrad', 1);
-        open.onupgradeneeded = () => open.result.createObjectStore('kv');
+        const open = indexedDB.open('wiregrad'); // the version the page opened
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const out: Record<string, string> = {};
-          const cursor = open.result.transaction('kv', 'readonly').objectStore('kv').openCursor();
+          const cursor = open.result.transaction('documents', 'readonly').objectStore('documents').openCursor();
           cursor.onerror = () => reject(cursor.error);
           cursor.onsuccess = () => {
             const c = cursor.result;
@@ -48,12 +48,11 @@ function writeAutosave(page: Page, text: string): Promise<void> {
   return page.evaluate(
     (value) =>
       new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('wiregrad', 1);
-        open.onupgradeneeded = () => open.result.createObjectStore('kv');
+        const open = indexedDB.open('wiregrad'); // the version the page opened
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const tx = open.result.transaction('kv', 'readwrite');
-          tx.objectStore('kv').put(value, 'autosave/document');
+          const tx = open.result.transaction('documents', 'readwrite');
+          tx.objectStore('documents').put(value, 'autosave/document');
           tx.oncomplete = () => {
             open.result.close();
             resolve();
@@ -126,8 +125,7 @@ test('an autosave written by a newer version is kept, offered for download, and 
   await expect(notice).toContainText('An earlier autosave could not be opened');
   await expect(notice).toContainText('newer Wiregrad (document version 9');
   await notice.getByRole('button', { name: 'Dismiss' }).click();
-  // The dismissal is written to IndexedDB; a reload in the same instant may come before it commits.
-  await expect.poll(async () => (await storedEntries(page))['autosave/unreadable-pending'] ?? '[]').not.toContain(kept[0]);
+  // No wait: the dismissal is copied synchronously (localStorage), so a reload before IndexedDB commits keeps it.
   await page.reload();
   await expectNodes(page, 0);
   await expect(notice).toHaveCount(0);
@@ -181,8 +179,8 @@ test('a storage that refuses writes (quota full) shows "Autosave failed" with wh
   const notice = failedNotice(page);
   await expect(notice).toBeVisible();
   await expect(notice.getByRole('heading')).toHaveText('Autosave failed');
-  await expect(notice).toContainText("This browser's storage for Wiregrad is full.");
-  await expect(notice).toContainText('a reload would lose the latest changes. Download it to keep it');
+  await expect(notice).toContainText("The browser's storage is full — download the document (Save, or Download graph below) or free space");
+  await expect(notice).toContainText('a reload would lose the latest changes');
   await expect(page.locator('.save-state')).toHaveText('Autosave failed');
   await screenshotBothThemes(page, 'autosave-failed', testInfo);
   const downloading = page.waitForEvent('download');
@@ -193,4 +191,62 @@ test('a storage that refuses writes (quota full) shows "Autosave failed" with wh
   await page.getByRole('searchbox', { name: 'Search nodes' }).fill('relu');
   await page.getByRole('button', { name: 'ReLU', exact: true }).click();
   await expectNodes(page, 1);
+});
+
+test('an autosave and tuning choices kept by the previous version (separate databases) open after the upgrade @production', async ({ page }) => {
+  // The old layout, written on a page of this origin before the studio's code runs.
+  await page.goto('/favicon.svg');
+  const doc = await page.evaluate(async () => {
+    const put = (name: string, store: string, keyPath: string | undefined, value: unknown, key?: string) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open(name, 1);
+        open.onupgradeneeded = () => open.result.createObjectStore(store, keyPath === undefined ? undefined : { keyPath });
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction(store, 'readwrite');
+          tx.objectStore(store).put(value, key);
+          tx.oncomplete = () => (open.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+      });
+    const text = JSON.stringify({
+      format: 'wiregrad.graph',
+      version: 1,
+      nodes: [{ id: 'kept', type: 'ReLU', params: {}, position: { x: 0, y: 0 } }],
+      edges: [],
+      training: {},
+      meta: { name: 'Kept by version 1' },
+    });
+    await put('wiregrad', 'kv', undefined, text, 'autosave/document');
+    await put('wiregrad-tuning', 'choices', undefined, '{"old":true}', 'some-adapter');
+    return text;
+  });
+  await page.goto('/');
+  await expect(page.locator('.doc-name')).toHaveText('Kept by version 1');
+  await expectNodes(page, 1);
+  const entries = await storedEntries(page);
+  expect(entries['autosave/document']).toBe(doc);
+  // The old tuning database was copied in and deleted.
+  await expect
+    .poll(() => page.evaluate(async () => (await indexedDB.databases()).map((d) => `${d.name}@${d.version}`).sort()))
+    .toEqual(['wiregrad@2']);
+});
+
+test("the browser's real quota, used up, shows the same notice (no injected error: Chromium's own QuotaExceededError)", async ({ page }) => {
+  await openStudio(page);
+  await expect(page.locator('.save-state')).not.toHaveText('Saving…');
+  // Chromium lets a test lower an origin's quota below what it already uses: the next write cannot fit.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: 1 });
+  await page.getByRole('button', { name: 'New' }).click();
+  const notice = failedNotice(page);
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText("The browser's storage is full — download the document (Save, or Download graph below) or free space");
+  await expect(page.locator('.save-state')).toHaveText('Autosave failed');
+  // Space again: the next edit is written and the notice goes.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin });
+  await page.getByRole('searchbox', { name: 'Search nodes' }).fill('relu');
+  await page.getByRole('button', { name: 'ReLU', exact: true }).click();
+  await expect(page.locator('.save-state')).toHaveText('Saved in this browser');
+  await expect(notice).toHaveCount(0);
 });

@@ -32,7 +32,8 @@ type Upgrade = IDBPTransaction<unknown, string[], 'versionchange'>;
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  up(db: Database, tx: Upgrade): Promise<void> | void;
+  /** `from` is the version the browser held before this upgrade began (0 on a first visit). */
+  up(db: Database, tx: Upgrade, from: number): Promise<void> | void;
 }
 
 /** The meta key listing the databases of earlier versions whose records are still to be copied in (legacy.ts). */
@@ -54,7 +55,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
     name: 'one database: "kv" becomes "documents"; runs, uploads, tuning and meta stores; the other databases queued for import',
-    async up(db, tx) {
+    async up(db, tx, from) {
       db.createObjectStore(STORES.documents);
       db.createObjectStore(STORES.runs, { keyPath: 'id' });
       db.createObjectStore(STORES.uploads, { keyPath: 'name' });
@@ -66,10 +67,8 @@ export const MIGRATIONS: readonly Migration[] = [
       await Promise.all(keys.map((key, i) => documents.put(values[i], key)));
       db.deleteObjectStore('kv');
       // Other databases cannot be read inside this transaction (it commits when only their requests are left).
-      await tx.objectStore(STORES.meta).put(
-        LEGACY_DATABASES.map((l) => l.database),
-        LEGACY_PENDING,
-      );
+      // A first visit (no version-1 database) has none to import: it writes nothing, so even a full disk opens.
+      if (from >= 1) await tx.objectStore(STORES.meta).put(LEGACY_DATABASES.map((l) => l.database), LEGACY_PENDING);
     },
   },
 ];
@@ -86,7 +85,7 @@ export async function migrate(db: Database, tx: Upgrade, oldVersion: number, mig
   for (const m of migrations) {
     if (m.version <= oldVersion) continue;
     try {
-      await m.up(db, tx);
+      await m.up(db, tx, oldVersion);
     } catch (e) {
       try {
         tx.abort();
