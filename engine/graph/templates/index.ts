@@ -2,6 +2,7 @@
 import type { Template } from './build';
 import { charGpt } from './charGpt';
 import { lenet } from './lenet';
+import { lstmLm } from './lstmLm';
 import { mlpMnist } from './mlpMnist';
 import { sortTransformer } from './sortTransformer';
 import { twoLayerNet } from './twoLayerNet';
@@ -10,7 +11,7 @@ import { twoSpirals } from './twoSpirals';
 export type { Template } from './build';
 
 /** Menu order. */
-export const TEMPLATES: readonly Template[] = [twoLayerNet, mlpMnist, lenet, twoSpirals, charGpt, sortTransformer];
+export const TEMPLATES: readonly Template[] = [twoLayerNet, mlpMnist, lenet, twoSpirals, charGpt, lstmLm, sortTransformer];
 
 export function templateById(id: string): Template | undefined {
   return TEMPLATES.find((t) => t.id === id);

@@ -38,14 +38,14 @@ function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number 
  * Give every variable seeded random values (batch-norm variances positive, so running statistics
  * matter), export, run both, and compare every output. Returns the export for further checks.
  */
-async function exportAndCompare(doc: GraphDocument, seed: number, batch = 3, options: { outputs?: string[]; intRange?: number } = {}): Promise<OnnxExport> {
+async function exportAndCompare(doc: GraphDocument, seed: number, batch = 3, options: { outputs?: string[]; intRange?: number; weightScale?: number } = {}): Promise<OnnxExport> {
   const r = rng(seed);
   const program = await Program.create(doc, new CpuBackend());
   const weights: Record<string, Float32Array> = {};
   for (const v of program.variables) {
     const n = v.shape.reduce((a, d) => a * d, 1);
     const variance = v.name.endsWith('/moving_variance');
-    weights[v.name] = Float32Array.from({ length: n }, () => (variance ? 0.5 + r.next() : r.normal() * 0.5));
+    weights[v.name] = Float32Array.from({ length: n }, () => (variance ? 0.5 + r.next() : r.normal() * (options.weightScale ?? 0.5)));
   }
   program.setWeights(weights);
   const exported = exportOnnx(doc, await program.getWeights(), options);
@@ -79,7 +79,9 @@ async function exportAndCompare(doc: GraphDocument, seed: number, batch = 3, opt
 describe('ONNX export runs in ONNX Runtime and agrees with Wiregrad', () => {
   it.each(ONNX_TEMPLATES.map((t) => [t.id, t] as const))('template %s', async (_id, template) => {
     const doc = template.build(new Date('2026-01-01T00:00:00Z'));
-    const exported = await exportAndCompare(doc, 7, 4);
+    // A 64-step recurrence with N(0, 0.5²) weights (6× torch's U(±1/√128) init) is chaotic and
+    // amplifies float32 rounding (4.8e-4 seen): run it with weights of its init's scale.
+    const exported = await exportAndCompare(doc, 7, 4, template.id === 'lstm-lm' ? { weightScale: 0.05 } : {});
     // Losses, metrics and labels are not part of the inference graph.
     const model = decodeModel(exported.bytes);
     expect(model.opset_import.map((o) => [o.domain ?? '', o.version])).toEqual([['', 17]]);
