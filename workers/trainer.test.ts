@@ -121,6 +121,17 @@ describe('Trainer (the worker side of training)', () => {
     expect(t.status.state).toBe('paused');
   });
 
+  it('tells the backend (and its limits) before anything is compiled, and compiles on that same backend', async () => {
+    let created = 0;
+    const trainer = new Trainer({ ...deps, createBackend: async () => (created++, deps.createBackend()) });
+    const [first, second] = await Promise.all([trainer.backendInfo(), trainer.backendInfo()]);
+    expect(first).toEqual({ kind: 'cpu', device: 'CPU (JavaScript)' });
+    expect(second).toEqual(first);
+    const report = await trainer.open(spiralsDoc());
+    expect(report.backend).toEqual(first);
+    expect(created).toBe(1);
+  });
+
   it('reports compile errors with the node at fault and data mismatches clearly', async () => {
     const t = new Trainer(deps);
     const bad = makeDoc([['x', 'Input', { field: 'x', shape: [3] }], ['y', 'Input', { field: 'label', shape: [], dtype: 'i32' }], ['loss', 'SoftmaxCrossEntropy']],

@@ -291,6 +291,14 @@ export class Trainer {
     }
   }
 
+  /**
+   * The backend this session trains on (creating it if need be), so the page can check graphs
+   * against the device's real limits before the first compile.
+   */
+  backendInfo(): Promise<BackendInfo> {
+    return this.exclusive(async () => (await this.acquireBackend()).info);
+  }
+
   private async acquireBackend(): Promise<{ backend: Backend; info: BackendInfo }> {
     this.backend ??= await this.deps.createBackend();
     return this.backend;

@@ -43,6 +43,8 @@ async function answer<T>(result: T | Promise<T>): Promise<T> {
 /** The API the page calls (see workers/client.ts and DESIGN.md's session protocol). */
 const api = {
   ping: () => 'pong' as const,
+  /** The backend the session trains on, with its limits (created now if need be). */
+  backendInfo: () => trainer.backendInfo(),
   /** Where the session's events go, in batches of one flush (see eventBatch.ts). */
   subscribe(onEvents: (events: TrainEvent[]) => void) {
     events?.flush();
