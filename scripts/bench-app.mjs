@@ -19,6 +19,8 @@
 //
 //   npm run bench:app -- [--template mlp-mnist|two-spirals|…] [--seconds 30] [--rounds 3] [--sizes 300,1000,5000]
 //                        [--parts training,editing,hot] (a subset, while iterating; the BENCH line then lacks the rest)
+//                        [--reuse-build] (serve the app already in dist-bench instead of building it again)
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '30' },
     sizes: { type: 'string', default: process.env.BENCH_SIZES ?? '300,1000,5000' },
     parts: { type: 'string', default: 'training,editing,hot' },
+    'reuse-build': { type: 'boolean', default: false },
     rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '3' },
   },
 });
@@ -68,11 +71,14 @@ const appOut = join(root, 'dist-bench');
 const benchConfig = join(root, 'bench/vite.config.ts');
 const log = (line) => console.error(`[bench:app] ${line}`);
 
-log('building the app into dist-bench and the benchmark page …');
-await build({ root, configFile: join(root, 'vite.config.ts'), build: { outDir: appOut, emptyOutDir: true }, logLevel: 'error' });
-await build({ configFile: benchConfig, logLevel: 'error' });
+log(args['reuse-build'] ? 'serving the app in dist-bench …' : 'building the app into dist-bench and the benchmark page …');
+if (!args['reuse-build'] || !existsSync(join(appOut, 'index.html'))) {
+  await build({ root, configFile: join(root, 'vite.config.ts'), build: { outDir: appOut, emptyOutDir: true }, logLevel: 'error' });
+}
+// The benchmark page only runs the engine alone, beside the training part.
+if (PARTS.has('training')) await build({ configFile: benchConfig, logLevel: 'error' });
 const appServer = await preview({ root, configFile: join(root, 'vite.config.ts'), build: { outDir: appOut }, preview: { port: APP_PORT, strictPort: true, cors: true } });
-const engineServer = await preview({ configFile: benchConfig, preview: { port: ENGINE_PORT, strictPort: true } });
+const engineServer = PARTS.has('training') ? await preview({ configFile: benchConfig, preview: { port: ENGINE_PORT, strictPort: true } }) : undefined;
 const { browser, path } = await launchChromium();
 const APP = `http://127.0.0.1:${APP_PORT}/`;
 
@@ -286,6 +292,6 @@ try {
 } finally {
   await browser.close();
   await appServer.close();
-  await engineServer.close();
+  await engineServer?.close();
 }
 process.exit(status);
