@@ -6,12 +6,13 @@
 import type { GraphDocument } from '../../engine/graph/document';
 import { Rng } from '../../engine/ops/random';
 import { makeDoc } from '../../engine/testing/docs';
+import { gptBatch, gptWorkload } from './transformer';
 
 /** Spelled out for every side (tfjs's adam epsilon otherwise defaults to its backend's epsilon()). */
 export const ADAM = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-7 } as const;
 export const CLASSES = 10;
 
-export type ModelName = 'mlp' | 'cnn';
+export type ModelName = 'mlp' | 'cnn' | 'gpt';
 
 /** One model: its document, the per-sample input shape, and the batch size. */
 export interface Workload {
@@ -85,16 +86,19 @@ export function cnnWorkload(seed: number): Workload {
 }
 
 export function workload(name: ModelName, seed: number): Workload {
+  if (name === 'gpt') return gptWorkload(seed, ADAM);
   return name === 'mlp' ? mlpWorkload(seed) : cnnWorkload(seed);
 }
 
 /** One fixed batch, MNIST-like: pixels in [0, 1), labels in [0, 10). Repeating it makes the loss fall. */
 export interface FixedBatch {
-  readonly x: Float32Array;
+  /** Pixels, or token ids (the GPT). */
+  readonly x: Float32Array | Int32Array;
   readonly label: Int32Array;
 }
 
 export function fixedBatch(w: Workload, seed: number): FixedBatch {
+  if (w.name === 'gpt') return gptBatch(seed);
   const rng = new Rng(seed ^ 0x9e3779b9);
   const perSample = w.input.reduce((a, d) => a * d, 1);
   return {

@@ -30,7 +30,7 @@ export interface BenchOptions {
 }
 
 export const OPTION_HELP = `options (CLI --name value, env BENCH_NAME, or URL ?name=value):
-  --models mlp,cnn            workloads to train
+  --models mlp,cnn,gpt        workloads to train
   --impls ${IMPLS.join(',')}
   --matmul ${MATMULS.map(matmulKey).join(',')} | none
   --matmul-impls wiregrad-webgpu,tfjs-webgpu
@@ -62,7 +62,7 @@ const int = (raw: string | undefined, fallback: number, what: string, min: numbe
 export function parseOptions(get: (name: string) => string | undefined): BenchOptions {
   const steps = get('steps');
   return {
-    models: list(get('models'), ['mlp', 'cnn'] as const, ['mlp', 'cnn'], 'models'),
+    models: list(get('models'), ['mlp', 'cnn', 'gpt'] as const, ['mlp', 'cnn', 'gpt'], 'models'),
     impls: list(get('impls'), IMPLS, IMPLS, 'impls'),
     matmuls: list(get('matmul'), MATMULS.map(matmulKey), MATMULS.map(matmulKey), 'matmul'),
     matmulImpls: list(get('matmul-impls'), IMPLS, ['wiregrad-webgpu', 'tfjs-webgpu'], 'matmul-impls'),

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MatmulCase, TrainCase, Weights } from './cases';
 import { ADAM, CLASSES, type FixedBatch, type MatmulShape, type Workload } from './models';
+import { gptForward } from './transformer';
 
 export { tf };
 
@@ -27,6 +28,7 @@ const conv = (v: (n: string) => tf.Variable, node: string, x: tf.Tensor4D, pad: 
 
 /** The loss of one forward pass of `w` on (x, label). */
 function forward(w: Workload, v: (n: string) => tf.Variable, x: tf.Tensor, label: tf.Tensor1D): tf.Scalar {
+  if (w.name === 'gpt') return gptForward(v, x, label);
   let logits: tf.Tensor2D;
   if (w.name === 'mlp') {
     logits = dense(v, 'd2', dense(v, 'd1', x as tf.Tensor2D, 'relu'), 'linear');
@@ -43,7 +45,7 @@ function forward(w: Workload, v: (n: string) => tf.Variable, x: tf.Tensor, label
 /** `w` in tfjs on the current backend: Adam with Wiregrad's hyperparameters, the batch held in tensors. */
 export function tfjsCase(w: Workload, batch: FixedBatch, weights: Weights): TrainCase {
   const v = variables(weights);
-  const x = tf.tensor(batch.x, [w.batch, ...w.input], 'float32');
+  const x = tf.tensor(batch.x, [w.batch, ...w.input], batch.x instanceof Int32Array ? 'int32' : 'float32');
   const label = tf.tensor1d(batch.label, 'int32');
   const optimizer = tf.train.adam(ADAM.lr, ADAM.beta1, ADAM.beta2, ADAM.eps);
   let last: tf.Scalar | undefined;
