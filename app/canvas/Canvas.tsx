@@ -2,6 +2,7 @@
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, type ColorMode } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
+import { COMPOSITE_TYPES } from '../../engine/graph/nodes/attentionExpand';
 import { useEditor, useEditorStore } from '../store/context';
 import { CanvasTools } from './CanvasTools';
 import { ConnectContext } from './connectContext';
@@ -19,7 +20,7 @@ const MULTI_SELECT_KEYS = ['Meta', 'Control'];
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
 // What screen readers say on a focused node or edge: the keys that work on it here. (React Flow 12.x reads
 // the node text from the "keyboardDisabled" key while keyboard handling is on, so both say the same.)
-const NODE_KEYS = 'Press Enter or Space to select the node, then arrow keys move it and Delete removes it. Press C to connect it to another node.';
+const NODE_KEYS = 'Press Enter or Space to select the node, then arrow keys move it and Delete removes it. Press C to connect it to another node, E to expand a Transformer block into its parts.';
 const ARIA_LABELS = {
   'node.a11yDescription.default': NODE_KEYS,
   'node.a11yDescription.keyboardDisabled': NODE_KEYS,
@@ -35,6 +36,8 @@ export const RENDER_VISIBLE_ONLY_FROM = 200;
 
 /** The key that opens the Connect list on the focused node. */
 export const CONNECT_KEY = 'c';
+/** The key that expands the focused composite node (a TransformerBlock) into its parts. */
+export const EXPAND_KEY = 'e';
 
 /** MiniMap colour per node: red when it has an error. */
 const minimapColor = (node: GraphFlowNode) => (node.className?.split(' ').includes('has-error') ? 'var(--danger)' : 'var(--minimap-node)');
@@ -57,15 +60,22 @@ export function Canvas() {
     if (id !== null) requestAnimationFrame(() => wrapper.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`)?.focus());
   }, [connecting]);
 
-  // C on a focused node (or with one node selected and the canvas focused) opens the Connect list.
+  // C on a focused node (or with one node selected and the canvas focused) opens the Connect list; E expands a composite node.
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.key.toLowerCase() !== CONNECT_KEY) return;
+      const key = e.key.toLowerCase();
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || (key !== CONNECT_KEY && key !== EXPAND_KEY)) return;
       const target = e.target as HTMLElement;
       if (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
       const selection = store.getState().selection;
       const id = target.closest('.react-flow__node')?.getAttribute('data-id') ?? (selection.length === 1 ? selection[0] : undefined);
       if (id === undefined || !store.getState().doc.nodes.some((n) => n.id === id)) return;
+      if (key === EXPAND_KEY) {
+        if (!COMPOSITE_TYPES.has(store.getState().doc.nodes.find((n) => n.id === id)!.type)) return;
+        e.preventDefault();
+        store.getState().expandNode(id);
+        return;
+      }
       e.preventDefault();
       setConnecting(id);
     },

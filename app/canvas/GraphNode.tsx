@@ -2,6 +2,7 @@
 import { Handle, NodeToolbar, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { useDashboardStore } from '../dashboard/DashboardContext';
+import { useEditorStore } from '../store/context';
 import { useOpenConnect } from './connectContext';
 import type { GraphFlowNode, PortView } from './flowModel';
 
@@ -42,8 +43,9 @@ function FrozenBadge() {
  * NodeToolbar subscribes to the viewport and counts the selected nodes on every store change, which
  * on every node at once made each drag frame and pan cost O(nodes²).
  */
-function ConnectToolbar({ id, title }: { id: string; title: string }) {
+function ConnectToolbar({ id, title, composite }: { id: string; title: string; composite: boolean }) {
   const openConnect = useOpenConnect();
+  const editor = useEditorStore();
   return (
     // Shown while this node is the only one selected: wiring without dragging a handle.
     <NodeToolbar position={Position.Top} align="end" className="gnode-toolbar">
@@ -57,6 +59,18 @@ function ConnectToolbar({ id, title }: { id: string; title: string }) {
       >
         Connect… <kbd aria-hidden="true">C</kbd>
       </button>
+      {composite && (
+        <button
+          type="button"
+          className="btn"
+          aria-label={`Expand ${title} into its parts`}
+          aria-keyshortcuts="E"
+          title="Replace this block by its parts, wired the same (E)"
+          onClick={() => editor.getState().expandNode(id)}
+        >
+          <span aria-hidden="true">⊞</span> Expand <kbd aria-hidden="true">E</kbd>
+        </button>
+      )}
     </NodeToolbar>
   );
 }
@@ -65,7 +79,7 @@ function GraphNodeView({ id, data, selected }: NodeProps<GraphFlowNode>) {
   const dashboard = useDashboardStore();
   return (
     <div className={`gnode cat-${data.category.toLowerCase()}${data.frozen ? ' is-frozen' : ''}`}>
-      {selected && <ConnectToolbar id={id} title={data.title} />}
+      {selected && <ConnectToolbar id={id} title={data.title} composite={data.composite === true} />}
       <header className="gnode-head">
         {data.probed && <span className="gnode-probe" title="A probe is open on this node" aria-label="probed" role="img" />}
         {data.frozen && <FrozenBadge />}

@@ -6,6 +6,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { DocNode, GraphDocument } from '../../engine/graph/document';
 import { getNodeSpec } from '../../engine/graph/nodes';
+import { COMPOSITE_TYPES } from '../../engine/graph/nodes/attentionExpand';
 import type { Category } from '../../engine/graph/spec';
 import { own, type XY } from '../store/edits';
 import { displayName } from '../store/names';
@@ -47,6 +48,8 @@ export type GraphNodeData = {
   readonly probed?: boolean;
   /** Layers and ops can be expanded to the ops they lower to. */
   readonly expandable?: boolean;
+  /** A composite node (TransformerBlock) that can be replaced by its parts on the canvas. */
+  readonly composite?: boolean;
   /** The node's Trainable switch is off and it owns parameters: they are not trained. */
   readonly frozen?: boolean;
 };
@@ -89,7 +92,8 @@ function nodeData(node: DocNode, validation: Validation, runtime: RuntimeView): 
     ...(runtime.failed?.node === node.id && { runtimeError: runtime.failed.message }),
     ...(runtime.probedNodes.has(node.id) && { probed: true }),
     ...(info?.frozenParamCount ? { frozen: true } : {}),
-    ...((spec?.category === 'Layers' || spec?.category === 'Losses' || spec?.category === 'Activations') && { expandable: true }),
+    ...((spec?.category === 'Layers' || spec?.category === 'Sequence' || spec?.category === 'Losses' || spec?.category === 'Activations') && { expandable: true }),
+    ...(COMPOSITE_TYPES.has(node.type) && { composite: true }),
   };
 }
 

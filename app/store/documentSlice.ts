@@ -4,6 +4,7 @@
  */
 import type { StateCreator } from 'zustand';
 import { emptyDocument, type GraphDocument, type PortRef } from '../../engine/graph/document';
+import { expandComposite, ExpandError } from '../../engine/graph/nodes/attentionExpand';
 import { TrainingConfig } from '../../engine/graph/training';
 import { templateById } from '../templates';
 import { connect } from './connect';
@@ -38,6 +39,8 @@ export interface DocumentSlice {
   setTraining(patch: Partial<TrainingConfig>): Outcome;
   /** Replaces the document (Open, autosave restore); refused when the graph cannot be shown. */
   loadDocument(doc: GraphDocument): Outcome;
+  /** Replace a composite node (TransformerBlock) by its parts, wired the same (⊞); the parts end up selected. */
+  expandNode(id: string): Outcome;
   newDocument(): void;
   newFromTemplate(id: string): Outcome;
   /** Deletes the selected nodes and edges. */
@@ -113,6 +116,20 @@ export const createDocumentSlice: StateCreator<EditorState, [['temporal', unknow
       const problem = loadProblem(doc);
       if (problem !== undefined) return refused(problem);
       replace(doc);
+      return { ok: true };
+    },
+
+    expandNode(id) {
+      const before = get().doc;
+      let doc: GraphDocument;
+      try {
+        doc = expandComposite(before, id);
+      } catch (e) {
+        if (e instanceof ExpandError) return refused(`Cannot expand: ${e.message}.`);
+        throw e;
+      }
+      const old = new Set(before.nodes.map((n) => n.id));
+      set({ doc, selection: doc.nodes.filter((n) => !old.has(n.id)).map((n) => n.id), selectedEdges: [] });
       return { ok: true };
     },
 
