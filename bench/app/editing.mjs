@@ -91,11 +91,18 @@ export async function measureEditing(browser, appUrl, nodes, { log = () => {}, t
           // Open is done when the status bar counts the new graph and every node React Flow mounted is
           // measured and shown (it hides a node until it knows its size). With onlyRenderVisibleElements
           // only the nodes in view are mounted; without it, all of them.
+          // ... and the view has settled: the same viewport transform and node count for 5 frames (the
+          // editor fits a new graph into view after it mounts, and then mounts what came into view).
+          let last = '';
+          let still = 0;
           const tick = () => {
             const bar = document.querySelector('[aria-label="Graph summary"]')?.textContent ?? '';
             const els = document.querySelectorAll('.react-flow__node');
             const shown = els.length > 0 && [...els].every((el) => el.style.visibility !== 'hidden');
-            if (bar.includes(count) && shown) {
+            const state = `${document.querySelector('.react-flow__viewport')?.style.transform} ${els.length}`;
+            still = state === last ? still + 1 : 0;
+            last = state;
+            if (bar.includes(count) && shown && still >= 5) {
               // Two frames: the one that laid the nodes out, and its paint.
               requestAnimationFrame(() => requestAnimationFrame(() => resolve({ t0, ms: performance.now() - t0, mounted: els.length })));
             } else requestAnimationFrame(tick);
