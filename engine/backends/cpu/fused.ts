@@ -16,7 +16,7 @@ import { toDtype } from './kernels/storage';
 import { RowWalker } from './kernels/strided';
 
 /** Elements evaluated at a time: every expression's block stays in cache. */
-const BLOCK = 1024;
+const BLOCK = 4096;
 
 type Scalar = (x: number, y: number, z: number) => number;
 
@@ -26,9 +26,23 @@ interface Source {
   readonly strides: readonly number[];
 }
 
+/** Per expression, what a block evaluation does (prepared once per run of a kernel). */
+interface Step {
+  readonly temp: Data;
+  /** The table's maths and its operands' blocks (ops). */
+  readonly f?: Scalar;
+  readonly a?: Data;
+  readonly b?: Data;
+  readonly c?: Data;
+  /** The walker view and data a load copies from. */
+  readonly view?: number;
+  readonly src?: Data;
+}
+
 /**
  * Evaluate `exprs` over `domain` and store `stores` into fresh outputs. `source(e)` gives the data a
- * load (or the accumulator) reads.
+ * load (or the accumulator) reads. Values the same at every element (literals, single-element loads
+ * and ops on those only: Adam's bias corrections) are computed once, not per element.
  */
 function evaluate(
   domain: Shape, exprs: readonly Expr[], stores: readonly { readonly expr: number; readonly shape: Shape }[],
@@ -36,45 +50,64 @@ function evaluate(
 ): Data[] {
   const outputs = stores.map((s) => ctx.alloc(dtypeOf(exprs[s.expr]!), sizeOf(s.shape)));
   if (sizeOf(domain) === 0) return outputs;
-  // Views walked together: every load (and accumulator), then every store.
   const loads = exprs.flatMap((e, k) => (e.kind === 'load' || e.kind === 'acc' ? [k] : []));
   const sources = loads.map((k) => source(exprs[k]!));
-  const w = new RowWalker(domain, [...sources.map((s) => s.strides), ...stores.map((s) => viewStrides(s.shape, domain))]);
+  const uniform = exprs.map(() => false);
+  exprs.forEach((e, k) => {
+    if (e.kind === 'literal') uniform[k] = true;
+    else if (e.kind === 'op') uniform[k] = e.args.every((i) => uniform[i]);
+    else uniform[k] = sources[loads.indexOf(k)]!.strides.every((s) => s === 0);
+  });
+  // Views walked together: every load (and accumulator) that varies, then every store.
+  const walked = loads.filter((k) => !uniform[k]);
+  const w = new RowWalker(domain, [...walked.map((k) => sources[loads.indexOf(k)]!.strides), ...stores.map((s) => viewStrides(s.shape, domain))]);
   const block = Math.min(BLOCK, w.length);
   const temps = exprs.map((e) => ctx.alloc(dtypeOf(e), block));
-  const fns: (Scalar | undefined)[] = exprs.map((e) => (e.kind === 'op' ? expressionOf(e.op).js(e.attrs as Attrs<never>, e.types) : undefined));
+  const one = exprs.map((e) => ctx.alloc(dtypeOf(e), 1));
+  const fnOf = (e: Expr): Scalar | undefined => (e.kind === 'op' ? expressionOf(e.op).js(e.attrs as Attrs<never>, e.types) : undefined);
+  // The uniform values, once (each stored in its dtype, as the per-op kernels would), then spread over a block.
   exprs.forEach((e, k) => {
-    if (e.kind === 'literal') temps[k]!.fill(toDtype(e.value, e.dtype));
+    if (!uniform[k]) return;
+    let v: number;
+    if (e.kind === 'literal') v = toDtype(e.value, e.dtype);
+    else if (e.kind === 'op') v = fnOf(e)!(one[e.args[0]!]![0]!, one[e.args[1] ?? 0]![0]!, one[e.args[2] ?? 0]![0]!);
+    else v = sources[loads.indexOf(k)]!.data[0]!;
+    one[k]![0] = v;
+    temps[k]!.fill(one[k]![0]!);
   });
-  const slot = new Map(loads.map((k, v) => [k, v]));
+  const steps: Step[] = [];
+  exprs.forEach((e, k) => {
+    if (uniform[k] || e.kind === 'literal') return;
+    const temp = temps[k]!;
+    if (e.kind === 'op') {
+      const [a, b, c] = e.args.map((i) => temps[i]!);
+      steps.push({ temp, f: fnOf(e)!, a: a!, ...(b ? { b } : {}), ...(c ? { c } : {}) });
+    } else steps.push({ temp, view: walked.indexOf(k), src: sources[loads.indexOf(k)]!.data });
+  });
+  const outs = stores.map((s, q) => ({ out: outputs[q]!, temp: temps[s.expr]!, view: walked.length + q }));
   for (let r = 0; r < w.count; r++, w.next()) {
     for (let j0 = 0; j0 < w.length; j0 += block) {
       const n = Math.min(block, w.length - j0);
-      for (let k = 0; k < exprs.length; k++) {
-        const e = exprs[k]!;
-        const t = temps[k]!;
-        if (e.kind === 'op') {
-          const [a, b, c] = e.args.map((i) => temps[i]!) as [Data, Data?, Data?];
-          const f = fns[k]!;
-          if (!b) for (let j = 0; j < n; j++) t[j] = f(a[j]!, 0, 0);
-          else if (!c) for (let j = 0; j < n; j++) t[j] = f(a[j]!, b[j]!, 0);
-          else for (let j = 0; j < n; j++) t[j] = f(a[j]!, b[j]!, c[j]!);
-        } else if (e.kind !== 'literal') {
-          const v = slot.get(k)!;
-          const src = sources[v]!.data;
-          const step = w.step[v]!;
-          const base = w.base[v]! + j0 * step;
-          for (let j = 0; j < n; j++) t[j] = src[base + j * step]!;
+      for (const { temp: t, f, a, b, c, view, src } of steps) {
+        if (f) {
+          if (!b) for (let j = 0; j < n; j++) t[j] = f(a![j]!, 0, 0);
+          else if (!c) for (let j = 0; j < n; j++) t[j] = f(a![j]!, b[j]!, 0);
+          else for (let j = 0; j < n; j++) t[j] = f(a![j]!, b[j]!, c[j]!);
+        } else {
+          const step = w.step[view!]!;
+          const base = w.base[view!]! + j0 * step;
+          if (step === 1) t.set(src!.subarray(base, base + n));
+          else if (step === 0) t.fill(src![base]!, 0, n);
+          else for (let j = 0; j < n; j++) t[j] = src![base + j * step]!;
         }
       }
-      stores.forEach((s, q) => {
-        const v = loads.length + q;
-        const out = outputs[q]!;
-        const t = temps[s.expr]!;
-        const step = w.step[v]!;
-        const base = w.base[v]! + j0 * step;
-        for (let j = 0; j < n; j++) out[base + j * step] = t[j]!;
-      });
+      for (const { out, temp, view } of outs) {
+        const step = w.step[view]!;
+        const base = w.base[view]! + j0 * step;
+        if (step === 1) out.set(temp.subarray(0, n), base);
+        else if (step === 0) out[base] = temp[n - 1]!;
+        else for (let j = 0; j < n; j++) out[base + j * step] = temp[j]!;
+      }
     }
   }
   return outputs;
