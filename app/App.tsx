@@ -16,6 +16,7 @@ import { Palette } from './panels/Palette';
 import { TrainingSlot } from './panels/TrainingSlot';
 import { TrainingProvider } from './training/TrainingContext';
 import { DatasetSection } from './data/DatasetSection';
+import { GenerationPanel } from './generation/GenerationPanel';
 import { InferencePanel } from './inference/InferencePanel';
 import { TrainingPanel } from './training/TrainingPanel';
 import { EditorProvider, useEditor, useEditorStore } from './store/context';
@@ -71,6 +72,9 @@ function Studio({ autosave }: { autosave: AutosaveStatusStore }) {
           </TrainingSlot>
           <PanelBoundary name="inference panel">
             <InferencePanel />
+          </PanelBoundary>
+          <PanelBoundary name="generation panel">
+            <GenerationPanel />
           </PanelBoundary>
         </div>
       </div>

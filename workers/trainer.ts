@@ -427,6 +427,15 @@ export class Trainer {
     });
   }
 
+  /** `f` on the compiled run (generation, attention maps: workers/generate.ts, attentionMap.ts) between training steps. */
+  withSession<T>(f: (session: { program: Program; doc: GraphDocument; dataset: Dataset; split: { train: Int32Array; validation: Int32Array } }) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const [program, doc, dataset, split] = [this.program, this.doc, this.dataset, this.split];
+      if (!program || !doc || !dataset || !split) throw new Error('nothing is compiled: train (or open) a graph first');
+      return f({ program, doc, dataset, split });
+    });
+  }
+
   /** The trained parameters (and running statistics) as a safetensors file named by node (`dense1.kernel`). */
   async saveWeights(): Promise<Uint8Array> {
     if (!this.program || !this.doc) throw new Error('nothing is compiled: train (or open) a graph first');

@@ -15,6 +15,8 @@ import type { ObserveConfig } from './observeTypes';
 import { importModelFile, type ImportKind } from './importModels';
 import { packModelFile, unpackModelFile } from './modelFiles';
 import type { PredictRequest } from './predict';
+import { attentionMap, type AttentionRequest } from './attentionMap';
+import { generate, generateInfo, greedyAccuracy, type GenerateRequest } from './generate';
 import { Trainer } from './trainer';
 import { indexedDbTuneStore } from './tuneStore';
 import type { CheckpointPolicy, TrainEvent } from './types';
@@ -95,6 +97,14 @@ const api = {
   predictInfo: () => trainer.predictInfo(),
   /** One sample through the inference program on the current weights; training goes on. */
   predict: (request: PredictRequest) => trainer.predict(request),
+  /** What the generation panel generates from: a sequence model's vocabulary and context (workers/generate.ts). */
+  generateInfo: () => trainer.withSession(async (s) => generateInfo(s)),
+  /** Tokens after a prompt, sampled from the current weights; training goes on between calls. */
+  generate: (request: GenerateRequest) => trainer.withSession((s) => generate(s, request)),
+  /** Greedy decoding of a synthetic task's validation split, with its exact-match accuracy. */
+  greedyAccuracy: () => trainer.withSession((s) => greedyAccuracy(s)),
+  /** A MultiHeadAttention node's weights for one input (workers/attentionMap.ts). */
+  attentionMap: (request: AttentionRequest) => trainer.withSession((s) => attentionMap(s, request)),
   train: () => answer(trainer.train()),
   pause: () => answer(trainer.pause()),
   step: (n: number) => answer(trainer.step(n)),

@@ -5,6 +5,8 @@ import { formatValue } from '../charts/chartScale';
 import { useDashboardStore } from '../dashboard/DashboardContext';
 import type { Probe } from '../dashboard/viewStore';
 import { formatType } from '../format/tensors';
+import { useEditor } from '../store/context';
+import { AttentionProbe } from './AttentionProbe';
 import { MiniHistogram } from './MiniHistogram';
 import { TensorViewCanvas } from './TensorViewCanvas';
 
@@ -35,6 +37,7 @@ export function ProbeCard({ probe, reading }: { probe: Probe; reading: ProbeRead
   const view = useDashboardStore();
   const [what, setWhat] = useState<'value' | 'grad'>('value');
     const tensor = what === 'value' ? reading?.value : reading?.grad;
+  const attention = useEditor((s) => s.doc.nodes.find((n) => n.id === probe.target.node)?.type === 'MultiHeadAttention');
   const shown = probe.target.variable ? probe.target.variable.slice(probe.target.variable.lastIndexOf('/') + 1) : 'output';
   return (
     <section className="probe" aria-label={`Probe ${probe.title}`}>
@@ -73,6 +76,7 @@ export function ProbeCard({ probe, reading }: { probe: Probe; reading: ProbeRead
           <TensorViewCanvas view={tensor.view} label={`${shown} ${what === 'value' ? 'value' : 'gradient'}`} />
         </>
       )}
+      {attention && !probe.target.variable && <AttentionProbe node={probe.target.node} title={probe.title} />}
     </section>
   );
 }
