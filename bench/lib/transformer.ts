@@ -77,8 +77,10 @@ const causal = () => (maskTensor ??= tf.keep(tf.tensor2d(Array.from({ length: T 
 /** The loss of one forward pass, as Wiregrad's graph computes it. */
 export function gptForward(v: Vars, tokens: tf.Tensor, labels: tf.Tensor): tf.Scalar {
   const flat = tf.reshape(tokens, [BATCH * T]) as tf.Tensor1D;
+  // The lookup as one-hot · table: tf.gather's gradient (UnsortedSegmentSum) has no tfjs-wasm kernel.
+  const embedded = tf.matMul(tf.oneHot(flat, CHAR_GPT_VOCAB), v('embed/embeddings') as tf.Tensor2D);
   // Row t of the position table is added to every sample's position t.
-  let h = tf.reshape(tf.add(tf.reshape(tf.gather(v('embed/embeddings'), flat), [BATCH, T, D]), v('positions/positions')), [BATCH * T, D]) as tf.Tensor2D;
+  let h = tf.reshape(tf.add(tf.reshape(embedded, [BATCH, T, D]), v('positions/positions')), [BATCH * T, D]) as tf.Tensor2D;
   for (const b of BLOCKS) {
     const a = layerNorm(v, `${b}/ln1_`, h);
     const q = heads(dense(v, `${b}/attn_query_`, a));

@@ -30,8 +30,9 @@ describe('expandComposite', () => {
       'blk_ffn2.y -> blk_add2.inputs', 'blk_ln1.y -> blk_attn.q', 'blk_ln2.y -> blk_ffn1.x', 'head.y -> loss.pred', 't.y -> loss.target',
       'x.y -> blk_add1.inputs', 'x.y -> blk_ln1.x',
     ]);
-    expect(doc.nodes.find((n) => n.id === 'blk_attn')!.params).toEqual({ heads: 2, keyDim: 3, causal: true, dropout: 0 });
-    expect(doc.nodes.find((n) => n.id === 'blk_ffn2')!.params).toEqual({ units: D });
+    expect(doc.nodes.find((n) => n.id === 'blk_attn')!.params).toMatchObject({ heads: 2, keyDim: 3, causal: true, dropout: 0, useBias: true });
+    expect(doc.nodes.find((n) => n.id === 'blk_ffn1')!.params).toMatchObject({ units: 10, activation: 'gelu', useBias: true });
+    expect(doc.nodes.find((n) => n.id === 'blk_ffn2')!.params).toMatchObject({ units: D, activation: 'linear' });
     expect(new Set(doc.edges.map((e) => e.id)).size).toBe(doc.edges.length);
   });
 

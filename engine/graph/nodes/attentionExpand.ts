@@ -9,6 +9,7 @@ import type { DocEdge, DocNode, GraphDocument } from '../document';
 import { nodeName } from '../errors';
 import { inferShapes } from '../infer';
 import { blockParts, TransformerBlockParams } from './attentionBlock';
+import { getNodeSpec } from './index';
 
 /** Node types the editor can expand. */
 export const COMPOSITE_TYPES: ReadonlySet<string> = new Set(['TransformerBlock']);
@@ -59,7 +60,8 @@ export function expandComposite(doc: GraphDocument, nodeId: string): GraphDocume
   const idOf = new Map(parts.map((p) => [p.part, p.id]));
   const label = block.label?.trim() || block.id;
   const newNodes: DocNode[] = parts.map((p, i) => ({
-    id: p.id, type: p.type, params: p.params, label: `${label} · ${p.part}`,
+    // Every setting written out (defaults filled), as the editor writes a node's params.
+    id: p.id, type: p.type, params: getNodeSpec(p.type)!.params.parse(p.params) as Record<string, unknown>, label: `${label} · ${p.part}`,
     position: { x: block.position.x + STEP_X * i, y: block.position.y + (i % 2) * 40 },
     ...(block.trainable === false ? { trainable: false } : {}),
   }));

@@ -1,5 +1,10 @@
 /** A character-level GPT (Karpathy's nanoGPT at toy size): 2 pre-LN Transformer blocks over the built-in text. */
-import { document, edge, node, type Template } from './build';
+import { getNodeSpec } from '../nodes';
+import { document, edge, node as place, type Template } from './build';
+
+/** A node with every setting written out (defaults filled), as the editor writes them. */
+const node = (id: string, type: string, params: Record<string, unknown>, column: number, row: number, label?: string) =>
+  place(id, type, getNodeSpec(type)!.params.parse(params) as Record<string, unknown>, column, row, label);
 
 const NAME = 'Character-level GPT';
 const DESCRIPTION = 'Predicts the next character of the built-in text: token and learned position embeddings (width 64, context 64), two causal Transformer blocks of 4 heads, a LayerNorm and a linear head; loss over every position.';

@@ -1,5 +1,10 @@
 /** A small decoder-only Transformer that learns to sort digits (the synthetic 'sort' task). */
-import { document, edge, node, type Template } from './build';
+import { getNodeSpec } from '../nodes';
+import { document, edge, node as place, type Template } from './build';
+
+/** A node with every setting written out (defaults filled), as the editor writes them. */
+const node = (id: string, type: string, params: Record<string, unknown>, column: number, row: number, label?: string) =>
+  place(id, type, getNodeSpec(type)!.params.parse(params) as Record<string, unknown>, column, row, label);
 
 const NAME = 'Sorting Transformer';
 const DESCRIPTION = 'Reads six digits and "=", then writes them in ascending order, one token at a time: embeddings of width 64, two causal Transformer blocks of 4 heads; loss and accuracy over the answer only, exact match per sequence.';
