@@ -14,10 +14,11 @@ if (existsSync(CHROMIUM_LIB)) {
 }
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
-// Two tiers (scripts/testTiers.mjs): `unit` (npm run test:unit, no GPU work) and `gpu` (npm run
-// test:gpu, every file that creates a WebGPU device). scripts/testTiers.test.ts checks that each test
-// file on disk is in exactly one.
-const { gpu } = testTiers(fileURLToPath(new URL('.', import.meta.url)));
+// Three tiers (scripts/testTiers.mjs): `unit` (npm run test:unit, fast, no GPU work), `gpu` (npm run
+// test:gpu, every file that creates a WebGPU device) and `reference` (npm run test:reference, the files
+// that run PyTorch or onnx in Python). scripts/testTiers.test.ts checks that each test file on disk is
+// in exactly one.
+const { gpu, reference } = testTiers(fileURLToPath(new URL('.', import.meta.url)));
 
 export default defineConfig({
   test: {
@@ -25,8 +26,9 @@ export default defineConfig({
     testTimeout: 120_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: TEST_GLOBS, exclude: [...configDefaults.exclude, ...gpu] } },
+      { extends: true, test: { name: 'unit', include: TEST_GLOBS, exclude: [...configDefaults.exclude, ...gpu, ...reference] } },
       { extends: true, test: { name: 'gpu', include: gpu } },
+      { extends: true, test: { name: 'reference', include: reference } },
     ],
   },
 });

@@ -4,5 +4,7 @@ export declare const TEST_GLOBS: readonly string[];
 export declare function testFilesOnDisk(root: string): string[];
 /** Whether the test file at `path` (relative, '/'), with source `text`, belongs to the GPU tier. */
 export declare function isGpuTest(path: string, text: string): boolean;
+/** Whether the test file runs PyTorch or onnx in Python (and is no GPU test): the reference tier. */
+export declare function isReferenceTest(path: string, text: string): boolean;
 /** The test files of each tier under `root`. */
-export declare function testTiers(root: string): { unit: string[]; gpu: string[] };
+export declare function testTiers(root: string): { unit: string[]; gpu: string[]; reference: string[] };

@@ -1,9 +1,11 @@
 /**
- * The two test tiers (vitest.config.ts): `unit`, fast and without GPU work, and `gpu`, every test file
- * that creates a WebGPU device (Dawn on SwiftShader in Node). A file is in the GPU tier when its name
- * says so (`*.gpu.test.ts`) or it imports what makes a device: the Dawn test helpers
- * (engine/backends/webgpu/testing) or the `webgpu` package. scripts/testTiers.test.ts checks that every
- * test file on disk is run by exactly one tier.
+ * The test tiers (vitest.config.ts): `unit`, fast and without GPU work; `gpu`, every test file that
+ * creates a WebGPU device (Dawn on SwiftShader in Node); `reference`, the files that run another
+ * framework in Python (PyTorch training the exported code, ONNX's checker), whose processes take
+ * minutes of CPU. A file is in the GPU tier when its name says so (`*.gpu.test.ts`) or it imports what
+ * makes a device: the Dawn test helpers (engine/backends/webgpu/testing) or the `webgpu` package; in
+ * the reference tier when it imports scripts/python-torch.mjs or scripts/python-onnx.mjs (and is not a
+ * GPU test). scripts/testTiers.test.ts checks that every test file on disk is run by exactly one tier.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
@@ -40,27 +42,39 @@ export function testFilesOnDisk(root) {
 
 /** The Dawn test helpers: a WebGpuBackend in Node. */
 const DAWN_HELPERS = 'engine/backends/webgpu/testing';
+/** What finds (or installs) Python with PyTorch or onnx, to run them. */
+const PYTHON_FRAMEWORKS = ['scripts/python-torch', 'scripts/python-onnx'];
+
+/** @param {string} text @returns {string[]} the module specifiers of the file's import statements */
+function importsOf(text) {
+  // Import statements only (at the start of a line), not text that mentions one.
+  return [...text.matchAll(/^\s*(?:import|export)\b[^;'"]*?(?:from\s*)?['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+}
+
+/** @param {string} path @param {string} spec @returns {string} `spec` relative to the repository, without extension */
+const resolved = (path, spec) => posix.join(posix.dirname(path), spec).replace(/\.(ts|mjs|js)$/, '');
 
 /** Whether the test file at `path` (relative, '/'), with source `text`, belongs to the GPU tier. */
 /** @param {string} path @param {string} text @returns {boolean} */
 export function isGpuTest(path, text) {
   if (/\.gpu\.test\.[a-z]+$/.test(path)) return true;
-  // Import statements only (at the start of a line), not text that mentions one.
-  for (const m of text.matchAll(/^\s*(?:import|export)\b[^;'"]*?(?:from\s*)?['"]([^'"]+)['"]/gm)) {
-    const spec = m[1];
-    if (spec === 'webgpu') return true;
-    if (spec.startsWith('.') && posix.join(posix.dirname(path), spec).replace(/\.ts$/, '') === DAWN_HELPERS) return true;
-  }
-  return false;
+  return importsOf(text).some((spec) => spec === 'webgpu' || (spec.startsWith('.') && resolved(path, spec) === DAWN_HELPERS));
+}
+
+/** @param {string} path @param {string} text @returns {boolean} whether it runs PyTorch or onnx in Python (and is no GPU test) */
+export function isReferenceTest(path, text) {
+  if (isGpuTest(path, text)) return false;
+  return importsOf(text).some((spec) => spec.startsWith('.') && PYTHON_FRAMEWORKS.includes(resolved(path, spec)));
 }
 
 /** The test files of each tier under `root`. */
-/** @param {string} root @returns {{ unit: string[]; gpu: string[] }} */
+/** @param {string} root @returns {{ unit: string[]; gpu: string[]; reference: string[] }} */
 export function testTiers(root) {
-  /** @type {string[]} */
-  const unit = [];
-  /** @type {string[]} */
-  const gpu = [];
-  for (const file of testFilesOnDisk(root)) (isGpuTest(file, readFileSync(join(root, file), 'utf8')) ? gpu : unit).push(file);
-  return { unit, gpu };
+  /** @type {{ unit: string[]; gpu: string[]; reference: string[] }} */
+  const tiers = { unit: [], gpu: [], reference: [] };
+  for (const file of testFilesOnDisk(root)) {
+    const text = readFileSync(join(root, file), 'utf8');
+    tiers[isGpuTest(file, text) ? 'gpu' : isReferenceTest(file, text) ? 'reference' : 'unit'].push(file);
+  }
+  return tiers;
 }

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { isGpuTest, testFilesOnDisk, testTiers } from './testTiers.mjs';
+import { isGpuTest, isReferenceTest, testFilesOnDisk, testTiers } from './testTiers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -33,10 +33,20 @@ describe('test tiers', () => {
     const twice = [...projects].filter(([, p]) => p.length !== 1).map(([f]) => f);
     expect(lost, 'test files no tier runs (add their folder to TEST_GLOBS in scripts/testTiers.mjs)').toEqual([]);
     expect(twice, 'test files in both tiers').toEqual([]);
-    const { gpu } = testTiers(root);
-    expect([...projects].filter(([, [p]]) => p === 'gpu').map(([f]) => f).sort()).toEqual(gpu);
+    const { gpu, reference } = testTiers(root);
+    const inProject = (name: string) => [...projects].filter(([, [p]]) => p === name).map(([f]) => f).sort();
+    expect(inProject('gpu')).toEqual(gpu);
+    expect(inProject('reference')).toEqual(reference);
     expect(gpu).toContain('engine/backends/webgpu/matmul.test.ts');
+    expect(reference).toContain('engine/interchange/pytorch/export.test.ts');
     expect(projects.get('app/storage/schema.test.ts')).toEqual(['unit']);
+  });
+
+  it('puts a file that runs PyTorch or onnx in Python in the reference tier, unless it is a GPU test', () => {
+    expect(isReferenceTest('engine/interchange/pytorch/x.test.ts', "import { findOrInstallPythonTorch } from '../../../scripts/python-torch.mjs';")).toBe(true);
+    expect(isReferenceTest('engine/interchange/onnx/x.test.ts', "import { findOrInstallPythonOnnx } from '../../../scripts/python-onnx.mjs';")).toBe(true);
+    expect(isReferenceTest('engine/graph/nodes/x.torch.gpu.test.ts', "import { findOrInstallPythonTorch } from '../../../scripts/python-torch.mjs';")).toBe(false);
+    expect(isReferenceTest('engine/graph/x.test.ts', "import { a } from './torchFixture';")).toBe(false);
   });
 
   it('puts a file in the GPU tier by its name or by what it imports', () => {
