@@ -211,8 +211,12 @@ function epilogueChains(
   graph: Graph, schedule: readonly GraphNode[], retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[], options: FusionOptions,
 ): Map<ValueId, Kernel> {
   const out = new Map<ValueId, Kernel>();
+  // Chains must not overlap: a node in a chosen chain is computed there (only the chain's end is
+  // written), and a value a chosen chain reads must be written by its own kernel, so it heads no chain.
+  const claimed = new Set<ValueId>();
+  const needed = new Set<ValueId>();
   for (const mm of schedule) {
-    if (mm.kind !== 'op' || mm.op !== 'matmul' || retained.has(mm.id)) continue;
+    if (mm.kind !== 'op' || mm.op !== 'matmul' || retained.has(mm.id) || needed.has(mm.id)) continue;
     const size = sizeOf(mm.type.shape);
     const chain: GraphNode[] = [];
     const extras: ValueId[] = [];
@@ -221,6 +225,7 @@ function epilogueChains(
       const next = readers(cur.id);
       if (next.length !== 1 || (cur !== mm && retained.has(cur.id))) break;
       const c = next[0]!;
+      if (claimed.has(c.id) || needed.has(c.id)) break;
       if (c.kind !== 'op' || !isElementwise(c.op) || c.type.dtype !== 'f32' || !expressionOf(c.op).epilogue || sizeOf(c.type.shape) !== size) break;
       if (c.inputs.filter((i) => i === cur.id).length !== 1) break;
       const more = c.inputs.filter((i) => i !== cur.id && !isLiteral(graph.nodes[i]!) && !extras.includes(i));
@@ -237,6 +242,8 @@ function epilogueChains(
       const kernel = gemmKernel(graph, mm, part, used);
       if (!kernel) continue;
       out.set(part[len - 1]!.id, kernel);
+      [mm, ...part].forEach((m) => claimed.add(m.id));
+      [...mm.inputs, ...used].forEach((v) => needed.add(v));
       break;
     }
   }

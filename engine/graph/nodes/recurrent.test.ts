@@ -146,6 +146,32 @@ describe('Conv1D and GlobalAveragePool1D', () => {
   });
 });
 
+describe('the fused schedule on a long recurrence', () => {
+  it('an LSTM over 12 steps trains the same with the shared fused plan as op by op (weight_hh\'s gradient sums 11 matmuls whose epilogue chains must not overlap)', async () => {
+    const T = 12;
+    const doc = makeDoc(
+      [['x', 'Input', { field: 'x', shape: [T, 3] }], ['lstm', 'LSTM', { units: 4 }], ['gru', 'GRU', { units: 3, returnSequences: false }], ['t', 'Input', { field: 't', shape: [3] }], ['loss', 'MSELoss']],
+      ['x.y -> lstm.x', 'lstm.y -> gru.x', 'gru.y -> loss.pred', 't.y -> loss.target'],
+      { batchSize: 2, optimizer: { type: 'sgd' }, lr: 0.1, seed: 2 },
+    );
+    const x = Float32Array.from(values(2 * T * 3, 21, 1.5));
+    const t = Float32Array.from(values(2 * 3, 22));
+    const run = async (fused: boolean) => {
+      const program = await Program.create(doc, new CpuBackend({ fused }));
+      const loss = await program.step({ x, t });
+      const grads = await program.readGradients();
+      program.dispose();
+      return { loss, grads };
+    };
+    const [plain, fused] = [await run(false), await run(true)];
+    expect(fused.loss).toBeCloseTo(plain.loss, 6);
+    for (const [name, g] of Object.entries(plain.grads)) {
+      const other = fused.grads[name]!;
+      g.forEach((v, i) => expect(other[i], `${name}[${i}]`).toBeCloseTo(v, 5));
+    }
+  });
+});
+
 describe('parameter counts and errors as the editor sees them', () => {
   const seqDoc = (layer: [string, string, Record<string, unknown>], shape = [6, 5]) => makeDoc(
     [['x', 'Input', { field: 'x', shape }], layer, ['pool', 'GlobalAveragePool1D']],
