@@ -133,6 +133,7 @@ test('an autosave written by a newer version is kept, offered for download, and 
 });
 
 test('a truncated autosave is kept and the default template opens, clearly labelled', async ({ page }) => {
+  test.slow(); // three page loads; the dev server is slow to serve each
   await openStudio(page);
   const doc = JSON.stringify(await savedDocument(page));
   const truncated = doc.slice(0, Math.floor(doc.length / 2));
