@@ -20,7 +20,7 @@ test.afterEach(async ({ page }, testInfo) => {
 async function trainAndSeeLoss(page: Page) {
   await panel(page).getByRole('button', { name: 'Train' }).click();
   await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(10);
-  await expect(panel(page).getByRole('figure', { name: 'Loss chart' }).locator('.recharts-line path').first()).toBeVisible();
+  await expect(panel(page).getByRole('figure', { name: 'Loss chart' }).locator('.chart-series path.chart-line').first()).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
   await expect(panel(page).getByLabel('latest loss')).not.toHaveText('—');
   await expect(panel(page).getByRole('alert')).toHaveCount(0);
 }

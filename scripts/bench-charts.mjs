@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench:charts`: the longest main-thread task one redraw of a live training curve causes, in
 // headless Chromium: the page's one chart (app/charts/Chart.tsx) as the training panel draws it while
-// training (lines over a fixed frame) and paused (recharts draws the lines), and as the dashboard draws a
+// training (lines over a rounded frame) and paused, and as the dashboard draws a
 // run while it trains ('svg', the key kept from its former hand-written SVG chart) and when done, all fed
 // the same 3000-step history (bench/charts/). Prints median and max per chart, then `BENCH <json>`.
 //   npm run bench:charts -- [--updates 9] [--points 3000]

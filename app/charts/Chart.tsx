@@ -2,18 +2,19 @@
  * The one line chart of the page (recharts), for the training panel's curves and the dashboard's
  * scalars: several series (runs, training and validation) on shared axes, TensorBoard's smoothing
  * over a faint raw line, linear or log y, markers where a run changed, a hover readout and the ⤓
- * downloads. While a run trains (`live`), recharts draws only the frame (axes, grid), which changes
- * rarely (curveFrame.ts), and the lines are drawn by a small layer with the chart's own scales, so a
- * redraw costs a few milliseconds instead of a full recharts update.
+ * downloads. Recharts lays the chart out and draws its frame (axes, grid, markers); the lines are drawn
+ * by a small layer with the chart's own scales (chartLayers.tsx), so a redraw with new points re-renders
+ * that layer alone, not recharts (measured with `npm run bench:charts`). While a run trains (`live`),
+ * the frame is rounded (curveFrame.ts) so that it changes rarely.
  */
 import { memo, useEffect, useMemo, useRef, type ReactNode } from 'react';
-import { CartesianGrid, Line, LineChart, ReferenceLine, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, LineChart, ReferenceLine, XAxis, YAxis } from 'recharts';
 import { ChartDownloads } from './ChartDownloads';
 import { drawnSeries, isSmoothed, MAX_DRAWN, smoothedSeries, type ChartMarker, type Curve } from './chartData';
-import { ChartSource, HoverLayer, MAX_DOTS, Readout, SeriesLayer } from './chartLayers';
+import { ChartSource, HoverLayer, Readout, SeriesLayer } from './chartLayers';
 import { formatTicks, logTicks, niceTicks } from './chartScale';
-import { curveFrame, drawable, type CurveFrame } from './curveFrame';
-import type { ChartPoint, ChartSeries } from './series';
+import { curveFrame, type CurveFrame } from './curveFrame';
+import type { ChartSeries } from './series';
 import './chart.css';
 
 export interface ChartProps {
@@ -28,7 +29,7 @@ export interface ChartProps {
   readonly yDomain?: readonly [number, number];
   readonly formatX?: (x: number) => string;
   readonly markers?: readonly ChartMarker[];
-  /** A run is training: lines are drawn over a fixed frame (see the file's comment). */
+  /** A run is training: the frame is rounded so that it changes rarely (see the file's comment). */
   readonly live?: boolean;
   /** The run's length in steps when x is the step: the x axis then settles on it early. */
   readonly totalSteps?: number;
@@ -71,7 +72,7 @@ export const Chart = memo(function Chart({ title, curves, smoothing = 0, logY, y
       <div className="chart-plot">
         {frame ? (
           <div className="chart-body" role="img" aria-label={`${title}: ${training} training curve${training === 1 ? '' : 's'}`}>
-            <Plot frame={frame} series={live ? NO_SERIES : series} source={source} live={live} logY={logY} raw={raw} markers={markers} formatX={formatX} />
+            <Plot frame={frame} source={source} live={live} logY={logY} raw={raw} markers={markers} formatX={formatX} />
           </div>
         ) : (
           <p className="chart-empty muted">No data yet</p>
@@ -84,23 +85,14 @@ export const Chart = memo(function Chart({ title, curves, smoothing = 0, logY, y
 });
 
 // Recharts re-renders and re-syncs its store whenever a prop's identity changes: constant props are hoisted.
-const NO_SERIES: ChartSeries[] = [];
 const MARGIN = { top: 6, right: 10, bottom: 0, left: 0 };
 const TICK = { fontSize: 11 };
 const CHART_SIZE = { width: '100%', height: '100%' };
 const MARKER_LABEL = { value: '◆', position: 'insideTopLeft' as const, fontSize: 9, fill: 'var(--text-muted)' };
-const DOT = { r: 2 };
-/** A point's value where it can be drawn, else null (recharts leaves a gap). */
-const VALUE = {
-  linear: { y: (p: ChartPoint) => (drawable(p.y, false) ? p.y : null), raw: (p: ChartPoint) => (drawable(p.raw, false) ? p.raw : null) },
-  log: { y: (p: ChartPoint) => (drawable(p.y, true) ? p.y : null), raw: (p: ChartPoint) => (drawable(p.raw, true) ? p.raw : null) },
-};
 
 interface PlotProps {
   readonly frame: CurveFrame;
-  /** Drawn by recharts (not live). */
-  readonly series: readonly ChartSeries[];
-  /** Read by the layers drawn with the chart's scales. */
+  /** The drawn series, read by the layers drawn with the chart's scales. */
   readonly source: ChartSource;
   readonly live: boolean;
   readonly logY: boolean;
@@ -110,23 +102,19 @@ interface PlotProps {
   readonly formatX: ((x: number) => string) | undefined;
 }
 
-/** The recharts chart: redrawn when its frame changes or training starts or stops, not on every new point. */
-const Plot = memo(function Plot({ frame, series, source, live, logY, raw, markers, formatX }: PlotProps) {
+/** The recharts chart: redrawn when its frame, scale or markers change, not on every new point. */
+const Plot = memo(function Plot({ frame, source, live, logY, raw, markers, formatX }: PlotProps) {
   const yTicks = useMemo(() => (logY ? logTicks(frame.y[0], frame.y[1], 4) : niceTicks(frame.y[0], frame.y[1], 4)), [frame, logY]);
   const yLabel = useMemo(() => {
-    const labels = new Map(yTicks.map((t, i) => [t, formatTicks(yTicks)[i]!]));
+    const text = formatTicks(yTicks);
+    const labels = new Map(yTicks.map((t, i) => [t, text[i]!]));
     return (v: number) => labels.get(v) ?? String(v);
   }, [yTicks]);
-  const value = logY ? VALUE.log : VALUE.linear;
   return (
     <LineChart margin={MARGIN} responsive style={CHART_SIZE}>
       <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
       <XAxis dataKey="x" type="number" domain={frame.x as [number, number]} allowDataOverflow tick={TICK} stroke="var(--text-muted)" {...(formatX ? { tickFormatter: formatX } : {})} />
       <YAxis type="number" tick={TICK} width={52} ticks={yTicks} tickFormatter={yLabel} stroke="var(--text-muted)" scale={logY ? 'log' : 'linear'} domain={frame.y as [number, number]} allowDataOverflow />
-      {series.map((s) => [
-        raw && <Line key={`${s.id}:raw`} className="chart-raw" data={s.points as ChartPoint[]} dataKey={value.raw} type="linear" stroke={s.colour} strokeWidth={1} strokeOpacity={0.25} dot={false} activeDot={false} isAnimationActive={false} legendType="none" />,
-        <Line key={s.id} className="chart-series" name={s.label} data={s.points as ChartPoint[]} dataKey={value.y} type="linear" stroke={s.colour} strokeWidth={1.6} strokeDasharray={s.dashed ? '5 3' : undefined} dot={s.dashed && s.points.length <= MAX_DOTS ? DOT : false} activeDot={false} isAnimationActive={false} />,
-      ])}
       {markers.map((m) => <ReferenceLine key={`${m.x}:${m.label}`} x={m.x} stroke="var(--text-muted)" strokeDasharray="2 3" ifOverflow="hidden" label={MARKER_LABEL} />)}
       <SeriesLayer source={source} live={live} logY={logY} raw={raw} />
       <HoverLayer source={source} logY={logY} />

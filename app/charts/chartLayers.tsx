@@ -1,8 +1,8 @@
 /**
- * What a chart draws itself inside recharts' frame, with the chart's own scales: the live lines while
- * a run trains (recharts then redraws only when the frame changes), markers at non-finite values, and
- * the hover readout (each series' nearest point, as runs need not share x values). They read the drawn
- * series from a ChartSource, so they redraw alone, without the recharts chart around them.
+ * What a chart draws itself inside recharts' frame, with the chart's own scales: the lines (smoothed,
+ * faint raw, validation dots), markers at non-finite values, and the hover readout (each series'
+ * nearest point, as runs need not share x values). They read the drawn series from a ChartSource, so
+ * they redraw alone, without the recharts chart around them (the "live lines" of the training panel).
  */
 import { useSyncExternalStore, type MouseEvent } from 'react';
 import { usePlotArea, useXAxisInverseScale, useXAxisScale, useYAxisScale } from 'recharts';
@@ -54,7 +54,7 @@ function useScales() {
 
 const dotsOf = (s: ChartSeries) => !!s.dashed && s.points.length <= MAX_DOTS;
 
-/** The lines (only while `live`: otherwise recharts draws them) and a ▼ at each non-finite value. */
+/** The lines and a ▼ at each non-finite value; `live` only names the group (a run is training). */
 export function SeriesLayer({ source, live, logY, raw }: { source: ChartSource; live: boolean; logY: boolean; raw: boolean }) {
   const series = useSyncExternalStore(source.subscribe, source.getSeries);
   const scales = useScales();
@@ -62,15 +62,14 @@ export function SeriesLayer({ source, live, logY, raw }: { source: ChartSource; 
   if (!scales || !area) return null;
   const { x, y } = scales;
   return (
-    <g className={live ? 'live-lines' : 'chart-marks'}>
-      {live &&
-        series.map((s) => (
-          <g key={s.id} className="chart-series" data-series={s.label}>
-            <path className="chart-line" d={linePath(s.points, 'y', logY, x, y)} stroke={s.colour} strokeDasharray={s.dashed ? '5 3' : undefined} />
-            {raw && <path className="chart-raw" d={linePath(s.points, 'raw', logY, x, y)} stroke={s.colour} />}
-            {dotsOf(s) && s.points.map((p) => <Dot key={p.step} p={p} logY={logY} x={x} y={y} r={2} fill={s.colour} />)}
-          </g>
-        ))}
+    <g className={live ? 'live-lines' : 'chart-lines'}>
+      {series.map((s) => (
+        <g key={s.id} className="chart-series" data-series={s.label}>
+          <path className="chart-line" d={linePath(s.points, 'y', logY, x, y)} stroke={s.colour} strokeDasharray={s.dashed ? '5 3' : undefined} />
+          {raw && <path className="chart-raw" d={linePath(s.points, 'raw', logY, x, y)} stroke={s.colour} />}
+          {dotsOf(s) && s.points.map((p) => <Dot key={p.step} p={p} logY={logY} x={x} y={y} r={2} fill={s.colour} />)}
+        </g>
+      ))}
       {series.flatMap((s) =>
         s.points
           .filter((p) => !Number.isFinite(p.raw))

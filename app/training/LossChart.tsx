@@ -23,7 +23,7 @@ export interface CurveProps {
   readonly metric?: string;
   /** The chart's place in the panel: each redraws STAGGER_MS after the one before, in its own task. */
   readonly offset?: number;
-  /** While training, lines are drawn over a fixed frame; otherwise recharts draws them. */
+  /** While training, the chart's frame is rounded so that it changes rarely. */
   readonly running?: boolean;
   /** The run's length in steps, when known: the x axis then settles on it early. */
   readonly totalSteps?: number;

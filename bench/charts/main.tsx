@@ -1,7 +1,8 @@
 /**
  * The cost of one live-curve redraw, for `npm run bench:charts`: the page's one chart
  * (app/charts/Chart.tsx) as the training panel draws it (app/training/LossChart.tsx) while training
- * ('recharts-live': lines over a fixed frame) and when paused ('recharts': recharts draws the lines),
+ * ('recharts-live': lines over a rounded frame) and when paused ('recharts'; before the charts were
+ * made one, recharts drew the lines there),
  * and as the dashboard's Scalars tab draws a run (smoothed, two series) while it trains ('svg': the key
  * of the dashboard's chart, which was a hand-written SVG chart before the two were made one) and once
  * it is done ('dashboard-static') are given a growing training history, one update a second (past the
