@@ -34,6 +34,9 @@ describe('expandComposite', () => {
     expect(doc.nodes.find((n) => n.id === 'blk_ffn1')!.params).toMatchObject({ units: 10, activation: 'gelu', useBias: true });
     expect(doc.nodes.find((n) => n.id === 'blk_ffn2')!.params).toMatchObject({ units: D, activation: 'linear' });
     expect(new Set(doc.edges.map((e) => e.id)).size).toBe(doc.edges.length);
+    // The parts sit in a row where the block was and the nodes after it move right: no two overlap (nodes are < 200 wide).
+    const xs = doc.nodes.filter((n) => n.position.y === 0).map((n) => n.position.x).sort((a, b) => a - b);
+    xs.slice(1).forEach((x, i) => expect(x - xs[i]!).toBeGreaterThanOrEqual(200));
   });
 
   it('the expanded document computes the same outputs and gradients with the renamed weights', async () => {

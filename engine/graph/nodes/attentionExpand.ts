@@ -22,8 +22,8 @@ export class ExpandError extends Error {
   }
 }
 
-/** Horizontal distance between the parts on the canvas. */
-const STEP_X = 190;
+/** Horizontal distance between the parts on the canvas (a node is about 180 wide). */
+const STEP_X = 220;
 
 /** An id not yet in `taken` (which it joins): `base`, else `base_2`, `base_3`, … */
 function freshId(base: string, taken: Set<string>): string {
@@ -62,7 +62,7 @@ export function expandComposite(doc: GraphDocument, nodeId: string): GraphDocume
   const newNodes: DocNode[] = parts.map((p, i) => ({
     // Every setting written out (defaults filled), as the editor writes a node's params.
     id: p.id, type: p.type, params: getNodeSpec(p.type)!.params.parse(p.params) as Record<string, unknown>, label: `${label} · ${p.part}`,
-    position: { x: block.position.x + STEP_X * i, y: block.position.y + (i % 2) * 40 },
+    position: { x: block.position.x + STEP_X * i, y: block.position.y },
     ...(block.trainable === false ? { trainable: false } : {}),
   }));
   const edgeIds = new Set(doc.edges.map((e) => e.id));
@@ -83,8 +83,11 @@ export function expandComposite(doc: GraphDocument, nodeId: string): GraphDocume
       }
     }
   }
+  // Nodes right of the block move right to make room for the parts.
+  const room = STEP_X * (parts.length - 1);
+  const moved = (n: DocNode): DocNode => (n.position.x > block.position.x ? { ...n, position: { x: n.position.x + room, y: n.position.y } } : n);
   const at = doc.nodes.indexOf(block);
-  return { ...doc, nodes: [...doc.nodes.slice(0, at), ...newNodes, ...doc.nodes.slice(at + 1)], edges };
+  return { ...doc, nodes: [...doc.nodes.slice(0, at).map(moved), ...newNodes, ...doc.nodes.slice(at + 1).map(moved)], edges };
 }
 
 /** The block's weight names and their names after expandComposite: `block/ln1_gamma` → `block_ln1/gamma`. */
