@@ -33,6 +33,8 @@ export interface ChartProps {
   readonly live?: boolean;
   /** The run's length in steps when x is the step: the x axis then settles on it early. */
   readonly totalSteps?: number;
+  /** Round the frame even when not live (the training panel's chart keeps one frame from training to paused). */
+  readonly roundX?: boolean;
   /** Points drawn per curve. */
   readonly maxPoints?: number;
   /** The figure's class: the panel around it decides its card and size. */
@@ -47,9 +49,9 @@ export interface ChartProps {
 
 const NO_MARKERS: readonly ChartMarker[] = [];
 
-export const Chart = memo(function Chart({ title, curves, smoothing = 0, logY, yDomain, formatX, markers = NO_MARKERS, live = false, totalSteps, maxPoints = MAX_DRAWN, className = 'chart', caption, legend, download }: ChartProps) {
+export const Chart = memo(function Chart({ title, curves, smoothing = 0, logY, yDomain, formatX, markers = NO_MARKERS, live = false, totalSteps, roundX = false, maxPoints = MAX_DRAWN, className = 'chart', caption, legend, download }: ChartProps) {
   const series = useMemo(() => drawnSeries(curves, smoothing, maxPoints), [curves, smoothing, maxPoints]);
-  const computed = curveFrame(series, { logY, ...(yDomain ? { yDomain } : {}), ...(totalSteps ? { totalSteps } : {}), roundX: live || !!totalSteps });
+  const computed = curveFrame(series, { logY, ...(yDomain ? { yDomain } : {}), ...(totalSteps ? { totalSteps } : {}), roundX: roundX || live || !!totalSteps });
   // The same numbers keep the same object, so the chart around the lines is not redrawn.
   const frameKey = computed ? `${computed.x.join()}|${computed.y.join()}` : '';
   const frame = useMemo(() => computed, [frameKey]);

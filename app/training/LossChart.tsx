@@ -57,6 +57,7 @@ export const Curve = memo(function Curve({ title, points: live, validation: live
       logY={logY}
       {...(metric ? { yDomain: UNIT } : {})}
       live={running}
+      roundX
       {...(totalSteps ? { totalSteps } : {})}
       {...(markers ? { markers } : {})}
       caption={caption}
