@@ -122,7 +122,7 @@ describe.skipIf(!SLOW)('a Transformer learns (slow)', () => {
         y.set(rows(Y, context, w, 1), k * context);
       }
     };
-    for (let step = 0; step < 200; step++) {
+    for (let step = 0; step < 300; step++) {
       fill(train, step * batch);
       await program.step({ x, y });
     }
