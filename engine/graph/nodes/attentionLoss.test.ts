@@ -39,7 +39,7 @@ function lossBuild(type: string, params: object, port: string) {
   };
 }
 
-function seqDoc(lossParams: object = {}) {
+function seqDoc(lossParams: Record<string, unknown> = {}) {
   return makeDoc(
     [
       ['x', 'Input', { field: 'x', shape: [T, V] }], ['pass', 'Dense', { units: V, useBias: false }],
