@@ -41,3 +41,35 @@ test('tab A deletes a node, tab B deletes another: both tabs show both edits, an
   await expect(nodes(a)).toHaveCount(ids.length - 2, { timeout: 60_000 });
   await expect(a.locator(`.react-flow__node[data-id="${first}"], .react-flow__node[data-id="${second}"]`)).toHaveCount(0);
 });
+
+test('a version a tab kept aside while it waited for the two-tab choice is offered on the next visit', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await expect(nodes(page).first()).toBeVisible();
+  // What a tab leaves when it is closed with the choice unmade (autosaveHeld.ts): a synchronous copy of its graph.
+  const held = await page.evaluate(() => {
+    const doc = { format: 'wiregrad.graph', version: 1, nodes: [{ id: 'mine', type: 'ReLU', params: {}, position: { x: 0, y: 0 } }], edges: [], meta: { name: 'Held in a closed tab' } };
+    const text = JSON.stringify(doc);
+    localStorage.setItem('wiregrad/autosave/held-copy', JSON.stringify({ 'autosave/held/2026-12-04T10:00:00.000Z-abc123': text }));
+    return text;
+  });
+  await page.reload();
+  const notice = page.getByRole('alert', { name: 'Kept from another tab' });
+  await expect(notice).toContainText("A tab's unsaved version was kept");
+  for (const theme of ['light', 'dark'] as const) {
+    await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+    await page.screenshot({ path: testInfo.outputPath(`held-version-${theme}.png`) });
+  }
+  const downloading = page.waitForEvent('download');
+  await notice.getByRole('button', { name: 'Download the kept version' }).click();
+  const { readFile } = await import('node:fs/promises');
+  expect(await readFile((await (await downloading).path())!, 'utf8')).toBe(held);
+  await notice.getByRole('button', { name: 'Open the kept version' }).click();
+  await expect(notice).toHaveCount(0);
+  await expect(page.locator('.doc-name')).toHaveText('Held in a closed tab');
+  await expect(nodes(page)).toHaveCount(1);
+  await saved(page);
+  // Opened, it is the autosave now and is not offered again.
+  await page.reload();
+  await expect(page.locator('.doc-name')).toHaveText('Held in a closed tab');
+  await expect(notice).toHaveCount(0);
+});
