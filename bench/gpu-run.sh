@@ -4,6 +4,8 @@
 #   node scripts/bundle-bench-node.mjs --with-node && cp /usr/lib/chromium/libvulkan.so.1 bench/out/node/lib/ \
 #     && (cd bench/out && tar -cf - node | xz -T2 -6 > gpu-kit.tar.xz)
 # Usage: bench/gpu-run.sh [bench:node options…]; outputs also go to $OUT (default /tmp/bench-out).
+# Without options it runs every bench:node row (MLP, LeNet, the char-GPT transformer; WebGPU, CPU, WASM
+# and tfjs) and every matmul including 4096³, against PyTorch's same models and matmuls (TF32 off).
 set -u
 OUT=${OUT:-/tmp/bench-out}
 mkdir -p "$OUT"
@@ -27,4 +29,5 @@ ldconfig -p | grep -q 'libvulkan\.so\.1 ' || export LD_LIBRARY_PATH="$KIT/node/l
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
 echo "node=$NODE ($("$NODE" --version)) icd=${icd:-none} LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}" | tee -a "$OUT/gpu.txt"
 timeout "${TORCH_TIMEOUT:-180}" python3 bench/torch_mlp.py 2>&1 | tee "$OUT/torch.txt"
+[ $# -eq 0 ] && set -- --matmul all
 timeout "${NODE_TIMEOUT:-360}" "$NODE" "$KIT/node/bench-node.mjs" "$@" 2>&1 | tee "$OUT/node.txt"

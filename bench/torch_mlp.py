@@ -4,7 +4,9 @@
 The MLP 784-256-10 (Dense 256 ReLU, Dense 10), softmax cross-entropy on sparse labels, Adam
 (lr 1e-3, betas 0.9/0.999, eps 1e-7), batch 128, one fixed random batch on the device; the same
 LeNet-5 CNN (batch 64, NHWC data transposed to NCHW once); matmuls 128x784x256, its two gradient
-shapes (dY·Wᵀ, Xᵀ·dY) and 1024³. Timed as in the Wiregrad harness: warm-up excluded, N steps, then
+shapes (dY·Wᵀ, Xᵀ·dY), 1024³ and 4096³ (TF32 off unless --tf32); the char-GPT transformer row
+(2 pre-LN causal blocks of 4 heads, width 64, context 64, vocabulary 128, batch 32: bench/lib/
+transformer.ts) in tokens per second. Timed as in the Wiregrad harness: warm-up excluded, N steps, then
 one torch.cuda.synchronize(); median of rounds. Prints a table and a last line `TORCH <json>`.
 
     python3 bench/torch_mlp.py [--steps 200] [--rounds 5] [--device cuda] [--tf32]
@@ -101,17 +103,50 @@ def lenet(x):
 
 cnn = train_case([c1, cb1, c2, cb2, f1, fb1, f2, fb2, f3, fb3], lenet, xc, lc)
 
+# ---- char-GPT: Embedding(128, 64) + learned positions, 2 pre-LN causal blocks (4 heads, FFN 256 GELU),
+# LayerNorm, Dense 128; cross-entropy over every position; batch 32 x context 64 (bench/lib/transformer.ts) ----
+GPT_VOCAB, GPT_D, GPT_T, GPT_HEADS, GPT_LAYERS, GPT_BATCH = 128, 64, 64, 4, 2, 32
+
+
+class CharGpt(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = torch.nn.Embedding(GPT_VOCAB, GPT_D)
+        self.positions = torch.nn.Parameter(torch.randn(GPT_T, GPT_D) * 0.02)
+        self.blocks = torch.nn.ModuleList([
+            torch.nn.TransformerEncoderLayer(GPT_D, GPT_HEADS, 4 * GPT_D, dropout=0.0, activation="gelu", batch_first=True, norm_first=True)
+            for _ in range(GPT_LAYERS)
+        ])
+        self.norm = torch.nn.LayerNorm(GPT_D)
+        self.logits = torch.nn.Linear(GPT_D, GPT_VOCAB)
+        self.register_buffer("mask", torch.triu(torch.full((GPT_T, GPT_T), float("-inf")), diagonal=1))
+
+    def forward(self, tokens):
+        h = self.embed(tokens) + self.positions
+        for block in self.blocks:
+            h = block(h, src_mask=self.mask)
+        return self.logits(self.norm(h)).reshape(-1, GPT_VOCAB)
+
+
+gpt_model = CharGpt().to(dev)
+xt = torch.randint(0, GPT_VOCAB, (GPT_BATCH, GPT_T), device=dev)
+lt = torch.randint(0, GPT_VOCAB, (GPT_BATCH * GPT_T,), device=dev)
+gpt = train_case(list(gpt_model.parameters()), gpt_model, xt, lt)
+gpt_tokens_per_s = GPT_BATCH * GPT_T / (gpt[0] / 1000)
+
 # ---- matmuls: C[m,n] = op(A)·op(B) ----
-SHAPES = [(128, 784, 256, False, False, "X·W"), (128, 256, 784, False, True, "dY·Wᵀ"), (784, 128, 256, True, False, "Xᵀ·dY"), (1024, 1024, 1024, False, False, "square")]
+SHAPES = [(128, 784, 256, False, False, "X·W"), (128, 256, 784, False, True, "dY·Wᵀ"), (784, 128, 256, True, False, "Xᵀ·dY"), (1024, 1024, 1024, False, False, "square"), (4096, 4096, 4096, False, False, "square")]
 gflops = {}
 mm_rows = []
 for m, k, n, ta, tb, role in SHAPES:
+    if dev.type != "cuda" and m * k * n >= 1 << 32:
+        continue  # 4096³ is a GPU figure: minutes on a CPU
     a = torch.rand((k, m) if ta else (m, k), device=dev) * 2 - 1
     b = torch.rand((n, k) if tb else (k, n), device=dev) * 2 - 1
     A = a.t() if ta else a
     B = b.t() if tb else b
     out = torch.empty(m, n, device=dev)
-    ms, _ = timed(lambda: torch.matmul(A, B, out=out), args.steps)
+    ms, _ = timed(lambda: torch.matmul(A, B, out=out), args.steps if m * k * n < 1 << 32 else max(5, args.steps // 20))
     g = 2 * m * k * n / (ms * 1e6)
     gflops[f"{m}x{k}x{n}"] = round(g, 2)
     mm_rows.append((f"{m}x{k}x{n}", role, ms, g))
@@ -119,8 +154,9 @@ for m, k, n, ta, tb, role in SHAPES:
 name = torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu"
 print(f"torch {torch.__version__} on {name}; TF32 {'on' if args.tf32 else 'off'}; {args.steps} steps x {args.rounds} rounds after {args.warmup} warm-up")
 print(f"{'model':<6} {'ms/step':>9}  {'rounds':<40} loss first -> last")
-for label_, (ms, rounds, losses) in (("mlp", mlp), ("cnn", cnn)):
+for label_, (ms, rounds, losses) in (("mlp", mlp), ("cnn", cnn), ("gpt", gpt)):
     print(f"{label_:<6} {ms:9.4f}  {' / '.join(f'{r:.4f}' for r in rounds):<40} {losses[0]:.4f} -> {losses[-1]:.4f}")
+print(f"gpt: {gpt_tokens_per_s:,.0f} tokens/s ({GPT_BATCH} x {GPT_T} tokens per step)")
 print(f"{'m x k x n':<14} {'role':<8} {'ms/run':>9} {'GFLOPS':>10}")
 for key, role, ms, g in mm_rows:
     print(f"{key:<14} {role:<8} {ms:9.4f} {g:10.1f}")
@@ -132,5 +168,8 @@ print("TORCH " + json.dumps({
     "cnn_ms": round(cnn[0], 4),
     "mlp_loss": [round(v, 4) for v in mlp[2]],
     "cnn_loss": [round(v, 4) for v in cnn[2]],
+    "gpt_ms": round(gpt[0], 4),
+    "gpt_tokens_per_s": round(gpt_tokens_per_s),
+    "gpt_loss": [round(v, 4) for v in gpt[2]],
     "matmul_gflops": gflops,
 }))

@@ -124,6 +124,11 @@ export const MATMULS: readonly MatmulShape[] = [
   { m: 128, k: 256, n: 784, transA: false, transB: true, role: 'dY·Wᵀ (input gradient)' },
   { m: 784, k: 128, n: 256, transA: true, transB: false, role: 'Xᵀ·dY (weight gradient)' },
   { m: 1024, k: 1024, n: 1024, transA: false, transB: false, role: 'square' },
+  // A real GPU's figure (bench/gpu-run.sh asks for it): minutes on a software adapter, so not run by default.
+  { m: 4096, k: 4096, n: 4096, transA: false, transB: false, role: 'square (GPU only)' },
 ];
+
+/** The matmuls run when --matmul is not given: all but the 4096³ one. */
+export const DEFAULT_MATMULS: readonly MatmulShape[] = MATMULS.filter((s) => s.m * s.k * s.n < 2 ** 32);
 
 export const matmulKey = (s: MatmulShape) => `${s.m}x${s.k}x${s.n}`;

@@ -1,6 +1,6 @@
 /** The benchmark's options, read the same way from CLI arguments, environment variables or a URL query. */
 import { IMPLS, type Impl } from './cases';
-import { MATMULS, matmulKey, type ModelName } from './models';
+import { DEFAULT_MATMULS, MATMULS, matmulKey, type ModelName } from './models';
 
 export interface BenchOptions {
   readonly models: readonly ModelName[];
@@ -32,7 +32,7 @@ export interface BenchOptions {
 export const OPTION_HELP = `options (CLI --name value, env BENCH_NAME, or URL ?name=value):
   --models mlp,cnn,gpt        workloads to train
   --impls ${IMPLS.join(',')}
-  --matmul ${MATMULS.map(matmulKey).join(',')} | none
+  --matmul ${DEFAULT_MATMULS.map(matmulKey).join(',')} | all | none   (all adds 4096x4096x4096, for a real GPU)
   --matmul-impls wiregrad-webgpu,tfjs-webgpu
   --steps auto|N              timed steps per round (auto: fit --budget)
   --budget 6000               ms of timed steps per training row (auto)
@@ -64,7 +64,7 @@ export function parseOptions(get: (name: string) => string | undefined): BenchOp
   return {
     models: list(get('models'), ['mlp', 'cnn', 'gpt'] as const, ['mlp', 'cnn', 'gpt'], 'models'),
     impls: list(get('impls'), IMPLS, IMPLS, 'impls'),
-    matmuls: list(get('matmul'), MATMULS.map(matmulKey), MATMULS.map(matmulKey), 'matmul'),
+    matmuls: list(get('matmul'), MATMULS.map(matmulKey), DEFAULT_MATMULS.map(matmulKey), 'matmul'),
     matmulImpls: list(get('matmul-impls'), IMPLS, ['wiregrad-webgpu', 'tfjs-webgpu'], 'matmul-impls'),
     steps: steps === undefined || steps === '' || steps === 'auto' ? 'auto' : int(steps, 0, 'steps', 1),
     budgetMs: int(get('budget'), 6000, 'budget', 1),
