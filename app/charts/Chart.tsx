@@ -106,6 +106,7 @@ interface PlotProps {
 
 /** The recharts chart: redrawn when its frame, scale or markers change, not on every new point. */
 const Plot = memo(function Plot({ frame, source, live, logY, raw, markers, formatX }: PlotProps) {
+  const xTicks = useMemo(() => niceTicks(frame.x[0], frame.x[1], 4), [frame]);
   const yTicks = useMemo(() => (logY ? logTicks(frame.y[0], frame.y[1], 4) : niceTicks(frame.y[0], frame.y[1], 4)), [frame, logY]);
   const yLabel = useMemo(() => {
     const text = formatTicks(yTicks);
@@ -115,7 +116,7 @@ const Plot = memo(function Plot({ frame, source, live, logY, raw, markers, forma
   return (
     <LineChart margin={MARGIN} responsive style={CHART_SIZE}>
       <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-      <XAxis dataKey="x" type="number" domain={frame.x as [number, number]} allowDataOverflow tick={TICK} stroke="var(--text-muted)" {...(formatX ? { tickFormatter: formatX } : {})} />
+      <XAxis dataKey="x" type="number" domain={frame.x as [number, number]} allowDataOverflow ticks={xTicks} tick={TICK} stroke="var(--text-muted)" {...(formatX ? { tickFormatter: formatX } : {})} />
       <YAxis type="number" tick={TICK} width={52} ticks={yTicks} tickFormatter={yLabel} stroke="var(--text-muted)" scale={logY ? 'log' : 'linear'} domain={frame.y as [number, number]} allowDataOverflow />
       {markers.map((m) => <ReferenceLine key={`${m.x}:${m.label}`} x={m.x} stroke="var(--text-muted)" strokeDasharray="2 3" ifOverflow="hidden" label={MARKER_LABEL} />)}
       <SeriesLayer source={source} live={live} logY={logY} raw={raw} />
