@@ -64,7 +64,7 @@ async function setParams(page: Page, name: string, params: Record<string, string
   }
 }
 
-test('a character model wired by hand (attention and LSTM) on an uploaded text: train, generate, probe the attention', async ({ page }, testInfo) => {
+test('a character model wired by hand (attention and LSTM) on an uploaded text: train, generate, probe the attention @production', async ({ page }, testInfo) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'New' }).click();
 
@@ -115,10 +115,10 @@ test('a character model wired by hand (attention and LSTM) on an uploaded text: 
   // Generate while it trains: a prompt, temperature and top-k; the text streams in.
   const gen = generation(page);
   await expect(gen).toBeVisible();
-  await gen.getByLabel(/^Prompt/).fill('the ');
+  await gen.getByRole('textbox', { name: /^Prompt/ }).fill('the ');
   await gen.getByLabel('Characters').fill('40');
   await gen.getByRole('button', { name: 'Generate' }).click();
-  await expect(gen.getByRole('status')).toContainText(/40 characters from the weights of step \d+/, { timeout: 60_000 });
+  await expect(gen.getByText(/40 characters from the weights of step \d+/)).toBeVisible({ timeout: 60_000 });
   const text = await gen.getByLabel('Generated text').textContent();
   expect([...text!]).toHaveLength(40);
   // Every generated character is one of the corpus'.
@@ -140,7 +140,7 @@ test('a character model wired by hand (attention and LSTM) on an uploaded text: 
   await screenshots(page, testInfo, 'sequence-char-model');
 });
 
-test('a synthetic task: choose it, see its sequences, train and read the greedy accuracy', async ({ page }, testInfo) => {
+test('a synthetic task: choose it, see its sequences, train and read the greedy accuracy @production', async ({ page }, testInfo) => {
   await page.goto('/');
   await page.getByRole('button', { name: /Templates/ }).click();
   await page.getByRole('menuitem', { name: /sort/i }).click();
@@ -154,7 +154,7 @@ test('a synthetic task: choose it, see its sequences, train and read the greedy 
   await expect(gen.getByLabel('Exact match')).toContainText(/\d+\.\d% exact match \(\d+ of \d+ held-out sequences\)/, { timeout: 60_000 });
   await expect(gen.getByRole('table', { name: 'Decoded answers' }).getByRole('row')).toHaveCount(9);
   await gen.getByRole('button', { name: 'Generate' }).click();
-  await expect(gen.getByRole('status')).toContainText(/tokens from the weights of step/);
+  await expect(gen.getByText(/tokens from the weights of step/)).toBeVisible({ timeout: 60_000 });
   await gen.scrollIntoViewIfNeeded();
   await screenshots(page, testInfo, 'sequence-task');
 });
