@@ -79,14 +79,14 @@ function PromptForm({ info, running, onGenerate, onStop }: { info: GenerateInfo;
       <div className="generation-settings">
         <label className="feature-field"><span>{task ? 'Tokens' : 'Characters'}</span><input type="number" min={1} max={2000} step={1} value={tokens} onChange={(e) => setTokens(e.target.value)} /></label>
         <label className="feature-field"><span>Temperature</span><input type="number" min={0} max={10} step={0.1} value={temperature} onChange={(e) => setTemperature(e.target.value)} /></label>
-        <label className="feature-field"><span>Top-k (0: all)</span><input type="number" min={0} step={1} value={topK} onChange={(e) => setTopK(e.target.value)} /></label>
+        <label className="feature-field"><span title="0: all tokens">Top-k</span><input type="number" min={0} step={1} value={topK} onChange={(e) => setTopK(e.target.value)} /></label>
         <label className="feature-field"><span>Seed</span><input type="number" step={1} value={seed} onChange={(e) => setSeed(e.target.value)} /></label>
       </div>
       {problems.length > 0 && prompt && <p className="field-error">{problems[0]}</p>}
       <div className="generation-actions">
         <button type="submit" className="btn generation-go" disabled={running || problems.length > 0}>Generate</button>
         {running && <button type="button" className="btn" onClick={onStop}>Stop</button>}
-        <span className="field-hint">Temperature 0 is greedy (always the likeliest token).</span>
+        <span className="field-hint">Temperature 0 is greedy (always the likeliest token); top-k 0 keeps every token.</span>
       </div>
     </form>
   );
