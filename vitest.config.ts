@@ -26,7 +26,7 @@ export default defineConfig({
     testTimeout: 120_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: TEST_GLOBS, exclude: [...configDefaults.exclude, ...gpu, ...reference] } },
+      { extends: true, test: { name: 'unit', include: [...TEST_GLOBS], exclude: [...configDefaults.exclude, ...gpu, ...reference] } },
       { extends: true, test: { name: 'gpu', include: gpu } },
       { extends: true, test: { name: 'reference', include: reference } },
     ],
