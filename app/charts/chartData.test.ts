@@ -28,6 +28,9 @@ describe('a chart\'s series', () => {
     expect(drawn!.points.some((p) => p.raw === Number.POSITIVE_INFINITY)).toBe(true);
     // Each drawn point carries the value smoothed over the whole history, not over the thinned points.
     for (const p of drawn!.points) expect(p.y).toBe(all!.points[p.step - 1]!.y);
+    // Unsmoothed (its shortcut builds only the kept points), the same points as thinning the whole series.
+    const [plain] = drawnSeries([curve(values)], 0, 300);
+    expect(plain!.points).toEqual(smoothedSeries([curve(values)], 0)[0]!.points.filter((p) => drawn!.points.some((q) => q.step === p.step)));
   });
 
   it('finds the nearest point by x (runs need not share x values)', () => {

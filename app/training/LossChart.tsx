@@ -5,7 +5,7 @@
 import { memo, useMemo } from 'react';
 import type { MetricPoint, ValidationPoint } from '../../workers/types';
 import { Chart } from '../charts/Chart';
-import { smoothedSeries, type ChartMarker, type Curve as ChartCurve } from '../charts/chartData';
+import { smoothedSeries, type ChartMarker, type Curve as ChartCurve, type CurvePoint } from '../charts/chartData';
 import type { ChartSeries } from '../charts/series';
 import { useThrottled } from '../hooks/useThrottled';
 
@@ -76,12 +76,19 @@ export function trainingCurves(points: readonly MetricPoint[], validation: reado
     label,
     colour,
     ...(dashed ? { dashed } : {}),
-    points: from.flatMap((p) => {
-      const v = metric ? p.metrics[metric] : p.loss;
-      return v === undefined ? [] : [{ x: p.step, step: p.step, value: v }];
-    }),
+    points: valuesOf(from, metric),
   });
   return [curve('train', 'training', TRAIN_COLOUR, points, false), curve('validation', 'validation', VALIDATION_COLOUR, validation, true)];
+}
+
+/** The loss (or the metric) at each point that has it, against the step. */
+function valuesOf(from: readonly (MetricPoint | ValidationPoint)[], metric: string | undefined): CurvePoint[] {
+  const out: CurvePoint[] = [];
+  for (const p of from) {
+    const v = metric ? p.metrics[metric] : p.loss;
+    if (v !== undefined) out.push({ x: p.step, step: p.step, value: v });
+  }
+  return out;
 }
 
 /** A curve's training and validation points as the chart downloads write them (every step, no smoothing). */
