@@ -13,6 +13,7 @@ import { PointPicker } from './PointPicker';
 import { PredictionView } from './PredictionView';
 import { prepareDigit } from './prepareDigit';
 import { SamplePicker } from './SamplePicker';
+import { useEditor } from '../store/context';
 import { usePredict } from './usePredict';
 import './inference.css';
 
@@ -31,6 +32,13 @@ function modeOf(info: PredictInfo): Mode {
 }
 
 export function InferencePanel() {
+  const kind = useEditor((s) => s.doc.training.dataset.kind);
+  // A sequence model is asked in words, not a form of token ids: its Generate panel does that.
+  if (kind === 'text' || kind === 'sequence') return null;
+  return <InferenceBody />;
+}
+
+function InferenceBody() {
   const { info, infoError, prediction, error, request, predict } = usePredict();
   const [clear, setClear] = useState(0);
   return (
