@@ -29,8 +29,9 @@ interface Source {
 /** Per expression, what a block evaluation does (prepared once per run of a kernel). */
 interface Step {
   readonly temp: Data;
-  /** The table's maths and its operands' blocks (ops). */
+  /** The table's maths and its operands' blocks (ops); `block` when the entry has a written-out f32 loop. */
   readonly f?: Scalar;
+  readonly block?: (o: Data, a: Data, b: Data, n: number) => void;
   readonly a?: Data;
   readonly b?: Data;
   readonly c?: Data;
@@ -81,15 +82,17 @@ function evaluate(
     const temp = temps[k]!;
     if (e.kind === 'op') {
       const [a, b, c] = e.args.map((i) => temps[i]!);
-      steps.push({ temp, f: fnOf(e)!, a: a!, ...(b ? { b } : {}), ...(c ? { c } : {}) });
+      const block = e.types.input === 'f32' && e.types.out === 'f32' ? expressionOf(e.op).block : undefined;
+      steps.push({ temp, f: fnOf(e)!, a: a!, ...(b ? { b } : {}), ...(c ? { c } : {}), ...(block ? { block } : {}) });
     } else steps.push({ temp, view: walked.indexOf(k), src: sources[loads.indexOf(k)]!.data });
   });
   const outs = stores.map((s, q) => ({ out: outputs[q]!, temp: temps[s.expr]!, view: walked.length + q }));
   for (let r = 0; r < w.count; r++, w.next()) {
     for (let j0 = 0; j0 < w.length; j0 += block) {
       const n = Math.min(block, w.length - j0);
-      for (const { temp: t, f, a, b, c, view, src } of steps) {
-        if (f) {
+      for (const { temp: t, f, block: blk, a, b, c, view, src } of steps) {
+        if (blk) blk(t, a!, b!, n);
+        else if (f) {
           if (!b) for (let j = 0; j < n; j++) t[j] = f(a![j]!, 0, 0);
           else if (!c) for (let j = 0; j < n; j++) t[j] = f(a![j]!, b[j]!, 0);
           else for (let j = 0; j < n; j++) t[j] = f(a![j]!, b[j]!, c[j]!);

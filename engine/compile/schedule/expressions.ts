@@ -11,6 +11,7 @@
  */
 import { lit } from '../../backends/webgpu/wgsl';
 import { toI32 } from '../../backends/cpu/kernels/storage';
+import type { Data } from '../../backends/cpu/kernel';
 import type { Attrs, DType, Op } from '../../ops/types';
 
 /** Every op an elementwise kernel computes: one output element from the broadcast input elements at its position. */
@@ -42,6 +43,12 @@ export interface Expression<O extends Op> {
    * has neither, such as a GEMM epilogue; absent when the op needs more than an expression.
    */
   epilogue?(args: readonly string[], attrs: Attrs<O>): string;
+  /**
+   * The f32 maths over a block, o[j] = a[j] op b[j] for j < n, written out per op so the JIT inlines
+   * it: a fast path for the hottest ops (the fused CPU kernels use it; the fused-vs-reference tests
+   * check it against `js`, which the per-op kernels use).
+   */
+  readonly block?: (o: Data, a: Data, b: Data, n: number) => void;
   /** A copy: moves no element in row-major order (reshape, broadcast_to, stop_gradient), so it fuses as its operand; its single-op kernel is a movement kernel. */
   readonly copy?: boolean;
 }
@@ -177,12 +184,24 @@ export function convertWgsl(x: string, from: DType, to: DType): string {
 
 /** One entry per elementwise op; the mapped type makes a missing entry a compile error. */
 export const EXPRESSIONS: { readonly [O in ElementwiseOp]: Expression<O> } = {
-  add: binary(() => (x, y) => x + y, (x, y) => `${x} + ${y}`, { epilogue: true }),
-  sub: binary(() => (x, y) => x - y, (x, y) => `${x} - ${y}`, { epilogue: true }),
+  add: {
+    ...binary(() => (x, y) => x + y, (x, y) => `${x} + ${y}`, { epilogue: true }),
+    block: (o, a, b, n) => { for (let j = 0; j < n; j++) o[j] = a[j]! + b[j]!; },
+  },
+  sub: {
+    ...binary(() => (x, y) => x - y, (x, y) => `${x} - ${y}`, { epilogue: true }),
+    block: (o, a, b, n) => { for (let j = 0; j < n; j++) o[j] = a[j]! - b[j]!; },
+  },
   // i32 wraps exactly (a double product loses low bits past 2^53), as WGSL's i32 multiply.
-  mul: binary((t) => (t === 'i32' ? Math.imul : (x, y) => x * y), (x, y) => `${x} * ${y}`, { epilogue: true }),
+  mul: {
+    ...binary((t) => (t === 'i32' ? Math.imul : (x, y) => x * y), (x, y) => `${x} * ${y}`, { epilogue: true }),
+    block: (o, a, b, n) => { for (let j = 0; j < n; j++) o[j] = a[j]! * b[j]!; },
+  },
   // i32: the Int32Array store truncates toward zero (and stores 0 for x / 0); WGSL gives x for x / 0.
-  div: binary(() => (x, y) => x / y, (x, y, t) => (t === 'i32' ? `select(${x} / ${y}, 0i, ${y} == 0i)` : `${x} / ${y}`), { epilogue: true }),
+  div: {
+    ...binary(() => (x, y) => x / y, (x, y, t) => (t === 'i32' ? `select(${x} / ${y}, 0i, ${y} == 0i)` : `${x} / ${y}`), { epilogue: true }),
+    block: (o, a, b, n) => { for (let j = 0; j < n; j++) o[j] = a[j]! / b[j]!; },
+  },
   pow: binary(() => pow, (x, y, t) => (t === 'i32' ? `pow_i32(${x}, ${y})` : `pow_f32(${x}, ${y})`), { helpers: POW_HELPERS }),
   // Math.min / Math.max propagate NaN; WGSL's min / max need not.
   minimum: binary(() => (x, y) => Math.min(x, y), (x, y, t) => (t === 'f32' ? `select(min(${x}, ${y}), ${x} + ${y}, is_nan(${x}) || is_nan(${y}))` : `min(${x}, ${y})`)),
