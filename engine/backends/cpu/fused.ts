@@ -63,8 +63,14 @@ function evaluate(
   const walked = loads.filter((k) => !uniform[k]);
   const w = new RowWalker(domain, [...walked.map((k) => sources[loads.indexOf(k)]!.strides), ...stores.map((s) => viewStrides(s.shape, domain))]);
   const block = Math.min(BLOCK, w.length);
-  const temps = exprs.map((e) => ctx.alloc(dtypeOf(e), block));
-  const one = exprs.map((e) => ctx.alloc(dtypeOf(e), 1));
+  // Scratch blocks, not tensors: made directly (ctx.alloc counts tensor storage), in the backend's float type.
+  const Float = ctx.alloc('f32', 0).constructor as new (n: number) => Data;
+  const scratch = (e: Expr, n: number): Data => {
+    const t = dtypeOf(e);
+    return t === 'f32' ? new Float(n) : t === 'i32' ? new Int32Array(n) : new Uint8Array(n);
+  };
+  const temps = exprs.map((e) => scratch(e, block));
+  const one = exprs.map((e) => scratch(e, 1));
   const fnOf = (e: Expr): Scalar | undefined => (e.kind === 'op' ? expressionOf(e.op).js(e.attrs as Attrs<never>, e.types) : undefined);
   // The uniform values, once (each stored in its dtype, as the per-op kernels would), then spread over a block.
   exprs.forEach((e, k) => {
