@@ -109,6 +109,10 @@ test('a character model wired by hand (attention and LSTM) on an uploaded text: 
   await expect(node(page, 'Dense 1')).toContainText('[32, 16, 31]');
   await expect(page.getByRole('region', { name: 'Graph summary' })).toContainText('Ready to train');
 
+  // A run too long to end while the test watches (the corpus' few epochs end in 40 steps), so Pause below finds it running.
+  const length = panel(page).getByLabel('Steps');
+  await length.fill('100000');
+  await length.press('Enter');
   await panel(page).getByRole('button', { name: 'Train' }).click();
   await expect.poll(() => step(page), { timeout: 120_000 }).toBeGreaterThan(30);
 
