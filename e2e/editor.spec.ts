@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { centre, dragFromPalette, wire } from './studio';
 
 // Wide enough that five nodes fit side by side on the canvas at 100%.
 test.use({ viewport: { width: 1600, height: 900 } });
@@ -7,38 +8,11 @@ test.use({ viewport: { width: 1600, height: 900 } });
 const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 const summary = (page: Page) => page.getByRole('region', { name: 'Graph summary' });
 const alert = (page: Page) => page.getByRole('alert');
-const pane = (page: Page) => page.locator('.react-flow__pane');
 
 async function expectCounts(page: Page, nodes: number, edges: number) {
   await expect(summary(page)).toContainText(`${nodes} node${nodes === 1 ? '' : 's'}`);
   await expect(summary(page)).toContainText(`${edges} edge${edges === 1 ? '' : 's'}`);
   await expect(page.locator('.react-flow__node')).toHaveCount(nodes);
-}
-
-/** Searches the palette and drags the item onto the canvas so the node's top-left lands near (x, y). */
-async function dragFromPalette(page: Page, search: string, item: string, x: number, y: number) {
-  await page.getByRole('searchbox', { name: 'Search nodes' }).fill(search);
-  const button = page.getByRole('button', { name: item, exact: true });
-  await expect(button).toBeVisible();
-  await button.dragTo(pane(page), { targetPosition: { x: x + 24, y: y + 20 } });
-  await page.getByRole('searchbox', { name: 'Search nodes' }).fill('');
-}
-
-async function centre(locator: Locator) {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error('element is not visible');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-/** Drags a wire with the mouse from an output handle to an input handle, as a person would. */
-async function wire(page: Page, from: string, fromPort: string, to: string, toPort: string) {
-  const start = await centre(node(page, from).getByLabel(`output ${fromPort}`, { exact: true }));
-  const end = await centre(node(page, to).getByLabel(`input ${toPort}`, { exact: true }));
-  await page.mouse.move(start.x, start.y);
-  await page.mouse.down();
-  await page.mouse.move((start.x + end.x) / 2, (start.y + end.y) / 2 + 10, { steps: 8 });
-  await page.mouse.move(end.x, end.y, { steps: 8 });
-  await page.mouse.up();
 }
 
 async function select(page: Page, name: string) {

@@ -5,8 +5,8 @@
  * accuracy. Screenshots light and dark.
  */
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { panel, screenshots, step } from './studio';
+import { expect, test, type Page } from '@playwright/test';
+import { dragFromPalette, panel, screenshots, step, wire } from './studio';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 // Training an attention model on the CPU of a loaded CI machine takes a while.
@@ -15,7 +15,6 @@ test.describe.configure({ timeout: 240_000 });
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/data/${p}`, import.meta.url));
 const dataset = (page: Page) => panel(page).getByRole('region', { name: 'Dataset' });
 const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
-const pane = (page: Page) => page.locator('.react-flow__pane');
 const generation = (page: Page) => page.getByRole('region', { name: 'Generate' });
 
 test.afterEach(async ({ page }, testInfo) => {
@@ -24,30 +23,6 @@ test.afterEach(async ({ page }, testInfo) => {
     console.log(await panel(page).innerText().catch(() => 'no panel'));
   }
 });
-
-async function dragFromPalette(page: Page, search: string, item: string, x: number, y: number) {
-  await page.getByRole('searchbox', { name: 'Search nodes' }).fill(search);
-  const button = page.getByRole('button', { name: item, exact: true });
-  await expect(button).toBeVisible();
-  await button.dragTo(pane(page), { targetPosition: { x: x + 24, y: y + 20 } });
-  await page.getByRole('searchbox', { name: 'Search nodes' }).fill('');
-}
-
-async function centre(locator: Locator) {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error('element is not visible');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-async function wire(page: Page, from: string, fromPort: string, to: string, toPort: string) {
-  const start = await centre(node(page, from).getByLabel(`output ${fromPort}`, { exact: true }));
-  const end = await centre(node(page, to).getByLabel(`input ${toPort}`, { exact: true }));
-  await page.mouse.move(start.x, start.y);
-  await page.mouse.down();
-  await page.mouse.move((start.x + end.x) / 2, (start.y + end.y) / 2 + 10, { steps: 8 });
-  await page.mouse.move(end.x, end.y, { steps: 8 });
-  await page.mouse.up();
-}
 
 /** Select a node and set its parameters in the inspector (text fields commit on Enter; checkboxes at once). */
 async function setParams(page: Page, name: string, params: Record<string, string | boolean>) {
