@@ -55,7 +55,21 @@ test('upload a CSV: pick columns, see its rows, fit the Input, train; the upload
   await expect(dataset(page).getByRole('region', { name: 'Sample rows' }).getByRole('cell', { name: 'blue, dark' }).first()).toBeVisible();
 
   // Another browser (here: this one with its stored uploads wiped) says clearly that the data is missing.
-  await page.evaluate(() => void indexedDB.deleteDatabase('wiregrad-datasets'));
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        // The app's one database (app/storage/schema.ts): empty its uploads, keep the autosaved graph.
+        const open = indexedDB.open('wiregrad');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction('uploads', 'readwrite');
+          tx.objectStore('uploads').clear();
+          tx.oncomplete = () => (db.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
   await page.reload();
   await expect(dataset(page).getByRole('alert')).toContainText('The data “points.csv” this graph trains on is not stored in this browser', { timeout: 15_000 });
   await panel(page).getByRole('button', { name: 'Train' }).click();
