@@ -14,7 +14,13 @@ export function panelErrorText(panel: string, error: unknown, componentStack?: s
   const name = error instanceof Error ? error.name : 'Error';
   const raw = error instanceof Error ? error.message : String(error);
   const message = raw.length > MESSAGE_CHARS ? `${raw.slice(0, MESSAGE_CHARS)}…` : raw;
-  const stack = error instanceof Error && error.stack ? error.stack.split('\n').slice(1, 1 + STACK_LINES).join('\n') : '';
+  const stack =
+    error instanceof Error && error.stack
+      ? error.stack
+          .split('\n')
+          .slice(1, 1 + STACK_LINES)
+          .join('\n')
+      : '';
   const components = componentStack ? componentStack.trim().split('\n').slice(0, STACK_LINES).join('\n') : '';
   return [`Wiregrad: the ${panel} failed. ${name}: ${message}`, stack, components && `In:\n${components}`].filter(Boolean).join('\n');
 }

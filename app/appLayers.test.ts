@@ -9,7 +9,14 @@ const app = resolve(import.meta.dirname);
 const lint = (file: string, code: string) =>
   new Linter({ configType: 'flat' }).verify(
     code,
-    [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser }, plugins: { wiregrad: { rules: { 'app-layers': appLayers } } }, rules: { 'wiregrad/app-layers': 'error' } }],
+    [
+      {
+        files: ['**/*.ts'],
+        languageOptions: { parser: tseslint.parser },
+        plugins: { wiregrad: { rules: { 'app-layers': appLayers } } },
+        rules: { 'wiregrad/app-layers': 'error' },
+      },
+    ],
     resolve(app, file),
   );
 
@@ -21,7 +28,9 @@ describe('the app-layers lint rule', () => {
   });
 
   it('allows imports from lower folders, within the folder, and outside app/', () => {
-    expect(lint('canvas/x.ts', "import { a } from '../store/editorStore';\nimport { b } from './flowModel';\nimport type { C } from '../../engine/graph/document';")).toEqual([]);
+    expect(
+      lint('canvas/x.ts', "import { a } from '../store/editorStore';\nimport { b } from './flowModel';\nimport type { C } from '../../engine/graph/document';"),
+    ).toEqual([]);
     expect(lint('canvas/sub/x.ts', "import { a } from '../../store/editorStore';")).toEqual([]);
   });
 

@@ -58,7 +58,7 @@ export function useCommands(): Commands {
     const failure = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
     /** The open run's weights, or undefined (and a notice saying why) when they do not belong to the canvas's graph. */
-    const currentWeights = async <T,>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
+    const currentWeights = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
       const blocked = weightsBlocker(training.store.getState().compiled, store.getState().doc);
       if (blocked) {
         notify('error', `Could not ${what}. ${blocked}`);
@@ -223,7 +223,10 @@ export function useCommands(): Commands {
 
       openShared(doc) {
         if (store.getState().loadDocument(doc).ok) {
-          notify('info', `Opened ${quote(doc.meta.name || 'a graph')} from a share link: press Train in the Training panel to train it. Undo brings back the graph you had.`);
+          notify(
+            'info',
+            `Opened ${quote(doc.meta.name || 'a graph')} from a share link: press Train in the Training panel to train it. Undo brings back the graph you had.`,
+          );
         }
       },
 
@@ -251,4 +254,3 @@ export function useCommands(): Commands {
     };
   }, [store, flow, flowStore, training, restart]);
 }
-

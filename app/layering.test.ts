@@ -8,9 +8,7 @@ const eslint = new ESLint({ cwd: root, overrideConfigFile: `${root}eslint.config
 
 async function restrictions(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: `${root}${filePath}` });
-  return result.messages
-    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals')
-    .map((m) => m.message);
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals').map((m) => m.message);
 }
 
 describe('layering lint rules (DESIGN.md: app → workers → engine)', () => {
@@ -27,7 +25,7 @@ describe('layering lint rules (DESIGN.md: app → workers → engine)', () => {
 
   it('forbids DOM globals in engine/ but allows navigator.gpu', async () => {
     expect(await restrictions('engine/backends/x.ts', 'export const w = window.innerWidth;\n')).toHaveLength(1);
-    expect(await restrictions('engine/backends/x.ts', "export const d = document.title;\n")).toHaveLength(1);
+    expect(await restrictions('engine/backends/x.ts', 'export const d = document.title;\n')).toHaveLength(1);
     expect(await restrictions('engine/backends/x.ts', "export const s = localStorage.getItem('k');\n")).toHaveLength(1);
     expect(await restrictions('engine/backends/x.ts', 'export const g = navigator.gpu;\n')).toEqual([]);
   });

@@ -10,7 +10,7 @@ import { validate } from './store/validation';
 
 const view = { selection: [], selectedEdges: [], dragPositions: {}, measured: {} };
 
-describe('switching a node\'s Trainable off and on', () => {
+describe("switching a node's Trainable off and on", () => {
   it('writes trainable: false into the document, leaves the field out when on, and undoes', () => {
     const store = createEditorStore(templateById('two-spirals')!.build(new Date(0)));
     const before = store.getState().doc;

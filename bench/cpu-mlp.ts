@@ -42,7 +42,9 @@ const ADAM = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-7 };
 const LOSS_TOLERANCE = 1e-3;
 
 console.log(machineLine());
-console.log(`tfjs ${tf.version.tfjs} · MLP ${IN}-${HIDDEN}-${CLASSES}, batch ${BATCH}, Adam lr ${ADAM.lr} · warm-up ${WARMUP}, ${ROUNDS} rounds × ${STEPS} steps\n`);
+console.log(
+  `tfjs ${tf.version.tfjs} · MLP ${IN}-${HIDDEN}-${CLASSES}, batch ${BATCH}, Adam lr ${ADAM.lr} · warm-up ${WARMUP}, ${ROUNDS} rounds × ${STEPS} steps\n`,
+);
 
 // ---- One random batch, MNIST-like: pixels in [0, 1), labels in [0, 10). ----
 const rng = new Rng(SEED);
@@ -62,7 +64,9 @@ const doc = makeDoc(
   {
     dataset: { kind: 'random', inputShape: [IN], targetShape: [CLASSES], size: BATCH, seed: SEED },
     optimizer: { type: 'adam', beta1: ADAM.beta1, beta2: ADAM.beta2, eps: ADAM.eps },
-    lr: ADAM.lr, batchSize: BATCH, seed: SEED,
+    lr: ADAM.lr,
+    batchSize: BATCH,
+    seed: SEED,
   },
 );
 const program = await Program.create(doc, new CpuBackend());
@@ -100,10 +104,12 @@ const tfjsStep = async () => {
 const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-12);
 const losses = [];
 for (let i = 0; i < 2; i++) losses.push({ wiregrad: await wiregradStep(), tfjs: await tfjsStep() });
-console.log(table([
-  ['loss', 'Wiregrad', 'tfjs-cpu', 'rel. diff'],
-  ...losses.map((l, i) => [`step ${i + 1}`, l.wiregrad.toFixed(7), l.tfjs.toFixed(7), relDiff(l.wiregrad, l.tfjs).toExponential(2)]),
-]));
+console.log(
+  table([
+    ['loss', 'Wiregrad', 'tfjs-cpu', 'rel. diff'],
+    ...losses.map((l, i) => [`step ${i + 1}`, l.wiregrad.toFixed(7), l.tfjs.toFixed(7), relDiff(l.wiregrad, l.tfjs).toExponential(2)]),
+  ]),
+);
 const first = relDiff(losses[0]!.wiregrad, losses[0]!.tfjs);
 if (!(first <= LOSS_TOLERANCE)) {
   console.error(`\nFAIL: first-step losses disagree by ${first.toExponential(2)} relative (> ${LOSS_TOLERANCE}): the two models are not the same`);
@@ -117,11 +123,16 @@ if (tf.memory().numTensors !== tensorsBefore) console.warn(`warning: tfjs leaked
 const wiregradMs = median(ms.wiregrad);
 const tfjsMs = median(ms.tfjs);
 const fmt = (v: number) => v.toFixed(2);
-console.log('\n' + table([
-  ['ms/step', ...ms.wiregrad.map((_v, r) => `round ${r + 1}`), 'median'],
-  ['Wiregrad CPU', ...ms.wiregrad.map(fmt), fmt(wiregradMs)],
-  ['tfjs-cpu', ...ms.tfjs.map(fmt), fmt(tfjsMs)],
-]));
+console.log(
+  '\n' +
+    table([
+      ['ms/step', ...ms.wiregrad.map((_v, r) => `round ${r + 1}`), 'median'],
+      ['Wiregrad CPU', ...ms.wiregrad.map(fmt), fmt(wiregradMs)],
+      ['tfjs-cpu', ...ms.tfjs.map(fmt), fmt(tfjsMs)],
+    ]),
+);
 const ratio = tfjsMs / wiregradMs;
-console.log(`\ntfjs_cpu_ms / wiregrad_cpu_ms = ${ratio.toFixed(2)}: Wiregrad is ${ratio >= 1 ? `${ratio.toFixed(2)}× faster` : `${(1 / ratio).toFixed(2)}× slower`} (target ≥ 2×)`);
+console.log(
+  `\ntfjs_cpu_ms / wiregrad_cpu_ms = ${ratio.toFixed(2)}: Wiregrad is ${ratio >= 1 ? `${ratio.toFixed(2)}× faster` : `${(1 / ratio).toFixed(2)}× slower`} (target ≥ 2×)`,
+);
 console.log(`BENCH ${JSON.stringify({ mlp: { wiregrad_cpu_ms: Number(wiregradMs.toFixed(3)), tfjs_cpu_ms: Number(tfjsMs.toFixed(3)) } })}`);

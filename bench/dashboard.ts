@@ -25,7 +25,9 @@ async function step(page: Page): Promise<number> {
 
 /** Steps/s over MEASURE_MS of training, after WARMUP_MS; training is paused again afterwards. */
 async function measure(page: Page): Promise<number> {
-  await panel(page).getByRole('button', { name: /^(Train|Resume)$/ }).click();
+  await panel(page)
+    .getByRole('button', { name: /^(Train|Resume)$/ })
+    .click();
   await sleep(WARMUP_MS);
   const [s0, t0] = [await step(page), performance.now()];
   await sleep(MEASURE_MS);
@@ -57,7 +59,10 @@ async function setObserving(page: Page, on: boolean) {
   if (on) {
     await page.getByRole('region', { name: 'Dashboard' }).getByRole('tab', { name: 'Histograms' }).click();
     for (const id of PROBED) await page.locator(`.react-flow__node[data-id="${id}"] .gnode-title`).click();
-    await page.getByRole('region', { name: /^Probe / }).nth(PROBED.length - 1).waitFor();
+    await page
+      .getByRole('region', { name: /^Probe / })
+      .nth(PROBED.length - 1)
+      .waitFor();
   } else {
     const close = page.getByRole('button', { name: /^Close probe / });
     while (await close.count()) await close.first().click();
@@ -68,7 +73,15 @@ async function setObserving(page: Page, on: boolean) {
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || undefined,
-    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--enable-unsafe-webgpu',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await page.addInitScript(WATCH);
@@ -111,9 +124,15 @@ async function main() {
   const mean = (xs: number[]) => xs.reduce((a, v) => a + v, 0) / xs.length;
   const [p, o] = [mean(plain), mean(observed)];
   console.log(`template: ${TEMPLATE} · backend: ${backend}`);
-  console.log(`steps/s  plain ${p.toFixed(1)}  ·  dashboard (histograms) + ${PROBED.length} probes ${o.toFixed(1)}  ·  ${(100 * (1 - o / p)).toFixed(1)}% slower (target ≤ 15%)`);
-  console.log(`main thread while observing: longest task (Long Tasks API) ${longtask ? `${longtask.toFixed(1)} ms` : 'none over 50 ms'} · longest stall of a 0 ms timer loop ${longest.toFixed(1)} ms`);
-  console.log(`BENCH ${JSON.stringify({ steps_per_s_plain: Number(p.toFixed(2)), steps_per_s_observed: Number(o.toFixed(2)), longest_task_ms: Number(Math.max(longest, longtask).toFixed(1)) })}`);
+  console.log(
+    `steps/s  plain ${p.toFixed(1)}  ·  dashboard (histograms) + ${PROBED.length} probes ${o.toFixed(1)}  ·  ${(100 * (1 - o / p)).toFixed(1)}% slower (target ≤ 15%)`,
+  );
+  console.log(
+    `main thread while observing: longest task (Long Tasks API) ${longtask ? `${longtask.toFixed(1)} ms` : 'none over 50 ms'} · longest stall of a 0 ms timer loop ${longest.toFixed(1)} ms`,
+  );
+  console.log(
+    `BENCH ${JSON.stringify({ steps_per_s_plain: Number(p.toFixed(2)), steps_per_s_observed: Number(o.toFixed(2)), longest_task_ms: Number(Math.max(longest, longtask).toFixed(1)) })}`,
+  );
 }
 
 main().catch((e) => {

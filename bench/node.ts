@@ -61,7 +61,10 @@ try {
 
 Object.assign(globalThis, globals);
 // DAWN_FLAGS (comma-separated, e.g. backend=vulkan or adapter=NVIDIA) pass through to Dawn's create().
-const dawnFlags = (process.env.DAWN_FLAGS ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+const dawnFlags = (process.env.DAWN_FLAGS ?? '')
+  .split(',')
+  .map((f) => f.trim())
+  .filter(Boolean);
 const gpu: GPU = create(dawnFlags);
 // tfjs-backend-webgpu looks for navigator.gpu (Node 20 has no navigator).
 const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;

@@ -94,14 +94,35 @@ const stop = (child: ChildProcess) =>
   });
 
 const impls = [
-  { key: 'wiregrad', label: `wiregrad serve (${values.backend})`, command: [join(ROOT, 'cli/wiregrad.mjs'), 'serve', '--model', `mnist=${paths.doc},${paths.weights}`, '--port', '0', '--backend', values.backend, '--max-batch', String(MAX_BATCH)] },
-  { key: 'onnx', label: 'onnxruntime-node', command: ['--import', import.meta.resolve('tsx'), join(ROOT, 'bench/serve/onnxServer.ts'), onnxPath, 'mnist', String(MAX_BATCH)] },
+  {
+    key: 'wiregrad',
+    label: `wiregrad serve (${values.backend})`,
+    command: [
+      join(ROOT, 'cli/wiregrad.mjs'),
+      'serve',
+      '--model',
+      `mnist=${paths.doc},${paths.weights}`,
+      '--port',
+      '0',
+      '--backend',
+      values.backend,
+      '--max-batch',
+      String(MAX_BATCH),
+    ],
+  },
+  {
+    key: 'onnx',
+    label: 'onnxruntime-node',
+    command: ['--import', import.meta.resolve('tsx'), join(ROOT, 'bench/serve/onnxServer.ts'), onnxPath, 'mnist', String(MAX_BATCH)],
+  },
 ] as const;
 
 const results: Record<string, LoadResult[]> = {};
 const devices: Record<string, string> = {};
 const exitCodes: Record<string, number | null> = {};
-console.log(`bench:serve — MNIST MLP (784-256-10), ${REQUESTS} requests of 1 instance per cell, concurrency ${LEVELS.join(', ')}, --max-batch ${MAX_BATCH}, ${os.cpus().length} CPU cores`);
+console.log(
+  `bench:serve — MNIST MLP (784-256-10), ${REQUESTS} requests of 1 instance per cell, concurrency ${LEVELS.join(', ')}, --max-batch ${MAX_BATCH}, ${os.cpus().length} CPU cores`,
+);
 // Both servers up at once, cells alternating between them, so a change in the machine's load hits both alike.
 const servers = [];
 for (const impl of impls) {
@@ -115,7 +136,9 @@ for (const c of LEVELS) {
   for (const { impl, endpoint } of servers) {
     const r = await runLoad(endpoint, checker(impl.key), REQUESTS, c, MAX_CELL_S);
     results[impl.key]!.push(r);
-    console.log(`  ${impl.label.padEnd(26)} c=${String(c).padEnd(3)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2).padStart(7)} ms  p99 ${r.p99Ms.toFixed(2).padStart(7)} ms  errors ${r.errors}${r.capped ? `  (capped at ${MAX_CELL_S} s: ${r.requests} requests)` : ''}`);
+    console.log(
+      `  ${impl.label.padEnd(26)} c=${String(c).padEnd(3)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2).padStart(7)} ms  p99 ${r.p99Ms.toFixed(2).padStart(7)} ms  errors ${r.errors}${r.capped ? `  (capped at ${MAX_CELL_S} s: ${r.requests} requests)` : ''}`,
+    );
   }
 }
 for (const { impl, server } of servers) exitCodes[impl.key] = await stop(server.child);
@@ -135,7 +158,13 @@ const bench: Record<string, unknown> = {
 for (const impl of impls) {
   for (const r of results[impl.key]!) {
     const k = `${impl.key}_c${r.concurrency}`;
-    Object.assign(bench, { [`${k}_rps`]: round(r.rps, 1), [`${k}_p50_ms`]: round(r.p50Ms, 3), [`${k}_p99_ms`]: round(r.p99Ms, 3), [`${k}_errors`]: r.errors, [`${k}_requests`]: r.requests });
+    Object.assign(bench, {
+      [`${k}_rps`]: round(r.rps, 1),
+      [`${k}_p50_ms`]: round(r.p50Ms, 3),
+      [`${k}_p99_ms`]: round(r.p99Ms, 3),
+      [`${k}_errors`]: r.errors,
+      [`${k}_requests`]: r.requests,
+    });
   }
 }
 for (const c of LEVELS) {
@@ -144,5 +173,7 @@ for (const c of LEVELS) {
   bench[`rps_ratio_c${c}`] = round(w.rps / o.rps, 3);
 }
 console.log(`BENCH ${JSON.stringify({ serve: bench })}`);
-const errors = Object.values(results).flat().reduce((n, r) => n + r.errors, 0);
+const errors = Object.values(results)
+  .flat()
+  .reduce((n, r) => n + r.errors, 0);
 process.exit(errors ? 1 : 0);

@@ -27,7 +27,10 @@ async function dawn(): Promise<GPU | undefined> {
     const { create, globals } = await import('webgpu');
     Object.assign(globalThis, globals);
     // DAWN_FLAGS (comma-separated, e.g. backend=vulkan), as bench:node takes them.
-    const flags = (process.env.DAWN_FLAGS ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+    const flags = (process.env.DAWN_FLAGS ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     instance = create(flags);
     return instance;
   } catch {

@@ -51,15 +51,24 @@ export async function loadDataset(doc: GraphDocument, options: { dataPath?: stri
   if (options.dataPath !== undefined && cfg.kind !== 'csv') {
     throw new DataError(`--data gives the CSV file of a document whose dataset is a CSV file; this one trains on the built-in "${cfg.kind}" dataset`);
   }
-  if (cfg.kind === 'text' && cfg.source === 'upload') throw new DataError(`the dataset "${cfg.name ?? 'text'}" is an uploaded text file: the command line reads the built-in corpus only (train it in the studio)`);
-  if (cfg.kind === 'images') throw new DataError(`the dataset "${cfg.name}" is an image folder: the command line does not read images yet (train it in the studio)`);
+  if (cfg.kind === 'text' && cfg.source === 'upload')
+    throw new DataError(
+      `the dataset "${cfg.name ?? 'text'}" is an uploaded text file: the command line reads the built-in corpus only (train it in the studio)`,
+    );
+  if (cfg.kind === 'images')
+    throw new DataError(`the dataset "${cfg.name}" is an image folder: the command line does not read images yet (train it in the studio)`);
   if (cfg.kind === 'csv') {
-    const candidates = options.dataPath !== undefined ? [options.dataPath] : [...new Set([options.docPath && join(dirname(options.docPath), basename(cfg.name)), resolve(basename(cfg.name))].filter((p): p is string => !!p))];
+    const candidates =
+      options.dataPath !== undefined
+        ? [options.dataPath]
+        : [...new Set([options.docPath && join(dirname(options.docPath), basename(cfg.name)), resolve(basename(cfg.name))].filter((p): p is string => !!p))];
     const path = candidates.find((p) => existsSync(p));
     if (!path) {
-      throw new DataError(options.dataPath !== undefined
-        ? `cannot read --data ${options.dataPath}: no such file`
-        : `the document trains on the CSV file "${cfg.name}": give it with --data file.csv (looked for ${candidates.join(' and ')})`);
+      throw new DataError(
+        options.dataPath !== undefined
+          ? `cannot read --data ${options.dataPath}: no such file`
+          : `the document trains on the CSV file "${cfg.name}": give it with --data file.csv (looked for ${candidates.join(' and ')})`,
+      );
     }
     let bytes: Buffer;
     try {
@@ -67,7 +76,12 @@ export async function loadDataset(doc: GraphDocument, options: { dataPath?: stri
     } catch (e) {
       throw new DataError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    await uploads.put({ name: cfg.name, kind: 'csv', files: [{ path: basename(path), type: 'text/csv', bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }], savedAt: 0 });
+    await uploads.put({
+      name: cfg.name,
+      kind: 'csv',
+      files: [{ path: basename(path), type: 'text/csv', bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }],
+      savedAt: 0,
+    });
   }
   const loader = new DatasetLoader({
     fetchAsset: async (asset) => {

@@ -11,7 +11,10 @@ import { validateDocument } from '../engine/graph/validate';
 
 /** The user's input is wrong (a file, a flag, the document): exit code 2, with these lines said. */
 export class InputError extends Error {
-  constructor(message: string, readonly lines: readonly string[] = []) {
+  constructor(
+    message: string,
+    readonly lines: readonly string[] = [],
+  ) {
     super(message);
   }
 }

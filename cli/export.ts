@@ -30,7 +30,11 @@ export async function exportModel(opts: ExportOptions, io: Pick<CliIo, 'stderr'>
     try {
       bytes = new Uint8Array(readFileSync(opts.weights));
     } catch (e) {
-      throw new InputError((e as { code?: string }).code === 'ENOENT' ? `cannot read --weights ${opts.weights}: no such file` : `cannot read --weights ${opts.weights}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new InputError(
+        (e as { code?: string }).code === 'ENOENT'
+          ? `cannot read --weights ${opts.weights}: no such file`
+          : `cannot read --weights ${opts.weights}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     const file = readSafetensors(bytes);
     const match = matchWeights(variableSpecs(doc), file);
@@ -47,7 +51,9 @@ export async function exportModel(opts: ExportOptions, io: Pick<CliIo, 'stderr'>
       mkdirSync(opts.pytorch, { recursive: true });
       for (const [name, text] of Object.entries(files)) writeFileSync(join(opts.pytorch, name), text);
       copyFileSync(opts.weights, join(opts.pytorch, 'weights.safetensors'));
-      say(`wiregrad export: wrote ${Object.keys(files).join(', ')} and weights.safetensors into ${opts.pytorch} (python3 ${join(opts.pytorch, 'train.py')} --help)`);
+      say(
+        `wiregrad export: wrote ${Object.keys(files).join(', ')} and weights.safetensors into ${opts.pytorch} (python3 ${join(opts.pytorch, 'train.py')} --help)`,
+      );
     }
     return EXIT.ok;
   } catch (e) {

@@ -46,7 +46,8 @@ class UsageError extends Error {}
 function positiveInt(flag: string, value: string | undefined, allowZero = false): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new UsageError(`--${flag} wants a ${allowZero ? 'non-negative' : 'positive'} whole number, not "${value}"`);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1))
+    throw new UsageError(`--${flag} wants a ${allowZero ? 'non-negative' : 'positive'} whole number, not "${value}"`);
   return n;
 }
 
@@ -66,8 +67,14 @@ export async function main(argv: readonly string[], io: CliIo & { stdout: { writ
         args: [...rest],
         allowPositionals: true,
         options: {
-          data: { type: 'string' }, backend: { type: 'string', default: 'auto' }, steps: { type: 'string' }, epochs: { type: 'string' },
-          out: { type: 'string' }, logdir: { type: 'string' }, 'histogram-every': { type: 'string', default: '100' }, help: { type: 'boolean', short: 'h' },
+          data: { type: 'string' },
+          backend: { type: 'string', default: 'auto' },
+          steps: { type: 'string' },
+          epochs: { type: 'string' },
+          out: { type: 'string' },
+          logdir: { type: 'string' },
+          'histogram-every': { type: 'string', default: '100' },
+          help: { type: 'boolean', short: 'h' },
         },
       });
       if (values.help) return (io.stdout.write(USAGE), EXIT.ok);
@@ -79,11 +86,19 @@ export async function main(argv: readonly string[], io: CliIo & { stdout: { writ
       if (steps !== undefined && epochs !== undefined) throw new UsageError('give --steps or --epochs, not both');
       const doc = positionals[0]!;
       const { train } = await import('./train'); // loaded only when needed: --help stays quick
-      return await train({
-        doc, backend, out: values.out ?? defaultOut(doc), histogramEvery: positiveInt('histogram-every', values['histogram-every'], true)!,
-        ...(values.data !== undefined && { data: values.data }), ...(steps !== undefined && { steps }), ...(epochs !== undefined && { epochs }),
-        ...(values.logdir !== undefined && { logdir: values.logdir }),
-      }, io);
+      return await train(
+        {
+          doc,
+          backend,
+          out: values.out ?? defaultOut(doc),
+          histogramEvery: positiveInt('histogram-every', values['histogram-every'], true)!,
+          ...(values.data !== undefined && { data: values.data }),
+          ...(steps !== undefined && { steps }),
+          ...(epochs !== undefined && { epochs }),
+          ...(values.logdir !== undefined && { logdir: values.logdir }),
+        },
+        io,
+      );
     }
     if (command === 'export') {
       const { values, positionals } = parseArgs({
@@ -95,20 +110,36 @@ export async function main(argv: readonly string[], io: CliIo & { stdout: { writ
       if (positionals.length !== 1) throw new UsageError(`export takes one document, got ${positionals.length ? positionals.join(' ') : 'none'}`);
       if (values.weights === undefined) throw new UsageError('export needs --weights <file.safetensors> (as train writes them)');
       const { exportModel } = await import('./export');
-      return await exportModel({ doc: positionals[0]!, weights: values.weights, ...(values.onnx !== undefined && { onnx: values.onnx }), ...(values.pytorch !== undefined && { pytorch: values.pytorch }) }, io);
+      return await exportModel(
+        {
+          doc: positionals[0]!,
+          weights: values.weights,
+          ...(values.onnx !== undefined && { onnx: values.onnx }),
+          ...(values.pytorch !== undefined && { pytorch: values.pytorch }),
+        },
+        io,
+      );
     }
     if (command === 'serve') {
       const { values, positionals } = parseArgs({
         args: [...rest],
         allowPositionals: true,
         options: {
-          model: { type: 'string', multiple: true }, 'models-dir': { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
-          backend: { type: 'string' }, 'max-batch': { type: 'string' }, 'max-instances': { type: 'string' }, 'max-body-mb': { type: 'string' },
-          poll: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+          model: { type: 'string', multiple: true },
+          'models-dir': { type: 'string' },
+          host: { type: 'string' },
+          port: { type: 'string' },
+          backend: { type: 'string' },
+          'max-batch': { type: 'string' },
+          'max-instances': { type: 'string' },
+          'max-body-mb': { type: 'string' },
+          poll: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
         },
       });
       if (values.help) return (io.stdout.write(USAGE), EXIT.ok);
-      if (positionals.length) throw new UsageError(`serve takes no positional arguments (got ${positionals.join(' ')}); give models with --model NAME=doc.json,weights.safetensors`);
+      if (positionals.length)
+        throw new UsageError(`serve takes no positional arguments (got ${positionals.join(' ')}); give models with --model NAME=doc.json,weights.safetensors`);
       const { SERVE_DEFAULTS: D, parseModelSpec, serve } = await import('./serve');
       const backend = (values.backend ?? D.backend) as BackendChoice;
       if (!['auto', 'webgpu', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend is auto, webgpu, wasm or cpu, not "${values.backend}"`);
@@ -123,14 +154,20 @@ export async function main(argv: readonly string[], io: CliIo & { stdout: { writ
       const names = models.map((m) => m.name);
       const dup = names.find((n, i) => names.indexOf(n) !== i);
       if (dup) throw new UsageError(`--model ${dup} is given twice`);
-      return await serve({
-        models, host: values.host ?? D.host, port, backend,
-        maxBatch: positiveInt('max-batch', values['max-batch']) ?? D.maxBatch,
-        maxInstances: positiveInt('max-instances', values['max-instances']) ?? D.maxInstances,
-        maxBodyBytes: (positiveInt('max-body-mb', values['max-body-mb']) ?? D.maxBodyBytes / 2 ** 20) * 2 ** 20,
-        pollSeconds: positiveInt('poll', values.poll) ?? D.pollSeconds,
-        ...(values['models-dir'] !== undefined && { modelsDir: values['models-dir'] }),
-      }, io);
+      return await serve(
+        {
+          models,
+          host: values.host ?? D.host,
+          port,
+          backend,
+          maxBatch: positiveInt('max-batch', values['max-batch']) ?? D.maxBatch,
+          maxInstances: positiveInt('max-instances', values['max-instances']) ?? D.maxInstances,
+          maxBodyBytes: (positiveInt('max-body-mb', values['max-body-mb']) ?? D.maxBodyBytes / 2 ** 20) * 2 ** 20,
+          pollSeconds: positiveInt('poll', values.poll) ?? D.pollSeconds,
+          ...(values['models-dir'] !== undefined && { modelsDir: values['models-dir'] }),
+        },
+        io,
+      );
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {

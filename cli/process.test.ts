@@ -21,12 +21,15 @@ describe('the wiregrad command', () => {
     writeFileSync(join(dir, 'doc.json'), JSON.stringify(doc));
     const out = join(dir, 'w.safetensors');
     let sent = false;
-    const run = await launch(['train', join(dir, 'doc.json'), '--backend', 'cpu', '--out', out, '--logdir', join(dir, 'logs'), '--histogram-every', '0'], (err, child) => {
-      if (!sent && /\nstep \d+\/10000000/.test(err)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
+    const run = await launch(
+      ['train', join(dir, 'doc.json'), '--backend', 'cpu', '--out', out, '--logdir', join(dir, 'logs'), '--histogram-every', '0'],
+      (err, child) => {
+        if (!sent && /\nstep \d+\/10000000/.test(err)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    );
     expect(sent).toBe(true);
     expect(run.err).toContain('interrupted');
     expect(run.code).toBe(130);

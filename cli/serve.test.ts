@@ -20,7 +20,10 @@ const log: string[] = [];
 beforeAll(async () => {
   // (Loading prepares a program per batch bucket; a busy machine takes a while.)
   const paths = writeModel(mkdtempSync(join(tmpdir(), 'wg-serve-')), doc, weights);
-  server = await startServer({ ...SERVE_DEFAULTS, port: 0, backend: 'cpu', maxBatch: 8, maxInstances: MAX_INSTANCES, maxBodyBytes: MAX_BODY, models: [{ name: 'mnist', ...paths }] }, (l) => log.push(l));
+  server = await startServer(
+    { ...SERVE_DEFAULTS, port: 0, backend: 'cpu', maxBatch: 8, maxInstances: MAX_INSTANCES, maxBodyBytes: MAX_BODY, models: [{ name: 'mnist', ...paths }] },
+    (l) => log.push(l),
+  );
 }, 60_000);
 afterAll(() => server.close(), 60_000);
 
@@ -45,15 +48,43 @@ function expectClose(got: unknown, want: Float32Array, width: number) {
 
 describe('wiregrad serve: the TF Serving REST API', () => {
   it('reports the model AVAILABLE and its signature', async () => {
-    expect(await get('/v1/models/mnist')).toEqual({ status: 200, json: { model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] } });
+    expect(await get('/v1/models/mnist')).toEqual({
+      status: 200,
+      json: { model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] },
+    });
     expect((await get('/v1/models/mnist/versions/1')).status).toBe(200);
     const meta = await get('/v1/models/mnist/metadata');
     expect(meta.status).toBe(200);
     expect(meta.json.model_spec).toEqual({ name: 'mnist', signature_name: '', version: '1' });
-    const sig = (meta.json.metadata as { signature_def: { signature_def: { serving_default: { inputs: object; outputs: object; method_name: string } } } }).signature_def.signature_def.serving_default;
+    const sig = (meta.json.metadata as { signature_def: { signature_def: { serving_default: { inputs: object; outputs: object; method_name: string } } } })
+      .signature_def.signature_def.serving_default;
     expect(sig.method_name).toBe('tensorflow/serving/predict');
-    expect(sig.inputs).toEqual({ x: { dtype: 'DT_FLOAT', name: 'x', tensor_shape: { dim: [{ size: '-1', name: '' }, { size: '784', name: '' }], unknown_rank: false } } });
-    expect(sig.outputs).toEqual({ logits: { dtype: 'DT_FLOAT', name: 'logits', tensor_shape: { dim: [{ size: '-1', name: '' }, { size: '10', name: '' }], unknown_rank: false } } });
+    expect(sig.inputs).toEqual({
+      x: {
+        dtype: 'DT_FLOAT',
+        name: 'x',
+        tensor_shape: {
+          dim: [
+            { size: '-1', name: '' },
+            { size: '784', name: '' },
+          ],
+          unknown_rank: false,
+        },
+      },
+    });
+    expect(sig.outputs).toEqual({
+      logits: {
+        dtype: 'DT_FLOAT',
+        name: 'logits',
+        tensor_shape: {
+          dim: [
+            { size: '-1', name: '' },
+            { size: '10', name: '' },
+          ],
+          unknown_rank: false,
+        },
+      },
+    });
     expect((await get('/v1/models/mnist/versions/1/metadata')).status).toBe(200);
   });
 
@@ -98,21 +129,69 @@ describe('wiregrad serve: the TF Serving REST API', () => {
     ['no instances', '/v1/models/mnist:predict', { instances: [] }, 400, /^instances: no instances/],
     ['instances not a list', '/v1/models/mnist:predict', { instances: 3 }, 400, /^instances: expected a list/],
     ['a wrong shape', '/v1/models/mnist:predict', { instances: [ONE, ONE.slice(1)] }, 400, /^instances\[1\]: expected shape \[784\], got \[783\]$/],
-    ['a ragged row', '/v1/models/mnist:predict', { instances: [[...ONE.slice(1), [1, 2]]] }, 400, /^instances\[0\]: expected shape \[784\], got \[784, 2\] \(at instances\[0\]\[783\]\)$/],
+    [
+      'a ragged row',
+      '/v1/models/mnist:predict',
+      { instances: [[...ONE.slice(1), [1, 2]]] },
+      400,
+      /^instances\[0\]: expected shape \[784\], got \[784, 2\] \(at instances\[0\]\[783\]\)$/,
+    ],
     ['a nested shape', '/v1/models/mnist:predict', { instances: [[ONE]] }, 400, /^instances\[0\]: expected shape \[784\], got \[1, 784\]$/],
-    ['a wrong columnar shape', '/v1/models/mnist:predict', { inputs: [ONE, ONE.slice(2)] }, 400, /^inputs: expected shape \[2, 784\], got \[2, 782\] \(at inputs\[1\]\)$/],
-    ['a wrong dtype', '/v1/models/mnist:predict', { instances: [ONE, [...ONE.slice(0, 5), 'a', ...ONE.slice(6)]] }, 400, /^instances\[1\]\[5\]: expected a number \(DT_FLOAT\), got the string "a"$/],
+    [
+      'a wrong columnar shape',
+      '/v1/models/mnist:predict',
+      { inputs: [ONE, ONE.slice(2)] },
+      400,
+      /^inputs: expected shape \[2, 784\], got \[2, 782\] \(at inputs\[1\]\)$/,
+    ],
+    [
+      'a wrong dtype',
+      '/v1/models/mnist:predict',
+      { instances: [ONE, [...ONE.slice(0, 5), 'a', ...ONE.slice(6)]] },
+      400,
+      /^instances\[1\]\[5\]: expected a number \(DT_FLOAT\), got the string "a"$/,
+    ],
     ['null', '/v1/models/mnist:predict', { inputs: { x: [[null, ...ONE.slice(1)]] } }, 400, /^inputs\.x\[0\]\[0\]: expected a number \(DT_FLOAT\), got null$/],
     ['Infinity', '/v1/models/mnist:predict', `{"instances": [[1e999${',0'.repeat(783)}]]}`, 400, /^instances\[0\]\[0\]: Infinity is not a finite float32/],
     ['over float32', '/v1/models/mnist:predict', { instances: [[0, 0, 1e39, ...ONE.slice(3)]] }, 400, /^instances\[0\]\[2\]: 1e\+39 is not a finite float32/],
-    ['an unknown input name', '/v1/models/mnist:predict', { instances: [{ x: ONE, y: ONE }] }, 400, /^instances\[0\]\.y: this model has no input named "y" \(its inputs: x\)$/],
+    [
+      'an unknown input name',
+      '/v1/models/mnist:predict',
+      { instances: [{ x: ONE, y: ONE }] },
+      400,
+      /^instances\[0\]\.y: this model has no input named "y" \(its inputs: x\)$/,
+    ],
     ['a missing input', '/v1/models/mnist:predict', { inputs: {} }, 400, /^inputs\.x: missing/],
-    ['an unknown signature', '/v1/models/mnist:predict', { signature_name: 'predict_images', instances: [ONE] }, 400, /^signature_name: this model has one signature/],
-    ['too many instances', '/v1/models/mnist:predict', { instances: Array.from({ length: MAX_INSTANCES + 1 }, () => [0]) }, 413, new RegExp(`^instances: ${MAX_INSTANCES + 1} instances, over the limit of ${MAX_INSTANCES} per request$`)],
-    ['a body too large', '/v1/models/mnist:predict', { instances: [ONE], pad: 'x'.repeat(MAX_BODY) }, 413, new RegExp(`^body: over the limit of ${MAX_BODY} bytes$`)],
+    [
+      'an unknown signature',
+      '/v1/models/mnist:predict',
+      { signature_name: 'predict_images', instances: [ONE] },
+      400,
+      /^signature_name: this model has one signature/,
+    ],
+    [
+      'too many instances',
+      '/v1/models/mnist:predict',
+      { instances: Array.from({ length: MAX_INSTANCES + 1 }, () => [0]) },
+      413,
+      new RegExp(`^instances: ${MAX_INSTANCES + 1} instances, over the limit of ${MAX_INSTANCES} per request$`),
+    ],
+    [
+      'a body too large',
+      '/v1/models/mnist:predict',
+      { instances: [ONE], pad: 'x'.repeat(MAX_BODY) },
+      413,
+      new RegExp(`^body: over the limit of ${MAX_BODY} bytes$`),
+    ],
     ['an unknown model', '/v1/models/fashion:predict', { instances: [ONE] }, 404, /^there is no model named "fashion" \(served: "mnist"\)$/],
     ['an unknown version', '/v1/models/mnist/versions/3:predict', { instances: [ONE] }, 404, /^model "mnist" has no version 3 available \(available: 1\)$/],
-    ['a version that is not a number', '/v1/models/mnist/versions/latest:predict', { instances: [ONE] }, 400, /^version: expected a whole number, got "latest"$/],
+    [
+      'a version that is not a number',
+      '/v1/models/mnist/versions/latest:predict',
+      { instances: [ONE] },
+      400,
+      /^version: expected a whole number, got "latest"$/,
+    ],
     ['a malformed %-escape in the path', '/v1/models/%E0%A4%A:predict', { instances: [ONE] }, 400, /^the path has a malformed %-escape/],
     ['classify', '/v1/models/mnist:classify', { examples: [] }, 400, /this server answers :predict/],
     ['an unknown endpoint', '/v1/models/mnist/predict', { instances: [ONE] }, 404, /^no such endpoint: POST/],
@@ -131,7 +210,11 @@ describe('wiregrad serve: the TF Serving REST API', () => {
     expect((await get('/v2/models')).status).toBe(404);
     expect((await get('/v1/models/%E0%A4%A')).status).toBe(404);
     const x = randomImages(1, 4);
-    expectClose((await post('/v1/models/mnist:predict', { instances: rowsOf(x, 784) })).json.predictions, await engineForward(doc, weights, 'x', x, 'logits'), 10);
+    expectClose(
+      (await post('/v1/models/mnist:predict', { instances: rowsOf(x, 784) })).json.predictions,
+      await engineForward(doc, weights, 'x', x, 'logits'),
+      10,
+    );
     expect(server.registry.totalInFlight()).toBe(0);
   });
 });

@@ -37,7 +37,15 @@ export interface ServeOptions {
   readonly pollSeconds: number;
 }
 
-export const SERVE_DEFAULTS = { host: '127.0.0.1', port: 8501, backend: 'auto', maxBatch: 32, maxInstances: 1024, maxBodyBytes: 32 * 1024 * 1024, pollSeconds: 2 } as const;
+export const SERVE_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8501,
+  backend: 'auto',
+  maxBatch: 32,
+  maxInstances: 1024,
+  maxBodyBytes: 32 * 1024 * 1024,
+  pollSeconds: 2,
+} as const;
 
 /** How long Ctrl-C waits for requests in flight before closing their connections. */
 const GRACE_MS = 10_000;
@@ -75,7 +83,10 @@ const errorText = (e: unknown) => (e instanceof InputError ? [e.message, ...e.li
 /** Load the models and listen; rejects (InputError, BackendUnavailable) when a --model cannot be served. */
 export async function startServer(opts: ServeOptions, log: (line: string) => void, runnerFor: typeof loadModel = loadModel): Promise<RunningServer> {
   const registry = new ModelRegistry(opts.maxBatch, (v: ServedVersion) => {
-    if (v.state === 'AVAILABLE') log(`model "${v.model}" version ${v.version} is AVAILABLE (inputs ${v.batcher!.runner.inputs.map((i) => `${i.name} [${i.shape.join(', ')}]`).join(', ')}; outputs ${v.batcher!.runner.outputs.map((o) => `${o.name} [${o.shape.join(', ')}]`).join(', ')}; ${v.batcher!.runner.device})`);
+    if (v.state === 'AVAILABLE')
+      log(
+        `model "${v.model}" version ${v.version} is AVAILABLE (inputs ${v.batcher!.runner.inputs.map((i) => `${i.name} [${i.shape.join(', ')}]`).join(', ')}; outputs ${v.batcher!.runner.outputs.map((o) => `${o.name} [${o.shape.join(', ')}]`).join(', ')}; ${v.batcher!.runner.device})`,
+      );
     else if (v.state === 'END' && !v.error) log(`model "${v.model}" version ${v.version} unloaded`);
   });
   for (const m of opts.models) {
@@ -130,7 +141,8 @@ export async function serve(opts: ServeOptions, io: CliIo): Promise<number> {
     stop?.();
   });
   try {
-    if (!opts.models.length && opts.modelsDir === undefined) throw new InputError('nothing to serve: give --model NAME=doc.json,weights.safetensors or --models-dir DIR');
+    if (!opts.models.length && opts.modelsDir === undefined)
+      throw new InputError('nothing to serve: give --model NAME=doc.json,weights.safetensors or --models-dir DIR');
     const server = await startServer(opts, say);
     say(`listening on ${server.url} (POST ${server.url}/v1/models/NAME:predict; Ctrl-C stops)`);
     await stopping;

@@ -24,7 +24,10 @@ describe('the wiregrad serve command', () => {
       if (!url || asked) return;
       asked = true;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      void fetch(`${url}/v1/models/digits:predict`, { method: 'POST', body: JSON.stringify({ inputs: { x: [Array.from(x.subarray(0, 784)), Array.from(x.subarray(784))] } }) })
+      void fetch(`${url}/v1/models/digits:predict`, {
+        method: 'POST',
+        body: JSON.stringify({ inputs: { x: [Array.from(x.subarray(0, 784)), Array.from(x.subarray(784))] } }),
+      })
         .then(async (r) => (answered = { status: r.status, predictions: ((await r.json()) as { outputs: number[][] }).outputs }))
         .finally(() => child.kill('SIGINT'));
     });

@@ -28,8 +28,20 @@ const refusal = (body: unknown, maxInstances = 10): string => {
 
 describe('predict bodies', () => {
   const rows = [
-    { a: [[1, 2], [3, 4]], ids: [7, 8, 9] },
-    { a: [[5, 6], [7, 8.5]], ids: [-1, 0, 2147483647] },
+    {
+      a: [
+        [1, 2],
+        [3, 4],
+      ],
+      ids: [7, 8, 9],
+    },
+    {
+      a: [
+        [5, 6],
+        [7, 8.5],
+      ],
+      ids: [-1, 0, 2147483647],
+    },
   ];
   it('reads row and columnar bodies into the same sample-major tensors', () => {
     const r = parsePredict({ instances: rows }, INPUTS, 10);
@@ -46,23 +58,122 @@ describe('predict bodies', () => {
   it('answers rows with one object per instance and columns with one tensor per output', () => {
     const out = { y: Float32Array.from([1, 2, 3, 4]), z: Float32Array.from([0.5, -0.5]) };
     const r = parsePredict({ instances: rows }, INPUTS, 10);
-    expect(formatPredict(out, OUTPUTS, r)).toEqual({ predictions: [{ y: [1, 2], z: 0.5 }, { y: [3, 4], z: -0.5 }] });
+    expect(formatPredict(out, OUTPUTS, r)).toEqual({
+      predictions: [
+        { y: [1, 2], z: 0.5 },
+        { y: [3, 4], z: -0.5 },
+      ],
+    });
     const c = parsePredict({ inputs: { a: rows.map((x) => x.a), ids: rows.map((x) => x.ids) } }, INPUTS, 10);
-    expect(formatPredict(out, OUTPUTS, c)).toEqual({ outputs: { y: [[1, 2], [3, 4]], z: [0.5, -0.5] } });
-    expect(formatPredict({ y: out.y }, OUTPUTS.slice(0, 1), r)).toEqual({ predictions: [[1, 2], [3, 4]] });
+    expect(formatPredict(out, OUTPUTS, c)).toEqual({
+      outputs: {
+        y: [
+          [1, 2],
+          [3, 4],
+        ],
+        z: [0.5, -0.5],
+      },
+    });
+    expect(formatPredict({ y: out.y }, OUTPUTS.slice(0, 1), r)).toEqual({
+      predictions: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
   });
 
   it('refuses what does not fit, naming the element', () => {
-    expect(refusal({ instances: [{ a: [[1, 2], [3, 4]], ids: [1, 2.5, 3] }] })).toBe('400 instances[0].ids[1]: expected an integer (DT_INT32), got 2.5');
-    expect(refusal({ instances: [{ a: [[1, 2], [3, 4]], ids: [1, 2, 2147483648] }] })).toBe('400 instances[0].ids[2]: expected an integer (DT_INT32), got 2147483648');
-    expect(refusal({ instances: [{ a: [[1, 2], [3, 4]] }] })).toBe('400 instances[0].ids: missing (the model\'s inputs: a, ids)');
-    expect(refusal({ instances: [[[1, 2], [3, 4]]] })).toBe('400 instances[0]: this model has 2 inputs (a, ids): give each instance as an object {"name": value}');
-    expect(refusal({ inputs: [[[1, 2], [3, 4]]] })).toBe('400 inputs: this model has 2 inputs (a, ids): give them as an object {"name": tensor}');
-    expect(refusal({ inputs: { a: [[[1, 2], [3, 4]]], ids: [[1, 2, 3], [4, 5, 6]] } })).toBe('400 inputs.ids: 2 samples, but a has 1');
+    expect(
+      refusal({
+        instances: [
+          {
+            a: [
+              [1, 2],
+              [3, 4],
+            ],
+            ids: [1, 2.5, 3],
+          },
+        ],
+      }),
+    ).toBe('400 instances[0].ids[1]: expected an integer (DT_INT32), got 2.5');
+    expect(
+      refusal({
+        instances: [
+          {
+            a: [
+              [1, 2],
+              [3, 4],
+            ],
+            ids: [1, 2, 2147483648],
+          },
+        ],
+      }),
+    ).toBe('400 instances[0].ids[2]: expected an integer (DT_INT32), got 2147483648');
+    expect(
+      refusal({
+        instances: [
+          {
+            a: [
+              [1, 2],
+              [3, 4],
+            ],
+          },
+        ],
+      }),
+    ).toBe("400 instances[0].ids: missing (the model's inputs: a, ids)");
+    expect(
+      refusal({
+        instances: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ],
+      }),
+    ).toBe('400 instances[0]: this model has 2 inputs (a, ids): give each instance as an object {"name": value}');
+    expect(
+      refusal({
+        inputs: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ],
+      }),
+    ).toBe('400 inputs: this model has 2 inputs (a, ids): give them as an object {"name": tensor}');
+    expect(
+      refusal({
+        inputs: {
+          a: [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+          ],
+          ids: [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        },
+      }),
+    ).toBe('400 inputs.ids: 2 samples, but a has 1');
     expect(refusal({ instances: [rows[0], [1]] })).toBe('400 instances[1]: expected an object like instances[0]');
     expect(refusal({ instances: [{ a: [[1, 2], [3]], ids: [1, 2, 3] }] })).toBe('400 instances[0].a: expected shape [2, 2], got [2, 1] (at instances[0].a[1])');
     expect(refusal({ instances: [{ a: [[1, 2], 3], ids: [1, 2, 3] }] })).toBe('400 instances[0].a[1]: expected an array of 2 (shape [2]), got number 3');
     expect(refusal({ instances: Array.from({ length: 3 }, () => rows[0]) }, 2)).toBe('413 instances: 3 instances, over the limit of 2 per request');
-    expect(refusal({ inputs: { a: [[[1, 2], [3, 4]]], ids: [[1, 2, 3]], b: [] } })).toBe('400 inputs.b: this model has no input named "b" (its inputs: a, ids)');
+    expect(
+      refusal({
+        inputs: {
+          a: [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+          ],
+          ids: [[1, 2, 3]],
+          b: [],
+        },
+      }),
+    ).toBe('400 inputs.b: this model has no input named "b" (its inputs: a, ids)');
   });
 });

@@ -21,21 +21,23 @@ const x = randomImages(IMAGES, 9);
 const row = (i: number) => Array.from(x.subarray(i * 784, (i + 1) * 784));
 
 /** Runners as serve loads them, the ones for versions in `slow` taking `ms` longer per run. */
-const slowLoader = (slow: ReadonlySet<number>, ms: number): typeof loadModel => async (docPath, weights, backend, maxBatch) => {
-  const runner = await loadModel(docPath, weights, backend, maxBatch);
-  if (!slow.has(Number(docPath.split('/').at(-2)))) return runner;
-  const wrapped: ModelRunner = {
-    inputs: runner.inputs,
-    outputs: runner.outputs,
-    device: runner.device,
-    run: async (inputs, n) => {
-      await new Promise((r) => setTimeout(r, ms));
-      return runner.run(inputs, n);
-    },
-    dispose: () => runner.dispose(),
+const slowLoader =
+  (slow: ReadonlySet<number>, ms: number): typeof loadModel =>
+  async (docPath, weights, backend, maxBatch) => {
+    const runner = await loadModel(docPath, weights, backend, maxBatch);
+    if (!slow.has(Number(docPath.split('/').at(-2)))) return runner;
+    const wrapped: ModelRunner = {
+      inputs: runner.inputs,
+      outputs: runner.outputs,
+      device: runner.device,
+      run: async (inputs, n) => {
+        await new Promise((r) => setTimeout(r, ms));
+        return runner.run(inputs, n);
+      },
+      dispose: () => runner.dispose(),
+    };
+    return wrapped;
   };
-  return wrapped;
-};
 
 async function start(root: string, loader?: typeof loadModel): Promise<RunningServer> {
   // A long poll interval: the test polls itself, so it knows when a version was looked at.
@@ -46,7 +48,12 @@ const predict = async (server: RunningServer, i: number, path = '/v1/models/mnis
   const r = await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify({ instances: [row(i)] }) });
   return { status: r.status, body: (await r.json()) as { predictions?: number[][]; error?: string } };
 };
-const status = async (server: RunningServer) => ((await (await fetch(`${server.url}/v1/models/mnist`)).json()) as { model_version_status: { version: string; state: string; status: { error_message: string } }[] }).model_version_status;
+const status = async (server: RunningServer) =>
+  (
+    (await (await fetch(`${server.url}/v1/models/mnist`)).json()) as {
+      model_version_status: { version: string; state: string; status: { error_message: string } }[];
+    }
+  ).model_version_status;
 
 /** Which of the references a prediction equals (to float32 rounding), or -1. */
 function whichOf(pred: number[], refs: Float32Array[]): number {
@@ -88,7 +95,10 @@ describe('wiregrad serve --models-dir', () => {
       expect(answers.filter((a) => a.version === 1).length).toBeGreaterThan(0);
       expect(answers.filter((a) => a.afterSwap && a.version !== 2)).toEqual([]);
       expect(answers.filter((a) => a.afterSwap).length).toBeGreaterThanOrEqual(40);
-      expect((await status(server)).map((v) => [v.version, v.state])).toEqual([['2', 'AVAILABLE'], ['1', 'END']]);
+      expect((await status(server)).map((v) => [v.version, v.state])).toEqual([
+        ['2', 'AVAILABLE'],
+        ['1', 'END'],
+      ]);
       expect(server.registry.totalInFlight()).toBe(0);
     } finally {
       await server.close();
@@ -106,13 +116,19 @@ describe('wiregrad serve --models-dir', () => {
       while (server.registry.totalInFlight() === 0) await new Promise((r) => setTimeout(r, 5));
       publishVersion(root, 'mnist', 2, doc, w2);
       await server.watcher!.poll();
-      expect((await status(server)).map((v) => [v.version, v.state])).toEqual([['2', 'AVAILABLE'], ['1', 'UNLOADING']]);
+      expect((await status(server)).map((v) => [v.version, v.state])).toEqual([
+        ['2', 'AVAILABLE'],
+        ['1', 'UNLOADING'],
+      ]);
       const fresh = await predict(server, 1);
       expect(whichOf(fresh.body.predictions![0]!, [ref1.subarray(10, 20), ref2.subarray(10, 20)])).toBe(1); // version 2 answers new calls at once
       const old = await inFlight;
       expect(old.status).toBe(200);
       expect(whichOf(old.body.predictions![0]!, [ref1.subarray(0, 10), ref2.subarray(0, 10)])).toBe(0); // the old call finished on version 1
-      expect((await status(server)).map((v) => [v.version, v.state])).toEqual([['2', 'AVAILABLE'], ['1', 'END']]);
+      expect((await status(server)).map((v) => [v.version, v.state])).toEqual([
+        ['2', 'AVAILABLE'],
+        ['1', 'END'],
+      ]);
       expect((await predict(server, 0, '/v1/models/mnist/versions/1:predict')).status).toBe(404);
 
       // Version 3's weights belong to another graph: it fails, version 2 goes on answering.

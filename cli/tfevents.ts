@@ -123,7 +123,10 @@ export class EventFileWriter {
   readonly path: string;
   private fd: number | undefined;
 
-  constructor(dir: string, private readonly clock: () => number = () => Date.now() / 1000) {
+  constructor(
+    dir: string,
+    private readonly clock: () => number = () => Date.now() / 1000,
+  ) {
     mkdirSync(dir, { recursive: true });
     const now = this.clock();
     this.path = join(dir, `events.out.tfevents.${Math.floor(now)}.${hostname().replace(/[^\w.-]/g, '_')}.${process.pid}.0`);

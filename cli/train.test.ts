@@ -126,14 +126,26 @@ describe('wiregrad train', () => {
         ['acc', 'Accuracy'],
       ],
       ['x.y -> h.x', 'h.y -> logits.x', 'logits.y -> loss.pred', 'label.y -> loss.target', 'logits.y -> acc.pred', 'label.y -> acc.target'],
-      { dataset: { kind: 'csv', name: 'uploaded.csv', label: 'kind' }, optimizer: { type: 'adam' }, lr: 0.05, batchSize: 8, epochs: 3, seed: 2, validationSplit: 0.2 },
+      {
+        dataset: { kind: 'csv', name: 'uploaded.csv', label: 'kind' },
+        optimizer: { type: 'adam' },
+        lr: 0.05,
+        batchSize: 8,
+        epochs: 3,
+        seed: 2,
+        validationSplit: 0.2,
+      },
     );
     const path = writeDoc(dir, doc);
     const logs = join(dir, 'logs');
     const run = await cli('train', path, '--data', csv, '--backend', 'cpu', '--out', join(dir, 'w.safetensors'), '--logdir', logs, '--histogram-every', '0');
     expect(run.code).toBe(0);
     const events = eventsIn(logs);
-    const table = csvDataset(parseCsv(readFileSync(csv, 'utf8')), doc.training.dataset as Extract<GraphDocument['training']['dataset'], { kind: 'csv' }>, doc.training).dataset;
+    const table = csvDataset(
+      parseCsv(readFileSync(csv, 'utf8')),
+      doc.training.dataset as Extract<GraphDocument['training']['dataset'], { kind: 'csv' }>,
+      doc.training,
+    ).dataset;
     const ref = await trainerPoints(doc, table, 18); // 48 training rows / 8 × 3 epochs
     expect(scalarSeries(events, 'loss')).toEqual(ref.points.map((p) => [p.step, Math.fround(p.loss)]));
     expect(scalarSeries(events, 'metrics/acc').map(([, v]) => v)).toEqual(ref.points.map((p) => Math.fround(p.metrics.acc!)));
@@ -207,7 +219,9 @@ describe('wiregrad train', () => {
     expect(field.err).toMatch(/pixels.*node "x"/);
 
     expect((await cli('train', writeDoc(dir, doc, 'ok.json'), '--steps', 'many')).code).toBe(2);
-    expect((await cli('train', join(dir, 'ok.json'), '--data', join(dir, 'x.csv'))).err).toContain('--data gives the CSV file of a document whose dataset is a CSV file');
+    expect((await cli('train', join(dir, 'ok.json'), '--data', join(dir, 'x.csv'))).err).toContain(
+      '--data gives the CSV file of a document whose dataset is a CSV file',
+    );
     expect((await cli('frobnicate')).code).toBe(2);
   });
 });
@@ -247,7 +261,14 @@ describe('wiregrad export', () => {
     expect((await cli('export', path, '--weights', weights)).code).toBe(2);
     const missing = await cli('export', path, '--weights', join(dir, 'none.safetensors'), '--onnx', onnx);
     expect(missing.code).toBe(2);
-    const other = makeDoc([['x', 'Input', { field: 'x', shape: [2] }], ['h', 'Dense', { units: 5 }]], ['x.y -> h.x'], { dataset: { kind: 'xor', size: 40 } });
+    const other = makeDoc(
+      [
+        ['x', 'Input', { field: 'x', shape: [2] }],
+        ['h', 'Dense', { units: 5 }],
+      ],
+      ['x.y -> h.x'],
+      { dataset: { kind: 'xor', size: 40 } },
+    );
     const mismatch = await cli('export', writeDoc(dir, other, 'other.json'), '--weights', weights, '--onnx', onnx);
     expect(mismatch.code).toBe(2);
     expect(mismatch.err).toMatch(/node "h": tensor "h.kernel" is \[2, 4\]/);

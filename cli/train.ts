@@ -61,7 +61,9 @@ function duration(seconds: number): string {
 
 /** One progress line: step, epoch, loss and metrics, speed, time left. */
 export function progressLine(p: MetricPoint, status: TrainStatus): string {
-  const metrics = Object.entries(p.metrics).map(([k, v]) => ` ${k} ${fmt(v)}`).join('');
+  const metrics = Object.entries(p.metrics)
+    .map(([k, v]) => ` ${k} ${fmt(v)}`)
+    .join('');
   const speed = status.stepsPerSecond;
   const eta = speed > 0 ? duration((status.totalSteps - p.step) / speed) : '?';
   return `step ${p.step}/${status.totalSteps} epoch ${p.epoch + 1}  loss ${fmt(p.loss)}${metrics}  ${speed ? speed.toFixed(1) : '?'} steps/s  ETA ${eta}`;
@@ -128,18 +130,31 @@ export async function train(opts: TrainOptions, io: CliIo): Promise<number> {
     switch (e.type) {
       case 'metrics':
         for (const p of e.points) {
-          events?.scalars(p.step, { loss: p.loss, lr: p.lr, grad_norm: p.gradNorm, ...Object.fromEntries(Object.entries(p.metrics).map(([k, v]) => [`metrics/${k}`, v])) });
+          events?.scalars(p.step, {
+            loss: p.loss,
+            lr: p.lr,
+            grad_norm: p.gradNorm,
+            ...Object.fromEntries(Object.entries(p.metrics).map(([k, v]) => [`metrics/${k}`, v])),
+          });
         }
         lastPoint = e.points.at(-1) ?? lastPoint;
         break;
       case 'validation':
-        events?.scalars(e.point.step, { 'validation/loss': e.point.loss, ...Object.fromEntries(Object.entries(e.point.metrics).map(([k, v]) => [`validation/${k}`, v])) });
+        events?.scalars(e.point.step, {
+          'validation/loss': e.point.loss,
+          ...Object.fromEntries(Object.entries(e.point.metrics).map(([k, v]) => [`validation/${k}`, v])),
+        });
         clearLine();
-        say(`validation at step ${e.point.step}: loss ${fmt(e.point.loss)}${Object.entries(e.point.metrics).map(([k, v]) => ` ${k} ${fmt(v)}`).join('')}`);
+        say(
+          `validation at step ${e.point.step}: loss ${fmt(e.point.loss)}${Object.entries(e.point.metrics)
+            .map(([k, v]) => ` ${k} ${fmt(v)}`)
+            .join('')}`,
+        );
         break;
       case 'histograms': {
         const histos: Record<string, Histogram> = {};
-        for (const t of e.tensors) histos[`${t.what === 'value' ? 'weights' : 'gradients'}/${tensorNameOf(t.name)}`] = histogramFromBins(t.min, t.max, t.counts);
+        for (const t of e.tensors)
+          histos[`${t.what === 'value' ? 'weights' : 'gradients'}/${tensorNameOf(t.name)}`] = histogramFromBins(t.min, t.max, t.counts);
         events?.histograms(e.step, histos);
         break;
       }
@@ -177,7 +192,9 @@ export async function train(opts: TrainOptions, io: CliIo): Promise<number> {
       return EXIT.badInput;
     }
     const { backend } = compiled;
-    say(`wiregrad train: "${doc.meta.name}" — ${compiled.paramCount} parameters, ${trainer.status.totalSteps} steps of ${doc.training.batchSize} on ${backend.device}${backend.kind === 'cpu' && opts.backend === 'auto' && backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`);
+    say(
+      `wiregrad train: "${doc.meta.name}" — ${compiled.paramCount} parameters, ${trainer.status.totalSteps} steps of ${doc.training.batchSize} on ${backend.device}${backend.kind === 'cpu' && opts.backend === 'auto' && backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`,
+    );
     if (opts.logdir) {
       events = new EventFileWriter(opts.logdir);
       say(`wiregrad train: TensorBoard events in ${events.path}`);

@@ -5,11 +5,15 @@ import type { WeightSpec } from '../engine/interchange/weights';
 
 /** Every variable the document declares (`<node>/<name>`, its node and shape), from shape inference alone. */
 export function variableSpecs(doc: GraphDocument): WeightSpec[] {
-  const lowered = lowerDocument(doc, {
-    emitter: typeEmitter,
-    input: (_field, shape, dtype) => ({ shape, dtype }),
-    variable: (_name, req) => ({ shape: req.shape, dtype: 'f32' as const }),
-    counter: () => ({ shape: [], dtype: 'i32' as const }),
-  }, { training: true, batchSize: doc.training.batchSize, seed: doc.training.seed });
+  const lowered = lowerDocument(
+    doc,
+    {
+      emitter: typeEmitter,
+      input: (_field, shape, dtype) => ({ shape, dtype }),
+      variable: (_name, req) => ({ shape: req.shape, dtype: 'f32' as const }),
+      counter: () => ({ shape: [], dtype: 'i32' as const }),
+    },
+    { training: true, batchSize: doc.training.batchSize, seed: doc.training.seed },
+  );
   return lowered.variables.map((v) => ({ name: v.name, node: v.node, shape: v.request.shape }));
 }

@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url';
 
 const CHROMIUM_LIB = '/usr/lib/chromium';
 const SWIFTSHADER_ICD = `${CHROMIUM_LIB}/vk_swiftshader_icd.json`;
-const SYSTEM_VULKAN = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
+const SYSTEM_VULKAN = [
+  '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
+  '/usr/lib/aarch64-linux-gnu/libvulkan.so.1',
+  '/usr/lib64/libvulkan.so.1',
+  '/usr/lib/libvulkan.so.1',
+];
 
 const env = { ...process.env };
 if (!env.VK_ICD_FILENAMES && !SYSTEM_VULKAN.some((p) => existsSync(p)) && existsSync(SWIFTSHADER_ICD)) {

@@ -228,7 +228,5 @@ test('an autosave and tuning choices kept by the previous version (separate data
   const entries = await storedEntries(page);
   expect(entries['autosave/document']).toBe(doc);
   // The old tuning database was copied in and deleted.
-  await expect
-    .poll(() => page.evaluate(async () => (await indexedDB.databases()).map((d) => `${d.name}@${d.version}`).sort()))
-    .toEqual(['wiregrad@2']);
+  await expect.poll(() => page.evaluate(async () => (await indexedDB.databases()).map((d) => `${d.name}@${d.version}`).sort())).toEqual(['wiregrad@2']);
 });

@@ -20,7 +20,9 @@ async function watchViolations(page: Page): Promise<string[]> {
   await page.exposeFunction('reportCspViolation', (line: string) => void seen.push(line));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { reportCspViolation(l: string): void }).reportCspViolation(`${e.violatedDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
+      (window as unknown as { reportCspViolation(l: string): void }).reportCspViolation(
+        `${e.violatedDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`,
+      );
     });
   });
   return seen;
@@ -39,7 +41,9 @@ test('@production-only no CSP violation while opening, training, probing and upl
 
   await page.getByRole('button', { name: /Templates/ }).click();
   await page.getByRole('menuitem', { name: 'Two spirals classifier' }).click();
-  await panel(page).getByRole('button', { name: /^(Train|Resume)$/ }).click();
+  await panel(page)
+    .getByRole('button', { name: /^(Train|Resume)$/ })
+    .click();
   await expect.poll(() => step(page), { timeout: 90_000, intervals: [250] }).toBeGreaterThan(5);
   await panel(page).getByRole('button', { name: 'Pause' }).click();
   await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();

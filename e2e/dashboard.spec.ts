@@ -29,13 +29,17 @@ const longRun = (page: Page) => runLength(page);
  * down, so tests that need many steps run short, complete runs instead of pausing mid-way.
  */
 async function trainToEnd(page: Page, steps: number) {
-  await panel(page).getByRole('button', { name: /^(Train|Resume)$/ }).click();
+  await panel(page)
+    .getByRole('button', { name: /^(Train|Resume)$/ })
+    .click();
   await expect.poll(() => step(page), { timeout: 120_000, intervals: [500] }).toBe(steps);
   await expect(panel(page).getByText('done', { exact: true })).toBeVisible({ timeout: 60_000 });
 }
 
 async function trainUntil(page: Page, steps: number) {
-  await panel(page).getByRole('button', { name: /^(Train|Resume)$/ }).click();
+  await panel(page)
+    .getByRole('button', { name: /^(Train|Resume)$/ })
+    .click();
   await expect.poll(() => step(page), { timeout: 90_000, intervals: [250] }).toBeGreaterThan(steps);
   await panel(page).getByRole('button', { name: 'Pause' }).click();
   await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();
@@ -68,12 +72,21 @@ test('two runs overlaid on the scalar charts, kept across a reload; histograms o
 
   const runs = dashboard(page).getByRole('list', { name: 'Runs' }).getByRole('listitem');
   await expect(runs).toHaveCount(2);
-  await expect(dashboard(page).getByRole('figure', { name: 'Loss chart' }).getByRole('img', { name: /Loss: 2 training curve/ })).toBeVisible();
+  await expect(
+    dashboard(page)
+      .getByRole('figure', { name: 'Loss chart' })
+      .getByRole('img', { name: /Loss: 2 training curve/ }),
+  ).toBeVisible();
   // Training and validation curves of both runs on the accuracy chart.
   await expect(dashboard(page).getByRole('figure', { name: 'Accuracy chart' }).locator('.chart-series')).toHaveCount(4);
   for (const title of ['Learning rate', 'Gradient norm', 'Steps per second']) {
     // A path with segments (a constant learning rate is a flat line, which has no height to be "visible").
-    await expect(dashboard(page).getByRole('figure', { name: `${title} chart` }).locator('path.chart-line').first()).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+    await expect(
+      dashboard(page)
+        .getByRole('figure', { name: `${title} chart` })
+        .locator('path.chart-line')
+        .first(),
+    ).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
   }
 
   // Hover readout names both runs.
@@ -102,7 +115,11 @@ test('two runs overlaid on the scalar charts, kept across a reload; histograms o
   await dashboard(page).getByRole('tab', { name: 'Scalars' }).click();
   await expect(dashboard(page).getByRole('list', { name: 'Runs' }).getByRole('listitem')).toHaveCount(2);
   await expect(dashboard(page).getByRole('list', { name: 'Runs' })).toContainText('baseline');
-  await expect(dashboard(page).getByRole('figure', { name: 'Loss chart' }).getByRole('img', { name: /Loss: 2 training curve/ })).toBeVisible();
+  await expect(
+    dashboard(page)
+      .getByRole('figure', { name: 'Loss chart' })
+      .getByRole('img', { name: /Loss: 2 training curve/ }),
+  ).toBeVisible();
 });
 
 test('a probe on a Dense weight shows its histogram changing between steps; edges coloured by gradient', async ({ page }, testInfo) => {

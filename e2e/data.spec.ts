@@ -13,14 +13,21 @@ test.afterEach(async ({ page }, testInfo) => {
   // On failure, keep what the panel showed: its text in the report and a screenshot.
   if (testInfo.status !== testInfo.expectedStatus) {
     await page.screenshot({ path: testInfo.outputPath('failure.png') }).catch(() => undefined);
-    console.log(await panel(page).innerText().catch(() => 'no panel'));
+    console.log(
+      await panel(page)
+        .innerText()
+        .catch(() => 'no panel'),
+    );
   }
 });
 
 async function trainAndSeeLoss(page: Page) {
   await panel(page).getByRole('button', { name: 'Train' }).click();
   await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(10);
-  await expect(panel(page).getByRole('figure', { name: 'Loss chart' }).locator('.chart-series path.chart-line').first()).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+  await expect(panel(page).getByRole('figure', { name: 'Loss chart' }).locator('.chart-series path.chart-line').first()).toHaveAttribute(
+    'd',
+    /^M[\d.]+,[\d.]+L/,
+  );
   await expect(panel(page).getByLabel('latest loss')).not.toHaveText('—');
   await expect(panel(page).getByRole('alert')).toHaveCount(0);
 }
@@ -134,14 +141,19 @@ test('a Latin-1 CSV shows "café" in the preview; a 1,000,000-column header is r
   const rows = dataset(page).getByRole('region', { name: 'Sample rows' });
   await expect(rows.getByRole('cell', { name: 'café', exact: true })).toBeVisible();
   await expect(rows.getByRole('cell', { name: 'crème', exact: true })).toBeVisible();
-  await expect(dataset(page).getByRole('list', { name: 'How the data was prepared' })).toContainText('the file was read as Latin-1/Windows-1252 (it is not valid UTF-8)');
+  await expect(dataset(page).getByRole('list', { name: 'How the data was prepared' })).toContainText(
+    'the file was read as Latin-1/Windows-1252 (it is not valid UTF-8)',
+  );
   await expect(dataset(page).getByText(/caf\uFFFD/)).toHaveCount(0);
   await panel(page).screenshot({ path: testInfo.outputPath('data-latin1-light-panel.png') });
 
   const header = Array.from({ length: 1_000_000 }, (_v, i) => `c${i}`).join(',');
   const wide = Buffer.from(`${header}\n${'1,'.repeat(999_999)}1\n`);
   await dataset(page).getByLabel('Upload CSV file').setInputFiles({ name: 'wide.csv', mimeType: 'text/csv', buffer: wide });
-  await expect(dataset(page).getByRole('alert')).toContainText('wide.csv: line 1: the header has 1,000,000 columns, more than the 2,048 a CSV dataset may have', { timeout: 30_000 });
+  await expect(dataset(page).getByRole('alert')).toContainText(
+    'wide.csv: line 1: the header has 1,000,000 columns, more than the 2,048 a CSV dataset may have',
+    { timeout: 30_000 },
+  );
   // The page and the worker still answer: the earlier upload's preview is still there and a new choice takes effect.
   await expect(rows.getByRole('cell', { name: 'café', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Toggle dark theme' }).click();

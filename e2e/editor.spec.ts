@@ -131,7 +131,9 @@ test('a node drag is one undo step; copy, paste, select all', async ({ page }) =
 
   // Copy two connected nodes and paste: new nodes, their edge comes along.
   await select(page, 'h = x · w1');
-  await node(page, 'relu').locator('.gnode-head').click({ modifiers: ['Control'] });
+  await node(page, 'relu')
+    .locator('.gnode-head')
+    .click({ modifiers: ['Control'] });
   await page.keyboard.press('Control+c');
   await page.keyboard.press('Control+v');
   await expectCounts(page, 10, 8);

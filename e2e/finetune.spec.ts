@@ -13,7 +13,9 @@ async function trainUntil(page: Page, steps: number) {
   const length = panel(page).getByLabel('Steps');
   await length.fill('100000');
   await length.press('Enter');
-  await panel(page).getByRole('button', { name: /^(Train|Resume)$/ }).click();
+  await panel(page)
+    .getByRole('button', { name: /^(Train|Resume)$/ })
+    .click();
   await expect.poll(() => step(page), { timeout: 90_000, intervals: [250] }).toBeGreaterThan(steps);
   await panel(page).getByRole('button', { name: 'Pause' }).click();
   await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();
@@ -29,7 +31,8 @@ async function kernelProbe(page: Page, id: string, title: string) {
   await expect(histogram).toBeVisible({ timeout: 30_000 });
   return {
     probe,
-    read: async () => `${await histogram.getAttribute('data-counts')} ${await probe.getByLabel('mean').textContent()} ${await probe.getByLabel('max').textContent()}`,
+    read: async () =>
+      `${await histogram.getAttribute('data-counts')} ${await probe.getByLabel('mean').textContent()} ${await probe.getByLabel('max').textContent()}`,
   };
 }
 

@@ -49,7 +49,9 @@ async function drag(page: Page, target: Locator, dx: number, dy: number) {
 
 test('@production nodes with ids like constructor and __proto__ open, drag, save and open again', async ({ page }) => {
   await page.goto('/');
-  await page.getByLabel('Open graph file').setInputFiles({ name: 'prototype-ids.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(DOC)) });
+  await page
+    .getByLabel('Open graph file')
+    .setInputFiles({ name: 'prototype-ids.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(DOC)) });
   await expect(summary(page)).toContainText('6 nodes');
   await expect(summary(page)).toContainText('5 edges');
   for (const n of DOC.nodes) await expect(node(page, n.id)).toBeVisible();

@@ -33,7 +33,9 @@ test('an ONNX model made by PyTorch opens with its weights, laid out, and trains
   await steps.press('Enter');
   // The imported weights are loaded into the run, which waits paused at step 0 (Resume fine-tunes them);
   // until the load lands the button still reads Train.
-  await panel(page).getByRole('button', { name: /^(Train|Resume)$/ }).click();
+  await panel(page)
+    .getByRole('button', { name: /^(Train|Resume)$/ })
+    .click();
   await expect.poll(async () => Number(await panel(page).getByLabel('step', { exact: true }).textContent()), { timeout: 120_000, intervals: [500] }).toBe(3);
   await expect(panel(page).getByText('done', { exact: true })).toBeVisible({ timeout: 60_000 });
 });
@@ -55,7 +57,10 @@ test('a model with unsupported operators is refused with a list of them, and the
   expect(before).toBeGreaterThan(0);
   const labels = await nodes(page).allTextContents();
   await openFile(page, fixture('onnx/fixtures/unsupported.onnx'));
-  await expect(notice(page)).toContainText('Could not import "unsupported.onnx" as an ONNX model: the model uses 2 operators Wiregrad cannot import: Erf ("/Erf"), CumSum ("/CumSum").', { timeout: 60_000 });
+  await expect(notice(page)).toContainText(
+    'Could not import "unsupported.onnx" as an ONNX model: the model uses 2 operators Wiregrad cannot import: Erf ("/Erf"), CumSum ("/CumSum").',
+    { timeout: 60_000 },
+  );
   await expect(nodes(page)).toHaveCount(before);
   expect(await nodes(page).allTextContents()).toEqual(labels);
   await page.screenshot({ path: testInfo.outputPath('import-error-light.png') });

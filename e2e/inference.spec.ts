@@ -16,7 +16,7 @@ async function step(page: Page): Promise<number> {
 /** Probabilities the bars show, most probable first. */
 async function shownProbabilities(page: Page): Promise<number[]> {
   const meters = tryIt(page).getByRole('meter');
-  return (await meters.evaluateAll((ms) => ms.map((m) => Number(m.getAttribute('aria-valuenow')))));
+  return await meters.evaluateAll((ms) => ms.map((m) => Number(m.getAttribute('aria-valuenow'))));
 }
 
 test('try the MNIST model: draw a digit while it trains, pick a validation sample, download a chart', async ({ page }, testInfo) => {
@@ -76,7 +76,12 @@ test('try the MNIST model: draw a digit while it trains, pick a validation sampl
 
   // Clear, then the drawing area is empty again (a new stroke would predict afresh).
   await tryIt(page).getByRole('button', { name: 'Clear drawing' }).click();
-  const ink = await canvas.evaluate((c: HTMLCanvasElement) => c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0));
+  const ink = await canvas.evaluate((c: HTMLCanvasElement) =>
+    c
+      .getContext('2d')!
+      .getImageData(0, 0, c.width, c.height)
+      .data.some((v, i) => i % 4 === 3 && v > 0),
+  );
   expect(ink).toBe(false);
 
   // The Loss chart's data as CSV and its picture as PNG.
@@ -87,7 +92,9 @@ test('try the MNIST model: draw a digit while it trains, pick a validation sampl
   await loss.getByRole('button', { name: 'Download the Loss data as CSV' }).click();
   const csv = await csvDownload;
   expect(csv.suggestedFilename()).toBe('loss.csv');
-  const lines = readFileSync((await csv.path())!, 'utf8').trim().split(/\r\n/);
+  const lines = readFileSync((await csv.path())!, 'utf8')
+    .trim()
+    .split(/\r\n/);
   expect(lines[0]).toBe('series,step,x,value,smoothed');
   expect(lines.length).toBeGreaterThan(20);
   expect(lines[1]).toMatch(/^Run \d+ · training,1,1,[\d.e-]+,[\d.e-]+$/);

@@ -15,7 +15,9 @@ async function trainToEnd(page: Page, steps: number) {
   await field.fill(String(steps));
   await field.press('Enter');
   await panel(page).getByRole('button', { name: 'Train' }).click();
-  await expect.poll(async () => Number(await panel(page).getByLabel('step', { exact: true }).textContent()), { timeout: 120_000, intervals: [500] }).toBe(steps);
+  await expect
+    .poll(async () => Number(await panel(page).getByLabel('step', { exact: true }).textContent()), { timeout: 120_000, intervals: [500] })
+    .toBe(steps);
   await expect(panel(page).getByText('done', { exact: true })).toBeVisible({ timeout: 60_000 });
 }
 
@@ -36,7 +38,8 @@ function tensorsIn(path: string): Record<string, string> {
   const header = JSON.parse(new TextDecoder().decode(weights.subarray(8, 8 + n))) as Record<string, { shape: number[]; data_offsets: [number, number] }>;
   const out: Record<string, string> = {};
   for (const [name, t] of Object.entries(header)) {
-    if (name !== '__metadata__') out[name] = `${t.shape.join('x')}:${Buffer.from(weights.subarray(8 + n + t.data_offsets[0], 8 + n + t.data_offsets[1])).toString('base64')}`;
+    if (name !== '__metadata__')
+      out[name] = `${t.shape.join('x')}:${Buffer.from(weights.subarray(8 + n + t.data_offsets[0], 8 + n + t.data_offsets[1])).toString('base64')}`;
   }
   return out;
 }
@@ -96,7 +99,11 @@ test('a trained model leaves as a file with its weights, comes back into another
   expect(tensorsIn(again.path)).toEqual(saved);
 
   // Load weights…: the same safetensors into a graph they do not fit names its nodes; into this one, every tensor loads.
-  const safetensors = { name: 'spirals.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(unzipSync(readFileSync(model.path))['weights.safetensors']!) };
+  const safetensors = {
+    name: 'spirals.safetensors',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from(unzipSync(readFileSync(model.path))['weights.safetensors']!),
+  };
   await openTemplate(page, '2-layer ReLU net (L2, random data)');
   await page.getByLabel('Load weights file').setInputFiles(safetensors);
   await expect(page.getByRole('alert')).toContainText(/Loaded no weights from "spirals\.safetensors": node "w1": the file has no tensor/, { timeout: 60_000 });
@@ -108,7 +115,9 @@ test('a trained model leaves as a file with its weights, comes back into another
 
   // A damaged model file is refused and the graph stays.
   const bytes = readFileSync(model.path);
-  await page.getByLabel('Open graph file').setInputFiles({ name: 'broken.wiregrad.zip', mimeType: 'application/zip', buffer: bytes.subarray(0, bytes.length - 40) });
+  await page
+    .getByLabel('Open graph file')
+    .setInputFiles({ name: 'broken.wiregrad.zip', mimeType: 'application/zip', buffer: bytes.subarray(0, bytes.length - 40) });
   await expect(page.getByRole('alert')).toContainText('Could not open "broken.wiregrad.zip"');
   await expect(page.locator('.doc-name')).toHaveText('Two spirals classifier');
 });

@@ -44,7 +44,9 @@ async function screenshotBothThemes(page: Page, target: Locator, name: string, t
   await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
 }
 
-test('a Dense of 1,000,000,000 units is refused on the node and in the inspector with its bytes and the budget; the page stays usable', async ({ page }, testInfo) => {
+test('a Dense of 1,000,000,000 units is refused on the node and in the inspector with its bytes and the budget; the page stays usable', async ({
+  page,
+}, testInfo) => {
   await openTemplate(page, 'Two spirals classifier');
   await expect(summary(page)).toContainText('Ready to train');
   await expect(estimate(page)).toContainText(expectedEstimate(16));
@@ -91,7 +93,9 @@ test('a dataset too big for the memory budget is refused naming the dataset sett
   const samples = panel(page).getByRole('region', { name: 'Dataset' }).getByLabel('Samples', { exact: true });
   await typeInto(samples, '1000000000');
   // 1e9 samples of x [2] and label []: 12,000,000,000 bytes.
-  await expect(summary(page)).toContainText('The dataset setting "size" (spirals data: 1,000,000,000 samples) needs 11.2 GB (12,000,000,000 bytes); the memory budget is 2.0 GB.');
+  await expect(summary(page)).toContainText(
+    'The dataset setting "size" (spirals data: 1,000,000,000 samples) needs 11.2 GB (12,000,000,000 bytes); the memory budget is 2.0 GB.',
+  );
   await expect(estimate(page)).toContainText('too much');
   // The worker refuses to generate its preview too, rather than stall for minutes building it.
   await expect(panel(page).getByRole('region', { name: 'Dataset' })).toContainText('The dataset setting "size"');

@@ -20,7 +20,11 @@ const generation = (page: Page) => page.getByRole('region', { name: 'Generate' }
 test.afterEach(async ({ page }, testInfo) => {
   if (testInfo.status !== testInfo.expectedStatus) {
     await page.screenshot({ path: testInfo.outputPath('failure.png') }).catch(() => undefined);
-    console.log(await panel(page).innerText().catch(() => 'no panel'));
+    console.log(
+      await panel(page)
+        .innerText()
+        .catch(() => 'no panel'),
+    );
   }
 });
 
@@ -39,7 +43,9 @@ async function setParams(page: Page, name: string, params: Record<string, string
   }
 }
 
-test('a character model wired by hand (attention and LSTM) on an uploaded text: train, generate, probe the attention @production', async ({ page }, testInfo) => {
+test('a character model wired by hand (attention and LSTM) on an uploaded text: train, generate, probe the attention @production', async ({
+  page,
+}, testInfo) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'New' }).click();
 
@@ -74,8 +80,12 @@ test('a character model wired by hand (attention and LSTM) on an uploaded text: 
   await setParams(page, 'Dense 1', { units: '31' });
 
   const wires: [string, string, string, string][] = [
-    ['Input 1', 'y', 'Embedding 1', 'x'], ['Embedding 1', 'y', 'Multi-head attention 1', 'q'], ['Multi-head attention 1', 'y', 'LSTM 1', 'x'],
-    ['LSTM 1', 'y', 'Dense 1', 'x'], ['Dense 1', 'y', 'Sequence cross-entropy 1', 'pred'], ['Input 2', 'y', 'Sequence cross-entropy 1', 'target'],
+    ['Input 1', 'y', 'Embedding 1', 'x'],
+    ['Embedding 1', 'y', 'Multi-head attention 1', 'q'],
+    ['Multi-head attention 1', 'y', 'LSTM 1', 'x'],
+    ['LSTM 1', 'y', 'Dense 1', 'x'],
+    ['Dense 1', 'y', 'Sequence cross-entropy 1', 'pred'],
+    ['Input 2', 'y', 'Sequence cross-entropy 1', 'target'],
   ];
   for (const [i, [from, fromPort, to, toPort]] of wires.entries()) {
     await wire(page, from, fromPort, to, toPort);

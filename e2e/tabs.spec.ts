@@ -47,7 +47,13 @@ test('a version a tab kept aside while it waited for the two-tab choice is offer
   await expect(nodes(page).first()).toBeVisible();
   // What a tab leaves when it is closed with the choice unmade (autosaveHeld.ts): a synchronous copy of its graph.
   const held = await page.evaluate(() => {
-    const doc = { format: 'wiregrad.graph', version: 1, nodes: [{ id: 'mine', type: 'ReLU', params: {}, position: { x: 0, y: 0 } }], edges: [], meta: { name: 'Held in a closed tab' } };
+    const doc = {
+      format: 'wiregrad.graph',
+      version: 1,
+      nodes: [{ id: 'mine', type: 'ReLU', params: {}, position: { x: 0, y: 0 } }],
+      edges: [],
+      meta: { name: 'Held in a closed tab' },
+    };
     const text = JSON.stringify(doc);
     localStorage.setItem('wiregrad/autosave/held-copy', JSON.stringify({ 'autosave/held/2026-12-04T10:00:00.000Z-abc123': text }));
     return text;

@@ -51,7 +51,10 @@ test('train the classic 2-layer net: the loss chart falls, pause and step work',
   await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();
   const late = await latestLoss(page);
   expect(late).toBeLessThan(early / 10);
-  await expect(panel(page).getByRole('figure', { name: 'Loss chart' }).locator('.chart-lines path.chart-line').first()).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+  await expect(panel(page).getByRole('figure', { name: 'Loss chart' }).locator('.chart-lines path.chart-line').first()).toHaveAttribute(
+    'd',
+    /^M[\d.]+,[\d.]+L/,
+  );
   await expect(panel(page).getByLabel('Backend')).toContainText(/WebGPU|CPU/);
 
   const before = await step(page);

@@ -19,8 +19,7 @@ interface Recorded {
 }
 
 const ctx: KernelContext = {
-  alloc: (dtype: DType, size: number): Data =>
-    dtype === 'f32' ? new Float32Array(size) : dtype === 'i32' ? new Int32Array(size) : new Uint8Array(size),
+  alloc: (dtype: DType, size: number): Data => (dtype === 'f32' ? new Float32Array(size) : dtype === 'i32' ? new Int32Array(size) : new Uint8Array(size)),
 };
 
 let recording = true;
@@ -38,7 +37,11 @@ export function noGrad<R>(f: () => R): R {
 
 const emitter: Emitter<Tensor> = {
   emit<O extends Op>(op: O, inputs: readonly Tensor[], attrs: Attrs<O>): Tensor {
-    const type = inferOp(op, inputs.map((t) => t.type), attrs);
+    const type = inferOp(
+      op,
+      inputs.map((t) => t.type),
+      attrs,
+    );
     const kernel = CPU_KERNELS[op] as CpuKernel<O>;
     const data = kernel(inputs, attrs, type, ctx);
     const track = recording && inputs.some((t) => t.requiresGrad);
@@ -74,28 +77,70 @@ export class Tensor {
     return this.data.length;
   }
 
-  add(o: Operand): Tensor { return ops.add(this, lift(o)); }
-  sub(o: Operand): Tensor { return ops.sub(this, lift(o)); }
-  mul(o: Operand): Tensor { return ops.mul(this, lift(o)); }
-  div(o: Operand): Tensor { return ops.div(this, lift(o)); }
-  pow(o: Operand): Tensor { return ops.pow(this, lift(o)); }
-  neg(): Tensor { return ops.neg(this); }
-  exp(): Tensor { return ops.exp(this); }
-  log(): Tensor { return ops.log(this); }
-  sqrt(): Tensor { return ops.sqrt(this); }
-  abs(): Tensor { return ops.abs(this); }
-  relu(): Tensor { return ops.relu(this); }
-  sigmoid(): Tensor { return ops.sigmoid(this); }
-  tanh(): Tensor { return ops.tanh(this); }
-  matmul(o: Tensor): Tensor { return ops.matmul(this, o); }
+  add(o: Operand): Tensor {
+    return ops.add(this, lift(o));
+  }
+  sub(o: Operand): Tensor {
+    return ops.sub(this, lift(o));
+  }
+  mul(o: Operand): Tensor {
+    return ops.mul(this, lift(o));
+  }
+  div(o: Operand): Tensor {
+    return ops.div(this, lift(o));
+  }
+  pow(o: Operand): Tensor {
+    return ops.pow(this, lift(o));
+  }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
+  relu(): Tensor {
+    return ops.relu(this);
+  }
+  sigmoid(): Tensor {
+    return ops.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  matmul(o: Tensor): Tensor {
+    return ops.matmul(this, o);
+  }
   /** Matrix transpose of the last two axes (all axes reversed when perm is omitted and rank ≠ 2). */
-  t(): Tensor { return ops.transpose(this); }
-  sum(axes?: readonly number[], keepdims = false): Tensor { return ops.sum(this, axes, keepdims); }
-  mean(axes?: readonly number[], keepdims = false): Tensor { return ops.mean(this, axes, keepdims); }
-  max(axes?: readonly number[], keepdims = false): Tensor { return ops.max(this, axes, keepdims); }
-  reshape(shape: Shape): Tensor { return ops.reshape(this, shape); }
-  softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
-  logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
+  t(): Tensor {
+    return ops.transpose(this);
+  }
+  sum(axes?: readonly number[], keepdims = false): Tensor {
+    return ops.sum(this, axes, keepdims);
+  }
+  mean(axes?: readonly number[], keepdims = false): Tensor {
+    return ops.mean(this, axes, keepdims);
+  }
+  max(axes?: readonly number[], keepdims = false): Tensor {
+    return ops.max(this, axes, keepdims);
+  }
+  reshape(shape: Shape): Tensor {
+    return ops.reshape(this, shape);
+  }
+  softmax(axis = -1): Tensor {
+    return ops.softmax(this, axis);
+  }
+  logSoftmax(axis = -1): Tensor {
+    return ops.logSoftmax(this, axis);
+  }
 
   /** The value of a one-element tensor. */
   item(): number {

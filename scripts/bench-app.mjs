@@ -77,7 +77,12 @@ if (!args['reuse-build'] || !existsSync(join(appOut, 'index.html'))) {
 }
 // The benchmark page only runs the engine alone, beside the training part.
 if (PARTS.has('training')) await build({ configFile: benchConfig, logLevel: 'error' });
-const appServer = await preview({ root, configFile: join(root, 'vite.config.ts'), build: { outDir: appOut }, preview: { port: APP_PORT, strictPort: true, cors: true } });
+const appServer = await preview({
+  root,
+  configFile: join(root, 'vite.config.ts'),
+  build: { outDir: appOut },
+  preview: { port: APP_PORT, strictPort: true, cors: true },
+});
 const engineServer = PARTS.has('training') ? await preview({ configFile: benchConfig, preview: { port: ENGINE_PORT, strictPort: true } }) : undefined;
 const { browser, path } = await launchChromium();
 const APP = `http://127.0.0.1:${APP_PORT}/`;
@@ -127,7 +132,13 @@ async function openApp() {
     }
     const s1 = await step();
     const t1 = await page.evaluate(() => performance.now());
-    shownRate = ((await panel.getByText(/steps\/s/).first().textContent().catch(() => '')) ?? '').trim();
+    shownRate = (
+      (await panel
+        .getByText(/steps\/s/)
+        .first()
+        .textContent()
+        .catch(() => '')) ?? ''
+    ).trim();
     tasks.push(...(await page.evaluate(([a, b]) => window.benchLongTasks.filter((t) => t.start >= a && t.start <= b), [t0, t1])));
     await panel.getByRole('button', { name: 'Pause' }).click();
     await panel.getByRole('button', { name: 'Resume' }).waitFor();
@@ -136,7 +147,11 @@ async function openApp() {
     return (s1 - s0) / ((t1 - t0) / 1000);
   }
   async function summary() {
-    const backend = (await panel.getByLabel('Backend').textContent().catch(() => '')) ?? '';
+    const backend =
+      (await panel
+        .getByLabel('Backend')
+        .textContent()
+        .catch(() => '')) ?? '';
     await page.close();
     return {
       stepsPerSecond: totals.steps / totals.seconds,
@@ -156,7 +171,10 @@ async function engineAlone(seconds) {
   page.on('console', (msg) => msg.text().startsWith('[bench]') && console.error(msg.text()));
   const query = new URLSearchParams({ mode: 'engine', template: args.template, seconds: String(seconds), data: APP });
   await page.goto(`http://127.0.0.1:${ENGINE_PORT}/?${query}`);
-  await page.waitForFunction(() => window.benchReport !== undefined || window.benchError !== undefined, undefined, { timeout: (seconds + 240) * 1000, polling: 1000 });
+  await page.waitForFunction(() => window.benchReport !== undefined || window.benchError !== undefined, undefined, {
+    timeout: (seconds + 240) * 1000,
+    polling: 1000,
+  });
   const { report, error } = await page.evaluate(() => ({ report: window.benchReport, error: window.benchError }));
   await page.close();
   if (error) throw new Error(error);
@@ -222,7 +240,9 @@ try {
       const run = await engineAlone(perWindow);
       engineRuns.push(run);
       ratios.push(appRate / run.stepsPerSecond);
-      log(`round ${round}: app ${appRate.toFixed(2)} steps/s, engine ${run.stepsPerSecond.toFixed(2)} steps/s (${run.validations} validations), ratio ${(appRate / run.stepsPerSecond).toFixed(2)}`);
+      log(
+        `round ${round}: app ${appRate.toFixed(2)} steps/s, engine ${run.stepsPerSecond.toFixed(2)} steps/s (${run.validations} validations), ratio ${(appRate / run.stepsPerSecond).toFixed(2)}`,
+      );
     }
     const app = await session.summary();
     const sum = (xs, g) => xs.reduce((a, x) => a + g(x), 0);
@@ -238,9 +258,21 @@ try {
     log(`app: ${app.stepsPerSecond.toFixed(2)} steps/s; engine alone: ${engine.stepsPerSecond.toFixed(2)} steps/s`);
     console.log(`app backend: ${app.backend || 'unknown'}; engine backend: ${engine.device}`);
     rows.push(
-      ['app steps/s', f(app.stepsPerSecond, 2), `${templateName}: ${app.steps} steps in ${ROUNDS} windows, ${SECONDS} s in all, by the step counter (panel shows "${app.shownRate}")`],
-      ['engine steps/s', f(engine.stepsPerSecond, 2), `same document and job, Program on WebGPU in a plain worker: ${engine.steps} steps and ${engine.validations} validation passes in ${f(engine.seconds)} s, loss ${f(engine.firstLoss, 3)} → ${f(engine.lastLoss, 3)}`],
-      ['app / engine', f(app.stepsPerSecond / engine.stepsPerSecond, 2), `the studio's share of the engine's speed (worker, messages, UI); per round ${ratios.map((x) => x.toFixed(2)).join(', ')}`],
+      [
+        'app steps/s',
+        f(app.stepsPerSecond, 2),
+        `${templateName}: ${app.steps} steps in ${ROUNDS} windows, ${SECONDS} s in all, by the step counter (panel shows "${app.shownRate}")`,
+      ],
+      [
+        'engine steps/s',
+        f(engine.stepsPerSecond, 2),
+        `same document and job, Program on WebGPU in a plain worker: ${engine.steps} steps and ${engine.validations} validation passes in ${f(engine.seconds)} s, loss ${f(engine.firstLoss, 3)} → ${f(engine.lastLoss, 3)}`,
+      ],
+      [
+        'app / engine',
+        f(app.stepsPerSecond / engine.stepsPerSecond, 2),
+        `the studio's share of the engine's speed (worker, messages, UI); per round ${ratios.map((x) => x.toFixed(2)).join(', ')}`,
+      ],
       ['longest main-thread task', `${f(app.longestTaskMs, 0)} ms`, 'while training (PerformanceObserver longtask)'],
       ['tasks over 50 ms', String(app.tasksOver50), `in the ${SECONDS} s of training`],
     );
@@ -257,8 +289,16 @@ try {
       const g = await measureEditing(browser, APP, n, { log });
       rows.push(
         [`open ${n} nodes`, `${f(g.openMs, 0)} ms`, `Open file → every node in the DOM and painted (longest task ${f(g.openLongestMs, 0)} ms)`],
-        [`drag frame p95, ${n} nodes`, `${f(g.dragP95Ms)} ms`, `rAF deltas over ${g.frames.length} frames while dragging a node ${g.moved.toFixed(0)} px (median ${f(g.dragMedianMs)} ms; longest task ${f(g.dragLongestMs, 0)} ms)`],
-        [`edit → saved, ${n} nodes`, `${f(g.autosaveMs, 0)} ms`, `Dense units typed into the inspector: Enter → "Saved in this browser" (incl. the 300 ms autosave quiet period; longest task ${f(g.editLongestMs, 0)} ms)`],
+        [
+          `drag frame p95, ${n} nodes`,
+          `${f(g.dragP95Ms)} ms`,
+          `rAF deltas over ${g.frames.length} frames while dragging a node ${g.moved.toFixed(0)} px (median ${f(g.dragMedianMs)} ms; longest task ${f(g.dragLongestMs, 0)} ms)`,
+        ],
+        [
+          `edit → saved, ${n} nodes`,
+          `${f(g.autosaveMs, 0)} ms`,
+          `Dense units typed into the inspector: Enter → "Saved in this browser" (incl. the 300 ms autosave quiet period; longest task ${f(g.editLongestMs, 0)} ms)`,
+        ],
       );
       Object.assign(bench, {
         [`open_ms_${n}`]: r(g.openMs),
@@ -276,7 +316,11 @@ try {
     log('hot edits on LeNet while it trains …');
     const hot = await hotEdits();
     rows.push(
-      ['hot edit, cold cache', `${f(hot.cold, 0)} ms`, 'LeNet training; fc2 units 84 → 96 typed: Enter → first step drained after the recompile (incl. the 150 ms edit debounce)'],
+      [
+        'hot edit, cold cache',
+        `${f(hot.cold, 0)} ms`,
+        'LeNet training; fc2 units 84 → 96 typed: Enter → first step drained after the recompile (incl. the 150 ms edit debounce)',
+      ],
       ['hot edit, warm cache', `${f(hot.warm, 0)} ms`, 'then back to 84: every pipeline already compiled on this device'],
     );
     Object.assign(bench, { hot_edit_ms: r(hot.warm), hot_edit_cold_ms: r(hot.cold) });

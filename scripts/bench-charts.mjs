@@ -24,7 +24,9 @@ try {
   for (const chart of ['recharts-live', 'recharts', 'svg', 'dashboard-static']) {
     const times = (await page.evaluate(([c, p, u]) => window.benchCharts(c, p, u), [chart, Number(args.points), Number(args.updates)])).sort((a, b) => a - b);
     result[chart] = { median_ms: Number(times[Math.floor(times.length / 2)].toFixed(1)), max_ms: Number(times.at(-1).toFixed(1)) };
-    console.log(`${chart.padEnd(16)} longest task per redraw: median ${result[chart].median_ms} ms, max ${result[chart].max_ms} ms over ${times.length} updates of a ${args.points}-step history`);
+    console.log(
+      `${chart.padEnd(16)} longest task per redraw: median ${result[chart].median_ms} ms, max ${result[chart].max_ms} ms over ${times.length} updates of a ${args.points}-step history`,
+    );
   }
   console.log(`BENCH ${JSON.stringify(result)}`);
 } finally {

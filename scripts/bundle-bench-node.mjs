@@ -94,10 +94,15 @@ if (args['with-node']) {
   copyFileSync(process.execPath, join(out, 'node'));
   chmodSync(join(out, 'node'), 0o755);
 }
-writeFileSync(join(out, 'README.txt'), `Wiregrad bench:node, bundled by scripts/bundle-bench-node.mjs.
+writeFileSync(
+  join(out, 'README.txt'),
+  `Wiregrad bench:node, bundled by scripts/bundle-bench-node.mjs.
 Run: node bench-node.mjs [--steps auto|N] [--impls wiregrad-webgpu,...] [--help]   (Node >= 20; ./node if shipped)
 Needs a Vulkan driver for Dawn (the GPU's; or SwiftShader: LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json).
 Prints tables and a last line BENCH <json>.
-`);
+`,
+);
 const mb = (p) => (statSync(p).size / 1e6).toFixed(1);
-console.log(`wrote ${bundle} (${mb(bundle)} MB) and ${webgpuOut} (${platformDir}${args['all-platforms'] ? ' and the others' : ''})${args['with-node'] ? ` and ${join(out, 'node')} (${mb(join(out, 'node'))} MB)` : ''}`);
+console.log(
+  `wrote ${bundle} (${mb(bundle)} MB) and ${webgpuOut} (${platformDir}${args['all-platforms'] ? ' and the others' : ''})${args['with-node'] ? ` and ${join(out, 'node')} (${mb(join(out, 'node'))} MB)` : ''}`,
+);

@@ -58,12 +58,12 @@ export async function findOrInstallChromium() {
     if (run('apt-get', ['update'], { env }) && run('apt-get', ['install', '-y', 'chromium'], { env })) {
       if (existsSync(SYSTEM_CHROMIUM)) return { path: SYSTEM_CHROMIUM, source: 'apt-get' };
     }
-    log('apt-get did not give a chromium; falling back to Playwright\'s download');
+    log("apt-get did not give a chromium; falling back to Playwright's download");
   }
 
   const downloaded = await playwrightChromiumPath();
   if (!existsSync(downloaded)) {
-    log('downloading Playwright\'s chromium');
+    log("downloading Playwright's chromium");
     if (!run('npx', ['playwright', 'install', 'chromium'])) {
       throw new Error('could not install Chromium: set CHROMIUM_PATH to a Chromium or Chrome executable');
     }

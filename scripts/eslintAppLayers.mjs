@@ -9,8 +9,24 @@ import { dirname, relative, resolve, sep } from 'node:path';
 
 /** app/ folders from the bottom layer up. */
 export const APP_LAYERS = [
-  'format', 'hooks', 'browser', 'storage', 'templates', 'store', 'layout', 'charts', 'training',
-  'data', 'dashboard', 'probes', 'inference', 'generation', 'canvas', 'panels', 'files', 'toolbar',
+  'format',
+  'hooks',
+  'browser',
+  'storage',
+  'templates',
+  'store',
+  'layout',
+  'charts',
+  'training',
+  'data',
+  'dashboard',
+  'probes',
+  'inference',
+  'generation',
+  'canvas',
+  'panels',
+  'files',
+  'toolbar',
 ];
 
 /** The app/ folder a file or import target lies in, or undefined outside one. */
@@ -28,7 +44,8 @@ export const appLayers = {
     docs: { description: 'app/ folders import only from folders below them (APP_LAYERS)' },
     schema: [],
     messages: {
-      upward: "app/{{from}} may not import app/{{to}}: '{{to}}' is a higher layer than '{{from}}' (scripts/eslintAppLayers.mjs). Move what both need to a folder below both.",
+      upward:
+        "app/{{from}} may not import app/{{to}}: '{{to}}' is a higher layer than '{{from}}' (scripts/eslintAppLayers.mjs). Move what both need to a folder below both.",
     },
   },
   create(context) {

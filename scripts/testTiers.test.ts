@@ -34,7 +34,11 @@ describe('test tiers', () => {
     expect(lost, 'test files no tier runs (add their folder to TEST_GLOBS in scripts/testTiers.mjs)').toEqual([]);
     expect(twice, 'test files in both tiers').toEqual([]);
     const { gpu, reference } = testTiers(root);
-    const inProject = (name: string) => [...projects].filter(([, [p]]) => p === name).map(([f]) => f).sort();
+    const inProject = (name: string) =>
+      [...projects]
+        .filter(([, [p]]) => p === name)
+        .map(([f]) => f)
+        .sort();
     expect(inProject('gpu')).toEqual(gpu);
     expect(inProject('reference')).toEqual(reference);
     expect(gpu).toContain('engine/backends/webgpu/matmul.test.ts');
@@ -45,7 +49,9 @@ describe('test tiers', () => {
   it('puts a file that runs PyTorch or onnx in Python in the reference tier, unless it is a GPU test', () => {
     expect(isReferenceTest('engine/interchange/pytorch/x.test.ts', "import { findOrInstallPythonTorch } from '../../../scripts/python-torch.mjs';")).toBe(true);
     expect(isReferenceTest('engine/interchange/onnx/x.test.ts', "import { findOrInstallPythonOnnx } from '../../../scripts/python-onnx.mjs';")).toBe(true);
-    expect(isReferenceTest('engine/graph/nodes/x.torch.gpu.test.ts', "import { findOrInstallPythonTorch } from '../../../scripts/python-torch.mjs';")).toBe(false);
+    expect(isReferenceTest('engine/graph/nodes/x.torch.gpu.test.ts', "import { findOrInstallPythonTorch } from '../../../scripts/python-torch.mjs';")).toBe(
+      false,
+    );
     expect(isReferenceTest('engine/graph/x.test.ts', "import { a } from './torchFixture';")).toBe(false);
   });
 

@@ -29,12 +29,18 @@ export function dataRefusal(program: Program, doc: GraphDocument, ds: Dataset, t
     const need = type.shape.reduce((a, d) => a * d, 1);
     const have = spec.shape.reduce((a, d) => a * d, 1);
     if (need !== have || spec.dtype !== type.dtype) {
-      return { code: 'data', message: `field "${field}" holds [${spec.shape.join(', ')}] ${spec.dtype} per sample but the graph reads [${type.shape.join(', ')}] ${type.dtype}` };
+      return {
+        code: 'data',
+        message: `field "${field}" holds [${spec.shape.join(', ')}] ${spec.dtype} per sample but the graph reads [${type.shape.join(', ')}] ${type.dtype}`,
+      };
     }
   }
   const batch = doc.training.batchSize;
   if (trainSamples < batch) {
-    return { code: 'data', message: `the training split has ${trainSamples} samples, fewer than the batch size ${batch}: lower the batch size or the validation split` };
+    return {
+      code: 'data',
+      message: `the training split has ${trainSamples} samples, fewer than the batch size ${batch}: lower the batch size or the validation split`,
+    };
   }
   return undefined;
 }

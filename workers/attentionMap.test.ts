@@ -32,13 +32,22 @@ async function context(): Promise<AttentionContext & { weights: Record<string, F
 function byHand(w: Record<string, Float32Array>, ids: ArrayLike<number>): number[] {
   const find = (s: string) => w[Object.keys(w).find((k) => k.endsWith(s))!]!;
   const table = find('embeddings');
-  const proj = (name: string) => Array.from(ids, (id) => Array.from({ length: 8 }, (_v, o) => find(`${name}_bias`)[o]! + Array.from({ length: D }, (_u, i) => table[id * D + i]! * find(`${name}_kernel`)[i * 8 + o]!).reduce((a, b) => a + b, 0)));
+  const proj = (name: string) =>
+    Array.from(ids, (id) =>
+      Array.from(
+        { length: 8 },
+        (_v, o) =>
+          find(`${name}_bias`)[o]! + Array.from({ length: D }, (_u, i) => table[id * D + i]! * find(`${name}_kernel`)[i * 8 + o]!).reduce((a, b) => a + b, 0),
+      ),
+    );
   const q = proj('query');
   const k = proj('key');
   const out: number[] = [];
   for (let h = 0; h < 2; h++) {
     for (let i = 0; i < T; i++) {
-      const s = Array.from({ length: T }, (_v, j) => (j > i ? -Infinity : Array.from({ length: 4 }, (_u, c) => q[i]![h * 4 + c]! * k[j]![h * 4 + c]!).reduce((a, b) => a + b, 0) / 2));
+      const s = Array.from({ length: T }, (_v, j) =>
+        j > i ? -Infinity : Array.from({ length: 4 }, (_u, c) => q[i]![h * 4 + c]! * k[j]![h * 4 + c]!).reduce((a, b) => a + b, 0) / 2,
+      );
       const m = Math.max(...s);
       const e = s.map((v) => Math.exp(v - m));
       const z = e.reduce((a, b) => a + b, 0);
@@ -60,7 +69,7 @@ describe('attention map (the attention probe command)', () => {
     expect(m.validation).toBe(10);
   });
 
-  it('takes typed text, padded with id 0 to the model\'s length', async () => {
+  it("takes typed text, padded with id 0 to the model's length", async () => {
     const ctx = await context();
     const m = await attentionMap(ctx, { node: 'att', text: '321=' });
     expect(m.tokens).toEqual(['3', '2', '1', '=', '0', '0']);

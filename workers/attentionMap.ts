@@ -47,7 +47,8 @@ export async function attentionMap(ctx: AttentionContext, request: AttentionRequ
   let ids: ArrayLike<number> | undefined;
   const tokenField = [...ctx.program.fields].find(([, t]) => t.dtype === 'i32' && t.shape.length === 1 && ctx.dataset.vocab)?.[0];
   if (request.text !== undefined) {
-    if (!tokenField || !ctx.dataset.vocab) throw new Error('typed input is for models of token sequences (text or a sequence task); pick a validation sample instead');
+    if (!tokenField || !ctx.dataset.vocab)
+      throw new Error('typed input is for models of token sequences (text or a sequence task); pick a validation sample instead');
     const T = ctx.program.fields.get(tokenField)!.shape[0]!;
     const { ids: typed } = encodePrompt(request.text, ctx.dataset.vocab);
     if (!typed.length) throw new Error('type some text to see its attention');
@@ -58,7 +59,8 @@ export async function attentionMap(ctx: AttentionContext, request: AttentionRequ
     ids = feed;
   } else {
     const index = request.sample ?? 0;
-    if (!Number.isInteger(index) || index < 0 || index >= val.length) throw new Error(`there is no validation sample ${index}: the validation split holds ${val.length} samples`);
+    if (!Number.isInteger(index) || index < 0 || index >= val.length)
+      throw new Error(`there is no validation sample ${index}: the validation split holds ${val.length} samples`);
     batch = gatherBatch(ctx.dataset, [val[index]!]);
     if (tokenField) ids = batch[tokenField];
   }
@@ -68,8 +70,7 @@ export async function attentionMap(ctx: AttentionContext, request: AttentionRequ
   if (t.shape.length !== 4 || t.shape[0] !== 1) throw new Error(`expected attention weights [1, heads, queries, keys] but got [${t.shape.join(', ')}]`);
   const [, heads, queries, keys] = t.shape as [number, number, number, number];
   const vocab = ctx.dataset.vocab;
-  const tokens = ids && vocab && ids.length === queries
-    ? Array.from(ids, (id) => vocab[id] ?? '?')
-    : Array.from({ length: Math.max(queries, keys) }, (_v, i) => String(i));
+  const tokens =
+    ids && vocab && ids.length === queries ? Array.from(ids, (id) => vocab[id] ?? '?') : Array.from({ length: Math.max(queries, keys) }, (_v, i) => String(i));
   return { step: ctx.program.stepCount, heads, queries, keys, weights: Float32Array.from(t.data), tokens, validation: val.length };
 }

@@ -18,7 +18,8 @@ async function decodeImage(bytes: ArrayBuffer, type: string): Promise<DecodedIma
   const bitmap = await createImageBitmap(new Blob([bytes], type ? { type } : {}));
   try {
     // A small file can declare a huge image: refuse before allocating its pixels (it is then listed as unreadable).
-    if (bitmap.width * bitmap.height > MAX_PIXELS) throw new Error(`${bitmap.width}×${bitmap.height} pixels is more than this tab decodes (at most ${MAX_PIXELS} per image)`);
+    if (bitmap.width * bitmap.height > MAX_PIXELS)
+      throw new Error(`${bitmap.width}×${bitmap.height} pixels is more than this tab decodes (at most ${MAX_PIXELS} per image)`);
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('no 2-D canvas in this worker');

@@ -24,7 +24,19 @@ export interface TrainerClientOptions {
 }
 
 /** Commands that may keep the worker from answering pings for a while (compiling, loading data, reading a model). */
-const SLOW_CALLS: ReadonlySet<string> = new Set(['open', 'update', 'restart', 'fork', 'rollback', 'loadWeights', 'importModel', 'unpackModel', 'saveModel', 'exportOnnx', 'exportPyTorch']);
+const SLOW_CALLS: ReadonlySet<string> = new Set([
+  'open',
+  'update',
+  'restart',
+  'fork',
+  'rollback',
+  'loadWeights',
+  'importModel',
+  'unpackModel',
+  'saveModel',
+  'exportOnnx',
+  'exportPyTorch',
+]);
 
 const defaultSpawn = () => new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: 'wiregrad-trainer' });
 
@@ -68,7 +80,11 @@ export class TrainerClient {
       get(target, prop, receiver) {
         const value: unknown = Reflect.get(target, prop, receiver);
         if (typeof prop !== 'string' || !SLOW_CALLS.has(prop) || typeof value !== 'function') return value;
-        return (...args: unknown[]) => watch.during(() => (value as (...a: unknown[]) => Promise<unknown>)(...args), () => performance.now());
+        return (...args: unknown[]) =>
+          watch.during(
+            () => (value as (...a: unknown[]) => Promise<unknown>)(...args),
+            () => performance.now(),
+          );
       },
     });
     const api = this.api;
@@ -76,8 +92,13 @@ export class TrainerClient {
     this.watchdog = setInterval(() => {
       if (this.failed) return;
       const verdict = watch.tick(performance.now());
-      if (verdict?.kind === 'hung') this.fail({ kind: 'unresponsive', message: `the training worker has not answered for ${Math.round(verdict.limitMs / 1000)} s` });
-      else if (verdict?.kind === 'ping') api.ping().then(() => watch.answered(), () => undefined);
+      if (verdict?.kind === 'hung')
+        this.fail({ kind: 'unresponsive', message: `the training worker has not answered for ${Math.round(verdict.limitMs / 1000)} s` });
+      else if (verdict?.kind === 'ping')
+        api.ping().then(
+          () => watch.answered(),
+          () => undefined,
+        );
     }, this.options.pingEveryMs ?? 1000);
   }
 

@@ -4,7 +4,12 @@ import { TrainingConfig } from '../engine/graph/training';
 import { DatasetLoader } from './datasets';
 import { memoryUploadStore } from './uploads';
 
-const loader = () => new DatasetLoader({ fetchAsset: () => Promise.reject(new Error('offline')), uploads: memoryUploadStore(), decodeImage: () => Promise.reject(new Error('no images')) });
+const loader = () =>
+  new DatasetLoader({
+    fetchAsset: () => Promise.reject(new Error('offline')),
+    uploads: memoryUploadStore(),
+    decodeImage: () => Promise.reject(new Error('no images')),
+  });
 const arrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 const csvUpload = (name: string, bytes: ArrayBuffer) => ({ name, kind: 'csv' as const, files: [{ path: name, type: 'text/csv', bytes }] });
 
@@ -21,7 +26,9 @@ describe('CSV uploads in the worker', () => {
   it('refuses a header of 1,000,000 columns with the limit and the count, naming the file', async () => {
     const header = Array.from({ length: 1_000_000 }, (_v, i) => `c${i}`).join(',');
     const bytes = new TextEncoder().encode(`${header}\n${'1,'.repeat(999_999)}1\n`);
-    await expect(loader().putUpload(csvUpload('wide.csv', bytes.buffer as ArrayBuffer))).rejects.toThrow('wide.csv: line 1: the header has 1,000,000 columns, more than the 2,048 a CSV dataset may have');
+    await expect(loader().putUpload(csvUpload('wide.csv', bytes.buffer as ArrayBuffer))).rejects.toThrow(
+      'wide.csv: line 1: the header has 1,000,000 columns, more than the 2,048 a CSV dataset may have',
+    );
   });
 
   it('answers other work while it parses a 4 MB upload (a timer keeps firing between chunks)', async () => {

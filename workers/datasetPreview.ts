@@ -25,7 +25,8 @@ function spreadOverClasses(ds: Dataset, count: number): number[] {
   const byClass: number[][] = Array.from({ length: ds.classes }, () => []);
   for (let i = 0; i < ds.length && byClass.some((l) => l.length < count); i++) byClass[label[i]!]!.push(i);
   const out: number[] = [];
-  for (let k = 0; out.length < Math.min(count, ds.length) && byClass.some((l) => k < l.length); k++) for (const l of byClass) if (k < l.length && out.length < count) out.push(l[k]!);
+  for (let k = 0; out.length < Math.min(count, ds.length) && byClass.some((l) => k < l.length); k++)
+    for (const l of byClass) if (k < l.length && out.length < count) out.push(l[k]!);
   return out;
 }
 
@@ -86,16 +87,26 @@ function sequences(ds: Dataset, vocab: readonly string[]): DatasetPreview['seque
 export function previewOf(loaded: LoadedDataset, split: { train: Int32Array; validation: Int32Array }, raw?: Dataset): DatasetPreview {
   const ds = loaded.dataset;
   const base = {
-    name: ds.name, length: ds.length, fields: ds.fields, notes: loaded.notes, problems: loaded.problems,
+    name: ds.name,
+    length: ds.length,
+    fields: ds.fields,
+    notes: loaded.notes,
+    problems: loaded.problems,
     split: { train: split.train.length, validation: split.validation.length },
   };
   const label = ds.data.label;
-  const classes = label && ds.classes
-    ? Array.from({ length: ds.classes }, (_v, k) => {
-      const count = (idx: ArrayLike<number>) => Array.prototype.filter.call(idx, (i: number) => label[i] === k).length;
-      return { name: ds.classNames?.[k] ?? String(k), total: count(Array.from({ length: ds.length }, (_u, i) => i)), train: count(split.train), validation: count(split.validation) };
-    })
-    : undefined;
+  const classes =
+    label && ds.classes
+      ? Array.from({ length: ds.classes }, (_v, k) => {
+          const count = (idx: ArrayLike<number>) => Array.prototype.filter.call(idx, (i: number) => label[i] === k).length;
+          return {
+            name: ds.classNames?.[k] ?? String(k),
+            total: count(Array.from({ length: ds.length }, (_u, i) => i)),
+            train: count(split.train),
+            validation: count(split.validation),
+          };
+        })
+      : undefined;
   const withClasses = classes ? { ...base, classes } : base;
   if (ds.vocab && ds.data.x && ds.data.y) return { ...withClasses, sequences: sequences(ds, ds.vocab) };
   const shape = imageShape(ds);

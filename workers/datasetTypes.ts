@@ -30,11 +30,19 @@ export interface DatasetPreview {
   /** Files that could not be read (unreadable images), not fatal. */
   readonly problems: readonly string[];
   /** Images: the first samples as RGBA at the dataset's size, with their class index. */
-  readonly images?: { readonly width: number; readonly height: number; readonly samples: readonly { readonly rgba: Uint8ClampedArray; readonly label: number }[] };
+  readonly images?: {
+    readonly width: number;
+    readonly height: number;
+    readonly samples: readonly { readonly rgba: Uint8ClampedArray; readonly label: number }[];
+  };
   /** Tables: column names and the first rows as text (CSV as read; Iris in cm). */
   readonly table?: { readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[]; readonly lines?: readonly number[] };
   /** Sequences: the vocabulary and the first samples decoded as text (`answer`: the part the loss counts, for tasks). */
-  readonly sequences?: { readonly vocab: readonly string[]; readonly kind: 'task' | 'text'; readonly samples: readonly { readonly text: string; readonly answer?: string }[] };
+  readonly sequences?: {
+    readonly vocab: readonly string[];
+    readonly kind: 'task' | 'text';
+    readonly samples: readonly { readonly text: string; readonly answer?: string }[];
+  };
   /** 2-D points (the first two inputs), coloured by class or by target value. */
   readonly scatter?: { readonly x: Float32Array; readonly y: Float32Array; readonly label?: Int32Array; readonly value?: Float32Array };
 }

@@ -71,12 +71,20 @@ export class DatasetLoader {
           this.mnist = undefined;
           throw e;
         });
-        return { dataset: mnistDataset(await this.mnist, cfg.subset), notes: cfg.subset ? [`the first ${cfg.subset} digits, balanced over the 10 classes`] : [], problems: [] };
+        return {
+          dataset: mnistDataset(await this.mnist, cfg.subset),
+          notes: cfg.subset ? [`the first ${cfg.subset} digits, balanced over the 10 classes`] : [],
+          problems: [],
+        };
       }
-      case 'csv': return this.cached(`csv|${JSON.stringify(cfg)}|${training.validationSplit}|${training.seed}`, cfg.name, (u) => this.csv(u, cfg, training));
-      case 'images': return this.cached(`images|${JSON.stringify(cfg)}`, cfg.name, (u) => this.images(u, cfg));
-      case 'text': return this.text(cfg, training);
-      default: return { dataset: builtinDataset(cfg, training.seed, training.validationSplit), notes: [], problems: [] };
+      case 'csv':
+        return this.cached(`csv|${JSON.stringify(cfg)}|${training.validationSplit}|${training.seed}`, cfg.name, (u) => this.csv(u, cfg, training));
+      case 'images':
+        return this.cached(`images|${JSON.stringify(cfg)}`, cfg.name, (u) => this.images(u, cfg));
+      case 'text':
+        return this.text(cfg, training);
+      default:
+        return { dataset: builtinDataset(cfg, training.seed, training.validationSplit), notes: [], problems: [] };
     }
   }
 
@@ -103,7 +111,10 @@ export class DatasetLoader {
 
   private async cached(key: string, name: string, build: (u: Upload) => Promise<LoadedDataset>): Promise<LoadedDataset> {
     const upload = await this.sources.uploads.get(name);
-    if (!upload) throw new Error(`the dataset "${name}" is not stored in this browser (uploads stay in the browser that received them): upload the file${name.endsWith('.csv') ? '' : 's'} again in the Training panel`);
+    if (!upload)
+      throw new Error(
+        `the dataset "${name}" is not stored in this browser (uploads stay in the browser that received them): upload the file${name.endsWith('.csv') ? '' : 's'} again in the Training panel`,
+      );
     const full = `${key}|${upload.savedAt}`;
     let p = this.cache.get(full);
     if (!p) {
@@ -167,9 +178,9 @@ export class DatasetLoader {
     const file = upload.files[0];
     const table = file
       ? parseCsvBytes(new Uint8Array(file.bytes), { yieldNow: this.yieldNow }).catch((e: unknown) => {
-        if (this.lastCsv?.key === key) this.lastCsv = undefined;
-        throw e instanceof CsvError ? new Error(`${upload.name}: ${e.message}`) : e;
-      })
+          if (this.lastCsv?.key === key) this.lastCsv = undefined;
+          throw e instanceof CsvError ? new Error(`${upload.name}: ${e.message}`) : e;
+        })
       : Promise.reject(new Error(`"${upload.name}" has no file`));
     this.lastCsv = { key, table };
     return table;
@@ -195,7 +206,9 @@ export class DatasetLoader {
     }
     if (!samples.length) throw new Error(`${cfg.name}: none of its ${images.length} image files could be read`);
     const dataset = imageDataset(cfg.name, samples, classNames, cfg);
-    const notes = [`${samples.length} images in ${classNames.length} classes, resized to ${cfg.width}×${cfg.height} ${cfg.color === 'rgb' ? 'RGB' : 'grayscale'}, pixel values in 0..1`];
+    const notes = [
+      `${samples.length} images in ${classNames.length} classes, resized to ${cfg.width}×${cfg.height} ${cfg.color === 'rgb' ? 'RGB' : 'grayscale'}, pixel values in 0..1`,
+    ];
     return { dataset, notes, problems };
   }
 }

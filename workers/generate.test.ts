@@ -26,12 +26,14 @@ async function context(dataset: Record<string, unknown>, T: number, V: number, s
   const program = await Program.create(doc, new CpuBackend());
   const ds: Dataset = builtinDataset(doc.training.dataset, doc.training.seed);
   const split = splitIndices(ds.length, doc.training.validationSplit, doc.training.seed);
-  for (let s = 0; s < steps; s++) await program.step(gatherBatch(ds, split.train.subarray(s * 32 % (split.train.length - 32), s * 32 % (split.train.length - 32) + 32)));
+  for (let s = 0; s < steps; s++)
+    await program.step(gatherBatch(ds, split.train.subarray((s * 32) % (split.train.length - 32), ((s * 32) % (split.train.length - 32)) + 32)));
   const w = await program.getWeights();
   const find = (node: string, v: string) => w[Object.keys(w).find((k) => k.startsWith(node) && k.endsWith(v))!]!;
   const [table, kernel, bias] = [find('emb', 'embeddings'), find('logits', 'kernel'), find('logits', 'bias')];
   // float64 by hand: logits = table[id] · kernel + bias
-  const byHand = (id: number) => Array.from({ length: V }, (_v, c) => bias[c]! + Array.from({ length: 8 }, (_u, j) => table[id * 8 + j]! * kernel[j * V + c]!).reduce((a, b) => a + b, 0));
+  const byHand = (id: number) =>
+    Array.from({ length: V }, (_v, c) => bias[c]! + Array.from({ length: 8 }, (_u, j) => table[id * 8 + j]! * kernel[j * V + c]!).reduce((a, b) => a + b, 0));
   return { program, doc, dataset: ds, split, byHand };
 }
 
@@ -41,7 +43,15 @@ describe('generation (the generation panel commands)', () => {
   it('describes a task run: context, vocabulary, prompt and answer lengths, the logits node', async () => {
     const ctx = await context({ kind: 'sequence', task: 'sort', length: 3, size: 200, seed: 1 }, 6, 16, 0);
     const info = generateInfo(ctx);
-    expect(info).toMatchObject({ field: 'x', context: 6, kind: 'task', promptLength: 4, answerLength: 3, output: { node: 'logits', port: 'y' }, validation: 50 });
+    expect(info).toMatchObject({
+      field: 'x',
+      context: 6,
+      kind: 'task',
+      promptLength: 4,
+      answerLength: 3,
+      output: { node: 'logits', port: 'y' },
+      validation: 50,
+    });
     expect(info.examples[0]).toMatch(/^\d{3}=$/);
   });
 
@@ -60,7 +70,12 @@ describe('generation (the generation panel commands)', () => {
       const right = truth.filter((t, k) => row[4 + k] === t).length;
       tokens += right;
       if (right === 3) exact++;
-      decoded.push(row.slice(4).map((id) => ctx.dataset.vocab![id]).join(''));
+      decoded.push(
+        row
+          .slice(4)
+          .map((id) => ctx.dataset.vocab![id])
+          .join(''),
+      );
     }
     expect(r.evaluated).toBe(50);
     expect(r.exactMatch).toBe(exact / 50);
@@ -69,9 +84,13 @@ describe('generation (the generation panel commands)', () => {
     expect(r.examples[0]!.expected).toBe([...r.examples[0]!.prompt.slice(0, 3)].sort().join(''));
   });
 
-  it('samples each next token from the logits at the prompt\'s last position (short prompts padded, long ones cut)', async () => {
+  it("samples each next token from the logits at the prompt's last position (short prompts padded, long ones cut)", async () => {
     const ctx = await context({ kind: 'sequence', task: 'copy', length: 4, size: 100, seed: 2 }, 8, 16, 10);
-    for (const [prompt, opts] of [['12', { temperature: 0 }], ['3', { temperature: 1 }], ['0123456789+=()', { temperature: 0.8, topK: 4 }]] as const) {
+    for (const [prompt, opts] of [
+      ['12', { temperature: 0 }],
+      ['3', { temperature: 1 }],
+      ['0123456789+=()', { temperature: 0.8, topK: 4 }],
+    ] as const) {
       const g = await generate(ctx, { text: prompt, tokens: 12, seed: 5, ...opts });
       const ids: number[] = [];
       let last = ctx.dataset.vocab!.indexOf(prompt.at(-1)!);
@@ -89,7 +108,7 @@ describe('generation (the generation panel commands)', () => {
     expect(first.text + rest.text).toBe(one.text);
   });
 
-  it('reads only the vocabulary\'s logits from a wider head (a template sized for any corpus), and refuses a narrower one', async () => {
+  it("reads only the vocabulary's logits from a wider head (a template sized for any corpus), and refuses a narrower one", async () => {
     const ctx = await context({ kind: 'sequence', task: 'copy', length: 4, size: 100, seed: 2 }, 8, 24, 5);
     const g = await generate(ctx, { text: '5', tokens: 40, seed: 1, temperature: 3 });
     expect(g.ids.every((id) => id < 16)).toBe(true);
@@ -97,15 +116,19 @@ describe('generation (the generation panel commands)', () => {
     const ids = Array.from({ length: 40 }, (_v, i) => (last = nextToken(ctx.byHand(last).slice(0, 16), { temperature: 3 }, 1, i)));
     expect(g.ids).toEqual(ids);
     const narrow = await context({ kind: 'sequence', task: 'copy', length: 4, size: 100, seed: 2 }, 8, 12, 0);
-    await expect(generate(narrow, { text: '5', tokens: 1, seed: 1, temperature: 0 })).rejects.toThrow(/gives 12 logits per position, but the dataset's vocabulary has 16 tokens: set its units to at least 16/);
+    await expect(generate(narrow, { text: '5', tokens: 1, seed: 1, temperature: 0 })).rejects.toThrow(
+      /gives 12 logits per position, but the dataset's vocabulary has 16 tokens: set its units to at least 16/,
+    );
   });
 
-  it('refuses characters outside a task\'s vocabulary, an empty prompt, and a dataset that is not sequences', async () => {
+  it("refuses characters outside a task's vocabulary, an empty prompt, and a dataset that is not sequences", async () => {
     const ctx = await context({ kind: 'sequence', task: 'copy', length: 2, size: 40, seed: 2 }, 4, 16, 0);
     await expect(generate(ctx, { text: '1a', tokens: 1, seed: 0, temperature: 0 })).rejects.toThrow(/vocabulary is 0 1 .*the prompt has "a"/);
     await expect(generate(ctx, { text: '', tokens: 1, seed: 0, temperature: 0 })).rejects.toThrow(/type a prompt/);
     const xor = builtinDataset({ kind: 'xor', size: 20, noise: 0.1 }, 1);
     expect(() => generateInfo({ ...ctx, dataset: xor })).toThrow(/not a sequence dataset/);
-    await expect(greedyAccuracy({ ...ctx, dataset: { ...ctx.dataset, sequence: { kind: 'text', unknown: 15 } } })).rejects.toThrow(/greedy accuracy is for the synthetic tasks/);
+    await expect(greedyAccuracy({ ...ctx, dataset: { ...ctx.dataset, sequence: { kind: 'text', unknown: 15 } } })).rejects.toThrow(
+      /greedy accuracy is for the synthetic tasks/,
+    );
   });
 });

@@ -99,12 +99,17 @@ function logitsOutput(doc: GraphDocument): { node: string; port: string; targets
 /** The open run as a sequence model, or an error saying why it is not one. */
 export function generateInfo(ctx: GenerateContext): GenerateInfo {
   const ds = ctx.dataset;
-  if (!ds.vocab || !ds.sequence) throw new Error(`the dataset "${ds.name}" is not a sequence dataset (a text corpus or a sequence task): there is nothing to generate`);
+  if (!ds.vocab || !ds.sequence)
+    throw new Error(`the dataset "${ds.name}" is not a sequence dataset (a text corpus or a sequence task): there is nothing to generate`);
   const { node, port, targets } = logitsOutput(ctx.doc);
   const fields = [...ctx.program.fields].filter(([f]) => !targets.has(f));
-  if (fields.length !== 1) throw new Error(`generation feeds one field of token ids, but this graph reads ${fields.map(([f]) => f).join(', ') || 'none besides its targets'}`);
+  if (fields.length !== 1)
+    throw new Error(`generation feeds one field of token ids, but this graph reads ${fields.map(([f]) => f).join(', ') || 'none besides its targets'}`);
   const [field, type] = fields[0]!;
-  if (type.dtype !== 'i32' || type.shape.length !== 1) throw new Error(`generation feeds token ids, i32 [T], but field "${field}" is ${type.dtype} [${type.shape.join(', ')}]: read it with an Input of dtype i32`);
+  if (type.dtype !== 'i32' || type.shape.length !== 1)
+    throw new Error(
+      `generation feeds token ids, i32 [T], but field "${field}" is ${type.dtype} [${type.shape.join(', ')}]: read it with an Input of dtype i32`,
+    );
   const T = type.shape[0]!;
   const examples = Array.from(ctx.split.validation.subarray(0, 6), (i) => {
     const ids = ds.data[field]!.subarray(i * T, (i + 1) * T);
@@ -112,7 +117,13 @@ export function generateInfo(ctx: GenerateContext): GenerateInfo {
     return Array.from(ids.subarray(0, n), (id) => ds.vocab![id] ?? '').join('');
   });
   return {
-    field, context: T, vocab: ds.vocab, kind: ds.sequence.kind, output: { node, port }, validation: ctx.split.validation.length, examples,
+    field,
+    context: T,
+    vocab: ds.vocab,
+    kind: ds.sequence.kind,
+    output: { node, port },
+    validation: ctx.split.validation.length,
+    examples,
     ...(ds.sequence.kind === 'task' ? { promptLength: ds.sequence.promptLength!, answerLength: ds.sequence.answerLength! } : {}),
   };
 }
@@ -147,9 +158,11 @@ async function lastLogits(ctx: GenerateContext, info: GenerateInfo, rows: readon
   const t = out.get(info.output.node)?.[info.output.port];
   if (!t) throw new Error(`node ${info.output.node} (the logits) could not be computed from field "${info.field}" alone`);
   const V = t.shape.at(-1)!;
-  if (t.shape.length !== 3 || t.shape[1] !== T) throw new Error(`generation reads logits [batch, ${T}, vocab] from node ${info.output.node}, but it gives [${t.shape.join(', ')}]`);
+  if (t.shape.length !== 3 || t.shape[1] !== T)
+    throw new Error(`generation reads logits [batch, ${T}, vocab] from node ${info.output.node}, but it gives [${t.shape.join(', ')}]`);
   const n = info.vocab.length;
-  if (V < n) throw new Error(`node ${info.output.node} gives ${V} logits per position, but the dataset's vocabulary has ${n} tokens: set its units to at least ${n}`);
+  if (V < n)
+    throw new Error(`node ${info.output.node} gives ${V} logits per position, but the dataset's vocabulary has ${n} tokens: set its units to at least ${n}`);
   // A head wider than the vocabulary (a template sized for any corpus): ids past it name no token and are never drawn.
   return at.map((p, r) => Float32Array.from(t.data.subarray((r * T + p) * V, (r * T + p) * V + n)));
 }

@@ -13,7 +13,8 @@ import { importOnnx, onnxWeightsFile } from '../engine/interchange/onnx/import';
 export type ImportKind = 'onnx' | 'keras' | 'caffe';
 
 /** An imported model's document (as text, not yet trusted) and, for ONNX, its weights; or why it cannot be imported. */
-export type ImportedModelFile = { readonly ok: true; readonly docText: string; readonly weights?: Uint8Array } | { readonly ok: false; readonly message: string };
+export type ImportedModelFile =
+  { readonly ok: true; readonly docText: string; readonly weights?: Uint8Array } | { readonly ok: false; readonly message: string };
 
 const NAMES: Readonly<Record<ImportKind, string>> = { onnx: 'an ONNX model', keras: 'a Keras model', caffe: 'a Caffe net' };
 

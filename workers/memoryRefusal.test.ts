@@ -10,7 +10,12 @@ import type { BackendInfo } from './types';
 
 function denseDoc(units: number, size = 64): GraphDocument {
   return makeDoc(
-    [['x', 'Input', { field: 'x', shape: [4] }], ['d', 'Dense', { units }], ['t', 'Input', { field: 'y', shape: [units] }], ['loss', 'MSELoss']],
+    [
+      ['x', 'Input', { field: 'x', shape: [4] }],
+      ['d', 'Dense', { units }],
+      ['t', 'Input', { field: 'y', shape: [units] }],
+      ['loss', 'MSELoss'],
+    ],
     ['x.y -> d.x', 'd.y -> loss.pred', 't.y -> loss.target'],
     { batchSize: 8, dataset: { kind: 'random', inputShape: [4], targetShape: [units], size } },
   );

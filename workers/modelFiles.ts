@@ -9,7 +9,8 @@ import { quote } from '../engine/graph/limits';
 import { ModelFileError, packModel, unpackModel, writeSafetensors } from '../engine/interchange';
 
 /** A model file's graph (as text, not yet trusted) and its weights as a safetensors file, or why it cannot be read. */
-export type UnpackedModelFile = { readonly ok: true; readonly graphText: string; readonly weights: Uint8Array; readonly tensors: number } | { readonly ok: false; readonly message: string };
+export type UnpackedModelFile =
+  { readonly ok: true; readonly graphText: string; readonly weights: Uint8Array; readonly tensors: number } | { readonly ok: false; readonly message: string };
 
 /** The model file of `doc` (stamped with when it was saved) and safetensors `weights`. */
 export function packModelFile(doc: GraphDocument, weights: Uint8Array, now: Date = new Date()): Uint8Array {

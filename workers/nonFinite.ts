@@ -13,7 +13,14 @@ import type { TrainError } from './types';
  * Replay step `step` (its batch's sample indices `idx`, when known), find the first node in graph
  * order whose output holds NaN or Inf, and leave the program ready to go on from before that step.
  */
-export async function diagnoseNonFinite(program: Program, doc: GraphDocument, dataset: Dataset, step: number, loss: number, idx: Int32Array | undefined): Promise<TrainError> {
+export async function diagnoseNonFinite(
+  program: Program,
+  doc: GraphDocument,
+  dataset: Dataset,
+  step: number,
+  loss: number,
+  idx: Int32Array | undefined,
+): Promise<TrainError> {
   if (idx) await program.replay(step, program.resident ? idx : gatherBatch(dataset, idx));
   const order = topologicalOrder(doc);
   const counts = await program.nonFiniteCounts(order);

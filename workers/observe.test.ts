@@ -57,9 +57,16 @@ describe('Observer', () => {
     const events = await obs.afterFlush(ctx);
     const h = byType(events, 'histograms')!;
     expect(h.step).toBe(3);
-    expect(h.tensors.map((t) => `${t.name}|${t.what}`).sort()).toEqual(
-      ['h/bias|grad', 'h/bias|value', 'h/kernel|grad', 'h/kernel|value', 'logits/bias|grad', 'logits/bias|value', 'logits/kernel|grad', 'logits/kernel|value'],
-    );
+    expect(h.tensors.map((t) => `${t.name}|${t.what}`).sort()).toEqual([
+      'h/bias|grad',
+      'h/bias|value',
+      'h/kernel|grad',
+      'h/kernel|value',
+      'logits/bias|grad',
+      'logits/bias|value',
+      'logits/kernel|grad',
+      'logits/kernel|value',
+    ]);
     const weights = await ctx.program.getWeights();
     const kernel = h.tensors.find((t) => t.name === 'h/kernel' && t.what === 'value')!;
     expect(kernel.counts.reduce((a, c) => a + c, 0)).toBe(16);
@@ -72,7 +79,13 @@ describe('Observer', () => {
   it('reads probes on an output and on a parameter, with gradients', async () => {
     const ctx = await trained(2);
     const obs = new Observer(() => 0);
-    obs.configure({ probes: [{ key: 'a', node: 'h', port: 'y' }, { key: 'b', node: 'logits', variable: 'logits/kernel' }, { key: 'c', node: 'nope' }] });
+    obs.configure({
+      probes: [
+        { key: 'a', node: 'h', port: 'y' },
+        { key: 'b', node: 'logits', variable: 'logits/kernel' },
+        { key: 'c', node: 'nope' },
+      ],
+    });
     const readings = byType(await obs.afterFlush(ctx), 'probes')!.readings;
     const [a, b, c] = readings;
     expect(a!.value!.shape).toEqual([20, 8]);
@@ -138,7 +151,10 @@ describe('Trainer with an observer', () => {
   it('streams classifier readings with a decision boundary and probe readings while training', async () => {
     const { Trainer } = await import('./trainer');
     const doc = classifierDoc();
-    const t = new Trainer({ createBackend: async () => ({ backend: new CpuBackend(), info: { kind: 'cpu', device: 'CPU' } }), loadDataset: async (d) => builtinDataset(d.training.dataset, d.training.seed) });
+    const t = new Trainer({
+      createBackend: async () => ({ backend: new CpuBackend(), info: { kind: 'cpu', device: 'CPU' } }),
+      loadDataset: async (d) => builtinDataset(d.training.dataset, d.training.seed),
+    });
     expect((await t.open(doc)).ok).toBe(true);
     t.observe({ decisionBoundary: true, probes: [{ key: 'k', node: 'h', variable: 'h/kernel' }] });
     const events: ObserveEvent[] = [];

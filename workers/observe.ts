@@ -33,7 +33,6 @@ export const OBSERVE_INTERVALS_MS = { histograms: 400, probes: 250, gradients: 5
  */
 export const OBSERVE_TIME_SHARE = 0.05;
 
-
 type Clock = () => number;
 
 /** A tensor's statistics, histogram and shape-fitting view. */
@@ -62,7 +61,14 @@ export class Observer {
     // A newly opened probe or view is read at the next chance, not after the interval.
     if (probesChanged) this.lastStep.probes = -1;
     this.last = { histograms: -Infinity, probes: -Infinity, gradients: -Infinity, confusion: -Infinity, boundary: -Infinity };
-    this.lastStep = { ...this.lastStep, gradients: -1, confusion: -1, boundary: -1, probes: -1, histograms: this.config.histogramEvery ? this.lastStep.histograms : -1 };
+    this.lastStep = {
+      ...this.lastStep,
+      gradients: -1,
+      confusion: -1,
+      boundary: -1,
+      probes: -1,
+      histograms: this.config.histogramEvery ? this.lastStep.histograms : -1,
+    };
   }
 
   async afterFlush(ctx: ObserveContext): Promise<TrainEvent[]> {
@@ -119,8 +125,13 @@ export class Observer {
   }
 
   /** Whether a view should be sampled now: new steps since its last sample, and its interval passed (or the run's last call). */
-  private due(view: keyof typeof OBSERVE_INTERVALS_MS, step: number, final: boolean, enough: (step: number) => boolean = (s) => s > this.lastStep[view]): boolean {
-    if (step === this.lastStep[view] || !enough(step) && !final) return false;
+  private due(
+    view: keyof typeof OBSERVE_INTERVALS_MS,
+    step: number,
+    final: boolean,
+    enough: (step: number) => boolean = (s) => s > this.lastStep[view],
+  ): boolean {
+    if (step === this.lastStep[view] || (!enough(step) && !final)) return false;
     const now = this.now();
     if (!final && now - this.last[view] < OBSERVE_INTERVALS_MS[view]) return false;
     this.last[view] = now;
@@ -135,7 +146,10 @@ export class Observer {
     for (const v of ctx.program.variables) {
       // Frozen parameters too (their values, which must stay put; they have no gradient).
       if (!v.trainable && !v.frozen) continue;
-      for (const [what, data] of [['value', weights[v.name]], ['grad', grads[v.name]]] as const) {
+      for (const [what, data] of [
+        ['value', weights[v.name]],
+        ['grad', grads[v.name]],
+      ] as const) {
         if (!data) continue;
         const stats = tensorStats(data);
         const h = histogram(data, bins, stats);
@@ -155,7 +169,14 @@ export class Observer {
         const layout = info.shape.length === 4 ? 'hwio' : 'nhwc';
         const value = summarize(await program.backend.readVariable(info.name), info.shape, 30, layout);
         const g = info.trainable ? (await gradients())[info.name] : undefined;
-        return { key: p.key, step, value, ...(g ? { grad: summarize(g, info.shape, 30, layout) } : { gradError: info.trainable ? 'no gradient reaches this parameter' : 'this parameter is not trained' }) };
+        return {
+          key: p.key,
+          step,
+          value,
+          ...(g
+            ? { grad: summarize(g, info.shape, 30, layout) }
+            : { gradError: info.trainable ? 'no gradient reaches this parameter' : 'this parameter is not trained' }),
+        };
       }
       const value = await program.read(p.node, 'value', p.port);
       const reading: ProbeReading = { key: p.key, step, value: summarize(value.data, value.shape) };

@@ -40,7 +40,15 @@ describe('predict (the inference panel command)', () => {
     expect((await t.open(classifier({ kind: 'xor', size: 100, noise: 0.1 }, 2, 2))).ok).toBe(true);
     await t.step(12);
     const info = await t.predictInfo();
-    expect(info).toMatchObject({ field: 'x', shape: [2], dataShape: [2], task: 'class', output: { node: 'logits', port: 'y' }, validation: 20, scalesInput: false });
+    expect(info).toMatchObject({
+      field: 'x',
+      shape: [2],
+      dataShape: [2],
+      task: 'class',
+      output: { node: 'logits', port: 'y' },
+      validation: 20,
+      scalesInput: false,
+    });
     const xs = builtinDataset({ kind: 'xor', size: 100, noise: 0.1 }, 3).data.x!.filter((_v, i) => i % 2 === 0);
     expect(info.bounds![0]).toBe(Math.min(...xs));
     expect(info.bounds![1]).toBe(Math.max(...xs));
@@ -98,7 +106,14 @@ describe('predict (the inference panel command)', () => {
     await t.open(classifier({ kind: 'xor', size: 100, noise: 0.1 }, 2, 2));
     await t.step(3);
     const x = Float32Array.from([0.2, 0.4]);
-    const p = await t.predict({ kind: 'values', values: x, probes: [{ key: 'k1', node: 'h' }, { key: 'k2', node: 'h', variable: 'h/kernel' }] });
+    const p = await t.predict({
+      kind: 'values',
+      values: x,
+      probes: [
+        { key: 'k1', node: 'h' },
+        { key: 'k2', node: 'h', variable: 'h/kernel' },
+      ],
+    });
     const w = await t.getWeights();
     const k = w[Object.keys(w).find((n) => n.startsWith('h') && n.endsWith('kernel'))!]!;
     const b = w[Object.keys(w).find((n) => n.startsWith('h') && n.endsWith('bias'))!]!;
@@ -155,7 +170,14 @@ describe('predict on a picture', () => {
         ['loss', 'MSELoss'],
       ],
       ['x.y -> out.x', 'out.y -> loss.pred', 'y.y -> loss.target'],
-      { dataset: { kind: 'random', inputShape: [4, 4, 1], targetShape: [1], size: 20, seed: 1 }, optimizer: { type: 'sgd' }, lr: 0.01, batchSize: 4, epochs: 1, seed: 1 },
+      {
+        dataset: { kind: 'random', inputShape: [4, 4, 1], targetShape: [1], size: 20, seed: 1 },
+        optimizer: { type: 'sgd' },
+        lr: 0.01,
+        batchSize: 4,
+        epochs: 1,
+        seed: 1,
+      },
     );
     const t = new Trainer(deps);
     expect((await t.open(doc)).errors).toEqual([]);

@@ -37,8 +37,8 @@ export interface PredictInfo {
 }
 
 /** One input to predict on. */
-export type PredictRequest = (
-  /** The user's own sample, per-sample shape of the input field, in the units the user sees (raw CSV values). */
+export type PredictRequest = /** The user's own sample, per-sample shape of the input field, in the units the user sees (raw CSV values). */
+(
   | { readonly kind: 'values'; readonly values: Float32Array }
   /** The `index`-th sample of the validation split. */
   | { readonly kind: 'sample'; readonly index: number }
@@ -135,7 +135,8 @@ function planeBounds(xy: ArrayLike<number>): [number, number, number, number] {
 
 function inputField(program: Program, targetFields: ReadonlySet<string>): string {
   const inputs = [...program.fields.keys()].filter((f) => !targetFields.has(f));
-  if (inputs.length !== 1) throw new Error(`the inference panel feeds one input field, but this graph reads ${inputs.length ? inputs.join(', ') : 'none besides its targets'}`);
+  if (inputs.length !== 1)
+    throw new Error(`the inference panel feeds one input field, but this graph reads ${inputs.length ? inputs.join(', ') : 'none besides its targets'}`);
   return inputs[0]!;
 }
 
@@ -190,7 +191,8 @@ export async function predict(ctx: PredictContext, request: PredictRequest): Pro
   if (request.kind === 'sample') {
     const { index } = request;
     const val = ctx.split.validation;
-    if (!Number.isInteger(index) || index < 0 || index >= val.length) throw new Error(`there is no validation sample ${index}: the validation split holds ${val.length} samples`);
+    if (!Number.isInteger(index) || index < 0 || index >= val.length)
+      throw new Error(`there is no validation sample ${index}: the validation split holds ${val.length} samples`);
     const batch = gatherBatch(ctx.dataset, [val[index]!]);
     input = Float32Array.from(batch[info.field]!);
     const label = ctx.dataset.data.label && batch.label;
@@ -198,12 +200,15 @@ export async function predict(ctx: PredictContext, request: PredictRequest): Pro
     truth = label ? { label: label[0]!, index } : target && batch[target] ? { values: Float32Array.from(batch[target]!), index } : { index };
   } else if (request.kind === 'image') {
     const [height, width, channels] = info.dataShape;
-    if (info.dataShape.length !== 3 || (channels !== 1 && channels !== 3)) throw new Error(`field "${info.field}" holds [${info.dataShape.join(', ')}], not an image of [height, width, 1 or 3 channels]`);
+    if (info.dataShape.length !== 3 || (channels !== 1 && channels !== 3))
+      throw new Error(`field "${info.field}" holds [${info.dataShape.join(', ')}], not an image of [height, width, 1 or 3 channels]`);
     const { image } = request;
-    if (!(image.width > 0 && image.height > 0) || image.rgba.length !== 4 * image.width * image.height) throw new Error(`the picture's pixels (${image.rgba.length} bytes) do not fit its size ${image.width}×${image.height}`);
+    if (!(image.width > 0 && image.height > 0) || image.rgba.length !== 4 * image.width * image.height)
+      throw new Error(`the picture's pixels (${image.rgba.length} bytes) do not fit its size ${image.width}×${image.height}`);
     input = imageTensor(image, { width: width!, height: height!, color: channels === 3 ? 'rgb' : 'grayscale' });
   } else {
-    if (request.values.length !== size) throw new Error(`the input has ${request.values.length} values but field "${info.field}" takes ${size} ([${info.shape.join(', ')}])`);
+    if (request.values.length !== size)
+      throw new Error(`the input has ${request.values.length} values but field "${info.field}" takes ${size} ([${info.shape.join(', ')}])`);
     const bad = request.values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new Error(`input value ${bad + 1}${info.featureNames?.[bad] ? ` (${info.featureNames[bad]})` : ''} is not a number`);
     input = Float32Array.from(request.values);
@@ -222,7 +227,9 @@ export async function predict(ctx: PredictContext, request: PredictRequest): Pro
   const probes = (request.probes ?? []).map((p): ProbeReading => {
     if (p.variable) return { key: p.key, step, error: 'a parameter does not change with the input' };
     const v = out.get(p.node)?.[p.port ?? 'y'] ?? Object.values(out.get(p.node) ?? {})[0];
-    return v ? { key: p.key, step, value: summarize(v.data, v.shape), gradError: 'one prediction has no gradient' } : { key: p.key, step, error: `node ${p.node} does not depend on the input alone` };
+    return v
+      ? { key: p.key, step, value: summarize(v.data, v.shape), gradError: 'one prediction has no gradient' }
+      : { key: p.key, step, error: `node ${p.node} does not depend on the input alone` };
   });
   if (info.task === 'value') return { step, input, output, probes, ...(truth ? { truth } : {}) };
   const probabilities = classProbabilities(output);

@@ -12,7 +12,9 @@ import type { Inspection } from './types';
 
 /** The trained parameters (and running statistics) as a safetensors file named by node (`dense1.kernel`). */
 export async function weightsFile(program: Program, doc: GraphDocument): Promise<Uint8Array> {
-  return encodeWeights(program.variables, await program.getWeights(), { metadata: { 'wiregrad.document': doc.meta.name, 'wiregrad.step': String(program.stepCount) } });
+  return encodeWeights(program.variables, await program.getWeights(), {
+    metadata: { 'wiregrad.document': doc.meta.name, 'wiregrad.step': String(program.stepCount) },
+  });
 }
 
 /** The graph's inference part as an ONNX model (opset 17) with the current weights. */
@@ -32,8 +34,21 @@ export async function pytorchZip(program: Program, doc: GraphDocument): Promise<
 }
 
 /** A node's value or gradient at the current step, summarised for display. */
-export async function inspectNode(program: Program, node: string, what: 'value' | 'grad', options: { bins?: number; maxValues?: number } = {}): Promise<Inspection> {
+export async function inspectNode(
+  program: Program,
+  node: string,
+  what: 'value' | 'grad',
+  options: { bins?: number; maxValues?: number } = {},
+): Promise<Inspection> {
   const { data, shape } = await program.read(node, what);
   const stats = tensorStats(data);
-  return { node, what, step: program.stepCount, shape: [...shape], stats, histogram: histogram(data, options.bins ?? 30, stats), values: downsample(data, options.maxValues ?? 4096) };
+  return {
+    node,
+    what,
+    step: program.stepCount,
+    shape: [...shape],
+    stats,
+    histogram: histogram(data, options.bins ?? 30, stats),
+    values: downsample(data, options.maxValues ?? 4096),
+  };
 }

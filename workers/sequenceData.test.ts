@@ -33,7 +33,9 @@ describe('sequence datasets in the worker', () => {
     const loaded = await l.load(training({ kind: 'text', source: 'upload', name: 'cafe.txt', context: 8 }));
     expect(loaded.notes[0]).toMatch(/Windows-1252/);
     expect(loaded.dataset.vocab).toContain('é');
-    await expect(l.putUpload({ name: 'bin.txt', kind: 'text', files: [{ path: 'bin.txt', type: '', bytes: Uint8Array.from([65, 0, 66]).buffer }] })).rejects.toThrow(/bin.txt: byte 2 is a NUL byte/);
+    await expect(
+      l.putUpload({ name: 'bin.txt', kind: 'text', files: [{ path: 'bin.txt', type: '', bytes: Uint8Array.from([65, 0, 66]).buffer }] }),
+    ).rejects.toThrow(/bin.txt: byte 2 is a NUL byte/);
     await expect(l.load(training({ kind: 'text', source: 'upload', name: 'gone.txt' }))).rejects.toThrow(/"gone.txt" is not stored in this browser/);
     await expect(l.load(training({ kind: 'text', source: 'upload' }))).rejects.toThrow(/none is chosen/);
   });
@@ -57,7 +59,11 @@ describe('sequence datasets in the worker', () => {
     const text = corpusText();
     expect(text.length).toBeGreaterThan(1_000_000);
     expect(text.startsWith('Fellow-Citizens of the Senate')).toBe(true);
-    const l = new DatasetLoader({ fetchAsset: async (p) => (p === BUILTIN_TEXT_URL ? new TextEncoder().encode(text) : Promise.reject(new Error(p))), uploads: memoryUploadStore(), decodeImage: noImages });
+    const l = new DatasetLoader({
+      fetchAsset: async (p) => (p === BUILTIN_TEXT_URL ? new TextEncoder().encode(text) : Promise.reject(new Error(p))),
+      uploads: memoryUploadStore(),
+      decodeImage: noImages,
+    });
     const { dataset } = await l.load(training({ kind: 'text', context: 64 }));
     expect(dataset.length).toBe(Math.floor((text.length - 1) / 64));
     expect(dataset.vocab!.length).toBeGreaterThan(60);

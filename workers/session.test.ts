@@ -44,7 +44,10 @@ function mlp(units = 16, training: Record<string, unknown> = {}): GraphDocument 
   );
 }
 
-const withTraining = (doc: GraphDocument, patch: Record<string, unknown>): GraphDocument => ({ ...doc, training: TrainingConfig.parse({ ...doc.training, ...patch }) });
+const withTraining = (doc: GraphDocument, patch: Record<string, unknown>): GraphDocument => ({
+  ...doc,
+  training: TrainingConfig.parse({ ...doc.training, ...patch }),
+});
 
 async function until(cond: () => boolean, ms = 60_000) {
   const start = Date.now();
@@ -65,9 +68,17 @@ describe('the training session', () => {
     await b.t.open(mlp());
     await b.t.step(5);
     expect(a.backends).toHaveLength(1);
-    const reopened = a.points().slice(12).map((p) => p.loss);
+    const reopened = a
+      .points()
+      .slice(12)
+      .map((p) => p.loss);
     expect(reopened).toEqual(b.points().map((p) => p.loss));
-    expect(a.points().slice(12).map((p) => p.step)).toEqual([1, 2, 3, 4, 5]);
+    expect(
+      a
+        .points()
+        .slice(12)
+        .map((p) => p.step),
+    ).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('announces runs: started at the first step, ended when another document opens', async () => {
@@ -131,7 +142,11 @@ describe('the training session', () => {
     await s.t.open(doc);
     await s.t.step(7);
     const before = await s.t.getWeights();
-    const moved = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: { x: n.position.x + 100, y: 3 }, label: `renamed ${n.id}` })), meta: { ...doc.meta, name: 'renamed' } };
+    const moved = {
+      ...doc,
+      nodes: doc.nodes.map((n) => ({ ...n, position: { x: n.position.x + 100, y: 3 }, label: `renamed ${n.id}` })),
+      meta: { ...doc.meta, name: 'renamed' },
+    };
     expect((await s.t.update(moved)).applied).toBe('none');
     expect(await s.t.getWeights()).toEqual(before);
     await s.t.step(1);
@@ -162,7 +177,10 @@ describe('the training session', () => {
     await s.t.open(mlp(16, { lr: 0.02 }));
     await s.t.step(5);
     await s.t.step(5);
-    const first = s.points().filter((p) => p.step > 5).map((p) => p.loss);
+    const first = s
+      .points()
+      .filter((p) => p.step > 5)
+      .map((p) => p.loss);
     const checkpoints = s.of('checkpoints').at(-1)!.checkpoints;
     expect(checkpoints.map((c) => c.step)).toContain(5);
     await s.t.rollback(5);
@@ -170,10 +188,15 @@ describe('the training session', () => {
     expect(s.of('run_changed').at(-1)!.change).toMatchObject({ kind: 'rollback', step: 5 });
     const mark = s.points().length;
     await s.t.step(5);
-    expect(s.points().slice(mark).map((p) => p.loss)).toEqual(first);
+    expect(
+      s
+        .points()
+        .slice(mark)
+        .map((p) => p.loss),
+    ).toEqual(first);
   });
 
-  it('refuses labels outside the loss\'s classes before training, naming the node, label and sample', async () => {
+  it("refuses labels outside the loss's classes before training, naming the node, label and sample", async () => {
     const s = trainer();
     const narrow = makeDoc(
       [
@@ -208,7 +231,15 @@ describe('the training session', () => {
     expect(child).toMatchObject({ startStep: 6, parent: { run: parent, step: 6 } });
     expect(child.doc.training.lr).toBe(0.1);
     expect(s.of('run_ended')).toEqual([{ type: 'run_ended', run: parent, reason: 'forked' }]);
-    expect(s.points().slice(-2).map((p) => [p.step, p.lr])).toEqual([[7, 0.1], [8, 0.1]]);
+    expect(
+      s
+        .points()
+        .slice(-2)
+        .map((p) => [p.step, p.lr]),
+    ).toEqual([
+      [7, 0.1],
+      [8, 0.1],
+    ]);
     await expect(s.t.fork(parent, 3_000, doc)).rejects.toThrow(/no checkpoint at step 3000/);
   });
 

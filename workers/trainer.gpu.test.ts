@@ -75,7 +75,13 @@ describe('the Trainer on WebGPU', () => {
 
   it('pauses on a NaN and names the node where it first appeared', async () => {
     const nanDoc = makeDoc(
-      [['x', 'Input', { field: 'x', shape: [2] }], ['y', 'Input', { field: 'y', shape: [1] }], ['d', 'Dense', { units: 1 }], ['lg', 'log'], ['loss', 'MSELoss']],
+      [
+        ['x', 'Input', { field: 'x', shape: [2] }],
+        ['y', 'Input', { field: 'y', shape: [1] }],
+        ['d', 'Dense', { units: 1 }],
+        ['lg', 'log'],
+        ['loss', 'MSELoss'],
+      ],
       ['x.y -> d.x', 'd.y -> lg.x', 'lg.y -> loss.pred', 'y.y -> loss.target'],
       { dataset: { kind: 'plane', size: 100, noise: 0 }, optimizer: { type: 'sgd' }, lr: 0.01, batchSize: 10, epochs: 50, seed: 1 },
     );

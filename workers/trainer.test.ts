@@ -9,7 +9,8 @@ import type { MetricPoint, TrainEvent } from './types';
 
 const deps = {
   createBackend: async () => ({ backend: new CpuBackend(), info: { kind: 'cpu' as const, device: 'CPU (JavaScript)' } }),
-  loadDataset: async (doc: Parameters<typeof builtinDataset>[0] extends never ? never : import('../engine/graph/document').GraphDocument) => builtinDataset(doc.training.dataset, doc.training.seed),
+  loadDataset: async (doc: Parameters<typeof builtinDataset>[0] extends never ? never : import('../engine/graph/document').GraphDocument) =>
+    builtinDataset(doc.training.dataset, doc.training.seed),
 };
 
 function spiralsDoc(training: Record<string, unknown> = {}) {
@@ -108,7 +109,13 @@ describe('Trainer (the worker side of training)', () => {
     const t = new Trainer(deps);
     const doc = makeDoc(
       // log of a Dense output that is negative for some samples: NaN first appears at node "lg".
-      [['x', 'Input', { field: 'x', shape: [2] }], ['y', 'Input', { field: 'y', shape: [1] }], ['d', 'Dense', { units: 1 }], ['lg', 'log'], ['loss', 'MSELoss']],
+      [
+        ['x', 'Input', { field: 'x', shape: [2] }],
+        ['y', 'Input', { field: 'y', shape: [1] }],
+        ['d', 'Dense', { units: 1 }],
+        ['lg', 'log'],
+        ['loss', 'MSELoss'],
+      ],
       ['x.y -> d.x', 'd.y -> lg.x', 'lg.y -> loss.pred', 'y.y -> loss.target'],
       { dataset: { kind: 'plane', size: 100, noise: 0 }, optimizer: { type: 'sgd' }, lr: 0.01, batchSize: 10, epochs: 50 },
     );
@@ -134,8 +141,15 @@ describe('Trainer (the worker side of training)', () => {
 
   it('reports compile errors with the node at fault and data mismatches clearly', async () => {
     const t = new Trainer(deps);
-    const bad = makeDoc([['x', 'Input', { field: 'x', shape: [3] }], ['y', 'Input', { field: 'label', shape: [], dtype: 'i32' }], ['loss', 'SoftmaxCrossEntropy']],
-      ['x.y -> loss.pred', 'y.y -> loss.target'], { dataset: { kind: 'xor', size: 100 } });
+    const bad = makeDoc(
+      [
+        ['x', 'Input', { field: 'x', shape: [3] }],
+        ['y', 'Input', { field: 'label', shape: [], dtype: 'i32' }],
+        ['loss', 'SoftmaxCrossEntropy'],
+      ],
+      ['x.y -> loss.pred', 'y.y -> loss.target'],
+      { dataset: { kind: 'xor', size: 100 } },
+    );
     const r = await t.open(bad);
     expect(r.ok).toBe(false);
     expect(r.errors[0]!.message).toMatch(/field "x" holds \[2\] f32 per sample but the graph reads \[3\] f32/);
@@ -167,7 +181,7 @@ describe('Trainer (the worker side of training)', () => {
       expect(point.metrics.acc).toBeCloseTo(whole.get('acc')!.value!.data[0]!, 5);
     });
 
-    it('reports a loss that sums over its batch per training batch, on the training curve\'s scale', async () => {
+    it("reports a loss that sums over its batch per training batch, on the training curve's scale", async () => {
       const doc = makeDoc(
         [
           ['x', 'Input', { field: 'x', shape: [4] }],
@@ -176,7 +190,15 @@ describe('Trainer (the worker side of training)', () => {
           ['loss', 'SumSquaresLoss'],
         ],
         ['x.y -> d.x', 'd.y -> loss.pred', 'y.y -> loss.target'],
-        { dataset: { kind: 'random', inputShape: [4], targetShape: [2], size: 6000 }, optimizer: { type: 'sgd' }, lr: 1e-4, batchSize: 50, steps: 1, epochs: 1, seed: 2 },
+        {
+          dataset: { kind: 'random', inputShape: [4], targetShape: [2], size: 6000 },
+          optimizer: { type: 'sgd' },
+          lr: 1e-4,
+          batchSize: 50,
+          steps: 1,
+          epochs: 1,
+          seed: 2,
+        },
       );
       const { point, whole, n } = await validateAgainstReference(doc);
       const total = whole.get('loss')!.loss!.data[0]!;

@@ -149,7 +149,13 @@ export class Trainer {
       this.emit({ type: 'checkpoints', checkpoints: [] });
     }
     const { backend, info } = await this.acquireBackend();
-    const report = (ok: boolean, errs: readonly GraphError[] = errors): CompileReport => ({ ok, errors: errs, nodes, paramCount, backend: this.backend?.info ?? info });
+    const report = (ok: boolean, errs: readonly GraphError[] = errors): CompileReport => ({
+      ok,
+      errors: errs,
+      nodes,
+      paramCount,
+      backend: this.backend?.info ?? info,
+    });
     // Before anything is allocated: the same refusal the page shows while editing.
     const memory = memoryRefusal(doc, info);
     if (memory.length) return report(false, [...memory, ...errors]);
@@ -205,7 +211,11 @@ export class Trainer {
       return { applied: 'none', change, errors: [] };
     }
     if (change.kind === 'restart') return { applied: 'restart-needed', change, errors: [] };
-    const refused = updateRefusal(doc, { ...(this.backend ? { info: this.backend.info } : {}), ...(this.dataset ? { dataset: this.dataset } : {}), trainSamples: this.split?.train.length ?? 0 });
+    const refused = updateRefusal(doc, {
+      ...(this.backend ? { info: this.backend.info } : {}),
+      ...(this.dataset ? { dataset: this.dataset } : {}),
+      trainSamples: this.split?.train.length ?? 0,
+    });
     if (refused.length) return { applied: 'invalid', change, errors: refused };
     if (change.kind === 'live' && this.program.applyTraining(doc.training)) {
       this.doc = doc;
@@ -393,7 +403,13 @@ export class Trainer {
     const total = this.totalSteps();
     const times = this.stepTimes;
     const span = times.length > 1 ? times[times.length - 1]! - times[0]! : 0;
-    return { state: this.state, step: this.program?.stepCount ?? 0, epoch: this.cursor.epoch, totalSteps: total, stepsPerSecond: span > 0 ? ((times.length - 1) * 1000) / span : 0 };
+    return {
+      state: this.state,
+      step: this.program?.stepCount ?? 0,
+      epoch: this.cursor.epoch,
+      totalSteps: total,
+      stepsPerSecond: span > 0 ? ((times.length - 1) * 1000) / span : 0,
+    };
   }
 
   /** A node's value or gradient at the current step, summarised for display. */
@@ -428,7 +444,9 @@ export class Trainer {
   }
 
   /** `f` on the compiled run (generation, attention maps: workers/generate.ts, attentionMap.ts) between training steps. */
-  withSession<T>(f: (session: { program: Program; doc: GraphDocument; dataset: Dataset; split: { train: Int32Array; validation: Int32Array } }) => Promise<T>): Promise<T> {
+  withSession<T>(
+    f: (session: { program: Program; doc: GraphDocument; dataset: Dataset; split: { train: Int32Array; validation: Int32Array } }) => Promise<T>,
+  ): Promise<T> {
     return this.exclusive(async () => {
       const [program, doc, dataset, split] = [this.program, this.doc, this.dataset, this.split];
       if (!program || !doc || !dataset || !split) throw new Error('nothing is compiled: train (or open) a graph first');
@@ -515,7 +533,12 @@ export class Trainer {
     const run = this.run.id;
     if (!run || !this.program || !this.doc) return;
     const data = await this.program.snapshot();
-    this.checkpoints.add({ info: { run, step: this.program.stepCount, epoch: this.cursor.epoch, bytes: data.bytes }, batchInEpoch: this.cursor.batchInEpoch, doc: this.doc, data });
+    this.checkpoints.add({
+      info: { run, step: this.program.stepCount, epoch: this.cursor.epoch, bytes: data.bytes },
+      batchInEpoch: this.cursor.batchInEpoch,
+      doc: this.doc,
+      data,
+    });
     this.emit({ type: 'checkpoints', checkpoints: this.checkpoints.list() });
   }
 
@@ -582,7 +605,15 @@ export class Trainer {
     // The device latches (stops updating) on a non-finite loss: that ends the run here.
     const bad = records.find((r) => !Number.isFinite(r.loss));
     for (const [k, r] of records.entries()) {
-      this.pending.push({ step: r.step, epoch: this.cursor.epoch, time: (times[k] ?? this.now()) - this.startedAt, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, metrics: r.metrics });
+      this.pending.push({
+        step: r.step,
+        epoch: this.cursor.epoch,
+        time: (times[k] ?? this.now()) - this.startedAt,
+        loss: r.loss,
+        lr: r.lr,
+        gradNorm: r.gradNorm,
+        metrics: r.metrics,
+      });
       if (r === bad) break;
     }
     if (!bad) return false;

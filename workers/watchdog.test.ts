@@ -23,7 +23,10 @@ describe('PingWatchdog', () => {
     const w = new PingWatchdog(limits);
     let now = 0;
     let finish!: () => void;
-    const compile = w.during(() => new Promise<void>((resolve) => (finish = resolve)), () => now);
+    const compile = w.during(
+      () => new Promise<void>((resolve) => (finish = resolve)),
+      () => now,
+    );
     w.tick(0);
     expect(w.tick(30_000)).toBeUndefined();
     expect(w.tick(60_001)).toEqual({ kind: 'hung', limitMs: 60_000 });
@@ -37,11 +40,20 @@ describe('PingWatchdog', () => {
 
   it('keeps the longer limit while any of several slow commands is in flight, and after a failed one', async () => {
     const w = new PingWatchdog(limits);
-    const failing = w.during(() => Promise.reject(new Error('compile failed')), () => 0);
+    const failing = w.during(
+      () => Promise.reject(new Error('compile failed')),
+      () => 0,
+    );
     await expect(failing).rejects.toThrow('compile failed');
     let a!: () => void;
-    const first = w.during(() => new Promise<void>((r) => (a = r)), () => 0);
-    const second = w.during(() => new Promise<void>(() => undefined), () => 0);
+    const first = w.during(
+      () => new Promise<void>((r) => (a = r)),
+      () => 0,
+    );
+    const second = w.during(
+      () => new Promise<void>(() => undefined),
+      () => 0,
+    );
     w.tick(0);
     a();
     await first;

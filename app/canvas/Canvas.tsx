@@ -20,7 +20,8 @@ const MULTI_SELECT_KEYS = ['Meta', 'Control'];
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
 // What screen readers say on a focused node or edge: the keys that work on it here. (React Flow 12.x reads
 // the node text from the "keyboardDisabled" key while keyboard handling is on, so both say the same.)
-const NODE_KEYS = 'Press Enter or Space to select the node, then arrow keys move it and Delete removes it. Press C to connect it to another node, E to expand a Transformer block into its parts.';
+const NODE_KEYS =
+  'Press Enter or Space to select the node, then arrow keys move it and Delete removes it. Press C to connect it to another node, E to expand a Transformer block into its parts.';
 const ARIA_LABELS = {
   'node.a11yDescription.default': NODE_KEYS,
   'node.a11yDescription.keyboardDisabled': NODE_KEYS,

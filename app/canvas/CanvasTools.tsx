@@ -13,7 +13,13 @@ export function CanvasTools() {
   const trained = useTraining((s) => s.status.step > 0);
   return (
     <Panel position="top-left" className="canvas-tools" aria-label="Training views">
-      <button type="button" className="btn" aria-pressed={edgeGradients} onClick={() => dashboard.getState().patch({ edgeGradients: !edgeGradients })} title="Colour each edge by the RMS gradient flowing back along it">
+      <button
+        type="button"
+        className="btn"
+        aria-pressed={edgeGradients}
+        onClick={() => dashboard.getState().patch({ edgeGradients: !edgeGradients })}
+        title="Colour each edge by the RMS gradient flowing back along it"
+      >
         Gradient edges
       </button>
       {edgeGradients && (
@@ -23,7 +29,13 @@ export function CanvasTools() {
           <span>{EXPLODING.toExponential(0)}</span>
         </span>
       )}
-      <button type="button" className="btn" disabled={selection.length === 0} onClick={() => dashboard.getState().showOps({ kind: 'backward', nodes: selection })} title="Show the gradient ops autodiff generated for the selected nodes">
+      <button
+        type="button"
+        className="btn"
+        disabled={selection.length === 0}
+        onClick={() => dashboard.getState().showOps({ kind: 'backward', nodes: selection })}
+        title="Show the gradient ops autodiff generated for the selected nodes"
+      >
         Backward graph
       </button>
       {trained && probes === 0 && <span className="canvas-hint">Click a node or edge to probe it</span>}

@@ -11,7 +11,11 @@ function InputPort({ port }: { port: PortView }) {
     <li className="gnode-port gnode-port-in">
       <Handle type="target" position={Position.Left} id={port.name} title={port.name} aria-label={`input ${port.name}`} />
       <span className="gnode-port-name">{port.name}</span>
-      {port.multiple && <span className="gnode-port-hint" title="takes several edges">+</span>}
+      {port.multiple && (
+        <span className="gnode-port-hint" title="takes several edges">
+          +
+        </span>
+      )}
     </li>
   );
 }

@@ -19,7 +19,9 @@ describe('the ports a node can connect to', () => {
     // (x, w1, w2, y have none; h, pred, loss have two) and one output each.
     expect(options.filter((o) => o.direction === 'out')).toHaveLength(6);
     expect(options.filter((o) => o.direction === 'in')).toHaveLength(7);
-    expect(options.every((o) => (o.direction === 'out' ? o.from.node === 'relu' && o.to.node !== 'relu' : o.to.node === 'relu' && o.from.node !== 'relu'))).toBe(true);
+    expect(
+      options.every((o) => (o.direction === 'out' ? o.from.node === 'relu' && o.to.node !== 'relu' : o.to.node === 'relu' && o.from.node !== 'relu')),
+    ).toBe(true);
     expect(options.map((o) => o.text)).toContain('relu.y → y_pred = h · w2.a');
     expect(options.map((o) => o.text)).toContain('h = x · w1.y → relu.x');
     expect(new Set(options.map((o) => o.key)).size).toBe(options.length);

@@ -41,7 +41,11 @@ describe('flow nodes derived from the document', () => {
   });
 
   it('show selection, live drag positions and measured sizes', () => {
-    const nodes = toFlowNodes(doc, view({ selection: ['relu'], dragPositions: { relu: { x: 5, y: 6 } }, measured: { relu: { width: 200, height: 90 } } }), validation);
+    const nodes = toFlowNodes(
+      doc,
+      view({ selection: ['relu'], dragPositions: { relu: { x: 5, y: 6 } }, measured: { relu: { width: 200, height: 90 } } }),
+      validation,
+    );
     const relu = nodes.find((n) => n.id === 'relu')!;
     expect(relu).toMatchObject({ selected: true, position: { x: 5, y: 6 }, measured: { width: 200, height: 90 } });
   });
@@ -56,7 +60,14 @@ describe('flow nodes derived from the document', () => {
 
   it('edges name their ends and ports', () => {
     const edges = toFlowEdges(doc, view({ selectedEdges: ['x.y->h.a'] }), validation);
-    expect(edges[0]).toMatchObject({ source: 'x', sourceHandle: 'y', target: 'h', targetHandle: 'a', selected: true, ariaLabel: 'Edge from x (y) to h = x · w1 (a)' });
+    expect(edges[0]).toMatchObject({
+      source: 'x',
+      sourceHandle: 'y',
+      target: 'h',
+      targetHandle: 'a',
+      selected: true,
+      ariaLabel: 'Edge from x (y) to h = x · w1 (a)',
+    });
   });
 });
 

@@ -92,7 +92,9 @@ function nodeData(node: DocNode, validation: Validation, runtime: RuntimeView): 
     ...(runtime.failed?.node === node.id && { runtimeError: runtime.failed.message }),
     ...(runtime.probedNodes.has(node.id) && { probed: true }),
     ...(info?.frozenParamCount ? { frozen: true } : {}),
-    ...((spec?.category === 'Layers' || spec?.category === 'Sequence' || spec?.category === 'Losses' || spec?.category === 'Activations') && { expandable: true }),
+    ...((spec?.category === 'Layers' || spec?.category === 'Sequence' || spec?.category === 'Losses' || spec?.category === 'Activations') && {
+      expandable: true,
+    }),
     ...(COMPOSITE_TYPES.has(node.type) && { composite: true }),
   };
 }
@@ -159,7 +161,12 @@ export function toFlowNodes(
  * The canvas edges, labelled for screen readers, red when an error names them; coloured and
  * labelled by the gradient flowing back along them when the runtime view has magnitudes.
  */
-export function toFlowEdges(doc: GraphDocument, view: Pick<ViewState, 'selectedEdges'>, validation: Validation, runtime: RuntimeView = NO_RUNTIME): GraphFlowEdge[] {
+export function toFlowEdges(
+  doc: GraphDocument,
+  view: Pick<ViewState, 'selectedEdges'>,
+  validation: Validation,
+  runtime: RuntimeView = NO_RUNTIME,
+): GraphFlowEdge[] {
   const selected = new Set(view.selectedEdges);
   const names = new Map(doc.nodes.map((n) => [n.id, displayName(n)]));
   return doc.edges.map((e) => {

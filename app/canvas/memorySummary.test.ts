@@ -5,7 +5,12 @@ import { memorySummary } from './memorySummary';
 
 const doc = (dataset: Record<string, unknown>) =>
   makeDoc(
-    [['x', 'Input', { field: 'x', shape: [4] }], ['d', 'Dense', { units: 3 }], ['t', 'Input', { field: 'y', shape: [3] }], ['loss', 'MSELoss']],
+    [
+      ['x', 'Input', { field: 'x', shape: [4] }],
+      ['d', 'Dense', { units: 3 }],
+      ['t', 'Input', { field: 'y', shape: [3] }],
+      ['loss', 'MSELoss'],
+    ],
     ['x.y -> d.x', 'd.y -> loss.pred', 't.y -> loss.target'],
     { batchSize: 2, optimizer: { type: 'sgd' }, dataset },
   );

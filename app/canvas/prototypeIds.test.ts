@@ -93,11 +93,17 @@ describe('node ids that are Object.prototype names', () => {
         if (action === 'drag' && ids.length > 0) {
           const moving = [r.pick(ids), r.pick(ids)];
           for (let k = 0; k < 3; k++) {
-            const effects = nodeChangeEffects(moving.map((id) => move(id, r.int(3000), r.int(3000), true)), state().dragPositions);
+            const effects = nodeChangeEffects(
+              moving.map((id) => move(id, r.int(3000), r.int(3000), true)),
+              state().dragPositions,
+            );
             state().setDragPositions(effects.positions!);
           }
           const final = moving.map((id) => [id, { x: r.int(3000) - 1500, y: r.int(3000) - 1500 }] as const);
-          const drop = nodeChangeEffects(final.map(([id, p]) => move(id, p.x, p.y, false)), state().dragPositions);
+          const drop = nodeChangeEffects(
+            final.map(([id, p]) => move(id, p.x, p.y, false)),
+            state().dragPositions,
+          );
           state().setDragPositions(drop.positions!);
           state().commitDrag();
           for (const [id, p] of final) expected.set(id, p);
@@ -124,14 +130,21 @@ describe('node ids that are Object.prototype names', () => {
           const inp = getNodeSpec(to.type)!.inputs;
           if (out.length > 0 && inp.length > 0) {
             const result = state().connect({ node: from.id, port: r.pick(out).name }, { node: to.id, port: r.pick(inp).name });
-            if (result.ok) expect(state().doc.edges.some((e) => e.id === result.edgeId && e.from.node === from.id && e.to.node === to.id), where).toBe(true);
+            if (result.ok)
+              expect(
+                state().doc.edges.some((e) => e.id === result.edgeId && e.from.node === from.id && e.to.node === to.id),
+                where,
+              ).toBe(true);
           }
         } else if (action === 'delete' && ids.length > 0) {
           const gone = r.pick(ids);
           state().select([gone]);
           state().deleteSelection();
           expected.delete(gone);
-          expect(state().doc.edges.some((e) => e.from.node === gone || e.to.node === gone), where).toBe(false);
+          expect(
+            state().doc.edges.some((e) => e.from.node === gone || e.to.node === gone),
+            where,
+          ).toBe(false);
         } else if (action === 'edge' && state().doc.edges.length > 0) {
           state().disconnect([r.pick(state().doc.edges).id]);
         } else if (action === 'add') {
@@ -155,14 +168,23 @@ describe('node ids that are Object.prototype names', () => {
           expect(n.position, `${where}: ${n.id}`).toEqual(expected.get(n.id));
         }
         const flow = toFlowNodes(doc, state(), validationOf(doc));
-        expect(flow.map((n) => n.id), where).toEqual(doc.nodes.map((n) => n.id));
+        expect(
+          flow.map((n) => n.id),
+          where,
+        ).toEqual(doc.nodes.map((n) => n.id));
         for (const n of flow) expect(n.position, `${where}: view of ${n.id}`).toEqual(expected.get(n.id));
-        expect(toFlowEdges(doc, state(), validationOf(doc)).map((e) => e.id), where).toEqual(doc.edges.map((e) => e.id));
+        expect(
+          toFlowEdges(doc, state(), validationOf(doc)).map((e) => e.id),
+          where,
+        ).toEqual(doc.edges.map((e) => e.id));
         // What Save writes reads back as a valid document that opens.
         const saved = GraphDocument.safeParse(JSON.parse(JSON.stringify(doc)));
         expect(saved.success, where).toBe(true);
         expect(loadProblem(saved.data!), where).toBeUndefined();
-        expect(saved.data!.nodes.map((n) => n.id), where).toEqual(doc.nodes.map((n) => n.id));
+        expect(
+          saved.data!.nodes.map((n) => n.id),
+          where,
+        ).toEqual(doc.nodes.map((n) => n.id));
       }
     }
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_NAMES);

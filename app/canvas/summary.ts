@@ -3,8 +3,7 @@
 const pair = (v: unknown): string => (Array.isArray(v) ? v.join('×') : typeof v === 'number' ? `${v}×${v}` : String(v));
 const dims = (v: unknown): string => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
 const isDefaultStride = (v: unknown) => v === undefined || v === 1 || (Array.isArray(v) && v.every((d) => d === 1));
-const kindOf = (v: unknown): string =>
-  typeof v === 'object' && v !== null && 'kind' in v ? String((v as { kind: unknown }).kind) : '';
+const kindOf = (v: unknown): string => (typeof v === 'object' && v !== null && 'kind' in v ? String((v as { kind: unknown }).kind) : '');
 
 type Params = Readonly<Record<string, unknown>>;
 

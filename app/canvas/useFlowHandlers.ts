@@ -104,10 +104,7 @@ export function useFlowHandlers() {
     [store, screenToFlowPosition],
   );
 
-  const onMoveEnd = useCallback(
-    (_event: unknown, viewport: { x: number; y: number; zoom: number }) => store.getState().setViewport(viewport),
-    [store],
-  );
+  const onMoveEnd = useCallback((_event: unknown, viewport: { x: number; y: number; zoom: number }) => store.getState().setViewport(viewport), [store]);
 
   return useMemo(
     () => ({ onNodesChange, onEdgesChange, onConnect, onDragOver, onDrop, onMoveEnd }),

@@ -9,9 +9,7 @@ import { useRuntimeView } from './useRuntimeView';
 
 export function useFlowView() {
   const doc = useEditor((s) => s.doc);
-  const view = useEditor(
-    useShallow((s) => ({ selection: s.selection, selectedEdges: s.selectedEdges, dragPositions: s.dragPositions, measured: s.measured })),
-  );
+  const view = useEditor(useShallow((s) => ({ selection: s.selection, selectedEdges: s.selectedEdges, dragPositions: s.dragPositions, measured: s.measured })));
   const limits = useMemoryLimits();
   const validation = useMemo(() => validationOf(doc, limits), [doc, limits]);
   const runtime = useRuntimeView();

@@ -11,6 +11,9 @@ export function useMemoryLimits(): MemoryLimits {
   // Keyed on the values, not the report object: every compile sends a new one, and validation is cached per limits object.
   return useMemo(() => {
     if (kind === undefined) return DEFAULT_MEMORY_LIMITS;
-    return memoryLimitsFor({ kind, ...(maxBuffer !== undefined && maxBinding !== undefined && { limits: { maxBufferSize: maxBuffer, maxStorageBufferBindingSize: maxBinding } }) });
+    return memoryLimitsFor({
+      kind,
+      ...(maxBuffer !== undefined && maxBinding !== undefined && { limits: { maxBufferSize: maxBuffer, maxStorageBufferBindingSize: maxBinding } }),
+    });
   }, [kind, maxBuffer, maxBinding]);
 }

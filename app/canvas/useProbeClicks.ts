@@ -24,27 +24,37 @@ export function useProbeClicks() {
   // Probes read the compiled program, so they open once a step has run (training, paused or done).
   const canProbe = () => training.getState().status.step > 0;
 
-  const onNodeClick: NodeMouseHandler<GraphFlowNode> = useCallback((_e, node) => {
-    if (!canProbe()) return;
-    const doc = editor.getState().doc;
-    const n = doc.nodes.find((x) => x.id === node.id);
-    if (!n) return;
-    const port = doc.edges.find((e) => e.from.node === n.id)?.from.port;
-    dashboard.getState().openProbe({ id: n.id, title: displayName(n), target: { key: n.id, node: n.id, ...(port && { port }) }, variables: variablesOf(doc).get(n.id) ?? [] });
-  }, [editor, dashboard, training]);
+  const onNodeClick: NodeMouseHandler<GraphFlowNode> = useCallback(
+    (_e, node) => {
+      if (!canProbe()) return;
+      const doc = editor.getState().doc;
+      const n = doc.nodes.find((x) => x.id === node.id);
+      if (!n) return;
+      const port = doc.edges.find((e) => e.from.node === n.id)?.from.port;
+      dashboard
+        .getState()
+        .openProbe({ id: n.id, title: displayName(n), target: { key: n.id, node: n.id, ...(port && { port }) }, variables: variablesOf(doc).get(n.id) ?? [] });
+    },
+    [editor, dashboard, training],
+  );
 
-  const onEdgeClick = useCallback((_e: MouseEvent, edge: Edge) => {
-    if (!canProbe()) return;
-    const doc = editor.getState().doc;
-    const e = doc.edges.find((x) => x.id === edge.id);
-    if (!e) return;
-    const name = (id: string) => {
-      const n = doc.nodes.find((x) => x.id === id);
-      return n ? displayName(n) : id;
-    };
-    const id = `edge:${e.id}`;
-    dashboard.getState().openProbe({ id, title: `${name(e.from.node)} → ${name(e.to.node)}`, target: { key: id, node: e.from.node, port: e.from.port }, variables: [] });
-  }, [editor, dashboard, training]);
+  const onEdgeClick = useCallback(
+    (_e: MouseEvent, edge: Edge) => {
+      if (!canProbe()) return;
+      const doc = editor.getState().doc;
+      const e = doc.edges.find((x) => x.id === edge.id);
+      if (!e) return;
+      const name = (id: string) => {
+        const n = doc.nodes.find((x) => x.id === id);
+        return n ? displayName(n) : id;
+      };
+      const id = `edge:${e.id}`;
+      dashboard
+        .getState()
+        .openProbe({ id, title: `${name(e.from.node)} → ${name(e.to.node)}`, target: { key: id, node: e.from.node, port: e.from.port }, variables: [] });
+    },
+    [editor, dashboard, training],
+  );
 
   return useMemo(() => ({ onNodeClick, onEdgeClick }), [onNodeClick, onEdgeClick]);
 }

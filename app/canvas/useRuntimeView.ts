@@ -12,7 +12,10 @@ export function useRuntimeView(): RuntimeView {
   const edgeRms = useThrottled(rms, 400);
   const { probes, colour } = useDashboard(useShallow((s) => ({ probes: s.probes, colour: s.edgeGradients })));
   return useMemo(() => {
-    const failed = error?.code === 'nan' && error.node ? { node: error.node, message: 'First NaN/Inf appeared here; training paused. Try a lower learning rate.' } : undefined;
+    const failed =
+      error?.code === 'nan' && error.node
+        ? { node: error.node, message: 'First NaN/Inf appeared here; training paused. Try a lower learning rate.' }
+        : undefined;
     return {
       ...(failed && { failed }),
       probedNodes: new Set(probes.filter((p) => !p.id.startsWith('edge:')).map((p) => p.target.node)),

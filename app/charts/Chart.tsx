@@ -49,7 +49,23 @@ export interface ChartProps {
 
 const NO_MARKERS: readonly ChartMarker[] = [];
 
-export const Chart = memo(function Chart({ title, curves, smoothing = 0, logY, yDomain, formatX, markers = NO_MARKERS, live = false, totalSteps, roundX = false, maxPoints = MAX_DRAWN, className = 'chart', caption, legend, download }: ChartProps) {
+export const Chart = memo(function Chart({
+  title,
+  curves,
+  smoothing = 0,
+  logY,
+  yDomain,
+  formatX,
+  markers = NO_MARKERS,
+  live = false,
+  totalSteps,
+  roundX = false,
+  maxPoints = MAX_DRAWN,
+  className = 'chart',
+  caption,
+  legend,
+  download,
+}: ChartProps) {
   const series = useMemo(() => drawnSeries(curves, smoothing, maxPoints), [curves, smoothing, maxPoints]);
   const computed = curveFrame(series, { logY, ...(yDomain ? { yDomain } : {}), ...(totalSteps ? { totalSteps } : {}), roundX: roundX || live || !!totalSteps });
   // The same numbers keep the same object, so the chart around the lines is not redrawn.
@@ -116,9 +132,30 @@ const Plot = memo(function Plot({ frame, source, live, logY, raw, markers, forma
   return (
     <LineChart margin={MARGIN} responsive style={CHART_SIZE}>
       <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
-      <XAxis dataKey="x" type="number" domain={frame.x as [number, number]} allowDataOverflow ticks={xTicks} tick={TICK} stroke="var(--text-muted)" {...(formatX ? { tickFormatter: formatX } : {})} />
-      <YAxis type="number" tick={TICK} width={52} ticks={yTicks} tickFormatter={yLabel} stroke="var(--text-muted)" scale={logY ? 'log' : 'linear'} domain={frame.y as [number, number]} allowDataOverflow />
-      {markers.map((m) => <ReferenceLine key={`${m.x}:${m.label}`} x={m.x} stroke="var(--text-muted)" strokeDasharray="2 3" ifOverflow="hidden" label={MARKER_LABEL} />)}
+      <XAxis
+        dataKey="x"
+        type="number"
+        domain={frame.x as [number, number]}
+        allowDataOverflow
+        ticks={xTicks}
+        tick={TICK}
+        stroke="var(--text-muted)"
+        {...(formatX ? { tickFormatter: formatX } : {})}
+      />
+      <YAxis
+        type="number"
+        tick={TICK}
+        width={52}
+        ticks={yTicks}
+        tickFormatter={yLabel}
+        stroke="var(--text-muted)"
+        scale={logY ? 'log' : 'linear'}
+        domain={frame.y as [number, number]}
+        allowDataOverflow
+      />
+      {markers.map((m) => (
+        <ReferenceLine key={`${m.x}:${m.label}`} x={m.x} stroke="var(--text-muted)" strokeDasharray="2 3" ifOverflow="hidden" label={MARKER_LABEL} />
+      ))}
       <SeriesLayer source={source} live={live} logY={logY} raw={raw} />
       <HoverLayer source={source} logY={logY} />
     </LineChart>

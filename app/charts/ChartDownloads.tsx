@@ -10,7 +10,15 @@ import './chartDownloads.css';
  * `series` may be a function, called only when a data file is asked for: a live chart then need not
  * build its whole history on every redraw.
  */
-export function ChartDownloads({ title, series, chart }: { title: string; series: readonly ChartSeries[] | (() => readonly ChartSeries[]); chart: RefObject<HTMLElement | null> }) {
+export function ChartDownloads({
+  title,
+  series,
+  chart,
+}: {
+  title: string;
+  series: readonly ChartSeries[] | (() => readonly ChartSeries[]);
+  chart: RefObject<HTMLElement | null>;
+}) {
   const data = () => (typeof series === 'function' ? series() : series);
   const [error, setError] = useState<string | undefined>(undefined);
   const name = chartFileName(title);
@@ -28,12 +36,24 @@ export function ChartDownloads({ title, series, chart }: { title: string; series
   const text = (body: string, ext: string, type: string) => downloadBlob(new Blob([body], { type }), `${name}.${ext}`);
   return (
     <details className="chart-downloads">
-      <summary aria-label={`Download the ${title} chart`} title="Download">⤓</summary>
+      <summary aria-label={`Download the ${title} chart`} title="Download">
+        ⤓
+      </summary>
       <div className="chart-downloads-menu" role="group" aria-label={`Download ${title}`}>
-        <button type="button" aria-label={`Download the ${title} chart as PNG`} onClick={() => void png()}>PNG image</button>
-        <button type="button" aria-label={`Download the ${title} data as CSV`} onClick={() => text(chartCsv(data()), 'csv', 'text/csv')}>CSV data</button>
-        <button type="button" aria-label={`Download the ${title} data as JSON`} onClick={() => text(chartJson(title, data()), 'json', 'application/json')}>JSON data</button>
-        {error && <p role="alert" className="chart-downloads-error">PNG failed: {error}</p>}
+        <button type="button" aria-label={`Download the ${title} chart as PNG`} onClick={() => void png()}>
+          PNG image
+        </button>
+        <button type="button" aria-label={`Download the ${title} data as CSV`} onClick={() => text(chartCsv(data()), 'csv', 'text/csv')}>
+          CSV data
+        </button>
+        <button type="button" aria-label={`Download the ${title} data as JSON`} onClick={() => text(chartJson(title, data()), 'json', 'application/json')}>
+          JSON data
+        </button>
+        {error && (
+          <p role="alert" className="chart-downloads-error">
+            PNG failed: {error}
+          </p>
+        )}
       </div>
     </details>
   );

@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { drawnSeries, isSmoothed, nearestIndex, smoothedSeries, type Curve } from './chartData';
 
-const curve = (values: readonly number[], extra: Partial<Curve> = {}): Curve => ({ id: 'c', label: 'Run 1 · training', colour: 'red', points: values.map((value, i) => ({ x: (i + 1) * 10, step: i + 1, value })), ...extra });
+const curve = (values: readonly number[], extra: Partial<Curve> = {}): Curve => ({
+  id: 'c',
+  label: 'Run 1 · training',
+  colour: 'red',
+  points: values.map((value, i) => ({ x: (i + 1) * 10, step: i + 1, value })),
+  ...extra,
+});
 
-describe('a chart\'s series', () => {
-  it('smooths y only (TensorBoard\'s EMA, hand-computed), keeping x, step and the raw value, NaN passed through', () => {
+describe("a chart's series", () => {
+  it("smooths y only (TensorBoard's EMA, hand-computed), keeping x, step and the raw value, NaN passed through", () => {
     const [s] = smoothedSeries([curve([4, 3, Number.NaN, 1])], 0.5);
-    expect(s!.points.map((p) => [p.x, p.step, p.raw])).toEqual([[10, 1, 4], [20, 2, 3], [30, 3, Number.NaN], [40, 4, 1]]);
+    expect(s!.points.map((p) => [p.x, p.step, p.raw])).toEqual([
+      [10, 1, 4],
+      [20, 2, 3],
+      [30, 3, Number.NaN],
+      [40, 4, 1],
+    ]);
     // 4 → 4; m = 1 + 1.5 = 2.5 over 0.75 → 10/3; NaN; m = 1.25 + 0.5 = 1.75 over 0.875 → 2
     expect(s!.points[0]!.y).toBeCloseTo(4, 12);
     expect(s!.points[1]!.y).toBeCloseTo(10 / 3, 12);
@@ -14,7 +25,16 @@ describe('a chart\'s series', () => {
     expect(s!.points[3]!.y).toBeCloseTo(2, 12);
     expect(isSmoothed([s!])).toBe(true);
     const [plain] = smoothedSeries([curve([4, 3], { dashed: true })], 0);
-    expect(plain).toEqual({ id: 'c', label: 'Run 1 · training', colour: 'red', dashed: true, points: [{ x: 10, step: 1, raw: 4, y: 4 }, { x: 20, step: 2, raw: 3, y: 3 }] });
+    expect(plain).toEqual({
+      id: 'c',
+      label: 'Run 1 · training',
+      colour: 'red',
+      dashed: true,
+      points: [
+        { x: 10, step: 1, raw: 4, y: 4 },
+        { x: 20, step: 2, raw: 3, y: 3 },
+      ],
+    });
     expect(isSmoothed([plain!])).toBe(false);
   });
 

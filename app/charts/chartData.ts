@@ -37,7 +37,13 @@ export const MAX_DRAWN = 300;
 /** Every point of each curve with its smoothed value (weight 0: none): what the downloads write. */
 export function smoothedSeries(curves: readonly Curve[], weight: number): ChartSeries[] {
   return curves.map((c) => {
-    const ys = weight > 0 ? smooth(c.points.map((p) => p.value), weight) : undefined;
+    const ys =
+      weight > 0
+        ? smooth(
+            c.points.map((p) => p.value),
+            weight,
+          )
+        : undefined;
     return { ...meta(c), points: c.points.map((p, i): ChartPoint => ({ x: p.x, step: p.step, raw: p.value, y: ys ? ys[i]! : p.value })) };
   });
 }
@@ -45,7 +51,11 @@ export function smoothedSeries(curves: readonly Curve[], weight: number): ChartS
 /** The curves smoothed over all their points, then thinned to at most `max` points each (plus non-finite ones). */
 export function drawnSeries(curves: readonly Curve[], weight: number, max = MAX_DRAWN): ChartSeries[] {
   // Unsmoothed, only the kept points are built (a redraw of a long live curve then stays cheap).
-  if (!(weight > 0)) return curves.map((c) => ({ ...meta(c), points: thinBySteps(c.points, max, { keep: (p) => !Number.isFinite(p.value) }).items.map((p) => ({ x: p.x, step: p.step, raw: p.value, y: p.value })) }));
+  if (!(weight > 0))
+    return curves.map((c) => ({
+      ...meta(c),
+      points: thinBySteps(c.points, max, { keep: (p) => !Number.isFinite(p.value) }).items.map((p) => ({ x: p.x, step: p.step, raw: p.value, y: p.value })),
+    }));
   return smoothedSeries(curves, weight).map((s) => ({ ...s, points: thinBySteps(s.points, max, { keep: (p) => !Number.isFinite(p.raw) }).items }));
 }
 

@@ -4,7 +4,15 @@ import { chartCsv, chartFileName, chartJson } from './chartExport';
 import type { ChartSeries } from './series';
 
 const series: ChartSeries[] = [
-  { id: 'a', label: 'Run 1 · training', colour: '#000', points: [{ x: 1, y: 0.5, raw: 0.625, step: 1 }, { x: 2, y: 0.25, raw: NaN, step: 2 }] },
+  {
+    id: 'a',
+    label: 'Run 1 · training',
+    colour: '#000',
+    points: [
+      { x: 1, y: 0.5, raw: 0.625, step: 1 },
+      { x: 2, y: 0.25, raw: NaN, step: 2 },
+    ],
+  },
   { id: 'b', label: 'Run "2", copy · validation', colour: '#111', dashed: true, points: [{ x: 10, y: 1e-7, raw: Infinity, step: 10 }] },
 ];
 
@@ -25,8 +33,15 @@ describe('chart data as CSV and JSON', () => {
   it('JSON keeps non-finite values as strings rather than null, and marks validation series', () => {
     const data = JSON.parse(chartJson('Loss', series));
     expect(data.title).toBe('Loss');
-    expect(data.series[0].points).toEqual([{ step: 1, x: 1, value: 0.625, smoothed: 0.5 }, { step: 2, x: 2, value: 'NaN', smoothed: 0.25 }]);
-    expect(data.series[1]).toMatchObject({ label: 'Run "2", copy · validation', validation: true, points: [{ step: 10, x: 10, value: 'Infinity', smoothed: 1e-7 }] });
+    expect(data.series[0].points).toEqual([
+      { step: 1, x: 1, value: 0.625, smoothed: 0.5 },
+      { step: 2, x: 2, value: 'NaN', smoothed: 0.25 },
+    ]);
+    expect(data.series[1]).toMatchObject({
+      label: 'Run "2", copy · validation',
+      validation: true,
+      points: [{ step: 10, x: 10, value: 'Infinity', smoothed: 1e-7 }],
+    });
     expect(data.series[0].validation).toBeUndefined();
   });
 

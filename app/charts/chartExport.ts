@@ -46,5 +46,10 @@ export function chartJson(title: string, series: readonly ChartSeries[]): string
 
 /** A file name from a chart title: "Accuracy (acc)" → "accuracy-acc". */
 export function chartFileName(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'chart';
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'chart'
+  );
 }

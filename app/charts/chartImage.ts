@@ -5,7 +5,20 @@
  */
 
 /** Presentation properties the chart's stylesheet sets; copied inline so the image looks as the page does. */
-const STYLE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline'] as const;
+const STYLE_PROPS = [
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-opacity',
+  'stroke-dasharray',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'text-anchor',
+  'dominant-baseline',
+] as const;
 
 /** The SVG's markup with every element's computed presentation inlined and a background rectangle. */
 export function standaloneSvg(svg: SVGSVGElement, background: string): string {
@@ -47,7 +60,9 @@ export async function svgToPng(svg: SVGSVGElement, background: string, scale = 2
     if (!ctx) throw new Error('this browser gives no 2-D canvas to draw the chart into');
     ctx.scale(scale, scale);
     ctx.drawImage(img, 0, 0, width, height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the chart as PNG'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the chart as PNG'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }

@@ -86,10 +86,28 @@ export function SeriesLayer({ source, live, logY, raw }: { source: ChartSource; 
   );
 }
 
-function Dot({ p, logY, x, y, r, fill, stroke }: { p: ChartPoint; logY: boolean; x: (v: number) => number | undefined; y: (v: number) => number | undefined; r: number; fill: string; stroke?: string }) {
+function Dot({
+  p,
+  logY,
+  x,
+  y,
+  r,
+  fill,
+  stroke,
+}: {
+  p: ChartPoint;
+  logY: boolean;
+  x: (v: number) => number | undefined;
+  y: (v: number) => number | undefined;
+  r: number;
+  fill: string;
+  stroke?: string;
+}) {
   if (!drawable(p.y, logY)) return null;
   const [cx, cy] = [x(p.x), y(p.y)];
-  return cx === undefined || cy === undefined || !Number.isFinite(cx) || !Number.isFinite(cy) ? null : <circle cx={cx} cy={cy} r={r} fill={fill} stroke={stroke} />;
+  return cx === undefined || cy === undefined || !Number.isFinite(cx) || !Number.isFinite(cy) ? null : (
+    <circle cx={cx} cy={cy} r={r} fill={fill} stroke={stroke} />
+  );
 }
 
 /** The nearest point of each series to the pointer, for the readout and its dots. */
@@ -121,10 +139,20 @@ export function HoverLayer({ source, logY }: { source: ChartSource; logY: boolea
       {hover && px !== undefined && Number.isFinite(px) && (
         <>
           <line x1={px} x2={px} y1={area.y} y2={area.y + area.height} />
-          {nearestPoints(series, hover.x).map(({ s, p }) => <Dot key={s.id} p={p} logY={logY} x={scales.x} y={scales.y} r={3.5} fill={s.colour} stroke="var(--surface)" />)}
+          {nearestPoints(series, hover.x).map(({ s, p }) => (
+            <Dot key={s.id} p={p} logY={logY} x={scales.x} y={scales.y} r={3.5} fill={s.colour} stroke="var(--surface)" />
+          ))}
         </>
       )}
-      <rect x={area.x} y={area.y} width={area.width} height={area.height} fill="transparent" onMouseMove={onMove} onMouseLeave={() => source.setHover(undefined)} />
+      <rect
+        x={area.x}
+        y={area.y}
+        width={area.width}
+        height={area.height}
+        fill="transparent"
+        onMouseMove={onMove}
+        onMouseLeave={() => source.setHover(undefined)}
+      />
     </g>
   );
 }
@@ -140,12 +168,20 @@ export function Readout({ source }: { source: ChartSource }) {
     <div className={`chart-readout ${hover.px > hover.width / 2 ? 'left' : 'right'}`} role="status">
       <table>
         <thead>
-          <tr><th /><th>Series</th><th>Smoothed</th><th>Value</th><th>Step</th></tr>
+          <tr>
+            <th />
+            <th>Series</th>
+            <th>Smoothed</th>
+            <th>Value</th>
+            <th>Step</th>
+          </tr>
         </thead>
         <tbody>
           {rows.map(({ s, p }) => (
             <tr key={s.id}>
-              <td><span className="swatch" style={{ background: s.colour }} /></td>
+              <td>
+                <span className="swatch" style={{ background: s.colour }} />
+              </td>
               <td>{s.label}</td>
               <td className="num">{formatValue(p.y)}</td>
               <td className="num">{formatValue(p.raw)}</td>

@@ -58,7 +58,9 @@ export function formatTicks(ticks: readonly number[]): string[] {
   const plain = ticks.map(formatValue);
   if (new Set(plain).size === plain.length) return plain;
   for (let digits = 2; digits <= 8; digits++) {
-    const labels = ticks.map((v) => (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3) ? v.toExponential(digits).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(digits + 2)))));
+    const labels = ticks.map((v) =>
+      v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3) ? v.toExponential(digits).replace(/\.?0+e/, 'e') : String(Number(v.toPrecision(digits + 2))),
+    );
     if (new Set(labels).size === labels.length) return labels;
   }
   return plain;

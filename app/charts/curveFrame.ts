@@ -66,7 +66,13 @@ function xEnd(x0: number, x1: number, roundX: boolean, totalSteps: number | unde
 }
 
 /** SVG path data through the points' smoothed (`y`) or raw values that can be drawn, broken at gaps. */
-export function linePath(points: readonly ChartPoint[], key: 'y' | 'raw', logY: boolean, sx: (x: number) => number | undefined, sy: (y: number) => number | undefined): string {
+export function linePath(
+  points: readonly ChartPoint[],
+  key: 'y' | 'raw',
+  logY: boolean,
+  sx: (x: number) => number | undefined,
+  sy: (y: number) => number | undefined,
+): string {
   return svgPath(points, (p) => {
     const v = p[key];
     if (!drawable(v, logY)) return undefined;

@@ -19,7 +19,15 @@ describe('thinBySteps (the one thinning rule)', () => {
     // 1000 steps: stride 16 leaves 62 multiples plus step 1 and step 1000.
     expect(t.stride).toBe(16);
     expect(stepsOf(t.items)).toEqual([1, ...Array.from({ length: 62 }, (_v, i) => 16 * (i + 1)), 1000]);
-    for (const [n, max] of [[10, 2], [10, 10], [257, 16], [3000, 300], [3000, 600], [10_001, 10_000], [5, 3]] as const) {
+    for (const [n, max] of [
+      [10, 2],
+      [10, 10],
+      [257, 16],
+      [3000, 300],
+      [3000, 600],
+      [10_001, 10_000],
+      [5, 3],
+    ] as const) {
       const all = Array.from({ length: n }, (_v, i) => i + 1);
       expect(stepsOf(thinBySteps(at(all), max).items)).toEqual(reference(all, max));
     }

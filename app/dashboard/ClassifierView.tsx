@@ -65,7 +65,12 @@ export function ClassifierView() {
   const live = useTraining((s) => s.observed.classifier);
   const reading = useThrottled(live, 300);
   if (!reading) {
-    return <p className="dash-empty muted">For a classifier (a softmax or binary cross-entropy loss over class labels), train or step with this tab open: the confusion matrix on the validation split appears here, and for 2-D datasets the decision boundary.</p>;
+    return (
+      <p className="dash-empty muted">
+        For a classifier (a softmax or binary cross-entropy loss over class labels), train or step with this tab open: the confusion matrix on the validation
+        split appears here, and for 2-D datasets the decision boundary.
+      </p>
+    );
   }
   const c = reading.classes;
   const rowTotals = Array.from({ length: c }, (_v, t) => reading.confusion.slice(t * c, t * c + c).reduce((a, v) => a + v, 0));
@@ -76,20 +81,39 @@ export function ClassifierView() {
     <div className="classifier">
       {reading.boundary && (
         <figure className="dash-card" aria-label="Decision boundary">
-          <figcaption className="dash-card-title">Decision boundary <span className="muted">· step {reading.step}</span></figcaption>
+          <figcaption className="dash-card-title">
+            Decision boundary <span className="muted">· step {reading.step}</span>
+          </figcaption>
           <BoundaryCanvas boundary={reading.boundary} />
           <p className="muted small">Predicted class over the input plane (paler: less sure); dots are samples coloured by their label.</p>
         </figure>
       )}
       <figure className="dash-card" aria-label="Confusion matrix">
-        <figcaption className="dash-card-title">Confusion matrix <span className="muted">· {reading.split} split · step {reading.step} · accuracy {total ? ((100 * correct) / total).toFixed(1) : '—'}%</span></figcaption>
+        <figcaption className="dash-card-title">
+          Confusion matrix{' '}
+          <span className="muted">
+            · {reading.split} split · step {reading.step} · accuracy {total ? ((100 * correct) / total).toFixed(1) : '—'}%
+          </span>
+        </figcaption>
         <table className="confusion">
           <thead>
-            <tr><th /><th colSpan={c} scope="colgroup" className="muted small">predicted</th><th /></tr>
+            <tr>
+              <th />
+              <th colSpan={c} scope="colgroup" className="muted small">
+                predicted
+              </th>
+              <th />
+            </tr>
             <tr>
               <th className="muted small">true</th>
-              {Array.from({ length: c }, (_v, p) => <th key={p} scope="col">{p}</th>)}
-              <th scope="col" className="small">class accuracy</th>
+              {Array.from({ length: c }, (_v, p) => (
+                <th key={p} scope="col">
+                  {p}
+                </th>
+              ))}
+              <th scope="col" className="small">
+                class accuracy
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -99,7 +123,12 @@ export function ClassifierView() {
                 {Array.from({ length: c }, (_w, p) => {
                   const v = reading.confusion[t * c + p]!;
                   return (
-                    <td key={p} className={`cell${t === p ? ' diag' : ''}${v / max > 0.55 ? ' strong' : ''}`} style={{ '--share': `${Math.round((v / max) * 100)}%` } as CSSProperties} aria-label={`true ${t}, predicted ${p}: ${v}`}>
+                    <td
+                      key={p}
+                      className={`cell${t === p ? ' diag' : ''}${v / max > 0.55 ? ' strong' : ''}`}
+                      style={{ '--share': `${Math.round((v / max) * 100)}%` } as CSSProperties}
+                      aria-label={`true ${t}, predicted ${p}: ${v}`}
+                    >
                       {v}
                     </td>
                   );

@@ -33,15 +33,30 @@ function NonFiniteBanner() {
   if (!error) return null;
   return (
     <div className="dash-alert" role="alert">
-      <span className="dash-alert-icon" aria-hidden="true">⚠</span>
+      <span className="dash-alert-icon" aria-hidden="true">
+        ⚠
+      </span>
       <span>
-        Training paused: a value became non-finite{node ? <> first at <strong>{displayName(node)}</strong></> : ''}. {error.message}
+        Training paused: a value became non-finite
+        {node ? (
+          <>
+            {' '}
+            first at <strong>{displayName(node)}</strong>
+          </>
+        ) : (
+          ''
+        )}
+        . {error.message}
       </span>
       {node && (
-        <button type="button" className="btn" onClick={() => {
-          editor.getState().select([node.id]);
-          void fitView({ nodes: [{ id: node.id }], duration: 250, maxZoom: 1.2, padding: 0.6 });
-        }}>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => {
+            editor.getState().select([node.id]);
+            void fitView({ nodes: [{ id: node.id }], duration: 250, maxZoom: 1.2, padding: 0.6 });
+          }}
+        >
           Show node
         </button>
       )}
@@ -56,11 +71,23 @@ export function Dashboard() {
     <section className={`dashboard${open ? ' is-open' : ''}`} aria-label="Dashboard">
       <header className="dash-bar">
         <button type="button" className="dash-toggle" aria-expanded={open} aria-controls="dashboard-body" onClick={() => view.getState().setOpen(!open)}>
-          <span aria-hidden="true" className="dash-chevron">{open ? '▾' : '▸'}</span> Dashboard
+          <span aria-hidden="true" className="dash-chevron">
+            {open ? '▾' : '▸'}
+          </span>{' '}
+          Dashboard
         </button>
         <div className="dash-tabs" role="tablist" aria-label="Dashboard views">
           {TABS.map(([id, label]) => (
-            <button key={id} type="button" role="tab" id={`dash-tab-${id}`} aria-selected={open && tab === id} aria-controls="dashboard-body" className={open && tab === id ? 'is-on' : ''} onClick={() => view.getState().setTab(id)}>
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              id={`dash-tab-${id}`}
+              aria-selected={open && tab === id}
+              aria-controls="dashboard-body"
+              className={open && tab === id ? 'is-on' : ''}
+              onClick={() => view.getState().setTab(id)}
+            >
               {label}
             </button>
           ))}

@@ -38,15 +38,33 @@ export const HistogramRidges = memo(function HistogramRidges({ samples, label }:
   if (!geometry) return <p className="chart-empty muted">No samples yet</p>;
   const labelled = new Set([0, Math.floor((geometry.paths.length - 1) / 2), geometry.paths.length - 1]);
   return (
-    <svg className="histogram-ridges" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${label} histograms over ${geometry.paths.length} steps`} data-steps={geometry.paths.map((p) => p.step).join(',')}>
+    <svg
+      className="histogram-ridges"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={`${label} histograms over ${geometry.paths.length} steps`}
+      data-steps={geometry.paths.map((p) => p.step).join(',')}
+    >
       {geometry.paths.map((p) => (
-        <path key={p.step} d={p.d} className="ridge" style={{ fill: `color-mix(in srgb, var(--hist-new) ${Math.round(p.t * 100)}%, var(--hist-old))`, stroke: 'var(--surface)' }} />
+        <path
+          key={p.step}
+          d={p.d}
+          className="ridge"
+          style={{ fill: `color-mix(in srgb, var(--hist-new) ${Math.round(p.t * 100)}%, var(--hist-old))`, stroke: 'var(--surface)' }}
+        />
       ))}
-      {geometry.paths.map((p, k) => labelled.has(k) && (
-        <text key={`s${p.step}`} x={W - 4} y={p.base} textAnchor="end" className="ridge-step">{p.step}</text>
-      ))}
+      {geometry.paths.map(
+        (p, k) =>
+          labelled.has(k) && (
+            <text key={`s${p.step}`} x={W - 4} y={p.base} textAnchor="end" className="ridge-step">
+              {p.step}
+            </text>
+          ),
+      )}
       {geometry.ticks.map((t) => (
-        <text key={t} x={geometry.sx(t)} y={H - 2} textAnchor="middle" className="ridge-tick">{formatValue(t)}</text>
+        <text key={t} x={geometry.sx(t)} y={H - 2} textAnchor="middle" className="ridge-tick">
+          {formatValue(t)}
+        </text>
       ))}
     </svg>
   );
@@ -83,13 +101,19 @@ export const DistributionBands = memo(function DistributionBands({ samples, labe
       {geometry.yTicks.map((t) => (
         <g key={t} className="chart-grid">
           <line x1={PADL} x2={W - 6} y1={geometry.sy(t)} y2={geometry.sy(t)} />
-          <text x={PADL - 4} y={geometry.sy(t)} dy="0.32em" textAnchor="end">{formatValue(t)}</text>
+          <text x={PADL - 4} y={geometry.sy(t)} dy="0.32em" textAnchor="end">
+            {formatValue(t)}
+          </text>
         </g>
       ))}
-      {geometry.bands.map((d, i) => <path key={i} d={d} fill="var(--hist-new)" fillOpacity={BAND_OPACITY[i]} stroke={geometry.single ? 'var(--hist-new)' : 'none'} />)}
+      {geometry.bands.map((d, i) => (
+        <path key={i} d={d} fill="var(--hist-new)" fillOpacity={BAND_OPACITY[i]} stroke={geometry.single ? 'var(--hist-new)' : 'none'} />
+      ))}
       <path d={geometry.median} fill="none" stroke="var(--hist-new)" strokeWidth={1.5} />
       {geometry.xTicks.map((t) => (
-        <text key={`x${t}`} x={geometry.sx(t)} y={H - 4} textAnchor="middle" className="ridge-tick">{t}</text>
+        <text key={`x${t}`} x={geometry.sx(t)} y={H - 4} textAnchor="middle" className="ridge-tick">
+          {t}
+        </text>
       ))}
     </svg>
   );

@@ -13,11 +13,18 @@ export function HistogramInterval() {
   return (
     <label className="dash-control">
       <span>Sample every</span>
-      <input className="input num-input" type="number" min={1} step={1} value={every} aria-label="Histogram interval in steps"
+      <input
+        className="input num-input"
+        type="number"
+        min={1}
+        step={1}
+        value={every}
+        aria-label="Histogram interval in steps"
         onChange={(e) => {
           const v = Math.round(Number(e.target.value));
           if (Number.isFinite(v) && v >= 1) view.getState().patch({ histogramEvery: v });
-        }} />
+        }}
+      />
       <span>steps</span>
     </label>
   );
@@ -32,7 +39,11 @@ export function HistogramsView({ mode }: { mode: 'histograms' | 'distributions' 
     return [...byName];
   }, [histograms]);
   if (!tensors.length) {
-    return <p className="dash-empty muted">Train (or step) the graph with this tab open: the histogram of every parameter and of its gradient is sampled every few steps.</p>;
+    return (
+      <p className="dash-empty muted">
+        Train (or step) the graph with this tab open: the histogram of every parameter and of its gradient is sampled every few steps.
+      </p>
+    );
   }
   const Chart = mode === 'histograms' ? HistogramRidges : DistributionBands;
   return (

@@ -15,7 +15,14 @@ function RunRow({ run, live }: { run: Run; live: boolean }) {
   const last = run.points[run.points.length - 1];
   return (
     <li className={`run-row${run.visible ? '' : ' is-hidden'}`}>
-      <input type="checkbox" className="checkbox" checked={run.visible} onChange={(e) => runs.getState().setVisible(run.id, e.target.checked)} aria-label={`Show ${run.name}`} style={{ accentColor: runColour(run) }} />
+      <input
+        type="checkbox"
+        className="checkbox"
+        checked={run.visible}
+        onChange={(e) => runs.getState().setVisible(run.id, e.target.checked)}
+        aria-label={`Show ${run.name}`}
+        style={{ accentColor: runColour(run) }}
+      />
       <span className="swatch" style={{ background: runColour(run) }} aria-hidden="true" />
       <div className="run-text">
         {editing ? (
@@ -34,7 +41,9 @@ function RunRow({ run, live }: { run: Run; live: boolean }) {
             }}
           />
         ) : (
-          <span className="run-name" title={run.name}>{run.name}</span>
+          <span className="run-name" title={run.name}>
+            {run.name}
+          </span>
         )}
         <span className="run-meta" title={`${describeRun(run)} — ${new Date(run.created).toLocaleString()}`}>
           {describeRun(run)}
@@ -45,16 +54,29 @@ function RunRow({ run, live }: { run: Run; live: boolean }) {
         </span>
       </div>
       <div className="run-actions">
-        <button type="button" className="btn btn-icon btn-ghost" onClick={() => {
-          const r = editor.getState().loadDocument(run.doc);
-          editor.getState().notify(r.ok ? 'info' : 'error', r.ok ? `Opened the graph and settings ${run.name} trained (undo to go back)` : r.reason);
-        }} aria-label={`Open the graph of ${run.name}`} title="Open the graph and settings this run trained">
+        <button
+          type="button"
+          className="btn btn-icon btn-ghost"
+          onClick={() => {
+            const r = editor.getState().loadDocument(run.doc);
+            editor.getState().notify(r.ok ? 'info' : 'error', r.ok ? `Opened the graph and settings ${run.name} trained (undo to go back)` : r.reason);
+          }}
+          aria-label={`Open the graph of ${run.name}`}
+          title="Open the graph and settings this run trained"
+        >
           <span aria-hidden="true">↺</span>
         </button>
         <button type="button" className="btn btn-icon btn-ghost" onClick={() => setEditing(true)} aria-label={`Rename ${run.name}`} title="Rename">
           <span aria-hidden="true">✎</span>
         </button>
-        <button type="button" className="btn btn-icon btn-ghost" onClick={() => runs.getState().remove(run.id)} aria-label={`Delete ${run.name}`} title="Delete run" disabled={live && run.state === 'running'}>
+        <button
+          type="button"
+          className="btn btn-icon btn-ghost"
+          onClick={() => runs.getState().remove(run.id)}
+          aria-label={`Delete ${run.name}`}
+          title="Delete run"
+          disabled={live && run.state === 'running'}
+        >
           <span aria-hidden="true">🗑</span>
         </button>
       </div>
@@ -68,12 +90,16 @@ export function RunsList() {
   const runs = useThrottled(current, 300);
   return (
     <section className="runs" aria-labelledby="runs-title">
-      <h3 id="runs-title" className="dash-subtitle">Runs <span className="muted">{runs.length}</span></h3>
+      <h3 id="runs-title" className="dash-subtitle">
+        Runs <span className="muted">{runs.length}</span>
+      </h3>
       {runs.length === 0 ? (
         <p className="muted small">Every training run appears here, kept across reloads. Train to start one.</p>
       ) : (
         <ul className="run-list" aria-label="Runs">
-          {[...runs].reverse().map((r) => <RunRow key={r.id} run={r} live={r.id === live} />)}
+          {[...runs].reverse().map((r) => (
+            <RunRow key={r.id} run={r} live={r.id === live} />
+          ))}
         </ul>
       )}
     </section>

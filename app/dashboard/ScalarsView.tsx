@@ -52,19 +52,41 @@ export function ScalarControls() {
     <div className="dash-controls" role="group" aria-label="Chart settings">
       <label className="dash-control">
         <span>Smoothing</span>
-        <input type="range" min={0} max={0.99} step={0.01} value={smoothing} aria-label="Smoothing" onChange={(e) => view.getState().patch({ smoothing: Number(e.target.value) })} />
+        <input
+          type="range"
+          min={0}
+          max={0.99}
+          step={0.01}
+          value={smoothing}
+          aria-label="Smoothing"
+          onChange={(e) => view.getState().patch({ smoothing: Number(e.target.value) })}
+        />
         <output className="num">{smoothing.toFixed(2)}</output>
       </label>
       <div className="segmented" role="radiogroup" aria-label="Y axis">
         {([false, true] as const).map((log) => (
-          <button key={String(log)} type="button" role="radio" aria-checked={logY === log} className={logY === log ? 'is-on' : ''} onClick={() => view.getState().patch({ logY: log })}>
+          <button
+            key={String(log)}
+            type="button"
+            role="radio"
+            aria-checked={logY === log}
+            className={logY === log ? 'is-on' : ''}
+            onClick={() => view.getState().patch({ logY: log })}
+          >
             {log ? 'Log' : 'Linear'}
           </button>
         ))}
       </div>
       <div className="segmented" role="radiogroup" aria-label="X axis">
         {(['step', 'relative', 'wall'] as const).map((x) => (
-          <button key={x} type="button" role="radio" aria-checked={xAxis === x} className={xAxis === x ? 'is-on' : ''} onClick={() => view.getState().patch({ xAxis: x })}>
+          <button
+            key={x}
+            type="button"
+            role="radio"
+            aria-checked={xAxis === x}
+            className={xAxis === x ? 'is-on' : ''}
+            onClick={() => view.getState().patch({ xAxis: x })}
+          >
             {X_LABEL[x]}
           </button>
         ))}
@@ -88,7 +110,18 @@ const ScalarChart = memo(function ScalarChart({ spec, runs, markers, xAxis, smoo
   // A learning rate or a speed is read as it is: smoothing would blur a schedule's steps.
   const weight = spec.scalar.kind === 'lr' || spec.scalar.kind === 'stepsPerSecond' ? 0 : smoothing;
   return (
-    <Chart title={spec.title} className="dash-card chart-card" curves={curves} smoothing={weight} logY={logY} formatX={X_FORMAT[xAxis]} markers={markers} live={live} maxPoints={MAX_DRAWN} {...(spec.domain && { yDomain: spec.domain })} />
+    <Chart
+      title={spec.title}
+      className="dash-card chart-card"
+      curves={curves}
+      smoothing={weight}
+      logY={logY}
+      formatX={X_FORMAT[xAxis]}
+      markers={markers}
+      live={live}
+      maxPoints={MAX_DRAWN}
+      {...(spec.domain && { yDomain: spec.domain })}
+    />
   );
 });
 
@@ -109,17 +142,25 @@ export function ScalarsView() {
     }
     return [
       { key: 'loss', title: 'Loss', scalar: { kind: 'loss' } },
-      ...[...metricNodes].map(([node, m]): ChartSpec => ({ key: `m:${node}`, title: metricNodes.size > 1 ? `${m.kind} (${m.label})` : m.kind, scalar: { kind: 'metric', node }, domain: [0, 1] })),
+      ...[...metricNodes].map(([node, m]): ChartSpec => ({
+        key: `m:${node}`,
+        title: metricNodes.size > 1 ? `${m.kind} (${m.label})` : m.kind,
+        scalar: { kind: 'metric', node },
+        domain: [0, 1],
+      })),
       { key: 'lr', title: 'Learning rate', scalar: { kind: 'lr' } },
       { key: 'grad', title: 'Gradient norm', scalar: { kind: 'gradNorm' } },
       { key: 'rate', title: 'Steps per second', scalar: { kind: 'stepsPerSecond' } },
     ];
   }, [visible]);
 
-  if (!runs.length) return <p className="dash-empty muted">Train a graph: its loss, accuracy, learning rate, gradient norm and speed are charted here, run by run.</p>;
+  if (!runs.length)
+    return <p className="dash-empty muted">Train a graph: its loss, accuracy, learning rate, gradient norm and speed are charted here, run by run.</p>;
   return (
     <div className="chart-grid-cards">
-      {specs.map((spec) => <ScalarChart key={spec.key} spec={spec} runs={visible} markers={markers} xAxis={xAxis} smoothing={smoothing} logY={logY} live={live} />)}
+      {specs.map((spec) => (
+        <ScalarChart key={spec.key} spec={spec} runs={visible} markers={markers} xAxis={xAxis} smoothing={smoothing} logY={logY} live={live} />
+      ))}
     </div>
   );
 }

@@ -21,7 +21,12 @@ describe('modelSummary (Keras summary())', () => {
 
   it('counts batch-norm running statistics as frozen', () => {
     const doc = makeDoc(
-      [['x', 'Input', { field: 'x', shape: [4] }], ['bn', 'BatchNorm', {}], ['y', 'Input', { field: 'y', shape: [4] }], ['loss', 'MSELoss']],
+      [
+        ['x', 'Input', { field: 'x', shape: [4] }],
+        ['bn', 'BatchNorm', {}],
+        ['y', 'Input', { field: 'y', shape: [4] }],
+        ['loss', 'MSELoss'],
+      ],
       ['x.y -> bn.x', 'bn.y -> loss.pred', 'y.y -> loss.target'],
     );
     const bn = modelSummary(doc).rows.find((r) => r.id === 'bn')!;

@@ -56,7 +56,7 @@ describe('run recorder', () => {
     expect(storage.size).toBe(2);
   });
 
-  it('a fork continues its parent\'s curve up to the checkpoint and is named after it', async () => {
+  it("a fork continues its parent's curve up to the checkpoint and is named after it", async () => {
     const { training, runs } = setup();
     await tick();
     const t = training.getState();
@@ -94,14 +94,15 @@ describe('run recorder', () => {
     expect(first.storage.size).toBe(0);
   });
 
-  it('holds one history: the live run is the training store\'s bounded curve itself, stored as it is, with its changes', async () => {
+  it("holds one history: the live run is the training store's bounded curve itself, stored as it is, with its changes", async () => {
     const { training, runs, storage } = setup();
     await tick();
     const t = training.getState();
     t.apply({ type: 'status', status: { state: 'running', step: 0, epoch: 0, totalSteps: 0, stepsPerSecond: 0 } });
     t.apply(started('long'));
     const n = MAX_POINTS * 2 + 7;
-    for (let s = 1; s <= n; s += 500) t.apply({ type: 'metrics', points: Array.from({ length: Math.min(500, n - s + 1) }, (_v, i) => point(s + i, 1 / (s + i))) });
+    for (let s = 1; s <= n; s += 500)
+      t.apply({ type: 'metrics', points: Array.from({ length: Math.min(500, n - s + 1) }, (_v, i) => point(s + i, 1 / (s + i))) });
     t.apply({ type: 'run_changed', run: 'long', change: { step: 300, kind: 'live', reasons: ['lr 0.01 → 0.001'] } });
     const run = runs.getState().runs[0]!;
     // The same arrays, not a copy: one history of the curve in the page.

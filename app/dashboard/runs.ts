@@ -56,7 +56,13 @@ export function runColour(run: Pick<Run, 'colour'>): string {
 /** "Adam · lr 0.01 · batch 32 · spirals": a run's hyperparameters in one line. */
 export function describeRun(run: Pick<Run, 'doc'>): string {
   const t = run.doc.training;
-  return [t.optimizer.type === 'sgd' ? 'SGD' : t.optimizer.type.charAt(0).toUpperCase() + t.optimizer.type.slice(1), `lr ${t.lr}`, `batch ${t.batchSize}`, t.steps ? `${t.steps} steps` : `${t.epochs} epochs`, t.dataset.kind].join(' · ');
+  return [
+    t.optimizer.type === 'sgd' ? 'SGD' : t.optimizer.type.charAt(0).toUpperCase() + t.optimizer.type.slice(1),
+    `lr ${t.lr}`,
+    `batch ${t.batchSize}`,
+    t.steps ? `${t.steps} steps` : `${t.epochs} epochs`,
+    t.dataset.kind,
+  ].join(' · ');
 }
 
 let counter = 0;
@@ -73,7 +79,18 @@ export function createRunsStore() {
       const colour = runs.length ? (runs[runs.length - 1]!.colour + 1) % RUN_COLOURS.length : 0;
       const parent = options.parent && runs.find((r) => r.id === options.parent!.run);
       const name = parent ? `Run ${number} (from ${parent.name} @ ${options.parent!.step})` : `Run ${number}`;
-      const run: Run = { id: options.id ?? newId(now), name, created: now, doc, points: [], validation: [], state: 'running', visible: true, colour, ...(options.parent ? { parent: options.parent } : {}) };
+      const run: Run = {
+        id: options.id ?? newId(now),
+        name,
+        created: now,
+        doc,
+        points: [],
+        validation: [],
+        state: 'running',
+        visible: true,
+        colour,
+        ...(options.parent ? { parent: options.parent } : {}),
+      };
       set({ runs: [...runs, run], live: run.id });
       return run;
     },

@@ -7,7 +7,12 @@ import type { CurvePoint } from '../charts/chartData';
 import type { XAxis } from './viewStore';
 
 /** Which scalar a chart shows: the loss, a metric node's value, or a training-only quantity. */
-export type Scalar = { readonly kind: 'loss' } | { readonly kind: 'metric'; readonly node: string } | { readonly kind: 'lr' } | { readonly kind: 'gradNorm' } | { readonly kind: 'stepsPerSecond' };
+export type Scalar =
+  | { readonly kind: 'loss' }
+  | { readonly kind: 'metric'; readonly node: string }
+  | { readonly kind: 'lr' }
+  | { readonly kind: 'gradNorm' }
+  | { readonly kind: 'stepsPerSecond' };
 
 /** Steps averaged over for the steps/s curve. */
 export const RATE_WINDOW = 10;
@@ -23,11 +28,16 @@ export function stepsPerSecond(points: readonly MetricPoint[], window = RATE_WIN
 
 function pick(p: MetricPoint | ValidationPoint, s: Scalar): number | undefined {
   switch (s.kind) {
-    case 'loss': return p.loss;
-    case 'metric': return p.metrics[s.node];
-    case 'lr': return 'lr' in p ? p.lr : undefined;
-    case 'gradNorm': return 'gradNorm' in p ? p.gradNorm : undefined;
-    case 'stepsPerSecond': return undefined;
+    case 'loss':
+      return p.loss;
+    case 'metric':
+      return p.metrics[s.node];
+    case 'lr':
+      return 'lr' in p ? p.lr : undefined;
+    case 'gradNorm':
+      return 'gradNorm' in p ? p.gradNorm : undefined;
+    case 'stepsPerSecond':
+      return undefined;
   }
 }
 

@@ -63,8 +63,7 @@ export function createDashboardView() {
     setOpen: (open) => set({ open }),
     setTab: (tab) => set({ tab, open: true }),
     patch: (p) => set(p),
-    openProbe: (probe) =>
-      set((s) => ({ probes: [probe, ...s.probes.filter((p) => p.id !== probe.id)].slice(0, MAX_PROBES) })),
+    openProbe: (probe) => set((s) => ({ probes: [probe, ...s.probes.filter((p) => p.id !== probe.id)].slice(0, MAX_PROBES) })),
     retarget: (id, variable) =>
       set((s) => ({
         probes: s.probes.map((p) => {

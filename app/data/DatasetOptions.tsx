@@ -4,7 +4,11 @@ import type { UploadSummary } from '../../workers/datasetTypes';
 import { NumberInput, SelectInput } from './DataFields';
 
 type Set = (dataset: DatasetConfig) => string | undefined;
-const SCALINGS = [['standardize', 'Standardize (mean 0, std 1)'], ['minmax', 'Min-max (0..1)'], ['none', 'None']] as const satisfies readonly (readonly [Scaling, string])[];
+const SCALINGS = [
+  ['standardize', 'Standardize (mean 0, std 1)'],
+  ['minmax', 'Min-max (0..1)'],
+  ['none', 'None'],
+] as const satisfies readonly (readonly [Scaling, string])[];
 
 export function SyntheticOptions({ cfg, set }: { cfg: Extract<DatasetConfig, { noise: number }>; set: Set }) {
   return (
@@ -17,8 +21,15 @@ export function SyntheticOptions({ cfg, set }: { cfg: Extract<DatasetConfig, { n
 
 export function MnistOptions({ cfg, set }: { cfg: Extract<DatasetConfig, { kind: 'mnist' }>; set: Set }) {
   return (
-    <NumberInput label="Digits used (blank: all 10,000)" value={cfg.subset} step="1" min={10} max={10000} placeholder="10000"
-      onCommit={(v) => set(v === undefined ? { kind: 'mnist' } : { kind: 'mnist', subset: v })} />
+    <NumberInput
+      label="Digits used (blank: all 10,000)"
+      value={cfg.subset}
+      step="1"
+      min={10}
+      max={10000}
+      placeholder="10000"
+      onCommit={(v) => set(v === undefined ? { kind: 'mnist' } : { kind: 'mnist', subset: v })}
+    />
   );
 }
 
@@ -37,23 +48,43 @@ export function CsvOptions({ cfg, summary, set }: { cfg: Extract<DatasetConfig, 
   return (
     <>
       <div className="field-row">
-        <SelectInput label="Label column" value={cfg.label} options={columns.map((c) => [c.name, c.name] as const)} onChange={(label) => set({ ...cfg, label, features: cfg.features.filter((f) => f !== label) })} />
-        <SelectInput label="Task" value={cfg.task} options={[['class', 'Classes'], ['number', 'Number (regression)']]} onChange={(task) => set({ ...cfg, task })} />
+        <SelectInput
+          label="Label column"
+          value={cfg.label}
+          options={columns.map((c) => [c.name, c.name] as const)}
+          onChange={(label) => set({ ...cfg, label, features: cfg.features.filter((f) => f !== label) })}
+        />
+        <SelectInput
+          label="Task"
+          value={cfg.task}
+          options={[
+            ['class', 'Classes'],
+            ['number', 'Number (regression)'],
+          ]}
+          onChange={(task) => set({ ...cfg, task })}
+        />
       </div>
       <fieldset>
         <legend>Feature columns</legend>
         <div className="feature-list">
-          {columns.filter((c) => c.name !== cfg.label).map((c) => (
-            <label key={c.name} title={`${c.name}: ${c.kind === 'numeric' ? 'numbers' : `text, ${c.values.length} values (one-hot)`}`}>
-              <input type="checkbox" checked={features.includes(c.name)} onChange={(e) => toggle(c.name, e.target.checked)} />
-              {c.name}{c.kind === 'categorical' ? ' (text)' : ''}
-            </label>
-          ))}
+          {columns
+            .filter((c) => c.name !== cfg.label)
+            .map((c) => (
+              <label key={c.name} title={`${c.name}: ${c.kind === 'numeric' ? 'numbers' : `text, ${c.values.length} values (one-hot)`}`}>
+                <input type="checkbox" checked={features.includes(c.name)} onChange={(e) => toggle(c.name, e.target.checked)} />
+                {c.name}
+                {c.kind === 'categorical' ? ' (text)' : ''}
+              </label>
+            ))}
         </div>
       </fieldset>
       <ScalingSelect value={cfg.scaling} onChange={(scaling) => set({ ...cfg, scaling })} />
       {missing.length > 0 && (
-        <p className="data-hint" role="note">Missing values: {missing.map((c) => `${c.name} ${c.missing} (line ${c.missingLines.join(', ')}${c.missing > c.missingLines.length ? ', …' : ''})`).join('; ')}. Rows missing a chosen column are left out.</p>
+        <p className="data-hint" role="note">
+          Missing values:{' '}
+          {missing.map((c) => `${c.name} ${c.missing} (line ${c.missingLines.join(', ')}${c.missing > c.missingLines.length ? ', …' : ''})`).join('; ')}. Rows
+          missing a chosen column are left out.
+        </p>
       )}
     </>
   );
@@ -64,8 +95,23 @@ export function ImageOptions({ cfg, set }: { cfg: Extract<DatasetConfig, { kind:
     <>
       <div className="field-row">
         <NumberInput label="Width" value={cfg.width} step="1" min={1} max={512} onCommit={(v) => (v === undefined ? 'required' : set({ ...cfg, width: v }))} />
-        <NumberInput label="Height" value={cfg.height} step="1" min={1} max={512} onCommit={(v) => (v === undefined ? 'required' : set({ ...cfg, height: v }))} />
-        <SelectInput label="Colour" value={cfg.color} options={[['grayscale', 'Grayscale'], ['rgb', 'RGB']]} onChange={(color) => set({ ...cfg, color })} />
+        <NumberInput
+          label="Height"
+          value={cfg.height}
+          step="1"
+          min={1}
+          max={512}
+          onCommit={(v) => (v === undefined ? 'required' : set({ ...cfg, height: v }))}
+        />
+        <SelectInput
+          label="Colour"
+          value={cfg.color}
+          options={[
+            ['grayscale', 'Grayscale'],
+            ['rgb', 'RGB'],
+          ]}
+          onChange={(color) => set({ ...cfg, color })}
+        />
       </div>
     </>
   );

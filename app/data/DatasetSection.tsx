@@ -18,10 +18,39 @@ import './data.css';
 
 type Kind = DatasetConfig['kind'];
 const GROUPS: readonly (readonly [string, readonly (readonly [Kind, string])[]])[] = [
-  ['Playground sets', [['spirals', 'Two spirals'], ['xor', 'XOR'], ['circle', 'Circle'], ['gaussians', 'Two Gaussians'], ['plane', 'Plane (regression)'], ['multi_gaussian', 'Multi-Gaussian (regression)'], ['random', 'Random tensors']]],
-  ['Built in', [['mnist', 'MNIST digits (10,000)'], ['iris', 'Iris flowers']]],
-  ['Sequences', [['sequence', 'Sequence task (copy, sort, add…)'], ['text', 'Text, as characters']]],
-  ['Your data', [['csv', 'CSV file…'], ['images', 'Image folder…']]],
+  [
+    'Playground sets',
+    [
+      ['spirals', 'Two spirals'],
+      ['xor', 'XOR'],
+      ['circle', 'Circle'],
+      ['gaussians', 'Two Gaussians'],
+      ['plane', 'Plane (regression)'],
+      ['multi_gaussian', 'Multi-Gaussian (regression)'],
+      ['random', 'Random tensors'],
+    ],
+  ],
+  [
+    'Built in',
+    [
+      ['mnist', 'MNIST digits (10,000)'],
+      ['iris', 'Iris flowers'],
+    ],
+  ],
+  [
+    'Sequences',
+    [
+      ['sequence', 'Sequence task (copy, sort, add…)'],
+      ['text', 'Text, as characters'],
+    ],
+  ],
+  [
+    'Your data',
+    [
+      ['csv', 'CSV file…'],
+      ['images', 'Image folder…'],
+    ],
+  ],
 ];
 
 export function DatasetSection({ set }: { set: (patch: Partial<TrainingConfig>) => string | undefined }) {
@@ -76,7 +105,11 @@ export function DatasetSection({ set }: { set: (patch: Partial<TrainingConfig>) 
         <select id="train-dataset" value={kind} onChange={(e) => pick(e.target.value as Kind)}>
           {GROUPS.map(([group, items]) => (
             <optgroup key={group} label={group}>
-              {items.map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+              {items.map(([k, label]) => (
+                <option key={k} value={k}>
+                  {label}
+                </option>
+              ))}
             </optgroup>
           ))}
         </select>
@@ -95,7 +128,11 @@ export function DatasetSection({ set }: { set: (patch: Partial<TrainingConfig>) 
 
       {kind === 'csv' && (
         <>
-          {!choosing && cfg.kind === 'csv' && summary && <p className="upload-info">{summary.name} · {summary.csv?.rows.toLocaleString('en')} rows · {summary.csv?.columns.length} columns</p>}
+          {!choosing && cfg.kind === 'csv' && summary && (
+            <p className="upload-info">
+              {summary.name} · {summary.csv?.rows.toLocaleString('en')} rows · {summary.csv?.columns.length} columns
+            </p>
+          )}
           <CsvUploadButton onFiles={onFiles('csv')} busy={upload.busy} replace={!choosing && stored} />
           {choosing && <p className="data-hint">A header row names the columns; text columns are one-hot encoded. The file stays in this browser.</p>}
           {!choosing && cfg.kind === 'csv' && summary && <CsvOptions cfg={cfg} summary={summary} set={setDataset} />}
@@ -103,22 +140,44 @@ export function DatasetSection({ set }: { set: (patch: Partial<TrainingConfig>) 
       )}
       {kind === 'images' && (
         <>
-          {!choosing && cfg.kind === 'images' && summary?.images && <p className="upload-info">{summary.name} · {summary.images.counts.reduce((a, b) => a + b, 0)} images · classes {summary.images.classNames.join(', ')}</p>}
+          {!choosing && cfg.kind === 'images' && summary?.images && (
+            <p className="upload-info">
+              {summary.name} · {summary.images.counts.reduce((a, b) => a + b, 0)} images · classes {summary.images.classNames.join(', ')}
+            </p>
+          )}
           <ImageUploadButtons onFiles={onFiles('images')} busy={upload.busy} />
           <p className="data-hint">One subfolder per class (pets/cat/1.png); loose files are labelled by their name up to the first “_” (cat_1.png).</p>
           {!choosing && cfg.kind === 'images' && <ImageOptions cfg={cfg} set={setDataset} />}
         </>
       )}
-      {upload.busy && <p className="data-hint" role="status">Reading the files…</p>}
-      {upload.error && <p className="train-error" role="alert">{upload.error}</p>}
+      {upload.busy && (
+        <p className="data-hint" role="status">
+          Reading the files…
+        </p>
+      )}
+      {upload.error && (
+        <p className="train-error" role="alert">
+          {upload.error}
+        </p>
+      )}
       {!choosing && uploadName !== undefined && summary === null && (
-        <p className="train-error" role="alert">The data “{uploadName}” this graph trains on is not stored in this browser (uploads stay where they were made). Upload it again to train.</p>
+        <p className="train-error" role="alert">
+          The data “{uploadName}” this graph trains on is not stored in this browser (uploads stay where they were made). Upload it again to train.
+        </p>
       )}
 
       {mismatches.length > 0 && (
         <div className="data-warning" role="note" aria-label="Inputs that do not fit the data">
-          <ul>{mismatches.map((m) => <li key={m.node}>{m.message}</li>)}</ul>
-          {fixable.length > 0 && <button type="button" onClick={fitInputs}>Fit Input shapes to the data</button>}
+          <ul>
+            {mismatches.map((m) => (
+              <li key={m.node}>{m.message}</li>
+            ))}
+          </ul>
+          {fixable.length > 0 && (
+            <button type="button" onClick={fitInputs}>
+              Fit Input shapes to the data
+            </button>
+          )}
         </div>
       )}
       {!choosing && !(uploadName !== undefined && summary === null) && <DatasetPreview preview={preview} error={error} loading={loading} />}

@@ -37,14 +37,20 @@ export const PreviewTable = memo(function PreviewTable({ table }: { table: NonNu
         <thead>
           <tr>
             {table.lines && <th scope="col">line</th>}
-            {table.columns.map((c) => <th key={c} scope="col">{c}</th>)}
+            {table.columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
           {table.rows.map((row, i) => (
             <tr key={i}>
               {table.lines && <td className="line">{table.lines[i]}</td>}
-              {row.map((cell, j) => <td key={j}>{cell}</td>)}
+              {row.map((cell, j) => (
+                <td key={j}>{cell}</td>
+              ))}
             </tr>
           ))}
         </tbody>
@@ -70,7 +76,14 @@ export const Scatter = memo(function Scatter({ scatter, classNames }: { scatter:
       {x0 < 0 && x1 > 0 && <line className="axis" x1={sx(0)} x2={sx(0)} y1={0} y2={SIZE} />}
       {y0 < 0 && y1 > 0 && <line className="axis" y1={sy(0)} y2={sy(0)} x1={0} x2={SIZE} />}
       {Array.from(x, (xv, i) => (
-        <circle key={i} cx={sx(xv)} cy={sy(y[i]!)} r={2.2} fillOpacity={0.8} fill={label ? classColour(label[i]!) : valueColour((value![i]! - v0) / (v1 - v0 || 1))} />
+        <circle
+          key={i}
+          cx={sx(xv)}
+          cy={sy(y[i]!)}
+          r={2.2}
+          fillOpacity={0.8}
+          fill={label ? classColour(label[i]!) : valueColour((value![i]! - v0) / (v1 - v0 || 1))}
+        />
       ))}
     </svg>
   );
@@ -83,12 +96,23 @@ export function ClassBalance({ classes }: { classes: NonNullable<DatasetPreview[
     <ul className={shown.length > 5 ? 'balance many' : 'balance'} aria-label="Class balance">
       {shown.map((c, k) => (
         <li key={k} aria-label={`${c.name}: ${c.total} samples, ${c.train} training, ${c.validation} validation`}>
-          <span className="name" title={c.name}><span className="swatch" style={{ background: classColour(k) }} />{c.name}</span>
-          <span className="bar"><span style={{ width: `${(100 * c.total) / max}%`, background: classColour(k) }} /></span>
-          <span className="count">{c.train} / {c.validation}</span>
+          <span className="name" title={c.name}>
+            <span className="swatch" style={{ background: classColour(k) }} />
+            {c.name}
+          </span>
+          <span className="bar">
+            <span style={{ width: `${(100 * c.total) / max}%`, background: classColour(k) }} />
+          </span>
+          <span className="count">
+            {c.train} / {c.validation}
+          </span>
         </li>
       ))}
-      {classes.length > shown.length && <li><span className="name">… {classes.length - shown.length} more classes</span></li>}
+      {classes.length > shown.length && (
+        <li>
+          <span className="name">… {classes.length - shown.length} more classes</span>
+        </li>
+      )}
     </ul>
   );
 }

@@ -19,13 +19,20 @@ export function SequencePreview({ sequences }: { sequences: Sequences }) {
           const prompt = s.answer === undefined ? s.text : s.text.slice(0, s.text.length - s.answer.length);
           return (
             <li key={i}>
-              <code>{prompt.replace(/\n/g, '⏎')}{s.answer !== undefined && <mark title="the answer (what the loss counts)">{s.answer}</mark>}</code>
+              <code>
+                {prompt.replace(/\n/g, '⏎')}
+                {s.answer !== undefined && <mark title="the answer (what the loss counts)">{s.answer}</mark>}
+              </code>
             </li>
           );
         })}
       </ol>
       <p className="preview-meta" aria-label="Vocabulary">
-        Vocabulary: {sequences.vocab.length} tokens · <span className="sequence-vocab">{sequences.vocab.slice(0, 120).map(showToken).join(' ')}{sequences.vocab.length > 120 ? ' …' : ''}</span>
+        Vocabulary: {sequences.vocab.length} tokens ·{' '}
+        <span className="sequence-vocab">
+          {sequences.vocab.slice(0, 120).map(showToken).join(' ')}
+          {sequences.vocab.length > 120 ? ' …' : ''}
+        </span>
       </p>
     </>
   );

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { DocNode } from '../../engine/graph/document';
 import { inputMismatches } from './inputFit';
 
-const input = (id: string, params: Record<string, unknown>, label?: string): DocNode => ({ id, type: 'Input', params, position: { x: 0, y: 0 }, ...(label ? { label } : {}) });
+const input = (id: string, params: Record<string, unknown>, label?: string): DocNode => ({
+  id,
+  type: 'Input',
+  params,
+  position: { x: 0, y: 0 },
+  ...(label ? { label } : {}),
+});
 const fields = { x: { shape: [8, 8, 1], dtype: 'f32' as const }, label: { shape: [], dtype: 'i32' as const } };
 
 describe('Input nodes against dataset fields', () => {

@@ -32,7 +32,11 @@ export function inputMismatches(nodes: readonly DocNode[], fields: Readonly<Reco
     if (count(shape) === count(spec.shape) && dtype === spec.dtype) continue;
     // A flat Input (an MLP's) stays flat: it takes the field's element count; others take its shape.
     const fixShape = shape.length === 1 && spec.shape.length > 1 ? [count(spec.shape)] : [...spec.shape];
-    out.push({ node: n.id, message: `${name} reads "${field}" as ${fmt(shape)} ${dtype}; the data holds ${fmt(spec.shape)} ${spec.dtype}`, fix: { shape: fixShape, dtype: spec.dtype } });
+    out.push({
+      node: n.id,
+      message: `${name} reads "${field}" as ${fmt(shape)} ${dtype}; the data holds ${fmt(spec.shape)} ${spec.dtype}`,
+      fix: { shape: fixShape, dtype: spec.dtype },
+    });
   }
   return out;
 }

@@ -11,7 +11,12 @@ export async function uploadFiles(client: TrainerClient, kind: 'csv' | 'images' 
   if (problem) throw new Error(problem);
   const files = await Promise.all(chosen.map(async (f) => ({ path: f.webkitRelativePath || f.name, type: f.type, bytes: await f.arrayBuffer() })));
   const upload = { name: uploadName(kind, chosen), kind, files };
-  return client.api.putUpload(Comlink.transfer(upload, files.map((f) => f.bytes)));
+  return client.api.putUpload(
+    Comlink.transfer(
+      upload,
+      files.map((f) => f.bytes),
+    ),
+  );
 }
 
 /** The dataset config for a fresh upload: CSV predicts its last column; images at 28×28 grayscale; text keeps its context. */

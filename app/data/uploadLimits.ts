@@ -18,16 +18,19 @@ export function uploadProblem(kind: 'csv' | 'images' | 'text', files: readonly {
   if (!files.length) return 'no files were chosen';
   if (kind === 'csv') {
     if (files.length !== 1) return 'choose one CSV file';
-    if (total > MAX_CSV_BYTES) return `${files[0]!.name} is ${formatBytes(total)}, more than the ${formatBytes(MAX_CSV_BYTES)} a tab can hold as a CSV dataset: use a sample of its rows`;
+    if (total > MAX_CSV_BYTES)
+      return `${files[0]!.name} is ${formatBytes(total)}, more than the ${formatBytes(MAX_CSV_BYTES)} a tab can hold as a CSV dataset: use a sample of its rows`;
     return undefined;
   }
   if (kind === 'text') {
     if (files.length !== 1) return 'choose one text file';
-    if (total > MAX_TEXT_BYTES) return `${files[0]!.name} is ${formatBytes(total)}, more than the ${formatBytes(MAX_TEXT_BYTES)} a tab reads as a character corpus: use a part of the text`;
+    if (total > MAX_TEXT_BYTES)
+      return `${files[0]!.name} is ${formatBytes(total)}, more than the ${formatBytes(MAX_TEXT_BYTES)} a tab reads as a character corpus: use a part of the text`;
     return undefined;
   }
   if (files.length > MAX_IMAGES) return `${files.length} files is more than the ${MAX_IMAGES} images one upload takes: use fewer images per class`;
-  if (total > MAX_IMAGE_UPLOAD_BYTES) return `the images are ${formatBytes(total)} together, more than the ${formatBytes(MAX_IMAGE_UPLOAD_BYTES)} one upload takes: use fewer or smaller images`;
+  if (total > MAX_IMAGE_UPLOAD_BYTES)
+    return `the images are ${formatBytes(total)} together, more than the ${formatBytes(MAX_IMAGE_UPLOAD_BYTES)} one upload takes: use fewer or smaller images`;
   return undefined;
 }
 

@@ -16,10 +16,12 @@ export function useDatasetPreview(training: TrainingConfig, version: number): { 
     setState((s) => ({ ...s, loading: true }));
     const timer = setTimeout(() => {
       const [dataset, validationSplit, seed] = JSON.parse(key) as [TrainingConfig['dataset'], number, number];
-      client().api.previewDataset({ ...training, dataset, validationSplit, seed }).then(
-        (preview) => live && setState({ preview, loading: false }),
-        (e) => live && setState({ error: message(e), loading: false }),
-      );
+      client()
+        .api.previewDataset({ ...training, dataset, validationSplit, seed })
+        .then(
+          (preview) => live && setState({ preview, loading: false }),
+          (e) => live && setState({ error: message(e), loading: false }),
+        );
     }, 200);
     return () => {
       live = false;
@@ -37,7 +39,12 @@ export function useUploadSummary(name: string | undefined, version: number): Upl
   useEffect(() => {
     if (!name) return setSummary(undefined);
     let live = true;
-    client().api.describeUpload(name).then((s) => live && setSummary(s ?? null), () => live && setSummary(null));
+    client()
+      .api.describeUpload(name)
+      .then(
+        (s) => live && setSummary(s ?? null),
+        () => live && setSummary(null),
+      );
     return () => {
       live = false;
     };

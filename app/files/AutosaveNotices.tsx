@@ -32,8 +32,8 @@ export function AutosaveNotices({ status }: { status: AutosaveStatusStore }) {
         <section className="autosave-notice" role="alert" aria-label="Changed in another tab">
           <h2 className="autosave-notice-title">This graph was changed in another tab</h2>
           <p>
-            Another tab saved its version while this tab had changes of its own. Autosave waits until you choose which to keep:
-            the other is not written over until then. Download this tab&apos;s graph first to keep both.
+            Another tab saved its version while this tab had changes of its own. Autosave waits until you choose which to keep: the other is not written over
+            until then. Download this tab&apos;s graph first to keep both.
           </p>
           <div className="autosave-notice-actions">
             <button type="button" className="btn is-primary" onClick={() => otherTab.keepMine()}>
@@ -52,9 +52,9 @@ export function AutosaveNotices({ status }: { status: AutosaveStatusStore }) {
         <section className="autosave-notice" role="alert" aria-label="Kept from another tab">
           <h2 className="autosave-notice-title">A tab&apos;s unsaved version was kept</h2>
           <p>
-            A tab was hidden or closed while it waited for you to choose between its version of the graph and another
-            tab&apos;s, so its version was not autosaved. It is kept in this browser: open it here (it then becomes the
-            autosave: download the graph open now first to keep that too), or download it.
+            A tab was hidden or closed while it waited for you to choose between its version of the graph and another tab&apos;s, so its version was not
+            autosaved. It is kept in this browser: open it here (it then becomes the autosave: download the graph open now first to keep that too), or download
+            it.
           </p>
           {held.doc === undefined && <p className="autosave-notice-reason">It cannot be opened as a graph; download it to look at it.</p>}
           <div className="autosave-notice-actions">

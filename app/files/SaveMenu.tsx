@@ -41,9 +41,21 @@ export function SaveMenu({ commands }: { commands: Commands }) {
 
   const items: readonly Item[] = [
     { id: 'graph', name: 'Graph only (.wiregrad.json)', description: 'The graph and its training settings', run: commands.save },
-    { id: 'model', name: 'Graph + weights (.wiregrad.zip)', description: 'Opens here again with the trained weights', blocked, run: () => void commands.saveModel() },
+    {
+      id: 'model',
+      name: 'Graph + weights (.wiregrad.zip)',
+      description: 'Opens here again with the trained weights',
+      blocked,
+      run: () => void commands.saveModel(),
+    },
     { id: 'onnx', name: 'ONNX model (.onnx)', description: 'The trained model, for ONNX Runtime', blocked, run: () => void commands.exportOnnx() },
-    { id: 'pytorch', name: 'PyTorch code (.zip)', description: 'model.py, train.py and the weights, to go on in PyTorch', blocked, run: () => void commands.exportPyTorch() },
+    {
+      id: 'pytorch',
+      name: 'PyTorch code (.zip)',
+      description: 'model.py, train.py and the weights, to go on in PyTorch',
+      blocked,
+      run: () => void commands.exportPyTorch(),
+    },
     { id: 'link', name: 'Copy share link', description: 'The graph in a link, without its weights', run: () => void commands.copyShareLink() },
   ];
 

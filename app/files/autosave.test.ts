@@ -72,7 +72,9 @@ describe('restoring an autosave that cannot be read', () => {
     expect(recovered?.nodes).toEqual({ kept: raw.nodes.length - 1, of: raw.nodes.length });
     expect(recovered?.doc.nodes.map((n) => n.id)).not.toContain(badId);
     expect(recovered?.doc.edges.some((e) => e.from.node === badId || e.to.node === badId)).toBe(false);
-    expect(recovered?.edges.kept).toBe(raw.edges.filter((e: { from: { node: string }; to: { node: string } }) => e.from.node !== badId && e.to.node !== badId).length);
+    expect(recovered?.edges.kept).toBe(
+      raw.edges.filter((e: { from: { node: string }; to: { node: string } }) => e.from.node !== badId && e.to.node !== badId).length,
+    );
     expect(recovered?.doc.meta.name).toBe('Two spirals classifier (recovered)');
   });
 

@@ -8,7 +8,16 @@ import { emptyDocument } from '../../engine/graph/document';
 import { createEditorStore } from '../store/editorStore';
 import { templateById } from '../templates';
 import { openStudioDatabase } from '../storage/database';
-import { AUTOSAVE_KEY, autosaveFailureText, dismissUnreadable, earlierUnreadable, PENDING_KEY, restoreAutosave, startAutosave, type PageEvents } from './autosave';
+import {
+  AUTOSAVE_KEY,
+  autosaveFailureText,
+  dismissUnreadable,
+  earlierUnreadable,
+  PENDING_KEY,
+  restoreAutosave,
+  startAutosave,
+  type PageEvents,
+} from './autosave';
 import { dismissHeld, HELD_LIST, heldEdits, restoreHeld } from './autosaveHeld';
 import { serializeDocument } from './documentFile';
 import { memoryKeyValue, memoryUnloadCopy, openKeyValue, type KeyValue } from './keyValue';

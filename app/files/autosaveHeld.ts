@@ -39,7 +39,11 @@ function writeCopy(copy: UnloadCopy, map: Record<string, string>) {
 }
 
 /** This tab's held version, under `key` (one per tab visit). */
-export function heldEdits(storage: KeyValue, copy?: UnloadCopy, key = `${HELD_PREFIX}${new Date().toISOString()}-${Math.random().toString(36).slice(2, 8)}`): HeldEdits {
+export function heldEdits(
+  storage: KeyValue,
+  copy?: UnloadCopy,
+  key = `${HELD_PREFIX}${new Date().toISOString()}-${Math.random().toString(36).slice(2, 8)}`,
+): HeldEdits {
   let holding = false;
   /** Storage writes in order, so a release never lands before the hold it undoes. */
   let queue: Promise<void> = Promise.resolve();

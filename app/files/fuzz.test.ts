@@ -32,17 +32,28 @@ const PROTO_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOw
 
 function junk(r: Random, depth = 0): unknown {
   switch (r.int(depth > 2 ? 9 : 11)) {
-    case 0: return null;
-    case 1: return r.chance(0.5);
-    case 2: return r.pick([0, -1, 1.5, -0, 1e308, -1e308, 2 ** 53 + 1, 1e-320, 3]);
-    case 3: return r.pick(['', 'x', '-1', 'NaN', '1e9', '\u0000', '\ud800', '🙂'.repeat(3)]);
-    case 4: return r.pick(PROTO_NAMES);
-    case 5: return r.pick(TYPES);
-    case 6: return [];
-    case 7: return {};
-    case 8: return Array.from({ length: r.int(12) }, () => r.pick([1, 2, 64, 1e5, 2 ** 31, -1, 0, 0.5]));
-    case 9: return Array.from({ length: r.int(4) }, () => junk(r, depth + 1));
-    default: return Object.fromEntries(Array.from({ length: r.int(4) }, () => [r.pick([...PROTO_NAMES, 'shape', 'units', 'x', 'field']), junk(r, depth + 1)]));
+    case 0:
+      return null;
+    case 1:
+      return r.chance(0.5);
+    case 2:
+      return r.pick([0, -1, 1.5, -0, 1e308, -1e308, 2 ** 53 + 1, 1e-320, 3]);
+    case 3:
+      return r.pick(['', 'x', '-1', 'NaN', '1e9', '\u0000', '\ud800', '🙂'.repeat(3)]);
+    case 4:
+      return r.pick(PROTO_NAMES);
+    case 5:
+      return r.pick(TYPES);
+    case 6:
+      return [];
+    case 7:
+      return {};
+    case 8:
+      return Array.from({ length: r.int(12) }, () => r.pick([1, 2, 64, 1e5, 2 ** 31, -1, 0, 0.5]));
+    case 9:
+      return Array.from({ length: r.int(4) }, () => junk(r, depth + 1));
+    default:
+      return Object.fromEntries(Array.from({ length: r.int(4) }, () => [r.pick([...PROTO_NAMES, 'shape', 'units', 'x', 'field']), junk(r, depth + 1)]));
   }
 }
 
@@ -109,7 +120,11 @@ const MUTATIONS: Record<string, (doc: Json, r: Random) => string | void> = {
   danglingEdge(doc, r) {
     const edges = Array.isArray(doc.edges) ? (doc.edges as unknown[]) : (doc.edges = []);
     const ids = nodesOf(doc).map((n) => n.id);
-    edges.push({ id: r.chance(0.2) ? 'e1' : `fz${r.int(1000)}`, from: { node: r.chance(0.5) ? r.pick(ids) : 'ghost', port: r.pick(['y', 'x', 'nope']) }, to: { node: r.chance(0.5) ? r.pick(ids) : 'ghost', port: r.pick(['x', 'y', 'target']) } });
+    edges.push({
+      id: r.chance(0.2) ? 'e1' : `fz${r.int(1000)}`,
+      from: { node: r.chance(0.5) ? r.pick(ids) : 'ghost', port: r.pick(['y', 'x', 'nope']) },
+      to: { node: r.chance(0.5) ? r.pick(ids) : 'ghost', port: r.pick(['x', 'y', 'target']) },
+    });
   },
   cycle(doc, r) {
     const ids = nodesOf(doc).map((n) => n.id);
@@ -136,11 +151,15 @@ const MUTATIONS: Record<string, (doc: Json, r: Random) => string | void> = {
     else delete parent[key];
   },
   hugeShape(doc, r) {
-    const node = r.pick(nodesOf(doc).filter((n) => ['Input', 'Parameter', 'Constant', 'reshape', 'Reshape'].includes(n.type as string))) ?? r.pick(nodesOf(doc));
+    const node =
+      r.pick(nodesOf(doc).filter((n) => ['Input', 'Parameter', 'Constant', 'reshape', 'Reshape'].includes(n.type as string))) ?? r.pick(nodesOf(doc));
     if (node === undefined) return;
     const rank = r.pick([0, 1, 2, 8, 9, 20, 1000]);
     const shape = Array.from({ length: rank }, () => r.pick([1, 2, -1, 0, 1e5, 2 ** 31, 2 ** 53, 1e308, 0.5, -7]));
-    node.params = { ...(node.params as Json), [r.pick(['shape', 'targetShape', 'units', 'filters', 'kernelSize'])]: r.chance(0.7) ? shape : r.pick([1e9, 2 ** 31, -1, 0.5]) };
+    node.params = {
+      ...(node.params as Json),
+      [r.pick(['shape', 'targetShape', 'units', 'filters', 'kernelSize'])]: r.chance(0.7) ? shape : r.pick([1e9, 2 ** 31, -1, 0.5]),
+    };
     if (r.chance(0.3)) doc.training = { ...(doc.training as Json), batchSize: r.pick([1e9, 0, -1, 2 ** 40]) };
   },
   badVersion(doc, r) {
@@ -155,7 +174,8 @@ const MUTATIONS: Record<string, (doc: Json, r: Random) => string | void> = {
     const id = `r${r.int(100_000)}`;
     nodes.push({ id, type: r.pick(TYPES), params: junk(r), position: r.chance(0.9) ? { x: 1, y: 2 } : junk(r) });
     const edges = Array.isArray(doc.edges) ? (doc.edges as unknown[]) : (doc.edges = []);
-    if (ids.length > 0) edges.push({ id: `re${id}`, from: { node: r.pick(ids), port: 'y' }, to: { node: id, port: r.pick(['x', 'a', 'b', 'inputs', 'pred']) } });
+    if (ids.length > 0)
+      edges.push({ id: `re${id}`, from: { node: r.pick(ids), port: 'y' }, to: { node: id, port: r.pick(['x', 'a', 'b', 'inputs', 'pred']) } });
   },
   manyNodes(doc, r) {
     // Mostly small: big graphs cost time, and 5001 (over the limit) is refused before any deep work.
@@ -252,7 +272,9 @@ describe('fuzzing the document gate', () => {
         `${counts.salvaged} refused ones salvaged, ${counts.recovered} of them partly recovered; ` +
         `${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} s of CPU); ` +
         `slowest ${slowest.ms.toFixed(0)} ms of CPU, ${slowest.wall.toFixed(0)} ms wall (${slowest.kinds.join(' + ')})\n` +
-        `fuzz: mutations used: ${Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+        `fuzz: mutations used: ${Object.entries(byKind)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}`,
     );
     expect(failures).toEqual([]);
     expect(counts.tried).toBeGreaterThanOrEqual(10_000);

@@ -31,7 +31,12 @@ describe('importing models from the Open button', () => {
 
   it('problems come back as one message naming the file and what is wrong', async () => {
     const onnx = await readImportedModel(importModelFile('onnx', bytes('onnx/fixtures/unsupported.onnx'), 'bad.onnx'), 'bad.onnx');
-    expect(onnx).toEqual({ ok: false, message: expect.stringMatching(/^Could not import "bad.onnx" as an ONNX model: the model uses 2 operators Wiregrad cannot import: Erf \("\/Erf"\), CumSum \("\/CumSum"\)\.$/) });
+    expect(onnx).toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /^Could not import "bad.onnx" as an ONNX model: the model uses 2 operators Wiregrad cannot import: Erf \("\/Erf"\), CumSum \("\/CumSum"\)\.$/,
+      ),
+    });
     const caffe = await readImportedModel(importModelFile('caffe', text('layer {\n name: "x"'), 'net.prototxt'), 'net.prototxt');
     expect(caffe.ok ? '' : caffe.message).toMatch(/^Could not import "net.prototxt" as a Caffe net: line 2, column 11: the end of the file/);
     const binary = await readImportedModel(importModelFile('keras', new Uint8Array([0xff, 0xfe, 0x00]), 'k.json'), 'k.json');
@@ -44,7 +49,10 @@ describe('importing models from the Open button', () => {
     const read = await readImportedModel(importModelFile('keras', text(keras), 'long.json'), 'long.json');
     // The importer clips the name to 200 characters; a document of 31 nodes is within bounds.
     expect(read.ok).toBe(true);
-    const hostile = await readImportedModel({ ok: true, docText: JSON.stringify({ format: 'wiregrad.graph', version: 1, nodes: [], edges: [], meta: { name: 'x'.repeat(2000) } }) }, 'evil.onnx');
+    const hostile = await readImportedModel(
+      { ok: true, docText: JSON.stringify({ format: 'wiregrad.graph', version: 1, nodes: [], edges: [], meta: { name: 'x'.repeat(2000) } }) },
+      'evil.onnx',
+    );
     expect(hostile.ok ? '' : hostile.message).toMatch(/^Could not open "evil.onnx".*graph name is 2,000 characters/);
   });
 });

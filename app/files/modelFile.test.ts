@@ -17,7 +17,10 @@ describe('model files', () => {
     const read = readModelFile(unpacked(JSON.stringify(spirals)), 'spirals.wiregrad.zip');
     expect(read).toMatchObject({ ok: true, tensors: 2, doc: spirals });
     expect(read.ok && tensorsOf(read.weights)).toEqual({ 'hidden1.kernel': [1, -2, 3.5, 0.25], 'hidden1.bias': [0.5, -0.5] });
-    expect(readModelFile({ ok: false, message: 'Could not open "x.zip": broken.' }, 'x.zip')).toEqual({ ok: false, message: 'Could not open "x.zip": broken.' });
+    expect(readModelFile({ ok: false, message: 'Could not open "x.zip": broken.' }, 'x.zip')).toEqual({
+      ok: false,
+      message: 'Could not open "x.zip": broken.',
+    });
   });
 
   it('sends the graph through the document gate', () => {
@@ -67,7 +70,12 @@ describe('what loading weights says', () => {
 
   it('says what loaded when only some variables were in the file, and lists a few stray tensors', () => {
     const unexpected = Array.from({ length: 8 }, (_, i) => ({ message: `tensor "x${i}" matches no variable of this graph`, tensor: `x${i}` }));
-    const notice = weightsNotice({ ...none, matched: matched(4), missing: [{ message: 'node "head": the file has no tensor "head.kernel"', node: 'head' }], unexpected }, '"w"');
-    expect(notice.text).toMatch(/^Loaded 4 of 5 tensors from "w": node "head": .*tensor "x4" matches no variable of this graph; and 3 more tensors match no variable\. The nodes without weights/);
+    const notice = weightsNotice(
+      { ...none, matched: matched(4), missing: [{ message: 'node "head": the file has no tensor "head.kernel"', node: 'head' }], unexpected },
+      '"w"',
+    );
+    expect(notice.text).toMatch(
+      /^Loaded 4 of 5 tensors from "w": node "head": .*tensor "x4" matches no variable of this graph; and 3 more tensors match no variable\. The nodes without weights/,
+    );
   });
 });

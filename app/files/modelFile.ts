@@ -69,9 +69,7 @@ export function weightsNotice(match: WeightMatch, source: string): { kind: 'info
   const named: readonly WeightProblem[] = [...shapeMismatches, ...typeMismatches, ...missing];
   if (!named.length && !unexpected.length) return { kind: 'info', text: `Loaded ${plural(matched.length, 'tensor')} from ${source}.` };
   const written = matched.length > 0 && !shapeMismatches.length && !typeMismatches.length;
-  const head = written
-    ? `Loaded ${matched.length} of ${plural(matched.length + missing.length, 'tensor')} from ${source}`
-    : `Loaded no weights from ${source}`;
+  const head = written ? `Loaded ${matched.length} of ${plural(matched.length + missing.length, 'tensor')} from ${source}` : `Loaded no weights from ${source}`;
   const others = unexpected.slice(0, LISTED_UNEXPECTED).map((p) => p.message);
   if (unexpected.length > LISTED_UNEXPECTED) others.push(`and ${unexpected.length - LISTED_UNEXPECTED} more tensors match no variable`);
   const kept = written && missing.length ? ' The nodes without weights in the file keep theirs.' : '';

@@ -16,7 +16,17 @@ function twoTabs(storage: KeyValue = memoryKeyValue()) {
     const shown: (OtherTabConflict | null)[] = [];
     const tabs = watchOtherTabs(store, hub.channel(), (c) => shown.push(c), name);
     const stop = startAutosave(store, storage, { delayMs: 5, tabs });
-    return { store, tabs, shown, stop, ids: () => store.getState().doc.nodes.map((n) => n.id).sort() };
+    return {
+      store,
+      tabs,
+      shown,
+      stop,
+      ids: () =>
+        store
+          .getState()
+          .doc.nodes.map((n) => n.id)
+          .sort(),
+    };
   };
   return { storage, a: tab('A'), b: tab('B') };
 }

@@ -84,5 +84,9 @@ export function recoverDocument(text: string, now: Date = new Date()): Recovered
   // The result goes through the same gate as any document.
   const checked = migrate(build());
   if (!checked.ok || loadProblem(checked.doc) !== undefined) return undefined;
-  return { doc: checked.doc, nodes: { kept: nodes.length, of: raw.nodes.length }, edges: { kept: edges.length, of: Array.isArray(raw.edges) ? raw.edges.length : 0 } };
+  return {
+    doc: checked.doc,
+    nodes: { kept: nodes.length, of: raw.nodes.length },
+    edges: { kept: edges.length, of: Array.isArray(raw.edges) ? raw.edges.length : 0 },
+  };
 }

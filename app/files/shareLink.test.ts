@@ -51,7 +51,10 @@ describe('share links', () => {
 
   it('refuses a link longer than the limit before decoding it', () => {
     const long = 'A'.repeat(SHARE_LINK_LIMIT + 1);
-    expect(readShareFragment(`#graph=${long}`)).toEqual({ kind: 'refused', message: expect.stringMatching(/too long \(257 KB; a link may hold at most 256 KB\)/) });
+    expect(readShareFragment(`#graph=${long}`)).toEqual({
+      kind: 'refused',
+      message: expect.stringMatching(/too long \(257 KB; a link may hold at most 256 KB\)/),
+    });
     expect(shareLinkProblem(`graph=${long}`)).toMatch(/too large for a link.*Save it as a file/);
   });
 
@@ -71,7 +74,7 @@ describe('share links', () => {
     expect(readShareFragment(`#graph=${toBase64Url(deflateSync(strToU8(JSON.stringify(spirals))))}`).kind).toBe('refused');
   });
 
-  it('encodes base64url as RFC 4648 does (against Node\'s encoder) and back', () => {
+  it("encodes base64url as RFC 4648 does (against Node's encoder) and back", () => {
     for (let n = 0; n < 40; n++) {
       const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 97 + n * 31) & 255);
       const text = toBase64Url(bytes);

@@ -41,20 +41,29 @@ export function shareLinkProblem(fragment: string): string | undefined {
 const DAMAGED = 'This share link is damaged (it was cut short or changed), so the graph was not opened';
 
 /** Read a location's fragment (`location.hash`, with or without "#"). Never throws. */
-export function readShareFragment(hash: string, limits: { encoded: number; inflated: number } = { encoded: SHARE_LINK_LIMIT, inflated: DOCUMENT_LIMITS.bytes }): ShareRead {
+export function readShareFragment(
+  hash: string,
+  limits: { encoded: number; inflated: number } = { encoded: SHARE_LINK_LIMIT, inflated: DOCUMENT_LIMITS.bytes },
+): ShareRead {
   const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
   const prefix = `${SHARE_PARAM}=`;
   // Only `#graph=…` is a share link; any other fragment is left to whoever put it there.
   if (!fragment.startsWith(prefix)) return { kind: 'none' };
   const encoded = fragment.slice(prefix.length);
   if (encoded.length > limits.encoded) {
-    return { kind: 'refused', message: `This share link is too long (${kb(encoded.length)}; a link may hold at most ${kb(limits.encoded)}), so the graph was not opened.` };
+    return {
+      kind: 'refused',
+      message: `This share link is too long (${kb(encoded.length)}; a link may hold at most ${kb(limits.encoded)}), so the graph was not opened.`,
+    };
   }
   const bytes = fromBase64Url(encoded);
   if (!bytes) return { kind: 'refused', message: `${DAMAGED}: it holds characters a link never does.` };
   const inflated = inflateBounded(bytes, limits.inflated);
   if (inflated === 'too-large') {
-    return { kind: 'refused', message: `This share link unpacks to more than ${Math.round(limits.inflated / 1024 / 1024)} MB, more than any graph may be, so it was not opened.` };
+    return {
+      kind: 'refused',
+      message: `This share link unpacks to more than ${Math.round(limits.inflated / 1024 / 1024)} MB, more than any graph may be, so it was not opened.`,
+    };
   }
   if (!inflated) return { kind: 'refused', message: `${DAMAGED}.` };
   let text: string;

@@ -23,9 +23,15 @@ export interface Sampling {
 export function useGeneration() {
   const { client } = useTrainingHandle();
   const compiled = useTraining((s) => s.compiled);
-  const step = useThrottled(useTraining((s) => s.status.step), 2000);
+  const step = useThrottled(
+    useTraining((s) => s.status.step),
+    2000,
+  );
   const [info, setInfo] = useState<{ info?: GenerateInfo; error?: string }>({});
-  const [output, setOutput] = useState<{ text: string; running: boolean; step?: number; error?: string; unknown?: readonly string[] }>({ text: '', running: false });
+  const [output, setOutput] = useState<{ text: string; running: boolean; step?: number; error?: string; unknown?: readonly string[] }>({
+    text: '',
+    running: false,
+  });
   const [greedy, setGreedy] = useState<{ result?: GreedyResult; error?: string; busy: boolean; asked: boolean }>({ busy: false, asked: false });
   const stop = useRef(false);
 
@@ -37,28 +43,43 @@ export function useGeneration() {
       setInfo({});
       return;
     }
-    client().api.generateInfo().then((i) => live && setInfo({ info: i }), (e: unknown) => live && setInfo({ error: message(e) }));
+    client()
+      .api.generateInfo()
+      .then(
+        (i) => live && setInfo({ info: i }),
+        (e: unknown) => live && setInfo({ error: message(e) }),
+      );
     return () => {
       live = false;
     };
   }, [compiled, client]);
 
-  const generate = useCallback(async (prompt: string, s: Sampling) => {
-    stop.current = false;
-    setOutput({ text: '', running: true });
-    let text = '';
-    try {
-      for (let done = 0; done < s.tokens && !stop.current;) {
-        const n = Math.min(CHUNK, s.tokens - done);
-        const g = await client().api.generate({ text: prompt + text, tokens: n, temperature: s.temperature, ...(s.topK > 0 ? { topK: s.topK } : {}), seed: s.seed, offset: done });
-        text += g.text;
-        done += n;
-        setOutput({ text, running: done < s.tokens && !stop.current, step: g.step, unknown: g.unknown });
+  const generate = useCallback(
+    async (prompt: string, s: Sampling) => {
+      stop.current = false;
+      setOutput({ text: '', running: true });
+      let text = '';
+      try {
+        for (let done = 0; done < s.tokens && !stop.current;) {
+          const n = Math.min(CHUNK, s.tokens - done);
+          const g = await client().api.generate({
+            text: prompt + text,
+            tokens: n,
+            temperature: s.temperature,
+            ...(s.topK > 0 ? { topK: s.topK } : {}),
+            seed: s.seed,
+            offset: done,
+          });
+          text += g.text;
+          done += n;
+          setOutput({ text, running: done < s.tokens && !stop.current, step: g.step, unknown: g.unknown });
+        }
+      } catch (e) {
+        setOutput({ text, running: false, error: message(e) });
       }
-    } catch (e) {
-      setOutput({ text, running: false, error: message(e) });
-    }
-  }, [client]);
+    },
+    [client],
+  );
 
   const evaluate = useCallback(async () => {
     setGreedy((g) => ({ ...g, busy: true, asked: true }));

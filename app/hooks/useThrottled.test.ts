@@ -17,7 +17,12 @@ describe('Throttle', () => {
   function stream(ms: number, lag: number, seconds: number) {
     clock = 0;
     const shown: [number, number][] = [];
-    const t = new Throttle<number>(ms, lag, (v) => shown.push([clock, v]), () => clock);
+    const t = new Throttle<number>(
+      ms,
+      lag,
+      (v) => shown.push([clock, v]),
+      () => clock,
+    );
     for (let i = 1; i <= seconds * 10; i++) {
       t.push(i);
       advance(100);
@@ -43,7 +48,12 @@ describe('Throttle', () => {
 
   it('shows the first value at once without lag, later ones after the lag, and nothing after dispose', () => {
     const shown: number[] = [];
-    const t = new Throttle<number>(1000, 250, (v) => shown.push(v), () => clock);
+    const t = new Throttle<number>(
+      1000,
+      250,
+      (v) => shown.push(v),
+      () => clock,
+    );
     t.push(1);
     expect(shown).toEqual([]);
     advance(250);
@@ -58,7 +68,12 @@ describe('Throttle', () => {
     t.dispose();
     advance(5000);
     expect(shown).toEqual([1, 3]);
-    const now = new Throttle<number>(1000, 0, (v) => shown.push(v), () => clock);
+    const now = new Throttle<number>(
+      1000,
+      0,
+      (v) => shown.push(v),
+      () => clock,
+    );
     now.push(9);
     expect(shown).toEqual([1, 3, 9]);
   });

@@ -5,7 +5,17 @@
  */
 import { useState, type FormEvent } from 'react';
 
-export function FeatureForm({ names, initial, units, onSubmit }: { names: readonly string[]; initial?: Float32Array; units?: string; onSubmit: (values: Float32Array) => void }) {
+export function FeatureForm({
+  names,
+  initial,
+  units,
+  onSubmit,
+}: {
+  names: readonly string[];
+  initial?: Float32Array;
+  units?: string;
+  onSubmit: (values: Float32Array) => void;
+}) {
   const [text, setText] = useState<string[]>(() => names.map((_n, i) => (initial ? String(Number(initial[i]!.toPrecision(4))) : '')));
   const [error, setError] = useState<string | undefined>(undefined);
   const submit = (e: FormEvent) => {
@@ -28,15 +38,26 @@ export function FeatureForm({ names, initial, units, onSubmit }: { names: readon
         {names.map((name, i) => (
           <label key={`${i}:${name}`} className="feature-field">
             <span>{name}</span>
-            <input type="text" inputMode="decimal" value={text[i] ?? ''} aria-invalid={error?.startsWith(`${name}:`) || undefined}
+            <input
+              type="text"
+              inputMode="decimal"
+              value={text[i] ?? ''}
+              aria-invalid={error?.startsWith(`${name}:`) || undefined}
               onChange={(e) => setText((t) => t.map((v, k) => (k === i ? e.target.value : v)))}
-              onPaste={(e) => paste(i, e.clipboardData.getData('text')) && e.preventDefault()} />
+              onPaste={(e) => paste(i, e.clipboardData.getData('text')) && e.preventDefault()}
+            />
           </label>
         ))}
       </div>
       {units && <p className="field-hint">{units}</p>}
-      {error && <p className="field-error" role="alert">{error}</p>}
-      <button type="submit" className="btn">Predict</button>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="btn">
+        Predict
+      </button>
     </form>
   );
 }

@@ -36,13 +36,22 @@ export function ImageDrop({ onImage }: { onImage: (img: DecodedImage, name: stri
     void take(e.dataTransfer.files[0]);
   };
   return (
-    <div className={`image-drop${over ? ' is-over' : ''}`} onDragOver={(e) => (e.preventDefault(), setOver(true))} onDragLeave={() => setOver(false)} onDrop={drop}>
+    <div
+      className={`image-drop${over ? ' is-over' : ''}`}
+      onDragOver={(e) => (e.preventDefault(), setOver(true))}
+      onDragLeave={() => setOver(false)}
+      onDrop={drop}
+    >
       <p>Drop a picture here, or</p>
       <label className="btn">
         Choose a picture…
         <input type="file" accept="image/*" className="visually-hidden" onChange={(e) => void take(e.target.files?.[0])} />
       </label>
-      {error && <p className="field-error" role="alert">{error}</p>}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

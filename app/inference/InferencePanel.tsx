@@ -43,14 +43,26 @@ function InferenceBody() {
   const [clear, setClear] = useState(0);
   return (
     <section className="panel-section inference" aria-labelledby="inference-title">
-      <h2 className="panel-title" id="inference-title">Try it</h2>
+      <h2 className="panel-title" id="inference-title">
+        Try it
+      </h2>
       {!info ? (
         <p className="muted inference-empty">{infoError ?? 'Train (or open) a graph, then ask it about your own input here.'}</p>
       ) : (
         <div className="inference-body">
-          <UserInput info={info} clear={clear} onClear={() => setClear((n) => n + 1)} predict={predict} lastValues={request?.kind === 'values' ? request.values : undefined} />
+          <UserInput
+            info={info}
+            clear={clear}
+            onClear={() => setClear((n) => n + 1)}
+            predict={predict}
+            lastValues={request?.kind === 'values' ? request.values : undefined}
+          />
           <SamplePicker count={info.validation} onPick={(index) => void predict({ kind: 'sample', index })} />
-          {error && <p className="field-error" role="alert">{error}</p>}
+          {error && (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          )}
           {prediction && (
             <div className="inference-result">
               {info.dataShape.length === 3 && <InputPreview values={prediction.input} shape={info.dataShape} label="The input as the model sees it" />}
@@ -63,7 +75,19 @@ function InferenceBody() {
   );
 }
 
-function UserInput({ info, clear, onClear, predict, lastValues }: { info: PredictInfo; clear: number; onClear: () => void; predict: ReturnType<typeof usePredict>['predict']; lastValues: Float32Array | undefined }) {
+function UserInput({
+  info,
+  clear,
+  onClear,
+  predict,
+  lastValues,
+}: {
+  info: PredictInfo;
+  clear: number;
+  onClear: () => void;
+  predict: ReturnType<typeof usePredict>['predict'];
+  lastValues: Float32Array | undefined;
+}) {
   const mode = modeOf(info);
   const names = info.featureNames ?? Array.from({ length: info.shape.reduce((a, d) => a * d, 1) }, (_v, i) => (mode === 'point' ? ['x', 'y'][i]! : `x[${i}]`));
   switch (mode) {
@@ -71,7 +95,9 @@ function UserInput({ info, clear, onClear, predict, lastValues }: { info: Predic
       return (
         <div className="draw">
           <DrawingCanvas clearSignal={clear} onInk={(ink) => ink && void predict({ kind: 'values', values: prepareDigit(ink, DRAW_SIZE, DRAW_SIZE) })} />
-          <button type="button" className="btn" onClick={onClear}>Clear drawing</button>
+          <button type="button" className="btn" onClick={onClear}>
+            Clear drawing
+          </button>
           <p className="field-hint">Draw a digit; it is scaled into a 20×20 box and centred in 28×28 as MNIST's digits were.</p>
         </div>
       );
@@ -81,11 +107,22 @@ function UserInput({ info, clear, onClear, predict, lastValues }: { info: Predic
       return (
         <>
           <PointPicker bounds={info.bounds!} {...(lastValues ? { point: lastValues } : {})} onPick={(values) => void predict({ kind: 'values', values })} />
-          <FeatureForm key={lastValues ? lastValues.join() : 'empty'} names={names} {...(lastValues ? { initial: lastValues } : {})} onSubmit={(values) => void predict({ kind: 'values', values })} />
+          <FeatureForm
+            key={lastValues ? lastValues.join() : 'empty'}
+            names={names}
+            {...(lastValues ? { initial: lastValues } : {})}
+            onSubmit={(values) => void predict({ kind: 'values', values })}
+          />
         </>
       );
     case 'values':
-      return <FeatureForm names={names} {...(info.scalesInput ? { units: 'Values as in the data file; they are rescaled as training rescaled them.' } : {})} onSubmit={(values) => void predict({ kind: 'values', values })} />;
+      return (
+        <FeatureForm
+          names={names}
+          {...(info.scalesInput ? { units: 'Values as in the data file; they are rescaled as training rescaled them.' } : {})}
+          onSubmit={(values) => void predict({ kind: 'values', values })}
+        />
+      );
     case 'none':
       return <p className="field-hint">This input holds {info.dataShape.join('×')} values: pick a validation sample below.</p>;
   }

@@ -12,27 +12,49 @@ export function PredictionView({ info, prediction }: { info: PredictInfo; predic
       {prediction.predicted !== undefined && prediction.probabilities ? (
         <>
           <div className="prediction-head">
-            <p className="prediction-main">Prediction <strong data-testid="predicted-class">{name(prediction.predicted)}</strong></p>
+            <p className="prediction-main">
+              Prediction <strong data-testid="predicted-class">{name(prediction.predicted)}</strong>
+            </p>
             {truth?.label !== undefined && (
               <p className={`prediction-truth ${truth.label === prediction.predicted ? 'is-right' : 'is-wrong'}`}>
-                True label <strong data-testid="true-label">{name(truth.label)}</strong> <span aria-hidden="true">{truth.label === prediction.predicted ? '✓' : '✗'}</span>
+                True label <strong data-testid="true-label">{name(truth.label)}</strong>{' '}
+                <span aria-hidden="true">{truth.label === prediction.predicted ? '✓' : '✗'}</span>
                 <span className="visually-hidden">{truth.label === prediction.predicted ? '(right)' : '(wrong)'}</span>
               </p>
             )}
           </div>
-          <ProbabilityBars probabilities={prediction.probabilities} {...(info.classNames ? { classNames: info.classNames } : {})} {...(truth?.label !== undefined ? { truth: truth.label } : {})} />
+          <ProbabilityBars
+            probabilities={prediction.probabilities}
+            {...(info.classNames ? { classNames: info.classNames } : {})}
+            {...(truth?.label !== undefined ? { truth: truth.label } : {})}
+          />
         </>
       ) : (
         <table className="prediction-values">
-          <thead><tr><th>Output</th><th>Predicted</th>{truth?.values && <th>True</th>}</tr></thead>
+          <thead>
+            <tr>
+              <th>Output</th>
+              <th>Predicted</th>
+              {truth?.values && <th>True</th>}
+            </tr>
+          </thead>
           <tbody>
             {Array.from(prediction.output.slice(0, 16), (v, i) => (
-              <tr key={i}><td>{i}</td><td className="num" data-testid="predicted-value">{fmt(v)}</td>{truth?.values && <td className="num">{fmt(truth.values[i] ?? NaN)}</td>}</tr>
+              <tr key={i}>
+                <td>{i}</td>
+                <td className="num" data-testid="predicted-value">
+                  {fmt(v)}
+                </td>
+                {truth?.values && <td className="num">{fmt(truth.values[i] ?? NaN)}</td>}
+              </tr>
             ))}
           </tbody>
         </table>
       )}
-      <p className="field-hint">Weights of step {prediction.step}{truth ? ` · validation sample ${truth.index + 1}` : ''}</p>
+      <p className="field-hint">
+        Weights of step {prediction.step}
+        {truth ? ` · validation sample ${truth.index + 1}` : ''}
+      </p>
     </div>
   );
 }

@@ -17,12 +17,20 @@ export function SamplePicker({ count, onPick }: { count: number; onPick: (index:
         <span>Validation sample (1–{count})</span>
         <input type="number" min={1} max={count} step={1} value={text} aria-invalid={!valid || undefined} onChange={(e) => setText(e.target.value)} />
       </label>
-      <button type="submit" className="btn" disabled={!valid}>Show sample</button>
-      <button type="button" className="btn" onClick={() => {
-        const i = Math.floor(Math.random() * count);
-        setText(String(i + 1));
-        onPick(i);
-      }}>Random sample</button>
+      <button type="submit" className="btn" disabled={!valid}>
+        Show sample
+      </button>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => {
+          const i = Math.floor(Math.random() * count);
+          setText(String(i + 1));
+          onPick(i);
+        }}
+      >
+        Random sample
+      </button>
     </form>
   );
 }

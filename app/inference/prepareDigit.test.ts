@@ -18,7 +18,11 @@ describe('prepareDigit (a drawing as an MNIST digit)', () => {
 
   it('matches a brute-force supersampled resize of an irregular stroke, and keeps the ink mass', () => {
     const w = 140;
-    const ink = canvas(w, w, [[20, 30, 7, 81], [20, 30, 53, 6], [60, 70, 9, 41]]);
+    const ink = canvas(w, w, [
+      [20, 30, 7, 81],
+      [20, 30, 53, 6],
+      [60, 70, 9, 41],
+    ]);
     // Soft edges, like an anti-aliased brush.
     for (let i = 0; i < ink.length; i++) if (ink[i] === 0 && ink[i - 1] === 1) ink[i] = 0.5;
     const b = inkBounds(ink, w, w)!;

@@ -14,7 +14,10 @@ const message = (e: unknown) => (e instanceof Error ? e.message.replace(/^Error:
 export function usePredict() {
   const { client, store } = useTrainingHandle();
   const compiled = useTraining((s) => s.compiled);
-  const step = useThrottled(useTraining((s) => s.status.step), 1000);
+  const step = useThrottled(
+    useTraining((s) => s.status.step),
+    1000,
+  );
   const probes = useDashboard((s) => s.probes);
   const [info, setInfo] = useState<{ info?: PredictInfo; error?: string }>({});
   const [result, setResult] = useState<{ prediction?: Prediction; error?: string; request?: PredictRequest }>({});
@@ -29,25 +32,33 @@ export function usePredict() {
       setInfo({});
       return;
     }
-    client().api.predictInfo().then((i) => live && setInfo({ info: i }), (e: unknown) => live && setInfo({ error: message(e) }));
+    client()
+      .api.predictInfo()
+      .then(
+        (i) => live && setInfo({ info: i }),
+        (e: unknown) => live && setInfo({ error: message(e) }),
+      );
     return () => {
       live = false;
     };
   }, [compiled, client]);
 
-  const predict = useCallback(async (request: PredictRequest) => {
-    if (busy.current) return;
-    busy.current = true;
-    try {
-      const prediction = await client().api.predict({ ...request, probes: probeTargets.current });
-      setResult({ prediction, request });
-      if (prediction.probes.length) store.getState().applyAll([{ type: 'probes', readings: prediction.probes }]);
-    } catch (e) {
-      setResult({ error: message(e), request });
-    } finally {
-      busy.current = false;
-    }
-  }, [client, store]);
+  const predict = useCallback(
+    async (request: PredictRequest) => {
+      if (busy.current) return;
+      busy.current = true;
+      try {
+        const prediction = await client().api.predict({ ...request, probes: probeTargets.current });
+        setResult({ prediction, request });
+        if (prediction.probes.length) store.getState().applyAll([{ type: 'probes', readings: prediction.probes }]);
+      } catch (e) {
+        setResult({ error: message(e), request });
+      } finally {
+        busy.current = false;
+      }
+    },
+    [client, store],
+  );
 
   // New weights (a step, a loaded file): the same input again.
   const last = result.request;

@@ -26,7 +26,11 @@ describe('auto-layout', () => {
     const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
     const rename = new Map(base.nodes.slice(0, names.length).map((n, i) => [n.id, names[i]!]));
     const id = (x: string) => rename.get(x) ?? x;
-    const doc = { ...base, nodes: base.nodes.map((n) => ({ ...n, id: id(n.id) })), edges: base.edges.map((e) => ({ ...e, from: { ...e.from, node: id(e.from.node) }, to: { ...e.to, node: id(e.to.node) } })) };
+    const doc = {
+      ...base,
+      nodes: base.nodes.map((n) => ({ ...n, id: id(n.id) })),
+      edges: base.edges.map((e) => ({ ...e, from: { ...e.from, node: id(e.from.node) }, to: { ...e.to, node: id(e.to.node) } })),
+    };
     const positions = await layoutPositions(doc, { constructor: { width: 400, height: 90 } });
     expect(Object.keys(positions).sort()).toEqual(doc.nodes.map((n) => n.id).sort());
     for (const n of doc.nodes) expect(Number.isFinite(positions[n.id]!.x) && Number.isFinite(positions[n.id]!.y), n.id).toBe(true);

@@ -27,11 +27,7 @@ export const MIN_READABLE_ZOOM = 0.7;
 const portId = (node: string, side: 'in' | 'out', port: string) => `${node}\u0000${side}\u0000${port}`;
 
 /** The ELK graph for a document: one node per node, fixed-order ports west (inputs) and east (outputs). */
-export function toElkGraph(
-  doc: GraphDocument,
-  sizes: Readonly<Record<string, { width: number; height: number }>>,
-  wrapAspectRatio?: number,
-): ElkNode {
+export function toElkGraph(doc: GraphDocument, sizes: Readonly<Record<string, { width: number; height: number }>>, wrapAspectRatio?: number): ElkNode {
   // Wrapping cuts a too-wide layering into rows aiming at the aspect ratio, like text wrapping.
   const wrap: Record<string, string> =
     wrapAspectRatio === undefined ? {} : { 'elk.layered.wrapping.strategy': 'MULTI_EDGE', 'elk.aspectRatio': String(wrapAspectRatio) };

@@ -13,9 +13,7 @@ export function Inspector() {
       {selected.length === 1 ? (
         <NodeInspector node={selected[0]} />
       ) : selected.length > 1 ? (
-        <p className="muted">
-          {selected.length} nodes selected. Press Delete to remove them, or Ctrl+C to copy.
-        </p>
+        <p className="muted">{selected.length} nodes selected. Press Delete to remove them, or Ctrl+C to copy.</p>
       ) : (
         <p className="muted">Select a node to edit its label and parameters.</p>
       )}

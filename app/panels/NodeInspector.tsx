@@ -57,7 +57,11 @@ export function NodeInspector({ node }: { node: DocNode }) {
         </fieldset>
       )}
       {info && info.paramCount + info.frozenParamCount > 0 && (
-        <TrainableSwitch trainable={!info.frozenParamCount} params={info.paramCount + info.frozenParamCount} onChange={(on) => store.getState().setTrainable(node.id, on)} />
+        <TrainableSwitch
+          trainable={!info.frozenParamCount}
+          params={info.paramCount + info.frozenParamCount}
+          onChange={(on) => store.getState().setTrainable(node.id, on)}
+        />
       )}
       <section className="inspector-section" aria-label="Outputs">
         <h4 className="section-title">Outputs</h4>

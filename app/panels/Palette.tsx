@@ -36,9 +36,7 @@ export function Palette() {
   const baseId = useId();
   const groups = useMemo(() => {
     const found = matchSpecs(Object.values(NODE_SPECS), deferred);
-    return CATEGORIES.map((category) => ({ category, specs: found.filter((s) => s.category === category) })).filter(
-      (g) => g.specs.length > 0,
-    );
+    return CATEGORIES.map((category) => ({ category, specs: found.filter((s) => s.category === category) })).filter((g) => g.specs.length > 0);
   }, [deferred]);
 
   return (

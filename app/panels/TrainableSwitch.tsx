@@ -11,7 +11,15 @@ export function TrainableSwitch({ trainable, params, onChange }: { trainable: bo
         Trainable
       </label>
       {/* A native checkbox: Space toggles it; role switch says it takes effect at once. */}
-      <input id={id} type="checkbox" role="switch" className="checkbox" checked={trainable} aria-describedby={hint} onChange={(e) => onChange(e.target.checked)} />
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        className="checkbox"
+        checked={trainable}
+        aria-describedby={hint}
+        onChange={(e) => onChange(e.target.checked)}
+      />
       <p id={hint} className="muted small trainable-hint">
         {trainable
           ? `Its ${formatCount(params)} parameters train. Switch off to freeze them (fine-tuning).`

@@ -9,9 +9,21 @@ export function cellSize(n: number): number {
 }
 
 /** Token labels readable in a cell: whitespace shown by a sign, cut to one character. */
-const label = (t: string) => (t === '\n' ? '⏎' : t === ' ' ? '␣' : t === '\t' ? '⇥' : [...t][0] ?? '');
+const label = (t: string) => (t === '\n' ? '⏎' : t === ' ' ? '␣' : t === '\t' ? '⇥' : ([...t][0] ?? ''));
 
-export const AttentionHeatmap = memo(function AttentionHeatmap({ weights, queries, keys, tokens, title }: { weights: Float32Array; queries: number; keys: number; tokens: readonly string[]; title: string }) {
+export const AttentionHeatmap = memo(function AttentionHeatmap({
+  weights,
+  queries,
+  keys,
+  tokens,
+  title,
+}: {
+  weights: Float32Array;
+  queries: number;
+  keys: number;
+  tokens: readonly string[];
+  title: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   const theme = useEditor((s) => s.theme);
   const cell = cellSize(Math.max(queries, keys));
@@ -46,5 +58,14 @@ export const AttentionHeatmap = memo(function AttentionHeatmap({ weights, querie
     });
     return () => cancelAnimationFrame(frame);
   }, [weights, queries, keys, tokens, cell, axis, width, height, theme]);
-  return <canvas ref={ref} width={width} height={height} className="attention-heatmap" role="img" aria-label={`${title}: ${queries} queries × ${keys} keys, darker is more weight`} />;
+  return (
+    <canvas
+      ref={ref}
+      width={width}
+      height={height}
+      className="attention-heatmap"
+      role="img"
+      aria-label={`${title}: ${queries} queries × ${keys} keys, darker is more weight`}
+    />
+  );
 });

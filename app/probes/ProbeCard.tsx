@@ -36,14 +36,16 @@ function Stats({ s }: { s: TensorSummary['stats'] }) {
 export function ProbeCard({ probe, reading }: { probe: Probe; reading: ProbeReading | undefined }) {
   const view = useDashboardStore();
   const [what, setWhat] = useState<'value' | 'grad'>('value');
-    const tensor = what === 'value' ? reading?.value : reading?.grad;
+  const tensor = what === 'value' ? reading?.value : reading?.grad;
   const attention = useEditor((s) => s.doc.nodes.find((n) => n.id === probe.target.node)?.type === 'MultiHeadAttention');
   const shown = probe.target.variable ? probe.target.variable.slice(probe.target.variable.lastIndexOf('/') + 1) : 'output';
   return (
     <section className="probe" aria-label={`Probe ${probe.title}`}>
       <header className="probe-head">
         <span className="probe-dot" aria-hidden="true" />
-        <h3 className="probe-title" title={probe.title}>{probe.title}</h3>
+        <h3 className="probe-title" title={probe.title}>
+          {probe.title}
+        </h3>
         <span className="probe-step muted">{reading ? `step ${reading.step}` : '…'}</span>
         <button type="button" className="btn btn-icon btn-ghost" aria-label={`Close probe ${probe.title}`} onClick={() => view.getState().closeProbe(probe.id)}>
           <span aria-hidden="true">×</span>
@@ -51,9 +53,18 @@ export function ProbeCard({ probe, reading }: { probe: Probe; reading: ProbeRead
       </header>
       <div className="probe-controls">
         {probe.variables.length > 0 && (
-          <select className="input" aria-label="Tensor" value={probe.target.variable ?? ''} onChange={(e) => view.getState().retarget(probe.id, e.target.value || undefined)}>
+          <select
+            className="input"
+            aria-label="Tensor"
+            value={probe.target.variable ?? ''}
+            onChange={(e) => view.getState().retarget(probe.id, e.target.value || undefined)}
+          >
             <option value="">output</option>
-            {probe.variables.map((v) => <option key={v} value={v}>{v.slice(v.lastIndexOf('/') + 1)}</option>)}
+            {probe.variables.map((v) => (
+              <option key={v} value={v}>
+                {v.slice(v.lastIndexOf('/') + 1)}
+              </option>
+            ))}
           </select>
         )}
         <div className="segmented" role="radiogroup" aria-label="Value or gradient">
@@ -68,11 +79,15 @@ export function ProbeCard({ probe, reading }: { probe: Probe; reading: ProbeRead
       {reading?.error ? (
         <p className="probe-message">{reading.error}</p>
       ) : !tensor ? (
-        <p className="probe-message muted">{reading ? (what === 'grad' ? reading.gradError ?? 'no gradient' : 'no value') : 'Reading…'}</p>
+        <p className="probe-message muted">{reading ? (what === 'grad' ? (reading.gradError ?? 'no gradient') : 'no value') : 'Reading…'}</p>
       ) : (
         <>
           <Stats s={tensor.stats} />
-          <MiniHistogram edges={tensor.histogram.edges} counts={tensor.histogram.counts} label={`${probe.title} ${shown} ${what === 'value' ? 'value' : 'gradient'}`} />
+          <MiniHistogram
+            edges={tensor.histogram.edges}
+            counts={tensor.histogram.counts}
+            label={`${probe.title} ${shown} ${what === 'value' ? 'value' : 'gradient'}`}
+          />
           <TensorViewCanvas view={tensor.view} label={`${shown} ${what === 'value' ? 'value' : 'gradient'}`} />
         </>
       )}

@@ -13,7 +13,9 @@ export function ProbePanel() {
   if (!probes.length) return null;
   return (
     <div className="probe-panel" aria-label="Probes">
-      {probes.map((p) => <ProbeCard key={p.id} probe={p} reading={readings[p.target.key]} />)}
+      {probes.map((p) => (
+        <ProbeCard key={p.id} probe={p} reading={readings[p.target.key]} />
+      ))}
     </div>
   );
 }

@@ -8,8 +8,10 @@ const WIDTH = 288;
 
 function layout(view: TensorView): { width: number; height: number } {
   switch (view.kind) {
-    case 'scalar': return { width: WIDTH, height: 0 };
-    case 'bars': return { width: WIDTH, height: 72 };
+    case 'scalar':
+      return { width: WIDTH, height: 0 };
+    case 'bars':
+      return { width: WIDTH, height: 72 };
     case 'heatmap': {
       const cell = Math.max(1, Math.min(16, Math.floor(WIDTH / view.cols), Math.floor(160 / view.rows)));
       return { width: view.cols * cell, height: view.rows * cell };
@@ -83,6 +85,11 @@ export const TensorViewCanvas = memo(function TensorViewCanvas({ view, label }: 
     return () => cancelAnimationFrame(frame);
   }, [view, width, height, theme]);
   if (view.kind === 'scalar') return <p className="probe-scalar mono">{String(view.value)}</p>;
-  const what = view.kind === 'bars' ? `${view.values.length} bars` : view.kind === 'heatmap' ? `${view.rows}×${view.cols} heatmap` : `${view.count} images of ${view.height}×${view.width}`;
+  const what =
+    view.kind === 'bars'
+      ? `${view.values.length} bars`
+      : view.kind === 'heatmap'
+        ? `${view.rows}×${view.cols} heatmap`
+        : `${view.count} images of ${view.height}×${view.width}`;
   return <canvas ref={ref} width={width} height={height} className={`tensor-view is-${view.kind}`} role="img" aria-label={`${label}: ${what}`} />;
 });

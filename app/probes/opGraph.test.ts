@@ -42,7 +42,10 @@ describe('op views', () => {
     ];
     const boxes = backwardOf(ops, ['d'], (id) => `node ${id}`);
     expect(boxes.filter((b) => b.phase === 'backward').map((b) => b.id)).toEqual([4]);
-    expect(boxes.filter((b) => b.phase === 'leaf').map((b) => [b.id, b.detail])).toEqual([[0, 'forward, node x'], [3, 'gradient from loss']]);
+    expect(boxes.filter((b) => b.phase === 'leaf').map((b) => [b.id, b.detail])).toEqual([
+      [0, 'forward, node x'],
+      [3, 'gradient from loss'],
+    ]);
     expect(boxes.find((b) => b.id === 4)!.inputs).toEqual([0, 3]);
   });
 });

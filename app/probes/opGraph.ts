@@ -33,16 +33,30 @@ export function forwardOps(doc: GraphDocument): OpView[] {
     ops.push({ id, label, kind, origin, inputs, shape: [...type.shape], phase: 'forward' });
     return { id, type };
   };
-  lowerDocument<Value>(doc, {
-    emitter: {
-      emit: (op, inputs, attrs) => push(op, 'op', inputs.map((v) => v.id), typeEmitter.emit(op, inputs.map((v) => v.type), attrs)),
-      typeOf: (v) => v.type,
+  lowerDocument<Value>(
+    doc,
+    {
+      emitter: {
+        emit: (op, inputs, attrs) =>
+          push(
+            op,
+            'op',
+            inputs.map((v) => v.id),
+            typeEmitter.emit(
+              op,
+              inputs.map((v) => v.type),
+              attrs,
+            ),
+          ),
+        typeOf: (v) => v.type,
+      },
+      input: (field, shape, dtype) => push(field, 'input', [], { shape, dtype }),
+      variable: (name, req) => push(name, 'variable', [], { shape: req.shape, dtype: 'f32' }),
+      counter: () => push('step counter', 'input', [], { shape: [], dtype: 'i32' }),
+      enterNode: (id) => (origin = id),
     },
-    input: (field, shape, dtype) => push(field, 'input', [], { shape, dtype }),
-    variable: (name, req) => push(name, 'variable', [], { shape: req.shape, dtype: 'f32' }),
-    counter: () => push('step counter', 'input', [], { shape: [], dtype: 'i32' }),
-    enterNode: (id) => (origin = id),
-  }, { training: true, batchSize: doc.training.batchSize, seed: doc.training.seed });
+    { training: true, batchSize: doc.training.batchSize, seed: doc.training.seed },
+  );
   return ops;
 }
 
@@ -69,7 +83,16 @@ export function layoutOps(all: readonly OpView[], keep: (op: OpView) => boolean,
     const c = column.get(o.id)!;
     const r = rows.get(c) ?? 0;
     rows.set(c, r + 1);
-    boxes.push({ id: o.id, label: o.label, shape: o.shape, phase, inputs: phase === 'leaf' ? [] : o.inputs.filter((i) => inside.has(i) || leaves.has(i)), column: c, row: r, ...(detail !== undefined && { detail }) });
+    boxes.push({
+      id: o.id,
+      label: o.label,
+      shape: o.shape,
+      phase,
+      inputs: phase === 'leaf' ? [] : o.inputs.filter((i) => inside.has(i) || leaves.has(i)),
+      column: c,
+      row: r,
+      ...(detail !== undefined && { detail }),
+    });
   };
   for (const o of [...leaves.values()].sort((a, b) => a.id - b.id)) place(o, 'leaf', describe(o));
   for (const o of kept.sort((a, b) => a.id - b.id)) place(o, o.kind === 'op' ? o.phase : 'leaf', o.kind === 'op' ? undefined : o.kind);
@@ -79,14 +102,22 @@ export function layoutOps(all: readonly OpView[], keep: (op: OpView) => boolean,
 /** What a layer node lowers to: its own ops, with the values it reads as leaves. */
 export function expandNode(doc: GraphDocument, node: string, name: (nodeId: string) => string): OpBox[] {
   const ops = forwardOps(doc);
-  return layoutOps(ops, (o) => o.origin === node && o.kind !== 'input', (o) => (o.kind === 'variable' ? 'parameter' : o.origin ? `from ${name(o.origin)}` : o.kind));
+  return layoutOps(
+    ops,
+    (o) => o.origin === node && o.kind !== 'input',
+    (o) => (o.kind === 'variable' ? 'parameter' : o.origin ? `from ${name(o.origin)}` : o.kind),
+  );
 }
 
 /** The backward ops autodiff generated for the selected nodes' ops, with what they read as leaves. */
 export function backwardOf(ops: readonly OpView[], nodes: readonly string[], name: (nodeId: string) => string): OpBox[] {
   const selected = new Set(nodes);
-  return layoutOps(ops, (o) => o.phase === 'backward' && o.origin !== undefined && selected.has(o.origin), (o) => {
-    const where = o.origin ? name(o.origin) : o.kind === 'op' ? 'loss' : o.kind;
-    return o.phase === 'backward' ? `gradient from ${where}` : o.kind === 'variable' ? 'parameter' : `forward, ${where}`;
-  });
+  return layoutOps(
+    ops,
+    (o) => o.phase === 'backward' && o.origin !== undefined && selected.has(o.origin),
+    (o) => {
+      const where = o.origin ? name(o.origin) : o.kind === 'op' ? 'loss' : o.kind;
+      return o.phase === 'backward' ? `gradient from ${where}` : o.kind === 'variable' ? 'parameter' : `forward, ${where}`;
+    },
+  );
 }

@@ -84,7 +84,16 @@ describe('a full disk', () => {
   });
 
   it('a browser that refuses storage (SecurityError) is "refused", with words', async () => {
-    const none = openStudioDatabase({ factory: { open: () => { throw new DOMException('denied', 'SecurityError'); } } as unknown as IDBFactory });
-    await expect(documentStore(none).get('k')).rejects.toMatchObject({ problem: 'refused', message: expect.stringContaining('does not let Wiregrad store data') });
+    const none = openStudioDatabase({
+      factory: {
+        open: () => {
+          throw new DOMException('denied', 'SecurityError');
+        },
+      } as unknown as IDBFactory,
+    });
+    await expect(documentStore(none).get('k')).rejects.toMatchObject({
+      problem: 'refused',
+      message: expect.stringContaining('does not let Wiregrad store data'),
+    });
   });
 });

@@ -9,7 +9,12 @@ import { LEGACY_PENDING, migrate, STORES, VERSION, type Migration } from './sche
 import { documentStore, runStore, tuningStore, uploadStore } from './stores';
 
 /** Opens `name` at `version` on `factory`, creating stores as an earlier Wiregrad did, and fills them. */
-function legacy(factory: IDBFactory, name: string, version: number, stores: Record<string, { keyPath?: string; records: [IDBValidKey | undefined, unknown][] }>) {
+function legacy(
+  factory: IDBFactory,
+  name: string,
+  version: number,
+  stores: Record<string, { keyPath?: string; records: [IDBValidKey | undefined, unknown][] }>,
+) {
   return new Promise<void>((resolve, reject) => {
     const request = factory.open(name, version);
     request.onupgradeneeded = () => {
@@ -65,10 +70,21 @@ describe('the one database', () => {
         ],
       },
     });
-    await legacy(factory, 'wiregrad-runs', 1, { runs: { keyPath: 'id', records: [[undefined, run('b', 2)], [undefined, run('a', 1)]] } });
+    await legacy(factory, 'wiregrad-runs', 1, {
+      runs: {
+        keyPath: 'id',
+        records: [
+          [undefined, run('b', 2)],
+          [undefined, run('a', 1)],
+        ],
+      },
+    });
     const bytes = new Uint8Array([1, 2, 3, 250]).buffer;
     await legacy(factory, 'wiregrad-datasets', 1, {
-      uploads: { keyPath: 'name', records: [[undefined, { name: 'iris.csv', kind: 'csv', files: [{ path: 'iris.csv', type: 'text/csv', bytes }], savedAt: 5 }]] },
+      uploads: {
+        keyPath: 'name',
+        records: [[undefined, { name: 'iris.csv', kind: 'csv', files: [{ path: 'iris.csv', type: 'text/csv', bytes }], savedAt: 5 }]],
+      },
     });
     await legacy(factory, 'wiregrad-tuning', 1, { choices: { records: [['gemm|swiftshader|128x784x256', '{"tile":4}']] } });
 
@@ -96,7 +112,15 @@ describe('the one database', () => {
 
   it('keeps a record written since the upgrade over the legacy one with the same key, and imports the rest', async () => {
     const factory = new IDBFactory();
-    await legacy(factory, 'wiregrad-runs', 1, { runs: { keyPath: 'id', records: [[undefined, run('a', 1, 'old a')], [undefined, run('c', 3)]] } });
+    await legacy(factory, 'wiregrad-runs', 1, {
+      runs: {
+        keyPath: 'id',
+        records: [
+          [undefined, run('a', 1, 'old a')],
+          [undefined, run('c', 3)],
+        ],
+      },
+    });
     await legacy(factory, 'wiregrad', 1, { kv: { records: [] } });
     // A first tab upgraded, stored its own run "a" and went before the import ran.
     const request = factory.open('wiregrad', 2);

@@ -68,7 +68,11 @@ export const MIGRATIONS: readonly Migration[] = [
       db.deleteObjectStore('kv');
       // Other databases cannot be read inside this transaction (it commits when only their requests are left).
       // A first visit (no version-1 database) has none to import: it writes nothing, so even a full disk opens.
-      if (from >= 1) await tx.objectStore(STORES.meta).put(LEGACY_DATABASES.map((l) => l.database), LEGACY_PENDING);
+      if (from >= 1)
+        await tx.objectStore(STORES.meta).put(
+          LEGACY_DATABASES.map((l) => l.database),
+          LEGACY_PENDING,
+        );
     },
   },
 ];

@@ -65,10 +65,7 @@ function write(database: StudioDatabase, store: StoreName, body: (tx: IDBPTransa
   } catch (e) {
     return Promise.reject(toStorageError(e));
   }
-  return database
-    .open()
-    .then(start)
-    .catch(fail);
+  return database.open().then(start).catch(fail);
 }
 
 /** Swallows a request's own rejection: the transaction's `done` carries the failure. */

@@ -10,8 +10,7 @@ const add = (type: string, x = 0, y = 0) => {
   if (!r.ok) throw new Error(r.reason);
   return r.id;
 };
-const link = (from: string, fromPort: string, to: string, toPort: string) =>
-  state().connect({ node: from, port: fromPort }, { node: to, port: toPort });
+const link = (from: string, fromPort: string, to: string, toPort: string) => state().connect({ node: from, port: fromPort }, { node: to, port: toPort });
 const setInput = (id: string, params: Record<string, unknown>) => expect(state().updateParams(id, params)).toEqual({ ok: true });
 
 beforeEach(() => {

@@ -117,7 +117,16 @@ export function updateParams(doc: GraphDocument, id: string, patch: Readonly<Rec
 }
 
 /** The first schema complaint about one of `keys` in `params`, as "key: message"; undefined when they are fine. */
-export function paramProblem(schema: { safeParse(x: unknown): { success: boolean; error?: { issues: readonly { path: readonly PropertyKey[]; message: string; code: string; keys?: readonly string[] }[] } } }, params: Record<string, unknown>, keys: readonly string[]): string | undefined {
+export function paramProblem(
+  schema: {
+    safeParse(x: unknown): {
+      success: boolean;
+      error?: { issues: readonly { path: readonly PropertyKey[]; message: string; code: string; keys?: readonly string[] }[] };
+    };
+  },
+  params: Record<string, unknown>,
+  keys: readonly string[],
+): string | undefined {
   let result;
   try {
     result = schema.safeParse(params);

@@ -14,7 +14,9 @@ describe('expandNode', () => {
   it('replaces block 1 by its seven parts, selects them, and undo brings the block back', () => {
     const before = state().doc;
     expect(state().expandNode('block1')).toEqual({ ok: true });
-    const types = state().doc.nodes.filter((n) => n.id.startsWith('block1_')).map((n) => n.type);
+    const types = state()
+      .doc.nodes.filter((n) => n.id.startsWith('block1_'))
+      .map((n) => n.type);
     expect(types).toEqual(['LayerNorm', 'MultiHeadAttention', 'Add', 'LayerNorm', 'Dense', 'Dense', 'Add']);
     expect(state().doc.nodes.some((n) => n.id === 'block1')).toBe(false);
     expect(state().selection).toHaveLength(7);

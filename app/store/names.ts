@@ -3,7 +3,12 @@ import type { DocEdge, DocNode, PortRef } from '../../engine/graph/document';
 
 /** `Conv2D` → `conv2d`, `SoftmaxCrossEntropy` → `softmaxcrossentropy`. */
 export function slug(type: string): string {
-  return type.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'node';
+  return (
+    type
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'node'
+  );
 }
 
 /** The first `${slug}-${n}` (n = 1, 2, …) that no node uses. */

@@ -22,7 +22,12 @@ function randomEdit(doc: GraphDocument, rng: Rng): { doc: GraphDocument; kind: s
     case 1:
     case 2: {
       // A drop: one to three nodes moved (possibly back where they were).
-      const moved = edits.idRecord(doc.nodes.filter(() => rng.chance(0.3)).slice(0, 3).map((n) => [n.id, { x: n.position.x + rng.int(200) - 100, y: rng.chance(0.2) ? n.position.y : n.position.y + 10 }] as const));
+      const moved = edits.idRecord(
+        doc.nodes
+          .filter(() => rng.chance(0.3))
+          .slice(0, 3)
+          .map((n) => [n.id, { x: n.position.x + rng.int(200) - 100, y: rng.chance(0.2) ? n.position.y : n.position.y + 10 }] as const),
+      );
       return { doc: edits.moveNodes(doc, moved), kind: 'move' };
     }
     case 3: {
@@ -38,7 +43,9 @@ function randomEdit(doc: GraphDocument, rng: Rng): { doc: GraphDocument; kind: s
     case 5:
       return node ? { doc: edits.setTrainable(doc, node.id, rng.chance(0.5)), kind: 'trainable' } : { doc, kind: 'none' };
     case 6:
-      return node && rng.chance(0.5) ? { doc: edits.removeElements(doc, [node.id]), kind: 'remove' } : { doc: edits.removeElements(doc, [], doc.edges.length ? [rng.pick(doc.edges).id] : []), kind: 'disconnect' };
+      return node && rng.chance(0.5)
+        ? { doc: edits.removeElements(doc, [node.id]), kind: 'remove' }
+        : { doc: edits.removeElements(doc, [], doc.edges.length ? [rng.pick(doc.edges).id] : []), kind: 'disconnect' };
     case 7: {
       const r = edits.addNode(doc, rng.pick(['Dense', 'ReLU', 'Dropout', 'MSELoss']), { x: rng.int(500), y: rng.int(500) });
       return { doc: r.ok ? r.doc : doc, kind: 'add' };

@@ -5,12 +5,17 @@ import { messageOnNode, validationOf } from './validation';
 
 const doc = (units: number) =>
   makeDoc(
-    [['x', 'Input', { field: 'x', shape: [4] }], ['d', 'Dense', { units }], ['t', 'Input', { field: 'y', shape: [units] }], ['loss', 'MSELoss']],
+    [
+      ['x', 'Input', { field: 'x', shape: [4] }],
+      ['d', 'Dense', { units }],
+      ['t', 'Input', { field: 'y', shape: [units] }],
+      ['loss', 'MSELoss'],
+    ],
     ['x.y -> d.x', 'd.y -> loss.pred', 't.y -> loss.target'],
     { batchSize: 2, dataset: { kind: 'random', inputShape: [4], targetShape: [units], size: 10 } },
   );
 
-describe('the editor\'s validation checks memory', () => {
+describe("the editor's validation checks memory", () => {
   it('puts a refusal on the node, with its bytes, and none on a graph that fits', () => {
     const big = doc(1e9);
     const v = validationOf(big);

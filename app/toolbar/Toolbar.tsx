@@ -36,7 +36,12 @@ export function Toolbar() {
           <button type="button" className="btn" onClick={() => store.getState().newDocument()}>
             New
           </button>
-          <button type="button" className="btn" onClick={() => fileInput.current?.click()} title="Open a graph (.json), a model with its weights (.wiregrad.zip), or import an ONNX model (.onnx), a Keras model.to_json() (.json) or a Caffe net (.prototxt)">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => fileInput.current?.click()}
+            title="Open a graph (.json), a model with its weights (.wiregrad.zip), or import an ONNX model (.onnx), a Keras model.to_json() (.json) or a Caffe net (.prototxt)"
+          >
             Open
           </button>
           <input
@@ -53,7 +58,12 @@ export function Toolbar() {
             }}
           />
           <SaveMenu commands={commands} />
-          <button type="button" className="btn" onClick={() => weightsInput.current?.click()} title="Load weights (.safetensors) into this graph, matched by node and shape">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => weightsInput.current?.click()}
+            title="Load weights (.safetensors) into this graph, matched by node and shape"
+          >
             Load weights…
           </button>
           <input

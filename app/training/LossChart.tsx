@@ -38,7 +38,16 @@ const LEGEND = (
   </p>
 );
 
-export const Curve = memo(function Curve({ title, points: live, validation: liveValidation, metric, offset = 0, running = false, totalSteps, markers }: CurveProps) {
+export const Curve = memo(function Curve({
+  title,
+  points: live,
+  validation: liveValidation,
+  metric,
+  offset = 0,
+  running = false,
+  totalSteps,
+  markers,
+}: CurveProps) {
   // Metrics arrive up to 10 times a second and validation once per epoch: the lines are redrawn
   // once a second, each chart in its own task.
   const liveData = useMemo(() => ({ points: live, validation: liveValidation }), [live, liveValidation]);

@@ -27,16 +27,30 @@ export function RunHistory({ commands }: { commands: ReturnType<typeof useTraini
     <section className="run-history" aria-label="Run history">
       {changes.length > 0 && (
         <ol className="run-changes" aria-label="Changes during this run">
-          {changes.map((c, i) => <li key={i}><span className="run-step">step {c.step}</span> {describeChange(c)}</li>)}
+          {changes.map((c, i) => (
+            <li key={i}>
+              <span className="run-step">step {c.step}</span> {describeChange(c)}
+            </li>
+          ))}
         </ol>
       )}
       <div className="field checkpoint-policy">
         <label htmlFor="train-checkpoints">Checkpoints</label>
-        <select id="train-checkpoints" defaultValue={200} aria-describedby="train-checkpoints-hint"
-          onChange={(e) => void client().api.setCheckpointPolicy({ everySteps: Number(e.target.value), keep: 8 })}>
-          {EVERY.map((n) => <option key={n} value={n}>{n === 0 ? 'only at the start' : `every ${n} steps`}</option>)}
+        <select
+          id="train-checkpoints"
+          defaultValue={200}
+          aria-describedby="train-checkpoints-hint"
+          onChange={(e) => void client().api.setCheckpointPolicy({ everySteps: Number(e.target.value), keep: 8 })}
+        >
+          {EVERY.map((n) => (
+            <option key={n} value={n}>
+              {n === 0 ? 'only at the start' : `every ${n} steps`}
+            </option>
+          ))}
         </select>
-        <p id="train-checkpoints-hint" className="field-hint">Snapshots of the weights and optimizer state, the last 8 kept in memory: roll back to one, or fork a new run from it with the settings above.</p>
+        <p id="train-checkpoints-hint" className="field-hint">
+          Snapshots of the weights and optimizer state, the last 8 kept in memory: roll back to one, or fork a new run from it with the settings above.
+        </p>
       </div>
       {checkpoints.length > 0 && (
         <ul className="checkpoints" aria-label="Checkpoints">
@@ -47,8 +61,14 @@ export function RunHistory({ commands }: { commands: ReturnType<typeof useTraini
                 <span className="run-step">step {c.step}</span>
                 {!own && <span className="muted"> (earlier run)</span>}
                 <span className="checkpoint-actions">
-                  {own && <button type="button" disabled={busy} onClick={() => void commands.rollback(c.step)} aria-label={`Roll back to step ${c.step}`}>Roll back</button>}
-                  <button type="button" disabled={busy} onClick={() => void commands.fork(c.run, c.step)} aria-label={`Fork a new run from step ${c.step}`}>Fork</button>
+                  {own && (
+                    <button type="button" disabled={busy} onClick={() => void commands.rollback(c.step)} aria-label={`Roll back to step ${c.step}`}>
+                      Roll back
+                    </button>
+                  )}
+                  <button type="button" disabled={busy} onClick={() => void commands.fork(c.run, c.step)} aria-label={`Fork a new run from step ${c.step}`}>
+                    Fork
+                  </button>
                 </span>
               </li>
             );

@@ -35,10 +35,13 @@ export function TrainingProvider({ children }: { children: ReactNode }) {
     // A small handle for tests and the console (Excalidraw's window.h): kill the worker as a crash would.
     (window as unknown as { wiregrad?: object }).wiregrad = { killWorker: () => handle.client().kill() };
     // The device's real limits, for the memory estimate, before anything is compiled (a compile's report replaces them).
-    void handle.client().api.backendInfo().then(
-      (backend) => handle.store.getState().backend ?? handle.store.getState().patch({ backend }),
-      () => undefined,
-    );
+    void handle
+      .client()
+      .api.backendInfo()
+      .then(
+        (backend) => handle.store.getState().backend ?? handle.store.getState().patch({ backend }),
+        () => undefined,
+      );
     // React's development mode runs this cleanup and the effect again at once: release the worker so
     // the second mount (and every effect that calls client()) gets a fresh one, never a released proxy.
     return handle.release;

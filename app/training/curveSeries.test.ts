@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { MetricPoint, ValidationPoint } from '../../workers/types';
 import { curveSeries } from './LossChart';
 
-const metric = (step: number, loss: number, accuracy?: number) => ({ step, loss, metrics: accuracy === undefined ? {} : { accuracy } }) as unknown as MetricPoint;
+const metric = (step: number, loss: number, accuracy?: number) =>
+  ({ step, loss, metrics: accuracy === undefined ? {} : { accuracy } }) as unknown as MetricPoint;
 
 describe('a training curve as its downloads write it', () => {
   it('keeps every step (no thinning), the loss or the chosen metric, and validation apart', () => {
@@ -11,7 +12,10 @@ describe('a training curve as its downloads write it', () => {
     const [train, val] = curveSeries(points, validation);
     expect(train!.points).toHaveLength(2000);
     expect(train!.points[1999]).toEqual({ step: 2000, x: 2000, raw: 1 / 2000, y: 1 / 2000 });
-    expect(val!.points.map((p) => [p.step, p.raw])).toEqual([[1000, 0.25], [2000, 0.125]]);
+    expect(val!.points.map((p) => [p.step, p.raw])).toEqual([
+      [1000, 0.25],
+      [2000, 0.125],
+    ]);
     expect(val!.dashed).toBe(true);
     const [acc] = curveSeries(points, validation, 'accuracy');
     // Steps without the metric are left out, not written as 0.

@@ -44,7 +44,7 @@ describe('training store', () => {
     expect(steps.filter((s) => s <= n / 2).length).toBeGreaterThan(steps.length / 4);
   });
 
-  it('drops the late points of a run the page has closed, and keeps the current run\'s', () => {
+  it("drops the late points of a run the page has closed, and keeps the current run's", () => {
     const store = createTrainingStore();
     const doc = { nodes: [], edges: [] } as never;
     store.getState().apply({ type: 'run_started', run: { id: 'a', doc, startStep: 0 } });

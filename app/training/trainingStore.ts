@@ -1,7 +1,18 @@
 /** Session state of training (never saved, never undone): status, curves, errors. */
 import { createStore } from 'zustand/vanilla';
 import type { GraphDocument } from '../../engine/graph/document';
-import type { BackendInfo, CheckpointInfo, MetricPoint, RunChange, RunInfo, TrainError, TrainEvent, TrainStatus, UpdateReport, ValidationPoint } from '../../workers/types';
+import type {
+  BackendInfo,
+  CheckpointInfo,
+  MetricPoint,
+  RunChange,
+  RunInfo,
+  TrainError,
+  TrainEvent,
+  TrainStatus,
+  UpdateReport,
+  ValidationPoint,
+} from '../../workers/types';
 import type { WorkerFailure } from '../../workers/client';
 import type { ClassifierReading, ParamHistogram, ProbeReading } from '../../workers/observeTypes';
 import type { HistogramSample } from '../charts/distribution';
@@ -19,7 +30,12 @@ export const MAX_HISTOGRAMS = 60;
 export const MAX_POINTS = 10_000;
 
 /** `points` plus `added`, thinned by the page's one rule (app/charts/thin.ts) from `stride` on, to at most `max`. */
-export function appendSampled(points: readonly MetricPoint[], stride: number, added: readonly MetricPoint[], max: number): { points: MetricPoint[]; stride: number } {
+export function appendSampled(
+  points: readonly MetricPoint[],
+  stride: number,
+  added: readonly MetricPoint[],
+  max: number,
+): { points: MetricPoint[]; stride: number } {
   const thinned = thinBySteps([...points, ...added], max, { stride });
   return { points: thinned.items, stride: thinned.stride };
 }
@@ -96,13 +112,20 @@ function withEvent(s: TrainingState, e: TrainEvent): Partial<TrainingState> {
       const { points, stride } = appendSampled(s.points, s.pointStride, e.points, MAX_POINTS);
       return { points, pointStride: stride };
     }
-    case 'validation': return e.run !== undefined && e.run !== s.run?.id ? {} : { validation: [...s.validation, e.point] };
-    case 'status': return { status: e.status };
-    case 'error': return { error: e.error };
-    case 'histograms': return { observed: { ...s.observed, histograms: addHistograms(s.observed.histograms, e.step, e.tensors) } };
-    case 'probes': return { observed: { ...s.observed, probes: { ...s.observed.probes, ...Object.fromEntries(e.readings.map((r) => [r.key, r])) } } };
-    case 'gradients': return { observed: { ...s.observed, edgeGradients: { step: e.step, rms: e.rms } } };
-    case 'classifier': return { observed: { ...s.observed, classifier: e.reading } };
+    case 'validation':
+      return e.run !== undefined && e.run !== s.run?.id ? {} : { validation: [...s.validation, e.point] };
+    case 'status':
+      return { status: e.status };
+    case 'error':
+      return { error: e.error };
+    case 'histograms':
+      return { observed: { ...s.observed, histograms: addHistograms(s.observed.histograms, e.step, e.tensors) } };
+    case 'probes':
+      return { observed: { ...s.observed, probes: { ...s.observed.probes, ...Object.fromEntries(e.readings.map((r) => [r.key, r])) } } };
+    case 'gradients':
+      return { observed: { ...s.observed, edgeGradients: { step: e.step, rms: e.rms } } };
+    case 'classifier':
+      return { observed: { ...s.observed, classifier: e.reading } };
     case 'run_started': {
       // A fork continues its parent's curves up to the checkpoint; a fresh run starts empty.
       const upTo = (p: { step: number }) => p.step <= e.run.startStep;
@@ -114,9 +137,12 @@ function withEvent(s: TrainingState, e: TrainEvent): Partial<TrainingState> {
       const upTo = (p: { step: number }) => p.step <= e.change.step;
       return { changes: [...s.changes.filter(upTo), e.change], points: s.points.filter(upTo), validation: s.validation.filter(upTo) };
     }
-    case 'run_ended': return {};
-    case 'checkpoints': return { checkpoints: e.checkpoints };
-    default: return e satisfies never;
+    case 'run_ended':
+      return {};
+    case 'checkpoints':
+      return { checkpoints: e.checkpoints };
+    default:
+      return e satisfies never;
   }
 }
 
@@ -143,7 +169,18 @@ export function createTrainingStore() {
     applyAll: (events) => {
       if (events.length) set((s) => events.reduce<Partial<TrainingState>>((acc, e) => ({ ...acc, ...withEvent({ ...s, ...acc }, e) }), {}));
     },
-    clear: () => set({ points: [], pointStride: 1, validation: [], error: undefined, status: IDLE, observed: NO_OBSERVATIONS, run: undefined, changes: [], refused: undefined }),
+    clear: () =>
+      set({
+        points: [],
+        pointStride: 1,
+        validation: [],
+        error: undefined,
+        status: IDLE,
+        observed: NO_OBSERVATIONS,
+        run: undefined,
+        changes: [],
+        refused: undefined,
+      }),
     patch: (p) => set(p),
   }));
 }

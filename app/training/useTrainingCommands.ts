@@ -16,38 +16,51 @@ export function useTrainingCommands() {
   const { store, client } = useTrainingHandle();
 
   /** Show a compile's outcome; true when the document compiled. */
-  const settle = useCallback((doc: GraphDocument, report: CompileReport, clear: boolean): boolean => {
-    if (clear) store.getState().clear();
-    store.getState().patch({ backend: report.backend, busy: false });
-    if (!report.ok) {
-      const first = report.errors[0];
-      store.getState().patch({ error: { code: 'compile', message: first ? formatError(first) : 'the graph cannot be compiled', ...(first?.node ? { node: first.node } : {}) } });
-      store.getState().setCompiled(undefined);
-      return false;
-    }
-    store.getState().setCompiled(doc);
-    return true;
-  }, [store]);
+  const settle = useCallback(
+    (doc: GraphDocument, report: CompileReport, clear: boolean): boolean => {
+      if (clear) store.getState().clear();
+      store.getState().patch({ backend: report.backend, busy: false });
+      if (!report.ok) {
+        const first = report.errors[0];
+        store
+          .getState()
+          .patch({
+            error: { code: 'compile', message: first ? formatError(first) : 'the graph cannot be compiled', ...(first?.node ? { node: first.node } : {}) },
+          });
+        store.getState().setCompiled(undefined);
+        return false;
+      }
+      store.getState().setCompiled(doc);
+      return true;
+    },
+    [store],
+  );
 
-  const run = useCallback(async <T,>(f: () => Promise<T>): Promise<T | undefined> => {
-    store.getState().patch({ busy: true, error: undefined });
-    try {
-      return await f();
-    } catch (e) {
-      store.getState().patch({ error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } });
-      return undefined;
-    } finally {
-      store.getState().patch({ busy: false });
-    }
-  }, [store]);
+  const run = useCallback(
+    async <T>(f: () => Promise<T>): Promise<T | undefined> => {
+      store.getState().patch({ busy: true, error: undefined });
+      try {
+        return await f();
+      } catch (e) {
+        store.getState().patch({ error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } });
+        return undefined;
+      } finally {
+        store.getState().patch({ busy: false });
+      }
+    },
+    [store],
+  );
 
   /** A new run of the canvas's document from fresh weights. */
-  const open = useCallback(async (restart: boolean): Promise<boolean> => {
-    const doc = editor.getState().doc;
-    const report = await run(() => (restart ? client().api.restart(doc) : client().api.open(doc)));
-    // After the reply: the worker sends a stopped run's last events before it, so none land after this.
-    return report ? settle(doc, report, true) : false;
-  }, [editor, client, run, settle]);
+  const open = useCallback(
+    async (restart: boolean): Promise<boolean> => {
+      const doc = editor.getState().doc;
+      const report = await run(() => (restart ? client().api.restart(doc) : client().api.open(doc)));
+      // After the reply: the worker sends a stopped run's last events before it, so none land after this.
+      return report ? settle(doc, report, true) : false;
+    },
+    [editor, client, run, settle],
+  );
 
   /** Send the canvas's document to the running session; false when the run cannot take it. */
   const sync = useCallback(async (): Promise<boolean> => {
@@ -76,21 +89,34 @@ export function useTrainingCommands() {
       if (await prepare()) await client().api.step(1);
     }, [prepare, client]),
     /** Fresh weights, a new run (then trained when `train`): only ever from a button that says so. */
-    restart: useCallback(async (train: boolean) => {
-      if ((await open(true)) && train) await client().api.train();
-    }, [open, client]),
+    restart: useCallback(
+      async (train: boolean) => {
+        if ((await open(true)) && train) await client().api.train();
+      },
+      [open, client],
+    ),
     /** A new run from a checkpoint, with the canvas's settings; it starts paused at the checkpoint's step. */
-    fork: useCallback(async (run: string, step: number) => {
-      const doc = editor.getState().doc;
-      const report = await client().api.fork(run, step, doc).catch((e: unknown) => {
-        store.getState().patch({ error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } });
-        return undefined;
-      });
-      if (report && settle(doc, report, false)) await client().api.train();
-    }, [editor, client, store, settle]),
-    rollback: useCallback(async (step: number) => {
-      await client().api.rollback(step).catch((e: unknown) => store.getState().patch({ error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } }));
-    }, [client, store]),
+    fork: useCallback(
+      async (run: string, step: number) => {
+        const doc = editor.getState().doc;
+        const report = await client()
+          .api.fork(run, step, doc)
+          .catch((e: unknown) => {
+            store.getState().patch({ error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } });
+            return undefined;
+          });
+        if (report && settle(doc, report, false)) await client().api.train();
+      },
+      [editor, client, store, settle],
+    ),
+    rollback: useCallback(
+      async (step: number) => {
+        await client()
+          .api.rollback(step)
+          .catch((e: unknown) => store.getState().patch({ error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } }));
+      },
+      [client, store],
+    ),
     /** Live edits while training: the worker applies or refuses them (see useLiveSession). */
     sync,
     restartWorker: useCallback(() => {

@@ -127,7 +127,9 @@ export async function measureEditing(browser, appUrl, nodes, { log = () => {}, t
           return { id: el.getAttribute('data-id'), x: r.x, y: r.y, width: r.width, height: r.height };
         }),
       );
-      const inside = boxes.find((b) => b.x > pane.x + 20 && b.y > pane.y + 20 && b.x + b.width + 220 < pane.x + pane.width && b.y + b.height + 120 < pane.y + pane.height);
+      const inside = boxes.find(
+        (b) => b.x > pane.x + 20 && b.y > pane.y + 20 && b.x + b.width + 220 < pane.x + pane.width && b.y + b.height + 120 < pane.y + pane.height,
+      );
       if (!inside) throw new Error('no node lies fully inside the canvas to drag');
       const node = page.locator(`.react-flow__node[data-id="${inside.id}"]`);
       const before = await node.boundingBox();

@@ -82,7 +82,9 @@ try {
       }
     };
     const r = await measureEditing(browser, `http://127.0.0.1:${args.port}/`, n, { log, around });
-    console.log(`\n${n} nodes: open ${r.openMs.toFixed(0)} ms, drag p95 ${r.dragP95Ms.toFixed(1)} ms, edit → saved ${r.autosaveMs.toFixed(0)} ms; longest tasks ${r.openLongestMs.toFixed(0)} / ${r.dragLongestMs.toFixed(0)} / ${r.editLongestMs.toFixed(0)} ms`);
+    console.log(
+      `\n${n} nodes: open ${r.openMs.toFixed(0)} ms, drag p95 ${r.dragP95Ms.toFixed(1)} ms, edit → saved ${r.autosaveMs.toFixed(0)} ms; longest tasks ${r.openLongestMs.toFixed(0)} / ${r.dragLongestMs.toFixed(0)} / ${r.editLongestMs.toFixed(0)} ms`,
+    );
   }
 } finally {
   await browser.close();

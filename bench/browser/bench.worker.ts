@@ -18,10 +18,18 @@ async function main(query: Record<string, string>): Promise<void> {
 
 /** `?mode=engine&template=…&seconds=…&data=<app origin>`: only the engine-alone steps/s for bench:app. */
 async function engine(query: Record<string, string>): Promise<void> {
-  const run = await engineSteps(query.template ?? 'mlp-mnist', Number(query.seconds ?? 30), query.data ?? location.origin, (line) => post({ kind: 'log', line }));
+  const run = await engineSteps(query.template ?? 'mlp-mnist', Number(query.seconds ?? 30), query.data ?? location.origin, (line) =>
+    post({ kind: 'log', line }),
+  );
   post({ kind: 'report', text: JSON.stringify(run) });
 }
 
-addEventListener('message', (e: MessageEvent<Record<string, string>>) => {
-  (e.data.mode === 'engine' ? engine(e.data) : main(e.data)).catch((err: unknown) => post({ kind: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) }));
-}, { once: true });
+addEventListener(
+  'message',
+  (e: MessageEvent<Record<string, string>>) => {
+    (e.data.mode === 'engine' ? engine(e.data) : main(e.data)).catch((err: unknown) =>
+      post({ kind: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) }),
+    );
+  },
+  { once: true },
+);

@@ -58,7 +58,9 @@ export async function engineSteps(id: string, seconds: number, dataBase: string,
       epochEnded = true;
     }
   };
-  log(`engine alone: ${template.name} on ${backend.device}, ${split.train.length} training / ${split.validation.length} validation samples, batch ${batchSize}`);
+  log(
+    `engine alone: ${template.name} on ${backend.device}, ${split.train.length} training / ${split.validation.length} validation samples, batch ${batchSize}`,
+  );
   for (let i = 0; i < 5; i++) await program.stepIndices(next());
   // The app prepares its validation programs once per compile: so does the engine, before timing.
   if (split.validation.length) await evaluate(program, doc, dataset, split.validation);

@@ -14,9 +14,10 @@ const state = window as unknown as { benchReport?: string; benchError?: string }
 
 const query = new URLSearchParams(location.search);
 // `?suite=scale` (npm run bench:scale) runs the scaling grid; anything else, npm run bench's suite.
-const worker = query.get('suite') === 'scale'
-  ? new Worker(new URL('./scale.worker.ts', import.meta.url), { type: 'module', name: 'wiregrad-bench-scale' })
-  : new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'wiregrad-bench' });
+const worker =
+  query.get('suite') === 'scale'
+    ? new Worker(new URL('./scale.worker.ts', import.meta.url), { type: 'module', name: 'wiregrad-bench-scale' })
+    : new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'wiregrad-bench' });
 worker.addEventListener('message', (e: MessageEvent<WorkerMessage>) => {
   const m = e.data;
   if (m.kind === 'log') print(`[bench] ${m.line}`);

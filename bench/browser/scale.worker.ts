@@ -10,10 +10,17 @@ import { formatScaleReport } from '../scale/report';
 import { runScale } from '../scale/run';
 import { post, workerBenchEnv } from './workerEnv';
 
-addEventListener('message', (e: MessageEvent<Record<string, string>>) => {
-  const query = e.data;
-  (async () => {
-    const result = await runScale(await workerBenchEnv(), parseScaleOptions((name) => query[name]));
-    post({ kind: 'report', text: JSON.stringify({ report: formatScaleReport(result), svg: scaleChartSvg(result) }) });
-  })().catch((err: unknown) => post({ kind: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) }));
-}, { once: true });
+addEventListener(
+  'message',
+  (e: MessageEvent<Record<string, string>>) => {
+    const query = e.data;
+    (async () => {
+      const result = await runScale(
+        await workerBenchEnv(),
+        parseScaleOptions((name) => query[name]),
+      );
+      post({ kind: 'report', text: JSON.stringify({ report: formatScaleReport(result), svg: scaleChartSvg(result) }) });
+    })().catch((err: unknown) => post({ kind: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) }));
+  },
+  { once: true },
+);

@@ -41,7 +41,11 @@ export async function workerBenchEnv(): Promise<BenchEnv> {
         // The threaded build's pthread workers load the main script classically, which fails for an ES module
         // bundle ("e is not defined"): run tfjs-wasm single-threaded (SIMD), and say so in its note.
         tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-        wasm.setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+        wasm.setWasmPaths({
+          'tfjs-backend-wasm.wasm': wasmPlain,
+          'tfjs-backend-wasm-simd.wasm': wasmSimd,
+          'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+        });
         wasmLoaded = true;
       }
       if (!(await tf.setBackend(kind))) throw new Error(`tfjs could not start its ${kind} backend`);

@@ -17,8 +17,17 @@ import '../../app/training/training.css';
 import '../../app/dashboard/dashboard.css';
 
 const history = (n: number): MetricPoint[] =>
-  Array.from({ length: n }, (_v, i) => ({ step: i + 1, epoch: 0, time: i, loss: 2 * Math.exp(-i / 500) + ((i * 7919) % 100) / 1000, lr: 0.01, gradNorm: 1, metrics: {} }));
-const validation = (n: number): ValidationPoint[] => Array.from({ length: Math.floor(n / 60) }, (_v, i) => ({ step: (i + 1) * 60, epoch: i, loss: 2 * Math.exp(-(i * 60) / 500) + 0.05, metrics: {} }));
+  Array.from({ length: n }, (_v, i) => ({
+    step: i + 1,
+    epoch: 0,
+    time: i,
+    loss: 2 * Math.exp(-i / 500) + ((i * 7919) % 100) / 1000,
+    lr: 0.01,
+    gradNorm: 1,
+    metrics: {},
+  }));
+const validation = (n: number): ValidationPoint[] =>
+  Array.from({ length: Math.floor(n / 60) }, (_v, i) => ({ step: (i + 1) * 60, epoch: i, loss: 2 * Math.exp(-(i * 60) / 500) + 0.05, metrics: {} }));
 // One trip through the task queue, by message (nested setTimeout(0) would be clamped to 4 ms).
 const channel = new MessageChannel();
 const waiting: (() => void)[] = [];

@@ -29,7 +29,9 @@ export interface Workload {
 const training = (batch: number, input: number[], seed: number) => ({
   dataset: { kind: 'random', inputShape: input, targetShape: [CLASSES], size: batch, seed },
   optimizer: { type: 'adam', beta1: ADAM.beta1, beta2: ADAM.beta2, eps: ADAM.eps },
-  lr: ADAM.lr, batchSize: batch, seed,
+  lr: ADAM.lr,
+  batchSize: batch,
+  seed,
 });
 
 /** MLP 784-256-10: Dense 256 ReLU → Dense 10, softmax cross-entropy on sparse labels, batch 128. */
@@ -51,7 +53,11 @@ export function mlpWorkload(seed: number): Workload {
 }
 
 const conv = (filters: number, padding: 'same' | 'valid') => ({
-  filters, kernelSize: [5, 5], strides: [1, 1], padding, activation: 'relu',
+  filters,
+  kernelSize: [5, 5],
+  strides: [1, 1],
+  padding,
+  activation: 'relu',
 });
 const pool = { poolSize: [2, 2], padding: 'valid' };
 
@@ -77,8 +83,16 @@ export function cnnWorkload(seed: number): Workload {
       ['loss', 'SoftmaxCrossEntropy', { labels: 'sparse' }],
     ],
     [
-      'x.y -> conv1.x', 'conv1.y -> pool1.x', 'pool1.y -> conv2.x', 'conv2.y -> pool2.x', 'pool2.y -> flatten.x',
-      'flatten.y -> fc1.x', 'fc1.y -> fc2.x', 'fc2.y -> logits.x', 'logits.y -> loss.pred', 'label.y -> loss.target',
+      'x.y -> conv1.x',
+      'conv1.y -> pool1.x',
+      'pool1.y -> conv2.x',
+      'conv2.y -> pool2.x',
+      'pool2.y -> flatten.x',
+      'flatten.y -> fc1.x',
+      'fc1.y -> fc2.x',
+      'fc2.y -> logits.x',
+      'logits.y -> loss.pred',
+      'label.y -> loss.target',
     ],
     training(batch, input, seed),
   );

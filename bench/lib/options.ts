@@ -46,7 +46,10 @@ const list = <T extends string>(raw: string | undefined, all: readonly T[], fall
   if (raw === undefined || raw === '') return [...fallback];
   if (raw === 'none') return [];
   if (raw === 'all') return [...all];
-  const picked = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const picked = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const p of picked) if (!all.includes(p as T)) throw new Error(`--${what}: unknown "${p}"; choose from ${all.join(', ')}`);
   return picked as T[];
 };
@@ -79,7 +82,21 @@ export function parseOptions(get: (name: string) => string | undefined): BenchOp
 }
 
 /** The option names parseOptions reads. */
-export const OPTION_NAMES = ['models', 'impls', 'matmul', 'matmul-impls', 'steps', 'budget', 'max-step', 'max-row', 'matmul-budget', 'rounds', 'warmup', 'seed', 'cpu-max-matmul'] as const;
+export const OPTION_NAMES = [
+  'models',
+  'impls',
+  'matmul',
+  'matmul-impls',
+  'steps',
+  'budget',
+  'max-step',
+  'max-row',
+  'matmul-budget',
+  'rounds',
+  'warmup',
+  'seed',
+  'cpu-max-matmul',
+] as const;
 
 /** `get` for Node: `--name value` or `--name=value` in argv, else env BENCH_NAME (dashes → underscores). */
 export function argvOrEnv(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): (name: string) => string | undefined {

@@ -20,10 +20,19 @@ function versus(ours: number | undefined, theirs: number | undefined): string {
 function trainTable(rows: readonly TrainRow[]): string {
   return table([
     ['implementation', 'ms/step', 'rounds (ms/step)', 'steps×rounds', 'compile ms', 'loss first → last', 'trains'],
-    ...rows.map((r) => r.status === 'ok'
-      ? [r.impl, fmt(r.msPerStep), r.rounds!.map((v) => fmt(v)).join(' / '), `${r.steps}×${r.rounds!.length}`, fmt(r.compileMs, 0),
-        `${loss(r.firstLoss)} → ${loss(r.lastLoss)}`, r.trains === undefined ? '?' : r.trains ? 'yes' : 'NO']
-      : [r.impl, r.status.toUpperCase(), r.reason ?? '', '', '', '', '']),
+    ...rows.map((r) =>
+      r.status === 'ok'
+        ? [
+            r.impl,
+            fmt(r.msPerStep),
+            r.rounds!.map((v) => fmt(v)).join(' / '),
+            `${r.steps}×${r.rounds!.length}`,
+            fmt(r.compileMs, 0),
+            `${loss(r.firstLoss)} → ${loss(r.lastLoss)}`,
+            r.trains === undefined ? '?' : r.trains ? 'yes' : 'NO',
+          ]
+        : [r.impl, r.status.toUpperCase(), r.reason ?? '', '', '', '', ''],
+    ),
   ]);
 }
 
@@ -39,10 +48,13 @@ function matmulTable(result: BenchResult): string {
 const ms = (rows: readonly TrainRow[] | undefined, impl: Impl) => rows?.find((r) => r.impl === impl && r.status === 'ok')?.msPerStep;
 
 /** Tokens per second of the GPT rows (batch × context per step). */
-const gptTokens = (rows: readonly TrainRow[] | undefined) => Object.fromEntries(IMPLS.map((i) => {
-  const t = ms(rows, i);
-  return [`${i.replace('-', '_')}_tokens_per_s`, t === undefined ? null : Math.round(GPT_TOKENS_PER_STEP / (t / 1000))];
-}));
+const gptTokens = (rows: readonly TrainRow[] | undefined) =>
+  Object.fromEntries(
+    IMPLS.map((i) => {
+      const t = ms(rows, i);
+      return [`${i.replace('-', '_')}_tokens_per_s`, t === undefined ? null : Math.round(GPT_TOKENS_PER_STEP / (t / 1000))];
+    }),
+  );
 
 /** The machine-readable summary (the shape the tracker issue fixes; null where a row did not run). */
 export function benchJson(result: BenchResult): object {
@@ -52,10 +64,12 @@ export function benchJson(result: BenchResult): object {
     mlp: section(result.train.mlp?.rows),
     cnn: section(result.train.cnn?.rows),
     gpt: { ...section(result.train.gpt?.rows), ...gptTokens(result.train.gpt?.rows) },
-    matmul_gflops: Object.fromEntries(result.matmul.map(({ shape, rows }) => {
-      const g = (impl: Impl) => round(rows.find((r) => r.impl === impl && r.status === 'ok')?.gflops);
-      return [matmulKey(shape), { wiregrad: g('wiregrad-webgpu'), tfjs_webgpu: g('tfjs-webgpu') }];
-    })),
+    matmul_gflops: Object.fromEntries(
+      result.matmul.map(({ shape, rows }) => {
+        const g = (impl: Impl) => round(rows.find((r) => r.impl === impl && r.status === 'ok')?.gflops);
+        return [matmulKey(shape), { wiregrad: g('wiregrad-webgpu'), tfjs_webgpu: g('tfjs-webgpu') }];
+      }),
+    ),
   };
 }
 
@@ -66,10 +80,18 @@ export function formatReport(result: BenchResult): string {
   out.push(`adapter: ${result.adapter ? JSON.stringify(result.adapter) : 'none (no WebGPU)'}`);
   for (const [impl, note] of Object.entries(result.notes)) out.push(`${impl}: ${note}`);
   const o = result.options;
-  out.push(`steps: ${o.steps === 'auto' ? `auto (≈${o.budgetMs} ms per row)` : o.steps} × ${o.rounds} rounds after ${o.warmup} warm-up steps; N steps then one sync; median round`);
+  out.push(
+    `steps: ${o.steps === 'auto' ? `auto (≈${o.budgetMs} ms per row)` : o.steps} × ${o.rounds} rounds after ${o.warmup} warm-up steps; N steps then one sync; median round`,
+  );
   for (const [name, section] of Object.entries(result.train)) {
     out.push('', `${name.toUpperCase()} — ${section!.title}, Adam, softmax cross-entropy, same initial weights and batch`, trainTable(section!.rows));
-    if (name === 'gpt') out.push(`  tokens/s: ${section!.rows.filter((r) => r.status === 'ok').map((r) => `${r.impl} ${Math.round(GPT_TOKENS_PER_STEP / (r.msPerStep! / 1000))}`).join(', ')}`);
+    if (name === 'gpt')
+      out.push(
+        `  tokens/s: ${section!.rows
+          .filter((r) => r.status === 'ok')
+          .map((r) => `${r.impl} ${Math.round(GPT_TOKENS_PER_STEP / (r.msPerStep! / 1000))}`)
+          .join(', ')}`,
+      );
     const notes = section!.rows.filter((r) => r.note).map((r) => `  ${r.impl}: ${r.note}`);
     if (notes.length) out.push(...notes);
     const broken = section!.rows.filter((r) => r.status === 'ok' && r.trains === false).map((r) => r.impl);
@@ -77,7 +99,8 @@ export function formatReport(result: BenchResult): string {
   }
   if (result.matmul.length) {
     out.push('', 'MATMUL — C = op(A)·op(B), operands on the device, 2·m·k·n flops per run', matmulTable(result));
-    for (const { shape, rows } of result.matmul) for (const r of rows) if (r.status !== 'ok') out.push(`  ${matmulKey(shape)} ${r.impl}: ${r.status}: ${r.reason}`);
+    for (const { shape, rows } of result.matmul)
+      for (const r of rows) if (r.status !== 'ok') out.push(`  ${matmulKey(shape)} ${r.impl}: ${r.status}: ${r.reason}`);
   }
   out.push('', 'RATIOS (ms/step; "faster" means Wiregrad takes less time)');
   for (const [name, section] of Object.entries(result.train)) {

@@ -225,7 +225,14 @@ async function timeTraining(impl: Impl, c: TrainCase, opts: BenchOptions, compil
   if (opts.steps === 'auto' && firstMs > opts.maxStepMs) {
     // Too slow to time again: the first step (compile work included) stands for the row.
     return {
-      impl, status: 'ok', msPerStep: firstMs, rounds: [firstMs], steps: 1, compileMs, firstLoss: losses[0], lastLoss: losses[0],
+      impl,
+      status: 'ok',
+      msPerStep: firstMs,
+      rounds: [firstMs],
+      steps: 1,
+      compileMs,
+      firstLoss: losses[0],
+      lastLoss: losses[0],
       note: `${c.note ? c.note + '; ' : ''}ONE STEP ONLY: the first step took ${(firstMs / 1000).toFixed(1)} s (> --max-step ${opts.maxStepMs} ms), pipeline compilation included; not checked for falling loss`,
     };
   }
@@ -249,8 +256,15 @@ async function timeTraining(impl: Impl, c: TrainCase, opts: BenchOptions, compil
   const first = losses[0]!;
   const last = losses[losses.length - 1]!;
   return {
-    impl, status: 'ok', msPerStep: median(rounds), rounds, steps, compileMs,
-    firstLoss: first, lastLoss: last, trains: losses.every(Number.isFinite) && last < first,
+    impl,
+    status: 'ok',
+    msPerStep: median(rounds),
+    rounds,
+    steps,
+    compileMs,
+    firstLoss: first,
+    lastLoss: last,
+    trains: losses.every(Number.isFinite) && last < first,
     note: [c.note, slow && `slow row (first step ${(firstMs / 1000).toFixed(1)} s): 1 warm-up step, 1 timed step`].filter(Boolean).join('; ') || undefined,
   };
 }
@@ -284,7 +298,8 @@ async function timeMatmul(impl: Impl, s: MatmulShape, c: MatmulCase, a: Float32A
     rounds.push((performance.now() - t) / runs);
   }
   const ms = median(rounds);
-  if (!(maxError <= 1e-4)) return { impl, status: 'failed', reason: `wrong result: sampled entries off by ${maxError.toExponential(1)} relative`, msPerRun: ms, maxError };
+  if (!(maxError <= 1e-4))
+    return { impl, status: 'failed', reason: `wrong result: sampled entries off by ${maxError.toExponential(1)} relative`, msPerRun: ms, maxError };
   return { impl, status: 'ok', gflops: (2 * s.m * s.k * s.n) / (ms * 1e6), msPerRun: ms, maxError };
 }
 

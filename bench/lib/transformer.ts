@@ -31,14 +31,22 @@ export function gptWorkload(seed: number, adam: { lr: number; beta1: number; bet
     ['loss', 'SequenceCrossEntropy', {}],
   ];
   const chain = ['embed', 'positions', ...BLOCKS, 'norm', 'logits'];
-  const edges: EdgeLine[] = [
-    'x.y -> embed.x', ...chain.slice(1).map((n, i) => `${chain[i]}.y -> ${n}.x`), 'logits.y -> loss.pred', 'label.y -> loss.target',
-  ];
+  const edges: EdgeLine[] = ['x.y -> embed.x', ...chain.slice(1).map((n, i) => `${chain[i]}.y -> ${n}.x`), 'logits.y -> loss.pred', 'label.y -> loss.target'];
   const doc = makeDoc(nodes, edges, {
     dataset: { kind: 'random', inputShape: [T], targetShape: [T], size: BATCH, seed },
-    optimizer: { type: 'adam', beta1: adam.beta1, beta2: adam.beta2, eps: adam.eps }, lr: adam.lr, batchSize: BATCH, seed,
+    optimizer: { type: 'adam', beta1: adam.beta1, beta2: adam.beta2, eps: adam.eps },
+    lr: adam.lr,
+    batchSize: BATCH,
+    seed,
   });
-  return { name: 'gpt', title: `char-GPT ${L} layers × ${H} heads, width ${D}, context ${T}, vocabulary ${CHAR_GPT_VOCAB}, batch ${BATCH} (${GPT_TOKENS_PER_STEP} tokens/step)`, batch: BATCH, input: [T], doc, lossNode: 'loss' };
+  return {
+    name: 'gpt',
+    title: `char-GPT ${L} layers × ${H} heads, width ${D}, context ${T}, vocabulary ${CHAR_GPT_VOCAB}, batch ${BATCH} (${GPT_TOKENS_PER_STEP} tokens/step)`,
+    batch: BATCH,
+    input: [T],
+    doc,
+    lossNode: 'loss',
+  };
 }
 
 /** Random token windows and random next tokens (memorised by repetition, so the loss falls). */
@@ -72,7 +80,13 @@ const heads = (x: tf.Tensor2D) => tf.transpose(tf.reshape(x, [BATCH, T, H, D / H
 
 /** The causal mask as Wiregrad adds it: −1e9 on keys after the query. */
 let maskTensor: tf.Tensor2D | undefined;
-const causal = () => (maskTensor ??= tf.keep(tf.tensor2d(Array.from({ length: T * T }, (_v, n) => (n % T > Math.floor(n / T) ? -1e9 : 0)), [T, T])));
+const causal = () =>
+  (maskTensor ??= tf.keep(
+    tf.tensor2d(
+      Array.from({ length: T * T }, (_v, n) => (n % T > Math.floor(n / T) ? -1e9 : 0)),
+      [T, T],
+    ),
+  ));
 
 /** The loss of one forward pass, as Wiregrad's graph computes it. */
 export function gptForward(v: Vars, tokens: tf.Tensor, labels: tf.Tensor): tf.Scalar {

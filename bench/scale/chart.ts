@@ -46,7 +46,9 @@ export function scaleChartSvg(result: ScaleResult): string {
     parts.push(`<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#999"/>`);
     for (let e = y0; e <= y1; e++) {
       const y = sy(10 ** e).toFixed(1);
-      parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="#ddd"/><text x="${M.left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${fmtMs(10 ** e)}</text>`);
+      parts.push(
+        `<line x1="${M.left}" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="#ddd"/><text x="${M.left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${fmtMs(10 ** e)}</text>`,
+      );
     }
     for (const c of cells) parts.push(`<text x="${sx(c.value).toFixed(1)}" y="${H - M.bottom + 14}" text-anchor="middle">${c.value}</text>`);
     parts.push(`<text x="${W / 2}" y="${H - 6}" text-anchor="middle">${family}</text>`);
@@ -63,7 +65,9 @@ export function scaleChartSvg(result: ScaleResult): string {
   const legendY = H + 16;
   impls.forEach((impl, i) => {
     const x = 20 + i * 190;
-    parts.push(`<line x1="${x}" x2="${x + 24}" y1="${legendY}" y2="${legendY}" stroke="${COLORS[impl]}" stroke-width="3"/><text x="${x + 30}" y="${legendY}" dominant-baseline="middle">${impl}</text>`);
+    parts.push(
+      `<line x1="${x}" x2="${x + 24}" y1="${legendY}" y2="${legendY}" stroke="${COLORS[impl]}" stroke-width="3"/><text x="${x + 30}" y="${legendY}" dominant-baseline="middle">${impl}</text>`,
+    );
   });
   const width = W * PANELS.length;
   const height = H + 32;

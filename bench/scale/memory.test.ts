@@ -34,7 +34,7 @@ describe('liveTensorBytes', () => {
 });
 
 describe('trainingStepBytes', () => {
-  it('holds the MLP\'s parameters three times (weights, Adam m and v) and its resident batch all step', () => {
+  it("holds the MLP's parameters three times (weights, Adam m and v) and its resident batch all step", () => {
     const w = mlp(64, 16, 1);
     const batch = fixedBatch(w, 1);
     const params = 784 * 64 + 64 + 64 * 10 + 10;

@@ -24,7 +24,6 @@ export interface ScaleOptions {
   readonly seed: number;
 }
 
-
 export const SCALE_HELP = `npm run bench:scale -- [options]   (or env BENCH_<NAME>)
   --quick 1                 the small grid: width ${QUICK_GRID.width.join(',')} · batch ${QUICK_GRID.batch.join(',')} · depth ${QUICK_GRID.depth.join(',')}
                             (default, full: width ${FULL_GRID.width.join(',')} · batch ${FULL_GRID.batch.join(',')} · depth ${FULL_GRID.depth.join(',')})
@@ -50,7 +49,12 @@ export function parseScaleOptions(get: (name: string) => string | undefined): Sc
   if (quick !== undefined && !['', '0', '1', 'true', 'false'].includes(quick)) throw new Error(`--quick takes 1 or 0, not "${quick}"`);
   const isQuick = quick === '' || quick === '1' || quick === 'true';
   const rawImpls = get('impls');
-  const impls = rawImpls ? rawImpls.split(',').map((s) => s.trim()).filter(Boolean) : [...SCALE_IMPLS];
+  const impls = rawImpls
+    ? rawImpls
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [...SCALE_IMPLS];
   for (const i of impls) if (!SCALE_IMPLS.includes(i as ScaleImpl)) throw new Error(`--impls: unknown "${i}"; choose from ${SCALE_IMPLS.join(', ')}`);
   return {
     gridName: isQuick ? 'quick' : 'full',

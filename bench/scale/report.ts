@@ -46,8 +46,13 @@ function familyTable(cells: readonly ScaleCellResult[], family: Family, impls: r
   const x = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(2)}×`);
   return table([
     [AXIS[family], 'GFLOP/step', ...impls.map((i) => `${i} ms`), 'vs tfjs-webgpu', 'vs tfjs-wasm'],
-    ...mine.map((c) => [String(c.value), (c.flops / 1e9).toFixed(3), ...impls.map((i) => shown(c.rows.find((r) => r.impl === i))),
-      x(speedup(c, 'tfjs-webgpu')), x(speedup(c, 'tfjs-wasm'))]),
+    ...mine.map((c) => [
+      String(c.value),
+      (c.flops / 1e9).toFixed(3),
+      ...impls.map((i) => shown(c.rows.find((r) => r.impl === i))),
+      x(speedup(c, 'tfjs-webgpu')),
+      x(speedup(c, 'tfjs-wasm')),
+    ]),
   ]);
 }
 
@@ -57,8 +62,15 @@ function memoryTable(cells: readonly ScaleCellResult[]): string {
     ...cells.map((c) => {
       const tfjs = c.rows.find((r) => r.impl === 'tfjs-webgpu');
       const e = efficiency(c);
-      return [c.key, mb(c.rows.find((r) => r.impl === 'wiregrad-webgpu')?.peakDeviceBytes), mb(c.tensors.maxLive), mb(c.tensors.resident),
-        mb(c.tensors.total), e === undefined ? '—' : `${(100 * e).toFixed(0)}%`, mb(tfjs?.tfjsPeakBytes)];
+      return [
+        c.key,
+        mb(c.rows.find((r) => r.impl === 'wiregrad-webgpu')?.peakDeviceBytes),
+        mb(c.tensors.maxLive),
+        mb(c.tensors.resident),
+        mb(c.tensors.total),
+        e === undefined ? '—' : `${(100 * e).toFixed(0)}%`,
+        mb(tfjs?.tfjsPeakBytes),
+      ];
     }),
   ]);
 }
@@ -92,11 +104,16 @@ export function formatScaleReport(result: ScaleResult): string {
     if (!result.cells.some((c) => c.family === family)) continue;
     out.push('', FAMILY_TITLE[family], familyTable(result.cells, family, o.impls));
   }
-  out.push('', 'MEMORY — one training step on wiregrad-webgpu: the backend\'s peak of live GPU bytes over the steps, against the live-tensor floor',
-    '(the largest sum of tensors live at once in the step\'s unfused schedule: weights, Adam slots, resident batch, activations, gradients);',
-    'tfjs-webgpu: its tensors\' peak bytes in its first step (tf.profile), for comparison',
-    memoryTable(result.cells));
-  const notes = result.cells.flatMap((c) => c.rows.filter((r) => r.status !== 'ok' && r.reason && !r.reason.startsWith('CPU runs the small sizes')).map((r) => `  ${c.key} ${r.impl}: ${r.reason}`));
+  out.push(
+    '',
+    "MEMORY — one training step on wiregrad-webgpu: the backend's peak of live GPU bytes over the steps, against the live-tensor floor",
+    "(the largest sum of tensors live at once in the step's unfused schedule: weights, Adam slots, resident batch, activations, gradients);",
+    "tfjs-webgpu: its tensors' peak bytes in its first step (tf.profile), for comparison",
+    memoryTable(result.cells),
+  );
+  const notes = result.cells.flatMap((c) =>
+    c.rows.filter((r) => r.status !== 'ok' && r.reason && !r.reason.startsWith('CPU runs the small sizes')).map((r) => `  ${c.key} ${r.impl}: ${r.reason}`),
+  );
   if (notes.length) out.push('', 'NOTES', ...notes);
   out.push(`(${result.seconds.toFixed(0)} s in all)`);
   out.push(`BENCH ${JSON.stringify(scaleJson(result))}`);

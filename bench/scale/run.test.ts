@@ -57,7 +57,12 @@ describe('runScale', () => {
     const report = formatScaleReport(result);
     expect(report).toMatch(/WIDTH — MLP 784-H-10/);
     expect(report).toMatch(/mlp_w16 wiregrad-webgpu: unavailable: no WebGPU in this test/);
-    const bench = JSON.parse(report.split('\n').pop()!.replace(/^BENCH /, ''));
+    const bench = JSON.parse(
+      report
+        .split('\n')
+        .pop()!
+        .replace(/^BENCH /, ''),
+    );
     expect(bench).toEqual(scaleJson(result));
     expect(bench.scale_mlp_w32_ms_wiregrad_cpu).toBeCloseTo(result.cells[1]!.rows[2]!.msPerStep!, 1);
     expect(bench.scale_mlp_w32_ms_wiregrad_webgpu).toBeNull();

@@ -75,7 +75,10 @@ interface Measured {
 
 /** Thrown inside a row to end it as skipped (over budget), keeping what it measured. */
 class OverBudget extends Error {
-  constructor(readonly row: Measured, why: string) {
+  constructor(
+    readonly row: Measured,
+    why: string,
+  ) {
     super(why);
   }
 }
@@ -100,10 +103,14 @@ export async function runScale(env: BenchEnv, opts: ScaleOptions): Promise<Scale
   const runDeadline = t0 + opts.totalBudgetMs;
   for (const [k, family] of families.entries()) {
     const share = { end: t0 + (opts.totalBudgetMs * (k + 1)) / families.length, t0 };
-    const mine = await Promise.all(all.filter((c) => c.family === family).map(async (cell) => {
-      const batch = fixedBatch(cell.workload, opts.seed);
-      return { cell, batch, weights: await initialWeights(cell.workload), rows: [] as ScaleRow[] };
-    }));
+    const mine = await Promise.all(
+      all
+        .filter((c) => c.family === family)
+        .map(async (cell) => {
+          const batch = fixedBatch(cell.workload, opts.seed);
+          return { cell, batch, weights: await initialWeights(cell.workload), rows: [] as ScaleRow[] };
+        }),
+    );
     for (const { cell, batch, weights, rows } of mine) {
       for (const impl of opts.impls) {
         const skip = whySkip(cell, impl, opts, unavailable, history.get(`${family}/${impl}`), share);
@@ -116,12 +123,22 @@ export async function runScale(env: BenchEnv, opts: ScaleOptions): Promise<Scale
         rows.push(row);
         if (row.status === 'ok') history.set(`${family}/${impl}`, { ms: row.msPerStep!, flops: cell.flops, key: cell.key });
         if (row.status === 'skipped' || row.overBudget) history.set(`${family}/${impl}`, 'over');
-        env.log(`${cell.key} · ${impl}: ${row.status === 'ok' ? `${row.msPerStep!.toFixed(1)} ms/step × ${row.steps}, first loss ${row.firstLoss!.toFixed(5)}` : `${row.status}: ${row.reason}`}`);
+        env.log(
+          `${cell.key} · ${impl}: ${row.status === 'ok' ? `${row.msPerStep!.toFixed(1)} ms/step × ${row.steps}, first loss ${row.firstLoss!.toFixed(5)}` : `${row.status}: ${row.reason}`}`,
+        );
       }
     }
     for (const { cell, batch, rows } of mine) {
       const tensors = trainingStepBytes(cell.workload.doc, { x: batch.x, label: batch.label });
-      cells.push({ family, value: cell.value, key: cell.key, title: cell.workload.title, flops: cell.flops, tensors, rows: checkAgreement(rows, opts.lossTolerance) });
+      cells.push({
+        family,
+        value: cell.value,
+        key: cell.key,
+        title: cell.workload.title,
+        flops: cell.flops,
+        tensors,
+        rows: checkAgreement(rows, opts.lossTolerance),
+      });
     }
   }
   return { platform: env.platform, adapter: env.adapter, notes, options: opts, cells, seconds: (performance.now() - t0) / 1000 };
@@ -129,16 +146,24 @@ export async function runScale(env: BenchEnv, opts: ScaleOptions): Promise<Scale
 
 /** Why `impl` does not run `cell`, or undefined if it does. */
 function whySkip(
-  cell: ScaleCell, impl: ScaleImpl, opts: ScaleOptions, unavailable: ReadonlyMap<ScaleImpl, string>,
-  before: { ms: number; flops: number; key: string } | 'over' | undefined, share: { readonly end: number; readonly t0: number },
+  cell: ScaleCell,
+  impl: ScaleImpl,
+  opts: ScaleOptions,
+  unavailable: ReadonlyMap<ScaleImpl, string>,
+  before: { ms: number; flops: number; key: string } | 'over' | undefined,
+  share: { readonly end: number; readonly t0: number },
 ): { status: RowStatus; reason: string } | undefined {
   if (unavailable.has(impl)) return { status: 'skipped', reason: unavailable.get(impl)! };
-  if (impl === 'tfjs-wasm' && cell.family === 'depth') return { status: 'unsupported', reason: 'tfjs-wasm has no Conv2DBackpropFilter kernel: it cannot train a conv net' };
+  if (impl === 'tfjs-wasm' && cell.family === 'depth')
+    return { status: 'unsupported', reason: 'tfjs-wasm has no Conv2DBackpropFilter kernel: it cannot train a conv net' };
   if (impl === 'wiregrad-cpu' && cell.flops > opts.cpuMaxFlops) {
     return { status: 'skipped', reason: `CPU runs the small sizes only (${(cell.flops / 1e6).toFixed(0)} > --cpu-max-mflop ${opts.cpuMaxFlops / 1e6})` };
   }
   if (performance.now() > share.end) {
-    return { status: 'skipped', reason: `${OVER}: the run passed the ${cell.family} family's share of --total-budget (${seconds(share.end - share.t0)} from the start)` };
+    return {
+      status: 'skipped',
+      reason: `${OVER}: the run passed the ${cell.family} family's share of --total-budget (${seconds(share.end - share.t0)} from the start)`,
+    };
   }
   if (before === 'over') return { status: 'skipped', reason: `${OVER}: a smaller ${cell.family} cell already was` };
   if (before) {
@@ -149,8 +174,14 @@ function whySkip(
 }
 
 async function runRow(
-  env: BenchEnv, cell: ScaleCell, impl: ScaleImpl, opts: ScaleOptions, data: { batch: ReturnType<typeof fixedBatch>; weights: Awaited<ReturnType<typeof initialWeights>> },
-  unavailable: Map<ScaleImpl, string>, notes: Record<string, string>, runDeadline: number,
+  env: BenchEnv,
+  cell: ScaleCell,
+  impl: ScaleImpl,
+  opts: ScaleOptions,
+  data: { batch: ReturnType<typeof fixedBatch>; weights: Awaited<ReturnType<typeof initialWeights>> },
+  unavailable: Map<ScaleImpl, string>,
+  notes: Record<string, string>,
+  runDeadline: number,
 ): Promise<ScaleRow> {
   let backend: Backend | undefined;
   let c: TrainCase | undefined;
@@ -168,10 +199,16 @@ async function runRow(
     }
   };
   try {
-    const deadline = new Promise<never>((_r, reject) => (timer = setTimeout(() => {
-      cut.off = true;
-      reject(new OverBudget(partial, cutMessage(opts)));
-    }, Math.max(0, cut.deadline - performance.now()))));
+    const deadline = new Promise<never>(
+      (_r, reject) =>
+        (timer = setTimeout(
+          () => {
+            cut.off = true;
+            reject(new OverBudget(partial, cutMessage(opts)));
+          },
+          Math.max(0, cut.deadline - performance.now()),
+        )),
+    );
     const work = async (): Promise<ScaleRow> => {
       const tc = performance.now();
       try {
@@ -204,7 +241,14 @@ async function runRow(
   }
 }
 
-async function timeRow(impl: ScaleImpl, c: TrainCase, backend: Backend | undefined, opts: ScaleOptions, row: Measured, cut: { off: boolean; deadline: number }): Promise<ScaleRow> {
+async function timeRow(
+  impl: ScaleImpl,
+  c: TrainCase,
+  backend: Backend | undefined,
+  opts: ScaleOptions,
+  row: Measured,
+  cut: { off: boolean; deadline: number },
+): Promise<ScaleRow> {
   const counter = peakCounter(backend);
   counter?.resetPeak();
   const step = async () => {
@@ -242,6 +286,10 @@ export function checkAgreement(rows: readonly ScaleRow[], tolerance: number): Sc
     if (!ref || r === ref || r.firstLoss === undefined || r.status === 'failed') return r;
     const d = Math.abs(r.firstLoss - ref.firstLoss!) / Math.max(Math.abs(ref.firstLoss!), 1e-12);
     if (d <= tolerance) return r;
-    return { ...r, status: 'mismatch', reason: `first loss ${r.firstLoss} vs ${ref.impl} ${ref.firstLoss} (${Number.isFinite(d) ? d.toExponential(1) : d} relative > ${tolerance})` };
+    return {
+      ...r,
+      status: 'mismatch',
+      reason: `first loss ${r.firstLoss} vs ${ref.impl} ${ref.firstLoss} (${Number.isFinite(d) ? d.toExponential(1) : d} relative > ${tolerance})`,
+    };
   });
 }

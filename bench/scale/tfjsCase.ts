@@ -26,7 +26,14 @@ function forward(w: ScaleWorkload, v: (name: string) => tf.Variable, x: tf.Tenso
     if (l.kind === 'dense') {
       h = tf.fused.matMul({ a: h as tf.Tensor2D, b: v(`${l.node}/kernel`) as tf.Tensor2D, bias: v(`${l.node}/bias`), activation: l.relu ? 'relu' : 'linear' });
     } else if (l.kind === 'conv') {
-      h = tf.fused.conv2d({ x: h as tf.Tensor4D, filter: v(`${l.node}/kernel`) as tf.Tensor4D, strides: 1, pad: 'same', bias: v(`${l.node}/bias`), activation: 'relu' });
+      h = tf.fused.conv2d({
+        x: h as tf.Tensor4D,
+        filter: v(`${l.node}/kernel`) as tf.Tensor4D,
+        strides: 1,
+        pad: 'same',
+        bias: v(`${l.node}/bias`),
+        activation: 'relu',
+      });
     } else if (l.kind === 'pool') {
       h = tf.maxPool(h as tf.Tensor4D, 2, 2, 'valid');
     } else {

@@ -23,7 +23,15 @@ describe('stepFlops', () => {
 
   it('names the cells by family and rejects a CNN deeper than 28×28 allows', () => {
     expect(scaleCells(QUICK_GRID, 1).map((c) => c.key)).toEqual([
-      'mlp_w256', 'mlp_w1024', 'mlp_w4096', 'mlp_b32', 'mlp_b256', 'mlp_b1024', 'cnn_d2', 'cnn_d4', 'cnn_d8',
+      'mlp_w256',
+      'mlp_w1024',
+      'mlp_w4096',
+      'mlp_b32',
+      'mlp_b256',
+      'mlp_b1024',
+      'cnn_d2',
+      'cnn_d4',
+      'cnn_d8',
     ]);
     expect(() => cnn(9, 1)).toThrow(/CNN depth must be 1…8/);
   });

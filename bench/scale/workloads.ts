@@ -59,7 +59,8 @@ function docOf(layers: readonly Layer[], input: readonly number[], batch: number
   let prev = 'x';
   for (const l of layers) {
     if (l.kind === 'dense') nodes.push([l.node, 'Dense', l.relu ? { units: l.units, activation: 'relu' } : { units: l.units }]);
-    else if (l.kind === 'conv') nodes.push([l.node, 'Conv2D', { filters: l.filters, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu' }]);
+    else if (l.kind === 'conv')
+      nodes.push([l.node, 'Conv2D', { filters: l.filters, kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu' }]);
     else if (l.kind === 'pool') nodes.push([l.node, 'MaxPool2D', { poolSize: [2, 2], padding: 'valid' }]);
     else nodes.push([l.node, 'Flatten', {}]);
     edges.push(`${prev}.y -> ${l.node}.x`);
@@ -70,7 +71,9 @@ function docOf(layers: readonly Layer[], input: readonly number[], batch: number
   return makeDoc(nodes, edges, {
     dataset: { kind: 'random', inputShape: [...input], targetShape: [CLASSES], size: batch, seed },
     optimizer: { type: 'adam', beta1: ADAM.beta1, beta2: ADAM.beta2, eps: ADAM.eps },
-    lr: ADAM.lr, batchSize: batch, seed,
+    lr: ADAM.lr,
+    batchSize: batch,
+    seed,
   });
 }
 
@@ -122,8 +125,13 @@ export function cnn(depth: number, seed: number, batch = CNN_BATCH): ScaleWorklo
 
 /** Every cell of `grid`, widths first, then batches, then depths. */
 export function scaleCells(grid: Readonly<Record<Family, readonly number[]>>, seed: number): ScaleCell[] {
-  const cell = (family: Family, value: number, key: string, w: ScaleWorkload): ScaleCell =>
-    ({ family, value, key, workload: w, flops: stepFlops(w.layers, w.input, w.batch) });
+  const cell = (family: Family, value: number, key: string, w: ScaleWorkload): ScaleCell => ({
+    family,
+    value,
+    key,
+    workload: w,
+    flops: stepFlops(w.layers, w.input, w.batch),
+  });
   return [
     ...grid.width.map((h) => cell('width', h, `mlp_w${h}`, mlp(h, MLP_BATCH, seed))),
     ...grid.batch.map((b) => cell('batch', b, `mlp_b${b}`, mlp(MLP_WIDTH, b, seed))),

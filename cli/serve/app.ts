@@ -48,7 +48,12 @@ export function createApp(registry: ModelRegistry, limits: ServeLimits): Hono {
     return c.json({ error: `internal error: ${e instanceof Error ? e.message : String(e)}` }, 500);
   };
   app.onError((e, c) => fail(c, e));
-  app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path} (try GET /v1/models/NAME, GET /v1/models/NAME/metadata, POST /v1/models/NAME:predict)` }, 404));
+  app.notFound((c) =>
+    c.json(
+      { error: `no such endpoint: ${c.req.method} ${c.req.path} (try GET /v1/models/NAME, GET /v1/models/NAME/metadata, POST /v1/models/NAME:predict)` },
+      404,
+    ),
+  );
 
   const status = (c: Context) => c.json(registry.status(c.req.param('name')!, version(c.req.param('version'))));
   const metadata = (c: Context) => {
@@ -81,7 +86,10 @@ export function createApp(registry: ModelRegistry, limits: ServeLimits): Hono {
 
   app.post(
     '/v1/models/*',
-    bodyLimit({ maxSize: limits.maxBodyBytes, onError: (c) => c.json({ error: `body: over the limit of ${limits.maxBodyBytes} bytes` }, 413, { Connection: 'close' }) }), // the rest of the body is not read
+    bodyLimit({
+      maxSize: limits.maxBodyBytes,
+      onError: (c) => c.json({ error: `body: over the limit of ${limits.maxBodyBytes} bytes` }, 413, { Connection: 'close' }),
+    }), // the rest of the body is not read
     async (c) => {
       const tail = c.req.path.slice('/v1/models/'.length);
       const m = PREDICT_PATH.exec(decoded(tail));

@@ -91,7 +91,16 @@ export class Batcher {
         n += job.n;
       }
       try {
-        const out = await this.runner.run(jobs.length === 1 ? jobs[0]!.inputs : concat(jobs.map((j) => j.inputs), this.runner.inputs, n), n);
+        const out = await this.runner.run(
+          jobs.length === 1
+            ? jobs[0]!.inputs
+            : concat(
+                jobs.map((j) => j.inputs),
+                this.runner.inputs,
+                n,
+              ),
+          n,
+        );
         this.runs++;
         this.samples += n;
         let from = 0;

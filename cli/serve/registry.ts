@@ -78,7 +78,12 @@ export class ModelRegistry {
     const v = version === undefined ? available.sort((a, b) => b.version - a.version)[0] : versions.get(version);
     if (!v || v.state !== 'AVAILABLE') {
       const serving = available.map((a) => a.version).join(', ') || 'none';
-      throw new RequestError(404, version === undefined ? `model "${model}" has no version available yet` : `model "${model}" has no version ${version} available (available: ${serving})`);
+      throw new RequestError(
+        404,
+        version === undefined
+          ? `model "${model}" has no version available yet`
+          : `model "${model}" has no version ${version} available (available: ${serving})`,
+      );
     }
     v.inFlight++;
     return v;
@@ -136,7 +141,11 @@ export class ModelRegistry {
     const batcher = v.batcher;
     v.batcher = undefined;
     v.state = 'END';
-    if (batcher) void batcher.idle().then(() => batcher.runner.dispose()).catch(() => undefined); // a device already gone
+    if (batcher)
+      void batcher
+        .idle()
+        .then(() => batcher.runner.dispose())
+        .catch(() => undefined); // a device already gone
     this.onChange(v);
   }
 }

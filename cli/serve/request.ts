@@ -53,7 +53,15 @@ function describe(v: unknown): string {
  * Write `value` (nested arrays of `shape`) into `out` from `at`, checking shape, type and range;
  * `path` names the value in errors, `whole` its whole tensor (for the shape it has).
  */
-function fill(value: unknown, shape: readonly number[], sig: TensorSignature, path: string, out: Float32Array | Int32Array, at: number, whole: { path: string; shape: readonly number[] }): number {
+function fill(
+  value: unknown,
+  shape: readonly number[],
+  sig: TensorSignature,
+  path: string,
+  out: Float32Array | Int32Array,
+  at: number,
+  whole: { path: string; shape: readonly number[] },
+): number {
   /** The shape met: the dimensions that matched down to here, then this value's own. */
   const wrongShape = () => {
     const got = [...whole.shape.slice(0, whole.shape.length - shape.length), ...shapeOf(value)];
@@ -64,8 +72,10 @@ function fill(value: unknown, shape: readonly number[], sig: TensorSignature, pa
       if (Array.isArray(value)) throw wrongShape();
       throw new RequestError(400, `${path}: expected a number (${DT[sig.dtype]}), got ${describe(value)}`);
     }
-    if (!Number.isFinite(value) || (sig.dtype === 'f32' && Math.abs(value) > F32_MAX)) throw new RequestError(400, `${path}: ${value} is not a finite ${sig.dtype === 'f32' ? 'float32' : 'int32'} (NaN and Infinity are refused)`);
-    if (sig.dtype === 'i32' && !(Number.isInteger(value) && value >= -2147483648 && value <= 2147483647)) throw new RequestError(400, `${path}: expected an integer (DT_INT32), got ${value}`);
+    if (!Number.isFinite(value) || (sig.dtype === 'f32' && Math.abs(value) > F32_MAX))
+      throw new RequestError(400, `${path}: ${value} is not a finite ${sig.dtype === 'f32' ? 'float32' : 'int32'} (NaN and Infinity are refused)`);
+    if (sig.dtype === 'i32' && !(Number.isInteger(value) && value >= -2147483648 && value <= 2147483647))
+      throw new RequestError(400, `${path}: expected an integer (DT_INT32), got ${value}`);
     out[at] = value;
     return at + 1;
   }
@@ -95,9 +105,14 @@ function tensor(sig: TensorSignature, n: number): Float32Array | Int32Array {
 
 function checkSignature(body: Record<string, unknown>): void {
   const name = body.signature_name;
-  if (name !== undefined && name !== '' && name !== 'serving_default') throw new RequestError(400, `signature_name: this model has one signature, "serving_default", not ${JSON.stringify(name)}`);
+  if (name !== undefined && name !== '' && name !== 'serving_default')
+    throw new RequestError(400, `signature_name: this model has one signature, "serving_default", not ${JSON.stringify(name)}`);
   const unknown = Object.keys(body).filter((k) => !['signature_name', 'instances', 'inputs'].includes(k));
-  if (unknown.length) throw new RequestError(400, `${unknown.map((k) => JSON.stringify(k)).join(', ')}: not a predict request field (it takes "instances" or "inputs", and "signature_name")`);
+  if (unknown.length)
+    throw new RequestError(
+      400,
+      `${unknown.map((k) => JSON.stringify(k)).join(', ')}: not a predict request field (it takes "instances" or "inputs", and "signature_name")`,
+    );
 }
 
 function checkCount(n: number, field: string, maxInstances: number): void {
@@ -107,11 +122,13 @@ function checkCount(n: number, field: string, maxInstances: number): void {
 
 /** The body of a predict request as tensors for `inputs`; throws RequestError naming what is wrong. */
 export function parsePredict(body: unknown, inputs: readonly TensorSignature[], maxInstances: number): PredictInput {
-  if (!isObject(body)) throw new RequestError(400, `the body must be a JSON object with "instances" (row format) or "inputs" (columnar format), not ${describe(body)}`);
+  if (!isObject(body))
+    throw new RequestError(400, `the body must be a JSON object with "instances" (row format) or "inputs" (columnar format), not ${describe(body)}`);
   checkSignature(body);
   const hasRows = 'instances' in body;
   const hasCols = 'inputs' in body;
-  if (hasRows === hasCols) throw new RequestError(400, hasRows ? 'give "instances" or "inputs", not both' : 'the body needs "instances" (row format) or "inputs" (columnar format)');
+  if (hasRows === hasCols)
+    throw new RequestError(400, hasRows ? 'give "instances" or "inputs", not both' : 'the body needs "instances" (row format) or "inputs" (columnar format)');
   const single = inputs.length === 1 ? inputs[0]! : undefined;
   const names = inputs.map((i) => i.name).join(', ');
 
@@ -121,11 +138,13 @@ export function parsePredict(body: unknown, inputs: readonly TensorSignature[], 
     const n = rowsIn.length;
     checkCount(n, 'instances', maxInstances);
     const named = isObject(rowsIn[0]);
-    if (!named && !single) throw new RequestError(400, `instances[0]: this model has ${inputs.length} inputs (${names}): give each instance as an object {"name": value}`);
+    if (!named && !single)
+      throw new RequestError(400, `instances[0]: this model has ${inputs.length} inputs (${names}): give each instance as an object {"name": value}`);
     const tensors = Object.fromEntries(inputs.map((s) => [s.name, tensor(s, n)]));
     for (let r = 0; r < n; r++) {
       const row = rowsIn[r];
-      if (named !== isObject(row)) throw new RequestError(400, `instances[${r}]: ${named ? 'expected an object like instances[0]' : 'expected a value like instances[0], not an object'}`);
+      if (named !== isObject(row))
+        throw new RequestError(400, `instances[${r}]: ${named ? 'expected an object like instances[0]' : 'expected a value like instances[0], not an object'}`);
       for (const sig of inputs) {
         let value: unknown = row;
         let path = `instances[${r}]`;

@@ -19,7 +19,9 @@ export const mnistMlp = (): GraphDocument => mlpMnist.build(new Date('2026-01-01
 /** Every variable of `doc` filled with uniform values in ±scale from `seed`. */
 export function randomWeights(doc: GraphDocument, seed: number, scale = 0.1): Record<string, Float32Array> {
   const rand = seededRandom(seed);
-  return Object.fromEntries(variableSpecs(doc).map((s) => [s.name, Float32Array.from({ length: s.shape.reduce((a, d) => a * d, 1) }, () => (rand.next() * 2 - 1) * scale)]));
+  return Object.fromEntries(
+    variableSpecs(doc).map((s) => [s.name, Float32Array.from({ length: s.shape.reduce((a, d) => a * d, 1) }, () => (rand.next() * 2 - 1) * scale)]),
+  );
 }
 
 export const weightsFile = (doc: GraphDocument, weights: Record<string, Float32Array>): Uint8Array => encodeWeights(variableSpecs(doc), weights);
@@ -42,7 +44,13 @@ export function publishVersion(root: string, name: string, version: number, doc:
 }
 
 /** The engine's output of `node` for `x` (n samples of `field`), on the CPU backend's Program with these weights. */
-export async function engineForward(doc: GraphDocument, weights: Record<string, Float32Array>, field: string, x: Float32Array, node: string): Promise<Float32Array> {
+export async function engineForward(
+  doc: GraphDocument,
+  weights: Record<string, Float32Array>,
+  field: string,
+  x: Float32Array,
+  node: string,
+): Promise<Float32Array> {
   const backend = new CpuBackend();
   const program = await Program.create(doc, backend);
   try {

@@ -22,10 +22,12 @@ const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** The files' sizes and modification times: a change means "try again". */
 function fingerprint(dir: string): string | undefined {
   try {
-    return [MODEL_FILE, WEIGHTS_FILE].map((f) => {
-      const s = statSync(join(dir, f));
-      return `${s.size}:${s.mtimeMs}`;
-    }).join('|');
+    return [MODEL_FILE, WEIGHTS_FILE]
+      .map((f) => {
+        const s = statSync(join(dir, f));
+        return `${s.size}:${s.mtimeMs}`;
+      })
+      .join('|');
   } catch {
     return undefined; // a file is missing: not a version yet
   }
@@ -33,7 +35,9 @@ function fingerprint(dir: string): string | undefined {
 
 function subdirs(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
   } catch {
     return [];
   }
@@ -65,9 +69,11 @@ export class VersionWatcher {
   start(intervalMs: number): void {
     const tick = () => {
       if (this.stopped) return;
-      void this.poll().catch((e: unknown) => this.log(`looking at ${this.dir} failed: ${e instanceof Error ? e.message : String(e)}`)).finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
-      });
+      void this.poll()
+        .catch((e: unknown) => this.log(`looking at ${this.dir} failed: ${e instanceof Error ? e.message : String(e)}`))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+        });
     };
     this.timer = setTimeout(tick, intervalMs);
   }
@@ -82,7 +88,10 @@ export class VersionWatcher {
     const names = subdirs(this.dir).filter((n) => MODEL_NAME.test(n));
     for (const name of names) {
       if (this.stopped) return;
-      const versions = subdirs(join(this.dir, name)).filter((v) => /^\d{1,15}$/.test(v)).map(Number).sort((a, b) => b - a);
+      const versions = subdirs(join(this.dir, name))
+        .filter((v) => /^\d{1,15}$/.test(v))
+        .map(Number)
+        .sort((a, b) => b - a);
       for (const version of versions) {
         const dir = join(this.dir, name, String(version));
         const print = fingerprint(dir);

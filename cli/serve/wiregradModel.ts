@@ -88,8 +88,15 @@ export class WiregradModel implements ModelRunner {
       if (id === undefined) throw new ModelLoadError(`node "${s.node}" has no output "${s.port}" to serve`);
       return id;
     });
-    const read = new Set(ancestors(full.graph, outIds).map((a) => full.graph.nodes[a]!).filter((n) => n.kind === 'input').map((n) => n.name));
-    const inputs = [...full.lowered.inputs].filter(([f]) => read.has(f)).map(([f, i]): TensorSignature => ({ name: f, shape: i.type.shape.slice(1), dtype: dtypeOf(i.type.dtype, `field "${f}"`) }));
+    const read = new Set(
+      ancestors(full.graph, outIds)
+        .map((a) => full.graph.nodes[a]!)
+        .filter((n) => n.kind === 'input')
+        .map((n) => n.name),
+    );
+    const inputs = [...full.lowered.inputs]
+      .filter(([f]) => read.has(f))
+      .map(([f, i]): TensorSignature => ({ name: f, shape: i.type.shape.slice(1), dtype: dtypeOf(i.type.dtype, `field "${f}"`) }));
     const outputs = served.map((s, k): TensorSignature => {
       const t = full.graph.typeOf(outIds[k]!);
       return { name: outputName(s), shape: t.shape.slice(1), dtype: dtypeOf(t.dtype, `the output of node "${s.node}"`) };
@@ -114,7 +121,12 @@ export class WiregradModel implements ModelRunner {
   private async program(bucket: number): Promise<Prepared> {
     const have = this.prepared.get(bucket);
     if (have) return have;
-    const compiled = compileInference(this.doc, bucket, new Set([...this.inputs.map((i) => i.name), FEEDS.counter.name]), new Set(this.served.map((s) => s.node)));
+    const compiled = compileInference(
+      this.doc,
+      bucket,
+      new Set([...this.inputs.map((i) => i.name), FEEDS.counter.name]),
+      new Set(this.served.map((s) => s.node)),
+    );
     const outputIds = this.served.map((s) => compiled.lowered.outputs.get(s.node)![s.port]!);
     const exec = await this.backend.prepare(compiled.graph, { outputs: outputIds, updates: [] });
     const p = { compiled, exec, outputIds };

@@ -62,7 +62,11 @@ export interface Backend {
 
 /** A typed error from a backend, for the caller to show (NaN, out of memory, device lost …). */
 export class BackendError extends Error {
-  constructor(readonly code: 'feed' | 'variable' | 'oom' | 'device_lost' | 'validation' | 'limits' | 'unavailable', message: string, readonly node?: string) {
+  constructor(
+    readonly code: 'feed' | 'variable' | 'oom' | 'device_lost' | 'validation' | 'limits' | 'unavailable',
+    message: string,
+    readonly node?: string,
+  ) {
     super(message);
     this.name = 'BackendError';
   }

@@ -17,10 +17,11 @@ function referenceLosses(x: Float32Array, y: Float32Array, w1In: Float32Array, w
   const losses: number[] = [];
   for (let s = 0; s < steps; s++) {
     const h = new Float64Array(N * H);
-    for (let n = 0; n < N; n++) for (let d = 0; d < D; d++) {
-      const xv = x[n * D + d]!;
-      for (let j = 0; j < H; j++) h[n * H + j] += xv * w1[d * H + j]!;
-    }
+    for (let n = 0; n < N; n++)
+      for (let d = 0; d < D; d++) {
+        const xv = x[n * D + d]!;
+        for (let j = 0; j < H; j++) h[n * H + j] += xv * w1[d * H + j]!;
+      }
     const r = h.map((v) => Math.max(v, 0));
     const p = new Float64Array(N * O);
     for (let n = 0; n < N; n++) for (let j = 0; j < H; j++) for (let o = 0; o < O; o++) p[n * O + o] += r[n * H + j]! * w2[j * O + o]!;
@@ -32,15 +33,18 @@ function referenceLosses(x: Float32Array, y: Float32Array, w1In: Float32Array, w
     losses.push(loss);
     const gw2 = new Float64Array(H * O);
     const gr = new Float64Array(N * H);
-    for (let n = 0; n < N; n++) for (let j = 0; j < H; j++) for (let o = 0; o < O; o++) {
-      gw2[j * O + o] += r[n * H + j]! * gp[n * O + o]!;
-      gr[n * H + j] += gp[n * O + o]! * w2[j * O + o]!;
-    }
+    for (let n = 0; n < N; n++)
+      for (let j = 0; j < H; j++)
+        for (let o = 0; o < O; o++) {
+          gw2[j * O + o] += r[n * H + j]! * gp[n * O + o]!;
+          gr[n * H + j] += gp[n * O + o]! * w2[j * O + o]!;
+        }
     const gw1 = new Float64Array(D * H);
-    for (let n = 0; n < N; n++) for (let d = 0; d < D; d++) {
-      const xv = x[n * D + d]!;
-      for (let j = 0; j < H; j++) if (h[n * H + j]! > 0) gw1[d * H + j] += xv * gr[n * H + j]!;
-    }
+    for (let n = 0; n < N; n++)
+      for (let d = 0; d < D; d++) {
+        const xv = x[n * D + d]!;
+        for (let j = 0; j < H; j++) if (h[n * H + j]! > 0) gw1[d * H + j] += xv * gr[n * H + j]!;
+      }
     for (let i = 0; i < w1.length; i++) w1[i] -= lr * gw1[i]!;
     for (let i = 0; i < w2.length; i++) w2[i] -= lr * gw2[i]!;
   }
@@ -81,10 +85,12 @@ describe('the 2-layer ReLU network with L2 loss on random data', () => {
     loss.backward();
 
     const eager = [w1.grad!, w2.grad!];
-    graphGrads.forEach((g, k) => g.data.forEach((v, i) => {
-      const e = eager[k]!.data[i]!;
-      expect(Math.abs(v - e)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(e)));
-    }));
+    graphGrads.forEach((g, k) =>
+      g.data.forEach((v, i) => {
+        const e = eager[k]!.data[i]!;
+        expect(Math.abs(v - e)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(e)));
+      }),
+    );
     expect(eager[0]!.toArray().some((v) => Math.abs(v) > 1e-2)).toBe(true);
     expect(graphGrads[0]!.shape).toEqual([20, 6]);
   });

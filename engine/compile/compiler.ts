@@ -153,7 +153,13 @@ export function compileTraining(doc: GraphDocument, options: TrainingCompileOpti
   // anything only they need), and they get no optimizer slots and no update.
   const trainable = lowered.variables.filter((v) => v.request.trainable && !v.frozen);
   const backwardFrom = graph.nodes.length;
-  const grads = wrap(() => gradients(graph, loss, trainable.map((v) => v.value)));
+  const grads = wrap(() =>
+    gradients(
+      graph,
+      loss,
+      trainable.map((v) => v.value),
+    ),
+  );
   const updateFrom = graph.nodes.length;
 
   const params: ParamWithGrad<ValueId>[] = [];
@@ -163,21 +169,29 @@ export function compileTraining(doc: GraphDocument, options: TrainingCompileOpti
   }
   const { guard, latch } = nanGuard(graph, b, [loss]);
   const updates: Assignment<ValueId>[] = wrap(() =>
-    optimizerUpdates(training.optimizer, {
-      b,
-      // Made on first use: fed Adam reads neither (stepScalars folds them in), so its graph has no such input.
-      get lr() { return feed('lr'); },
-      get t() { return feed('t'); },
-      hyperparameter: (name) => feed(name),
-      guard,
-      slot(p, slot, fill) {
-        const name = slotName(p.name, slot);
-        const type = graph.typeOf(p.value);
-        const owner = variables.find((v) => v.name === p.name)?.node;
-        variables.push({ name, node: owner, shape: type.shape, dtype: 'f32', trainable: false, kind: 'slot', init: { kind: 'fill', value: fill } });
-        return { name, value: graph.variable(name, type.shape) };
+    optimizerUpdates(
+      training.optimizer,
+      {
+        b,
+        // Made on first use: fed Adam reads neither (stepScalars folds them in), so its graph has no such input.
+        get lr() {
+          return feed('lr');
+        },
+        get t() {
+          return feed('t');
+        },
+        hyperparameter: (name) => feed(name),
+        guard,
+        slot(p, slot, fill) {
+          const name = slotName(p.name, slot);
+          const type = graph.typeOf(p.value);
+          const owner = variables.find((v) => v.name === p.name)?.node;
+          variables.push({ name, node: owner, shape: type.shape, dtype: 'f32', trainable: false, kind: 'slot', init: { kind: 'fill', value: fill } });
+          return { name, value: graph.variable(name, type.shape) };
+        },
       },
-    }, params),
+      params,
+    ),
   );
   updates.push(...lowered.assigns.map((a) => ({ name: a.name, value: guard(a.name, a.value) })), latch);
   // The global gradient norm, logged every step with the loss and metrics. The latch checks only
@@ -193,7 +207,13 @@ export function compileTraining(doc: GraphDocument, options: TrainingCompileOpti
   const paramGrads = new Map(params.map((p) => [p.name, p.grad]));
   const outputs = [...new Set([loss, ...lowered.metrics.map((m) => m.value), ...probes, ...probeGrads, ...paramGrads.values()])];
   return {
-    graph, lowered, variables, loss, grads, paramGrads, scalars,
+    graph,
+    lowered,
+    variables,
+    loss,
+    grads,
+    paramGrads,
+    scalars,
     spec: { outputs, updates, scalars },
     feeds: new Set(feeds.keys()),
     phases: { backwardFrom, updateFrom },
@@ -205,14 +225,23 @@ export function compileTraining(doc: GraphDocument, options: TrainingCompileOpti
  * outputs of the `wanted` nodes (all when undefined) that the `available` inputs suffice for.
  * Its variables are the training program's parameters and state, by the same names.
  */
-export function compileInference(doc: GraphDocument, batchSize: number, available: ReadonlySet<string>, wanted: ReadonlySet<string> | undefined): CompiledInference {
+export function compileInference(
+  doc: GraphDocument,
+  batchSize: number,
+  available: ReadonlySet<string>,
+  wanted: ReadonlySet<string> | undefined,
+): CompiledInference {
   const graph = new Graph();
   const lowered = lower(doc, graph, false, batchSize, [], () => graph.input(FEEDS.counter.name, [], FEEDS.counter.dtype));
-  const computable = (id: ValueId) => ancestors(graph, [id]).every((a) => {
-    const n = graph.nodes[a]!;
-    return n.kind !== 'input' || available.has(n.name);
-  });
-  const outputs = [...lowered.outputs].filter(([node]) => !wanted || wanted.has(node)).flatMap(([, ports]) => Object.values(ports)).filter(computable);
+  const computable = (id: ValueId) =>
+    ancestors(graph, [id]).every((a) => {
+      const n = graph.nodes[a]!;
+      return n.kind !== 'input' || available.has(n.name);
+    });
+  const outputs = [...lowered.outputs]
+    .filter(([node]) => !wanted || wanted.has(node))
+    .flatMap(([, ports]) => Object.values(ports))
+    .filter(computable);
   return { graph, lowered, spec: { outputs, updates: [] } };
 }
 
@@ -245,9 +274,16 @@ function residentInput(graph: Graph, data: Readonly<Record<string, Data>>, indic
  * was halted; a non-finite one sets the HALTED latch. So after a NaN loss the variables keep their
  * values from before that step. `guard` wraps each new value; `latch` updates HALTED.
  */
-function nanGuard(graph: Graph, b: OpBuilder<ValueId>, checked: readonly ValueId[]): { guard: (name: string, value: ValueId) => ValueId; latch: Assignment<ValueId> } {
+function nanGuard(
+  graph: Graph,
+  b: OpBuilder<ValueId>,
+  checked: readonly ValueId[],
+): { guard: (name: string, value: ValueId) => ValueId; latch: Assignment<ValueId> } {
   const halted = graph.variable(HALTED, []);
-  const finite = b.greater(checked.map((v) => b.mask(b.less(b.abs(v), b.scalar(FINITE_LIMIT)))).reduce((acc, m) => b.mul(acc, m)), b.scalar(0.5));
+  const finite = b.greater(
+    checked.map((v) => b.mask(b.less(b.abs(v), b.scalar(FINITE_LIMIT)))).reduce((acc, m) => b.mul(acc, m)),
+    b.scalar(0.5),
+  );
   const ok = b.greater(b.mul(b.mask(finite), b.mask(b.equal(halted, b.scalar(0)))), b.scalar(0.5));
   return {
     guard(name, value) {
@@ -259,24 +295,40 @@ function nanGuard(graph: Graph, b: OpBuilder<ValueId>, checked: readonly ValueId
 }
 
 /** Lower `doc` onto `graph`, recording a spec for each parameter and state variable it reads. */
-function lower(doc: GraphDocument, graph: Graph, training: boolean, batchSize: number, variables: VariableSpec[], counter: () => ValueId, input?: InputFn): Lowered<ValueId> {
+function lower(
+  doc: GraphDocument,
+  graph: Graph,
+  training: boolean,
+  batchSize: number,
+  variables: VariableSpec[],
+  counter: () => ValueId,
+  input?: InputFn,
+): Lowered<ValueId> {
   const lowered = wrap(() =>
-    lowerDocument(doc, {
-      emitter: graph,
-      input: input ?? ((field, shape, dtype) => graph.input(field, shape, dtype)),
-      variable(name, req, frozen) {
-        variables.push({
-          name, node: name.slice(0, name.lastIndexOf('/')), shape: req.shape, dtype: 'f32', trainable: req.trainable && !frozen,
-          ...(frozen ? { frozen } : {}),
-          // A frozen parameter stays a 'param', so a hot edit that freezes or thaws it keeps its values.
-          kind: req.trainable ? 'param' : 'state',
-          init: { kind: 'initializer', init: req.init, fans: req.fans, seed: seedFor(doc.training.seed, name) },
-        });
-        return graph.variable(name, req.shape);
+    lowerDocument(
+      doc,
+      {
+        emitter: graph,
+        input: input ?? ((field, shape, dtype) => graph.input(field, shape, dtype)),
+        variable(name, req, frozen) {
+          variables.push({
+            name,
+            node: name.slice(0, name.lastIndexOf('/')),
+            shape: req.shape,
+            dtype: 'f32',
+            trainable: req.trainable && !frozen,
+            ...(frozen ? { frozen } : {}),
+            // A frozen parameter stays a 'param', so a hot edit that freezes or thaws it keeps its values.
+            kind: req.trainable ? 'param' : 'state',
+            init: { kind: 'initializer', init: req.init, fans: req.fans, seed: seedFor(doc.training.seed, name) },
+          });
+          return graph.variable(name, req.shape);
+        },
+        counter,
+        enterNode: (id) => (graph.origin = id),
       },
-      counter,
-      enterNode: (id) => (graph.origin = id),
-    }, { training, batchSize, seed: doc.training.seed }),
+      { training, batchSize, seed: doc.training.seed },
+    ),
   );
   if (lowered.errors.length) throw new CompileError(lowered.errors);
   return lowered;

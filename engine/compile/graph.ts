@@ -7,15 +7,34 @@ export type ValueId = number;
 
 /** A node of the static graph. Inputs always have smaller ids, so id order is a topological order. */
 export type GraphNode =
-  | { readonly id: ValueId; readonly kind: 'op'; readonly op: Op; readonly inputs: readonly ValueId[]; readonly attrs: Attrs<Op>; readonly type: TensorType; readonly origin?: string }
+  | {
+      readonly id: ValueId;
+      readonly kind: 'op';
+      readonly op: Op;
+      readonly inputs: readonly ValueId[];
+      readonly attrs: Attrs<Op>;
+      readonly type: TensorType;
+      readonly origin?: string;
+    }
   | { readonly id: ValueId; readonly kind: 'input'; readonly name: string; readonly inputs: readonly []; readonly type: TensorType; readonly origin?: string }
-  | { readonly id: ValueId; readonly kind: 'variable'; readonly name: string; readonly inputs: readonly []; readonly type: TensorType; readonly origin?: string };
+  | {
+      readonly id: ValueId;
+      readonly kind: 'variable';
+      readonly name: string;
+      readonly inputs: readonly [];
+      readonly type: TensorType;
+      readonly origin?: string;
+    };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A shape error raised while building the graph, with the document node it came from. */
 export class GraphBuildError extends ShapeError {
-  constructor(message: string, readonly origin: string | undefined, kind: 'shape' | 'dtype' = 'shape') {
+  constructor(
+    message: string,
+    readonly origin: string | undefined,
+    kind: 'shape' | 'dtype' = 'shape',
+  ) {
     super(message, kind);
   }
 }
@@ -32,7 +51,11 @@ export class Graph implements Emitter<ValueId> {
   emit<O extends Op>(op: O, inputs: readonly ValueId[], attrs: Attrs<O>): ValueId {
     let type: TensorType;
     try {
-      type = inferOp(op, inputs.map((i) => this.typeOf(i)), attrs);
+      type = inferOp(
+        op,
+        inputs.map((i) => this.typeOf(i)),
+        attrs,
+      );
     } catch (e) {
       if (e instanceof ShapeError) throw new GraphBuildError(e.message, this.origin, e.kind);
       throw e;

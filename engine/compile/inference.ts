@@ -73,9 +73,9 @@ export class InferenceCache {
     const feeds = new Map<string, Data>(fed.map((f) => [f, batch[f]!]));
     feeds.set(FEEDS.counter.name, new Int32Array([counter]));
     exec.run(feeds);
-    const reads = [...lowered.outputs].filter(([node]) => !wanted || wanted.has(node)).flatMap(([node, ports]) =>
-      Object.entries(ports).map(async ([port, id]) => ({ node, port, id, data: await exec.read(id).catch(() => undefined) })),
-    );
+    const reads = [...lowered.outputs]
+      .filter(([node]) => !wanted || wanted.has(node))
+      .flatMap(([node, ports]) => Object.entries(ports).map(async ([port, id]) => ({ node, port, id, data: await exec.read(id).catch(() => undefined) })));
     const result: ForwardResult = new Map();
     for (const { node, port, id, data } of await Promise.all(reads)) {
       if (!data) continue;

@@ -15,7 +15,7 @@ describe('a Keras-style classifier', () => {
         ['x', 'Input', { field: 'x', shape: [2] }],
         ['label', 'Input', { field: 'label', shape: [], dtype: 'i32' }],
         ['hidden', 'Dense', { units: 128, activation: 'relu' }],
-        
+
         ['logits', 'Dense', { units: 2 }],
         ['loss', 'SoftmaxCrossEntropy', { labels: 'sparse' }],
         ['acc', 'Accuracy', { labels: 'sparse' }],

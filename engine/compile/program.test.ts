@@ -80,7 +80,13 @@ describe('a resident dataset', () => {
 describe('the NaN latch', () => {
   // log of a Dense output that goes negative: the loss becomes NaN, first at node "lg".
   const nanDoc = makeDoc(
-    [['x', 'Input', { field: 'x', shape: [2] }], ['y', 'Input', { field: 'y', shape: [1] }], ['d', 'Dense', { units: 1 }], ['lg', 'log'], ['loss', 'MSELoss']],
+    [
+      ['x', 'Input', { field: 'x', shape: [2] }],
+      ['y', 'Input', { field: 'y', shape: [1] }],
+      ['d', 'Dense', { units: 1 }],
+      ['lg', 'log'],
+      ['loss', 'MSELoss'],
+    ],
     ['x.y -> d.x', 'd.y -> lg.x', 'lg.y -> loss.pred', 'y.y -> loss.target'],
     { dataset: { kind: 'plane', size: 40, noise: 0 }, optimizer: { type: 'sgd' }, lr: 0.01, batchSize: 40, seed: 1 },
   );
@@ -89,14 +95,26 @@ describe('the NaN latch', () => {
   it('keeps every variable as it was before the first non-finite step, and replay shows where it appeared', async () => {
     const program = await Program.create(nanDoc, new CpuBackend());
     const before = await program.getWeights();
-    for (let k = 0; k < 4; k++) await program.run(gatherBatch(plane, Int32Array.from({ length: 40 }, (_v, i) => i)));
+    for (let k = 0; k < 4; k++)
+      await program.run(
+        gatherBatch(
+          plane,
+          Int32Array.from({ length: 40 }, (_v, i) => i),
+        ),
+      );
     const records = await program.drain();
     const bad = records.find((r) => !Number.isFinite(r.loss))!;
     expect(bad.step).toBe(1);
     // No update applied after the NaN: the weights are still the initial ones.
     expect(await program.getWeights()).toEqual(before);
 
-    await program.replay(bad.step, gatherBatch(plane, Int32Array.from({ length: 40 }, (_v, i) => i)));
+    await program.replay(
+      bad.step,
+      gatherBatch(
+        plane,
+        Int32Array.from({ length: 40 }, (_v, i) => i),
+      ),
+    );
     const counts = await program.nonFiniteCounts(['x', 'd', 'lg', 'loss']);
     expect(counts.get('x')).toBe(0);
     expect(counts.get('d')).toBe(0);
@@ -138,7 +156,10 @@ describe('Program.forward', () => {
     const backend = new CpuBackend();
     const program = await Program.create(doc, backend);
     await program.step(gatherBatch(data, batchAt(0)));
-    const batch = gatherBatch(data, Int32Array.from({ length: 40 }, (_v, i) => i));
+    const batch = gatherBatch(
+      data,
+      Int32Array.from({ length: 40 }, (_v, i) => i),
+    );
     const all = await program.forward(batch);
     expect([...all.keys()]).toEqual(expect.arrayContaining(['hidden', 'logits', 'loss', 'acc']));
     const some = await program.forward(batch, { nodes: ['loss', 'acc'] });
@@ -167,7 +188,11 @@ describe('Program.forward', () => {
     };
     const program = await Program.create(doc, backend);
     const training = prepared.length;
-    const sized = (n: number) => gatherBatch(data, Int32Array.from({ length: n }, (_v, i) => i));
+    const sized = (n: number) =>
+      gatherBatch(
+        data,
+        Int32Array.from({ length: n }, (_v, i) => i),
+      );
     await program.forward(sized(8));
     await program.forward(sized(8), { nodes: ['loss'] });
     const [all, lossOnly] = prepared.slice(training);

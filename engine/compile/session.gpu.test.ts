@@ -27,7 +27,11 @@ const classifier = (units: number, d2 = 'd2') =>
   );
 
 const data = builtinDataset(classifier(8).training.dataset, 3);
-const batchAt = (k: number) => gatherBatch(data, Int32Array.from({ length: 16 }, (_v, i) => (k * 16 + i) % data.length));
+const batchAt = (k: number) =>
+  gatherBatch(
+    data,
+    Int32Array.from({ length: 16 }, (_v, i) => (k * 16 + i) % data.length),
+  );
 
 async function train(program: Program, from: number, steps: number): Promise<number[]> {
   for (let k = from; k < from + steps; k++) await program.run(batchAt(k));

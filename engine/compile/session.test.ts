@@ -30,7 +30,11 @@ const classifier = (units = 8, optimizer: Record<string, unknown> = { type: 'ada
   );
 
 const data = builtinDataset(classifier().training.dataset, 3);
-const batchAt = (k: number) => gatherBatch(data, Int32Array.from({ length: 16 }, (_v, i) => (k * 16 + i) % data.length));
+const batchAt = (k: number) =>
+  gatherBatch(
+    data,
+    Int32Array.from({ length: 16 }, (_v, i) => (k * 16 + i) % data.length),
+  );
 
 async function train(program: Program, from: number, steps: number): Promise<number[]> {
   const losses: number[] = [];
@@ -84,7 +88,17 @@ describe('a hot edit (carry)', () => {
       const names = [...now.values.keys()].filter((n) => !n.startsWith('__'));
       // d2 has 6 units now: its kernel and bias, and logits' kernel (its input is d2) are reshaped.
       const reshaped = [...layer(names, 'd2'), 'logits/kernel', 'logits/kernel:m', 'logits/kernel:v'];
-      expect(reshaped.sort()).toEqual(['d2/bias', 'd2/bias:m', 'd2/bias:v', 'd2/kernel', 'd2/kernel:m', 'd2/kernel:v', 'logits/kernel', 'logits/kernel:m', 'logits/kernel:v']);
+      expect(reshaped.sort()).toEqual([
+        'd2/bias',
+        'd2/bias:m',
+        'd2/bias:v',
+        'd2/kernel',
+        'd2/kernel:m',
+        'd2/kernel:v',
+        'logits/kernel',
+        'logits/kernel:m',
+        'logits/kernel:v',
+      ]);
       for (const name of names) {
         const expected = reshaped.includes(name) ? initial.values.get(name) : old.values.get(name);
         expect(now.values.get(name), name).toEqual(expected);
@@ -152,7 +166,11 @@ describe('a hot edit (carry)', () => {
 /** f(w) = sum((w − t)²) from w = 1 on the float64 reference backend: gradient 2(w − t). */
 function quadratic(optimizer: Record<string, unknown>, lr: number, target: number) {
   return makeDoc(
-    [['w', 'Parameter', { shape: [1], init: { kind: 'constant', value: 1 } }], ['t', 'Constant', { shape: [1], values: [target] }], ['loss', 'SumSquaresLoss']],
+    [
+      ['w', 'Parameter', { shape: [1], init: { kind: 'constant', value: 1 } }],
+      ['t', 'Constant', { shape: [1], values: [target] }],
+      ['loss', 'SumSquaresLoss'],
+    ],
     ['w.y -> loss.pred', 't.y -> loss.target'],
     { optimizer, lr, batchSize: 1 },
   );
@@ -247,10 +265,17 @@ describe('SGD momentum', () => {
   // L1 loss |w − 10| from w = 0: the gradient is −1 at both steps. PyTorch: buf = −1, w = 0 − 1·(−1) = 1;
   // buf = 0.9·(−1) + (−1) = −1.9, w = 1 − 0.1·(−1.9) = 1.19 (Keras' v ← μv − lr·g would give 2.0).
   // Nesterov: w = 0 − 1·(−1 + 0.9·(−1)) = 1.9; then w = 1.9 − 0.1·(−1 + 0.9·(−1.9)) = 2.171.
-  for (const [nesterov, expected] of [[false, [1, 1.19]], [true, [1.9, 2.171]]] as const) {
+  for (const [nesterov, expected] of [
+    [false, [1, 1.19]],
+    [true, [1.9, 2.171]],
+  ] as const) {
     it(`follows PyTorch's form after a learning-rate change (lr 1 then 0.1${nesterov ? ', Nesterov' : ''})`, async () => {
       const doc = makeDoc(
-        [['w', 'Parameter', { shape: [1], init: { kind: 'zeros' } }], ['t', 'Constant', { shape: [1], values: [10] }], ['loss', 'L1Loss']],
+        [
+          ['w', 'Parameter', { shape: [1], init: { kind: 'zeros' } }],
+          ['t', 'Constant', { shape: [1], values: [10] }],
+          ['loss', 'L1Loss'],
+        ],
         ['w.y -> loss.pred', 't.y -> loss.target'],
         { optimizer: { type: 'sgd', momentum: 0.9, nesterov }, lr: 1, batchSize: 1 },
       );

@@ -186,7 +186,8 @@ export class Program {
    * (the same optimizer type and terms): otherwise recompile, carrying this session over.
    */
   setOptimizerHyperparameters(cfg: OptimizerConfig): void {
-    if (!canApplyLive(this.optimizerConfig, cfg)) throw new Error(`optimizer ${this.optimizerConfig.type} cannot change to this configuration without recompiling`);
+    if (!canApplyLive(this.optimizerConfig, cfg))
+      throw new Error(`optimizer ${this.optimizerConfig.type} cannot change to this configuration without recompiling`);
     this.optimizerConfig = cfg;
   }
 
@@ -429,7 +430,8 @@ export class Program {
     const feeds = new Map<string, Data>();
     for (const [field, info] of this.compiled.lowered.inputs) {
       const data = batch[field];
-      if (!data) throw new CompileError([{ code: 'missing_input', node: info.nodes[0], message: `no data for field "${field}" read by node ${info.nodes.join(', ')}` }]);
+      if (!data)
+        throw new CompileError([{ code: 'missing_input', node: info.nodes[0], message: `no data for field "${field}" read by node ${info.nodes.join(', ')}` }]);
       feeds.set(field, data);
     }
     return feeds;

@@ -29,7 +29,11 @@ const doc = () => {
 };
 
 const data = builtinDataset(doc().training.dataset, 3);
-const batchAt = (k: number) => gatherBatch(data, Int32Array.from({ length: 16 }, (_v, i) => (k * 16 + i) % data.length));
+const batchAt = (k: number) =>
+  gatherBatch(
+    data,
+    Int32Array.from({ length: 16 }, (_v, i) => (k * 16 + i) % data.length),
+  );
 
 let gpu: WebGpuBackend;
 beforeAll(async () => {

@@ -34,7 +34,13 @@ function tinyNet(frozen: readonly string[] = []): GraphDocument {
       ['loss', 'MSELoss'],
     ],
     ['x.y -> d1.x', 'd1.y -> d2.x', 'd2.y -> loss.pred', 'y.y -> loss.target'],
-    { dataset: { kind: 'random', inputShape: [IN], targetShape: [OUT], size: 64, seed: 1 }, optimizer: { type: 'adam', weightDecay: WD }, lr: LR, batchSize: BATCH, seed: 5 },
+    {
+      dataset: { kind: 'random', inputShape: [IN], targetShape: [OUT], size: 64, seed: 1 },
+      optimizer: { type: 'adam', weightDecay: WD },
+      lr: LR,
+      batchSize: BATCH,
+      seed: 5,
+    },
   );
   return freeze(doc, frozen);
 }
@@ -56,8 +62,16 @@ type Weights = Record<string, Float64Array>;
 
 /** Loss gradients of the tiny net in float64, by variable name (written out, not taken from the engine). */
 function referenceGradients(w: Weights, x: Float32Array, y: Float32Array): Weights {
-  const k1 = w['d1/kernel']!, b1 = w['d1/bias']!, k2 = w['d2/kernel']!, b2 = w['d2/bias']!;
-  const g: Weights = { 'd1/kernel': new Float64Array(IN * HIDDEN), 'd1/bias': new Float64Array(HIDDEN), 'd2/kernel': new Float64Array(HIDDEN * OUT), 'd2/bias': new Float64Array(OUT) };
+  const k1 = w['d1/kernel']!,
+    b1 = w['d1/bias']!,
+    k2 = w['d2/kernel']!,
+    b2 = w['d2/bias']!;
+  const g: Weights = {
+    'd1/kernel': new Float64Array(IN * HIDDEN),
+    'd1/bias': new Float64Array(HIDDEN),
+    'd2/kernel': new Float64Array(HIDDEN * OUT),
+    'd2/bias': new Float64Array(OUT),
+  };
   for (let s = 0; s < BATCH; s++) {
     const h = new Float64Array(HIDDEN);
     for (let j = 0; j < HIDDEN; j++) {
@@ -95,7 +109,10 @@ function referenceRun(initial: Record<string, Float32Array>, data: ReturnType<ty
     const t = step + 1;
     const grads = referenceGradients(w, x, y);
     for (const name of trained) {
-      const p = w[name]!, mm = m[name]!, vv = v[name]!, gr = grads[name]!;
+      const p = w[name]!,
+        mm = m[name]!,
+        vv = v[name]!,
+        gr = grads[name]!;
       for (let i = 0; i < p.length; i++) {
         const gi = gr[i]! + WD * p[i]!;
         mm[i] = BETAS[0] * mm[i]! + (1 - BETAS[0]) * gi;
@@ -158,7 +175,12 @@ describe('a frozen layer (Trainable off)', () => {
     const d1 = IN * HIDDEN + HIDDEN;
     const d2 = HIDDEN * OUT + OUT;
     expect([program.paramCount, program.frozenParamCount]).toEqual([d2, d1]);
-    expect(program.variables.filter((v) => v.frozen).map((v) => v.name).sort()).toEqual(['d1/bias', 'd1/kernel']);
+    expect(
+      program.variables
+        .filter((v) => v.frozen)
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual(['d1/bias', 'd1/kernel']);
     const info = inferShapes(tinyNet(['d1'])).nodes;
     expect([info.get('d1')!.paramCount, info.get('d1')!.frozenParamCount]).toEqual([0, d1]);
     expect([info.get('d2')!.paramCount, info.get('d2')!.frozenParamCount]).toEqual([d2, 0]);
@@ -166,18 +188,27 @@ describe('a frozen layer (Trainable off)', () => {
 
   it('a frozen BatchNorm keeps gamma and beta but updates its running statistics in training (PyTorch)', async () => {
     const doc = (frozen: readonly string[]) =>
-      freeze(makeDoc(
-        [
-          ['x', 'Input', { field: 'x', shape: [IN] }],
-          ['y', 'Input', { field: 'y', shape: [OUT] }],
-          ['d1', 'Dense', { units: HIDDEN }],
-          ['bn', 'BatchNorm'],
-          ['d2', 'Dense', { units: OUT }],
-          ['loss', 'MSELoss'],
-        ],
-        ['x.y -> d1.x', 'd1.y -> bn.x', 'bn.y -> d2.x', 'd2.y -> loss.pred', 'y.y -> loss.target'],
-        { dataset: { kind: 'random', inputShape: [IN], targetShape: [OUT], size: 64, seed: 1 }, optimizer: { type: 'sgd' }, lr: 0.1, batchSize: BATCH, seed: 5 },
-      ), frozen);
+      freeze(
+        makeDoc(
+          [
+            ['x', 'Input', { field: 'x', shape: [IN] }],
+            ['y', 'Input', { field: 'y', shape: [OUT] }],
+            ['d1', 'Dense', { units: HIDDEN }],
+            ['bn', 'BatchNorm'],
+            ['d2', 'Dense', { units: OUT }],
+            ['loss', 'MSELoss'],
+          ],
+          ['x.y -> d1.x', 'd1.y -> bn.x', 'bn.y -> d2.x', 'd2.y -> loss.pred', 'y.y -> loss.target'],
+          {
+            dataset: { kind: 'random', inputShape: [IN], targetShape: [OUT], size: 64, seed: 1 },
+            optimizer: { type: 'sgd' },
+            lr: 0.1,
+            batchSize: BATCH,
+            seed: 5,
+          },
+        ),
+        frozen,
+      );
     const frozen = await Program.create(doc(['bn']), new CpuBackend());
     const before = await frozen.getWeights();
     await trainSteps(frozen, data.slice(0, 1));
@@ -211,7 +242,8 @@ describe('switching Trainable during a run', () => {
     first.dispose();
     frozen.stepCount = 3;
     expect(frozen.carried.initialised).toEqual([]);
-    for (const name of ['d1/kernel', 'd1/bias', 'd2/kernel', 'd2/bias', 'd2/kernel:m']) expect(await frozen.backend.readVariable(name), name).toEqual(at3.values.get(name));
+    for (const name of ['d1/kernel', 'd1/bias', 'd2/kernel', 'd2/bias', 'd2/kernel:m'])
+      expect(await frozen.backend.readVariable(name), name).toEqual(at3.values.get(name));
     expect(backend.hasVariable('d1/kernel:m')).toBe(false);
     await trainSteps(frozen, data.slice(3, 6));
     const at6 = await frozen.getWeights();

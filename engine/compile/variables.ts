@@ -41,7 +41,13 @@ export function sameShape(a: Shape, b: Shape): boolean {
  * Create `specs` on `backend`: carried over from `carry` where allowed, initialised otherwise; then
  * free every other variable the backend holds.
  */
-export function materialise(backend: Backend, specs: readonly VariableSpec[], optimizer: OptimizerConfig, resident: Readonly<Record<string, Data>> | undefined, carry: SessionRecord | undefined): CarryReport {
+export function materialise(
+  backend: Backend,
+  specs: readonly VariableSpec[],
+  optimizer: OptimizerConfig,
+  resident: Readonly<Record<string, Data>> | undefined,
+  carry: SessionRecord | undefined,
+): CarryReport {
   const previous = new Map(carry?.variables.map((v) => [v.name, v]));
   const slotsCarry = carry !== undefined && sameSlots(carry.optimizer, optimizer);
   const kept: string[] = [];
@@ -55,7 +61,8 @@ export function materialise(backend: Backend, specs: readonly VariableSpec[], op
     const before = previous.get(v.name);
     let keep = before !== undefined && before.kind === v.kind && before.dtype === v.dtype && sameShape(before.shape, v.shape) && backend.hasVariable(v.name);
     if (v.kind === 'slot') keep &&= slotsCarry;
-    if (v.kind === 'data') keep &&= resident !== undefined && carry?.resident?.[(v.init as { field: string }).field] === resident[(v.init as { field: string }).field];
+    if (v.kind === 'data')
+      keep &&= resident !== undefined && carry?.resident?.[(v.init as { field: string }).field] === resident[(v.init as { field: string }).field];
     if (v.name === HALTED) keep = false; // a recompiled program gets a fresh chance
     if (!keep) backend.createVariable(v.name, { shape: v.shape, dtype: v.dtype }, initialData(v, resident));
     if (v.kind === 'data' || v.name === HALTED) continue;
@@ -72,9 +79,13 @@ export function materialise(backend: Backend, specs: readonly VariableSpec[], op
 function initialData(v: VariableSpec, resident: Readonly<Record<string, Data>> | undefined): Data {
   const { init } = v;
   switch (init.kind) {
-    case 'initializer': return initialValues(init.init, v.shape, init.fans, init.seed);
-    case 'fill': return new Float32Array(sizeOf(v.shape)).fill(init.value);
-    case 'data': return resident![init.field]!;
-    default: return init satisfies never;
+    case 'initializer':
+      return initialValues(init.init, v.shape, init.fans, init.seed);
+    case 'fill':
+      return new Float32Array(sizeOf(v.shape)).fill(init.value);
+    case 'data':
+      return resident![init.field]!;
+    default:
+      return init satisfies never;
   }
 }

@@ -9,10 +9,12 @@ const count = (shape: readonly number[]) => shape.reduce((a, d) => a * d, 1);
 
 /** The Input nodes of a document with their field, shape and dtype (defaults filled in). */
 export function inputBindings(doc: GraphDocument): { node: string; name: string; field: string; shape: number[]; dtype: 'f32' | 'i32' }[] {
-  return doc.nodes.filter((n) => n.type === 'Input').map((n) => {
-    const p = n.params as { field?: string; shape?: number[]; dtype?: 'f32' | 'i32' };
-    return { node: n.id, name: nodeName(n), field: p.field ?? 'x', shape: p.shape ?? [1], dtype: p.dtype ?? 'f32' };
-  });
+  return doc.nodes
+    .filter((n) => n.type === 'Input')
+    .map((n) => {
+      const p = n.params as { field?: string; shape?: number[]; dtype?: 'f32' | 'i32' };
+      return { node: n.id, name: nodeName(n), field: p.field ?? 'x', shape: p.shape ?? [1], dtype: p.dtype ?? 'f32' };
+    });
 }
 
 /**
@@ -22,15 +24,32 @@ export function inputBindings(doc: GraphDocument): { node: string; name: string;
  */
 export function bindingErrors(doc: GraphDocument, ds: Dataset): GraphError[] {
   const errors: GraphError[] = [];
-  const have = Object.entries(ds.fields).map(([f, s]) => `${f} ${fmt(s.shape)} ${s.dtype}`).join(', ');
+  const have = Object.entries(ds.fields)
+    .map(([f, s]) => `${f} ${fmt(s.shape)} ${s.dtype}`)
+    .join(', ');
   for (const b of inputBindings(doc)) {
     const spec = ds.fields[b.field];
     if (!spec) {
-      errors.push({ code: 'missing_input', node: b.node, param: 'field', message: `Input ${b.name} reads field "${b.field}", but the dataset "${ds.name}" has no such field (it has ${have})` });
+      errors.push({
+        code: 'missing_input',
+        node: b.node,
+        param: 'field',
+        message: `Input ${b.name} reads field "${b.field}", but the dataset "${ds.name}" has no such field (it has ${have})`,
+      });
     } else if (count(spec.shape) !== count(b.shape)) {
-      errors.push({ code: 'shape', node: b.node, param: 'shape', message: `Input ${b.name} declares shape ${fmt(b.shape)} for field "${b.field}", but the dataset "${ds.name}" holds ${fmt(spec.shape)} per sample: set the shape to ${fmt(spec.shape)}` });
+      errors.push({
+        code: 'shape',
+        node: b.node,
+        param: 'shape',
+        message: `Input ${b.name} declares shape ${fmt(b.shape)} for field "${b.field}", but the dataset "${ds.name}" holds ${fmt(spec.shape)} per sample: set the shape to ${fmt(spec.shape)}`,
+      });
     } else if (spec.dtype !== b.dtype) {
-      errors.push({ code: 'dtype', node: b.node, param: 'dtype', message: `Input ${b.name} declares dtype ${b.dtype} for field "${b.field}", but the dataset "${ds.name}" holds ${spec.dtype}: set the dtype to ${spec.dtype}` });
+      errors.push({
+        code: 'dtype',
+        node: b.node,
+        param: 'dtype',
+        message: `Input ${b.name} declares dtype ${b.dtype} for field "${b.field}", but the dataset "${ds.name}" holds ${spec.dtype}: set the dtype to ${spec.dtype}`,
+      });
     }
   }
   return errors;

@@ -18,7 +18,11 @@ describe('CSV parsing', () => {
 
   it('reads quoted fields with commas, doubled quotes and line breaks, keeping line numbers right', () => {
     const t = parseCsv('name,note,v\r\n"Smith, J","said ""hi""",1\r\n"multi\r\nline",x,2\r\n\r\nlast,y,3\r\n');
-    expect(t.rows).toEqual([['Smith, J', 'said "hi"', '1'], ['multi\r\nline', 'x', '2'], ['last', 'y', '3']]);
+    expect(t.rows).toEqual([
+      ['Smith, J', 'said "hi"', '1'],
+      ['multi\r\nline', 'x', '2'],
+      ['last', 'y', '3'],
+    ]);
     expect(t.lines).toEqual([2, 3, 6]);
   });
 
@@ -29,7 +33,9 @@ describe('CSV parsing', () => {
       parseCsv(text);
     } catch (e) {
       expect((e as CsvError).lines).toEqual([3, 5]);
-      expect((e as Error).message).toBe('malformed CSV: line 3: expected 3 fields like the header, found 2; line 5: expected 3 fields like the header, found 4');
+      expect((e as Error).message).toBe(
+        'malformed CSV: line 3: expected 3 fields like the header, found 2; line 5: expected 3 fields like the header, found 4',
+      );
     }
   });
 

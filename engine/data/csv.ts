@@ -78,7 +78,9 @@ export function* csvDatasetSteps(table: CsvTable, cfg: CsvChoice, split: CsvSpli
   }
   if (droppedLines.length) {
     const per = used.filter((c) => table.columns[c]!.missing > 0).map((c) => `${table.header[c]} (${table.columns[c]!.missing})`);
-    notes.push(`${droppedLines.length} row${droppedLines.length > 1 ? 's' : ''} with missing values dropped (lines ${droppedLines.slice(0, 5).join(', ')}${droppedLines.length > 5 ? ', …' : ''}); missing per column: ${per.join(', ')}`);
+    notes.push(
+      `${droppedLines.length} row${droppedLines.length > 1 ? 's' : ''} with missing values dropped (lines ${droppedLines.slice(0, 5).join(', ')}${droppedLines.length > 5 ? ', …' : ''}); missing per column: ${per.join(', ')}`,
+    );
   }
   if (!keep.length) throw new CsvError(`every row of ${cfg.name} misses a value in a chosen column`);
 
@@ -92,7 +94,10 @@ export function* csvDatasetSteps(table: CsvTable, cfg: CsvChoice, split: CsvSpli
       names.push(info.name);
       continue;
     }
-    if (info.values.length > MAX_CATEGORIES) throw new CsvError(`the feature column "${info.name}" has more than ${MAX_CATEGORIES} distinct text values; one-hot encoding it would add that many inputs: leave it out of the features`);
+    if (info.values.length > MAX_CATEGORIES)
+      throw new CsvError(
+        `the feature column "${info.name}" has more than ${MAX_CATEGORIES} distinct text values; one-hot encoding it would add that many inputs: leave it out of the features`,
+      );
     for (const v of info.values) {
       slots.push({ col: c, value: v });
       names.push(`${info.name}=${v}`);
@@ -122,17 +127,27 @@ export function* csvDatasetSteps(table: CsvTable, cfg: CsvChoice, split: CsvSpli
   if (cfg.task === 'number') {
     if (labelInfo.kind !== 'numeric') {
       const r = keep.find((k) => !Number.isFinite(asNumber(table.rows[k]![labelCol]!)))!;
-      throw new CsvError(`line ${table.lines[r]}: the label "${cfg.label}" is "${table.rows[r]![labelCol]}", not a number: choose the task "class" to predict categories`, [table.lines[r]!]);
+      throw new CsvError(
+        `line ${table.lines[r]}: the label "${cfg.label}" is "${table.rows[r]![labelCol]}", not a number: choose the task "class" to predict categories`,
+        [table.lines[r]!],
+      );
     }
     const y = Float32Array.from(keep, (r) => Number(table.rows[r]![labelCol]!.trim()));
     return { dataset: { ...base, fields: { x: { shape: [width], dtype: 'f32' }, y: { shape: [1], dtype: 'f32' } }, data: { x, y } }, notes };
   }
-  if (labelInfo.values.length > MAX_CLASSES) throw new CsvError(`the label column "${cfg.label}" has more than ${MAX_CLASSES} distinct values: for a numeric target choose the task "number"`);
+  if (labelInfo.values.length > MAX_CLASSES)
+    throw new CsvError(`the label column "${cfg.label}" has more than ${MAX_CLASSES} distinct values: for a numeric target choose the task "number"`);
   const classNames = labelInfo.values;
   const index = new Map(classNames.map((v, i) => [v, i]));
   const label = Int32Array.from(keep, (r) => index.get(table.rows[r]![labelCol]!.trim())!);
   return {
-    dataset: { ...base, classes: classNames.length, classNames, fields: { x: { shape: [width], dtype: 'f32' }, label: { shape: [], dtype: 'i32' } }, data: { x, label } },
+    dataset: {
+      ...base,
+      classes: classNames.length,
+      classNames,
+      fields: { x: { shape: [width], dtype: 'f32' }, label: { shape: [], dtype: 'i32' } },
+      data: { x, label },
+    },
     notes,
   };
 }

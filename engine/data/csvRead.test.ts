@@ -83,7 +83,10 @@ describe('reading CSV in chunks', () => {
   it('reads a row longer than many chunks (a quoted field of 100,000 characters)', () => {
     const long = 'x,'.repeat(50_000);
     const text = `a,b\n"${long}",1\n2,3\n`;
-    expect(parseCsv(text, { chunkChars: 7 }).rows).toEqual([[long, '1'], ['2', '3']]);
+    expect(parseCsv(text, { chunkChars: 7 }).rows).toEqual([
+      [long, '1'],
+      ['2', '3'],
+    ]);
   });
 
   it('keeps timers running while it reads 4 MB (the worker answers pings between chunks)', async () => {
@@ -113,7 +116,9 @@ describe('the column limit', () => {
     expect(() => readCsv(text).next()).toThrow(CsvError);
     // Before this fix the page went 10 s without a frame; the bound is loose for a loaded machine.
     expect(performance.now() - started).toBeLessThan(3000);
-    expect(() => parseCsv(text)).toThrow(`line 1: the header has 1,000,000 columns, more than the ${MAX_CSV_COLUMNS.toLocaleString('en')} a CSV dataset may have`);
+    expect(() => parseCsv(text)).toThrow(
+      `line 1: the header has 1,000,000 columns, more than the ${MAX_CSV_COLUMNS.toLocaleString('en')} a CSV dataset may have`,
+    );
   });
 
   it('refuses the same file from its bytes before reading the data row', async () => {
@@ -142,7 +147,10 @@ describe('the column limit', () => {
 describe('uploaded bytes', () => {
   it('reads a Latin-1 CSV with "café" intact and says how it was read', async () => {
     const table = await parseCsvBytes(new Uint8Array(Buffer.from('drink,price\ncafé,2\nthé,3\n', 'latin1')));
-    expect(table.rows).toEqual([['café', '2'], ['thé', '3']]);
+    expect(table.rows).toEqual([
+      ['café', '2'],
+      ['thé', '3'],
+    ]);
     expect(table.encodingNote).toBe('the file was read as Latin-1/Windows-1252 (it is not valid UTF-8)');
   });
 

@@ -18,7 +18,10 @@ const GUESS_CHARS = 1 << 18;
 
 /** A problem in the file, with the 1-based lines it is on. */
 export class CsvError extends Error {
-  constructor(message: string, readonly lines: readonly number[] = []) {
+  constructor(
+    message: string,
+    readonly lines: readonly number[] = [],
+  ) {
     super(message);
     this.name = 'CsvError';
   }
@@ -58,7 +61,10 @@ export const isMissing = (cell: string) => MISSING.has(cell.trim().toLowerCase()
 const isBlankRow = (row: readonly string[]) => row.every((c) => c.trim() === '');
 
 const tooManyColumns = (found: number, max: number) =>
-  new CsvError(`line 1: the header has ${found.toLocaleString('en')} columns, more than the ${max.toLocaleString('en')} a CSV dataset may have: keep the columns you need (or transpose a file stored one sample per column)`, [1]);
+  new CsvError(
+    `line 1: the header has ${found.toLocaleString('en')} columns, more than the ${max.toLocaleString('en')} a CSV dataset may have: keep the columns you need (or transpose a file stored one sample per column)`,
+    [1],
+  );
 
 /**
  * Fields in the first non-empty line, counted without building them (so a header of a million
@@ -150,7 +156,10 @@ export function* readCsv(text: string, options: CsvReadOptions = {}): Generator<
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const sample = text.slice(0, GUESS_CHARS);
   const lastBreak = Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r'));
-  const guessed = Papa.parse<string[]>(text.length > GUESS_CHARS && lastBreak > 0 ? sample.slice(0, lastBreak) : sample, { preview: 10, skipEmptyLines: 'greedy' }).meta;
+  const guessed = Papa.parse<string[]>(text.length > GUESS_CHARS && lastBreak > 0 ? sample.slice(0, lastBreak) : sample, {
+    preview: 10,
+    skipEmptyLines: 'greedy',
+  }).meta;
   const delimiter = guessed.delimiter;
   const newline = guessed.linebreak as '\n' | '\r\n' | '\r';
   const columnsFound = headerFieldCount(text, delimiter);
@@ -208,9 +217,15 @@ export function* readCsv(text: string, options: CsvReadOptions = {}): Generator<
   }
 
   if (problems.length) {
-    const shown = problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message}`).join('; ');
+    const shown = problems
+      .slice(0, 5)
+      .map((p) => `line ${p.line}: ${p.message}`)
+      .join('; ');
     const more = problems.length > 5 ? ` (and ${problems.length - 5} more malformed rows)` : '';
-    throw new CsvError(`malformed CSV: ${shown}${more}`, problems.map((p) => p.line));
+    throw new CsvError(
+      `malformed CSV: ${shown}${more}`,
+      problems.map((p) => p.line),
+    );
   }
   if (!header) throw new CsvError('the file is empty: a CSV needs a header row naming its columns');
   if (!rows.length) throw new CsvError('the file has a header but no data rows');

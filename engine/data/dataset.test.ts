@@ -17,7 +17,12 @@ describe('batching', () => {
     expect(splitIndices(103, 0.2, 3)).toEqual({ train, validation });
   });
 
-  it.each([[32, false], [32, true], [7, false], [100, false]])('every training sample is seen exactly once per epoch (batch %i, dropLast %s)', (batchSize, dropLast) => {
+  it.each([
+    [32, false],
+    [32, true],
+    [7, false],
+    [100, false],
+  ])('every training sample is seen exactly once per epoch (batch %i, dropLast %s)', (batchSize, dropLast) => {
     const { train } = splitIndices(100, 0.2, 1);
     const orders: number[][] = [];
     for (let epoch = 0; epoch < 3; epoch++) {
@@ -33,7 +38,8 @@ describe('batching', () => {
 
   it('gathers the samples of a batch field by field, in batch order', () => {
     const ds: Dataset = {
-      name: 't', length: 3,
+      name: 't',
+      length: 3,
       fields: { x: { shape: [2], dtype: 'f32' }, label: { shape: [], dtype: 'i32' } },
       data: { x: Float32Array.of(0, 1, 10, 11, 20, 21), label: Int32Array.of(5, 6, 7) },
     };

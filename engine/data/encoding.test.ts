@@ -44,7 +44,9 @@ describe('decodeText', () => {
   it('refuses UTF-16 without a byte-order mark (NUL bytes), saying what is expected', () => {
     const noBom = bytes(Buffer.from(text, 'utf16le'));
     expect(() => decodeText(noBom)).toThrow(TextEncodingError);
-    expect(() => decodeText(noBom)).toThrow('byte 2 is a NUL byte, which text files do not contain: this is not a text file, or it is UTF-16 without a byte-order mark. Save it as UTF-8');
+    expect(() => decodeText(noBom)).toThrow(
+      'byte 2 is a NUL byte, which text files do not contain: this is not a text file, or it is UTF-16 without a byte-order mark. Save it as UTF-8',
+    );
   });
 
   it('keeps a second byte-order mark as content and reads an empty file as empty text', () => {

@@ -45,7 +45,9 @@ export function* decodeTextSteps(bytes: Uint8Array, sliceBytes = DECODE_SLICE_BY
   // NUL is valid UTF-8, so UTF-16 text without a mark would decode "successfully" into garbage: look first.
   const nul = bytes.subarray(0, NUL_SCAN_BYTES).indexOf(0);
   if (nul >= 0) {
-    throw new TextEncodingError(`byte ${nul + 1} is a NUL byte, which text files do not contain: this is not a text file, or it is UTF-16 without a byte-order mark. Save it as ${EXPECTED_ENCODINGS}`);
+    throw new TextEncodingError(
+      `byte ${nul + 1} is a NUL byte, which text files do not contain: this is not a text file, or it is UTF-16 without a byte-order mark. Save it as ${EXPECTED_ENCODINGS}`,
+    );
   }
   let utf8: string | undefined;
   try {
@@ -99,10 +101,14 @@ function* decodeSlices(encoding: TextEncodingName, bytes: Uint8Array, sliceBytes
 /** A short phrase for the user: how the file was read. */
 export function describeEncoding(d: Pick<DecodedText, 'encoding' | 'bom'>): string {
   switch (d.encoding) {
-    case 'utf-8': return d.bom ? 'UTF-8 (with a byte-order mark)' : 'UTF-8';
-    case 'utf-16le': return 'UTF-16 little-endian (by its byte-order mark)';
-    case 'utf-16be': return 'UTF-16 big-endian (by its byte-order mark)';
-    case 'windows-1252': return 'Latin-1/Windows-1252 (it is not valid UTF-8)';
+    case 'utf-8':
+      return d.bom ? 'UTF-8 (with a byte-order mark)' : 'UTF-8';
+    case 'utf-16le':
+      return 'UTF-16 little-endian (by its byte-order mark)';
+    case 'utf-16be':
+      return 'UTF-16 big-endian (by its byte-order mark)';
+    case 'windows-1252':
+      return 'Latin-1/Windows-1252 (it is not valid UTF-8)';
     default:
       d.encoding satisfies never;
       return String(d.encoding);

@@ -51,7 +51,15 @@ describe('image folders', () => {
     const t = imageTensor(white, { width: 3, height: 3, color: 'rgb' });
     expect(t.length).toBe(27);
     expect([...t].every((v) => Math.abs(v - 1) < 1e-6)).toBe(true);
-    const ds = imageDataset('pets', [{ tensor: t, label: 1 }, { tensor: t, label: 0 }], ['cat', 'dog'], { width: 3, height: 3, color: 'rgb' });
+    const ds = imageDataset(
+      'pets',
+      [
+        { tensor: t, label: 1 },
+        { tensor: t, label: 0 },
+      ],
+      ['cat', 'dog'],
+      { width: 3, height: 3, color: 'rgb' },
+    );
     expect(ds.fields).toEqual({ x: { shape: [3, 3, 3], dtype: 'f32' }, label: { shape: [], dtype: 'i32' } });
     expect([...ds.data.label!]).toEqual([1, 0]);
   });

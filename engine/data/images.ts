@@ -91,7 +91,12 @@ export function imageTensor(img: DecodedImage, opts: { width: number; height: nu
 }
 
 /** Assemble decoded samples into a dataset: x [height, width, channels] f32, label [] i32. */
-export function imageDataset(name: string, samples: readonly { tensor: Float32Array; label: number }[], classNames: readonly string[], opts: { width: number; height: number; color: 'grayscale' | 'rgb' }): Dataset {
+export function imageDataset(
+  name: string,
+  samples: readonly { tensor: Float32Array; label: number }[],
+  classNames: readonly string[],
+  opts: { width: number; height: number; color: 'grayscale' | 'rgb' },
+): Dataset {
   const c = opts.color === 'rgb' ? 3 : 1;
   const size = opts.width * opts.height * c;
   const x = new Float32Array(samples.length * size);
@@ -101,7 +106,10 @@ export function imageDataset(name: string, samples: readonly { tensor: Float32Ar
     label[i] = s.label;
   });
   return {
-    name, length: samples.length, classes: classNames.length, classNames,
+    name,
+    length: samples.length,
+    classes: classNames.length,
+    classNames,
     fields: { x: { shape: [opts.height, opts.width, c], dtype: 'f32' }, label: { shape: [], dtype: 'i32' } },
     data: { x, label },
   };

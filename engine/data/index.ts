@@ -17,14 +17,24 @@ export * from './synthetic';
 export function builtinDataset(cfg: DatasetConfig, seed: number, validationSplit = 0.2): Dataset {
   const s = 'seed' in cfg && typeof cfg.seed === 'number' ? cfg.seed : seed;
   switch (cfg.kind) {
-    case 'random': return randomDataset(cfg.inputShape, cfg.targetShape, cfg.size, s);
-    case 'circle': case 'xor': case 'gaussians': case 'spirals':
+    case 'random':
+      return randomDataset(cfg.inputShape, cfg.targetShape, cfg.size, s);
+    case 'circle':
+    case 'xor':
+    case 'gaussians':
+    case 'spirals':
       return classificationDataset(cfg.kind, { size: cfg.size, noise: cfg.noise, seed: s });
-    case 'plane': case 'multi_gaussian':
+    case 'plane':
+    case 'multi_gaussian':
       return regressionDataset(cfg.kind, { size: cfg.size, noise: cfg.noise, seed: s });
-    case 'iris': return irisDataset({ scaling: cfg.scaling, validationSplit, seed });
-    case 'sequence': return sequenceTaskDataset({ task: cfg.task, length: cfg.length, size: cfg.size, seed: s });
-    case 'mnist': case 'csv': case 'images': case 'text':
+    case 'iris':
+      return irisDataset({ scaling: cfg.scaling, validationSplit, seed });
+    case 'sequence':
+      return sequenceTaskDataset({ task: cfg.task, length: cfg.length, size: cfg.size, seed: s });
+    case 'mnist':
+    case 'csv':
+    case 'images':
+    case 'text':
       throw new Error(`the dataset "${cfg.kind}" is read from a file: load it with workers/datasets.ts`);
     default:
       cfg satisfies never;

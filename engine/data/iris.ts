@@ -19,7 +19,11 @@ export function irisDataset(options: { scaling: Scaling; validationSplit: number
   const { train } = splitIndices(rows.length, options.validationSplit, options.seed);
   applyScaling(x, 4, fitScaling(x, 4, train, [0, 1, 2, 3], options.scaling));
   return {
-    name: 'iris', length: rows.length, classes: 3, classNames: [...names], featureNames: [...IRIS_FEATURES],
+    name: 'iris',
+    length: rows.length,
+    classes: 3,
+    classNames: [...names],
+    featureNames: [...IRIS_FEATURES],
     fields: { x: { shape: [4], dtype: 'f32' }, label: { shape: [], dtype: 'i32' } },
     data: { x, label },
   };

@@ -98,7 +98,9 @@ export function labelReaders(doc: GraphDocument, shapes: ReadonlyMap<string, Nod
  * A field that is absent is skipped (bindingErrors reports it).
  */
 export function checkLabels(
-  readers: readonly LabelReader[], fields: Readonly<Record<string, ArrayLike<number>>>, samples?: ArrayLike<number>,
+  readers: readonly LabelReader[],
+  fields: Readonly<Record<string, ArrayLike<number>>>,
+  samples?: ArrayLike<number>,
 ): LabelError | undefined {
   for (const r of readers) {
     const labels = fields[r.field];
@@ -108,9 +110,14 @@ export function checkLabels(
       if ((Number.isInteger(v) && v >= 0 && v < r.classes) || v === r.ignore) continue;
       const position = Math.floor(i / r.perSample);
       const sample = samples ? samples[position]! : position;
-      const what = r.kind === 'label'
-        ? (Number.isInteger(v) ? `is outside the ${r.classes} classes of` : 'is not a class index of')
-        : (Number.isInteger(v) ? `is outside the ${r.classes} rows of` : 'is not a row index of');
+      const what =
+        r.kind === 'label'
+          ? Number.isInteger(v)
+            ? `is outside the ${r.classes} classes of`
+            : 'is not a class index of'
+          : Number.isInteger(v)
+            ? `is outside the ${r.classes} rows of`
+            : 'is not a row index of';
       return { node: r.node, field: r.field, value: v, sample, message: `${r.kind} ${v} at sample ${sample} ${what} node ${r.name} (0..${r.classes - 1})` };
     }
   }

@@ -31,7 +31,8 @@ export function decodeMnistBytes(bytes: Uint8Array): MnistBytes {
   const rows = view.getUint16(8, true);
   const cols = view.getUint16(10, true);
   const want = MNIST_HEADER_BYTES + count + count * rows * cols;
-  if (bytes.length !== want) throw new Error(`the MNIST file holds ${bytes.length} bytes, expected ${want} for ${count} digits of ${rows}×${cols}: it is truncated or corrupt`);
+  if (bytes.length !== want)
+    throw new Error(`the MNIST file holds ${bytes.length} bytes, expected ${want} for ${count} digits of ${rows}×${cols}: it is truncated or corrupt`);
   const labels = bytes.subarray(MNIST_HEADER_BYTES, MNIST_HEADER_BYTES + count);
   const bad = labels.findIndex((l) => l > 9);
   if (bad >= 0) throw new Error(`the MNIST file has label ${labels[bad]} at digit ${bad}; labels are 0..9`);
@@ -76,7 +77,9 @@ export function mnistDataset(bytes: Uint8Array, subset?: number): Dataset {
     for (let j = 0; j < size; j++) x[i * size + j] = d.pixels[src * size + j]! / 255;
   });
   return {
-    name: 'mnist', length: n, classes: 10,
+    name: 'mnist',
+    length: n,
+    classes: 10,
     fields: { x: { shape: [d.rows, d.cols, 1], dtype: 'f32' }, label: { shape: [], dtype: 'i32' } },
     data: { x, label },
   };

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { builtinDataset } from '.';
 import { TrainingConfig } from '../graph/training';
-import { addDigits, decodeTokens, IGNORE_INDEX, isBalanced, SEP, SEQUENCE_TASKS, sequenceTaskDataset, TASK_VOCAB, taskLengths, type SequenceTask } from './sequence';
+import {
+  addDigits,
+  decodeTokens,
+  IGNORE_INDEX,
+  isBalanced,
+  SEP,
+  SEQUENCE_TASKS,
+  sequenceTaskDataset,
+  TASK_VOCAB,
+  taskLengths,
+  type SequenceTask,
+} from './sequence';
 
 /** Each example as its prompt and answer strings, read back from fields x and y. */
 function examples(task: SequenceTask, length: number, size = 200, seed = 7) {

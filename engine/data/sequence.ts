@@ -48,11 +48,16 @@ export const TASK_DESCRIPTIONS: Readonly<Record<SequenceTask, string>> = {
 /** The prompt and answer lengths of a task whose operand length is `length`. */
 export function taskLengths(task: SequenceTask, length: number): { prompt: number; answer: number } {
   switch (task) {
-    case 'copy': case 'reverse': case 'sort': return { prompt: length + 1, answer: length };
+    case 'copy':
+    case 'reverse':
+    case 'sort':
+      return { prompt: length + 1, answer: length };
     // a + b = sum: two operands of `length` digits, the sum with length + 1 digits
-    case 'add': return { prompt: 2 * length + 2, answer: length + 1 };
+    case 'add':
+      return { prompt: 2 * length + 2, answer: length + 1 };
     // `length` pairs of parentheses, then y or n
-    case 'parens': return { prompt: 2 * length + 1, answer: 1 };
+    case 'parens':
+      return { prompt: 2 * length + 1, answer: 1 };
     default:
       task satisfies never;
       throw new Error(`unknown sequence task "${String(task)}"`);

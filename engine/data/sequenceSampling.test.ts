@@ -31,7 +31,12 @@ describe('sampling the next token', () => {
   it('top-k never picks a token outside the k largest logits', () => {
     for (const k of [1, 2, 5]) {
       const logits = randomLogits(20);
-      const allowed = new Set(Array.from(logits, (v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]).slice(0, k).map(([, i]) => i));
+      const allowed = new Set(
+        Array.from(logits, (v, i) => [v, i] as const)
+          .sort((a, b) => b[0] - a[0])
+          .slice(0, k)
+          .map(([, i]) => i),
+      );
       const seen = new Set<number>();
       for (let i = 0; i < 3000; i++) {
         const t = nextToken(logits, { temperature: 5, topK: k }, 3, i); // a high temperature flattens, so outside tokens would show
@@ -44,7 +49,11 @@ describe('sampling the next token', () => {
 
   it('draws with the frequencies of softmax(logits / T) (and top-k renormalized)', () => {
     const logits = Float32Array.from([1.5, -0.5, 0.3, 2.0, -2.0, 0.9]);
-    for (const [temperature, topK] of [[1, undefined], [0.7, undefined], [2, 3]] as const) {
+    for (const [temperature, topK] of [
+      [1, undefined],
+      [0.7, undefined],
+      [2, 3],
+    ] as const) {
       let ref = softmax(logits, temperature);
       if (topK) {
         const top = [3, 0, 5]; // the 3 largest logits

@@ -31,7 +31,12 @@ describe('character text corpus', () => {
     const v = corpus.dataset.vocab!;
     if (inVal) {
       expect(v).toEqual(['a', 'b', UNKNOWN_CHAR]);
-      expect(corpus.unknown).toEqual(new Map([['Z', 2], ['é', 1]]));
+      expect(corpus.unknown).toEqual(
+        new Map([
+          ['Z', 2],
+          ['é', 1],
+        ]),
+      );
       expect(corpus.notes.join(' ')).toMatch(/3 characters the training split lacks.*"Z" ×2, "é" ×1/);
       expect(decode(corpus.dataset.data.x!.subarray(36, 40), v)).toBe(`a${UNKNOWN_CHAR.repeat(3)}`);
     } else {
@@ -53,7 +58,9 @@ describe('character text corpus', () => {
   });
 
   it('says when the text is too short or the context is not a whole number', () => {
-    expect(() => textCorpusDataset('abcdefgh', { context: 4, validationSplit: 0.2, seed: 0, name: 'tiny.txt' })).toThrow(/tiny.txt: the text has 8 characters.*at least 9/);
+    expect(() => textCorpusDataset('abcdefgh', { context: 4, validationSplit: 0.2, seed: 0, name: 'tiny.txt' })).toThrow(
+      /tiny.txt: the text has 8 characters.*at least 9/,
+    );
     expect(() => textCorpusDataset('abcdefghi', { context: 0, validationSplit: 0.2, seed: 0 })).toThrow(/context/);
   });
 
@@ -62,7 +69,12 @@ describe('character text corpus', () => {
     expect(vocab).toEqual(['e', 'h', 'l', 'o', UNKNOWN_CHAR]);
     const unknown = new Map<string, number>();
     expect([...encodeChars([...'hex!'], vocab, unknown)]).toEqual([1, 0, 4, 4]);
-    expect(unknown).toEqual(new Map([['x', 1], ['!', 1]]));
+    expect(unknown).toEqual(
+      new Map([
+        ['x', 1],
+        ['!', 1],
+      ]),
+    );
     expect(buildVocab(`a${UNKNOWN_CHAR}`)).toEqual(['a', UNKNOWN_CHAR]);
   });
 

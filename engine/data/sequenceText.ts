@@ -76,13 +76,19 @@ export function textCorpusDataset(text: string, opts: TextCorpusOptions): TextCo
   if (!Number.isInteger(T) || T < 1) throw new Error(`${name}: the context must be a whole number of characters ≥ 1 (got ${T})`);
   const chars = textCharacters(text);
   const windows = Math.floor((chars.length - 1) / T);
-  if (windows < 2) throw new Error(`${name}: the text has ${chars.length} characters, too few for two samples of ${T} characters and the one after (at least ${2 * T + 1}): use a longer text or a shorter context`);
+  if (windows < 2)
+    throw new Error(
+      `${name}: the text has ${chars.length} characters, too few for two samples of ${T} characters and the one after (at least ${2 * T + 1}): use a longer text or a shorter context`,
+    );
   const { train, validation } = splitIndices(windows, opts.validationSplit, opts.seed);
   const window = (w: number) => chars.slice(w * T, w * T + T + 1);
   const trainChars = new Set<string>();
   for (const w of train) for (const c of window(w)) trainChars.add(c);
   const vocab = buildVocab(trainChars);
-  if (vocab.length > MAX_TEXT_VOCAB) throw new Error(`${name}: the training text has ${vocab.length - 1} distinct characters, more than the ${MAX_TEXT_VOCAB - 1} a character model takes: is it a text file?`);
+  if (vocab.length > MAX_TEXT_VOCAB)
+    throw new Error(
+      `${name}: the training text has ${vocab.length - 1} distinct characters, more than the ${MAX_TEXT_VOCAB - 1} a character model takes: is it a text file?`,
+    );
   const inVal = new Set<number>(validation);
   const unknown = new Map<string, number>();
   const ids = encodeChars(chars.slice(0, windows * T + 1), vocab);
@@ -96,11 +102,19 @@ export function textCorpusDataset(text: string, opts: TextCorpusOptions): TextCo
     }
     if (inVal.has(w)) for (const c of window(w)) if (!trainChars.has(c)) unknown.set(c, (unknown.get(c) ?? 0) + 1);
   }
-  const notes = [`${chars.length.toLocaleString('en')} characters in ${windows} samples of ${T}; vocabulary of ${vocab.length - 1} characters from the training split, plus ${UNKNOWN_CHAR} for unknown ones`];
+  const notes = [
+    `${chars.length.toLocaleString('en')} characters in ${windows} samples of ${T}; vocabulary of ${vocab.length - 1} characters from the training split, plus ${UNKNOWN_CHAR} for unknown ones`,
+  ];
   if (unknown.size) {
     const total = [...unknown.values()].reduce((a, b) => a + b, 0);
-    const list = [...unknown].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([c, n]) => `${showChar(c)} ×${n}`).join(', ');
-    notes.push(`the validation split holds ${total} character${total === 1 ? '' : 's'} the training split lacks, read as ${UNKNOWN_CHAR}: ${list}${unknown.size > 12 ? `, and ${unknown.size - 12} more` : ''}`);
+    const list = [...unknown]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([c, n]) => `${showChar(c)} ×${n}`)
+      .join(', ');
+    notes.push(
+      `the validation split holds ${total} character${total === 1 ? '' : 's'} the training split lacks, read as ${UNKNOWN_CHAR}: ${list}${unknown.size > 12 ? `, and ${unknown.size - 12} more` : ''}`,
+    );
   }
   const dataset: Dataset = {
     name,

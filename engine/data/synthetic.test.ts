@@ -54,7 +54,13 @@ describe('synthetic datasets', () => {
   it('multi_gaussian: y [1] is the sum of five bumps', () => {
     const ds = regressionDataset('multi_gaussian', { size: 50, noise: 0, seed: 2 });
     expect(ds.fields).toEqual({ x: { shape: [2], dtype: 'f32' }, y: { shape: [1], dtype: 'f32' } });
-    const bumps = [[-3, 3, 1], [3, 3, -1], [-3, -3, -1], [3, -3, 1], [0, 0, 0.5]];
+    const bumps = [
+      [-3, 3, 1],
+      [3, 3, -1],
+      [-3, -3, -1],
+      [3, -3, 1],
+      [0, 0, 0.5],
+    ];
     for (let i = 0; i < 50; i++) {
       const [px, py] = point(ds.data.x as Float32Array, i);
       const want = bumps.reduce((s, [cx, cy, h]) => s + h! * Math.exp(-((px - cx!) ** 2 + (py - cy!) ** 2) / 4), 0);

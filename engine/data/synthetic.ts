@@ -77,7 +77,9 @@ export function classificationDataset(kind: ClassificationSet, opts: SyntheticOp
     label[i] = cls;
   }
   return {
-    name: kind, length: opts.size, classes: 2,
+    name: kind,
+    length: opts.size,
+    classes: 2,
     fields: { x: { shape: [2], dtype: 'f32' }, label: { shape: [], dtype: 'i32' } },
     data: { x, label },
   };
@@ -88,19 +90,24 @@ export function regressionDataset(kind: RegressionSet, opts: SyntheticOptions): 
   const rng = new Rng(opts.seed);
   const x = new Float32Array(opts.size * 2);
   const y = new Float32Array(opts.size);
-  const centres = [[-3, 3, 1], [3, 3, -1], [-3, -3, -1], [3, -3, 1], [0, 0, 0.5]] as const;
+  const centres = [
+    [-3, 3, 1],
+    [3, 3, -1],
+    [-3, -3, -1],
+    [3, -3, 1],
+    [0, 0, 0.5],
+  ] as const;
   for (let i = 0; i < opts.size; i++) {
     const px = 12 * rng.next() - 6;
     const py = 12 * rng.next() - 6;
     x[2 * i] = px;
     x[2 * i + 1] = py;
-    const target = kind === 'plane'
-      ? (px + py) / 12
-      : centres.reduce((s, [cx, cy, h]) => s + h * Math.exp(-((px - cx) ** 2 + (py - cy) ** 2) / 4), 0);
+    const target = kind === 'plane' ? (px + py) / 12 : centres.reduce((s, [cx, cy, h]) => s + h * Math.exp(-((px - cx) ** 2 + (py - cy) ** 2) / 4), 0);
     y[i] = target + opts.noise * rng.normal();
   }
   return {
-    name: kind, length: opts.size,
+    name: kind,
+    length: opts.size,
     fields: { x: { shape: [2], dtype: 'f32' }, y: { shape: [1], dtype: 'f32' } },
     data: { x, y },
   };

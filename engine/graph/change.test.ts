@@ -18,7 +18,7 @@ describe('classifyChange: what an edit means for a run', () => {
     expect(classifyChange(base, { ...base, edges: [...base.edges].reverse() }).kind).toBe('none');
   });
 
-  it('classifies every training field, with the reason in the user\'s words', () => {
+  it("classifies every training field, with the reason in the user's words", () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{ lr: 0.5 }, 'live', /learning rate 0\.\d+ → 0\.5/],
       [{ schedule: { type: 'step', stepSize: 10 } }, 'live', /schedule constant → step/],
@@ -52,7 +52,7 @@ describe('classifyChange: what an edit means for a run', () => {
     expect(classifyChange(base, unwired)).toMatchObject({ kind: 'hot', reasons: [expect.stringMatching(/^unwired /)] });
   });
 
-  it('switching a node\'s Trainable off or on is hot (recompile, keep every weight), never a restart', () => {
+  it("switching a node's Trainable off or on is hot (recompile, keep every weight), never a restart", () => {
     const id = base.nodes.find((n) => n.type === 'Parameter')!.id;
     const frozen = { ...base, nodes: base.nodes.map((n) => (n.id === id ? { ...n, trainable: false } : n)) };
     expect(classifyChange(base, frozen)).toEqual({ kind: 'hot', reasons: [`node ${id} frozen`] });

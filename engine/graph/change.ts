@@ -57,12 +57,19 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
 }
 
 function brief(v: unknown): string {
   if (v === undefined) return 'unset';
-  const text = typeof v === 'object' && v !== null && 'kind' in v ? String((v as { kind: unknown }).kind) : typeof v === 'object' && v !== null && 'type' in v ? String((v as { type: unknown }).type) : JSON.stringify(v);
+  const text =
+    typeof v === 'object' && v !== null && 'kind' in v
+      ? String((v as { kind: unknown }).kind)
+      : typeof v === 'object' && v !== null && 'type' in v
+        ? String((v as { type: unknown }).type)
+        : JSON.stringify(v);
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
 

@@ -19,7 +19,7 @@ describe('GraphDocument', () => {
     expect(b).toEqual({ id: 'b', type: 'ReLU', params: {}, position: { x: 0, y: 0 } });
   });
 
-  it('keeps a node\'s Trainable switch when set, and leaves it absent (trainable) otherwise', () => {
+  it("keeps a node's Trainable switch when set, and leaves it absent (trainable) otherwise", () => {
     expect(DocNode.parse({ id: 'd', type: 'Dense', trainable: false }).trainable).toBe(false);
     expect('trainable' in DocNode.parse({ id: 'd', type: 'Dense' })).toBe(false);
     expect(DocNode.safeParse({ id: 'd', type: 'Dense', trainable: 'no' }).success).toBe(false);

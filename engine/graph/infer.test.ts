@@ -20,7 +20,19 @@ describe('shape inference over a document', () => {
         ['label', 'Input', { field: 'label', shape: [], dtype: 'i32' }],
         ['loss', 'SoftmaxCrossEntropy'],
       ],
-      ['img.y -> c1.x', 'c1.y -> p1.x', 'p1.y -> c2.x', 'c2.y -> p2.x', 'p2.y -> flat.x', 'flat.y -> d1.x', 'd1.y -> bn.x', 'bn.y -> drop.x', 'drop.y -> out.x', 'out.y -> loss.pred', 'label.y -> loss.target'],
+      [
+        'img.y -> c1.x',
+        'c1.y -> p1.x',
+        'p1.y -> c2.x',
+        'c2.y -> p2.x',
+        'p2.y -> flat.x',
+        'flat.y -> d1.x',
+        'd1.y -> bn.x',
+        'bn.y -> drop.x',
+        'drop.y -> out.x',
+        'out.y -> loss.pred',
+        'label.y -> loss.target',
+      ],
       { batchSize: 8 },
     );
     const { nodes, errors } = inferShapes(doc);
@@ -58,21 +70,40 @@ describe('shape inference over a document', () => {
   });
 
   it('reports dtype errors as such (Embedding of float ids)', () => {
-    const doc = makeDoc([['x', 'Input', { shape: [4] }], ['emb', 'Embedding'], ['t', 'Input', { field: 't', shape: [4, 16] }], ['loss', 'MSELoss']],
-      ['x.y -> emb.x', 'emb.y -> loss.pred', 't.y -> loss.target']);
+    const doc = makeDoc(
+      [
+        ['x', 'Input', { shape: [4] }],
+        ['emb', 'Embedding'],
+        ['t', 'Input', { field: 't', shape: [4, 16] }],
+        ['loss', 'MSELoss'],
+      ],
+      ['x.y -> emb.x', 'emb.y -> loss.pred', 't.y -> loss.target'],
+    );
     const { errors } = validateDocument(doc);
     expect(errors).toEqual([expect.objectContaining({ code: 'dtype', node: 'emb' })]);
   });
 
   it('refuses one field read with two different shapes', () => {
-    const doc = makeDoc([['a', 'Input', { field: 'x', shape: [4] }], ['b', 'Input', { field: 'x', shape: [5] }], ['loss', 'MSELoss']],
-      ['a.y -> loss.pred', 'b.y -> loss.target']);
+    const doc = makeDoc(
+      [
+        ['a', 'Input', { field: 'x', shape: [4] }],
+        ['b', 'Input', { field: 'x', shape: [5] }],
+        ['loss', 'MSELoss'],
+      ],
+      ['a.y -> loss.pred', 'b.y -> loss.target'],
+    );
     expect(validateDocument(doc).errors).toEqual([expect.objectContaining({ node: 'b', code: 'shape' })]);
   });
 
   it('reports a loss with mismatched prediction and target', () => {
-    const doc = makeDoc([['a', 'Input', { field: 'x', shape: [4] }], ['b', 'Input', { field: 'y', shape: [3] }], ['loss', 'MSELoss']],
-      ['a.y -> loss.pred', 'b.y -> loss.target']);
+    const doc = makeDoc(
+      [
+        ['a', 'Input', { field: 'x', shape: [4] }],
+        ['b', 'Input', { field: 'y', shape: [3] }],
+        ['loss', 'MSELoss'],
+      ],
+      ['a.y -> loss.pred', 'b.y -> loss.target'],
+    );
     const [e] = validateDocument(doc).errors;
     expect(e).toMatchObject({ node: 'loss' });
     expect(e!.message).toMatch(/same shape/);

@@ -15,12 +15,16 @@ export interface NodeInfo {
 
 /** Per-node types and parameter counts, plus shape/dtype errors naming their nodes. Cheap enough for every edit. */
 export function inferShapes(doc: GraphDocument): { nodes: Map<string, NodeInfo>; errors: readonly GraphError[] } {
-  const lowered = lowerDocument(doc, {
-    emitter: typeEmitter,
-    input: (_field, shape, dtype) => ({ shape, dtype }),
-    variable: (_name, req) => ({ shape: req.shape, dtype: 'f32' as const }),
-    counter: () => ({ shape: [], dtype: 'i32' as const }),
-  }, { training: true, batchSize: doc.training.batchSize, seed: doc.training.seed });
+  const lowered = lowerDocument(
+    doc,
+    {
+      emitter: typeEmitter,
+      input: (_field, shape, dtype) => ({ shape, dtype }),
+      variable: (_name, req) => ({ shape: req.shape, dtype: 'f32' as const }),
+      counter: () => ({ shape: [], dtype: 'i32' as const }),
+    },
+    { training: true, batchSize: doc.training.batchSize, seed: doc.training.seed },
+  );
   return { nodes: nodeInfos(lowered), errors: lowered.errors };
 }
 

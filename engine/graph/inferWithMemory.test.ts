@@ -9,13 +9,24 @@ import { TEMPLATES } from './templates';
 const broken = [
   // A target of the wrong width: a shape error on the loss, nothing downstream.
   makeDoc(
-    [['x', 'Input', { field: 'x', shape: [4] }], ['d', 'Dense', { units: 3 }], ['t', 'Input', { field: 'y', shape: [5] }], ['loss', 'MSELoss']],
+    [
+      ['x', 'Input', { field: 'x', shape: [4] }],
+      ['d', 'Dense', { units: 3 }],
+      ['t', 'Input', { field: 'y', shape: [5] }],
+      ['loss', 'MSELoss'],
+    ],
     ['x.y -> d.x', 'd.y -> loss.pred', 't.y -> loss.target'],
     { batchSize: 2, dataset: { kind: 'random', inputShape: [4], targetShape: [5], size: 10 } },
   ),
   // An unconnected input and a frozen layer.
   makeDoc(
-    [['x', 'Input', { field: 'x', shape: [8] }], ['d', 'Dense', { units: 6 }], ['r', 'ReLU'], ['d2', 'Dense', { units: 2 }], ['loss', 'MSELoss']],
+    [
+      ['x', 'Input', { field: 'x', shape: [8] }],
+      ['d', 'Dense', { units: 6 }],
+      ['r', 'ReLU'],
+      ['d2', 'Dense', { units: 2 }],
+      ['loss', 'MSELoss'],
+    ],
     ['x.y -> d.x', 'd.y -> r.x', 'r.y -> d2.x', 'd2.y -> loss.pred'],
     { batchSize: 3, optimizer: { type: 'sgd', momentum: 0.9 } },
   ),

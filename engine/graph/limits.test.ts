@@ -80,11 +80,17 @@ describe('document limits', () => {
     const cases: [object, RegExp][] = [
       [{ ...doc, nodes: [{ ...doc.nodes[0], label: long(1001) }] }, /^Node "x"'s label is 1,001 characters long \("b{60}…"\); at most 1,000 are allowed\.$/],
       [{ ...doc, nodes: [{ ...doc.nodes[0], type: long(101) }] }, /^Node "x"'s type is 101 characters long .*at most 100 are allowed\.$/],
-      [{ ...doc, edges: [{ ...doc.edges[0], from: { node: 'x', port: long(101) } }] }, /^Edge #1's from\.port is 101 characters long .*at most 100 are allowed\.$/],
+      [
+        { ...doc, edges: [{ ...doc.edges[0], from: { node: 'x', port: long(101) } }] },
+        /^Edge #1's from\.port is 101 characters long .*at most 100 are allowed\.$/,
+      ],
       [{ ...doc, edges: [{ ...doc.edges[0], to: { node: long(201), port: 'x' } }] }, /^Edge #1's to\.node is 201 characters long .*at most 200 are allowed\.$/],
       [{ ...doc, edges: [{ ...doc.edges[0], id: long(201) }] }, /^Edge #1's id is 201 characters long/],
       [{ ...doc, meta: { name: long(1001) } }, /^The graph name is 1,001 characters long/],
-      [{ ...doc, meta: { name: 'x', description: long(100_001) } }, /^meta\.description is a text of 100,001 characters \("b{60}…"\); at most 100,000 are allowed\.$/],
+      [
+        { ...doc, meta: { name: 'x', description: long(100_001) } },
+        /^meta\.description is a text of 100,001 characters \("b{60}…"\); at most 100,000 are allowed\.$/,
+      ],
       [{ ...doc, nodes: [{ ...doc.nodes[0], params: { [long(100_001)]: 1 } }] }, /^nodes\[0\]\.params is a text of 100,001 characters/],
     ];
     for (const [raw, message] of cases) expect(refusal(JSON.stringify(raw))).toMatch(message);

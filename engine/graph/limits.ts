@@ -166,8 +166,7 @@ function keysTo(visit: Visit | undefined, last?: string | number): (string | num
 function checkTree(raw: unknown, limits: typeof DOCUMENT_LIMITS): GraphError | undefined {
   const stringProblem = (s: string, where: (string | number)[]) =>
     tooLarge(
-      `${pathText(where) || 'The document'} is a text of ${count(s.length)} characters (${quote(s)}); ` +
-        `at most ${count(limits.stringLength)} are allowed.`,
+      `${pathText(where) || 'The document'} is a text of ${count(s.length)} characters (${quote(s)}); ` + `at most ${count(limits.stringLength)} are allowed.`,
       pathText(where),
     );
   if (typeof raw === 'string') return raw.length > limits.stringLength ? stringProblem(raw, []) : undefined;
@@ -251,8 +250,7 @@ export function checkNode(node: unknown, index: number, limits = DOCUMENT_LIMITS
     for (const d of shape) if (typeof d === 'number' && Number.isFinite(d) && d > 0) elements *= d;
     if (elements > limits.tensorElements) {
       return tooLarge(
-        `${name}'s ${key} [${clip(shape.join(', '))}] holds ${elements.toExponential(2)} elements; ` +
-          `at most ${count(limits.tensorElements)} are allowed.`,
+        `${name}'s ${key} [${clip(shape.join(', '))}] holds ${elements.toExponential(2)} elements; ` + `at most ${count(limits.tensorElements)} are allowed.`,
         `${at}.params.${key}`,
       );
     }

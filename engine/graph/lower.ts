@@ -42,7 +42,13 @@ export interface Lowered<T> {
   /** Dataset fields the graph reads, with their batched types. */
   readonly inputs: ReadonlyMap<string, { readonly value: T; readonly type: TensorType; readonly nodes: string[] }>;
   /** Every variable nodes asked for; `frozen` as in LowerHost.variable. */
-  readonly variables: readonly { readonly node: string; readonly name: string; readonly request: VariableRequest; readonly frozen: boolean; readonly value: T }[];
+  readonly variables: readonly {
+    readonly node: string;
+    readonly name: string;
+    readonly request: VariableRequest;
+    readonly frozen: boolean;
+    readonly value: T;
+  }[];
   /** Non-gradient state updates (batch-norm running statistics), applied after each training step. */
   readonly assigns: readonly { readonly name: string; readonly value: T }[];
   /** Shape and dtype errors, each naming its node. Nodes downstream of an error are skipped silently. */
@@ -146,5 +152,3 @@ export const typeEmitter: Emitter<TensorType> = {
   emit: (op, inputs, attrs) => inferOp(op, inputs, attrs),
   typeOf: (t) => t,
 };
-
-

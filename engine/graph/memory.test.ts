@@ -5,17 +5,34 @@ import { builtinDataset, gatherBatch } from '../data';
 import { sizeOf } from '../ops/shape';
 import { makeDoc } from '../testing/docs';
 import type { GraphDocument } from './document';
-import { datasetBudgetError, DEFAULT_MEMORY_LIMITS, estimateMemory, formatBytes, memoryErrors, memoryLimitsFor, PAGE_MEMORY_BUDGET, slotsPerParameter, type MemoryLimits } from './memory';
+import {
+  datasetBudgetError,
+  DEFAULT_MEMORY_LIMITS,
+  estimateMemory,
+  formatBytes,
+  memoryErrors,
+  memoryLimitsFor,
+  PAGE_MEMORY_BUDGET,
+  slotsPerParameter,
+  type MemoryLimits,
+} from './memory';
 import { TEMPLATES } from './templates';
 import { OptimizerConfig } from './training';
 
 const CPU: MemoryLimits = memoryLimitsFor({ kind: 'cpu' });
 
 /** Input [inputs] → Dense(units, relu) → MSE against y [units], random data. */
-function denseDoc(opts: { inputs?: number; units?: number; batchSize?: number; size?: number; optimizer?: Record<string, unknown>; trainable?: boolean } = {}): GraphDocument {
+function denseDoc(
+  opts: { inputs?: number; units?: number; batchSize?: number; size?: number; optimizer?: Record<string, unknown>; trainable?: boolean } = {},
+): GraphDocument {
   const { inputs = 4, units = 3, batchSize = 2, size = 10, optimizer = { type: 'adam' }, trainable } = opts;
   const doc = makeDoc(
-    [['x', 'Input', { field: 'x', shape: [inputs] }], ['d', 'Dense', { units, activation: 'relu' }], ['t', 'Input', { field: 'y', shape: [units] }], ['loss', 'MSELoss']],
+    [
+      ['x', 'Input', { field: 'x', shape: [inputs] }],
+      ['d', 'Dense', { units, activation: 'relu' }],
+      ['t', 'Input', { field: 'y', shape: [units] }],
+      ['loss', 'MSELoss'],
+    ],
     ['x.y -> d.x', 'd.y -> loss.pred', 't.y -> loss.target'],
     { batchSize, optimizer, dataset: { kind: 'random', inputShape: [inputs], targetShape: [units], size } },
   );
@@ -23,7 +40,7 @@ function denseDoc(opts: { inputs?: number; units?: number; batchSize?: number; s
 }
 
 describe('memory estimate, against byte counts worked out by hand', () => {
-  it('counts a Dense layer\'s parameters, gradients, Adam\'s two slots and its activations', () => {
+  it("counts a Dense layer's parameters, gradients, Adam's two slots and its activations", () => {
     const m = estimateMemory(denseDoc());
     // kernel [4, 3] + bias [3] = 15 floats = 60 bytes; Adam keeps m and v.
     // Forward at batch 2: matmul [2, 3], + bias [2, 3], relu [2, 3] = 3 × 24 bytes.
@@ -45,8 +62,16 @@ describe('memory estimate, against byte counts worked out by hand', () => {
     expect(estimateMemory(denseDoc({ optimizer: { type: 'sgd', momentum: 0.9 } })).nodes.get('d')).toMatchObject({ optimizer: 60 });
   });
 
-  it('counts the slots each optimizer really makes (the compiler\'s slot variables)', () => {
-    const configs = [{ type: 'sgd' }, { type: 'sgd', momentum: 0.9 }, { type: 'adam' }, { type: 'adamw' }, { type: 'rmsprop' }, { type: 'rmsprop', momentum: 0.5 }, { type: 'adagrad' }];
+  it("counts the slots each optimizer really makes (the compiler's slot variables)", () => {
+    const configs = [
+      { type: 'sgd' },
+      { type: 'sgd', momentum: 0.9 },
+      { type: 'adam' },
+      { type: 'adamw' },
+      { type: 'rmsprop' },
+      { type: 'rmsprop', momentum: 0.5 },
+      { type: 'adagrad' },
+    ];
     for (const raw of configs) {
       const doc = denseDoc({ optimizer: raw, units: 5, inputs: 7 });
       const compiled = compileTraining(doc);
@@ -112,14 +137,22 @@ describe('the estimate against what the CPU backend really allocates', () => {
   const cases: [string, GraphDocument][] = [
     ['Dense 64 → 32, Adam', denseDoc({ inputs: 64, units: 32, batchSize: 16, size: 32 })],
     ['Dense 256 → 512, SGD', denseDoc({ inputs: 256, units: 512, batchSize: 8, size: 16, optimizer: { type: 'sgd' } })],
-    ['CNN: Conv2D, BatchNorm, Dense, RMSprop', makeDoc(
-      [
-        ['x', 'Input', { field: 'x', shape: [8, 8, 2] }], ['c', 'Conv2D', { filters: 4, kernelSize: 3, activation: 'relu' }], ['bn', 'BatchNorm'],
-        ['f', 'Flatten'], ['d', 'Dense', { units: 5 }], ['t', 'Input', { field: 'y', shape: [5] }], ['loss', 'MSELoss'],
-      ],
-      ['x.y -> c.x', 'c.y -> bn.x', 'bn.y -> f.x', 'f.y -> d.x', 'd.y -> loss.pred', 't.y -> loss.target'],
-      { batchSize: 4, optimizer: { type: 'rmsprop' }, dataset: { kind: 'random', inputShape: [8, 8, 2], targetShape: [5], size: 8 } },
-    )],
+    [
+      'CNN: Conv2D, BatchNorm, Dense, RMSprop',
+      makeDoc(
+        [
+          ['x', 'Input', { field: 'x', shape: [8, 8, 2] }],
+          ['c', 'Conv2D', { filters: 4, kernelSize: 3, activation: 'relu' }],
+          ['bn', 'BatchNorm'],
+          ['f', 'Flatten'],
+          ['d', 'Dense', { units: 5 }],
+          ['t', 'Input', { field: 'y', shape: [5] }],
+          ['loss', 'MSELoss'],
+        ],
+        ['x.y -> c.x', 'c.y -> bn.x', 'bn.y -> f.x', 'f.y -> d.x', 'd.y -> loss.pred', 't.y -> loss.target'],
+        { batchSize: 4, optimizer: { type: 'rmsprop' }, dataset: { kind: 'random', inputShape: [8, 8, 2], targetShape: [5], size: 8 } },
+      ),
+    ],
     ['MLP 2-layer net (the template)', TEMPLATES.find((t) => t.id !== 'lenet' && t.build().training.dataset.kind === 'random')!.build(new Date(0))],
   ];
   it.each(cases)(`%s: allocations lie between 1× and ${ALLOCATION_FACTOR}× the estimate`, async (_name, doc) => {
@@ -144,7 +177,7 @@ describe('refusals', () => {
     );
   });
 
-  it('refuses it on the CPU against the page-memory budget, with the node\'s bytes', () => {
+  it("refuses it on the CPU against the page-memory budget, with the node's bytes", () => {
     const doc = denseDoc({ units: 1e9 });
     const m = estimateMemory(doc);
     const errors = memoryErrors(doc, m, CPU).filter((e) => e.node === 'd');
@@ -155,7 +188,7 @@ describe('refusals', () => {
     expect(errors[0]!.message).toContain(`the memory budget is ${formatBytes(PAGE_MEMORY_BUDGET)}`);
   });
 
-  it('uses the adapter\'s own limits once the worker reports them', () => {
+  it("uses the adapter's own limits once the worker reports them", () => {
     const doc = denseDoc({ inputs: 1000, units: 50_000 }); // kernel 200 MB
     const small = memoryLimitsFor({ kind: 'webgpu' });
     const big = memoryLimitsFor({ kind: 'webgpu', limits: { maxBufferSize: 1 << 30, maxStorageBufferBindingSize: 1 << 30 } });
@@ -166,11 +199,14 @@ describe('refusals', () => {
   it('refuses a dataset too big for the budget, naming the dataset setting', () => {
     const doc = denseDoc({ size: 1e9 });
     const errors = memoryErrors(doc, estimateMemory(doc), DEFAULT_MEMORY_LIMITS);
-    expect(errors).toEqual([{
-      code: 'schema',
-      path: 'training.dataset.size',
-      message: 'The dataset setting "size" (random data: 1,000,000,000 samples of [4] and [3]) needs 26.1 GB (28,000,000,000 bytes); the memory budget is 2.0 GB. Choose a smaller dataset.',
-    }]);
+    expect(errors).toEqual([
+      {
+        code: 'schema',
+        path: 'training.dataset.size',
+        message:
+          'The dataset setting "size" (random data: 1,000,000,000 samples of [4] and [3]) needs 26.1 GB (28,000,000,000 bytes); the memory budget is 2.0 GB. Choose a smaller dataset.',
+      },
+    ]);
   });
 
   it('refuses the dataset setting alone (before a preview is generated), and not one that fits', () => {

@@ -55,18 +55,29 @@ export const DEFAULT_MEMORY_LIMITS: MemoryLimits = {
 };
 
 /** The limits for a backend as the worker reports it (workers/types.ts BackendInfo). */
-export function memoryLimitsFor(backend: { readonly kind: 'cpu' | 'webgpu'; readonly limits?: { readonly maxBufferSize: number; readonly maxStorageBufferBindingSize: number } }): MemoryLimits {
+export function memoryLimitsFor(backend: {
+  readonly kind: 'cpu' | 'webgpu';
+  readonly limits?: { readonly maxBufferSize: number; readonly maxStorageBufferBindingSize: number };
+}): MemoryLimits {
   if (backend.kind === 'cpu') return { backend: 'cpu', budget: PAGE_MEMORY_BUDGET };
-  return { ...DEFAULT_MEMORY_LIMITS, ...(backend.limits && { maxBufferSize: backend.limits.maxBufferSize, maxStorageBufferBindingSize: backend.limits.maxStorageBufferBindingSize }) };
+  return {
+    ...DEFAULT_MEMORY_LIMITS,
+    ...(backend.limits && { maxBufferSize: backend.limits.maxBufferSize, maxStorageBufferBindingSize: backend.limits.maxStorageBufferBindingSize }),
+  };
 }
 
 /** Persistent slots the optimizer keeps per trained parameter (engine/nn/optimizers.ts). */
 export function slotsPerParameter(cfg: OptimizerConfig): number {
   switch (cfg.type) {
-    case 'sgd': return cfg.momentum > 0 ? 1 : 0; // velocity
-    case 'adam': case 'adamw': return 2; // m, v
-    case 'rmsprop': return cfg.momentum > 0 ? 2 : 1; // rms (+ momentum)
-    case 'adagrad': return 1; // accumulator
+    case 'sgd':
+      return cfg.momentum > 0 ? 1 : 0; // velocity
+    case 'adam':
+    case 'adamw':
+      return 2; // m, v
+    case 'rmsprop':
+      return cfg.momentum > 0 ? 2 : 1; // rms (+ momentum)
+    case 'adagrad':
+      return 1; // accumulator
     default:
       cfg satisfies never;
       return 0;
@@ -116,27 +127,43 @@ const dims = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
 /** The dataset the document names, as the worker will hold it; undefined when only the file knows. */
 export function datasetMemory(cfg: DatasetConfig): DatasetMemory | undefined {
-  const sample = (perSample: number, samples: number, setting: string, description: string): DatasetMemory =>
-    ({ bytes: perSample * samples * ELEMENT_BYTES, setting, description });
+  const sample = (perSample: number, samples: number, setting: string, description: string): DatasetMemory => ({
+    bytes: perSample * samples * ELEMENT_BYTES,
+    setting,
+    description,
+  });
   const count = (n: number) => n.toLocaleString('en-US');
   switch (cfg.kind) {
     case 'random':
-      return sample(sizeOf(cfg.inputShape) + sizeOf(cfg.targetShape), cfg.size, 'size',
-        `random data: ${count(cfg.size)} samples of ${dims(cfg.inputShape)} and ${dims(cfg.targetShape)}`);
-    case 'spirals': case 'xor': case 'circle': case 'gaussians': case 'plane': case 'multi_gaussian':
+      return sample(
+        sizeOf(cfg.inputShape) + sizeOf(cfg.targetShape),
+        cfg.size,
+        'size',
+        `random data: ${count(cfg.size)} samples of ${dims(cfg.inputShape)} and ${dims(cfg.targetShape)}`,
+      );
+    case 'spirals':
+    case 'xor':
+    case 'circle':
+    case 'gaussians':
+    case 'plane':
+    case 'multi_gaussian':
       return sample(2 + 1, cfg.size, 'size', `${cfg.kind} data: ${count(cfg.size)} samples`);
     case 'mnist': {
       const n = Math.min(cfg.subset ?? 10_000, 10_000);
       return sample(28 * 28 + 1, n, 'subset', `MNIST: ${count(n)} digits`);
     }
-    case 'iris': return sample(4 + 1, 150, 'kind', 'iris: 150 flowers');
+    case 'iris':
+      return sample(4 + 1, 150, 'kind', 'iris: 150 flowers');
     case 'sequence': {
       // x and y of T tokens each; T = prompt + answer - 1 (engine/data/sequence.ts taskLengths)
       const L = cfg.length;
       const T = cfg.task === 'add' ? 3 * L + 2 : cfg.task === 'parens' ? 2 * L + 1 : 2 * L;
       return sample(2 * T, cfg.size, 'size', `${cfg.task} task: ${count(cfg.size)} sequences of ${T} tokens`);
     }
-    case 'csv': case 'images': case 'text': return undefined;
+    case 'csv':
+    case 'images':
+    case 'text':
+      return undefined;
     default:
       cfg satisfies never;
       return undefined;
@@ -238,9 +265,10 @@ function memoryHost(doc: GraphDocument): { host: LowerHost<TensorType>; finish(d
       });
     }
     const described = datasetMemory(doc.training.dataset);
-    const dataset = datasetBytes !== undefined
-      ? { bytes: datasetBytes, setting: described?.setting ?? 'kind', description: described?.description ?? `the ${doc.training.dataset.kind} dataset` }
-      : described;
+    const dataset =
+      datasetBytes !== undefined
+        ? { bytes: datasetBytes, setting: described?.setting ?? 'kind', description: described?.description ?? `the ${doc.training.dataset.kind} dataset` }
+        : described;
     return { parameters, gradients, optimizer, activations, dataset, nodes, total: parameters + gradients + optimizer + activations + (dataset?.bytes ?? 0) };
   };
   return { host, finish };
@@ -318,13 +346,15 @@ export function memoryErrors(doc: GraphDocument, estimate: MemoryEstimate, limit
     const name = `Node ${nodeName(node)}`;
     if (perBuffer && m.largest && m.largest.bytes > perBuffer.bytes) {
       errors.push({
-        code: 'shape', node: id,
+        code: 'shape',
+        node: id,
         message: `${name}: ${m.largest.what} needs ${exactBytes(m.largest.bytes)} in one buffer; this WebGPU device holds at most ${formatBytes(perBuffer.bytes)} per buffer (${perBuffer.limit}).`,
       });
       blamed = true;
     } else if (m.total > limits.budget) {
       errors.push({
-        code: 'shape', node: id,
+        code: 'shape',
+        node: id,
         message: `${name}: training it needs ${exactBytes(m.total)} (${breakdown(m)}); ${budgetText(limits)}.`,
       });
       blamed = true;
@@ -342,7 +372,8 @@ export function memoryErrors(doc: GraphDocument, estimate: MemoryEstimate, limit
   } else if (largestNode) {
     const node = byId.get(largestNode.id)!;
     errors.push({
-      code: 'shape', node: largestNode.id,
+      code: 'shape',
+      node: largestNode.id,
       message: `Node ${nodeName(node)}: training the graph needs ${exactBytes(estimate.total)} in all; ${budgetText(limits)}, and this node takes the most (${formatBytes(largestNode.bytes)}).`,
     });
   }
@@ -364,6 +395,14 @@ function datasetError(data: DatasetMemory, limits: MemoryLimits, needs: string):
 }
 
 function breakdown(m: NodeMemory): string {
-  const parts: [string, number][] = [['parameters', m.parameters], ['gradients', m.gradients], ['optimizer slots', m.optimizer], ['activations', m.activations]];
-  return parts.filter(([, b]) => b > 0).map(([what, b]) => `${what} ${formatBytes(b)}`).join(', ');
+  const parts: [string, number][] = [
+    ['parameters', m.parameters],
+    ['gradients', m.gradients],
+    ['optimizer slots', m.optimizer],
+    ['activations', m.activations],
+  ];
+  return parts
+    .filter(([, b]) => b > 0)
+    .map(([what, b]) => `${what} ${formatBytes(b)}`)
+    .join(', ');
 }

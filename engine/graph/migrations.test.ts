@@ -89,7 +89,9 @@ describe('migrate', () => {
   it('applies migrations as a chain, in order, and stamps each target version', () => {
     const seen: string[] = [];
     const step = (name: string, from: number, to: number): Migration => ({
-      name, from, to,
+      name,
+      from,
+      to,
       up: (doc) => {
         seen.push(`${name}@${(doc as Json).version}`);
         return { ...(doc as Json), trail: [...(((doc as Json).trail as string[]) ?? []), name] };
@@ -127,7 +129,14 @@ describe('migrate', () => {
   });
 
   it('reports a migration that throws or returns junk, naming it', () => {
-    const boom: Migration = { name: 'boom', from: 0, to: 1, up: () => { throw new Error('nodes is not an array'); } };
+    const boom: Migration = {
+      name: 'boom',
+      from: 0,
+      to: 1,
+      up: () => {
+        throw new Error('nodes is not an array');
+      },
+    };
     const junk: Migration = { name: 'junk', from: 0, to: 1, up: () => 7 };
     const raw = JSON.parse(v0Text) as unknown;
     expect(expectFailure(migrate(raw, [boom])).errors[0].message).toMatch(/boom.*nodes is not an array/);
@@ -169,7 +178,7 @@ describe('migrate', () => {
     expect(errors[4].message).toMatch(/^Graph info: created/);
   });
 
-  it('sets param when a schema problem is inside a node\'s params', () => {
+  it("sets param when a schema problem is inside a node's params", () => {
     const doc = { ...emptyDocument('x'), nodes: [{ id: 'n', type: 'Dense', params: { units: 1 } }] } as unknown as Json;
     // Params are free-form here (checkStructure validates them), so only a non-object fails the schema.
     expect(migrate(doc).ok).toBe(true);
@@ -209,7 +218,10 @@ describe('parseDocument', () => {
     const depth = 100_000;
     const deep = `{"format":"wiregrad.graph","version":1,"nodes":[${'['.repeat(depth)}${']'.repeat(depth)}],"edges":[],"meta":{"name":"d"}}`;
     // Refused by its depth before JSON.parse or zod see it (./limits).
-    expect(expectFailure(parseDocument(deep)).errors[0]).toMatchObject({ code: 'schema', message: 'The document nests 100,002 levels deep; at most 64 are allowed.' });
+    expect(expectFailure(parseDocument(deep)).errors[0]).toMatchObject({
+      code: 'schema',
+      message: 'The document nests 100,002 levels deep; at most 64 are allowed.',
+    });
     expect(expectFailure(parseDocument('['.repeat(depth))).errors[0].message).toBe('The document nests 100,000 levels deep; at most 64 are allowed.');
     expect(expectFailure(parseDocument('['.repeat(10))).errors[0].code).toBe('invalid_json');
   });
@@ -241,8 +253,27 @@ describe('junk never throws', () => {
 
   it('survives random JSON values shaped roughly like documents', () => {
     let s = 12345;
-    const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
-    const keys = ['format', 'version', 'nodes', 'edges', 'training', 'meta', 'id', 'type', 'params', 'position', 'from', 'to', 'node', 'port', 'kind', 'name', 'x', 'y'];
+    const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const keys = [
+      'format',
+      'version',
+      'nodes',
+      'edges',
+      'training',
+      'meta',
+      'id',
+      'type',
+      'params',
+      'position',
+      'from',
+      'to',
+      'node',
+      'port',
+      'kind',
+      'name',
+      'x',
+      'y',
+    ];
     const value = (depth: number): unknown => {
       const r = rand();
       if (depth > 4 || r < 0.3) return [null, true, 0, -1.5, 1, 'wiregrad.graph', 'Dense', ''][Math.floor(rand() * 8)];

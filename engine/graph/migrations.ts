@@ -61,7 +61,7 @@ export function migrate(raw: unknown, migrations: readonly Migration[] = MIGRATI
   }
 
   let doc: Json = raw;
-  for (let v = version; v < CURRENT_VERSION; ) {
+  for (let v = version; v < CURRENT_VERSION;) {
     const step = migrations.find((m) => m.from === v);
     if (step === undefined || step.to <= step.from || step.to > CURRENT_VERSION) {
       return fail({
@@ -143,8 +143,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return x;
 }
 
-const idOf = (x: unknown): string | undefined =>
-  isRecord(x) && typeof x.id === 'string' && x.id !== '' ? x.id : undefined;
+const idOf = (x: unknown): string | undefined => (isRecord(x) && typeof x.id === 'string' && x.id !== '' ? x.id : undefined);
 
 /** A zod issue as a GraphError on the node or edge it points into. */
 function issueToError(issue: z.core.$ZodIssue, doc: Json): GraphError {

@@ -12,14 +12,28 @@ vi.mock('./nodes', async (importOriginal) => {
   const { z } = await import('zod');
   const extra: Record<string, NodeSpec> = {
     TestOptional: {
-      type: 'TestOptional', category: 'Ops', label: 'Test optional', description: 'test only',
-      inputs: [{ name: 'x' }, { name: 'mask', optional: true }], outputs: [{ name: 'y' }],
-      params: z.strictObject({ size: z.int() }), lower: () => ({}),
+      type: 'TestOptional',
+      category: 'Ops',
+      label: 'Test optional',
+      description: 'test only',
+      inputs: [{ name: 'x' }, { name: 'mask', optional: true }],
+      outputs: [{ name: 'y' }],
+      params: z.strictObject({ size: z.int() }),
+      lower: () => ({}),
     },
     TestThrows: {
-      type: 'TestThrows', category: 'Ops', label: 'Test throws', description: 'test only',
-      inputs: [], outputs: [{ name: 'y' }],
-      params: { safeParse: () => { throw new Error('kaput'); } } as unknown as NodeSpec['params'], lower: () => ({}),
+      type: 'TestThrows',
+      category: 'Ops',
+      label: 'Test throws',
+      description: 'test only',
+      inputs: [],
+      outputs: [{ name: 'y' }],
+      params: {
+        safeParse: () => {
+          throw new Error('kaput');
+        },
+      } as unknown as NodeSpec['params'],
+      lower: () => ({}),
     },
   };
   return { ...real, getNodeSpec: (type: string) => (Object.hasOwn(extra, type) ? extra[type] : real.getNodeSpec(type)) };
@@ -27,7 +41,12 @@ vi.mock('./nodes', async (importOriginal) => {
 
 type NodeIn = { id: string; type: string; params?: Record<string, unknown>; label?: string };
 
-const node = (id: string, type: string, params: Record<string, unknown> = {}, label?: string): NodeIn => ({ id, type, params, ...(label !== undefined && { label }) });
+const node = (id: string, type: string, params: Record<string, unknown> = {}, label?: string): NodeIn => ({
+  id,
+  type,
+  params,
+  ...(label !== undefined && { label }),
+});
 
 /** `edge('e1', 'a.y', 'b.x')`: from node a's output y to node b's input x. */
 function edge(id: string, from: string, to: string): DocEdge {
@@ -261,7 +280,10 @@ describe('checkStructure', () => {
     });
 
     it('is not satisfied by a metric', () => {
-      const doc = graph([...mlpNodes().slice(0, 5), node('acc', 'Accuracy')], [...mlpEdges().slice(0, 3), edge('p', 'out.y', 'acc.pred'), edge('q', 't.y', 'acc.target')]);
+      const doc = graph(
+        [...mlpNodes().slice(0, 5), node('acc', 'Accuracy')],
+        [...mlpEdges().slice(0, 3), edge('p', 'out.y', 'acc.pred'), edge('q', 't.y', 'acc.target')],
+      );
       expect(where(checkStructure(doc))).toEqual([{ code: 'no_loss' }]);
     });
   });
@@ -282,8 +304,17 @@ describe('checkStructure', () => {
     const found = checkStructure(graph(nodes, edges)).map((e) => `${e.code}:${e.node ?? '-'}:${e.edge ?? '-'}`);
     expect(found.sort()).toEqual(
       [
-        'unknown_type:f:-', 'bad_param:h:-', 'duplicate_id:r:-', 'duplicate_id:-:e1', 'dangling_edge:-:x1', 'unknown_port:r:x2',
-        'duplicate_edge:out:x4', 'port_taken:out:x3', 'missing_input:loss:-', 'cycle:c1:-', 'cycle:c2:-',
+        'unknown_type:f:-',
+        'bad_param:h:-',
+        'duplicate_id:r:-',
+        'duplicate_id:-:e1',
+        'dangling_edge:-:x1',
+        'unknown_port:r:x2',
+        'duplicate_edge:out:x4',
+        'port_taken:out:x3',
+        'missing_input:loss:-',
+        'cycle:c1:-',
+        'cycle:c2:-',
       ].sort(),
     );
   });
@@ -313,7 +344,12 @@ describe('incoming', () => {
     const map = incoming(doc);
     expect([...map.keys()]).toEqual(['a', 'b', 'sum']);
     expect(map.get('a')!.size).toBe(0);
-    expect(map.get('sum')!.get('inputs')!.map((e) => e.id)).toEqual(['2', '1']);
+    expect(
+      map
+        .get('sum')!
+        .get('inputs')!
+        .map((e) => e.id),
+    ).toEqual(['2', '1']);
   });
 });
 
@@ -371,7 +407,7 @@ describe('a graph of 500 nodes and 600 edges', () => {
     // Reference: nodes reachable from the target that also reach r150, by plain search both ways.
     const reach = (start: string, next: (id: string) => string[]) => {
       const seen = new Set([start]);
-      for (const queue = [start]; queue.length > 0; ) {
+      for (const queue = [start]; queue.length > 0;) {
         for (const n of next(queue.pop()!)) {
           if (!seen.has(n)) {
             seen.add(n);
@@ -397,7 +433,7 @@ describe('a graph of 500 nodes and 600 edges', () => {
 describe('never throws', () => {
   it('on random graphs of real and unknown types with random wiring', () => {
     let s = 99;
-    const rand = (n: number) => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) % n);
+    const rand = (n: number) => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) % n;
     const types = [...Object.keys(NODE_SPECS), 'Foo', 'constructor', '__proto__', 'TestOptional', 'TestThrows'];
     const ports = ['x', 'y', 'a', 'b', 'inputs', 'pred', 'target', 'loss', '__proto__', ''];
     let cyclesSeen = 0;
@@ -406,7 +442,8 @@ describe('never throws', () => {
       const ids = Array.from({ length: count + 2 }, (_, i) => `n${rand(count + 2)}${i % 5 === 0 ? '' : i}`);
       const nodes = ids.slice(0, count).map((id) => node(id, types[rand(types.length)], rand(3) === 0 ? { units: rand(3) - 1, junk: true } : {}));
       const edges = Array.from({ length: rand(20) }, (_, i) =>
-        edge(`e${rand(i + 1)}`, `${ids[rand(ids.length)]}.${ports[rand(ports.length)]}`, `${ids[rand(ids.length)]}.${ports[rand(ports.length)]}`));
+        edge(`e${rand(i + 1)}`, `${ids[rand(ids.length)]}.${ports[rand(ports.length)]}`, `${ids[rand(ids.length)]}.${ports[rand(ports.length)]}`),
+      );
       const doc = graph(nodes, edges);
       const errors = checkStructure(doc);
       for (const e of errors) expect(e.message).toMatch(/\.$/);
@@ -419,7 +456,7 @@ describe('never throws', () => {
       const wires = doc.edges.filter((e) => present.has(e.from.node) && present.has(e.to.node));
       const reaches = (a: string, b: string) => {
         const seen = new Set<string>();
-        for (const queue = [a]; queue.length > 0; ) {
+        for (const queue = [a]; queue.length > 0;) {
           for (const w of wires) {
             if (w.from.node !== queue[queue.length - 1] || seen.has(w.to.node)) continue;
             if (w.to.node === b) return true;
@@ -436,7 +473,10 @@ describe('never throws', () => {
       expect(cycles.map((e) => e.node).sort()).toEqual(onCycle.sort());
       // Each message spells a real cycle: consecutive names are joined by an edge.
       for (const e of cycles) {
-        const names = /\((.*)\):/.exec(e.message)![1].split(' → ').map((q) => JSON.parse(q) as string);
+        const names = /\((.*)\):/
+          .exec(e.message)![1]
+          .split(' → ')
+          .map((q) => JSON.parse(q) as string);
         expect(names[0]).toBe(e.node);
         expect(names[names.length - 1]).toBe(e.node);
         for (let k = 1; k < names.length; k++) expect(wires.some((w) => w.from.node === names[k - 1] && w.to.node === names[k])).toBe(true);
@@ -450,14 +490,20 @@ describe('never throws', () => {
 
   it('spells out a long cycle in edge order from each node', () => {
     const ids = ['r', 'a', 'b', 'c', 'v'];
-    const doc = graph(ids.map((id) => node(id, 'Add')), ids.map((id, i) => edge(`e${i}`, `${id}.y`, `${ids[(i + 1) % 5]}.inputs`)));
+    const doc = graph(
+      ids.map((id) => node(id, 'Add')),
+      ids.map((id, i) => edge(`e${i}`, `${id}.y`, `${ids[(i + 1) % 5]}.inputs`)),
+    );
     const messages = checkStructure(doc, { requireLoss: false }).map((e) => /\((.*)\):/.exec(e.message)![1]);
     expect(messages).toEqual(ids.map((_, i) => [...ids.slice(i), ...ids.slice(0, i + 1)].map((id) => `"${id}"`).join(' → ')));
   });
 
   it('shortens the cycle in a message when it is long', () => {
     const ids = Array.from({ length: 9 }, (_, i) => `n${i}`);
-    const doc = graph(ids.map((id) => node(id, 'Add')), ids.map((id, i) => edge(`e${i}`, `${id}.y`, `${ids[(i + 1) % 9]}.inputs`)));
+    const doc = graph(
+      ids.map((id) => node(id, 'Add')),
+      ids.map((id, i) => edge(`e${i}`, `${id}.y`, `${ids[(i + 1) % 9]}.inputs`)),
+    );
     expect(checkStructure(doc, { requireLoss: false })[2].message).toBe(
       'Node "n2" is on a cycle ("n2" → "n3" → "n4" → "n5" → "n6" → … (9 nodes in all) → "n1" → "n2"): a graph must not feed back into itself.',
     );

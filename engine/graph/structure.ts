@@ -90,9 +90,7 @@ export function checkStructure(doc: GraphDocument, options: StructureOptions = {
         code: 'unknown_type',
         node: node.id,
         path: `${path}.type`,
-        message: node.type
-          ? `Node ${nodeName(node)} has an unknown type ${JSON.stringify(node.type)}.`
-          : `Node ${nodeName(node)} has no type.`,
+        message: node.type ? `Node ${nodeName(node)} has an unknown type ${JSON.stringify(node.type)}.` : `Node ${nodeName(node)} has no type.`,
       });
     } else {
       errors.push(...checkParams(node, spec, path));
@@ -161,8 +159,7 @@ function hasPort(ports: readonly PortSpec[], name: string): boolean {
   return false;
 }
 
-const portList = (ports: readonly PortSpec[]): string =>
-  ports.length === 0 ? 'none' : ports.map((p) => JSON.stringify(p.name)).join(', ');
+const portList = (ports: readonly PortSpec[]): string => (ports.length === 0 ? 'none' : ports.map((p) => JSON.stringify(p.name)).join(', '));
 
 function checkEdges(doc: GraphDocument, { index }: Resolved, specs: readonly (NodeSpec | undefined)[]): GraphError[] {
   const errors: GraphError[] = [];
@@ -177,7 +174,12 @@ function checkEdges(doc: GraphDocument, { index }: Resolved, specs: readonly (No
     // Messages and paths are built only on error: this loop runs on every edit.
     const id = () => JSON.stringify(edge.id);
     if (edgeIds.has(edge.id)) {
-      errors.push({ code: 'duplicate_id', edge: edge.id, path: `edges[${e}].id`, message: `Edge ${id()} has the same id as another edge; ids must be unique.` });
+      errors.push({
+        code: 'duplicate_id',
+        edge: edge.id,
+        path: `edges[${e}].id`,
+        message: `Edge ${id()} has the same id as another edge; ids must be unique.`,
+      });
     } else {
       edgeIds.set(edge.id, edge);
     }
@@ -186,13 +188,17 @@ function checkEdges(doc: GraphDocument, { index }: Resolved, specs: readonly (No
     const to = index.get(edge.to.node);
     if (from === undefined) {
       errors.push({
-        code: 'dangling_edge', edge: edge.id, path: `edges[${e}].from.node`,
+        code: 'dangling_edge',
+        edge: edge.id,
+        path: `edges[${e}].from.node`,
         message: `Edge ${id()} comes from node ${JSON.stringify(edge.from.node)}, which does not exist.`,
       });
     }
     if (to === undefined) {
       errors.push({
-        code: 'dangling_edge', edge: edge.id, path: `edges[${e}].to.node`,
+        code: 'dangling_edge',
+        edge: edge.id,
+        path: `edges[${e}].to.node`,
         message: `Edge ${id()} goes to node ${JSON.stringify(edge.to.node)}, which does not exist.`,
       });
     }
@@ -201,7 +207,11 @@ function checkEdges(doc: GraphDocument, { index }: Resolved, specs: readonly (No
     if (fromSpec !== undefined && !hasPort(fromSpec.outputs, edge.from.port)) {
       const node = doc.nodes[from!];
       errors.push({
-        code: 'unknown_port', node: node.id, port: edge.from.port, edge: edge.id, path: `edges[${e}].from.port`,
+        code: 'unknown_port',
+        node: node.id,
+        port: edge.from.port,
+        edge: edge.id,
+        path: `edges[${e}].from.port`,
         message: `Node ${nodeName(node)} has no output ${JSON.stringify(edge.from.port)} (its outputs: ${portList(fromSpec.outputs)}).`,
       });
     }
@@ -209,7 +219,11 @@ function checkEdges(doc: GraphDocument, { index }: Resolved, specs: readonly (No
     if (toSpec !== undefined && !hasPort(toSpec.inputs, edge.to.port)) {
       const node = doc.nodes[to!];
       errors.push({
-        code: 'unknown_port', node: node.id, port: edge.to.port, edge: edge.id, path: `edges[${e}].to.port`,
+        code: 'unknown_port',
+        node: node.id,
+        port: edge.to.port,
+        edge: edge.id,
+        path: `edges[${e}].to.port`,
         message: `Node ${nodeName(node)} has no input ${JSON.stringify(edge.to.port)} (its inputs: ${portList(toSpec.inputs)}).`,
       });
     }
@@ -218,7 +232,11 @@ function checkEdges(doc: GraphDocument, { index }: Resolved, specs: readonly (No
     const same = wires.get(wire);
     if (same !== undefined) {
       errors.push({
-        code: 'duplicate_edge', edge: edge.id, node: edge.to.node, port: edge.to.port, path: `edges[${e}]`,
+        code: 'duplicate_edge',
+        edge: edge.id,
+        node: edge.to.node,
+        port: edge.to.port,
+        path: `edges[${e}]`,
         message: `Edge ${id()} repeats edge ${JSON.stringify(same.id)}: both connect ${JSON.stringify(edge.from.node)} to input ${JSON.stringify(edge.to.port)} of ${JSON.stringify(edge.to.node)}.`,
       });
       continue;
@@ -241,12 +259,19 @@ function checkEdges(doc: GraphDocument, { index }: Resolved, specs: readonly (No
       const name = JSON.stringify(port.name);
       if (edges.length === 0 && !port.optional) {
         errors.push({
-          code: 'missing_input', node: node.id, port: port.name, path: `nodes[${i}]`,
+          code: 'missing_input',
+          node: node.id,
+          port: port.name,
+          path: `nodes[${i}]`,
           message: `Node ${nodeName(node)}: input ${name} is not connected.`,
         });
       } else if (edges.length > 1 && !port.multiple) {
         errors.push({
-          code: 'port_taken', node: node.id, port: port.name, edge: edges[1].id, path: `edges[${doc.edges.indexOf(edges[1])}]`,
+          code: 'port_taken',
+          node: node.id,
+          port: port.name,
+          edge: edges[1].id,
+          path: `edges[${doc.edges.indexOf(edges[1])}]`,
           message: `Node ${nodeName(node)}: input ${name} takes one edge but has ${edges.length} (${edges.map((x) => JSON.stringify(x.id)).join(', ')}).`,
         });
       }
@@ -268,7 +293,9 @@ function checkCycles(doc: GraphDocument, { successors }: Resolved): GraphError[]
     const shown = cycle.length <= CYCLE_SHOWN ? cycle : [...cycle.slice(0, CYCLE_SHOWN - 1), -1, cycle[cycle.length - 1]];
     const names = shown.map((j) => (j === -1 ? `… (${cycle.length} nodes in all)` : nodeName(doc.nodes[j])));
     errors.push({
-      code: 'cycle', node: node.id, path: `nodes[${i}]`,
+      code: 'cycle',
+      node: node.id,
+      path: `nodes[${i}]`,
       message: `Node ${nodeName(node)} is on a cycle (${[...names, nodeName(node)].join(' → ')}): a graph must not feed back into itself.`,
     });
   });
@@ -416,7 +443,7 @@ class MinHeap {
   push(x: number): void {
     const a = this.items;
     a.push(x);
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (a[p] <= a[i]) break;
       [a[p], a[i]] = [a[i], a[p]];
@@ -429,7 +456,7 @@ class MinHeap {
     const last = a.pop()!;
     if (a.length > 0) {
       a[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;

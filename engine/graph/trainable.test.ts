@@ -22,7 +22,10 @@ describe('the Trainable switch', () => {
     const codes = (d: typeof doc, requireLoss = true) => validateDocument(d, { requireLoss }).errors.map((e) => e.code);
     const all = validateDocument(freeze(withParams)).errors;
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ code: 'nothing_trainable', message: expect.stringMatching(/Every parameter is frozen \(354 parameters with Trainable off\)/) });
+    expect(all[0]).toMatchObject({
+      code: 'nothing_trainable',
+      message: expect.stringMatching(/Every parameter is frozen \(354 parameters with Trainable off\)/),
+    });
     expect(codes(freeze(withParams.slice(1)))).toEqual([]);
     expect(codes(doc)).toEqual([]);
     // Inference (serving, export) needs nothing trainable.

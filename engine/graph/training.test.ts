@@ -31,30 +31,57 @@ describe('TrainingConfig', () => {
     [{ type: 'rmsprop' }, { type: 'rmsprop', rho: 0.99, eps: 1e-8, momentum: 0, weightDecay: 0 }],
     [{ type: 'adagrad' }, { type: 'adagrad', eps: 1e-10, initialAccumulator: 0, weightDecay: 0 }],
     // Saved explicit values are kept.
-    [{ type: 'rmsprop', rho: 0.9, eps: 1e-7 }, { type: 'rmsprop', rho: 0.9, eps: 1e-7, momentum: 0, weightDecay: 0 }],
-    [{ type: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 1e-4 }, { type: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 1e-4 }],
+    [
+      { type: 'rmsprop', rho: 0.9, eps: 1e-7 },
+      { type: 'rmsprop', rho: 0.9, eps: 1e-7, momentum: 0, weightDecay: 0 },
+    ],
+    [
+      { type: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 1e-4 },
+      { type: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 1e-4 },
+    ],
   ])('optimizer %j', (input, expected) => {
     expect(OptimizerConfig.parse(input)).toEqual(expected);
   });
 
   it.each<[unknown, object]>([
     [{ type: 'constant' }, { type: 'constant', warmupSteps: 0 }],
-    [{ type: 'step', stepSize: 100 }, { type: 'step', stepSize: 100, gamma: 0.1, warmupSteps: 0 }],
+    [
+      { type: 'step', stepSize: 100 },
+      { type: 'step', stepSize: 100, gamma: 0.1, warmupSteps: 0 },
+    ],
     [{ type: 'exponential' }, { type: 'exponential', gamma: 0.96, decaySteps: 1000, warmupSteps: 0 }],
-    [{ type: 'cosine', totalSteps: 500, warmupSteps: 50 }, { type: 'cosine', totalSteps: 500, minLr: 0, warmupSteps: 50 }],
+    [
+      { type: 'cosine', totalSteps: 500, warmupSteps: 50 },
+      { type: 'cosine', totalSteps: 500, minLr: 0, warmupSteps: 50 },
+    ],
   ])('schedule %j', (input, expected) => {
     expect(ScheduleConfig.parse(input)).toEqual(expected);
   });
 
   it.each<[unknown, object]>([
     [{ kind: 'spirals' }, { kind: 'spirals', size: 512, noise: 0.1 }],
-    [{ kind: 'xor', seed: 3 }, { kind: 'xor', size: 512, noise: 0.1, seed: 3 }],
-    [{ kind: 'plane', size: 100, noise: 0 }, { kind: 'plane', size: 100, noise: 0 }],
+    [
+      { kind: 'xor', seed: 3 },
+      { kind: 'xor', size: 512, noise: 0.1, seed: 3 },
+    ],
+    [
+      { kind: 'plane', size: 100, noise: 0 },
+      { kind: 'plane', size: 100, noise: 0 },
+    ],
     [{ kind: 'multi_gaussian' }, { kind: 'multi_gaussian', size: 512, noise: 0.1 }],
-    [{ kind: 'mnist', subset: 1000 }, { kind: 'mnist', subset: 1000 }],
+    [
+      { kind: 'mnist', subset: 1000 },
+      { kind: 'mnist', subset: 1000 },
+    ],
     [{ kind: 'iris' }, { kind: 'iris', scaling: 'standardize' }],
-    [{ kind: 'csv', name: 'houses.csv', label: 'price', task: 'number' }, { kind: 'csv', name: 'houses.csv', features: [], label: 'price', task: 'number', scaling: 'standardize' }],
-    [{ kind: 'images', name: 'pets' }, { kind: 'images', name: 'pets', width: 28, height: 28, color: 'grayscale' }],
+    [
+      { kind: 'csv', name: 'houses.csv', label: 'price', task: 'number' },
+      { kind: 'csv', name: 'houses.csv', features: [], label: 'price', task: 'number', scaling: 'standardize' },
+    ],
+    [
+      { kind: 'images', name: 'pets' },
+      { kind: 'images', name: 'pets', width: 28, height: 28, color: 'grayscale' },
+    ],
   ])('dataset %j', (input, expected) => {
     expect(DatasetConfig.parse(input)).toEqual(expected);
   });

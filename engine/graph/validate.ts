@@ -26,7 +26,12 @@ function frozenErrors(nodes: ReadonlyMap<string, NodeInfo>): GraphError[] {
     frozen += info.frozenParamCount;
   }
   if (trainable > 0 || frozen === 0) return [];
-  return [{ code: 'nothing_trainable', message: `Every parameter is frozen (${frozen.toLocaleString('en-US')} parameters with Trainable off), so training would change nothing: switch Trainable on for at least one layer.` }];
+  return [
+    {
+      code: 'nothing_trainable',
+      message: `Every parameter is frozen (${frozen.toLocaleString('en-US')} parameters with Trainable off), so training would change nothing: switch Trainable on for at least one layer.`,
+    },
+  ];
 }
 
 /** Tensors no backend could hold: an output or a node's parameters over DOCUMENT_LIMITS.tensorElements. */
@@ -38,12 +43,21 @@ function sizeErrors(doc: GraphDocument, nodes: ReadonlyMap<string, NodeInfo>): G
     if (info === undefined) continue;
     const name = quote(node.label?.trim() || node.id);
     if (info.paramCount > max) {
-      errors.push({ code: 'shape', node: node.id, message: `Node ${name} holds ${info.paramCount.toExponential(2)} parameters; at most ${max.toLocaleString('en-US')} are allowed.` });
+      errors.push({
+        code: 'shape',
+        node: node.id,
+        message: `Node ${name} holds ${info.paramCount.toExponential(2)} parameters; at most ${max.toLocaleString('en-US')} are allowed.`,
+      });
     }
     for (const [port, type] of Object.entries(info.outputs)) {
       const elements = type.shape.reduce((a, d) => a * d, 1);
       if (elements > max) {
-        errors.push({ code: 'shape', node: node.id, port, message: `Node ${name}'s output ${quote(port)} holds ${elements.toExponential(2)} elements; at most ${max.toLocaleString('en-US')} are allowed.` });
+        errors.push({
+          code: 'shape',
+          node: node.id,
+          port,
+          message: `Node ${name}'s output ${quote(port)} holds ${elements.toExponential(2)} elements; at most ${max.toLocaleString('en-US')} are allowed.`,
+        });
       }
     }
   }

@@ -40,7 +40,10 @@ const ROW = 170;
 
 /** A name from a file as a node id: letters, digits, `_`, `-` and `.` kept, the rest `_`, clipped. */
 export function safeId(name: string, fallback = 'node'): string {
-  const cleaned = name.replace(/^onnx::/, '').replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[_.]+|[_.]+$/g, '');
+  const cleaned = name
+    .replace(/^onnx::/, '')
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .replace(/^[_.]+|[_.]+$/g, '');
   const id = cleaned || fallback;
   return id.length > 80 ? id.slice(0, 80) : id;
 }
@@ -53,14 +56,21 @@ export class DocumentBuilder {
 
   /** Adds a node; returns its id (`base`, made safe and unique). */
   add(base: string, type: string, params: Record<string, unknown>, label?: string): string {
-    if (this.nodes.length >= DOCUMENT_LIMITS.nodes) throw new ImportError(`the model needs more than ${DOCUMENT_LIMITS.nodes} nodes, the most a document may hold`);
+    if (this.nodes.length >= DOCUMENT_LIMITS.nodes)
+      throw new ImportError(`the model needs more than ${DOCUMENT_LIMITS.nodes} nodes, the most a document may hold`);
     const root = safeId(base, type.toLowerCase());
     let id = root;
     for (let k = 2; this.ids.has(id); k++) id = `${root}_${k}`;
     this.ids.add(id);
     // Settings in full (defaults filled), as the editor writes them; invalid ones stay as given for the document gate to name.
     const parsed = getNodeSpec(type)?.params.safeParse(params);
-    this.nodes.push({ id, type, params: parsed?.success ? (parsed.data as Record<string, unknown>) : params, position: { x: 0, y: 0 }, ...(label && label !== id ? { label: label.slice(0, 200) } : {}) });
+    this.nodes.push({
+      id,
+      type,
+      params: parsed?.success ? (parsed.data as Record<string, unknown>) : params,
+      position: { x: 0, y: 0 },
+      ...(label && label !== id ? { label: label.slice(0, 200) } : {}),
+    });
     return id;
   }
 
@@ -109,9 +119,14 @@ export class DocumentBuilder {
 export function listByKind(items: readonly { kind: string; name: string }[], shown = 3): string {
   const byKind = new Map<string, string[]>();
   for (const { kind, name } of items) byKind.set(kind, [...(byKind.get(kind) ?? []), name]);
-  return [...byKind].map(([kind, names]) => {
-    const listed = names.slice(0, shown).map((n) => JSON.stringify(n)).join(', ');
-    const more = names.length > shown ? ` and ${names.length - shown} more` : '';
-    return `${kind} (${listed}${more})`;
-  }).join(', ');
+  return [...byKind]
+    .map(([kind, names]) => {
+      const listed = names
+        .slice(0, shown)
+        .map((n) => JSON.stringify(n))
+        .join(', ');
+      const more = names.length > shown ? ` and ${names.length - shown} more` : '';
+      return `${kind} (${listed}${more})`;
+    })
+    .join(', ');
 }

@@ -55,8 +55,16 @@ describe('model files (graph.json + weights.safetensors in a zip)', () => {
     ['not a zip', () => strToU8('hello, this is not a zip file at all'), /not a readable zip file/],
     ['a zip without the graph', () => zipSync({ 'weights.safetensors': weights }), /no graph.json: it is not a Wiregrad model file/],
     ['a zip without weights', () => zipSync({ 'graph.json': graph }), /no weights.safetensors/],
-    ['broken weights', () => zipSync({ 'graph.json': graph, 'weights.safetensors': weights.subarray(0, 20) }), /weights.safetensors: the header length \d+ runs past the end/],
-    ['a graph that is not UTF-8', () => zipSync({ 'graph.json': new Uint8Array([0x7b, 0xff, 0x7d]), 'weights.safetensors': weights }), /graph.json is not UTF-8 text/],
+    [
+      'broken weights',
+      () => zipSync({ 'graph.json': graph, 'weights.safetensors': weights.subarray(0, 20) }),
+      /weights.safetensors: the header length \d+ runs past the end/,
+    ],
+    [
+      'a graph that is not UTF-8',
+      () => zipSync({ 'graph.json': new Uint8Array([0x7b, 0xff, 0x7d]), 'weights.safetensors': weights }),
+      /graph.json is not UTF-8 text/,
+    ],
     ['a truncated zip', () => packModel(doc, weights).subarray(0, 100), /not a readable zip file/],
   ])('refuses %s', (_what, make, message) => {
     expect(errorOf(() => unpackModel(make())).message).toMatch(message);

@@ -78,8 +78,10 @@ export function unpackModel(bytes: Uint8Array, limits: ModelFileLimits = MODEL_F
         if (seen.has(info.name)) throw new ModelFileError(`the zip holds ${info.name} twice`);
         seen.add(info.name);
         if (info.originalSize > limit) throw new ModelFileError(`${info.name} is ${mib(info.originalSize)} unpacked, over the ${mib(limit)} allowed`);
-        if (info.compression !== 0 && info.compression !== 8) throw new ModelFileError(`${info.name} is compressed with method ${info.compression}; only stored and deflated entries can be read`);
-        if (info.compression === 0 && info.size !== info.originalSize) throw new ModelFileError(`${info.name} is stored but its sizes disagree (${info.size} and ${info.originalSize} bytes)`);
+        if (info.compression !== 0 && info.compression !== 8)
+          throw new ModelFileError(`${info.name} is compressed with method ${info.compression}; only stored and deflated entries can be read`);
+        if (info.compression === 0 && info.size !== info.originalSize)
+          throw new ModelFileError(`${info.name} is stored but its sizes disagree (${info.size} and ${info.originalSize} bytes)`);
         return true;
       },
     });

@@ -32,32 +32,26 @@ describe('writeSafetensors matches the reference writer byte for byte', () => {
   it('one F32 tensor (test_serialization)', () => {
     const out = writeSafetensors({ 'attn.0': { dtype: 'F32', shape: [1, 2, 3], data: new Float32Array([0, 1, 2, 3, 4, 5]) } });
     expect([...out]).toEqual([
-      64, 0, 0, 0, 0, 0, 0, 0, 123, 34, 97, 116, 116, 110, 46, 48, 34, 58, 123, 34, 100,
-      116, 121, 112, 101, 34, 58, 34, 70, 51, 50, 34, 44, 34, 115, 104, 97, 112, 101, 34,
-      58, 91, 49, 44, 50, 44, 51, 93, 44, 34, 100, 97, 116, 97, 95, 111, 102, 102, 115,
-      101, 116, 115, 34, 58, 91, 48, 44, 50, 52, 93, 125, 125, 0, 0, 0, 0, 0, 0, 128, 63,
-      0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64,
+      64, 0, 0, 0, 0, 0, 0, 0, 123, 34, 97, 116, 116, 110, 46, 48, 34, 58, 123, 34, 100, 116, 121, 112, 101, 34, 58, 34, 70, 51, 50, 34, 44, 34, 115, 104, 97,
+      112, 101, 34, 58, 91, 49, 44, 50, 44, 51, 93, 44, 34, 100, 97, 116, 97, 95, 111, 102, 102, 115, 101, 116, 115, 34, 58, 91, 48, 44, 50, 52, 93, 125, 125,
+      0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64,
     ]);
   });
 
   it('padding the header to 8 bytes (test_serialization_forced_alignement)', () => {
     const out = writeSafetensors({ attn0: { dtype: 'F32', shape: [1, 1, 2, 3], data: new Float32Array([0, 1, 2, 3, 4, 5]) } });
     expect([...out]).toEqual([
-      72, 0, 0, 0, 0, 0, 0, 0, 123, 34, 97, 116, 116, 110, 48, 34, 58, 123, 34, 100, 116,
-      121, 112, 101, 34, 58, 34, 70, 51, 50, 34, 44, 34, 115, 104, 97, 112, 101, 34, 58,
-      91, 49, 44, 49, 44, 50, 44, 51, 93, 44, 34, 100, 97, 116, 97, 95, 111, 102, 102,
-      115, 101, 116, 115, 34, 58, 91, 48, 44, 50, 52, 93, 125, 125, 32, 32, 32, 32, 32,
-      32, 32, 0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0,
-      160, 64,
+      72, 0, 0, 0, 0, 0, 0, 0, 123, 34, 97, 116, 116, 110, 48, 34, 58, 123, 34, 100, 116, 121, 112, 101, 34, 58, 34, 70, 51, 50, 34, 44, 34, 115, 104, 97, 112,
+      101, 34, 58, 91, 49, 44, 49, 44, 50, 44, 51, 93, 44, 34, 100, 97, 116, 97, 95, 111, 102, 102, 115, 101, 116, 115, 34, 58, 91, 48, 44, 50, 52, 93, 125,
+      125, 32, 32, 32, 32, 32, 32, 32, 0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64,
     ]);
   });
 
   it('no tensors, with and without metadata (test_empty)', () => {
     expect([...writeSafetensors({})]).toEqual([8, 0, 0, 0, 0, 0, 0, 0, 123, 125, 32, 32, 32, 32, 32, 32]);
     expect([...writeSafetensors({}, { framework: 'pt' })]).toEqual([
-      40, 0, 0, 0, 0, 0, 0, 0, 123, 34, 95, 95, 109, 101, 116, 97, 100, 97, 116, 97, 95,
-      95, 34, 58, 123, 34, 102, 114, 97, 109, 101, 119, 111, 114, 107, 34, 58, 34, 112,
-      116, 34, 125, 125, 32, 32, 32, 32, 32,
+      40, 0, 0, 0, 0, 0, 0, 0, 123, 34, 95, 95, 109, 101, 116, 97, 100, 97, 116, 97, 95, 95, 34, 58, 123, 34, 102, 114, 97, 109, 101, 119, 111, 114, 107, 34,
+      58, 34, 112, 116, 34, 125, 125, 32, 32, 32, 32, 32,
     ]);
     expect(readSafetensors(writeSafetensors({}, { framework: 'pt' })).metadata.get('framework')).toBe('pt');
   });
@@ -161,21 +155,69 @@ describe('readSafetensors refuses malformed files with a message naming the fiel
   const ok = '{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
   it.each([
     ['a short file', new Uint8Array(5), /shorter than the 8-byte header length/],
-    ['a header length past the end', (() => { const f = fileOf(ok, f32(1, 2)); f[0] = 200; return f; })(), /runs past the end/],
-    ['a header over the limit', (() => { const f = fileOf(ok, f32(1, 2)); f[7] = 1; return f; })(), /over the limit/],
+    [
+      'a header length past the end',
+      (() => {
+        const f = fileOf(ok, f32(1, 2));
+        f[0] = 200;
+        return f;
+      })(),
+      /runs past the end/,
+    ],
+    [
+      'a header over the limit',
+      (() => {
+        const f = fileOf(ok, f32(1, 2));
+        f[7] = 1;
+        return f;
+      })(),
+      /over the limit/,
+    ],
     ['a header not starting with {', fileOf(` ${ok}`, f32(1, 2)), /does not start with "\{"/],
-    ['invalid UTF-8', (() => { const f = fileOf('{"ab":{}}'); f[10] = 0xff; return f; })(), /the header is not valid UTF-8/],
+    [
+      'invalid UTF-8',
+      (() => {
+        const f = fileOf('{"ab":{}}');
+        f[10] = 0xff;
+        return f;
+      })(),
+      /the header is not valid UTF-8/,
+    ],
     ['bad JSON', fileOf('{"a":{"dtype":"F32",}}'), /not valid JSON/],
-    ['a duplicate name', fileOf('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', f32(1, 2)), /duplicate key "a"/],
+    [
+      'a duplicate name',
+      fileOf('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', f32(1, 2)),
+      /duplicate key "a"/,
+    ],
     ['an unknown dtype', fileOf('{"a":{"dtype":"F33","shape":[2],"data_offsets":[0,8]}}', f32(1, 2)), /tensor "a": unknown or unsupported dtype "F33"/],
-    ['a negative dimension', fileOf('{"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}', f32(1, 2)), /tensor "a": "shape"\[0\] is not a non-negative integer/],
+    [
+      'a negative dimension',
+      fileOf('{"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}', f32(1, 2)),
+      /tensor "a": "shape"\[0\] is not a non-negative integer/,
+    ],
     ['a fractional dimension', fileOf('{"a":{"dtype":"F32","shape":[2.0],"data_offsets":[0,8]}}', f32(1, 2)), /"shape"\[0\]/],
-    ['a dimension beyond 2^53', fileOf('{"a":{"dtype":"F32","shape":[9007199254740993],"data_offsets":[0,8]}}', f32(1, 2)), /"shape"\[0\] is not a non-negative integer below 2\^53/],
-    ['a huge shape', fileOf('{"a":{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,8]}}', f32(1, 2)), /tensor "a": shape \[4294967296, 4294967296, 4294967296\] of F32 needs more than/],
-    ['a size that does not match the shape', fileOf('{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', f32(1, 2)), /tensor "a": shape \[3\] of F32 needs 12 bytes but "data_offsets" \[0, 8\] hold 8/],
+    [
+      'a dimension beyond 2^53',
+      fileOf('{"a":{"dtype":"F32","shape":[9007199254740993],"data_offsets":[0,8]}}', f32(1, 2)),
+      /"shape"\[0\] is not a non-negative integer below 2\^53/,
+    ],
+    [
+      'a huge shape',
+      fileOf('{"a":{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,8]}}', f32(1, 2)),
+      /tensor "a": shape \[4294967296, 4294967296, 4294967296\] of F32 needs more than/,
+    ],
+    [
+      'a size that does not match the shape',
+      fileOf('{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', f32(1, 2)),
+      /tensor "a": shape \[3\] of F32 needs 12 bytes but "data_offsets" \[0, 8\] hold 8/,
+    ],
     ['offsets past the data', fileOf('{"a":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}', f32(1, 2)), /runs past the 8-byte data buffer/],
     ['offsets backwards', fileOf('{"a":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}}', f32(1, 2)), /ends before it begins/],
-    ['overlapping tensors', fileOf('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', f32(1, 2)), /tensor "b": its bytes \[4, 8\) overlap those of tensor "a"/],
+    [
+      'overlapping tensors',
+      fileOf('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', f32(1, 2)),
+      /tensor "b": its bytes \[4, 8\) overlap those of tensor "a"/,
+    ],
     ['a hole', fileOf('{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', f32(1, 2)), /tensor "a": bytes \[0, 4\) before it belong to no tensor/],
     ['bytes after the last tensor', fileOf('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', f32(1, 2)), /bytes \[4, 8\) at the end/],
     ['metadata that is not strings', fileOf('{"__metadata__":{"step":3}}'), /"__metadata__" entry "step" is not a string/],
@@ -195,7 +237,12 @@ describe('readSafetensors refuses malformed files with a message naming the fiel
 /** A small seeded generator (mulberry32), so a failing case can be reproduced from its index. */
 const rng = seededRandom;
 
-interface Entry { name: string; dtype: string; shape: unknown[]; offsets: unknown[] }
+interface Entry {
+  name: string;
+  dtype: string;
+  shape: unknown[];
+  offsets: unknown[];
+}
 const headerText = (entries: readonly Entry[], meta = '{"format":"wiregrad"}') =>
   `{"__metadata__":${meta},${entries.map((e) => `${JSON.stringify(e.name)}:{"dtype":${JSON.stringify(e.dtype)},"shape":${JSON.stringify(e.shape)},"data_offsets":${JSON.stringify(e.offsets)}}`).join(',')}}`;
 
@@ -263,7 +310,17 @@ describe('fuzzing: corrupted files are refused with a SafetensorsError, never an
       const { entries, data } = base(r);
       const e = entries[r.int(entries.length)]!;
       const [b, end] = e.offsets as [number, number];
-      e.offsets = r.pick([[b + 1, end + 1], [b, end + 1 + r.int(8)], [end, b - 1], [b], [b, end, end], [-1, end], [b, 2 ** 60], [String(b), end], [b + 0.5, end]]);
+      e.offsets = r.pick([
+        [b + 1, end + 1],
+        [b, end + 1 + r.int(8)],
+        [end, b - 1],
+        [b],
+        [b, end, end],
+        [-1, end],
+        [b, 2 ** 60],
+        [String(b), end],
+        [b + 0.5, end],
+      ]);
       return fileOf(headerText(entries), data);
     },
     hole: (r) => {

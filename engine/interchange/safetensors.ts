@@ -16,7 +16,10 @@ import { JsonNumber, JsonSyntaxError, parseStrictJson, type JsonValue } from './
 
 /** A safetensors file is malformed, or holds something Wiregrad cannot read; the message names the tensor and field. */
 export class SafetensorsError extends Error {
-  constructor(message: string, readonly tensor?: string) {
+  constructor(
+    message: string,
+    readonly tensor?: string,
+  ) {
     super(message);
     this.name = 'SafetensorsError';
   }
@@ -26,12 +29,45 @@ export class SafetensorsError extends Error {
  * The dtypes of the format with a whole number of bytes per element, in the reference
  * implementation's order (increasing alignment), which the writer's sort follows.
  */
-const DTYPE_ORDER = ['BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'C64', 'F64', 'I64', 'U64'] as const;
+const DTYPE_ORDER = [
+  'BOOL',
+  'U8',
+  'I8',
+  'F8_E5M2',
+  'F8_E4M3',
+  'F8_E8M0',
+  'I16',
+  'U16',
+  'F16',
+  'BF16',
+  'I32',
+  'U32',
+  'F32',
+  'C64',
+  'F64',
+  'I64',
+  'U64',
+] as const;
 export type SafetensorsDType = (typeof DTYPE_ORDER)[number];
 
 const DTYPE_BYTES: Readonly<Record<SafetensorsDType, number>> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, F8_E8M0: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4, C64: 8, F64: 8, I64: 8, U64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  F8_E8M0: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  C64: 8,
+  F64: 8,
+  I64: 8,
+  U64: 8,
 };
 /** Dtypes of the format Wiregrad does not read (sub-byte floats are not in DTYPE_ORDER at all). */
 const UNREADABLE = new Set<SafetensorsDType>(['F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'C64']);
@@ -144,7 +180,10 @@ export function readSafetensors(file: Uint8Array, options: ReadOptions = {}): Sa
     const shape = (rawShape as JsonValue[]).map((d, i) => count(d) ?? fail(`"shape"[${i}] is not a non-negative integer below 2^53`));
     const offsets = entry.get('data_offsets');
     if (!Array.isArray(offsets) || offsets.length !== 2) fail('"data_offsets" is missing or not a pair [begin, end]');
-    const [begin, end] = (offsets as JsonValue[]).map((o, i) => count(o) ?? fail(`"data_offsets"[${i}] is not a non-negative integer below 2^53`)) as [number, number];
+    const [begin, end] = (offsets as JsonValue[]).map((o, i) => count(o) ?? fail(`"data_offsets"[${i}] is not a non-negative integer below 2^53`)) as [
+      number,
+      number,
+    ];
     if (end < begin) fail(`"data_offsets" [${begin}, ${end}] ends before it begins`);
     if (end > buffer.length) fail(`"data_offsets" [${begin}, ${end}] runs past the ${buffer.length}-byte data buffer`);
     const size = DTYPE_BYTES[dtype as SafetensorsDType];
@@ -159,7 +198,10 @@ export function readSafetensors(file: Uint8Array, options: ReadOptions = {}): Sa
         break;
       }
     }
-    if (bytes !== span) fail(`shape ${formatShape(shape)} of ${dtype} needs ${complete ? '' : 'more than '}${complete ? bytes : span} bytes but "data_offsets" [${begin}, ${end}] hold ${span}`);
+    if (bytes !== span)
+      fail(
+        `shape ${formatShape(shape)} of ${dtype} needs ${complete ? '' : 'more than '}${complete ? bytes : span} bytes but "data_offsets" [${begin}, ${end}] hold ${span}`,
+      );
     entries.push({ name, dtype: dtype as SafetensorsDType, shape, begin, end });
   }
 
@@ -168,8 +210,13 @@ export function readSafetensors(file: Uint8Array, options: ReadOptions = {}): Sa
   let at = 0;
   let previous: string | undefined;
   for (const e of sorted) {
-    if (e.begin < at) throw new SafetensorsError(`tensor ${quote(e.name)}: its bytes [${e.begin}, ${e.end}) overlap those of tensor ${quote(previous!)}`, e.name);
-    if (e.begin > at) throw new SafetensorsError(`tensor ${quote(e.name)}: bytes [${at}, ${e.begin}) before it belong to no tensor (the data buffer must have no holes)`, e.name);
+    if (e.begin < at)
+      throw new SafetensorsError(`tensor ${quote(e.name)}: its bytes [${e.begin}, ${e.end}) overlap those of tensor ${quote(previous!)}`, e.name);
+    if (e.begin > at)
+      throw new SafetensorsError(
+        `tensor ${quote(e.name)}: bytes [${at}, ${e.begin}) before it belong to no tensor (the data buffer must have no holes)`,
+        e.name,
+      );
     at = e.end;
     previous = e.name;
   }
@@ -218,8 +265,10 @@ export function decodeTensor(t: SafetensorsTensor): DecodedTensor {
     return { dtype: 'i32', shape: t.shape, data };
   };
   switch (t.dtype) {
-    case 'F32': return float((i) => v.getFloat32(i * 4, true));
-    case 'F16': return float((i) => halfToFloat(v.getUint16(i * 2, true)));
+    case 'F32':
+      return float((i) => v.getFloat32(i * 4, true));
+    case 'F16':
+      return float((i) => halfToFloat(v.getUint16(i * 2, true)));
     case 'BF16': {
       // bfloat16 is the top half of a float32.
       const bits = new DataView(new ArrayBuffer(4));
@@ -228,21 +277,32 @@ export function decodeTensor(t: SafetensorsTensor): DecodedTensor {
         return bits.getFloat32(0);
       });
     }
-    case 'F64': return float((i) => {
-      const x = v.getFloat64(i * 8, true);
-      const y = Math.fround(x);
-      if (Number.isFinite(x) && !Number.isFinite(y)) fail(`element ${i} (${x}) is beyond float32's range`);
-      return y;
-    });
-    case 'I32': return int((i) => v.getInt32(i * 4, true));
-    case 'U32': return int((i) => v.getUint32(i * 4, true));
-    case 'I64': return int((i) => Number(v.getBigInt64(i * 8, true)));
-    case 'U64': return int((i) => Number(v.getBigUint64(i * 8, true)));
-    case 'I16': return int((i) => v.getInt16(i * 2, true));
-    case 'U16': return int((i) => v.getUint16(i * 2, true));
-    case 'I8': return int((i) => v.getInt8(i));
-    case 'U8': case 'BOOL': return int((i) => v.getUint8(i));
-    default: return fail(`Wiregrad cannot read dtype ${t.dtype}`);
+    case 'F64':
+      return float((i) => {
+        const x = v.getFloat64(i * 8, true);
+        const y = Math.fround(x);
+        if (Number.isFinite(x) && !Number.isFinite(y)) fail(`element ${i} (${x}) is beyond float32's range`);
+        return y;
+      });
+    case 'I32':
+      return int((i) => v.getInt32(i * 4, true));
+    case 'U32':
+      return int((i) => v.getUint32(i * 4, true));
+    case 'I64':
+      return int((i) => Number(v.getBigInt64(i * 8, true)));
+    case 'U64':
+      return int((i) => Number(v.getBigUint64(i * 8, true)));
+    case 'I16':
+      return int((i) => v.getInt16(i * 2, true));
+    case 'U16':
+      return int((i) => v.getUint16(i * 2, true));
+    case 'I8':
+      return int((i) => v.getInt8(i));
+    case 'U8':
+    case 'BOOL':
+      return int((i) => v.getUint8(i));
+    default:
+      return fail(`Wiregrad cannot read dtype ${t.dtype}`);
   }
 }
 
@@ -258,12 +318,20 @@ function compareUtf8(a: string, b: string): number {
 /** The tensor's bytes, checked against its shape and dtype. */
 function bytesOf(name: string, t: TensorToWrite): Uint8Array {
   const { data } = t;
-  if (t.dtype === 'F32' && !(data instanceof Float32Array) && !(data instanceof Uint8Array)) throw new SafetensorsError(`tensor ${quote(name)}: F32 data must be a Float32Array or raw bytes`, name);
-  if (t.dtype === 'I32' && !(data instanceof Int32Array) && !(data instanceof Uint8Array)) throw new SafetensorsError(`tensor ${quote(name)}: I32 data must be an Int32Array or raw bytes`, name);
-  if (t.dtype !== 'F32' && t.dtype !== 'I32' && !(data instanceof Uint8Array)) throw new SafetensorsError(`tensor ${quote(name)}: ${t.dtype} data must be raw little-endian bytes`, name);
-  if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`tensor ${quote(name)}: shape ${formatShape(t.shape)} has a dimension that is not a non-negative integer`, name);
+  if (t.dtype === 'F32' && !(data instanceof Float32Array) && !(data instanceof Uint8Array))
+    throw new SafetensorsError(`tensor ${quote(name)}: F32 data must be a Float32Array or raw bytes`, name);
+  if (t.dtype === 'I32' && !(data instanceof Int32Array) && !(data instanceof Uint8Array))
+    throw new SafetensorsError(`tensor ${quote(name)}: I32 data must be an Int32Array or raw bytes`, name);
+  if (t.dtype !== 'F32' && t.dtype !== 'I32' && !(data instanceof Uint8Array))
+    throw new SafetensorsError(`tensor ${quote(name)}: ${t.dtype} data must be raw little-endian bytes`, name);
+  if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw new SafetensorsError(`tensor ${quote(name)}: shape ${formatShape(t.shape)} has a dimension that is not a non-negative integer`, name);
   const want = t.shape.reduce((a, d) => a * d, 1) * DTYPE_BYTES[t.dtype];
-  if (data.byteLength !== want) throw new SafetensorsError(`tensor ${quote(name)}: shape ${formatShape(t.shape)} of ${t.dtype} needs ${want} bytes but the data has ${data.byteLength}`, name);
+  if (data.byteLength !== want)
+    throw new SafetensorsError(
+      `tensor ${quote(name)}: shape ${formatShape(t.shape)} of ${t.dtype} needs ${want} bytes but the data has ${data.byteLength}`,
+      name,
+    );
   if (data instanceof Uint8Array) return data;
   // Typed arrays are in the platform's byte order; the file is little-endian.
   const out = new Uint8Array(want);
@@ -276,7 +344,10 @@ function bytesOf(name: string, t: TensorToWrite): Uint8Array {
 }
 
 /** A safetensors file of `tensors` (by name) and optional metadata strings. */
-export function writeSafetensors(tensors: ReadonlyMap<string, TensorToWrite> | Readonly<Record<string, TensorToWrite>>, metadata?: ReadonlyMap<string, string> | Readonly<Record<string, string>>): Uint8Array {
+export function writeSafetensors(
+  tensors: ReadonlyMap<string, TensorToWrite> | Readonly<Record<string, TensorToWrite>>,
+  metadata?: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
+): Uint8Array {
   const list = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
   for (const [name] of list) if (name === '__metadata__') throw new SafetensorsError('"__metadata__" is reserved and cannot name a tensor', name);
   const rank = (d: SafetensorsDType) => DTYPE_ORDER.indexOf(d);

@@ -14,7 +14,10 @@ export type JsonValue = null | boolean | string | JsonNumber | JsonValue[] | Map
 
 /** The text is not JSON, or not JSON this reader accepts; `at` is the offending character index. */
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly at: number) {
+  constructor(
+    message: string,
+    readonly at: number,
+  ) {
     super(`${message} at character ${at}`);
     this.name = 'JsonSyntaxError';
   }
@@ -69,7 +72,11 @@ export function parseStrictJson(text: string, maxDepth = 16): JsonValue {
   const readScalar = (): JsonValue => {
     const c = text[i];
     if (c === '"') return readString();
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return value;

@@ -33,11 +33,20 @@ describe('tensor names', () => {
 });
 
 describe('weights through safetensors', () => {
-  it('a trained program\'s weights load into a fresh program of the same document, which then predicts the same', async () => {
+  it("a trained program's weights load into a fresh program of the same document, which then predicts the same", async () => {
     const trained = await Program.create(cnn(), new CpuBackend());
     for (let i = 0; i < 3; i++) await trained.step(batch);
     const file = readSafetensors(encodeWeights(trained.variables, await trained.getWeights()));
-    expect([...file.tensors.keys()].sort()).toEqual(['bn.beta', 'bn.gamma', 'bn.moving_mean', 'bn.moving_variance', 'conv1.bias', 'conv1.kernel', 'dense1.bias', 'dense1.kernel']);
+    expect([...file.tensors.keys()].sort()).toEqual([
+      'bn.beta',
+      'bn.gamma',
+      'bn.moving_mean',
+      'bn.moving_variance',
+      'conv1.bias',
+      'conv1.kernel',
+      'dense1.bias',
+      'dense1.kernel',
+    ]);
     expect(file.tensors.get('conv1.kernel')!.shape).toEqual([3, 3, 2, 3]);
     expect(file.metadata.get('format')).toBe('wiregrad');
 
@@ -85,8 +94,14 @@ describe('weights through safetensors', () => {
     expect(match.unexpected).toEqual([]);
     expect(match.matched.map((m) => m.tensor).sort()).toEqual(['bn.beta', 'bn.moving_mean', 'bn.moving_variance', 'conv1.bias', 'conv1.kernel']);
 
-    const smaller = matchWeights(other.variables.filter((v) => v.node !== 'conv1'), file);
-    expect(smaller.unexpected.map((p) => p.message)).toEqual(['tensor "conv1.bias" matches no variable of this graph', 'tensor "conv1.kernel" matches no variable of this graph']);
+    const smaller = matchWeights(
+      other.variables.filter((v) => v.node !== 'conv1'),
+      file,
+    );
+    expect(smaller.unexpected.map((p) => p.message)).toEqual([
+      'tensor "conv1.bias" matches no variable of this graph',
+      'tensor "conv1.kernel" matches no variable of this graph',
+    ]);
   });
 
   it('optimizer state rides along under <tensor>.<optimizer>_<slot>, with the optimizer and step in the metadata', async () => {
@@ -106,7 +121,9 @@ describe('weights through safetensors', () => {
     expect([...matchedValues(file, match)['dense1/kernel:m']!]).toEqual([...m]);
     // A reader without the slot specs sees the state as unexpected tensors, by name.
     expect(matchWeights(program.variables, file).unexpected.map((p) => p.tensor)).toEqual(['dense1.kernel.adam_m']);
-    expect(() => encodeWeights(program.variables, {}, { optimizer: { type: 'adam', step: 1, slots: { 'nope/kernel:m': m } } })).toThrow(/belongs to no variable/);
+    expect(() => encodeWeights(program.variables, {}, { optimizer: { type: 'adam', step: 1, slots: { 'nope/kernel:m': m } } })).toThrow(
+      /belongs to no variable/,
+    );
   });
 
   it('refuses values that do not fit their variable', async () => {

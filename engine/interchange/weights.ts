@@ -112,7 +112,11 @@ const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);
  * the header. Slot specs (`<variable>:<slot>`) match when `optimizer` (default: the file's
  * `wiregrad.optimizer`) names the optimizer that wrote them.
  */
-export function matchWeights(specs: readonly WeightSpec[], file: SafetensorsFile, optimizer: string | undefined = file.metadata.get(WEIGHTS_METADATA.optimizer)): WeightMatch {
+export function matchWeights(
+  specs: readonly WeightSpec[],
+  file: SafetensorsFile,
+  optimizer: string | undefined = file.metadata.get(WEIGHTS_METADATA.optimizer),
+): WeightMatch {
   const matched: { variable: string; tensor: string; node: string }[] = [];
   const missing: WeightProblem[] = [];
   const shapeMismatches: WeightProblem[] = [];
@@ -133,12 +137,24 @@ export function matchWeights(specs: readonly WeightSpec[], file: SafetensorsFile
     }
     used.add(tensor);
     if (t.shape.length !== spec.shape.length || t.shape.some((d, i) => d !== spec.shape[i])) {
-      shapeMismatches.push({ message: `node "${node}": tensor "${tensor}" is ${fmt(t.shape)} but ${spec.name} is ${fmt(spec.shape)}`, node, variable: spec.name, tensor });
+      shapeMismatches.push({
+        message: `node "${node}": tensor "${tensor}" is ${fmt(t.shape)} but ${spec.name} is ${fmt(spec.shape)}`,
+        node,
+        variable: spec.name,
+        tensor,
+      });
     } else if (!FLOAT_DTYPES.has(t.dtype)) {
-      typeMismatches.push({ message: `node "${node}": tensor "${tensor}" holds ${t.dtype} values but ${spec.name} is float32`, node, variable: spec.name, tensor });
+      typeMismatches.push({
+        message: `node "${node}": tensor "${tensor}" holds ${t.dtype} values but ${spec.name} is float32`,
+        node,
+        variable: spec.name,
+        tensor,
+      });
     } else matched.push({ variable: spec.name, tensor, node });
   }
-  const unexpected = [...file.tensors.keys()].filter((name) => !used.has(name)).map((tensor) => ({ message: `tensor "${tensor}" matches no variable of this graph`, tensor }));
+  const unexpected = [...file.tensors.keys()]
+    .filter((name) => !used.has(name))
+    .map((tensor) => ({ message: `tensor "${tensor}" matches no variable of this graph`, tensor }));
   return { matched, missing, unexpected, shapeMismatches, typeMismatches };
 }
 

@@ -16,11 +16,20 @@ export function initialValues(init: Initializer, shape: Shape, fans: readonly [n
     for (let i = 0; i < n; i++) out[i] = f();
   };
   switch (init.kind) {
-    case 'zeros': break;
-    case 'ones': out.fill(1); break;
-    case 'constant': out.fill(init.value); break;
-    case 'normal': fill(() => init.mean + init.std * rng.normal()); break;
-    case 'uniform': fill(() => init.min + (init.max - init.min) * rng.next()); break;
+    case 'zeros':
+      break;
+    case 'ones':
+      out.fill(1);
+      break;
+    case 'constant':
+      out.fill(init.value);
+      break;
+    case 'normal':
+      fill(() => init.mean + init.std * rng.normal());
+      break;
+    case 'uniform':
+      fill(() => init.min + (init.max - init.min) * rng.next());
+      break;
     case 'glorot_uniform': {
       const limit = Math.sqrt(6 / (fanIn + fanOut));
       fill(() => (2 * rng.next() - 1) * limit);
@@ -41,7 +50,8 @@ export function initialValues(init: Initializer, shape: Shape, fans: readonly [n
       fill(() => std * rng.normal());
       break;
     }
-    default: init satisfies never;
+    default:
+      init satisfies never;
   }
   return out;
 }

@@ -11,7 +11,11 @@ const target = [0, 2];
 
 async function trajectory(optimizer: Record<string, unknown>, steps: number, lr = 0.1): Promise<number[][]> {
   const doc = makeDoc(
-    [['w', 'Parameter', { shape: [2], init: { kind: 'constant', value: 1 } }], ['t', 'Constant', { shape: [2], values: target }], ['loss', 'SumSquaresLoss']],
+    [
+      ['w', 'Parameter', { shape: [2], init: { kind: 'constant', value: 1 } }],
+      ['t', 'Constant', { shape: [2], values: target }],
+      ['loss', 'SumSquaresLoss'],
+    ],
     ['w.y -> loss.pred', 't.y -> loss.target'],
     { optimizer, lr, batchSize: 1 },
   );
@@ -33,20 +37,41 @@ function scalarReference(kind: string, w0: number, t: number, steps: number, lr 
   for (let k = 1; k <= steps; k++) {
     const g = 2 * (w - t);
     switch (kind) {
-      case 'sgd': w -= lr * g; break;
-      case 'momentum': v = 0.9 * v - lr * g; w += v; break;
-      case 'nesterov': v = 0.9 * v - lr * g; w += 0.9 * v - lr * g; break;
-      case 'adam': case 'adamw': {
+      case 'sgd':
+        w -= lr * g;
+        break;
+      case 'momentum':
+        v = 0.9 * v - lr * g;
+        w += v;
+        break;
+      case 'nesterov':
+        v = 0.9 * v - lr * g;
+        w += 0.9 * v - lr * g;
+        break;
+      case 'adam':
+      case 'adamw': {
         m = 0.9 * m + 0.1 * g;
         v = 0.999 * v + 0.001 * g * g;
         const upd = m / (1 - 0.9 ** k) / (Math.sqrt(v / (1 - 0.999 ** k)) + 1e-8);
         w -= lr * (upd + (kind === 'adamw' ? 0.01 * w : 0));
         break;
       }
-      case 'rmsprop': s = 0.99 * s + 0.01 * g * g; w -= (lr * g) / (Math.sqrt(s) + 1e-8); break;
-      case 'rmsprop_momentum': s = 0.99 * s + 0.01 * g * g; buf = 0.5 * buf + g / (Math.sqrt(s) + 1e-8); w -= lr * buf; break;
-      case 'adagrad': acc += g * g; w -= (lr * g) / (Math.sqrt(acc) + 1e-10); break;
-      case 'sgd_l2': w -= lr * (g + 0.5 * w); break;
+      case 'rmsprop':
+        s = 0.99 * s + 0.01 * g * g;
+        w -= (lr * g) / (Math.sqrt(s) + 1e-8);
+        break;
+      case 'rmsprop_momentum':
+        s = 0.99 * s + 0.01 * g * g;
+        buf = 0.5 * buf + g / (Math.sqrt(s) + 1e-8);
+        w -= lr * buf;
+        break;
+      case 'adagrad':
+        acc += g * g;
+        w -= (lr * g) / (Math.sqrt(acc) + 1e-10);
+        break;
+      case 'sgd_l2':
+        w -= lr * (g + 0.5 * w);
+        break;
     }
     out.push(w);
   }
@@ -82,7 +107,11 @@ describe('optimizers', () => {
 
   it('a learning-rate schedule changes the step size (step decay halves it after 2 steps)', async () => {
     const doc = makeDoc(
-      [['w', 'Parameter', { shape: [1], init: { kind: 'constant', value: 1 } }], ['t', 'Constant', { shape: [1], values: [0] }], ['loss', 'SumSquaresLoss']],
+      [
+        ['w', 'Parameter', { shape: [1], init: { kind: 'constant', value: 1 } }],
+        ['t', 'Constant', { shape: [1], values: [0] }],
+        ['loss', 'SumSquaresLoss'],
+      ],
       ['w.y -> loss.pred', 't.y -> loss.target'],
       { optimizer: { type: 'sgd' }, lr: 0.1, schedule: { type: 'step', stepSize: 2, gamma: 0.5 } },
     );

@@ -50,15 +50,19 @@ export interface Assignment<T> {
 export function stepScalars(cfg: OptimizerConfig, lr: number, t: number): Partial<Record<Hyperparameter, number>> {
   const wd = cfg.weightDecay > 0 ? { weightDecay: cfg.weightDecay } : {};
   switch (cfg.type) {
-    case 'sgd': return cfg.momentum > 0 ? { momentum: cfg.momentum, ...wd } : wd;
+    case 'sgd':
+      return cfg.momentum > 0 ? { momentum: cfg.momentum, ...wd } : wd;
     case 'adam':
     case 'adamw': {
       const root = Math.sqrt(1 - cfg.beta2 ** t);
       return { beta1: cfg.beta1, beta2: cfg.beta2, stepSize: (lr * root) / (1 - cfg.beta1 ** t), epsHat: cfg.eps * root, ...wd };
     }
-    case 'rmsprop': return { rho: cfg.rho, eps: cfg.eps, ...(cfg.momentum > 0 ? { momentum: cfg.momentum } : {}), ...wd };
-    case 'adagrad': return { eps: cfg.eps, ...wd };
-    default: return cfg satisfies never;
+    case 'rmsprop':
+      return { rho: cfg.rho, eps: cfg.eps, ...(cfg.momentum > 0 ? { momentum: cfg.momentum } : {}), ...wd };
+    case 'adagrad':
+      return { eps: cfg.eps, ...wd };
+    default:
+      return cfg satisfies never;
   }
 }
 

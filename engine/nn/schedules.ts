@@ -9,13 +9,17 @@ export function learningRateAt(base: number, schedule: ScheduleConfig, step: num
   if (step < warm) return (base * (step + 1)) / warm;
   const s = step - warm;
   switch (schedule.type) {
-    case 'constant': return base;
-    case 'step': return base * schedule.gamma ** Math.floor(s / schedule.stepSize);
-    case 'exponential': return base * schedule.gamma ** (s / schedule.decaySteps);
+    case 'constant':
+      return base;
+    case 'step':
+      return base * schedule.gamma ** Math.floor(s / schedule.stepSize);
+    case 'exponential':
+      return base * schedule.gamma ** (s / schedule.decaySteps);
     case 'cosine': {
       const progress = Math.min(s, schedule.totalSteps) / schedule.totalSteps;
       return schedule.minLr + (base - schedule.minLr) * 0.5 * (1 + Math.cos(Math.PI * progress));
     }
-    default: return schedule satisfies never;
+    default:
+      return schedule satisfies never;
   }
 }

@@ -26,47 +26,123 @@ export class OpBuilder<T> {
     return this.emitter.typeOf(x).dtype;
   }
 
-  add(a: T, b: T): T { return this.emit('add', [a, b], none); }
-  sub(a: T, b: T): T { return this.emit('sub', [a, b], none); }
-  mul(a: T, b: T): T { return this.emit('mul', [a, b], none); }
-  div(a: T, b: T): T { return this.emit('div', [a, b], none); }
-  pow(a: T, b: T): T { return this.emit('pow', [a, b], none); }
-  minimum(a: T, b: T): T { return this.emit('minimum', [a, b], none); }
-  maximum(a: T, b: T): T { return this.emit('maximum', [a, b], none); }
-  less(a: T, b: T): T { return this.emit('less', [a, b], none); }
-  lessEqual(a: T, b: T): T { return this.emit('less_equal', [a, b], none); }
-  greater(a: T, b: T): T { return this.emit('greater', [a, b], none); }
-  greaterEqual(a: T, b: T): T { return this.emit('greater_equal', [a, b], none); }
-  equal(a: T, b: T): T { return this.emit('equal', [a, b], none); }
-  notEqual(a: T, b: T): T { return this.emit('not_equal', [a, b], none); }
-  neg(x: T): T { return this.emit('neg', [x], none); }
-  exp(x: T): T { return this.emit('exp', [x], none); }
-  log(x: T): T { return this.emit('log', [x], none); }
-  sqrt(x: T): T { return this.emit('sqrt', [x], none); }
-  abs(x: T): T { return this.emit('abs', [x], none); }
-  sign(x: T): T { return this.emit('sign', [x], none); }
-  relu(x: T): T { return this.emit('relu', [x], none); }
-  leakyRelu(x: T, alpha: number): T { return this.emit('leaky_relu', [x], { alpha }); }
-  elu(x: T, alpha: number): T { return this.emit('elu', [x], { alpha }); }
-  gelu(x: T): T { return this.emit('gelu', [x], none); }
-  sigmoid(x: T): T { return this.emit('sigmoid', [x], none); }
-  tanh(x: T): T { return this.emit('tanh', [x], none); }
-  softplus(x: T): T { return this.emit('softplus', [x], none); }
-  cast(x: T, dtype: DType): T { return this.dtype(x) === dtype ? x : this.emit('cast', [x], { dtype }); }
-  where(cond: T, a: T, b: T): T { return this.emit('where', [cond, a, b], none); }
-  stopGradient(x: T): T { return this.emit('stop_gradient', [x], none); }
-  full(shape: Shape, value: number, dtype: DType = 'f32'): T { return this.emit('full', [], { shape, value, dtype }); }
-  scalar(value: number, dtype: DType = 'f32'): T { return this.full([], value, dtype); }
-  zerosLike(x: T): T { return this.full(this.shape(x), 0, this.dtype(x)); }
-  onesLike(x: T): T { return this.full(this.shape(x), 1, this.dtype(x)); }
+  add(a: T, b: T): T {
+    return this.emit('add', [a, b], none);
+  }
+  sub(a: T, b: T): T {
+    return this.emit('sub', [a, b], none);
+  }
+  mul(a: T, b: T): T {
+    return this.emit('mul', [a, b], none);
+  }
+  div(a: T, b: T): T {
+    return this.emit('div', [a, b], none);
+  }
+  pow(a: T, b: T): T {
+    return this.emit('pow', [a, b], none);
+  }
+  minimum(a: T, b: T): T {
+    return this.emit('minimum', [a, b], none);
+  }
+  maximum(a: T, b: T): T {
+    return this.emit('maximum', [a, b], none);
+  }
+  less(a: T, b: T): T {
+    return this.emit('less', [a, b], none);
+  }
+  lessEqual(a: T, b: T): T {
+    return this.emit('less_equal', [a, b], none);
+  }
+  greater(a: T, b: T): T {
+    return this.emit('greater', [a, b], none);
+  }
+  greaterEqual(a: T, b: T): T {
+    return this.emit('greater_equal', [a, b], none);
+  }
+  equal(a: T, b: T): T {
+    return this.emit('equal', [a, b], none);
+  }
+  notEqual(a: T, b: T): T {
+    return this.emit('not_equal', [a, b], none);
+  }
+  neg(x: T): T {
+    return this.emit('neg', [x], none);
+  }
+  exp(x: T): T {
+    return this.emit('exp', [x], none);
+  }
+  log(x: T): T {
+    return this.emit('log', [x], none);
+  }
+  sqrt(x: T): T {
+    return this.emit('sqrt', [x], none);
+  }
+  abs(x: T): T {
+    return this.emit('abs', [x], none);
+  }
+  sign(x: T): T {
+    return this.emit('sign', [x], none);
+  }
+  relu(x: T): T {
+    return this.emit('relu', [x], none);
+  }
+  leakyRelu(x: T, alpha: number): T {
+    return this.emit('leaky_relu', [x], { alpha });
+  }
+  elu(x: T, alpha: number): T {
+    return this.emit('elu', [x], { alpha });
+  }
+  gelu(x: T): T {
+    return this.emit('gelu', [x], none);
+  }
+  sigmoid(x: T): T {
+    return this.emit('sigmoid', [x], none);
+  }
+  tanh(x: T): T {
+    return this.emit('tanh', [x], none);
+  }
+  softplus(x: T): T {
+    return this.emit('softplus', [x], none);
+  }
+  cast(x: T, dtype: DType): T {
+    return this.dtype(x) === dtype ? x : this.emit('cast', [x], { dtype });
+  }
+  where(cond: T, a: T, b: T): T {
+    return this.emit('where', [cond, a, b], none);
+  }
+  stopGradient(x: T): T {
+    return this.emit('stop_gradient', [x], none);
+  }
+  full(shape: Shape, value: number, dtype: DType = 'f32'): T {
+    return this.emit('full', [], { shape, value, dtype });
+  }
+  scalar(value: number, dtype: DType = 'f32'): T {
+    return this.full([], value, dtype);
+  }
+  zerosLike(x: T): T {
+    return this.full(this.shape(x), 0, this.dtype(x));
+  }
+  onesLike(x: T): T {
+    return this.full(this.shape(x), 1, this.dtype(x));
+  }
   constant(shape: Shape, values: readonly number[], dtype: DType = 'f32'): T {
     return this.emit('constant', [], { shape, values, dtype });
   }
-  randomUniform(counter: T, shape: Shape, seed: number): T { return this.emit('random_uniform', [counter], { shape, seed }); }
-  softmax(x: T, axis = -1): T { return this.emit('softmax', [x], { axis }); }
-  logSoftmax(x: T, axis = -1): T { return this.emit('log_softmax', [x], { axis }); }
-  argmax(x: T, axis = -1): T { return this.emit('argmax', [x], { axis }); }
-  matmul(a: T, b: T, transA = false, transB = false): T { return this.emit('matmul', [a, b], { transA, transB }); }
+  randomUniform(counter: T, shape: Shape, seed: number): T {
+    return this.emit('random_uniform', [counter], { shape, seed });
+  }
+  softmax(x: T, axis = -1): T {
+    return this.emit('softmax', [x], { axis });
+  }
+  logSoftmax(x: T, axis = -1): T {
+    return this.emit('log_softmax', [x], { axis });
+  }
+  argmax(x: T, axis = -1): T {
+    return this.emit('argmax', [x], { axis });
+  }
+  matmul(a: T, b: T, transA = false, transB = false): T {
+    return this.emit('matmul', [a, b], { transA, transB });
+  }
   sum(x: T, axes?: readonly number[], keepdims = false): T {
     return this.emit('sum', [x], { axes: axes ?? this.allAxes(x), keepdims });
   }
@@ -76,33 +152,61 @@ export class OpBuilder<T> {
   max(x: T, axes?: readonly number[], keepdims = false): T {
     return this.emit('max', [x], { axes: axes ?? this.allAxes(x), keepdims });
   }
-  reshape(x: T, shape: Shape): T { return sameShape(this.shape(x), shape) ? x : this.emit('reshape', [x], { shape }); }
+  reshape(x: T, shape: Shape): T {
+    return sameShape(this.shape(x), shape) ? x : this.emit('reshape', [x], { shape });
+  }
   transpose(x: T, perm?: readonly number[]): T {
     const rank = this.shape(x).length;
     return this.emit('transpose', [x], { perm: perm ?? [...Array(rank).keys()].reverse() });
   }
-  broadcastTo(x: T, shape: Shape): T { return sameShape(this.shape(x), shape) ? x : this.emit('broadcast_to', [x], { shape }); }
-  concat(xs: readonly T[], axis: number): T { return xs.length === 1 ? xs[0]! : this.emit('concat', xs, { axis }); }
-  slice(x: T, begin: readonly number[], size: readonly number[]): T { return this.emit('slice', [x], { begin, size }); }
-  pad(x: T, pads: readonly (readonly [number, number])[]): T { return this.emit('pad', [x], { pads }); }
-  gather(x: T, indices: T, axis = 0): T { return this.emit('gather', [x, indices], { axis }); }
+  broadcastTo(x: T, shape: Shape): T {
+    return sameShape(this.shape(x), shape) ? x : this.emit('broadcast_to', [x], { shape });
+  }
+  concat(xs: readonly T[], axis: number): T {
+    return xs.length === 1 ? xs[0]! : this.emit('concat', xs, { axis });
+  }
+  slice(x: T, begin: readonly number[], size: readonly number[]): T {
+    return this.emit('slice', [x], { begin, size });
+  }
+  pad(x: T, pads: readonly (readonly [number, number])[]): T {
+    return this.emit('pad', [x], { pads });
+  }
+  gather(x: T, indices: T, axis = 0): T {
+    return this.emit('gather', [x, indices], { axis });
+  }
   scatterAdd(updates: T, indices: T, axis: number, shape: Shape): T {
     return this.emit('scatter_add', [updates, indices], { axis, shape });
   }
-  oneHot(indices: T, depth: number): T { return this.emit('one_hot', [indices], { depth }); }
-  conv2d(x: T, w: T, attrs: ConvAttrs): T { return this.emit('conv2d', [x, w], attrs); }
-  maxPool2d(x: T, attrs: Window2D): T { return this.emit('max_pool2d', [x], attrs); }
-  avgPool2d(x: T, attrs: Window2D): T { return this.emit('avg_pool2d', [x], attrs); }
+  oneHot(indices: T, depth: number): T {
+    return this.emit('one_hot', [indices], { depth });
+  }
+  conv2d(x: T, w: T, attrs: ConvAttrs): T {
+    return this.emit('conv2d', [x, w], attrs);
+  }
+  maxPool2d(x: T, attrs: Window2D): T {
+    return this.emit('max_pool2d', [x], attrs);
+  }
+  avgPool2d(x: T, attrs: Window2D): T {
+    return this.emit('avg_pool2d', [x], attrs);
+  }
 
   // Composites used by gradient rules and layers.
 
   /** x * s for a plain number s. */
-  scale(x: T, s: number): T { return this.mul(x, this.scalar(s)); }
+  scale(x: T, s: number): T {
+    return this.mul(x, this.scalar(s));
+  }
   /** 1 - x */
-  oneMinus(x: T): T { return this.sub(this.scalar(1), x); }
-  square(x: T): T { return this.mul(x, x); }
+  oneMinus(x: T): T {
+    return this.sub(this.scalar(1), x);
+  }
+  square(x: T): T {
+    return this.mul(x, x);
+  }
   /** 0/1 f32 mask of a bool tensor. */
-  mask(cond: T): T { return this.cast(cond, 'f32'); }
+  mask(cond: T): T {
+    return this.cast(cond, 'f32');
+  }
 
   /**
    * Sum a broadcast result back down to `shape` (the gradient of broadcasting): sum the leading

@@ -55,7 +55,14 @@ describe('shape rules', () => {
     expect(() => inferOp('concat', [f(2, 1), f(3, 3)], { axis: 1 })).toThrow(/does not match/);
     expect(inferOp('slice', [f(4, 5)], { begin: [1, 2], size: [2, -1] })).toEqual(f(2, 3));
     expect(() => inferOp('slice', [f(4, 5)], { begin: [3, 0], size: [2, 1] })).toThrow(/outside dim 0/);
-    expect(inferOp('pad', [f(2, 3)], { pads: [[1, 0], [2, 1]] })).toEqual(f(3, 6));
+    expect(
+      inferOp('pad', [f(2, 3)], {
+        pads: [
+          [1, 0],
+          [2, 1],
+        ],
+      }),
+    ).toEqual(f(3, 6));
     expect(inferOp('gather', [f(5, 3), i(2, 2)], { axis: 0 })).toEqual(f(2, 2, 3));
     expect(inferOp('one_hot', [i(4)], { depth: 10 })).toEqual(f(4, 10));
     expect(() => inferOp('broadcast_to', [f(3, 2)], { shape: [3, 4] })).toThrow(/cannot be broadcast/);

@@ -4,9 +4,7 @@
  * rules exist here (and kernels exist in every backend's table).
  */
 import type { OpBuilder } from './builder';
-import {
-  broadcastShapes, formatShape, normalizeAxes, normalizeAxis, reducedShape, resolveReshape, sizeOf, windowOut,
-} from './shape';
+import { broadcastShapes, formatShape, normalizeAxes, normalizeAxis, reducedShape, resolveReshape, sizeOf, windowOut } from './shape';
 import { ShapeError, type Attrs, type ConvAttrs, type DType, type Op, type TensorType, type Window2D } from './types';
 
 /**
@@ -202,9 +200,7 @@ export const OP_DEFS: { readonly [O in Op]: OpDef<O> } = {
   sign: unary(null, ['f32', 'i32']),
   relu: unary((b, x, _o, g) => [b.mul(g, b.mask(b.greater(x[0]!, b.scalar(0))))]),
   leaky_relu: unary((b, x, _o, g, { alpha }) => [b.where(b.greater(x[0]!, b.scalar(0)), g, b.scale(g, alpha))]),
-  elu: unary((b, x, out, g, { alpha }) => [
-    b.where(b.greater(x[0]!, b.scalar(0)), g, b.mul(g, b.add(out, b.scalar(alpha)))),
-  ]),
+  elu: unary((b, x, out, g, { alpha }) => [b.where(b.greater(x[0]!, b.scalar(0)), g, b.mul(g, b.add(out, b.scalar(alpha))))]),
   gelu: unary((b, x, _o, g) => {
     // d/dx 0.5x(1+tanh(u)) = 0.5(1+tanh u) + 0.5x(1-tanh²u)·c(1+3·0.044715x²), u = c(x+0.044715x³)
     const v = x[0]!;
@@ -304,7 +300,10 @@ export const OP_DEFS: { readonly [O in Op]: OpDef<O> } = {
       if (perm.length !== r || [...perm].sort((p, q) => p - q).some((p, i) => p !== i)) {
         throw new ShapeError(`transpose perm [${perm.join(', ')}] is not a permutation of ${r} axes`);
       }
-      return t(perm.map((p) => x!.shape[p]!), x!.dtype);
+      return t(
+        perm.map((p) => x!.shape[p]!),
+        x!.dtype,
+      );
     },
     grad: (b, _x, _o, g, { perm }) => {
       const inv = new Array<number>(perm.length);
@@ -336,7 +335,10 @@ export const OP_DEFS: { readonly [O in Op]: OpDef<O> } = {
         }
         total += x.shape[a]!;
       }
-      return t(first.shape.map((d, i) => (i === a ? total : d)), first.dtype);
+      return t(
+        first.shape.map((d, i) => (i === a ? total : d)),
+        first.dtype,
+      );
     },
     grad: (b, x, _o, g, { axis }) => {
       const shape = b.shape(g);
@@ -371,7 +373,12 @@ export const OP_DEFS: { readonly [O in Op]: OpDef<O> } = {
     grad: (b, x, out, g, { begin }) => {
       const s = b.shape(x[0]!);
       const o = b.shape(out);
-      return [b.pad(g, s.map((d, i) => [begin[i]!, d - begin[i]! - o[i]!] as const))];
+      return [
+        b.pad(
+          g,
+          s.map((d, i) => [begin[i]!, d - begin[i]! - o[i]!] as const),
+        ),
+      ];
     },
   },
   pad: {
@@ -380,9 +387,18 @@ export const OP_DEFS: { readonly [O in Op]: OpDef<O> } = {
       if (pads.length !== x!.shape.length || pads.some(([p, q]) => p < 0 || q < 0 || !Number.isInteger(p + q))) {
         throw new ShapeError(`pad needs a non-negative [before, after] pair for each of the ${x!.shape.length} dims`);
       }
-      return t(x!.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]), x!.dtype);
+      return t(
+        x!.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]),
+        x!.dtype,
+      );
     },
-    grad: (b, x, _o, g, { pads }) => [b.slice(g, pads.map(([p]) => p), b.shape(x[0]!))],
+    grad: (b, x, _o, g, { pads }) => [
+      b.slice(
+        g,
+        pads.map(([p]) => p),
+        b.shape(x[0]!),
+      ),
+    ],
   },
   gather: {
     arity: 2,

@@ -30,9 +30,16 @@ const CASES: { readonly [O in Op]: Entry } = {
   pow: { inputs: [{ shape: [2, 3], values: positive(6) }, { shape: [3] }], build: (b, [x, y]) => b.pow(x!, y!) },
   minimum: { inputs: [{ shape: [2, 3] }, { shape: [3] }], build: (b, [x, y]) => b.minimum(x!, y!) },
   maximum: { inputs: [{ shape: [2, 3] }, { shape: [1, 3] }], build: (b, [x, y]) => b.maximum(x!, y!) },
-  less: 'no gradient', less_equal: 'no gradient', greater: 'no gradient', greater_equal: 'no gradient',
-  equal: 'no gradient', not_equal: 'no gradient', sign: 'no gradient', argmax: 'no gradient',
-  one_hot: 'no gradient', random_uniform: 'no gradient',
+  less: 'no gradient',
+  less_equal: 'no gradient',
+  greater: 'no gradient',
+  greater_equal: 'no gradient',
+  equal: 'no gradient',
+  not_equal: 'no gradient',
+  sign: 'no gradient',
+  argmax: 'no gradient',
+  one_hot: 'no gradient',
+  random_uniform: 'no gradient',
   neg: { inputs: [{ shape: [5] }], build: (b, [x]) => b.neg(x!) },
   exp: { inputs: [{ shape: [2, 3] }], build: (b, [x]) => b.exp(x!) },
   log: { inputs: [{ shape: [6], values: positive(6) }], build: (b, [x]) => b.log(x!) },
@@ -84,7 +91,14 @@ const CASES: { readonly [O in Op]: Entry } = {
   broadcast_to: { inputs: [{ shape: [3, 1] }], build: (b, [x]) => b.broadcastTo(x!, [2, 3, 4]) },
   concat: { inputs: [{ shape: [2, 1] }, { shape: [2, 3] }, { shape: [2, 2] }], build: (b, xs) => b.concat(xs, 1) },
   slice: { inputs: [{ shape: [4, 5] }], build: (b, [x]) => b.slice(x!, [1, 2], [2, -1]) },
-  pad: { inputs: [{ shape: [2, 3] }], build: (b, [x]) => b.pad(x!, [[1, 0], [2, 1]]) },
+  pad: {
+    inputs: [{ shape: [2, 3] }],
+    build: (b, [x]) =>
+      b.pad(x!, [
+        [1, 0],
+        [2, 1],
+      ]),
+  },
   gather: [
     // Repeated indices: the gradient must add up on the shared rows.
     { inputs: [{ shape: [5, 3] }], build: (b, [x]) => b.gather(x!, b.constant([2, 2], [4, 0, 4, 1], 'i32'), 0) },
@@ -129,7 +143,9 @@ describe('gradients match central finite differences in float64', () => {
 
 describe('ops without a gradient', () => {
   it('pass none back', async () => {
-    const { analytic } = await gradcheck([{ shape: [3, 4] }], (b, [x]) => b.add(b.mask(b.greater(x!, b.scalar(0))), b.reshape(b.cast(b.argmax(x!, 1), "f32"), [3, 1])));
+    const { analytic } = await gradcheck([{ shape: [3, 4] }], (b, [x]) =>
+      b.add(b.mask(b.greater(x!, b.scalar(0))), b.reshape(b.cast(b.argmax(x!, 1), 'f32'), [3, 1])),
+    );
     expect(analytic[0]!.every((v) => v === 0)).toBe(true);
   });
 

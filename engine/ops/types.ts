@@ -178,13 +178,61 @@ export type Attrs<O extends Op> = OpAttrs[O];
 
 /** Every op name as a runtime list (kept exhaustive by the `satisfies` check below). */
 export const OPS = [
-  'add', 'sub', 'mul', 'div', 'pow', 'minimum', 'maximum',
-  'less', 'less_equal', 'greater', 'greater_equal', 'equal', 'not_equal',
-  'neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'relu', 'leaky_relu', 'elu', 'gelu', 'sigmoid', 'tanh', 'softplus',
-  'cast', 'where', 'stop_gradient', 'full', 'constant', 'random_uniform',
-  'softmax', 'log_softmax', 'argmax', 'matmul', 'sum', 'mean', 'max',
-  'reshape', 'transpose', 'broadcast_to', 'concat', 'slice', 'pad', 'gather', 'scatter_add', 'one_hot',
-  'conv2d', 'conv2d_grad_input', 'conv2d_grad_filter', 'max_pool2d', 'max_pool2d_grad', 'avg_pool2d', 'avg_pool2d_grad',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'minimum',
+  'maximum',
+  'less',
+  'less_equal',
+  'greater',
+  'greater_equal',
+  'equal',
+  'not_equal',
+  'neg',
+  'exp',
+  'log',
+  'sqrt',
+  'abs',
+  'sign',
+  'relu',
+  'leaky_relu',
+  'elu',
+  'gelu',
+  'sigmoid',
+  'tanh',
+  'softplus',
+  'cast',
+  'where',
+  'stop_gradient',
+  'full',
+  'constant',
+  'random_uniform',
+  'softmax',
+  'log_softmax',
+  'argmax',
+  'matmul',
+  'sum',
+  'mean',
+  'max',
+  'reshape',
+  'transpose',
+  'broadcast_to',
+  'concat',
+  'slice',
+  'pad',
+  'gather',
+  'scatter_add',
+  'one_hot',
+  'conv2d',
+  'conv2d_grad_input',
+  'conv2d_grad_filter',
+  'max_pool2d',
+  'max_pool2d_grad',
+  'avg_pool2d',
+  'avg_pool2d_grad',
 ] as const satisfies readonly Op[];
 
 type Missing = Exclude<Op, (typeof OPS)[number]>;
@@ -193,7 +241,10 @@ export const OPS_COMPLETE: Missing extends never ? true : Missing = true;
 
 /** A shape or dtype rule was broken; `message` says how, in the user's words. */
 export class ShapeError extends Error {
-  constructor(message: string, readonly kind: 'shape' | 'dtype' = 'shape') {
+  constructor(
+    message: string,
+    readonly kind: 'shape' | 'dtype' = 'shape',
+  ) {
     super(message);
     this.name = 'ShapeError';
   }

@@ -38,7 +38,11 @@ export function twoLayerDoc(opts: { n?: number; dIn?: number; h?: number; dOut?:
     ['x.y -> h.a', 'w1.y -> h.b', 'h.y -> relu.x', 'relu.y -> pred.a', 'w2.y -> pred.b', 'pred.y -> loss.pred', 'y.y -> loss.target'],
     {
       dataset: { kind: 'random', inputShape: [dIn], targetShape: [dOut], size: n, seed },
-      optimizer: { type: 'sgd' }, lr, batchSize: n, steps: 500, seed,
+      optimizer: { type: 'sgd' },
+      lr,
+      batchSize: n,
+      steps: 500,
+      seed,
     },
   );
 }

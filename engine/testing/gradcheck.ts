@@ -77,9 +77,11 @@ export async function gradcheck(
     numeric.push(num);
   }
   let maxError = 0;
-  analytic.forEach((a, i) => a.forEach((g, j) => {
-    const n = numeric[i]![j]!;
-    maxError = Math.max(maxError, Math.abs(g - n) / Math.max(1, Math.abs(n)));
-  }));
+  analytic.forEach((a, i) =>
+    a.forEach((g, j) => {
+      const n = numeric[i]![j]!;
+      maxError = Math.max(maxError, Math.abs(g - n) / Math.max(1, Math.abs(n)));
+    }),
+  );
   return { maxError, analytic, numeric };
 }

@@ -14,7 +14,7 @@ export function seededRandom(seed: number) {
     next,
     /** An integer in 0..n-1. */
     int,
-    pick: <T,>(xs: readonly T[]): T => xs[int(xs.length)]!,
+    pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]!,
     /** True with probability p. */
     chance: (p: number) => next() < p,
     /** Standard normal (Box–Muller). */

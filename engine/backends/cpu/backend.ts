@@ -31,8 +31,7 @@ export class CpuBackend implements Backend {
   constructor(readonly options: CpuBackendOptions = {}) {
     const Float = options.precision === 'f64' ? Float64Array : Float32Array;
     this.ctx = {
-      alloc: (dtype: DType, size: number): Data =>
-        dtype === 'f32' ? new Float(size) : dtype === 'i32' ? new Int32Array(size) : new Uint8Array(size),
+      alloc: (dtype: DType, size: number): Data => (dtype === 'f32' ? new Float(size) : dtype === 'i32' ? new Int32Array(size) : new Uint8Array(size)),
     };
   }
 
@@ -110,7 +109,11 @@ class CpuExecutable implements Executable {
   private results = new Map<ValueId, CpuTensor>();
   private logged: Float32Array[] = [];
 
-  constructor(private readonly backend: CpuBackend, graph: Graph, private readonly spec: RunSpec) {
+  constructor(
+    private readonly backend: CpuBackend,
+    graph: Graph,
+    private readonly spec: RunSpec,
+  ) {
     const { fused, fusionBufferLimit } = backend.options;
     this.plan = schedule(graph, spec, { fuse: fused !== false, ...(fusionBufferLimit ? { maxStorageBuffers: fusionBufferLimit } : {}) });
   }
@@ -144,11 +147,13 @@ class CpuExecutable implements Executable {
   async settled(): Promise<void> {}
 
   async countNonFinite(values: readonly ValueId[]): Promise<number[]> {
-    return Promise.all(values.map(async (id) => {
-      let n = 0;
-      for (const v of await this.read(id)) if (!Number.isFinite(v)) n++;
-      return n;
-    }));
+    return Promise.all(
+      values.map(async (id) => {
+        let n = 0;
+        for (const v of await this.read(id)) if (!Number.isFinite(v)) n++;
+        return n;
+      }),
+    );
   }
 
   async read(value: ValueId): Promise<Data> {
@@ -170,7 +175,11 @@ class CpuExecutable implements Executable {
     const data = feeds.get(node.name);
     if (!data) throw new BackendError('feed', `no data fed for input "${node.name}"`, node.origin);
     if (data.length !== sizeOf(shape)) {
-      throw new BackendError('feed', `input "${node.name}" expects ${sizeOf(shape)} values for shape [${shape.join(', ')}] but got ${data.length}`, node.origin);
+      throw new BackendError(
+        'feed',
+        `input "${node.name}" expects ${sizeOf(shape)} values for shape [${shape.join(', ')}] but got ${data.length}`,
+        node.origin,
+      );
     }
     const ready = dtype !== 'bool' && data.constructor === ctx.alloc(dtype, 0).constructor;
     return { data: ready ? data : this.backend.convert(dtype, data), shape, dtype };

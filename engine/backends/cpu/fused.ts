@@ -46,8 +46,11 @@ interface Step {
  * and ops on those only: Adam's bias corrections) are computed once, not per element.
  */
 function evaluate(
-  domain: Shape, exprs: readonly Expr[], stores: readonly { readonly expr: number; readonly shape: Shape }[],
-  source: (e: Expr) => Source, ctx: KernelContext,
+  domain: Shape,
+  exprs: readonly Expr[],
+  stores: readonly { readonly expr: number; readonly shape: Shape }[],
+  source: (e: Expr) => Source,
+  ctx: KernelContext,
 ): Data[] {
   const outputs = stores.map((s) => ctx.alloc(dtypeOf(exprs[s.expr]!), sizeOf(s.shape)));
   if (sizeOf(domain) === 0) return outputs;
@@ -124,10 +127,16 @@ function evaluate(
 
 /** Run an elementwise kernel on the tensors it reads (in kernel.reads order). */
 export function runElementwise(kernel: ElementwiseKernel, reads: readonly CpuTensor[], ctx: KernelContext): Data[] {
-  return evaluate(kernel.domain, kernel.exprs, kernel.stores, (e) => {
-    if (e.kind !== 'load') throw new Error('an elementwise kernel has no accumulator');
-    return { data: reads[e.read]!.data, strides: viewStrides(e.shape, kernel.domain) };
-  }, ctx);
+  return evaluate(
+    kernel.domain,
+    kernel.exprs,
+    kernel.stores,
+    (e) => {
+      if (e.kind !== 'load') throw new Error('an elementwise kernel has no accumulator');
+      return { data: reads[e.read]!.data, strides: viewStrides(e.shape, kernel.domain) };
+    },
+    ctx,
+  );
 }
 
 /** Run a GEMM kernel: the reference matmul, then its epilogue over the [m, n] result. */
@@ -136,9 +145,15 @@ export function runGemm(kernel: GemmKernel, reads: readonly CpuTensor[], ctx: Ke
   const acc = CPU_KERNELS.matmul([reads[0]!, reads[1]!], mm.attrs as Attrs<'matmul'>, mm.type, ctx);
   const domain = mm.type.shape;
   const { exprs, result } = kernel.epilogue;
-  return evaluate(domain, exprs, [{ expr: result, shape: domain }], (e) => {
-    if (e.kind === 'acc') return { data: acc, strides: stridesOf(domain) };
-    if (e.kind !== 'load') throw new Error('only loads and the accumulator read memory');
-    return { data: reads[e.read]!.data, strides: viewStrides(e.shape, domain) };
-  }, ctx)[0]!;
+  return evaluate(
+    domain,
+    exprs,
+    [{ expr: result, shape: domain }],
+    (e) => {
+      if (e.kind === 'acc') return { data: acc, strides: stridesOf(domain) };
+      if (e.kind !== 'load') throw new Error('only loads and the accumulator read memory');
+      return { data: reads[e.read]!.data, strides: viewStrides(e.shape, domain) };
+    },
+    ctx,
+  )[0]!;
 }

@@ -115,7 +115,11 @@ class WasmExecutable implements Executable {
   private logged: Float32Array[] = [];
   private ran = false;
 
-  constructor(private readonly backend: WasmBackend, graph: Graph, private readonly spec: RunSpec) {
+  constructor(
+    private readonly backend: WasmBackend,
+    graph: Graph,
+    private readonly spec: RunSpec,
+  ) {
     const roots = [...spec.outputs, ...spec.updates.map((u) => u.value), ...(spec.scalars ?? [])];
     const needed = new Uint8Array(graph.nodes.length);
     const stack = [...roots];
@@ -140,7 +144,12 @@ class WasmExecutable implements Executable {
     let scratch = 0;
     for (const n of schedule) {
       if (n.kind !== 'op') continue;
-      const k = bindKernel(n.op as Op, n.inputs.map((i) => graph.nodes[i]!.type), n.attrs, n.type);
+      const k = bindKernel(
+        n.op as Op,
+        n.inputs.map((i) => graph.nodes[i]!.type),
+        n.attrs,
+        n.type,
+      );
       kernels.set(n.id, k);
       scratch = Math.max(scratch, k.scratch);
     }
@@ -171,13 +180,21 @@ class WasmExecutable implements Executable {
         const { shape, dtype } = node.type;
         if (!data) throw new BackendError('feed', `no data fed for input "${node.name}"`, node.origin);
         if (data.length !== sizeOf(shape)) {
-          throw new BackendError('feed', `input "${node.name}" expects ${sizeOf(shape)} values for shape [${shape.join(', ')}] but got ${data.length}`, node.origin);
+          throw new BackendError(
+            'feed',
+            `input "${node.name}" expects ${sizeOf(shape)} values for shape [${shape.join(', ')}] but got ${data.length}`,
+            node.origin,
+          );
         }
         store(mem.view(dtype, step.out.ptr, data.length), data, dtype === 'bool');
       } else {
         const node = step.node;
         try {
-          step.kernel.run(ctx, node.inputs.map((i) => tensors.get(i)!), step.out);
+          step.kernel.run(
+            ctx,
+            node.inputs.map((i) => tensors.get(i)!),
+            step.out,
+          );
         } catch (e) {
           // Kernels do not know their node: name the document node the op came from.
           throw e instanceof IndexRangeError ? e.at(node.origin) : e;
@@ -207,11 +224,13 @@ class WasmExecutable implements Executable {
   async settled(): Promise<void> {}
 
   async countNonFinite(values: readonly ValueId[]): Promise<number[]> {
-    return Promise.all(values.map(async (id) => {
-      let n = 0;
-      for (const v of await this.read(id)) if (!Number.isFinite(v)) n++;
-      return n;
-    }));
+    return Promise.all(
+      values.map(async (id) => {
+        let n = 0;
+        for (const v of await this.read(id)) if (!Number.isFinite(v)) n++;
+        return n;
+      }),
+    );
   }
 
   async read(value: ValueId): Promise<Data> {

@@ -13,7 +13,10 @@ import { WasmBackend } from './backend';
 
 const adam = (batch: number, input: number[]) => ({
   dataset: { kind: 'random', inputShape: input, targetShape: [10], size: batch, seed: 3 },
-  optimizer: { type: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-7 }, lr: 1e-3, batchSize: batch, seed: 3,
+  optimizer: { type: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-7 },
+  lr: 1e-3,
+  batchSize: batch,
+  seed: 3,
 });
 
 const mlp = makeDoc(
@@ -44,8 +47,16 @@ const lenet = makeDoc(
     ['loss', 'SoftmaxCrossEntropy', { labels: 'sparse' }],
   ],
   [
-    'x.y -> conv1.x', 'conv1.y -> pool1.x', 'pool1.y -> conv2.x', 'conv2.y -> pool2.x', 'pool2.y -> flatten.x',
-    'flatten.y -> fc1.x', 'fc1.y -> fc2.x', 'fc2.y -> logits.x', 'logits.y -> loss.pred', 'label.y -> loss.target',
+    'x.y -> conv1.x',
+    'conv1.y -> pool1.x',
+    'pool1.y -> conv2.x',
+    'conv2.y -> pool2.x',
+    'pool2.y -> flatten.x',
+    'flatten.y -> fc1.x',
+    'fc1.y -> fc2.x',
+    'fc2.y -> logits.x',
+    'logits.y -> loss.pred',
+    'label.y -> loss.target',
   ],
   adam(8, [28, 28, 1]),
 );

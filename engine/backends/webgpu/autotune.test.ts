@@ -16,7 +16,14 @@ import { CpuBackend } from '../cpu/backend';
 /** Big enough to be tuned (the tuner skips tiny GEMMs). */
 const A: TestInput = { shape: [96, 256] };
 const B: TestInput = { shape: [64, 256] };
-const KEY = matmulKey([{ shape: A.shape, dtype: 'f32' }, { shape: B.shape, dtype: 'f32' }], false, true);
+const KEY = matmulKey(
+  [
+    { shape: A.shape, dtype: 'f32' },
+    { shape: B.shape, dtype: 'f32' },
+  ],
+  false,
+  true,
+);
 const build = (b: OpBuilder<number>, [x, y]: number[]) => b.matmul(x!, y!, false, true);
 
 /**

@@ -91,7 +91,11 @@ const wallClock: TuneClock = async (_batch, run) => {
 class Bench {
   private readonly buffers: GPUBuffer[];
 
-  constructor(private readonly backend: WebGpuBackend, inputs: readonly TensorType[], out: TensorType) {
+  constructor(
+    private readonly backend: WebGpuBackend,
+    inputs: readonly TensorType[],
+    out: TensorType,
+  ) {
     const bytes = (t: TensorType) => Math.max(16, t.shape.reduce((p, d) => p * d, 1) * 4);
     this.buffers = [...inputs, out].map((t) => backend.createBuffer(bytes(t), 'autotune'));
   }
@@ -103,16 +107,20 @@ class Bench {
     const clock = backend.options.clock ?? wallClock;
     const out = this.buffers[this.buffers.length - 1]!;
     const maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
-    const passes = await Promise.all(dispatches.filter((d) => d.workgroups > 0).map(async (d) => {
-      if (d.params) throw new Error('autotune: GEMM kernels take no params uniform');
-      const pipeline = await backend.pipeline(d.code, d.inputs.length, false);
-      const bindGroup = device.createBindGroup({
-        layout: backend.layout(d.inputs.length, false),
-        entries: [...d.inputs.map((i) => this.buffers[i]!), out].map((buffer, binding) => ({ binding, resource: { buffer } })),
-      });
-      const x = Math.min(d.workgroups, maxPerDim);
-      return { pipeline, bindGroup, x, y: Math.ceil(d.workgroups / x) };
-    }));
+    const passes = await Promise.all(
+      dispatches
+        .filter((d) => d.workgroups > 0)
+        .map(async (d) => {
+          if (d.params) throw new Error('autotune: GEMM kernels take no params uniform');
+          const pipeline = await backend.pipeline(d.code, d.inputs.length, false);
+          const bindGroup = device.createBindGroup({
+            layout: backend.layout(d.inputs.length, false),
+            entries: [...d.inputs.map((i) => this.buffers[i]!), out].map((buffer, binding) => ({ binding, resource: { buffer } })),
+          });
+          const x = Math.min(d.workgroups, maxPerDim);
+          return { pipeline, bindGroup, x, y: Math.ceil(d.workgroups / x) };
+        }),
+    );
     return async (reps) => {
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
@@ -143,11 +151,13 @@ async function measure(backend: WebGpuBackend, job: Job): Promise<Partial<Record
   const kernel = WGSL_KERNELS[job.op] as WgslKernel<Op>;
   const bench = new Bench(backend, job.args.inputs, job.args.out);
   try {
-    const runners = await Promise.all(job.candidates.map((v) => {
-      const plan = kernel({ ...job.args, options: { ...backend.options, matmul: v } });
-      if (!('dispatches' in plan)) throw new Error(`autotune: ${job.key} has no dispatches`);
-      return bench.runner(plan.dispatches, job.key, v);
-    }));
+    const runners = await Promise.all(
+      job.candidates.map((v) => {
+        const plan = kernel({ ...job.args, options: { ...backend.options, matmul: v } });
+        if (!('dispatches' in plan)) throw new Error(`autotune: ${job.key} has no dispatches`);
+        return bench.runner(plan.dispatches, job.key, v);
+      }),
+    );
     const ms: Partial<Record<MatmulVariant, number>> = {};
     let best = Infinity;
     for (const [i, v] of job.candidates.entries()) {
@@ -166,20 +176,37 @@ async function measure(backend: WebGpuBackend, job: Job): Promise<Partial<Record
 /** The probe GEMMs: a square one (tiles, register blocking) and a thin one with a long inner dimension (split-K). */
 function probeJobs(): Job[] {
   const t = (...shape: number[]): TensorType => ({ shape, dtype: 'f32' });
-  const job = (key: string, a: TensorType, b: TensorType, out: TensorType, candidates: readonly MatmulVariant[]): Job =>
-    ({ key, op: 'matmul', args: { inputs: [a, b], attrs: { transA: false, transB: false }, out } as KernelArgs<Op>, candidates });
+  const job = (key: string, a: TensorType, b: TensorType, out: TensorType, candidates: readonly MatmulVariant[]): Job => ({
+    key,
+    op: 'matmul',
+    args: { inputs: [a, b], attrs: { transA: false, transB: false }, out } as KernelArgs<Op>,
+    candidates,
+  });
   return [
-    job('probe square', t(128, 128), t(128, 128), t(128, 128), GEMM_VARIANTS.filter((v) => v !== 'splitk')),
+    job(
+      'probe square',
+      t(128, 128),
+      t(128, 128),
+      t(128, 128),
+      GEMM_VARIANTS.filter((v) => v !== 'splitk'),
+    ),
     job('probe thin', t(8, 4096), t(4096, 8), t(8, 8), ['register', 'splitk']),
   ];
 }
 
 /** The variants worth trying on this adapter (probed once per adapter; remembered like choices). */
-async function viableVariants(backend: WebGpuBackend, tuned: Map<string, MatmulVariant>, store: NonNullable<KernelOptions['tuneStore']>): Promise<MatmulVariant[]> {
+async function viableVariants(
+  backend: WebGpuBackend,
+  tuned: Map<string, MatmulVariant>,
+  store: NonNullable<KernelOptions['tuneStore']>,
+): Promise<MatmulVariant[]> {
   const known = (v: MatmulVariant) => tuned.get(VIABLE + v);
   if (!tuned.has(`${VIABLE}register`)) {
     const saved = await store.get(`${backend.device}|${VIABLE}`);
-    saved?.split(',').filter(isVariant).forEach((v) => tuned.set(VIABLE + v, v));
+    saved
+      ?.split(',')
+      .filter(isVariant)
+      .forEach((v) => tuned.set(VIABLE + v, v));
   }
   if (!tuned.has(`${VIABLE}register`)) {
     const viable = new Set<MatmulVariant>(['register']);

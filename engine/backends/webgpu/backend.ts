@@ -8,8 +8,14 @@ import { bytesOf, fromGpu, MAP_MODE_READ, toGpu, USAGE } from './storage';
 
 /** Limits worth raising to what the adapter offers (the defaults are far below a real GPU's). */
 const WANTED_LIMITS = [
-  'maxStorageBufferBindingSize', 'maxBufferSize', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY', 'maxComputeWorkgroupsPerDimension',
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupsPerDimension',
 ] as const;
 
 /** GPUShaderStage.COMPUTE (see USAGE). */
@@ -54,7 +60,11 @@ export class WebGpuBackend implements Backend {
   /** True after dispose(): executables no longer own live buffers. */
   isDisposed = false;
 
-  private constructor(readonly gpu: GPUDevice, readonly device: string, readonly options: WebGpuOptions) {
+  private constructor(
+    readonly gpu: GPUDevice,
+    readonly device: string,
+    readonly options: WebGpuOptions,
+  ) {
     this.lostError = gpu.lost.then((info) => {
       this.lost = info;
       throw this.lostMessage();

@@ -12,8 +12,12 @@ import { GEMM_VARIANTS } from './kernels/gemm';
 import { compareWithCpu, gpuBackend, type TestInput } from './testing';
 
 const f = (...shape: number[]): TestInput => ({ shape });
-const attrs = (stride: [number, number], padding: [number, number, number, number], dilation: [number, number] = [1, 1], groups = 1): ConvAttrs =>
-  ({ stride, padding, dilation, groups });
+const attrs = (stride: [number, number], padding: [number, number, number, number], dilation: [number, number] = [1, 1], groups = 1): ConvAttrs => ({
+  stride,
+  padding,
+  dilation,
+  groups,
+});
 
 /** [name, x NHWC, w HWIO, attrs] */
 const CASES: [string, TestInput, TestInput, ConvAttrs][] = [

@@ -17,7 +17,10 @@ beforeAll(async () => {
 });
 afterAll(() => gpu?.dispose());
 
-const backends = (): [string, Backend][] => [['cpu', new CpuBackend()], ['webgpu', gpu]];
+const backends = (): [string, Backend][] => [
+  ['cpu', new CpuBackend()],
+  ['webgpu', gpu],
+];
 
 /**
  * Every element equals the expected one: NaN is NaN, infinities and integers exactly, the sign of
@@ -52,61 +55,162 @@ const inf = Infinity;
 describe('NaN propagates through max-like ops (PyTorch): max of anything holding NaN is NaN', () => {
   const rows: TestInput = { shape: [4, 3], values: [1, nan, 3, nan, 2, nan, -inf, -inf, -inf, 2, 5, 5] };
   onBoth('argmax([1, NaN, 3]) is 1: the first NaN wins, then the first maximum', [rows], (b, [x]) => b.argmax(x!, 1), [1, 0, 0, 1]);
-  onBoth('argmax along axis 0 picks the first NaN of each column', [{ shape: [3, 3], values: [1, nan, 3, nan, 2, nan, -inf, -inf, 4] }],
-    (b, [x]) => b.argmax(x!, 0), [1, 0, 1]);
-  onBoth('argmax of i32 keeps the first maximum', [{ shape: [2, 4], dtype: 'i32', values: [3, 7, 7, -1, -5, -5, -9, -5] }],
-    (b, [x]) => b.argmax(x!, 1), [1, 0]);
+  onBoth(
+    'argmax along axis 0 picks the first NaN of each column',
+    [{ shape: [3, 3], values: [1, nan, 3, nan, 2, nan, -inf, -inf, 4] }],
+    (b, [x]) => b.argmax(x!, 0),
+    [1, 0, 1],
+  );
+  onBoth(
+    'argmax of i32 keeps the first maximum',
+    [{ shape: [2, 4], dtype: 'i32', values: [3, 7, 7, -1, -5, -5, -9, -5] }],
+    (b, [x]) => b.argmax(x!, 1),
+    [1, 0],
+  );
 
   const window = { size: [2, 2] as const, stride: [2, 2] as const, padding: [0, 0, 0, 0] as const };
-  onBoth('a 2×2 max-pool over [1, NaN, 3, 2] is NaN', [{ shape: [1, 2, 2, 1], values: [1, nan, 3, 2] }],
-    (b, [x]) => b.emit('max_pool2d', [x!], window), [nan]);
-  onBoth('max-pool: only the windows holding a NaN are NaN (overlapping windows, padding)', [{ shape: [1, 3, 3, 1], values: [1, 2, 3, 4, nan, 6, 7, 8, 9] }],
-    (b, [x]) => b.emit('max_pool2d', [x!], { size: [2, 2], stride: [2, 2], padding: [0, 1, 0, 1] }), [nan, 6, 8, 9]);
-  onBoth('max-pool\'s gradient goes to the NaN, as PyTorch routes it', [{ shape: [1, 2, 2, 1], values: [1, nan, 3, 2] }, { shape: [1, 1, 1, 1], values: [1] }],
-    (b, [x, dy]) => b.emit('max_pool2d_grad', [x!, dy!], window), [0, 1, 0, 0]);
-  onBoth('max-pool\'s gradient: every window holding the NaN sends its dy there', [{ shape: [1, 3, 3, 1], values: [1, 2, 3, 4, nan, 6, 7, 8, 9] }, { shape: [1, 2, 2, 1], values: [1, 2, 3, 4] }],
-    (b, [x, dy]) => b.emit('max_pool2d_grad', [x!, dy!], { size: [2, 2], stride: [1, 1], padding: [0, 0, 0, 0] }), [0, 0, 0, 0, 10, 0, 0, 0, 0]);
+  onBoth('a 2×2 max-pool over [1, NaN, 3, 2] is NaN', [{ shape: [1, 2, 2, 1], values: [1, nan, 3, 2] }], (b, [x]) => b.emit('max_pool2d', [x!], window), [nan]);
+  onBoth(
+    'max-pool: only the windows holding a NaN are NaN (overlapping windows, padding)',
+    [{ shape: [1, 3, 3, 1], values: [1, 2, 3, 4, nan, 6, 7, 8, 9] }],
+    (b, [x]) => b.emit('max_pool2d', [x!], { size: [2, 2], stride: [2, 2], padding: [0, 1, 0, 1] }),
+    [nan, 6, 8, 9],
+  );
+  onBoth(
+    "max-pool's gradient goes to the NaN, as PyTorch routes it",
+    [
+      { shape: [1, 2, 2, 1], values: [1, nan, 3, 2] },
+      { shape: [1, 1, 1, 1], values: [1] },
+    ],
+    (b, [x, dy]) => b.emit('max_pool2d_grad', [x!, dy!], window),
+    [0, 1, 0, 0],
+  );
+  onBoth(
+    "max-pool's gradient: every window holding the NaN sends its dy there",
+    [
+      { shape: [1, 3, 3, 1], values: [1, 2, 3, 4, nan, 6, 7, 8, 9] },
+      { shape: [1, 2, 2, 1], values: [1, 2, 3, 4] },
+    ],
+    (b, [x, dy]) => b.emit('max_pool2d_grad', [x!, dy!], { size: [2, 2], stride: [1, 1], padding: [0, 0, 0, 0] }),
+    [0, 0, 0, 0, 10, 0, 0, 0, 0],
+  );
 
   onBoth('max over an axis holding NaN is NaN', [{ shape: [2, 3], values: [1, nan, 3, -inf, 2, 1] }], (b, [x]) => b.max(x!, [1]), [nan, 2]);
-  onBoth('max over many elements (a workgroup per output) holding one NaN is NaN',
-    [{ shape: [2, 3000], values: Array.from({ length: 6000 }, (_v, i) => (i === 4321 ? nan : i % 17)) }], (b, [x]) => b.max(x!, [1]), [16, nan]);
+  onBoth(
+    'max over many elements (a workgroup per output) holding one NaN is NaN',
+    [{ shape: [2, 3000], values: Array.from({ length: 6000 }, (_v, i) => (i === 4321 ? nan : i % 17)) }],
+    (b, [x]) => b.max(x!, [1]),
+    [16, nan],
+  );
   const p: TestInput = { shape: [4], values: [nan, 1, -inf, 3] };
   const q: TestInput = { shape: [4], values: [0, nan, 0, -2] };
-  onBoth('maximum and minimum are NaN where either side is', [p, q], (b, [x, y]) => b.concat([b.maximum(x!, y!), b.minimum(x!, y!)], 0),
-    [nan, nan, 0, 3, nan, nan, -inf, -2]);
-  onBoth('relu, and relu written as maximum(x, 0), keep NaN', [p], (b, [x]) => b.concat([b.relu(x!), b.maximum(x!, b.scalar(0))], 0),
-    [nan, 1, 0, 3, nan, 1, 0, 3]);
-  onBoth('relu fused into a matmul (the GEMM epilogue) keeps NaN', [{ shape: [2, 2], values: [nan, 1, 1, -2] }, { shape: [2, 2], values: [1, -1, 1, 1] }],
-    (b, [x, w]) => b.relu(b.add(b.matmul(x!, w!), b.constant([2], [0.5, 0]))), [nan, nan, 0, 0]);
+  onBoth('maximum and minimum are NaN where either side is', [p, q], (b, [x, y]) => b.concat([b.maximum(x!, y!), b.minimum(x!, y!)], 0), [
+    nan,
+    nan,
+    0,
+    3,
+    nan,
+    nan,
+    -inf,
+    -2,
+  ]);
+  onBoth('relu, and relu written as maximum(x, 0), keep NaN', [p], (b, [x]) => b.concat([b.relu(x!), b.maximum(x!, b.scalar(0))], 0), [
+    nan,
+    1,
+    0,
+    3,
+    nan,
+    1,
+    0,
+    3,
+  ]);
+  onBoth(
+    'relu fused into a matmul (the GEMM epilogue) keeps NaN',
+    [
+      { shape: [2, 2], values: [nan, 1, 1, -2] },
+      { shape: [2, 2], values: [1, -1, 1, 1] },
+    ],
+    (b, [x, w]) => b.relu(b.add(b.matmul(x!, w!), b.constant([2], [0.5, 0]))),
+    [nan, nan, 0, 0],
+  );
 });
 
-describe('pow follows IEEE 754 (C\'s pow, as PyTorch)', () => {
+describe("pow follows IEEE 754 (C's pow, as PyTorch)", () => {
   // [x, y, x ** y] as torch.pow gives them in float32.
   const table: [number, number, number][] = [
-    [0, -1, inf], [-0, -1, -inf], [0, -2, inf], [-0, -2, inf], [0, -0.5, inf], [-0, -0.5, inf],
-    [0, 0, 1], [nan, 0, 1], [1, nan, 1], [1, inf, 1], [-1, inf, 1], [-1, -inf, 1], [-1, 1e10, 1],
-    [-2, 3, -8], [-2, 2, 4], [-2, -1, -0.5], [-0.5, -3, -8], [-3, 3, -27], [-2, 0.5, nan], [-8, 1 / 3, nan],
-    [0, 2, 0], [0, 3, 0], [-0, 3, -0], [0, 0.5, 0],
-    [inf, -1, 0], [inf, 0.5, inf], [-inf, 3, -inf], [-inf, 2, inf], [-inf, -1, -0], [-inf, -2, 0],
-    [2, inf, inf], [0.5, inf, 0], [2, -inf, 0], [0.5, -inf, inf],
-    [nan, 1, nan], [2, nan, nan], [3, 2, 9], [2, 0.5, Math.SQRT2],
+    [0, -1, inf],
+    [-0, -1, -inf],
+    [0, -2, inf],
+    [-0, -2, inf],
+    [0, -0.5, inf],
+    [-0, -0.5, inf],
+    [0, 0, 1],
+    [nan, 0, 1],
+    [1, nan, 1],
+    [1, inf, 1],
+    [-1, inf, 1],
+    [-1, -inf, 1],
+    [-1, 1e10, 1],
+    [-2, 3, -8],
+    [-2, 2, 4],
+    [-2, -1, -0.5],
+    [-0.5, -3, -8],
+    [-3, 3, -27],
+    [-2, 0.5, nan],
+    [-8, 1 / 3, nan],
+    [0, 2, 0],
+    [0, 3, 0],
+    [-0, 3, -0],
+    [0, 0.5, 0],
+    [inf, -1, 0],
+    [inf, 0.5, inf],
+    [-inf, 3, -inf],
+    [-inf, 2, inf],
+    [-inf, -1, -0],
+    [-inf, -2, 0],
+    [2, inf, inf],
+    [0.5, inf, 0],
+    [2, -inf, 0],
+    [0.5, -inf, inf],
+    [nan, 1, nan],
+    [2, nan, nan],
+    [3, 2, 9],
+    [2, 0.5, Math.SQRT2],
   ];
   const x: TestInput = { shape: [table.length], values: table.map((r) => r[0]) };
   const y: TestInput = { shape: [table.length], values: table.map((r) => r[1]) };
-  onBoth('pow(0, -1) is +inf, 0 ** 0 = NaN ** 0 = 1 ** NaN = 1, a negative base with an integer exponent keeps (-1)^y',
-    [x, y], (b, [p, q]) => b.pow(p!, q!), table.map((r) => r[2]), true);
-  onBoth('pow by a broadcast scalar exponent (the fused form)', [{ shape: [4], values: [0, -0, -2, 4] }],
-    (b, [p]) => b.mul(b.pow(p!, b.scalar(-1)), b.scalar(2)), [inf, -inf, -1, 0.5], true);
+  onBoth(
+    'pow(0, -1) is +inf, 0 ** 0 = NaN ** 0 = 1 ** NaN = 1, a negative base with an integer exponent keeps (-1)^y',
+    [x, y],
+    (b, [p, q]) => b.pow(p!, q!),
+    table.map((r) => r[2]),
+    true,
+  );
+  onBoth(
+    'pow by a broadcast scalar exponent (the fused form)',
+    [{ shape: [4], values: [0, -0, -2, 4] }],
+    (b, [p]) => b.mul(b.pow(p!, b.scalar(-1)), b.scalar(2)),
+    [inf, -inf, -1, 0.5],
+    true,
+  );
 });
 
 describe('f32 → i32 truncates toward zero and saturates; NaN gives 0', () => {
   const values = [3e9, -3e9, nan, inf, -inf, 2147483520, -2147483648, 2.7, -2.7, -0.5];
   const expected = [2147483647, -2147483648, 0, 2147483647, -2147483648, 2147483520, -2147483648, 2, -2, 0];
   onBoth('cast', [{ shape: [values.length], values }], (b, [v]) => b.cast(v!, 'i32'), expected);
-  onBoth('cast fused after arithmetic', [{ shape: [values.length], values: values.map((v) => v / 2) }],
-    (b, [v]) => b.add(b.cast(b.mul(v!, b.scalar(2)), 'i32'), b.full([], 0, 'i32')), expected);
-  onBoth('full and constant convert their literals by the same rule',
-    [], (b) => b.concat([b.constant([4], [3e9, -3e9, 7.9, -7.9], 'i32'), b.full([1], 5e9, 'i32')], 0), [2147483647, -2147483648, 7, -7, 2147483647]);
+  onBoth(
+    'cast fused after arithmetic',
+    [{ shape: [values.length], values: values.map((v) => v / 2) }],
+    (b, [v]) => b.add(b.cast(b.mul(v!, b.scalar(2)), 'i32'), b.full([], 0, 'i32')),
+    expected,
+  );
+  onBoth(
+    'full and constant convert their literals by the same rule',
+    [],
+    (b) => b.concat([b.constant([4], [3e9, -3e9, 7.9, -7.9], 'i32'), b.full([1], 5e9, 'i32')], 0),
+    [2147483647, -2147483648, 7, -7, 2147483647],
+  );
 });
 
 describe('gather with an index outside the axis', () => {
@@ -126,9 +230,15 @@ describe('gather with an index outside the axis', () => {
 describe('a sparse label outside the classes', () => {
   // Why engine/data/labels.ts checks labels on the host: on both backends label 7 of 3 classes
   // one-hot encodes to zeros, so its cross-entropy (and gradient) is silently 0.
-  onBoth('gives cross-entropy 0 on the device (label 7 of 3 classes), -log(1/3) for a valid one',
-    [{ shape: [2, 3], values: [0, 0, 0, 0, 0, 0] }, { shape: [2], dtype: 'i32', values: [7, 1] }],
-    (b, [x, l]) => b.neg(b.sum(b.mul(b.oneHot(l!, 3), b.logSoftmax(x!)), [1])), [0, Math.log(3)]);
+  onBoth(
+    'gives cross-entropy 0 on the device (label 7 of 3 classes), -log(1/3) for a valid one',
+    [
+      { shape: [2, 3], values: [0, 0, 0, 0, 0, 0] },
+      { shape: [2], dtype: 'i32', values: [7, 1] },
+    ],
+    (b, [x, l]) => b.neg(b.sum(b.mul(b.oneHot(l!, 3), b.logSoftmax(x!)), [1])),
+    [0, Math.log(3)],
+  );
 });
 
 describe('subnormal floats', () => {

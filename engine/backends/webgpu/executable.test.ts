@@ -51,13 +51,24 @@ describe('variables and updates', () => {
       const a = g.variable('a', [2]);
       const c = g.variable('c', [2]);
       const sum = b.add(a, c);
-      const exec = await backend.prepare(g, { outputs: [a, sum], updates: [{ name: 'a', value: c }, { name: 'c', value: sum }] });
+      const exec = await backend.prepare(g, {
+        outputs: [a, sum],
+        updates: [
+          { name: 'a', value: c },
+          { name: 'c', value: sum },
+        ],
+      });
       exec.run(new Map());
       exec.run(new Map());
       return [await exec.read(a), await exec.read(sum), await backend.readVariable('a'), await backend.readVariable('c')].map((d) => Array.from(d));
     };
     const expected = await run(new CpuBackend());
-    expect(expected).toEqual([[10, 20], [21, 42], [11, 22], [21, 42]]); // the reference itself, spelled out
+    expect(expected).toEqual([
+      [10, 20],
+      [21, 42],
+      [11, 22],
+      [21, 42],
+    ]); // the reference itself, spelled out
     expect(await run(gpu)).toEqual(expected);
   });
 });
@@ -158,7 +169,13 @@ describe('errors are BackendErrors naming the node', () => {
 
   it('asks the device for the adapter limits that matter, not the defaults', async () => {
     const adapter = (await dawn().requestAdapter())!;
-    for (const name of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup'] as const) {
+    for (const name of [
+      'maxStorageBufferBindingSize',
+      'maxBufferSize',
+      'maxStorageBuffersPerShaderStage',
+      'maxComputeWorkgroupStorageSize',
+      'maxComputeInvocationsPerWorkgroup',
+    ] as const) {
       expect(gpu.gpu.limits[name], name).toBe(adapter.limits[name]);
     }
   });
@@ -175,26 +192,44 @@ describe('the scalar log', () => {
     const acc = b.add(g.variable('acc', [1]), x);
     const count = b.add(g.variable('count', [], 'i32'), b.scalar(1, 'i32'));
     const big = b.greater(acc, b.scalar(3));
-    const exec = await backend.prepare(g, { outputs: [], updates: [{ name: 'acc', value: acc }, { name: 'count', value: count }], scalars: [acc, count, big] });
+    const exec = await backend.prepare(g, {
+      outputs: [],
+      updates: [
+        { name: 'acc', value: acc },
+        { name: 'count', value: count },
+      ],
+      scalars: [acc, count, big],
+    });
     let k = 0;
-    return { exec, run: (n: number) => { for (let r = 0; r < n; r++) exec.run(new Map([['x', new Float32Array([0.25 * (k++ % 7) - 0.5])]])); } };
+    return {
+      exec,
+      run: (n: number) => {
+        for (let r = 0; r < n; r++) exec.run(new Map([['x', new Float32Array([0.25 * (k++ % 7) - 0.5])]]));
+      },
+    };
   }
 
   it('returns every run since the last drain, oldest first, as the CPU does — thousands of runs included', async () => {
-    const logs = await Promise.all([new CpuBackend(), await gpuBackend()].map(async (backend) => {
-      const { exec, run } = await counter(backend);
-      const drains: number[][][] = [];
-      for (const n of [3, 0, 1, 2500, 7]) {
-        run(n);
-        drains.push((await exec.drainScalars()).map((r) => Array.from(r)));
-      }
-      exec.dispose();
-      backend.dispose();
-      return drains;
-    }));
+    const logs = await Promise.all(
+      [new CpuBackend(), await gpuBackend()].map(async (backend) => {
+        const { exec, run } = await counter(backend);
+        const drains: number[][][] = [];
+        for (const n of [3, 0, 1, 2500, 7]) {
+          run(n);
+          drains.push((await exec.drainScalars()).map((r) => Array.from(r)));
+        }
+        exec.dispose();
+        backend.dispose();
+        return drains;
+      }),
+    );
     const [cpu, gpuLog] = logs as [number[][][], number[][][]];
     expect(cpu.map((d) => d.length)).toEqual([3, 0, 1, 2500, 7]); // the reference itself
-    expect(cpu[0]).toEqual([[0, 1, 0], [-0.25, 2, 0], [-0.25, 3, 0]]);
+    expect(cpu[0]).toEqual([
+      [0, 1, 0],
+      [-0.25, 2, 0],
+      [-0.25, 3, 0],
+    ]);
     expect(cpu[3]![2499]).toEqual([expect.any(Number), 2504, 1]);
     expect(gpuLog).toEqual(cpu);
   });

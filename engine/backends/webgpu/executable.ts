@@ -68,7 +68,15 @@ function planRun(backend: WebGpuBackend, graph: Graph, spec: RunSpec): Schedule 
 
 /** The dispatches of one kernel, or the data of a constant. */
 function render(backend: WebGpuBackend, graph: Graph, kernel: Kernel): KernelPlan {
-  if (kernel.kind === 'elementwise') return { dispatches: [fusedElementwise(kernel, kernel.reads.map((id) => graph.nodes[id]!.type))] };
+  if (kernel.kind === 'elementwise')
+    return {
+      dispatches: [
+        fusedElementwise(
+          kernel,
+          kernel.reads.map((id) => graph.nodes[id]!.type),
+        ),
+      ],
+    };
   if (kernel.kind === 'gemm') return { dispatches: gemmDispatches(graph, kernel, backend.options) };
   const { node } = kernel;
   const wgsl = WGSL_KERNELS[node.op] as WgslKernel<Op>;
@@ -82,7 +90,10 @@ export class WebGpuExecutable implements Executable {
   private disposed = false;
   private readonly counter: NonFiniteCounter;
 
-  private constructor(private readonly backend: WebGpuBackend, private readonly p: Prepared) {
+  private constructor(
+    private readonly backend: WebGpuBackend,
+    private readonly p: Prepared,
+  ) {
     this.dispatchesPerRun = p.passes.length;
     this.counter = new NonFiniteCounter(backend);
   }
@@ -97,12 +108,17 @@ export class WebGpuExecutable implements Executable {
     for (const node of nodes) {
       const bytes = sizeOf(node.type.shape) * 4;
       if (bytes > maxBytes) {
-        throw new BackendError('limits', `${describe(node)}: its ${formatShape(node.type.shape)} tensor needs ${bytes} bytes but this GPU binds at most ${maxBytes} bytes per buffer`, node.origin);
+        throw new BackendError(
+          'limits',
+          `${describe(node)}: its ${formatShape(node.type.shape)} tensor needs ${bytes} bytes but this GPU binds at most ${maxBytes} bytes per buffer`,
+          node.origin,
+        );
       }
     }
     for (const id of scalars) {
       const node = graph.nodes[id]!;
-      if (sizeOf(node.type.shape) !== 1) throw new BackendError('validation', `${describe(node)}: a logged scalar must hold one element, not ${formatShape(node.type.shape)}`, node.origin);
+      if (sizeOf(node.type.shape) !== 1)
+        throw new BackendError('validation', `${describe(node)}: a logged scalar must hold one element, not ${formatShape(node.type.shape)}`, node.origin);
     }
     const owned: GPUBuffer[] = [];
     const buffers = new Map<ValueId, GPUBuffer>();
@@ -124,11 +140,13 @@ export class WebGpuExecutable implements Executable {
       } finally {
         const validation = device.popErrorScope();
         const oom = device.popErrorScope();
-        errors.push(Promise.all([validation, oom]).then(([v, o]) => {
-          if (o) return new BackendError('oom', `${describe(node)}: out of GPU memory: ${o.message}`, node.origin);
-          if (v) return new BackendError('validation', `${describe(node)}: ${v.message}`, node.origin);
-          return undefined;
-        }));
+        errors.push(
+          Promise.all([validation, oom]).then(([v, o]) => {
+            if (o) return new BackendError('oom', `${describe(node)}: out of GPU memory: ${o.message}`, node.origin);
+            if (v) return new BackendError('validation', `${describe(node)}: ${v.message}`, node.origin);
+            return undefined;
+          }),
+        );
       }
     };
 
@@ -138,7 +156,8 @@ export class WebGpuExecutable implements Executable {
         scoped(node, () => {
           if (node.kind === 'variable') {
             const v = backend.variable(node.name);
-            if (bytesOf(v.type) !== bytesOf(node.type)) throw new BackendError('variable', `variable ${node.name} holds ${formatShape(v.type.shape)}, not ${formatShape(node.type.shape)}`, node.origin);
+            if (bytesOf(v.type) !== bytesOf(node.type))
+              throw new BackendError('variable', `variable ${node.name} holds ${formatShape(v.type.shape)}, not ${formatShape(node.type.shape)}`, node.origin);
             buffers.set(node.id, v.buffer);
           } else {
             buffers.set(node.id, fresh(node, bytesOf(node.type)));
@@ -167,28 +186,38 @@ export class WebGpuExecutable implements Executable {
         });
       }
 
-      const pipelines = await Promise.all(pending.map(({ work: { node }, pipeline }) => pipeline.catch((e: unknown) => {
-        throw new BackendError('validation', `${describe(node)}: its WGSL kernel failed to compile: ${e instanceof Error ? e.message : String(e)}`, node.origin);
-      })));
+      const pipelines = await Promise.all(
+        pending.map(({ work: { node }, pipeline }) =>
+          pipeline.catch((e: unknown) => {
+            throw new BackendError(
+              'validation',
+              `${describe(node)}: its WGSL kernel failed to compile: ${e instanceof Error ? e.message : String(e)}`,
+              node.origin,
+            );
+          }),
+        ),
+      );
       const maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
       const passes: Pass[] = [];
-      pending.forEach(({ work: w, dispatch: d }, k) => scoped(w.node, () => {
-        const bound = [...d.inputs.map((i) => buffers.get(w.reads[i]!)!), ...w.writes.map((id) => buffers.get(id)!)];
-        if (d.params) {
-          const uniform = backend.createBuffer(Math.ceil(d.params.length / 4) * 16, `${describe(w.node)} params`, USAGE.UNIFORM | USAGE.COPY_DST);
-          owned.push(uniform);
-          device.queue.writeBuffer(uniform, 0, Uint32Array.from(d.params));
-          bound.push(uniform);
-        }
-        const bindGroup = device.createBindGroup({
-          layout: backend.layout(d.inputs.length, d.params !== undefined, w.writes.length),
-          entries: bound.map((buffer, binding) => ({ binding, resource: { buffer } })),
-          label: describe(w.node),
-        });
-        // More workgroups than one dimension allows spread over a 2-D grid; shaders see a linear id.
-        const x = Math.min(d.workgroups, maxPerDim);
-        passes.push({ pipeline: pipelines[k]!, bindGroup, x, y: Math.ceil(d.workgroups / x) });
-      }));
+      pending.forEach(({ work: w, dispatch: d }, k) =>
+        scoped(w.node, () => {
+          const bound = [...d.inputs.map((i) => buffers.get(w.reads[i]!)!), ...w.writes.map((id) => buffers.get(id)!)];
+          if (d.params) {
+            const uniform = backend.createBuffer(Math.ceil(d.params.length / 4) * 16, `${describe(w.node)} params`, USAGE.UNIFORM | USAGE.COPY_DST);
+            owned.push(uniform);
+            device.queue.writeBuffer(uniform, 0, Uint32Array.from(d.params));
+            bound.push(uniform);
+          }
+          const bindGroup = device.createBindGroup({
+            layout: backend.layout(d.inputs.length, d.params !== undefined, w.writes.length),
+            entries: bound.map((buffer, binding) => ({ binding, resource: { buffer } })),
+            label: describe(w.node),
+          });
+          // More workgroups than one dimension allows spread over a 2-D grid; shaders see a linear id.
+          const x = Math.min(d.workgroups, maxPerDim);
+          passes.push({ pipeline: pipelines[k]!, bindGroup, x, y: Math.ceil(d.workgroups / x) });
+        }),
+      );
 
       const snapshotOf = new Map<ValueId, GPUBuffer>();
       const snapshots: Copy[] = [];
@@ -203,12 +232,19 @@ export class WebGpuExecutable implements Executable {
         const target = backend.variable(u.name);
         const type = graph.nodes[u.value]!.type;
         if (bytesOf(target.type) !== bytesOf(type)) {
-          throw new BackendError('variable', `update of ${u.name} ${formatShape(target.type.shape)} with a ${formatShape(type.shape)} value`, graph.nodes[u.value]!.origin);
+          throw new BackendError(
+            'variable',
+            `update of ${u.name} ${formatShape(target.type.shape)} with a ${formatShape(type.shape)} value`,
+            graph.nodes[u.value]!.origin,
+          );
         }
         return { from: source(u.value), to: target.buffer };
       });
       const outputs = new Map([...spec.outputs, ...scalars].map((id) => [id, { buffer: source(id), type: graph.nodes[id]!.type }]));
-      const log = new ScalarLog(backend, plan.scalars.map(({ value, dtype }) => ({ buffer: source(value), dtype })));
+      const log = new ScalarLog(
+        backend,
+        plan.scalars.map(({ value, dtype }) => ({ buffer: source(value), dtype })),
+      );
 
       const failed = (await Promise.all(errors)).find((e) => e !== undefined);
       if (failed) throw failed;
@@ -228,7 +264,11 @@ export class WebGpuExecutable implements Executable {
       if (!data) throw new BackendError('feed', `no data fed for input "${node.name}"`, node.origin);
       const n = sizeOf(node.type.shape);
       if (data.length !== n) {
-        throw new BackendError('feed', `input "${node.name}" expects ${n} values for shape ${formatShape(node.type.shape)} but got ${data.length}`, node.origin);
+        throw new BackendError(
+          'feed',
+          `input "${node.name}" expects ${n} values for shape ${formatShape(node.type.shape)} but got ${data.length}`,
+          node.origin,
+        );
       }
     }
     const device = this.backend.gpu;
@@ -253,11 +293,14 @@ export class WebGpuExecutable implements Executable {
     this.backend.dispatched += passes.length;
     const validation = device.popErrorScope();
     const oom = device.popErrorScope();
-    this.lastRun = Promise.all([validation, oom]).then(([v, o]) => {
-      if (o) return new BackendError('oom', `out of GPU memory while running: ${o.message}`);
-      if (v) return new BackendError('validation', `running the program failed: ${v.message}`);
-      return undefined;
-    }, () => undefined); // a lost device rejects the scopes; the caller hears device_lost instead
+    this.lastRun = Promise.all([validation, oom]).then(
+      ([v, o]) => {
+        if (o) return new BackendError('oom', `out of GPU memory while running: ${o.message}`);
+        if (v) return new BackendError('validation', `running the program failed: ${v.message}`);
+        return undefined;
+      },
+      () => undefined,
+    ); // a lost device rejects the scopes; the caller hears device_lost instead
   }
 
   async read(value: ValueId): Promise<Data> {

@@ -63,8 +63,11 @@ describe('elementwise groups', () => {
     const counted = b.add(b.cast(b.mul(n, b.scalar(3, 'i32')), 'f32'), picked);
     const out = b.sigmoid(b.add(counted, b.full([4, 5], 0.25)));
     const feeds = new Map<string, Data>([
-      ['x', valuesFor({ shape: [4, 5] }, 1)], ['y', valuesFor({ shape: [5] }, 2)], ['z', valuesFor({ shape: [4, 1] }, 3)],
-      ['k', new Float32Array([0.3])], ['n', valuesFor({ shape: [4, 5], dtype: 'i32' }, 4)],
+      ['x', valuesFor({ shape: [4, 5] }, 1)],
+      ['y', valuesFor({ shape: [5] }, 2)],
+      ['z', valuesFor({ shape: [4, 1] }, 3)],
+      ['k', new Float32Array([0.3])],
+      ['n', valuesFor({ shape: [4, 5], dtype: 'i32' }, 4)],
     ]);
     const counts = await compare(g, { outputs: [out, m, scale, root], updates: [] }, feeds, { rtol: 1e-5, atol: 1e-6 });
     // One kernel, plus one that stores the retained scalar chain (the big kernel recomputes it per thread).
@@ -77,8 +80,14 @@ describe('elementwise groups', () => {
     const b = new OpBuilder(g);
     const x = g.input('x', [12], 'f32');
     const out = [
-      b.log(b.sqrt(x)), b.relu(x), b.maximum(x, b.scalar(0)), b.div(b.scalar(1), x), b.tanh(b.mul(x, x)),
-      b.sigmoid(x), b.pow(x, b.scalar(2)), b.minimum(b.exp(x), b.full([12], Infinity)),
+      b.log(b.sqrt(x)),
+      b.relu(x),
+      b.maximum(x, b.scalar(0)),
+      b.div(b.scalar(1), x),
+      b.tanh(b.mul(x, x)),
+      b.sigmoid(x),
+      b.pow(x, b.scalar(2)),
+      b.minimum(b.exp(x), b.full([12], Infinity)),
     ].reduce((acc, v) => b.add(acc, v));
     const values = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 2.5, -3, 1e-30, 80, -80];
     await compare(g, { outputs: [out], updates: [] }, new Map([['x', Float32Array.from(values)]]), { rtol: 1e-4, atol: 1e-5 });
@@ -132,7 +141,11 @@ describe('matmul epilogues', () => {
     const bias = g.input('bias', [6], 'f32');
     const y = b.relu(b.add(b.matmul(x, w), bias)); // one kernel: nothing but y is needed
     const z = b.leakyRelu(b.sub(b.matmul(y, w, false, true), b.scalar(0.5)), 0.1); // transB, literal operand
-    const feeds = new Map<string, Data>([['x', valuesFor({ shape: [9, 13] }, 1)], ['w', valuesFor({ shape: [13, 6] }, 2)], ['bias', valuesFor({ shape: [6] }, 3)]]);
+    const feeds = new Map<string, Data>([
+      ['x', valuesFor({ shape: [9, 13] }, 1)],
+      ['w', valuesFor({ shape: [13, 6] }, 2)],
+      ['bias', valuesFor({ shape: [6] }, 3)],
+    ]);
     const counts = await compare(g, { outputs: [z], updates: [] }, feeds);
     expect(counts.fused).toBe(2);
     expect(counts.unfused).toBe(7);
@@ -158,7 +171,12 @@ describe('a training step', () => {
     const [, f, p] = execs as [unknown, WebGpuExecutable, WebGpuExecutable];
     // Adam: m, v and the parameter of each of the 4 parameters in one kernel each, not ~20 ops each.
     expect(f.dispatchesPerRun).toBeLessThan(p.dispatchesPerRun / 2);
-    const work = planFusion(steps[1]!.step.graph, steps[1]!.step.graph.nodes, new Set([...steps[1]!.step.spec.outputs, ...steps[1]!.step.spec.updates.map((u) => u.value)]), { maxStorageBuffers: 12 });
+    const work = planFusion(
+      steps[1]!.step.graph,
+      steps[1]!.step.graph.nodes,
+      new Set([...steps[1]!.step.spec.outputs, ...steps[1]!.step.spec.updates.map((u) => u.value)]),
+      { maxStorageBuffers: 12 },
+    );
     for (const name of steps[0]!.step.params) {
       const values = steps[1]!.step.spec.updates.filter((u) => u.name === name || u.name.startsWith(`${name}:`)).map((u) => u.value);
       const writers = work.filter((w) => values.some((v: ValueId) => w.writes.includes(v)));
@@ -181,11 +199,13 @@ describe('recomputed scalar chains', () => {
     const gpu = await gpuBackend();
     try {
       const feeds = new Map<string, Data>(xs.map((_x, i) => [`p${i}`, valuesFor({ shape: [5] }, i) as Float32Array]));
-      const results = await Promise.all([new CpuBackend(), gpu].map(async (backend: Backend) => {
-        const exec = await backend.prepare(graph, { outputs: [norm], updates: [] } satisfies RunSpec);
-        exec.run(feeds);
-        return exec.read(norm);
-      }));
+      const results = await Promise.all(
+        [new CpuBackend(), gpu].map(async (backend: Backend) => {
+          const exec = await backend.prepare(graph, { outputs: [norm], updates: [] } satisfies RunSpec);
+          exec.run(feeds);
+          return exec.read(norm);
+        }),
+      );
       expect(results[0]![0]).toBeGreaterThan(0);
       expectClose(results[1]!, results[0]!, 'gradient norm over 12 parameters', 1e-5, 1e-5);
     } finally {

@@ -38,7 +38,11 @@ export function fusedElementwise(kernel: ElementwiseKernel, readTypes: readonly 
     else if (e.kind === 'op') {
       const entry = expressionOf(e.op);
       if (entry.helpers) helpers.add(entry.helpers);
-      value = entry.wgsl(e.args.map((a) => `v${a}`), e.attrs, e.types);
+      value = entry.wgsl(
+        e.args.map((a) => `v${a}`),
+        e.attrs,
+        e.types,
+      );
     } else throw new Error('an elementwise kernel has no accumulator');
     lines.push(`  let v${k} = ${value};`);
   });

@@ -30,11 +30,12 @@ export function gemmDispatches(graph: Graph, kernel: GemmKernel, options: Kernel
     }
     const render = expressionOf(e.op).epilogue;
     if (!render) throw new Error(`${e.op} cannot ride in a GEMM epilogue`);
-    return `(${render(e.args.map((a) => valueAt(a, acc, row, col)), e.attrs)})`;
+    return `(${render(
+      e.args.map((a) => valueAt(a, acc, row, col)),
+      e.attrs,
+    )})`;
   };
-  const epilogue = result === 0 ? undefined : { extraInputs: kernel.reads.length - 2, expr: (acc: string, row: string, col: string) => valueAt(result, acc, row, col) };
-  return matmulDispatches(
-    { inputs: mm.inputs.map((i) => graph.nodes[i]!.type), attrs: mm.attrs as Attrs<'matmul'>, out: mm.type, options },
-    epilogue,
-  );
+  const epilogue =
+    result === 0 ? undefined : { extraInputs: kernel.reads.length - 2, expr: (acc: string, row: string, col: string) => valueAt(result, acc, row, col) };
+  return matmulDispatches({ inputs: mm.inputs.map((i) => graph.nodes[i]!.type), attrs: mm.attrs as Attrs<'matmul'>, out: mm.type, options }, epilogue);
 }

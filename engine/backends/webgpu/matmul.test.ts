@@ -12,7 +12,10 @@ import type { MatmulVariant } from './kernel';
 import { compareWithCpu, expectClose, gpuBackend, runGraph, valuesFor, type Build, type TestInput } from './testing';
 
 const f = (...shape: number[]): TestInput => ({ shape });
-const mm = (transA = false, transB = false): Build => (b, [x, y]) => b.matmul(x!, y!, transA, transB);
+const mm =
+  (transA = false, transB = false): Build =>
+  (b, [x, y]) =>
+    b.matmul(x!, y!, transA, transB);
 
 /**
  * [name, inputs, transA, transB, with gradients]: A is [M, K] (or [K, M] when transA), B is [K, N]
@@ -86,15 +89,27 @@ describe('the matmul epilogue', () => {
           const inputs: TestInput[] = [{ shape: aShape }, { shape: bShape }, { shape: [n] }];
           const expected = await runGraph(new CpuBackend(), inputs, (b, [x, y, bias]) => b.relu(b.add(b.matmul(x!, y!, transA, transB), bias!)), false);
           const outShape = [...aShape.slice(0, -1), n];
-          const [d] = matmulDispatches({
-            inputs: [{ shape: aShape, dtype: 'f32' }, { shape: bShape, dtype: 'f32' }],
-            attrs: { transA, transB },
-            out: { shape: outShape, dtype: 'f32' },
-            options: gpu.options,
-          }, reluBias);
+          const [d] = matmulDispatches(
+            {
+              inputs: [
+                { shape: aShape, dtype: 'f32' },
+                { shape: bShape, dtype: 'f32' },
+              ],
+              attrs: { transA, transB },
+              out: { shape: outShape, dtype: 'f32' },
+              options: gpu.options,
+            },
+            reluBias,
+          );
           expect(d!.inputs).toEqual([0, 1, 2]);
           const data = inputs.map((inp, i) => valuesFor(inp, i + 1) as Float32Array);
-          const actual = await runDispatch(gpu, d!.code, data, outShape.reduce((p, q) => p * q, 1), d!.workgroups);
+          const actual = await runDispatch(
+            gpu,
+            d!.code,
+            data,
+            outShape.reduce((p, q) => p * q, 1),
+            d!.workgroups,
+          );
           expect(actual.some((v) => v === 0) && actual.some((v) => v > 0)).toBe(true); // the ReLU did cut something
           expectClose(actual, expected.data[0]!, 'relu(a·b + bias)', 1e-4, 1e-4);
         } finally {

@@ -59,14 +59,17 @@ export class NonFiniteCounter {
       const pass = encoder.beginComputePass();
       pass.setPipeline(pipeline);
       for (const v of floats) {
-        pass.setBindGroup(0, device.createBindGroup({
-          layout: this.backend.layout(1, true),
-          entries: [
-            { binding: 0, resource: { buffer: v.buffer } },
-            { binding: 1, resource: { buffer: own.counts } },
-            { binding: 2, resource: { buffer: own.params, offset: v.slot * PARAM_STRIDE, size: 8 } },
-          ],
-        }));
+        pass.setBindGroup(
+          0,
+          device.createBindGroup({
+            layout: this.backend.layout(1, true),
+            entries: [
+              { binding: 0, resource: { buffer: v.buffer } },
+              { binding: 1, resource: { buffer: own.counts } },
+              { binding: 2, resource: { buffer: own.params, offset: v.slot * PARAM_STRIDE, size: 8 } },
+            ],
+          }),
+        );
         pass.dispatchWorkgroups(Math.min(MAX_GROUPS, Math.ceil(v.n / WG)));
       }
       pass.end();

@@ -29,8 +29,20 @@ const unary = (fn: (b: Parameters<Build>[0], x: number) => number, values?: numb
   tol: trans,
 });
 const cmp = (op: 'less' | 'less_equal' | 'greater' | 'greater_equal' | 'equal' | 'not_equal'): Case[] => [
-  { inputs: [{ shape: [4, 5], values: ties(20) }, { shape: [5], values: ties(5).reverse() }], build: (b, [x, y]) => b.emit(op, [x!, y!], {}) },
-  { inputs: [{ shape: [3, 1], dtype: 'i32' }, { shape: [1, 6], dtype: 'i32' }], build: (b, [x, y]) => b.emit(op, [x!, y!], {}) },
+  {
+    inputs: [
+      { shape: [4, 5], values: ties(20) },
+      { shape: [5], values: ties(5).reverse() },
+    ],
+    build: (b, [x, y]) => b.emit(op, [x!, y!], {}),
+  },
+  {
+    inputs: [
+      { shape: [3, 1], dtype: 'i32' },
+      { shape: [1, 6], dtype: 'i32' },
+    ],
+    build: (b, [x, y]) => b.emit(op, [x!, y!], {}),
+  },
 ];
 const conv: ConvAttrs[] = [
   { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 2 },
@@ -50,29 +62,84 @@ const pools = (op: 'max_pool2d' | 'avg_pool2d'): Case[] => [
 const CASES: { readonly [O in Op]: Case | readonly Case[] } = {
   add: [
     { inputs: [f(3, 1), f(1, 4)], build: (b, [x, y]) => b.add(x!, y!) },
-    { inputs: [{ shape: [2, 3, 5], dtype: 'i32' }, { shape: [5], dtype: 'i32' }], build: (b, [x, y]) => b.add(x!, y!) },
+    {
+      inputs: [
+        { shape: [2, 3, 5], dtype: 'i32' },
+        { shape: [5], dtype: 'i32' },
+      ],
+      build: (b, [x, y]) => b.add(x!, y!),
+    },
   ],
   sub: { inputs: [f(2, 3), f(3)], build: (b, [x, y]) => b.sub(x!, y!) },
   mul: [
     { inputs: [f(4, 1, 3), f(2, 1)], build: (b, [x, y]) => b.mul(x!, y!) },
     { inputs: [f(7)], build: (b, [x]) => b.mul(x!, x!) },
     // i32 products wrap mod 2^32.
-    { inputs: [{ shape: [3], dtype: 'i32', values: [123456789, -987654321, 65537] }, { shape: [], dtype: 'i32', values: [40503] }], build: (b, [x, y]) => b.mul(x!, y!) },
+    {
+      inputs: [
+        { shape: [3], dtype: 'i32', values: [123456789, -987654321, 65537] },
+        { shape: [], dtype: 'i32', values: [40503] },
+      ],
+      build: (b, [x, y]) => b.mul(x!, y!),
+    },
   ],
   div: [
     { inputs: [f(2, 3), { shape: [3], values: positive(3) }], build: (b, [x, y]) => b.div(x!, y!) },
     // i32 division truncates toward zero; x / 0 is 0.
-    { inputs: [{ shape: [6], dtype: 'i32', values: [7, -7, 7, -7, 5, 0] }, { shape: [6], dtype: 'i32', values: [2, 2, -2, -2, 0, 0] }], build: (b, [x, y]) => b.div(x!, y!) },
+    {
+      inputs: [
+        { shape: [6], dtype: 'i32', values: [7, -7, 7, -7, 5, 0] },
+        { shape: [6], dtype: 'i32', values: [2, 2, -2, -2, 0, 0] },
+      ],
+      build: (b, [x, y]) => b.div(x!, y!),
+    },
   ],
   pow: [
     { inputs: [{ shape: [2, 3], values: positive(6) }, f(3)], build: (b, [x, y]) => b.pow(x!, y!), tol: trans },
-    { inputs: [{ shape: [4], values: [-2, -1.5, 0, 3] }, { shape: [4], values: [3, 2, 2, -1] }], build: (b, [x, y]) => b.pow(x!, y!), tol: trans },
-    { inputs: [{ shape: [5], dtype: 'i32', values: [3, -2, 2, -1, 0] }, { shape: [5], dtype: 'i32', values: [4, 3, -1, -3, 0] }], build: (b, [x, y]) => b.pow(x!, y!) },
+    {
+      inputs: [
+        { shape: [4], values: [-2, -1.5, 0, 3] },
+        { shape: [4], values: [3, 2, 2, -1] },
+      ],
+      build: (b, [x, y]) => b.pow(x!, y!),
+      tol: trans,
+    },
+    {
+      inputs: [
+        { shape: [5], dtype: 'i32', values: [3, -2, 2, -1, 0] },
+        { shape: [5], dtype: 'i32', values: [4, 3, -1, -3, 0] },
+      ],
+      build: (b, [x, y]) => b.pow(x!, y!),
+    },
   ],
-  minimum: { inputs: [{ shape: [2, 5], values: ties(10) }, { shape: [5], values: ties(5).reverse() }], build: (b, [x, y]) => b.minimum(x!, y!) },
-  maximum: { inputs: [{ shape: [2, 5], values: ties(10) }, { shape: [1, 5], values: ties(5).reverse() }], build: (b, [x, y]) => b.maximum(x!, y!) },
-  less: cmp('less'), less_equal: cmp('less_equal'), greater: cmp('greater'), greater_equal: cmp('greater_equal'),
-  equal: [...cmp('equal'), { inputs: [{ shape: [4], dtype: 'bool', values: [0, 1, 0, 1] }, { shape: [4], dtype: 'bool', values: [0, 0, 1, 1] }], build: (b, [x, y]) => b.equal(x!, y!) }],
+  minimum: {
+    inputs: [
+      { shape: [2, 5], values: ties(10) },
+      { shape: [5], values: ties(5).reverse() },
+    ],
+    build: (b, [x, y]) => b.minimum(x!, y!),
+  },
+  maximum: {
+    inputs: [
+      { shape: [2, 5], values: ties(10) },
+      { shape: [1, 5], values: ties(5).reverse() },
+    ],
+    build: (b, [x, y]) => b.maximum(x!, y!),
+  },
+  less: cmp('less'),
+  less_equal: cmp('less_equal'),
+  greater: cmp('greater'),
+  greater_equal: cmp('greater_equal'),
+  equal: [
+    ...cmp('equal'),
+    {
+      inputs: [
+        { shape: [4], dtype: 'bool', values: [0, 1, 0, 1] },
+        { shape: [4], dtype: 'bool', values: [0, 0, 1, 1] },
+      ],
+      build: (b, [x, y]) => b.equal(x!, y!),
+    },
+  ],
   not_equal: cmp('not_equal'),
   neg: [unary((b, x) => b.neg(x)), { inputs: [{ shape: [5], dtype: 'i32' }], build: (b, [x]) => b.neg(x!) }],
   exp: unary((b, x) => b.exp(x)),
@@ -84,9 +151,18 @@ const CASES: { readonly [O in Op]: Case | readonly Case[] } = {
   leaky_relu: unary((b, x) => b.leakyRelu(x, 0.1)),
   elu: unary((b, x) => b.elu(x, 0.7)),
   gelu: unary((b, x) => b.gelu(x)),
-  sigmoid: unary((b, x) => b.sigmoid(x), Array.from({ length: 65 }, (_v, i) => (i - 32) * 3)),
-  tanh: unary((b, x) => b.tanh(x), Array.from({ length: 65 }, (_v, i) => (i - 32) / 2)),
-  softplus: unary((b, x) => b.softplus(x), Array.from({ length: 65 }, (_v, i) => (i - 32) * 3)),
+  sigmoid: unary(
+    (b, x) => b.sigmoid(x),
+    Array.from({ length: 65 }, (_v, i) => (i - 32) * 3),
+  ),
+  tanh: unary(
+    (b, x) => b.tanh(x),
+    Array.from({ length: 65 }, (_v, i) => (i - 32) / 2),
+  ),
+  softplus: unary(
+    (b, x) => b.softplus(x),
+    Array.from({ length: 65 }, (_v, i) => (i - 32) * 3),
+  ),
   cast: [
     { inputs: [{ shape: [6], values: [-2.7, -0.5, 0, 0.5, 2.7, 1e3] }], build: (b, [x]) => b.cast(x!, 'i32') },
     { inputs: [{ shape: [4], values: [0, -0, 1.5, -2] }], build: (b, [x]) => b.cast(x!, 'bool') },
@@ -170,7 +246,14 @@ const CASES: { readonly [O in Op]: Case | readonly Case[] } = {
     { inputs: [f(1, 3), f(2, 3)], build: (b, xs) => b.concat(xs, 0) },
   ],
   slice: { inputs: [f(4, 5, 3)], build: (b, [x]) => b.slice(x!, [1, 2, 0], [2, -1, 2]) },
-  pad: { inputs: [f(2, 3)], build: (b, [x]) => b.pad(x!, [[1, 0], [2, 1]]) },
+  pad: {
+    inputs: [f(2, 3)],
+    build: (b, [x]) =>
+      b.pad(x!, [
+        [1, 0],
+        [2, 1],
+      ]),
+  },
   gather: [
     { inputs: [f(5, 3)], build: (b, [x]) => b.gather(x!, b.constant([2, 3], [4, 0, 4, 1, 3, 2], 'i32'), 0) },
     { inputs: [f(2, 4, 3)], build: (b, [x]) => b.gather(x!, b.constant([3], [3, 3, 1], 'i32'), 1) },
@@ -181,10 +264,22 @@ const CASES: { readonly [O in Op]: Case | readonly Case[] } = {
     { inputs: [f(2, 5, 5, 4), f(3, 3, 2, 4)], build: (b, [x, w]) => b.conv2d(x!, w!, conv[0]!) },
     { inputs: [f(1, 7, 6, 2), f(3, 2, 2, 3)], build: (b, [x, w]) => b.conv2d(x!, w!, conv[1]!) },
   ],
-  conv2d_grad_input: { inputs: [f(1, 2, 6, 3), f(3, 2, 2, 3)], build: (b, [dy, w]) => b.emit('conv2d_grad_input', [dy!, w!], { ...conv[1]!, inputShape: [1, 7, 6, 2] }), grads: false },
-  conv2d_grad_filter: { inputs: [f(2, 5, 5, 4), f(2, 5, 5, 4)], build: (b, [x, dy]) => b.emit('conv2d_grad_filter', [x!, dy!], { ...conv[0]!, filterShape: [3, 3, 2, 4] }), grads: false },
+  conv2d_grad_input: {
+    inputs: [f(1, 2, 6, 3), f(3, 2, 2, 3)],
+    build: (b, [dy, w]) => b.emit('conv2d_grad_input', [dy!, w!], { ...conv[1]!, inputShape: [1, 7, 6, 2] }),
+    grads: false,
+  },
+  conv2d_grad_filter: {
+    inputs: [f(2, 5, 5, 4), f(2, 5, 5, 4)],
+    build: (b, [x, dy]) => b.emit('conv2d_grad_filter', [x!, dy!], { ...conv[0]!, filterShape: [3, 3, 2, 4] }),
+    grads: false,
+  },
   max_pool2d: pools('max_pool2d'),
-  max_pool2d_grad: { inputs: [{ shape: [1, 5, 5, 2], values: ties(50) }, f(1, 3, 3, 2)], build: (b, [x, dy]) => b.emit('max_pool2d_grad', [x!, dy!], pool[1]!), grads: false },
+  max_pool2d_grad: {
+    inputs: [{ shape: [1, 5, 5, 2], values: ties(50) }, f(1, 3, 3, 2)],
+    build: (b, [x, dy]) => b.emit('max_pool2d_grad', [x!, dy!], pool[1]!),
+    grads: false,
+  },
   avg_pool2d: pools('avg_pool2d'),
   avg_pool2d_grad: { inputs: [f(2, 3, 4, 3)], build: (b, [dy]) => b.emit('avg_pool2d_grad', [dy!], { ...pool[2]!, inputShape: [2, 5, 4, 3] }), grads: false },
 };
@@ -214,15 +309,29 @@ describe('NaN and infinities behave as on the CPU', () => {
   const x: TestInput = { shape: [special.length], values: special };
   const y: TestInput = { shape: [special.length], values: [1, NaN, 2, -Infinity, 0, NaN, Infinity, -3, 5] };
   const cases: [string, Build][] = [
-    ['maximum', (b, [p, q]) => b.maximum(p!, q!)], ['minimum', (b, [p, q]) => b.minimum(p!, q!)],
-    ['max', (b, [p]) => b.max(b.reshape(p!, [3, 3]), [1])], ['relu', (b, [p]) => b.relu(p!)], ['sign', (b, [p]) => b.sign(p!)],
-    ['exp', (b, [p]) => b.exp(p!)], ['log', (b, [p]) => b.log(p!)], ['sqrt', (b, [p]) => b.sqrt(p!)],
-    ['sigmoid', (b, [p]) => b.sigmoid(p!)], ['tanh', (b, [p]) => b.tanh(p!)], ['softplus', (b, [p]) => b.softplus(p!)],
-    ['elu', (b, [p]) => b.elu(p!, 1)], ['cast to bool', (b, [p]) => b.cast(p!, 'bool')], ['less', (b, [p, q]) => b.less(p!, q!)],
-    ['equal', (b, [p, q]) => b.equal(p!, q!)], ['not_equal', (b, [p, q]) => b.notEqual(p!, q!)], ['gelu', (b, [p]) => b.gelu(p!)],
-    ['softmax', (b, [p]) => b.softmax(b.reshape(p!, [3, 3]))], ['log_softmax', (b, [p]) => b.logSoftmax(b.reshape(p!, [3, 3]), 0)],
-    ['sum', (b, [p]) => b.sum(b.reshape(p!, [3, 3]), [1])], ['argmax', (b, [p]) => b.argmax(b.reshape(p!, [3, 3]), 1)],
-    ['div', (b, [p, q]) => b.div(p!, q!)], ['pow', (b, [p, q]) => b.pow(p!, q!)],
+    ['maximum', (b, [p, q]) => b.maximum(p!, q!)],
+    ['minimum', (b, [p, q]) => b.minimum(p!, q!)],
+    ['max', (b, [p]) => b.max(b.reshape(p!, [3, 3]), [1])],
+    ['relu', (b, [p]) => b.relu(p!)],
+    ['sign', (b, [p]) => b.sign(p!)],
+    ['exp', (b, [p]) => b.exp(p!)],
+    ['log', (b, [p]) => b.log(p!)],
+    ['sqrt', (b, [p]) => b.sqrt(p!)],
+    ['sigmoid', (b, [p]) => b.sigmoid(p!)],
+    ['tanh', (b, [p]) => b.tanh(p!)],
+    ['softplus', (b, [p]) => b.softplus(p!)],
+    ['elu', (b, [p]) => b.elu(p!, 1)],
+    ['cast to bool', (b, [p]) => b.cast(p!, 'bool')],
+    ['less', (b, [p, q]) => b.less(p!, q!)],
+    ['equal', (b, [p, q]) => b.equal(p!, q!)],
+    ['not_equal', (b, [p, q]) => b.notEqual(p!, q!)],
+    ['gelu', (b, [p]) => b.gelu(p!)],
+    ['softmax', (b, [p]) => b.softmax(b.reshape(p!, [3, 3]))],
+    ['log_softmax', (b, [p]) => b.logSoftmax(b.reshape(p!, [3, 3]), 0)],
+    ['sum', (b, [p]) => b.sum(b.reshape(p!, [3, 3]), [1])],
+    ['argmax', (b, [p]) => b.argmax(b.reshape(p!, [3, 3]), 1)],
+    ['div', (b, [p, q]) => b.div(p!, q!)],
+    ['pow', (b, [p, q]) => b.pow(p!, q!)],
   ];
   for (const [name, build] of cases) {
     it(name, async () => {

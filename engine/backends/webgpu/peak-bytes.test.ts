@@ -30,7 +30,7 @@ describe('peakBytes', () => {
     }
   });
 
-  it('counts a prepared graph\'s planned buffers and a read\'s staging, and keeps them after dispose', async () => {
+  it("counts a prepared graph's planned buffers and a read's staging, and keeps them after dispose", async () => {
     const backend = await gpuBackend();
     try {
       // C[8,16] = A[8,32]·B[32,16]: 1024 + 2048 bytes of variables, 512 of output.

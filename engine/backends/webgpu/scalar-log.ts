@@ -29,7 +29,10 @@ export class ScalarLog {
   private readonly slotBytes: number;
   private disposed = false;
 
-  constructor(private readonly backend: WebGpuBackend, private readonly sources: readonly ScalarSource[]) {
+  constructor(
+    private readonly backend: WebGpuBackend,
+    private readonly sources: readonly ScalarSource[],
+  ) {
     this.slotBytes = sources.length * 4;
   }
 
@@ -53,7 +56,10 @@ export class ScalarLog {
     const device = this.backend.gpu;
     const ringBytes = RING_SLOTS * this.slotBytes;
     const used = Math.ceil(runs / RING_SLOTS);
-    const stage = used === 1 && this.staging.length ? this.staging.pop()! : this.backend.createBuffer(used * ringBytes, 'scalar log staging', USAGE.MAP_READ | USAGE.COPY_DST);
+    const stage =
+      used === 1 && this.staging.length
+        ? this.staging.pop()!
+        : this.backend.createBuffer(used * ringBytes, 'scalar log staging', USAGE.MAP_READ | USAGE.COPY_DST);
     const encoder = device.createCommandEncoder();
     for (let r = 0; r < used; r++) {
       const slots = Math.min(RING_SLOTS, runs - r * RING_SLOTS);
@@ -69,7 +75,11 @@ export class ScalarLog {
     stage.unmap();
     if (used === 1 && this.staging.length < 2 && !this.disposed) this.staging.push(stage);
     else this.backend.destroyBuffer(stage);
-    return decode(words, this.sources.map((s) => s.dtype), runs);
+    return decode(
+      words,
+      this.sources.map((s) => s.dtype),
+      runs,
+    );
   }
 
   /** Free every ring and staging buffer. */

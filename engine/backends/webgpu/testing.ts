@@ -101,7 +101,11 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 
 /** Run on the CPU reference (f32) and on `gpu`, and compare every result. */
 export async function compareWithCpu(
-  gpuBackend_: WebGpuBackend, inputs: readonly TestInput[], build: Build, tol: { rtol?: number; atol?: number } = {}, grads = true,
+  gpuBackend_: WebGpuBackend,
+  inputs: readonly TestInput[],
+  build: Build,
+  tol: { rtol?: number; atol?: number } = {},
+  grads = true,
 ): Promise<Results> {
   const cpu = await runGraph(new CpuBackend(), inputs, build, grads);
   const gpuResult = await runGraph(gpuBackend_, inputs, build, grads);
@@ -127,13 +131,20 @@ export interface TrainingStep {
  * cross-entropy on sparse labels, Adam (m, v, parameter: one fused kernel each when fusion is on),
  * logging the loss and the accuracy. Creates its variables on `backend` from a fixed seed.
  */
-export function mlpTrainingStep(backend: Backend, dims: { n: number; dIn: number; h: number; dOut: number } = { n: 16, dIn: 20, h: 12, dOut: 5 }): TrainingStep {
+export function mlpTrainingStep(
+  backend: Backend,
+  dims: { n: number; dIn: number; h: number; dOut: number } = { n: 16, dIn: 20, h: 12, dOut: 5 },
+): TrainingStep {
   const { n, dIn, h, dOut } = dims;
   const graph = new Graph();
   const b = new OpBuilder(graph);
   const rng = new Rng(7);
   const param = (name: string, shape: number[], scale: number) => {
-    backend.createVariable(name, { shape, dtype: 'f32' }, Float32Array.from({ length: sizeOf(shape) }, () => (2 * rng.next() - 1) * scale));
+    backend.createVariable(
+      name,
+      { shape, dtype: 'f32' },
+      Float32Array.from({ length: sizeOf(shape) }, () => (2 * rng.next() - 1) * scale),
+    );
     return { name, value: graph.variable(name, shape) };
   };
   const ps = [param('w1', [dIn, h], 0.5), param('b1', [h], 0.1), param('w2', [h, dOut], 0.5), param('b2', [dOut], 0.1)];
@@ -144,25 +155,44 @@ export function mlpTrainingStep(backend: Backend, dims: { n: number; dIn: number
   const logits = b.add(b.matmul(hidden, w2), b2);
   const loss = b.neg(b.mean(b.sum(b.mul(b.oneHot(label, dOut), b.logSoftmax(logits)), [1])));
   const accuracy = b.mean(b.cast(b.equal(b.argmax(logits), label), 'f32'));
-  const g = gradients(graph, loss, ps.map((p) => p.value));
+  const g = gradients(
+    graph,
+    loss,
+    ps.map((p) => p.value),
+  );
   const params: ParamWithGrad<ValueId>[] = ps.map((p) => ({ ...p, grad: g.get(p.value)! }));
   const lr = graph.input('lr', [], 'f32');
   const t = graph.input('t', [], 'f32');
-  const updates = optimizerUpdates({ type: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-7, weightDecay: 0 }, {
-    b, lr, t,
-    slot(p, slot, fill) {
-      const name = `${p.name}:${slot}`;
-      const type = graph.typeOf(p.value);
-      backend.createVariable(name, type, new Float32Array(sizeOf(type.shape)).fill(fill));
-      return { name, value: graph.variable(name, type.shape) };
+  const updates = optimizerUpdates(
+    { type: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-7, weightDecay: 0 },
+    {
+      b,
+      lr,
+      t,
+      slot(p, slot, fill) {
+        const name = `${p.name}:${slot}`;
+        const type = graph.typeOf(p.value);
+        backend.createVariable(name, type, new Float32Array(sizeOf(type.shape)).fill(fill));
+        return { name, value: graph.variable(name, type.shape) };
+      },
     },
-  }, params);
+    params,
+  );
   const grads = params.map((p) => p.grad);
   const xs = valuesFor({ shape: [n, dIn] }, 3);
   const labels = Int32Array.from({ length: n }, (_v, i) => (i * 7) % dOut);
   return {
-    graph, loss, grads, params: ps.map((p) => p.name),
+    graph,
+    loss,
+    grads,
+    params: ps.map((p) => p.name),
     spec: { outputs: [loss, hidden, ...grads], updates, scalars: [loss, accuracy] },
-    feeds: (step) => new Map<string, Data>([['x', xs], ['label', labels], ['lr', new Float32Array([1e-2])], ['t', new Float32Array([step + 1])]]),
+    feeds: (step) =>
+      new Map<string, Data>([
+        ['x', xs],
+        ['label', labels],
+        ['lr', new Float32Array([1e-2])],
+        ['t', new Float32Array([step + 1])],
+      ]),
   };
 }

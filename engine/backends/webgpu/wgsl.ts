@@ -55,9 +55,7 @@ export interface Binding {
  * `p` of u32 `params` at binding k+1 when there are any, and `main`
  * with `wid` (linear workgroup id) and `li` (local index) in scope before `body`.
  */
-export function shader(
-  inputs: readonly Binding[], out: DType, workgroupSize: number, body: string, helpers = '', params: readonly string[] = [],
-): string {
+export function shader(inputs: readonly Binding[], out: DType, workgroupSize: number, body: string, helpers = '', params: readonly string[] = []): string {
   return shaderWithOutputs(inputs, [{ name: 'out', dtype: out }], workgroupSize, body, helpers, params);
 }
 
@@ -66,7 +64,12 @@ export function shader(
  * `outputs` at k..k+o-1 (read-write), then the uniform `p` when there are `params`.
  */
 export function shaderWithOutputs(
-  inputs: readonly Binding[], outputs: readonly Binding[], workgroupSize: number, body: string, helpers = '', params: readonly string[] = [],
+  inputs: readonly Binding[],
+  outputs: readonly Binding[],
+  workgroupSize: number,
+  body: string,
+  helpers = '',
+  params: readonly string[] = [],
 ): string {
   const decls = inputs.map((b, k) => `@group(0) @binding(${k}) var<storage, read> ${b.name}: array<${wgslType(b.dtype)}>;`);
   outputs.forEach((b, k) => decls.push(`@group(0) @binding(${inputs.length + k}) var<storage, read_write> ${b.name}: array<${wgslType(b.dtype)}>;`));
@@ -88,9 +91,7 @@ ${body}
  * A dispatch of one thread per output element: `body` sees `i` (the flat output index, < n) and
  * writes out[i]. `inputs` lists which node inputs are bound, in binding order.
  */
-export function perElement(
-  bindings: readonly Binding[], inputs: readonly number[], out: DType, n: number, body: string, helpers = '',
-): Dispatch {
+export function perElement(bindings: readonly Binding[], inputs: readonly number[], out: DType, n: number, body: string, helpers = ''): Dispatch {
   const code = shader(bindings, out, WG, `  let i = wid * ${u(WG)} + li;\n  if (i >= ${u(n)}) { return; }\n${body}`, helpers);
   return { code, inputs, workgroups: Math.ceil(n / WG) };
 }

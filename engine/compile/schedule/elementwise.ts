@@ -43,7 +43,12 @@ const isFull = (n: GraphNode) => n.kind === 'op' && n.op === 'full';
 
 /** The elementwise kernel computing `members` (schedule order) over `domain`, reading `reads` and storing `writes`. */
 export function elementwiseKernel(
-  graph: Graph, members: readonly GraphNode[], reads: readonly ValueId[], writes: readonly ValueId[], domain: Shape, ctx: Inlining,
+  graph: Graph,
+  members: readonly GraphNode[],
+  reads: readonly ValueId[],
+  writes: readonly ValueId[],
+  domain: Shape,
+  ctx: Inlining,
 ): ElementwiseKernel {
   const exprs: Expr[] = [];
   const at = new Map<string, number>(); // "m<id>" member, "s<id>" recomputed scalar, "k<id>" literal, "<buffer>@<view>" load
@@ -64,7 +69,16 @@ export function elementwiseKernel(
     if (src.kind === 'op' && !isFull(src) && ctx.inline(id)) {
       // A recomputed scalar chain: one expression per node, before its first use.
       const done = at.get(`s${id}`);
-      return done ?? push(`s${id}`, compute(src, src.inputs.map((i) => operand(src, i))));
+      return (
+        done ??
+        push(
+          `s${id}`,
+          compute(
+            src,
+            src.inputs.map((i) => operand(src, i)),
+          ),
+        )
+      );
     }
     if (isFull(src)) {
       const { value, dtype } = (src as Extract<GraphNode, { kind: 'op' }>).attrs as Attrs<'full'>;
@@ -115,7 +129,11 @@ export function gemmKernel(graph: Graph, mm: GraphNode, chain: readonly GraphNod
       if (args.some((a) => a === undefined)) return undefined;
       const entry = expressionOf(member.op);
       if (!entry.epilogue) return undefined;
-      length = entry.epilogue(args.map((a) => 'x'.repeat(a!.length)), member.attrs).length + 2;
+      length =
+        entry.epilogue(
+          args.map((a) => 'x'.repeat(a!.length)),
+          member.attrs,
+        ).length + 2;
       e = { kind: 'op', op: member.op, attrs: member.attrs, args: args.map((a) => a!.at), types: { input: 'f32', out: 'f32' } };
     } else if (node.kind === 'op' && node.op === 'full') {
       const { value, dtype } = node.attrs as Attrs<'full'>;
@@ -138,8 +156,12 @@ export function gemmKernel(graph: Graph, mm: GraphNode, chain: readonly GraphNod
   const end = valueOf(chain[chain.length - 1]!.id);
   if (!end || chars > MAX_EPILOGUE_CHARS) return undefined;
   return {
-    kind: 'gemm', node: chain[chain.length - 1]!, members: [mm, ...chain], matmul: mm,
-    reads: [mm.inputs[0]!, mm.inputs[1]!, ...extras], writes: [chain[chain.length - 1]!.id],
+    kind: 'gemm',
+    node: chain[chain.length - 1]!,
+    members: [mm, ...chain],
+    matmul: mm,
+    reads: [mm.inputs[0]!, mm.inputs[1]!, ...extras],
+    writes: [chain[chain.length - 1]!.id],
     epilogue: { exprs, result: end.at },
   };
 }

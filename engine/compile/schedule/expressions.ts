@@ -16,11 +16,37 @@ import type { Attrs, DType, Op } from '../../ops/types';
 
 /** Every op an elementwise kernel computes: one output element from the broadcast input elements at its position. */
 export type ElementwiseOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'minimum' | 'maximum'
-  | 'less' | 'less_equal' | 'greater' | 'greater_equal' | 'equal' | 'not_equal'
-  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'relu' | 'leaky_relu' | 'elu' | 'gelu'
-  | 'sigmoid' | 'tanh' | 'softplus' | 'cast' | 'where'
-  | 'stop_gradient' | 'reshape' | 'broadcast_to';
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'minimum'
+  | 'maximum'
+  | 'less'
+  | 'less_equal'
+  | 'greater'
+  | 'greater_equal'
+  | 'equal'
+  | 'not_equal'
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'abs'
+  | 'sign'
+  | 'relu'
+  | 'leaky_relu'
+  | 'elu'
+  | 'gelu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'softplus'
+  | 'cast'
+  | 'where'
+  | 'stop_gradient'
+  | 'reshape'
+  | 'broadcast_to';
 
 /** The dtypes an expression sees: its first operand's (arithmetic follows it) and its result's. */
 export interface ExprTypes {
@@ -138,7 +164,10 @@ function binary(js: (dtype: DType) => Js2, wgsl: Wgsl2, extra: { helpers?: strin
 
 /** A comparison: 1 when `js` holds, stored as bool. */
 function compare(js: Js2, op: string): Expression<Op> {
-  return binary(() => js, (x, y) => `select(0u, 1u, ${x} ${op} ${y})`);
+  return binary(
+    () => js,
+    (x, y) => `select(0u, 1u, ${x} ${op} ${y})`,
+  );
 }
 
 type Alpha = { readonly alpha?: number };
@@ -185,53 +214,130 @@ export function convertWgsl(x: string, from: DType, to: DType): string {
 /** One entry per elementwise op; the mapped type makes a missing entry a compile error. */
 export const EXPRESSIONS: { readonly [O in ElementwiseOp]: Expression<O> } = {
   add: {
-    ...binary(() => (x, y) => x + y, (x, y) => `${x} + ${y}`, { epilogue: true }),
-    block: (o, a, b, n) => { for (let j = 0; j < n; j++) o[j] = a[j]! + b[j]!; },
+    ...binary(
+      () => (x, y) => x + y,
+      (x, y) => `${x} + ${y}`,
+      { epilogue: true },
+    ),
+    block: (o, a, b, n) => {
+      for (let j = 0; j < n; j++) o[j] = a[j]! + b[j]!;
+    },
   },
   sub: {
-    ...binary(() => (x, y) => x - y, (x, y) => `${x} - ${y}`, { epilogue: true }),
-    block: (o, a, b, n) => { for (let j = 0; j < n; j++) o[j] = a[j]! - b[j]!; },
+    ...binary(
+      () => (x, y) => x - y,
+      (x, y) => `${x} - ${y}`,
+      { epilogue: true },
+    ),
+    block: (o, a, b, n) => {
+      for (let j = 0; j < n; j++) o[j] = a[j]! - b[j]!;
+    },
   },
   // i32 wraps exactly (a double product loses low bits past 2^53), as WGSL's i32 multiply.
   mul: {
-    ...binary((t) => (t === 'i32' ? Math.imul : (x, y) => x * y), (x, y) => `${x} * ${y}`, { epilogue: true }),
-    block: (o, a, b, n) => { for (let j = 0; j < n; j++) o[j] = a[j]! * b[j]!; },
+    ...binary(
+      (t) => (t === 'i32' ? Math.imul : (x, y) => x * y),
+      (x, y) => `${x} * ${y}`,
+      { epilogue: true },
+    ),
+    block: (o, a, b, n) => {
+      for (let j = 0; j < n; j++) o[j] = a[j]! * b[j]!;
+    },
   },
   // i32: the Int32Array store truncates toward zero (and stores 0 for x / 0); WGSL gives x for x / 0.
   div: {
-    ...binary(() => (x, y) => x / y, (x, y, t) => (t === 'i32' ? `select(${x} / ${y}, 0i, ${y} == 0i)` : `${x} / ${y}`), { epilogue: true }),
-    block: (o, a, b, n) => { for (let j = 0; j < n; j++) o[j] = a[j]! / b[j]!; },
+    ...binary(
+      () => (x, y) => x / y,
+      (x, y, t) => (t === 'i32' ? `select(${x} / ${y}, 0i, ${y} == 0i)` : `${x} / ${y}`),
+      { epilogue: true },
+    ),
+    block: (o, a, b, n) => {
+      for (let j = 0; j < n; j++) o[j] = a[j]! / b[j]!;
+    },
   },
-  pow: binary(() => pow, (x, y, t) => (t === 'i32' ? `pow_i32(${x}, ${y})` : `pow_f32(${x}, ${y})`), { helpers: POW_HELPERS }),
+  pow: binary(
+    () => pow,
+    (x, y, t) => (t === 'i32' ? `pow_i32(${x}, ${y})` : `pow_f32(${x}, ${y})`),
+    { helpers: POW_HELPERS },
+  ),
   // Math.min / Math.max propagate NaN; WGSL's min / max need not.
-  minimum: binary(() => (x, y) => Math.min(x, y), (x, y, t) => (t === 'f32' ? `select(min(${x}, ${y}), ${x} + ${y}, is_nan(${x}) || is_nan(${y}))` : `min(${x}, ${y})`)),
-  maximum: binary(() => (x, y) => Math.max(x, y), (x, y, t) => (t === 'f32' ? `select(max(${x}, ${y}), ${x} + ${y}, is_nan(${x}) || is_nan(${y}))` : `max(${x}, ${y})`)),
+  minimum: binary(
+    () => (x, y) => Math.min(x, y),
+    (x, y, t) => (t === 'f32' ? `select(min(${x}, ${y}), ${x} + ${y}, is_nan(${x}) || is_nan(${y}))` : `min(${x}, ${y})`),
+  ),
+  maximum: binary(
+    () => (x, y) => Math.max(x, y),
+    (x, y, t) => (t === 'f32' ? `select(max(${x}, ${y}), ${x} + ${y}, is_nan(${x}) || is_nan(${y}))` : `max(${x}, ${y})`),
+  ),
   less: compare((x, y) => (x < y ? 1 : 0), '<'),
   less_equal: compare((x, y) => (x <= y ? 1 : 0), '<='),
   greater: compare((x, y) => (x > y ? 1 : 0), '>'),
   greater_equal: compare((x, y) => (x >= y ? 1 : 0), '>='),
   equal: compare((x, y) => (x === y ? 1 : 0), '=='),
   // x != y as !(x == y): true for NaN whether the compiler emits an ordered or unordered compare.
-  not_equal: binary(() => (x, y) => (x !== y ? 1 : 0), (x, y) => `select(1u, 0u, ${x} == ${y})`),
+  not_equal: binary(
+    () => (x, y) => (x !== y ? 1 : 0),
+    (x, y) => `select(1u, 0u, ${x} == ${y})`,
+  ),
 
-  neg: unary(() => (x) => -x, (x) => `-${x}`, true),
-  exp: unary(() => Math.exp, (x) => `exp(${x})`),
-  log: unary(() => Math.log, (x) => `select(select(log(${x}), ${NAN}, ${x} < 0.0), ${lit(-Infinity, 'f32')}, ${x} == 0.0)`),
-  sqrt: unary(() => Math.sqrt, (x) => `select(sqrt(${x}), ${NAN}, ${x} < 0.0)`),
-  abs: unary(() => Math.abs, (x) => `abs(${x})`, true),
-  sign: unary(() => Math.sign, (x, t) => (t === 'i32' ? `sign(${x})` : `select(sign(${x}), ${x}, is_nan(${x}))`)),
-  relu: unary(() => (x) => (x < 0 ? 0 : x), (x) => `select(${x}, 0.0, ${x} < 0.0)`, true), // NaN stays NaN
-  leaky_relu: unary((a) => (x) => (x > 0 ? x : a * x), (x, _t, a) => `select(${lit(a, 'f32')} * ${x}, ${x}, ${x} > 0.0)`, true),
-  elu: unary((a) => (x) => (x > 0 ? x : a * Math.expm1(x)), (x, _t, a) => `select(${lit(a, 'f32')} * expm1_s(${x}), ${x}, ${x} > 0.0)`),
-  gelu: unary(() => gelu, (x) => `0.5 * ${x} * (1.0 + tanh_s(${lit(GELU_C, 'f32')} * (${x} + 0.044715 * ${x} * ${x} * ${x})))`),
+  neg: unary(
+    () => (x) => -x,
+    (x) => `-${x}`,
+    true,
+  ),
+  exp: unary(
+    () => Math.exp,
+    (x) => `exp(${x})`,
+  ),
+  log: unary(
+    () => Math.log,
+    (x) => `select(select(log(${x}), ${NAN}, ${x} < 0.0), ${lit(-Infinity, 'f32')}, ${x} == 0.0)`,
+  ),
+  sqrt: unary(
+    () => Math.sqrt,
+    (x) => `select(sqrt(${x}), ${NAN}, ${x} < 0.0)`,
+  ),
+  abs: unary(
+    () => Math.abs,
+    (x) => `abs(${x})`,
+    true,
+  ),
+  sign: unary(
+    () => Math.sign,
+    (x, t) => (t === 'i32' ? `sign(${x})` : `select(sign(${x}), ${x}, is_nan(${x}))`),
+  ),
+  relu: unary(
+    () => (x) => (x < 0 ? 0 : x),
+    (x) => `select(${x}, 0.0, ${x} < 0.0)`,
+    true,
+  ), // NaN stays NaN
+  leaky_relu: unary(
+    (a) => (x) => (x > 0 ? x : a * x),
+    (x, _t, a) => `select(${lit(a, 'f32')} * ${x}, ${x}, ${x} > 0.0)`,
+    true,
+  ),
+  elu: unary(
+    (a) => (x) => (x > 0 ? x : a * Math.expm1(x)),
+    (x, _t, a) => `select(${lit(a, 'f32')} * expm1_s(${x}), ${x}, ${x} > 0.0)`,
+  ),
+  gelu: unary(
+    () => gelu,
+    (x) => `0.5 * ${x} * (1.0 + tanh_s(${lit(GELU_C, 'f32')} * (${x} + 0.044715 * ${x} * ${x} * ${x})))`,
+  ),
   // exp of a non-positive number only, so neither branch overflows.
   sigmoid: unary(
     () => (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
     (x) => `select(exp(${x}) / (1.0 + exp(${x})), 1.0 / (1.0 + exp(-${x})), ${x} >= 0.0)`,
   ),
-  tanh: unary(() => Math.tanh, (x) => `tanh_s(${x})`),
+  tanh: unary(
+    () => Math.tanh,
+    (x) => `tanh_s(${x})`,
+  ),
   // log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x, no underflow to 0 for very negative x.
-  softplus: unary(() => (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), (x) => `max(${x}, 0.0) + log1p_s(exp(-abs(${x})))`),
+  softplus: unary(
+    () => (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+    (x) => `max(${x}, 0.0) + log1p_s(exp(-abs(${x})))`,
+  ),
 
   // → bool is x != 0; f32 → i32 by the cast rule (toI32); bool → number is 0/1 (the store keeps it).
   cast: {

@@ -161,7 +161,8 @@ export function planFusion(graph: Graph, schedule: readonly GraphNode[], retaine
     if (chainKernel) kernels.push(chainKernel);
     else if (inChain.has(n.id)) continue;
     else if (groupOf.has(n.id)) kernels.push(...(lastOf.get(n.id) ?? []));
-    else if (isLiteral(n) && !retained.has(n.id) && readers(n.id).every(fused)) continue; // inlined everywhere
+    else if (isLiteral(n) && !retained.has(n.id) && readers(n.id).every(fused))
+      continue; // inlined everywhere
     else if (inlinable(n)) {
       if (!retained.has(n.id) && readers(n.id).every(recomputes)) continue; // recomputed wherever it is read
       const { reads } = boundary(graph, [n], retained, readers, ctx);
@@ -188,7 +189,14 @@ function boundary(graph: Graph, members: readonly GraphNode[], retained: Readonl
 }
 
 /** A group as one kernel, or several in order when one would bind more storage buffers than allowed. */
-function splitGroup(graph: Graph, g: Group, retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[], maxBuffers: number, ctx: Inlining): Kernel[] {
+function splitGroup(
+  graph: Graph,
+  g: Group,
+  retained: ReadonlySet<ValueId>,
+  readers: (id: ValueId) => readonly GraphNode[],
+  maxBuffers: number,
+  ctx: Inlining,
+): Kernel[] {
   const chunks: GraphNode[][] = [[]];
   for (const m of g.members) {
     const chunk = chunks[chunks.length - 1]!;
@@ -208,7 +216,11 @@ function splitGroup(graph: Graph, g: Group, retained: ReadonlySet<ValueId>, read
  * written. Keyed by the chain's last node (where the fused kernel runs).
  */
 function epilogueChains(
-  graph: Graph, schedule: readonly GraphNode[], retained: ReadonlySet<ValueId>, readers: (id: ValueId) => readonly GraphNode[], options: FusionOptions,
+  graph: Graph,
+  schedule: readonly GraphNode[],
+  retained: ReadonlySet<ValueId>,
+  readers: (id: ValueId) => readonly GraphNode[],
+  options: FusionOptions,
 ): Map<ValueId, Kernel> {
   const out = new Map<ValueId, Kernel>();
   // Chains must not overlap: a node in a chosen chain is computed there (only the chain's end is

@@ -35,7 +35,11 @@ describe('fusion groups', () => {
     const s = b.sum(a, [1], true);
     const out = b.div(b.mul(a, b.scalar(2)), s);
     const plan = schedule(g, { outputs: [out], updates: [] });
-    expect(plan.kernels.map((k) => [k.kind, k.kind === 'op' ? k.family : ''])).toEqual([['elementwise', ''], ['op', 'reduction'], ['elementwise', '']]);
+    expect(plan.kernels.map((k) => [k.kind, k.kind === 'op' ? k.family : ''])).toEqual([
+      ['elementwise', ''],
+      ['op', 'reduction'],
+      ['elementwise', ''],
+    ]);
     expect(plan.kernels[0]!.writes).toEqual([a]); // read by the reduction and by the later group
   });
 
@@ -81,7 +85,14 @@ describe('fusion groups', () => {
     const m2 = b.add(b.mul(m, b.scalar(0.9)), b.mul(grad, b.scalar(0.1)));
     const v2 = b.add(b.mul(v, b.scalar(0.999)), b.mul(b.square(grad), b.scalar(0.001)));
     const w2 = b.sub(w, b.div(b.mul(m2, b.scalar(0.01)), b.add(b.sqrt(v2), b.scalar(1e-7))));
-    const plan = schedule(g, { outputs: [loss], updates: [{ name: 'w', value: w2 }, { name: 'w:m', value: m2 }, { name: 'w:v', value: v2 }] });
+    const plan = schedule(g, {
+      outputs: [loss],
+      updates: [
+        { name: 'w', value: w2 },
+        { name: 'w:m', value: m2 },
+        { name: 'w:v', value: v2 },
+      ],
+    });
     const writers = plan.kernels.filter((k) => [w2, m2, v2].some((id) => k.writes.includes(id)));
     expect(writers.length).toBe(1);
     expect(new Set(writers[0]!.writes)).toEqual(new Set([w2, m2, v2]));
@@ -117,7 +128,13 @@ describe('buffer lifetimes and reuse', () => {
       expect(new Set(used).size).toBe(used.length);
     });
     // Every slot is as large as each value placed in it.
-    for (const id of written) expect(slots[slotOf.get(id)!]).toBe(Math.max(1, g.typeOf(id).shape.reduce((p, d) => p * d, 1)));
+    for (const id of written)
+      expect(slots[slotOf.get(id)!]).toBe(
+        Math.max(
+          1,
+          g.typeOf(id).shape.reduce((p, d) => p * d, 1),
+        ),
+      );
   });
 
   it('retained variables are snapshotted and logged scalars get slots in order', () => {
@@ -129,13 +146,18 @@ describe('buffer lifetimes and reuse', () => {
     const count = b.sum(b.cast(b.greater(x, b.scalar(0)), 'i32'));
     const plan = schedule(g, { outputs: [w], updates: [{ name: 'w', value: b.sub(w, x) }], scalars: [loss, count] });
     expect(plan.snapshots).toEqual([w]);
-    expect(plan.scalars).toEqual([{ value: loss, dtype: 'f32' }, { value: count, dtype: 'i32' }]);
+    expect(plan.scalars).toEqual([
+      { value: loss, dtype: 'f32' },
+      { value: count, dtype: 'i32' },
+    ]);
   });
 });
 
 describe('the tables', () => {
   it('every op has a family, and the elementwise family is exactly the expression table', () => {
-    const elementwise = Object.entries(OP_FAMILY).filter(([, f]) => f === 'elementwise').map(([op]) => op);
+    const elementwise = Object.entries(OP_FAMILY)
+      .filter(([, f]) => f === 'elementwise')
+      .map(([op]) => op);
     // reshape and broadcast_to fuse as copies but are movement kernels alone.
     expect(new Set([...elementwise, 'reshape', 'broadcast_to'])).toEqual(new Set(Object.keys(EXPRESSIONS)));
     for (const op of Object.keys(OP_FAMILY)) expect(isElementwise(op as never)).toBe(op in EXPRESSIONS);

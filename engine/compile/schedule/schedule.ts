@@ -49,9 +49,8 @@ export function schedule(graph: Graph, spec: ScheduleSpec, options: ScheduleOpti
   const roots = [...spec.outputs, ...spec.updates.map((u) => u.value), ...scalars];
   const retained = new Set(roots);
   const nodes = ancestors(graph, roots).map((id) => graph.nodes[id]!);
-  const kernels = options.fuse === false
-    ? unfused(nodes)
-    : planFusion(graph, nodes, retained, { maxStorageBuffers: options.maxStorageBuffers ?? SAFE_STORAGE_BUFFERS });
+  const kernels =
+    options.fuse === false ? unfused(nodes) : planFusion(graph, nodes, retained, { maxStorageBuffers: options.maxStorageBuffers ?? SAFE_STORAGE_BUFFERS });
   return {
     nodes,
     kernels,

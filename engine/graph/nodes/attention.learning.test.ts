@@ -27,7 +27,12 @@ export function tinyGpt(o: { context: number; vocab: number; width: number; laye
     edges.push(`${prev}.y -> b${l}.x`);
     prev = `b${l}`;
   }
-  nodes.push(['ln', 'LayerNorm'], ['head', 'Dense', { units: o.vocab }], ['y', 'Input', { field: 'y', shape: [o.context], dtype: 'i32' }], ['loss', 'SequenceCrossEntropy']);
+  nodes.push(
+    ['ln', 'LayerNorm'],
+    ['head', 'Dense', { units: o.vocab }],
+    ['y', 'Input', { field: 'y', shape: [o.context], dtype: 'i32' }],
+    ['loss', 'SequenceCrossEntropy'],
+  );
   edges.push(`${prev}.y -> ln.x`, 'ln.y -> head.x', 'head.y -> loss.pred', 'y.y -> loss.target');
   return makeDoc(nodes, edges, { batchSize: o.batch, optimizer: { type: 'adam' }, lr: o.lr, seed: o.seed ?? 1 });
 }
@@ -40,9 +45,24 @@ describe('a Transformer learns', () => {
     const length = 5;
     const train = sequenceTaskDataset({ task: 'sort', length, size: 16384, seed: 1 });
     const T = train.fields.x!.shape[0]!;
-    const seen = new Set(Array.from({ length: train.length }, (_v, i) => rows(train.data.x as Int32Array, T, i, 1).slice(0, length).join()));
+    const seen = new Set(
+      Array.from({ length: train.length }, (_v, i) =>
+        rows(train.data.x as Int32Array, T, i, 1)
+          .slice(0, length)
+          .join(),
+      ),
+    );
     const pool = sequenceTaskDataset({ task: 'sort', length, size: 2000, seed: 99 });
-    const held = Array.from({ length: pool.length }, (_v, i) => i).filter((i) => !seen.has(rows(pool.data.x as Int32Array, T, i, 1).slice(0, length).join())).slice(0, 1024);
+    const held = Array.from({ length: pool.length }, (_v, i) => i)
+      .filter(
+        (i) =>
+          !seen.has(
+            rows(pool.data.x as Int32Array, T, i, 1)
+              .slice(0, length)
+              .join(),
+          ),
+      )
+      .slice(0, 1024);
     expect(held.length).toBe(1024);
     const batch = 64;
     const program = await Program.create(tinyGpt({ context: T, vocab: 16, width: 32, layers: 2, batch, lr: 3e-3 }), WasmBackend.createSync());
@@ -74,7 +94,11 @@ describe('a Transformer learns', () => {
     let acc = 0;
     for (let step = 0; step < 6000 && acc < 0.97; step++) {
       const start = (step * batch) % train.length;
-      if (start === 0) for (let i = order.length - 1; i > 0; i--) { const j = rng.int(i + 1); [order[i], order[j]] = [order[j]!, order[i]!]; }
+      if (start === 0)
+        for (let i = order.length - 1; i > 0; i--) {
+          const j = rng.int(i + 1);
+          [order[i], order[j]] = [order[j]!, order[i]!];
+        }
       order.slice(start, start + batch).forEach((i, k) => {
         x.set(rows(train.data.x as Int32Array, T, i, 1), k * T);
         y.set(rows(train.data.y as Int32Array, T, i, 1), k * T);
@@ -88,11 +112,15 @@ describe('a Transformer learns', () => {
     expect(acc).toBeGreaterThanOrEqual(0.95);
   }, 3_600_000);
 
-  it('a character model\'s validation loss falls at least 0.5 nats below the unigram baseline', async () => {
+  it("a character model's validation loss falls at least 0.5 nats below the unigram baseline", async () => {
     // A seeded corpus of simple sentences: words repeat, so characters are predictable from context.
     const rng = new Rng(21);
     const pick = (words: string[]) => words[rng.int(words.length)]!;
-    const [adjs, nouns, verbs] = [['small', 'green', 'quiet', 'heavy', 'bright'], ['cat', 'river', 'engine', 'garden', 'teacher', 'window'], ['sees', 'follows', 'paints', 'carries', 'finds']];
+    const [adjs, nouns, verbs] = [
+      ['small', 'green', 'quiet', 'heavy', 'bright'],
+      ['cat', 'river', 'engine', 'garden', 'teacher', 'window'],
+      ['sees', 'follows', 'paints', 'carries', 'finds'],
+    ];
     let text = '';
     while (text.length < 40_000) text += `the ${pick(adjs)} ${pick(nouns)} ${pick(verbs)} the ${pick(nouns)}. `;
     const context = 32;

@@ -13,7 +13,12 @@ async function expectGradientsMatch(c: ReturnType<typeof layerCase>) {
   // Every input and variable gets a gradient that is not all zeros (no vacuous pass), except the key
   // bias: it adds q·b_k to every score of a query alike, which softmax cancels (0 in PyTorch too).
   const names = [...c.inputs.slice(0, c.inputs.length - c.variables.length).map(() => 'input'), ...c.variables.map((v) => v.name)];
-  analytic.forEach((a, i) => expect(a.some((v) => Math.abs(v) > 1e-4), names[i]).toBe(!names[i]!.endsWith('key_bias')));
+  analytic.forEach((a, i) =>
+    expect(
+      a.some((v) => Math.abs(v) > 1e-4),
+      names[i],
+    ).toBe(!names[i]!.endsWith('key_bias')),
+  );
 }
 
 describe('gradients of the attention layers match central finite differences in float64', () => {
@@ -37,11 +42,25 @@ describe('gradients of the attention layers match central finite differences in 
   it('PositionalEmbedding, sinusoidal', async () => {
     await expectGradientsMatch(layerCase('PositionalEmbedding', { x: [2, 3, 4] }, { kind: 'sinusoidal' }));
   });
-  it('TransformerBlock (causal, every part\'s variables)', async () => {
+  it("TransformerBlock (causal, every part's variables)", async () => {
     const c = layerCase('TransformerBlock', { x: [2, 3, 4] }, { heads: 2, keyDim: 2, ffnUnits: 6, causal: true });
     expect(c.variables.map((v) => v.name)).toEqual([
-      'ln1_gamma', 'ln1_beta', 'attn_query_kernel', 'attn_query_bias', 'attn_key_kernel', 'attn_key_bias', 'attn_value_kernel', 'attn_value_bias',
-      'attn_output_kernel', 'attn_output_bias', 'ln2_gamma', 'ln2_beta', 'ffn1_kernel', 'ffn1_bias', 'ffn2_kernel', 'ffn2_bias',
+      'ln1_gamma',
+      'ln1_beta',
+      'attn_query_kernel',
+      'attn_query_bias',
+      'attn_key_kernel',
+      'attn_key_bias',
+      'attn_value_kernel',
+      'attn_value_bias',
+      'attn_output_kernel',
+      'attn_output_bias',
+      'ln2_gamma',
+      'ln2_beta',
+      'ffn1_kernel',
+      'ffn1_bias',
+      'ffn2_kernel',
+      'ffn2_bias',
     ]);
     await expectGradientsMatch(c);
   });
@@ -60,10 +79,15 @@ describe('attention values', () => {
     expect(pe[4 * 2 + 3]).toBeCloseTo(Math.cos(2 / 100), 12);
   });
 
-  it('a causal MultiHeadAttention\'s weights sum to 1 per query and are 0 on later keys; the output does not depend on later tokens', async () => {
+  it("a causal MultiHeadAttention's weights sum to 1 per query and are 0 on later keys; the output does not depend on later tokens", async () => {
     const [t, d] = [5, 4];
     const doc = makeDoc(
-      [['x', 'Input', { field: 'x', shape: [t, d] }], ['mha', 'MultiHeadAttention', { heads: 2, keyDim: 3, causal: true }], ['t', 'Input', { field: 't', shape: [t, d] }], ['loss', 'MSELoss']],
+      [
+        ['x', 'Input', { field: 'x', shape: [t, d] }],
+        ['mha', 'MultiHeadAttention', { heads: 2, keyDim: 3, causal: true }],
+        ['t', 'Input', { field: 't', shape: [t, d] }],
+        ['loss', 'MSELoss'],
+      ],
       ['x.y -> mha.q', 'mha.y -> loss.pred', 't.y -> loss.target'],
       { batchSize: 1, optimizer: { type: 'sgd' }, lr: 0.1, seed: 2 },
     );
@@ -89,9 +113,18 @@ describe('attention values', () => {
   });
 
   it('MultiHeadAttention asks for PyTorch-shaped projections: query [D, H·d], key/value [Dkv, H·d], output [H·d, D]', () => {
-    const shapes = Object.fromEntries(variablesOf('MultiHeadAttention', { q: [2, 3, 4], kv: [2, 5, 6] }, { heads: 2, keyDim: 3 }).map((v) => [v.name, v.shape]));
+    const shapes = Object.fromEntries(
+      variablesOf('MultiHeadAttention', { q: [2, 3, 4], kv: [2, 5, 6] }, { heads: 2, keyDim: 3 }).map((v) => [v.name, v.shape]),
+    );
     expect(shapes).toEqual({
-      query_kernel: [4, 6], query_bias: [6], key_kernel: [6, 6], key_bias: [6], value_kernel: [6, 6], value_bias: [6], output_kernel: [6, 4], output_bias: [4],
+      query_kernel: [4, 6],
+      query_bias: [6],
+      key_kernel: [6, 6],
+      key_bias: [6],
+      value_kernel: [6, 6],
+      value_bias: [6],
+      output_kernel: [6, 4],
+      output_bias: [4],
     });
   });
 

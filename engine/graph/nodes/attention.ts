@@ -98,8 +98,11 @@ export function sinusoidalPositions(length: number, width: number): number[] {
 
 export const ATTENTION_NODES: readonly NodeSpec[] = [
   defineNode({
-    type: 'MultiHeadAttention', label: 'Multi-head attention', category: 'Sequence',
-    description: 'Scaled dot-product attention over several heads (PyTorch\'s nn.MultiheadAttention): self-attention on q, or cross-attention to kv when it is wired; causal hides later keys. The attention port gives the softmax weights [batch, heads, query, key].',
+    type: 'MultiHeadAttention',
+    label: 'Multi-head attention',
+    category: 'Sequence',
+    description:
+      "Scaled dot-product attention over several heads (PyTorch's nn.MultiheadAttention): self-attention on q, or cross-attention to kv when it is wired; causal hides later keys. The attention port gives the softmax weights [batch, heads, query, key].",
     inputs: [{ name: 'q' }, { name: 'kv', optional: true }],
     outputs: [{ name: 'y' }, { name: 'attention' }],
     params: MultiHeadAttentionParams,
@@ -109,9 +112,13 @@ export const ATTENTION_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'PositionalEmbedding', label: 'Positional embedding', category: 'Sequence',
-    description: 'Add a vector per position to a sequence [batch, time, features]: learned (a trainable table, as GPT) or fixed sinusoids (as the original Transformer).',
-    inputs: [{ name: 'x' }], outputs: [{ name: 'y' }],
+    type: 'PositionalEmbedding',
+    label: 'Positional embedding',
+    category: 'Sequence',
+    description:
+      'Add a vector per position to a sequence [batch, time, features]: learned (a trainable table, as GPT) or fixed sinusoids (as the original Transformer).',
+    inputs: [{ name: 'x' }],
+    outputs: [{ name: 'y' }],
     params: z.strictObject({
       kind: z.enum(['learned', 'sinusoidal']).default('learned'),
       /** The longest sequence the table covers (learned: its rows). */

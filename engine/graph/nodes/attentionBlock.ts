@@ -55,9 +55,12 @@ function partContext<T>(ctx: LowerContext<T>, part: string, salt: number): Lower
 
 export const BLOCK_NODES: readonly NodeSpec[] = [
   defineNode({
-    type: 'TransformerBlock', label: 'Transformer block', category: 'Sequence',
+    type: 'TransformerBlock',
+    label: 'Transformer block',
+    category: 'Sequence',
     description: 'One pre-LN Transformer layer: x + attention(LayerNorm(x)), then + Dense(gelu(Dense(LayerNorm(·)))). Expand it (⊞) to edit its parts.',
-    inputs: [{ name: 'x' }], outputs: [{ name: 'y' }],
+    inputs: [{ name: 'x' }],
+    outputs: [{ name: 'y' }],
     params: TransformerBlockParams,
     lower(ctx, inputs, p) {
       const x = one(inputs, 'x');

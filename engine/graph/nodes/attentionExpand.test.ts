@@ -7,35 +7,60 @@ import { validateDocument } from '../validate';
 import { compositeWeightNames, expandComposite, ExpandError } from './attentionExpand';
 
 const [T, D] = [4, 6];
-const blockDoc = () => makeDoc(
-  [
-    ['x', 'Input', { field: 'x', shape: [T, D] }], ['blk', 'TransformerBlock', { heads: 2, keyDim: 3, ffnUnits: 10, causal: true }],
-    ['head', 'Dense', { units: 3 }], ['t', 'Input', { field: 't', shape: [T, 3] }], ['loss', 'MSELoss'],
-  ],
-  ['x.y -> blk.x', 'blk.y -> head.x', 'head.y -> loss.pred', 't.y -> loss.target'],
-  { batchSize: 2, optimizer: { type: 'sgd' }, lr: 0.1, seed: 4 },
-);
+const blockDoc = () =>
+  makeDoc(
+    [
+      ['x', 'Input', { field: 'x', shape: [T, D] }],
+      ['blk', 'TransformerBlock', { heads: 2, keyDim: 3, ffnUnits: 10, causal: true }],
+      ['head', 'Dense', { units: 3 }],
+      ['t', 'Input', { field: 't', shape: [T, 3] }],
+      ['loss', 'MSELoss'],
+    ],
+    ['x.y -> blk.x', 'blk.y -> head.x', 'head.y -> loss.pred', 't.y -> loss.target'],
+    { batchSize: 2, optimizer: { type: 'sgd' }, lr: 0.1, seed: 4 },
+  );
 
 describe('expandComposite', () => {
   it('replaces a TransformerBlock by its seven parts, wired as a pre-LN layer, in a valid document', () => {
     const doc = expandComposite(blockDoc(), 'blk');
     expect(validateDocument(doc).errors).toEqual([]);
     expect(doc.nodes.map((n) => [n.id, n.type])).toEqual([
-      ['x', 'Input'], ['blk_ln1', 'LayerNorm'], ['blk_attn', 'MultiHeadAttention'], ['blk_add1', 'Add'], ['blk_ln2', 'LayerNorm'],
-      ['blk_ffn1', 'Dense'], ['blk_ffn2', 'Dense'], ['blk_add2', 'Add'], ['head', 'Dense'], ['t', 'Input'], ['loss', 'MSELoss'],
+      ['x', 'Input'],
+      ['blk_ln1', 'LayerNorm'],
+      ['blk_attn', 'MultiHeadAttention'],
+      ['blk_add1', 'Add'],
+      ['blk_ln2', 'LayerNorm'],
+      ['blk_ffn1', 'Dense'],
+      ['blk_ffn2', 'Dense'],
+      ['blk_add2', 'Add'],
+      ['head', 'Dense'],
+      ['t', 'Input'],
+      ['loss', 'MSELoss'],
     ]);
     const wires = doc.edges.map((e) => `${e.from.node}.${e.from.port} -> ${e.to.node}.${e.to.port}`).sort();
     expect(wires).toEqual([
-      'blk_add1.y -> blk_add2.inputs', 'blk_add1.y -> blk_ln2.x', 'blk_add2.y -> head.x', 'blk_attn.y -> blk_add1.inputs', 'blk_ffn1.y -> blk_ffn2.x',
-      'blk_ffn2.y -> blk_add2.inputs', 'blk_ln1.y -> blk_attn.q', 'blk_ln2.y -> blk_ffn1.x', 'head.y -> loss.pred', 't.y -> loss.target',
-      'x.y -> blk_add1.inputs', 'x.y -> blk_ln1.x',
+      'blk_add1.y -> blk_add2.inputs',
+      'blk_add1.y -> blk_ln2.x',
+      'blk_add2.y -> head.x',
+      'blk_attn.y -> blk_add1.inputs',
+      'blk_ffn1.y -> blk_ffn2.x',
+      'blk_ffn2.y -> blk_add2.inputs',
+      'blk_ln1.y -> blk_attn.q',
+      'blk_ln2.y -> blk_ffn1.x',
+      'head.y -> loss.pred',
+      't.y -> loss.target',
+      'x.y -> blk_add1.inputs',
+      'x.y -> blk_ln1.x',
     ]);
     expect(doc.nodes.find((n) => n.id === 'blk_attn')!.params).toMatchObject({ heads: 2, keyDim: 3, causal: true, dropout: 0, useBias: true });
     expect(doc.nodes.find((n) => n.id === 'blk_ffn1')!.params).toMatchObject({ units: 10, activation: 'gelu', useBias: true });
     expect(doc.nodes.find((n) => n.id === 'blk_ffn2')!.params).toMatchObject({ units: D, activation: 'linear' });
     expect(new Set(doc.edges.map((e) => e.id)).size).toBe(doc.edges.length);
     // The parts sit in a row where the block was and the nodes after it move right: no two overlap (nodes are < 200 wide).
-    const xs = doc.nodes.filter((n) => n.position.y === 0).map((n) => n.position.x).sort((a, b) => a - b);
+    const xs = doc.nodes
+      .filter((n) => n.position.y === 0)
+      .map((n) => n.position.x)
+      .sort((a, b) => a - b);
     xs.slice(1).forEach((x, i) => expect(x - xs[i]!).toBeGreaterThanOrEqual(200));
   });
 

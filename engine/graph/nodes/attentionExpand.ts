@@ -16,7 +16,10 @@ export const COMPOSITE_TYPES: ReadonlySet<string> = new Set(['TransformerBlock']
 
 /** Why a node cannot be expanded, naming it. */
 export class ExpandError extends Error {
-  constructor(message: string, readonly node: string) {
+  constructor(
+    message: string,
+    readonly node: string,
+  ) {
     super(message);
     this.name = 'ExpandError';
   }
@@ -35,7 +38,13 @@ function freshId(base: string, taken: Set<string>): string {
 
 interface Plan {
   readonly block: DocNode;
-  readonly parts: readonly { readonly part: string; readonly id: string; readonly type: string; readonly params: Record<string, unknown>; readonly inputs: Readonly<Record<string, readonly string[]>> }[];
+  readonly parts: readonly {
+    readonly part: string;
+    readonly id: string;
+    readonly type: string;
+    readonly params: Record<string, unknown>;
+    readonly inputs: Readonly<Record<string, readonly string[]>>;
+  }[];
 }
 
 function plan(doc: GraphDocument, nodeId: string): Plan {
@@ -61,7 +70,10 @@ export function expandComposite(doc: GraphDocument, nodeId: string): GraphDocume
   const label = block.label?.trim() || block.id;
   const newNodes: DocNode[] = parts.map((p, i) => ({
     // Every setting written out (defaults filled), as the editor writes a node's params.
-    id: p.id, type: p.type, params: getNodeSpec(p.type)!.params.parse(p.params) as Record<string, unknown>, label: `${label} · ${p.part}`,
+    id: p.id,
+    type: p.type,
+    params: getNodeSpec(p.type)!.params.parse(p.params) as Record<string, unknown>,
+    label: `${label} · ${p.part}`,
     position: { x: block.position.x + STEP_X * i, y: block.position.y },
     ...(block.trainable === false ? { trainable: false } : {}),
   }));

@@ -42,9 +42,12 @@ function lossBuild(type: string, params: object, port: string) {
 function seqDoc(lossParams: Record<string, unknown> = {}) {
   return makeDoc(
     [
-      ['x', 'Input', { field: 'x', shape: [T, V] }], ['pass', 'Dense', { units: V, useBias: false }],
+      ['x', 'Input', { field: 'x', shape: [T, V] }],
+      ['pass', 'Dense', { units: V, useBias: false }],
       ['y', 'Input', { field: 'y', shape: [T], dtype: 'i32' }],
-      ['loss', 'SequenceCrossEntropy', lossParams], ['acc', 'SequenceAccuracy', lossParams], ['exact', 'SequenceAccuracy', { ...lossParams, mode: 'sequence' }],
+      ['loss', 'SequenceCrossEntropy', lossParams],
+      ['acc', 'SequenceAccuracy', lossParams],
+      ['exact', 'SequenceAccuracy', { ...lossParams, mode: 'sequence' }],
     ],
     ['x.y -> pass.x', 'pass.y -> loss.pred', 'y.y -> loss.target', 'pass.y -> acc.pred', 'y.y -> acc.target', 'pass.y -> exact.pred', 'y.y -> exact.target'],
     { batchSize: B, optimizer: { type: 'sgd' }, lr: 0.1, seed: 1 },
@@ -52,7 +55,7 @@ function seqDoc(lossParams: Record<string, unknown> = {}) {
 }
 
 describe('SequenceCrossEntropy', () => {
-  it('equals PyTorch\'s CrossEntropyLoss(ignore_index=-100) mean over the counted positions', async () => {
+  it("equals PyTorch's CrossEntropyLoss(ignore_index=-100) mean over the counted positions", async () => {
     const p = await Program.create(seqDoc(), new CpuBackend());
     p.setWeights({ 'pass/kernel': Float32Array.from({ length: V * V }, (_v, i) => (i % (V + 1) === 0 ? 1 : 0)) });
     const loss = await p.step({ x: Float32Array.from(LOGITS), y: Int32Array.from(LABELS) });
@@ -91,7 +94,10 @@ describe('SequenceAccuracy', () => {
   it('token: hits over counted positions; sequence: sequences right at every counted position', async () => {
     const p = await Program.create(seqDoc(), new CpuBackend());
     p.setWeights({ 'pass/kernel': Float32Array.from({ length: V * V }, (_v, i) => (i % (V + 1) === 0 ? 1 : 0)) });
-    const argmax = LABELS.map((_y, n) => { const row = LOGITS.slice(n * V, n * V + V); return row.indexOf(Math.max(...row)); });
+    const argmax = LABELS.map((_y, n) => {
+      const row = LOGITS.slice(n * V, n * V + V);
+      return row.indexOf(Math.max(...row));
+    });
     const counted = LABELS.map((y) => y !== -100);
     const hits = LABELS.map((y, n) => counted[n] && argmax[n] === y);
     // Make the first sequence exactly right and the second wrong at one counted position.

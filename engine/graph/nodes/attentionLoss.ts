@@ -30,9 +30,15 @@ function meanOver<T>(b: OpBuilder<T>, x: T, counted: T): T {
 
 export const SEQUENCE_LOSS_NODES: readonly NodeSpec[] = [
   defineNode({
-    type: 'SequenceCrossEntropy', label: 'Sequence cross-entropy', category: 'Losses', role: 'loss', classifier: true,
-    inputs: [{ name: 'pred' }, { name: 'target' }], outputs: [{ name: 'loss' }, { name: 'perPosition' }],
-    description: 'Softmax cross-entropy at every position of logits [batch, time, vocab] against integer labels [batch, time], averaged over the positions whose label is not ignoreIndex (PyTorch\'s CrossEntropyLoss). perPosition gives each position\'s loss (0 where ignored).',
+    type: 'SequenceCrossEntropy',
+    label: 'Sequence cross-entropy',
+    category: 'Losses',
+    role: 'loss',
+    classifier: true,
+    inputs: [{ name: 'pred' }, { name: 'target' }],
+    outputs: [{ name: 'loss' }, { name: 'perPosition' }],
+    description:
+      "Softmax cross-entropy at every position of logits [batch, time, vocab] against integer labels [batch, time], averaged over the positions whose label is not ignoreIndex (PyTorch's CrossEntropyLoss). perPosition gives each position's loss (0 where ignored).",
     params: z.strictObject({ labels: z.literal('sparse').default('sparse'), ignoreIndex }),
     lower(ctx, inputs, p) {
       const { b } = ctx;
@@ -44,9 +50,15 @@ export const SEQUENCE_LOSS_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'SequenceAccuracy', label: 'Sequence accuracy', category: 'Metrics', role: 'metric', classifier: true,
-    inputs: [{ name: 'pred' }, { name: 'target' }], outputs: [{ name: 'value' }],
-    description: 'Token: the fraction of counted positions whose most likely token is the label. Sequence: the fraction of sequences right at every counted position (exact match). Positions labelled ignoreIndex are not counted.',
+    type: 'SequenceAccuracy',
+    label: 'Sequence accuracy',
+    category: 'Metrics',
+    role: 'metric',
+    classifier: true,
+    inputs: [{ name: 'pred' }, { name: 'target' }],
+    outputs: [{ name: 'value' }],
+    description:
+      'Token: the fraction of counted positions whose most likely token is the label. Sequence: the fraction of sequences right at every counted position (exact match). Positions labelled ignoreIndex are not counted.',
     params: z.strictObject({ labels: z.literal('sparse').default('sparse'), mode: z.enum(['token', 'sequence']).default('token'), ignoreIndex }),
     lower(ctx, inputs, p) {
       const { b } = ctx;

@@ -13,8 +13,11 @@ import { getNodeSpec } from './index';
 
 function context<T>(b: OpBuilder<T>, variable: (r: VariableRequest) => T, training: boolean): LowerContext<T> {
   return {
-    b, training,
-    input: () => { throw new Error('no inputs in a layer check'); },
+    b,
+    training,
+    input: () => {
+      throw new Error('no inputs in a layer check');
+    },
     variable,
     assign: () => undefined,
     counter: () => b.scalar(0, 'i32'),
@@ -28,7 +31,11 @@ export function variablesOf(type: string, inputs: Readonly<Record<string, Shape>
   const requests: VariableRequest[] = [];
   const b = new OpBuilder<TensorType>(typeEmitter);
   const ins = Object.fromEntries(Object.entries(inputs).map(([k, shape]) => [k, { shape, dtype: 'f32' as const }]));
-  spec.lower(context(b, (r) => (requests.push(r), { shape: r.shape, dtype: 'f32' }), true), ins, spec.params.parse(params));
+  spec.lower(
+    context(b, (r) => (requests.push(r), { shape: r.shape, dtype: 'f32' }), true),
+    ins,
+    spec.params.parse(params),
+  );
   return requests;
 }
 
@@ -37,7 +44,11 @@ export function variablesOf(type: string, inputs: Readonly<Record<string, Shape>
  * normal (× `scale` for the variables), and a build that lowers the node and returns output `port`.
  */
 export function layerCase(
-  type: string, inputs: Readonly<Record<string, Shape>>, params: object = {}, port = 'y', { seed = 3, scale = 0.5 } = {},
+  type: string,
+  inputs: Readonly<Record<string, Shape>>,
+  params: object = {},
+  port = 'y',
+  { seed = 3, scale = 0.5 } = {},
 ): { inputs: GradcheckInput[]; build: (b: OpBuilder<ValueId>, xs: ValueId[]) => ValueId; variables: VariableRequest[] } {
   const spec = getNodeSpec(type)!;
   const variables = variablesOf(type, inputs, params);
@@ -53,7 +64,11 @@ export function layerCase(
     build(b, xs) {
       let next = ports.length;
       const ins: LowerInputs<ValueId> = Object.fromEntries(ports.map((p, i) => [p, xs[i]!]));
-      const out = spec.lower(context(b, () => xs[next++]!, true), ins, spec.params.parse(params));
+      const out = spec.lower(
+        context(b, () => xs[next++]!, true),
+        ins,
+        spec.params.parse(params),
+      );
       return out[port]!;
     },
   };

@@ -12,11 +12,26 @@ import { makeDoc } from '../../testing/docs';
 
 type Weights = Readonly<Record<string, number[]>>;
 interface TorchCase {
-  readonly name: string; readonly batch: number; readonly tq: number; readonly tk: number; readonly embed: number; readonly kvDim: number;
-  readonly heads: number; readonly keyDim: number; readonly causal: boolean; readonly cross: boolean;
-  readonly q: number[]; readonly kv: number[] | null; readonly target: number[]; readonly weights: Weights;
-  readonly y: number[]; readonly attention: number[]; readonly loss: number;
-  readonly dq: number[]; readonly dkv: number[] | null; readonly grads: Weights;
+  readonly name: string;
+  readonly batch: number;
+  readonly tq: number;
+  readonly tk: number;
+  readonly embed: number;
+  readonly kvDim: number;
+  readonly heads: number;
+  readonly keyDim: number;
+  readonly causal: boolean;
+  readonly cross: boolean;
+  readonly q: number[];
+  readonly kv: number[] | null;
+  readonly target: number[];
+  readonly weights: Weights;
+  readonly y: number[];
+  readonly attention: number[];
+  readonly loss: number;
+  readonly dq: number[];
+  readonly dkv: number[] | null;
+  readonly grads: Weights;
 }
 
 export const TORCH_ATTENTION: { readonly torch: string; readonly cases: readonly TorchCase[] } = JSON.parse(
@@ -38,10 +53,17 @@ const identity = (n: number) => Float32Array.from({ length: n * n }, (_v, i) => 
 function mhaDoc(c: TorchCase) {
   return makeDoc(
     [
-      ['q', 'Input', { field: 'q', shape: [c.tq, c.embed] }], ['passQ', 'Dense', { units: c.embed, useBias: false }],
-      ...(c.cross ? [['kv', 'Input', { field: 'kv', shape: [c.tk, c.kvDim] }], ['passKv', 'Dense', { units: c.kvDim, useBias: false }]] as const : []),
+      ['q', 'Input', { field: 'q', shape: [c.tq, c.embed] }],
+      ['passQ', 'Dense', { units: c.embed, useBias: false }],
+      ...(c.cross
+        ? ([
+            ['kv', 'Input', { field: 'kv', shape: [c.tk, c.kvDim] }],
+            ['passKv', 'Dense', { units: c.kvDim, useBias: false }],
+          ] as const)
+        : []),
       ['mha', 'MultiHeadAttention', { heads: c.heads, keyDim: c.keyDim, causal: c.causal }],
-      ['t', 'Input', { field: 't', shape: [c.tq, c.embed] }], ['loss', 'MSELoss'],
+      ['t', 'Input', { field: 't', shape: [c.tq, c.embed] }],
+      ['loss', 'MSELoss'],
     ],
     ['q.y -> passQ.x', 'passQ.y -> mha.q', ...(c.cross ? ['kv.y -> passKv.x', 'passKv.y -> mha.kv'] : []), 'mha.y -> loss.pred', 't.y -> loss.target'],
     { batchSize: c.batch, optimizer: { type: 'sgd' }, lr: 1e-9, seed: 1 },
@@ -55,7 +77,8 @@ export function attentionMatchesPyTorch(make: () => Backend | Promise<Backend>) 
       const program = await Program.create(mhaDoc(c), await make());
       program.setWeights({
         ...Object.fromEntries(Object.entries(c.weights).map(([k, v]) => [`mha/${k}`, Float32Array.from(v)])),
-        'passQ/kernel': identity(c.embed), ...(c.cross ? { 'passKv/kernel': identity(c.kvDim) } : {}),
+        'passQ/kernel': identity(c.embed),
+        ...(c.cross ? { 'passKv/kernel': identity(c.kvDim) } : {}),
       });
       const feeds = { q: Float32Array.from(c.q), t: Float32Array.from(c.target), ...(c.kv ? { kv: Float32Array.from(c.kv) } : {}) };
       const loss = await program.step(feeds);

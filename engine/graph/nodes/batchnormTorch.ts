@@ -11,9 +11,17 @@ import { Program } from '../../compile/program';
 import { makeDoc } from '../../testing/docs';
 
 interface TorchStep {
-  readonly x: number[]; readonly t: number[]; readonly y: number[]; readonly loss: number;
-  readonly dx: number[]; readonly dgamma: number[]; readonly dbeta: number[];
-  readonly running_mean: number[]; readonly running_var: number[]; readonly gamma: number[]; readonly beta: number[];
+  readonly x: number[];
+  readonly t: number[];
+  readonly y: number[];
+  readonly loss: number;
+  readonly dx: number[];
+  readonly dgamma: number[];
+  readonly dbeta: number[];
+  readonly running_mean: number[];
+  readonly running_var: number[];
+  readonly gamma: number[];
+  readonly beta: number[];
 }
 interface TorchCase {
   readonly name: string;
@@ -43,7 +51,13 @@ function near(actual: ArrayLike<number>, expected: readonly number[], what: stri
 function bnDoc(c: TorchCase) {
   const sample = c.shape.slice(1);
   return makeDoc(
-    [['x', 'Input', { field: 'x', shape: sample }], ['pass', 'Dense', { units: sample[sample.length - 1], useBias: false }], ['bn', 'BatchNorm'], ['t', 'Input', { field: 't', shape: sample }], ['loss', 'MSELoss']],
+    [
+      ['x', 'Input', { field: 'x', shape: sample }],
+      ['pass', 'Dense', { units: sample[sample.length - 1], useBias: false }],
+      ['bn', 'BatchNorm'],
+      ['t', 'Input', { field: 't', shape: sample }],
+      ['loss', 'MSELoss'],
+    ],
     ['x.y -> pass.x', 'pass.y -> bn.x', 'bn.y -> loss.pred', 't.y -> loss.target'],
     { batchSize: c.shape[0], optimizer: { type: 'sgd' }, lr: c.lr, seed: 1 },
   );

@@ -27,7 +27,10 @@ export function timePadding(mode: 'valid' | 'same', time: number, kernelSize: nu
 
 export const CONV1D_NODES: readonly NodeSpec[] = [
   defineNode({
-    type: 'Conv1D', label: 'Conv 1D', category: 'Sequence', ...io,
+    type: 'Conv1D',
+    label: 'Conv 1D',
+    category: 'Sequence',
+    ...io,
     description: '1-D convolution over [batch, time, channels] with stride, padding, dilation and groups.',
     params: z.strictObject({
       filters: int(1).default(16),
@@ -63,7 +66,10 @@ export const CONV1D_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'GlobalAveragePool1D', label: 'Global average pool 1D', category: 'Sequence', ...io,
+    type: 'GlobalAveragePool1D',
+    label: 'Global average pool 1D',
+    category: 'Sequence',
+    ...io,
     description: 'Mean over the time axis: [batch, time, channels] → [batch, channels].',
     params: z.strictObject({}),
     lower(ctx, inputs) {

@@ -12,7 +12,18 @@ import { SOURCE_NODES } from './sources';
 
 /** Every node type a document may use, by type name. */
 export const NODE_SPECS: Readonly<Record<string, NodeSpec>> = Object.fromEntries(
-  [...SOURCE_NODES, ...LAYER_NODES, ...ATTENTION_NODES, ...BLOCK_NODES, ...RECURRENT_NODES, ...CONV1D_NODES, ...ACTIVATION_NODES, ...OP_NODES, ...LOSS_NODES, ...SEQUENCE_LOSS_NODES].map((s) => [s.type, s]),
+  [
+    ...SOURCE_NODES,
+    ...LAYER_NODES,
+    ...ATTENTION_NODES,
+    ...BLOCK_NODES,
+    ...RECURRENT_NODES,
+    ...CONV1D_NODES,
+    ...ACTIVATION_NODES,
+    ...OP_NODES,
+    ...LOSS_NODES,
+    ...SEQUENCE_LOSS_NODES,
+  ].map((s) => [s.type, s]),
 );
 
 export function getNodeSpec(type: string): NodeSpec | undefined {

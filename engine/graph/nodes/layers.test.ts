@@ -22,7 +22,7 @@ describe('layers', () => {
 
   it('BatchNorm normalises by batch statistics while training, by running averages at inference', async () => {
     const [n, c] = [6, 3];
-    const x = Float32Array.from({ length: n * c }, (_v, i) => (i % c) * 10 + Math.floor(i / c) * (i % c + 1));
+    const x = Float32Array.from({ length: n * c }, (_v, i) => (i % c) * 10 + Math.floor(i / c) * ((i % c) + 1));
     const p = await Program.create(featureDoc(['bn', 'BatchNorm', { momentum: 0.1, epsilon: 1e-3 }], n, c), new CpuBackend());
     await p.step({ x, t: new Float32Array(n * c) });
     const y = (await p.read('bn')).data;
@@ -80,7 +80,12 @@ describe('layers', () => {
 
   it('Embedding looks up rows and its gradient adds up on repeated ids', async () => {
     const doc = makeDoc(
-      [['ids', 'Input', { field: 'ids', shape: [3], dtype: 'i32' }], ['emb', 'Embedding', { inputDim: 5, outputDim: 2 }], ['t', 'Input', { field: 't', shape: [3, 2] }], ['loss', 'SumSquaresLoss']],
+      [
+        ['ids', 'Input', { field: 'ids', shape: [3], dtype: 'i32' }],
+        ['emb', 'Embedding', { inputDim: 5, outputDim: 2 }],
+        ['t', 'Input', { field: 't', shape: [3, 2] }],
+        ['loss', 'SumSquaresLoss'],
+      ],
       ['ids.y -> emb.x', 'emb.y -> loss.pred', 't.y -> loss.target'],
       { batchSize: 1, optimizer: { type: 'sgd' }, lr: 0.1 },
     );
@@ -98,11 +103,19 @@ describe('layers', () => {
 
   it('an Embedding id outside its table is an error naming the node (on the CPU reference)', async () => {
     const doc = makeDoc(
-      [['ids', 'Input', { field: 'ids', shape: [3], dtype: 'i32' }], ['emb', 'Embedding', { inputDim: 5, outputDim: 2 }], ['t', 'Input', { field: 't', shape: [3, 2] }], ['loss', 'SumSquaresLoss']],
+      [
+        ['ids', 'Input', { field: 'ids', shape: [3], dtype: 'i32' }],
+        ['emb', 'Embedding', { inputDim: 5, outputDim: 2 }],
+        ['t', 'Input', { field: 't', shape: [3, 2] }],
+        ['loss', 'SumSquaresLoss'],
+      ],
       ['ids.y -> emb.x', 'emb.y -> loss.pred', 't.y -> loss.target'],
       { batchSize: 1, optimizer: { type: 'sgd' }, lr: 0.1 },
     );
     const p = await Program.create(doc, new CpuBackend());
-    await expect(p.forward({ ids: Int32Array.from([1, 7, 2]) })).rejects.toMatchObject({ node: 'emb', message: expect.stringMatching(/index 7 at position 1/) });
+    await expect(p.forward({ ids: Int32Array.from([1, 7, 2]) })).rejects.toMatchObject({
+      node: 'emb',
+      message: expect.stringMatching(/index 7 at position 1/),
+    });
   });
 });

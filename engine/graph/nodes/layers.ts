@@ -9,7 +9,13 @@ const io = { inputs: [{ name: 'x' }], outputs: [{ name: 'y' }] } as const;
 const padMode = z.enum(['valid', 'same']).default('valid');
 
 /** TensorFlow's padding: 'same' keeps ceil(in / stride) outputs, the odd pixel going after. */
-export function windowPadding(mode: 'valid' | 'same', inHW: readonly number[], k: readonly number[], stride: readonly number[], dilation: readonly number[] = [1, 1]): Padding4 {
+export function windowPadding(
+  mode: 'valid' | 'same',
+  inHW: readonly number[],
+  k: readonly number[],
+  stride: readonly number[],
+  dilation: readonly number[] = [1, 1],
+): Padding4 {
   if (mode === 'valid') return [0, 0, 0, 0];
   const pads = [0, 1].map((i) => {
     const out = Math.ceil(inHW[i]! / stride[i]!);
@@ -27,12 +33,18 @@ function imageShape<T>(b: OpBuilder<T>, x: T, what: string): readonly number[] {
 
 /** Reshape a per-channel vector so it broadcasts against x along `axis`. */
 function alongAxis<T>(b: OpBuilder<T>, v: T, rank: number, axis: number): T {
-  return b.reshape(v, Array.from({ length: rank }, (_d, i) => (i === axis ? -1 : 1)));
+  return b.reshape(
+    v,
+    Array.from({ length: rank }, (_d, i) => (i === axis ? -1 : 1)),
+  );
 }
 
 function poolNode(type: 'MaxPool2D' | 'AvgPool2D'): NodeSpec {
   return defineNode({
-    type, label: type === 'MaxPool2D' ? 'Max pool 2D' : 'Average pool 2D', category: 'Layers', ...io,
+    type,
+    label: type === 'MaxPool2D' ? 'Max pool 2D' : 'Average pool 2D',
+    category: 'Layers',
+    ...io,
     description: `${type === 'MaxPool2D' ? 'Maximum' : 'Mean'} over each window of an NHWC image, per channel.`,
     params: z.strictObject({ poolSize: pairLike.default([2, 2]), strides: pairLike.optional(), padding: padMode }),
     lower(ctx, inputs, p) {
@@ -47,7 +59,10 @@ function poolNode(type: 'MaxPool2D' | 'AvgPool2D'): NodeSpec {
 
 export const LAYER_NODES: readonly NodeSpec[] = [
   defineNode({
-    type: 'Dense', label: 'Dense', category: 'Layers', ...io,
+    type: 'Dense',
+    label: 'Dense',
+    category: 'Layers',
+    ...io,
     description: 'Fully connected layer: activation(x · kernel + bias) over the last axis.',
     params: z.strictObject({
       units: int(1).default(32),
@@ -69,7 +84,10 @@ export const LAYER_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'Conv2D', label: 'Conv 2D', category: 'Layers', ...io,
+    type: 'Conv2D',
+    label: 'Conv 2D',
+    category: 'Layers',
+    ...io,
     description: '2-D convolution over NHWC images with stride, padding, dilation and groups.',
     params: z.strictObject({
       filters: int(1).default(8),
@@ -104,7 +122,10 @@ export const LAYER_NODES: readonly NodeSpec[] = [
   poolNode('MaxPool2D'),
   poolNode('AvgPool2D'),
   defineNode({
-    type: 'Flatten', label: 'Flatten', category: 'Layers', ...io,
+    type: 'Flatten',
+    label: 'Flatten',
+    category: 'Layers',
+    ...io,
     description: 'Reshape [batch, ...] to [batch, features].',
     params: z.strictObject({}),
     lower(ctx, inputs) {
@@ -114,7 +135,10 @@ export const LAYER_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'Reshape', label: 'Reshape', category: 'Layers', ...io,
+    type: 'Reshape',
+    label: 'Reshape',
+    category: 'Layers',
+    ...io,
     description: 'Reshape each sample to targetShape (one dimension may be −1); the batch dimension is kept.',
     params: z.strictObject({ targetShape: z.array(z.number().int().min(-1)).min(1).default([-1]) }),
     lower(ctx, inputs, p) {
@@ -123,7 +147,10 @@ export const LAYER_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'Dropout', label: 'Dropout', category: 'Layers', ...io,
+    type: 'Dropout',
+    label: 'Dropout',
+    category: 'Layers',
+    ...io,
     description: 'While training, zero each element with probability rate and scale the rest by 1/(1−rate); identity at inference.',
     params: z.strictObject({ rate: z.number().min(0).lt(1).default(0.5) }),
     lower(ctx, inputs, p) {
@@ -136,10 +163,18 @@ export const LAYER_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'BatchNorm', label: 'Batch norm', category: 'Layers', ...io,
-    description: 'Normalise by batch statistics while training and by running averages at inference, then scale and shift. Momentum is the new batch\'s weight in the running averages, as in PyTorch.',
+    type: 'BatchNorm',
+    label: 'Batch norm',
+    category: 'Layers',
+    ...io,
+    description:
+      "Normalise by batch statistics while training and by running averages at inference, then scale and shift. Momentum is the new batch's weight in the running averages, as in PyTorch.",
     // momentum as in PyTorch: the new batch's weight, running ← (1 − momentum)·running + momentum·batch.
-    params: z.strictObject({ axis: z.number().int().default(-1), momentum: z.number().min(0).max(1).default(0.1), epsilon: z.number().positive().default(1e-5) }),
+    params: z.strictObject({
+      axis: z.number().int().default(-1),
+      momentum: z.number().min(0).max(1).default(0.1),
+      epsilon: z.number().positive().default(1e-5),
+    }),
     lower(ctx, inputs, p) {
       const { b } = ctx;
       const x = one(inputs, 'x');
@@ -172,7 +207,10 @@ export const LAYER_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'LayerNorm', label: 'Layer norm', category: 'Layers', ...io,
+    type: 'LayerNorm',
+    label: 'Layer norm',
+    category: 'Layers',
+    ...io,
     description: 'Normalise each sample over its last axis, then scale and shift.',
     params: z.strictObject({ epsilon: z.number().positive().default(1e-5) }),
     lower(ctx, inputs, p) {
@@ -189,15 +227,21 @@ export const LAYER_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'Activation', label: 'Activation', category: 'Layers', ...io,
+    type: 'Activation',
+    label: 'Activation',
+    category: 'Layers',
+    ...io,
     description: 'Apply a named activation function.',
     params: z.strictObject({ activation: activation.default('relu') }),
     lower: (ctx, inputs, p) => ({ y: applyActivation(ctx.b, one(inputs, 'x'), p.activation) }),
   }),
   defineNode({
-    type: 'Add', label: 'Add', category: 'Layers',
+    type: 'Add',
+    label: 'Add',
+    category: 'Layers',
     description: 'Elementwise sum of all connected inputs (with broadcasting): a residual connection.',
-    inputs: [{ name: 'inputs', multiple: true }], outputs: [{ name: 'y' }],
+    inputs: [{ name: 'inputs', multiple: true }],
+    outputs: [{ name: 'y' }],
     params: z.strictObject({}),
     lower(ctx, inputs) {
       const xs = many(inputs, 'inputs');
@@ -206,9 +250,12 @@ export const LAYER_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'Concat', label: 'Concatenate', category: 'Layers',
+    type: 'Concat',
+    label: 'Concatenate',
+    category: 'Layers',
     description: 'Join all connected inputs along an axis.',
-    inputs: [{ name: 'inputs', multiple: true }], outputs: [{ name: 'y' }],
+    inputs: [{ name: 'inputs', multiple: true }],
+    outputs: [{ name: 'y' }],
     params: z.strictObject({ axis: z.number().int().default(-1) }),
     lower(ctx, inputs, p) {
       const xs = many(inputs, 'inputs');
@@ -217,9 +264,16 @@ export const LAYER_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'Embedding', label: 'Embedding', category: 'Layers', ...io,
+    type: 'Embedding',
+    label: 'Embedding',
+    category: 'Layers',
+    ...io,
     description: 'Look up a trainable vector for each integer token id.',
-    params: z.strictObject({ inputDim: int(1).default(100), outputDim: int(1).default(16), init: initializer.default({ kind: 'uniform', min: -0.05, max: 0.05 }) }),
+    params: z.strictObject({
+      inputDim: int(1).default(100),
+      outputDim: int(1).default(16),
+      init: initializer.default({ kind: 'uniform', min: -0.05, max: 0.05 }),
+    }),
     lower(ctx, inputs, p) {
       const x = one(inputs, 'x');
       if (ctx.b.dtype(x) !== 'i32') throw new ShapeError(`Embedding expects integer token ids (i32) but got ${ctx.b.dtype(x)}`, 'dtype');

@@ -34,7 +34,14 @@ function targetProbs<T>(b: OpBuilder<T>, logits: T, target: T, mode: 'sparse' | 
 
 function elementwiseLoss(type: string, label: string, description: string, f: <T>(b: OpBuilder<T>, d: T) => T, sumsOverBatch = false): NodeSpec {
   return defineNode({
-    type, label, description, category: 'Losses', role: 'loss', ...(sumsOverBatch ? { sumsOverBatch } : {}), ...lossIo, params: z.strictObject({}),
+    type,
+    label,
+    description,
+    category: 'Losses',
+    role: 'loss',
+    ...(sumsOverBatch ? { sumsOverBatch } : {}),
+    ...lossIo,
+    params: z.strictObject({}),
     lower(ctx, inputs) {
       const { b } = ctx;
       const pred = one(inputs, 'pred');
@@ -47,10 +54,21 @@ function elementwiseLoss(type: string, label: string, description: string, f: <T
 
 export const LOSS_NODES: readonly NodeSpec[] = [
   elementwiseLoss('MSELoss', 'Mean squared error', 'mean((pred − target)²) over every element.', (b, d) => b.mean(b.square(d))),
-  elementwiseLoss('SumSquaresLoss', 'Sum of squares (L2)', 'sum((pred − target)²): the classic L2 loss of the 2-layer example. It grows with the batch, so validation reports it per training batch.', (b, d) => b.sum(b.square(d)), true),
+  elementwiseLoss(
+    'SumSquaresLoss',
+    'Sum of squares (L2)',
+    'sum((pred − target)²): the classic L2 loss of the 2-layer example. It grows with the batch, so validation reports it per training batch.',
+    (b, d) => b.sum(b.square(d)),
+    true,
+  ),
   elementwiseLoss('L1Loss', 'Mean absolute error (L1)', 'mean(|pred − target|) over every element.', (b, d) => b.mean(b.abs(d))),
   defineNode({
-    type: 'SoftmaxCrossEntropy', label: 'Softmax cross-entropy', category: 'Losses', role: 'loss', classifier: true, ...lossIo,
+    type: 'SoftmaxCrossEntropy',
+    label: 'Softmax cross-entropy',
+    category: 'Losses',
+    role: 'loss',
+    classifier: true,
+    ...lossIo,
     description: 'Cross-entropy of softmax(logits) against integer labels (sparse) or one-hot rows, averaged over the batch.',
     params: z.strictObject({ labels }),
     lower(ctx, inputs, p) {
@@ -62,7 +80,12 @@ export const LOSS_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'BinaryCrossEntropy', label: 'Binary cross-entropy', category: 'Losses', role: 'loss', classifier: true, ...lossIo,
+    type: 'BinaryCrossEntropy',
+    label: 'Binary cross-entropy',
+    category: 'Losses',
+    role: 'loss',
+    classifier: true,
+    ...lossIo,
     description: 'Cross-entropy of sigmoid(logits) against 0/1 targets, averaged: mean(softplus(x) − x·y).',
     params: z.strictObject({}),
     lower(ctx, inputs) {
@@ -74,8 +97,13 @@ export const LOSS_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'Accuracy', label: 'Accuracy', category: 'Metrics', role: 'metric', classifier: true,
-    inputs: [{ name: 'pred' }, { name: 'target' }], outputs: [{ name: 'value' }],
+    type: 'Accuracy',
+    label: 'Accuracy',
+    category: 'Metrics',
+    role: 'metric',
+    classifier: true,
+    inputs: [{ name: 'pred' }, { name: 'target' }],
+    outputs: [{ name: 'value' }],
     description: 'Fraction of samples whose predicted class matches the label (binary: logit > threshold).',
     params: z.strictObject({ labels: z.enum(['sparse', 'onehot', 'binary']).default('sparse'), threshold: z.number().default(0) }),
     lower(ctx, inputs, p) {

@@ -29,7 +29,17 @@ const doc = makeDoc(
     ['t', 'Input', { field: 't', shape: [7] }],
     ['loss', 'MSELoss', {}],
   ],
-  ['x.y -> conv.x', 'conv.y -> lstm.x', 'lstm.y -> gru.x', 'gru.y -> rnn.x', 'gru.y -> pool.x', 'rnn.y -> cat.inputs', 'pool.y -> cat.inputs', 'cat.y -> loss.pred', 't.y -> loss.target'],
+  [
+    'x.y -> conv.x',
+    'conv.y -> lstm.x',
+    'lstm.y -> gru.x',
+    'gru.y -> rnn.x',
+    'gru.y -> pool.x',
+    'rnn.y -> cat.inputs',
+    'pool.y -> cat.inputs',
+    'cat.y -> loss.pred',
+    't.y -> loss.target',
+  ],
   { batchSize: 3, optimizer: { type: 'sgd' }, lr: 0.1, seed: 4 },
 );
 
@@ -38,7 +48,9 @@ async function stepOn(backend: Backend) {
   const x = Float32Array.from({ length: 3 * T * 3 }, (_v, i) => Math.sin(i * 0.7) * 1.5);
   const t = Float32Array.from({ length: 3 * 7 }, (_v, i) => Math.cos(i));
   const loss = await program.step({ x, t });
-  const outputs = Object.fromEntries(await Promise.all(['conv', 'lstm', 'gru', 'rnn', 'pool'].map(async (n) => [n, Array.from((await program.read(n)).data)] as const)));
+  const outputs = Object.fromEntries(
+    await Promise.all(['conv', 'lstm', 'gru', 'rnn', 'pool'].map(async (n) => [n, Array.from((await program.read(n)).data)] as const)),
+  );
   const grads = Object.fromEntries(Object.entries(await program.readGradients()).map(([k, v]) => [k, Array.from(v)]));
   program.dispose();
   return { loss, outputs, grads };

@@ -25,16 +25,23 @@ function lowerOn(type: string, params: Record<string, unknown>, b: OpBuilder<Val
   const spec = getNodeSpec(type)!;
   let next = 1;
   const ctx: LowerContext<ValueId> = {
-    b, training: true,
-    input: () => { throw new Error('no inputs here'); },
+    b,
+    training: true,
+    input: () => {
+      throw new Error('no inputs here');
+    },
     variable: (req) => {
       const v = xs[next++];
       if (v === undefined) throw new Error(`no value for variable ${req.name}`);
       expect(b.shape(v), req.name).toEqual(req.shape);
       return v;
     },
-    assign: () => { throw new Error('no assigns here'); },
-    counter: () => { throw new Error('no counter here'); },
+    assign: () => {
+      throw new Error('no assigns here');
+    },
+    counter: () => {
+      throw new Error('no counter here');
+    },
     seed: () => 1,
   };
   const out = spec.lower(ctx, { x: xs[0]! }, spec.params.parse(params)).y!;
@@ -54,12 +61,22 @@ function values(n: number, seed: number, scale = 1): number[] {
 function recurrentInputs(kind: RecurrentKind, [batch, time, features]: number[], units: number, useBias: boolean): GradcheckInput[] {
   const g = GATES[kind];
   const shapes = [[batch!, time!, features!], [g * units, features!], [g * units, units], ...(useBias ? [[g * units], [g * units]] : [])];
-  return shapes.map((shape, i) => ({ shape, values: values(shape.reduce((a, d) => a * d, 1), 7 + i, i === 0 ? 1.5 : 0.8) }));
+  return shapes.map((shape, i) => ({
+    shape,
+    values: values(
+      shape.reduce((a, d) => a * d, 1),
+      7 + i,
+      i === 0 ? 1.5 : 0.8,
+    ),
+  }));
 }
 
 describe('recurrent layers: gradients of the input and every weight match float64 finite differences', () => {
   const cases: [RecurrentKind, Record<string, unknown>][] = [
-    ['RNN', { activation: 'tanh' }], ['RNN', { activation: 'relu' }], ['LSTM', {}], ['GRU', {}],
+    ['RNN', { activation: 'tanh' }],
+    ['RNN', { activation: 'relu' }],
+    ['LSTM', {}],
+    ['GRU', {}],
   ];
   for (const [kind, extra] of cases) {
     for (const returnSequences of [true, false]) {
@@ -70,13 +87,18 @@ describe('recurrent layers: gradients of the input and every weight match float6
           const { maxError, analytic } = await gradcheck(recurrentInputs(kind, [2, 4, 3], units, useBias), (b, xs) => lowerOn(kind, params, b, xs));
           expect(maxError).toBeLessThan(1e-6);
           // Every input and weight gets some gradient (nothing is silently disconnected).
-          analytic.forEach((a, i) => expect(a.some((v) => Math.abs(v) > 1e-4), `input ${i}`).toBe(true));
+          analytic.forEach((a, i) =>
+            expect(
+              a.some((v) => Math.abs(v) > 1e-4),
+              `input ${i}`,
+            ).toBe(true),
+          );
         });
       }
     }
   }
 
-  it('the output is every step\'s state [B, T, H], or the last one [B, H]; the last step of the sequence equals the last state', async () => {
+  it("the output is every step's state [B, T, H], or the last one [B, H]; the last step of the sequence equals the last state", async () => {
     const inputs = recurrentInputs('LSTM', [2, 5, 3], 4, true);
     const seq = await gradcheck(inputs, (b, xs) => b.slice(lowerOn('LSTM', { units: 4 }, b, xs), [0, 4, 0], [2, 1, 4]));
     const last = await gradcheck(inputs, (b, xs) => b.reshape(lowerOn('LSTM', { units: 4, returnSequences: false }, b, xs), [2, 1, 4]));
@@ -102,14 +124,24 @@ describe('Conv1D and GlobalAveragePool1D', () => {
       ];
       const { maxError, analytic } = await gradcheck(inputs, (b, xs) => lowerOn('Conv1D', params, b, xs));
       expect(maxError).toBeLessThan(1e-6);
-      analytic.forEach((a, i) => expect(a.some((v) => Math.abs(v) > 1e-4), `input ${i}`).toBe(true));
+      analytic.forEach((a, i) =>
+        expect(
+          a.some((v) => Math.abs(v) > 1e-4),
+          `input ${i}`,
+        ).toBe(true),
+      );
     });
   }
 
-  it('Conv1D equals a direct loop (stride 2, TensorFlow\'s same padding with the odd step after, dilation, groups)', async () => {
+  it("Conv1D equals a direct loop (stride 2, TensorFlow's same padding with the odd step after, dilation, groups)", async () => {
     const [batch, time, cin, filters, k, stride, dilation, groups] = [2, 9, 4, 6, 3, 2, 2, 2];
     const doc = makeDoc(
-      [['x', 'Input', { field: 'x', shape: [time, cin] }], ['conv', 'Conv1D', { filters, kernelSize: k, strides: stride, dilation, groups, padding: 'same' }], ['t', 'Input', { field: 't', shape: [5, filters] }], ['loss', 'MSELoss']],
+      [
+        ['x', 'Input', { field: 'x', shape: [time, cin] }],
+        ['conv', 'Conv1D', { filters, kernelSize: k, strides: stride, dilation, groups, padding: 'same' }],
+        ['t', 'Input', { field: 't', shape: [5, filters] }],
+        ['loss', 'MSELoss'],
+      ],
       ['x.y -> conv.x', 'conv.y -> loss.pred', 't.y -> loss.target'],
       { batchSize: batch },
     );
@@ -124,16 +156,18 @@ describe('Conv1D and GlobalAveragePool1D', () => {
     const [left] = timePadding('same', time, k, stride, dilation);
     const cig = cin / groups;
     const fog = filters / groups;
-    for (let n = 0; n < batch; n++) for (let t = 0; t < tOut; t++) for (let f = 0; f < filters; f++) {
-      let want = bias[f]!;
-      const grp = Math.floor(f / fog);
-      for (let j = 0; j < k; j++) {
-        const at = t * stride + j * dilation - left;
-        if (at < 0 || at >= time) continue;
-        for (let c = 0; c < cig; c++) want += x[(n * time + at) * cin + grp * cig + c]! * kernel[(j * cig + c) * filters + f]!;
-      }
-      expect(y.data[(n * tOut + t) * filters + f]).toBeCloseTo(want, 5);
-    }
+    for (let n = 0; n < batch; n++)
+      for (let t = 0; t < tOut; t++)
+        for (let f = 0; f < filters; f++) {
+          let want = bias[f]!;
+          const grp = Math.floor(f / fog);
+          for (let j = 0; j < k; j++) {
+            const at = t * stride + j * dilation - left;
+            if (at < 0 || at >= time) continue;
+            for (let c = 0; c < cig; c++) want += x[(n * time + at) * cin + grp * cig + c]! * kernel[(j * cig + c) * filters + f]!;
+          }
+          expect(y.data[(n * tOut + t) * filters + f]).toBeCloseTo(want, 5);
+        }
     program.dispose();
   });
 
@@ -147,10 +181,16 @@ describe('Conv1D and GlobalAveragePool1D', () => {
 });
 
 describe('the fused schedule on a long recurrence', () => {
-  it('an LSTM over 12 steps trains the same with the shared fused plan as op by op (weight_hh\'s gradient sums 11 matmuls whose epilogue chains must not overlap)', async () => {
+  it("an LSTM over 12 steps trains the same with the shared fused plan as op by op (weight_hh's gradient sums 11 matmuls whose epilogue chains must not overlap)", async () => {
     const T = 12;
     const doc = makeDoc(
-      [['x', 'Input', { field: 'x', shape: [T, 3] }], ['lstm', 'LSTM', { units: 4 }], ['gru', 'GRU', { units: 3, returnSequences: false }], ['t', 'Input', { field: 't', shape: [3] }], ['loss', 'MSELoss']],
+      [
+        ['x', 'Input', { field: 'x', shape: [T, 3] }],
+        ['lstm', 'LSTM', { units: 4 }],
+        ['gru', 'GRU', { units: 3, returnSequences: false }],
+        ['t', 'Input', { field: 't', shape: [3] }],
+        ['loss', 'MSELoss'],
+      ],
       ['x.y -> lstm.x', 'lstm.y -> gru.x', 'gru.y -> loss.pred', 't.y -> loss.target'],
       { batchSize: 2, optimizer: { type: 'sgd' }, lr: 0.1, seed: 2 },
     );
@@ -173,14 +213,15 @@ describe('the fused schedule on a long recurrence', () => {
 });
 
 describe('parameter counts and errors as the editor sees them', () => {
-  const seqDoc = (layer: [string, string, Record<string, unknown>], shape = [6, 5]) => makeDoc(
-    [['x', 'Input', { field: 'x', shape }], layer, ['pool', 'GlobalAveragePool1D']],
-    [`x.y -> ${layer[0]}.x`, `${layer[0]}.y -> pool.x`],
-    { batchSize: 2 },
-  );
+  const seqDoc = (layer: [string, string, Record<string, unknown>], shape = [6, 5]) =>
+    makeDoc([['x', 'Input', { field: 'x', shape }], layer, ['pool', 'GlobalAveragePool1D']], [`x.y -> ${layer[0]}.x`, `${layer[0]}.y -> pool.x`], {
+      batchSize: 2,
+    });
 
   it.each([
-    ['LSTM', 4], ['GRU', 3], ['RNN', 1],
+    ['LSTM', 4],
+    ['GRU', 3],
+    ['RNN', 1],
   ] as const)('%s with F inputs and H units holds G·H·(F + H) + 2·G·H parameters, as torch.nn does', (kind, g) => {
     const [f, h] = [5, 7];
     const info = inferShapes(seqDoc(['r', kind, { units: h }])).nodes.get('r')!;
@@ -199,16 +240,31 @@ describe('parameter counts and errors as the editor sees them', () => {
 
   it.each(['LSTM', 'GRU', 'RNN', 'Conv1D', 'GlobalAveragePool1D'])('%s on a rank-2 input is an error naming the node', (type) => {
     const { errors } = inferShapes(seqDoc(['layer', type, {}], [5]));
-    expect(errors).toEqual([expect.objectContaining({ node: 'layer', message: expect.stringMatching(/expects sequences \[batch, time, (features|channels)\] but got \[2, 5\]/) })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ node: 'layer', message: expect.stringMatching(/expects sequences \[batch, time, (features|channels)\] but got \[2, 5\]/) }),
+    ]);
   });
 
   it('an LSTM on token ids (i32) asks for an Embedding first', () => {
-    const doc = makeDoc([['x', 'Input', { field: 'x', shape: [6], dtype: 'i32' }], ['r', 'Reshape', { targetShape: [6, 1] }], ['lstm', 'LSTM', {}]], ['x.y -> r.x', 'r.y -> lstm.x'], { batchSize: 2 });
+    const doc = makeDoc(
+      [
+        ['x', 'Input', { field: 'x', shape: [6], dtype: 'i32' }],
+        ['r', 'Reshape', { targetShape: [6, 1] }],
+        ['lstm', 'LSTM', {}],
+      ],
+      ['x.y -> r.x', 'r.y -> lstm.x'],
+      { batchSize: 2 },
+    );
     expect(inferShapes(doc).errors).toEqual([expect.objectContaining({ node: 'lstm', code: 'dtype', message: expect.stringMatching(/Embedding/) })]);
   });
 
   it(`a sequence longer than ${MAX_RECURRENT_STEPS} steps is refused, naming the node`, () => {
     const { errors } = inferShapes(seqDoc(['gru', 'GRU', { units: 2 }], [MAX_RECURRENT_STEPS + 1, 2]));
-    expect(errors).toEqual([expect.objectContaining({ node: 'gru', message: expect.stringMatching(new RegExp(`at most ${MAX_RECURRENT_STEPS} time steps but the sequence has ${MAX_RECURRENT_STEPS + 1}`)) })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        node: 'gru',
+        message: expect.stringMatching(new RegExp(`at most ${MAX_RECURRENT_STEPS} time steps but the sequence has ${MAX_RECURRENT_STEPS + 1}`)),
+      }),
+    ]);
   });
 });

@@ -12,7 +12,12 @@ describe('recurrent layers on the CPU backend', () => {
     for (const kind of ['RNN', 'LSTM', 'GRU']) {
       const units = 16;
       const doc = makeDoc(
-        [['x', 'Input', { field: 'x', shape: [4, 3] }], ['r', kind, { units, returnSequences: false }], ['t', 'Input', { field: 't', shape: [units] }], ['loss', 'MSELoss']],
+        [
+          ['x', 'Input', { field: 'x', shape: [4, 3] }],
+          ['r', kind, { units, returnSequences: false }],
+          ['t', 'Input', { field: 't', shape: [units] }],
+          ['loss', 'MSELoss'],
+        ],
         ['x.y -> r.x', 'r.y -> loss.pred', 't.y -> loss.target'],
         { batchSize: 2, seed: 3 },
       );

@@ -46,7 +46,9 @@ function sequenceShape<T>(b: OpBuilder<T>, x: T, what: string): readonly [number
  * last one.
  */
 export function lowerRecurrent<T>(
-  ctx: LowerContext<T>, x: T, kind: RecurrentKind,
+  ctx: LowerContext<T>,
+  x: T,
+  kind: RecurrentKind,
   p: { units: number; returnSequences: boolean; useBias: boolean; activation?: 'tanh' | 'relu' },
 ): T {
   const { b } = ctx;
@@ -128,20 +130,31 @@ const common = {
 
 export const RECURRENT_NODES: readonly NodeSpec[] = [
   defineNode({
-    type: 'RNN', label: 'RNN', category: 'Sequence', ...io,
-    description: "Simple recurrent layer over [batch, time, features]: h' = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh), as torch.nn.RNN; every step's h, or the last.",
+    type: 'RNN',
+    label: 'RNN',
+    category: 'Sequence',
+    ...io,
+    description:
+      "Simple recurrent layer over [batch, time, features]: h' = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh), as torch.nn.RNN; every step's h, or the last.",
     params: z.strictObject({ ...common, activation: z.enum(['tanh', 'relu']).default('tanh') }),
     lower: (ctx, inputs, p) => ({ y: lowerRecurrent(ctx, one(inputs, 'x'), 'RNN', p) }),
   }),
   defineNode({
-    type: 'LSTM', label: 'LSTM', category: 'Sequence', ...io,
-    description: 'Long short-term memory over [batch, time, features] with PyTorch\'s gates (i, f, g, o) and weights, as torch.nn.LSTM; every step\'s h, or the last.',
+    type: 'LSTM',
+    label: 'LSTM',
+    category: 'Sequence',
+    ...io,
+    description:
+      "Long short-term memory over [batch, time, features] with PyTorch's gates (i, f, g, o) and weights, as torch.nn.LSTM; every step's h, or the last.",
     params: z.strictObject(common),
     lower: (ctx, inputs, p) => ({ y: lowerRecurrent(ctx, one(inputs, 'x'), 'LSTM', p) }),
   }),
   defineNode({
-    type: 'GRU', label: 'GRU', category: 'Sequence', ...io,
-    description: 'Gated recurrent unit over [batch, time, features] with PyTorch\'s gates (r, z, n) and weights, as torch.nn.GRU; every step\'s h, or the last.',
+    type: 'GRU',
+    label: 'GRU',
+    category: 'Sequence',
+    ...io,
+    description: "Gated recurrent unit over [batch, time, features] with PyTorch's gates (r, z, n) and weights, as torch.nn.GRU; every step's h, or the last.",
     params: z.strictObject(common),
     lower: (ctx, inputs, p) => ({ y: lowerRecurrent(ctx, one(inputs, 'x'), 'GRU', p) }),
   }),

@@ -15,7 +15,11 @@ interface TorchCase {
   readonly params: Readonly<Record<string, unknown>>;
   readonly shape: readonly [number, number, number];
   readonly weights: Readonly<Record<string, number[]>>;
-  readonly x: number[]; readonly t: number[]; readonly y: number[]; readonly loss: number; readonly dx: number[];
+  readonly x: number[];
+  readonly t: number[];
+  readonly y: number[];
+  readonly loss: number;
+  readonly dx: number[];
   readonly grads: Readonly<Record<string, number[]>>;
 }
 
@@ -38,7 +42,13 @@ function recurrentDoc(c: TorchCase) {
   const [batch, time, features] = c.shape;
   const targetShape = c.params.returnSequences ? [time, c.params.units] : [c.params.units];
   return makeDoc(
-    [['x', 'Input', { field: 'x', shape: [time, features] }], ['pass', 'Dense', { units: features, useBias: false }], ['rnn', c.kind, c.params as Record<string, unknown>], ['t', 'Input', { field: 't', shape: targetShape }], ['loss', 'MSELoss']],
+    [
+      ['x', 'Input', { field: 'x', shape: [time, features] }],
+      ['pass', 'Dense', { units: features, useBias: false }],
+      ['rnn', c.kind, c.params as Record<string, unknown>],
+      ['t', 'Input', { field: 't', shape: targetShape }],
+      ['loss', 'MSELoss'],
+    ],
     ['x.y -> pass.x', 'pass.y -> rnn.x', 'rnn.y -> loss.pred', 't.y -> loss.target'],
     { batchSize: batch, optimizer: { type: 'sgd' }, lr: 0.1, seed: 1 },
   );
@@ -54,7 +64,12 @@ export function recurrentMatchesPyTorch(make: () => Backend | Promise<Backend>, 
       const features = c.shape[2];
       const identity = Float32Array.from({ length: features * features }, (_v, i) => (i % (features + 1) === 0 ? 1 : 0));
       const names = Object.keys(c.weights);
-      expect(program.variables.filter((v) => v.name.startsWith('rnn/')).map((v) => v.name).sort()).toEqual(names.map((n) => `rnn/${n}`).sort());
+      expect(
+        program.variables
+          .filter((v) => v.name.startsWith('rnn/'))
+          .map((v) => v.name)
+          .sort(),
+      ).toEqual(names.map((n) => `rnn/${n}`).sort());
       program.setWeights({ 'pass/kernel': identity, ...Object.fromEntries(names.map((n) => [`rnn/${n}`, Float32Array.from(c.weights[n]!)])) });
       const loss = await program.step({ x: Float32Array.from(c.x), t: Float32Array.from(c.t) });
       near([loss], [c.loss], 'loss', tol);

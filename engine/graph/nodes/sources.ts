@@ -7,9 +7,13 @@ const shape = z.array(z.number().int().min(1));
 
 export const SOURCE_NODES: readonly NodeSpec[] = [
   defineNode({
-    type: 'Input', label: 'Input', category: 'Data', role: 'input',
+    type: 'Input',
+    label: 'Input',
+    category: 'Data',
+    role: 'input',
     description: 'A placeholder fed with a batch of one dataset field every step (batch dimension first).',
-    inputs: [], outputs: [{ name: 'y' }],
+    inputs: [],
+    outputs: [{ name: 'y' }],
     params: z.strictObject({
       field: z.string().min(1).default('x'),
       shape: shape.default([1]),
@@ -18,9 +22,12 @@ export const SOURCE_NODES: readonly NodeSpec[] = [
     lower: (ctx, _inputs, p) => ({ y: ctx.input(p.field, p.shape, p.dtype) }),
   }),
   defineNode({
-    type: 'Parameter', label: 'Parameter', category: 'Data',
+    type: 'Parameter',
+    label: 'Parameter',
+    category: 'Data',
     description: 'A trainable tensor (a TensorFlow Variable), drawn once from its initializer.',
-    inputs: [], outputs: [{ name: 'y' }],
+    inputs: [],
+    outputs: [{ name: 'y' }],
     params: z.strictObject({
       shape: shape.min(1).default([1]),
       init: initializer.default({ kind: 'glorot_uniform' }),
@@ -33,9 +40,12 @@ export const SOURCE_NODES: readonly NodeSpec[] = [
     },
   }),
   defineNode({
-    type: 'Constant', label: 'Constant', category: 'Data',
+    type: 'Constant',
+    label: 'Constant',
+    category: 'Data',
     description: 'A fixed tensor: one value repeated, or a list of values in row-major order.',
-    inputs: [], outputs: [{ name: 'y' }],
+    inputs: [],
+    outputs: [{ name: 'y' }],
     params: z.strictObject({
       shape: shape.default([]),
       value: z.number().default(0),

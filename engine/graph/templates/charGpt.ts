@@ -7,7 +7,8 @@ const node = (id: string, type: string, params: Record<string, unknown>, column:
   place(id, type, getNodeSpec(type)!.params.parse(params) as Record<string, unknown>, column, row, label);
 
 const NAME = 'Character-level GPT';
-const DESCRIPTION = 'Predicts the next character of the built-in text: token and learned position embeddings (width 64, context 64), two causal Transformer blocks of 4 heads, a LayerNorm and a linear head; loss over every position.';
+const DESCRIPTION =
+  'Predicts the next character of the built-in text: token and learned position embeddings (width 64, context 64), two causal Transformer blocks of 4 heads, a LayerNorm and a linear head; loss over every position.';
 
 /** Token ids the Embedding and the head cover: a corpus of up to 127 distinct characters plus the unknown token. */
 export const CHAR_GPT_VOCAB = 128;
@@ -37,9 +38,16 @@ export const charGpt: Template = {
         node('accuracy', 'SequenceAccuracy', { mode: 'token' }, 7, 1, 'accuracy'),
       ],
       [
-        edge('tokens.y', 'embed.x'), edge('embed.y', 'positions.x'), edge('positions.y', 'block1.x'), edge('block1.y', 'block2.x'),
-        edge('block2.y', 'norm.x'), edge('norm.y', 'logits.x'),
-        edge('logits.y', 'loss.pred'), edge('next.y', 'loss.target'), edge('logits.y', 'accuracy.pred'), edge('next.y', 'accuracy.target'),
+        edge('tokens.y', 'embed.x'),
+        edge('embed.y', 'positions.x'),
+        edge('positions.y', 'block1.x'),
+        edge('block1.y', 'block2.x'),
+        edge('block2.y', 'norm.x'),
+        edge('norm.y', 'logits.x'),
+        edge('logits.y', 'loss.pred'),
+        edge('next.y', 'loss.target'),
+        edge('logits.y', 'accuracy.pred'),
+        edge('next.y', 'accuracy.target'),
       ],
       { dataset: { kind: 'text', source: 'builtin', context }, optimizer: { type: 'adamw' }, lr: 1e-3, batchSize: 32, epochs: 20 },
       now,

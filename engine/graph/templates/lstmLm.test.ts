@@ -26,7 +26,15 @@ describe('lstm-lm template', () => {
     const T = 8;
     const doc = {
       ...base,
-      nodes: base.nodes.map((n) => (n.type === 'Input' ? { ...n, params: { ...n.params, shape: [T] } } : n.id === 'lstm' ? { ...n, params: { ...n.params, units: 16 } } : n.id === 'embed' ? { ...n, params: { ...n.params, outputDim: 8 } } : n)),
+      nodes: base.nodes.map((n) =>
+        n.type === 'Input'
+          ? { ...n, params: { ...n.params, shape: [T] } }
+          : n.id === 'lstm'
+            ? { ...n, params: { ...n.params, units: 16 } }
+            : n.id === 'embed'
+              ? { ...n, params: { ...n.params, outputDim: 8 } }
+              : n,
+      ),
       training: { ...base.training, batchSize: 4, lr: 0.03, dataset: { kind: 'random' as const, inputShape: [T], targetShape: [T], size: 4, seed: 0 } },
     };
     const program = await Program.create(doc, new CpuBackend());
@@ -34,10 +42,11 @@ describe('lstm-lm template', () => {
     const text = Array.from({ length: 4 * (T + 1) + 8 }, (_v, i) => 10 + (i % 3));
     const x = new Int32Array(4 * T);
     const y = new Int32Array(4 * T);
-    for (let s = 0; s < 4; s++) for (let t = 0; t < T; t++) {
-      x[s * T + t] = text[s + t]!;
-      y[s * T + t] = text[s + t + 1]!;
-    }
+    for (let s = 0; s < 4; s++)
+      for (let t = 0; t < T; t++) {
+        x[s * T + t] = text[s + t]!;
+        y[s * T + t] = text[s + t + 1]!;
+      }
     const first = await program.step({ x, y });
     let last = first;
     for (let k = 0; k < 150; k++) last = await program.step({ x, y });

@@ -2,7 +2,8 @@
 import { document, edge, node, type Template } from './build';
 
 const NAME = 'LSTM language model';
-const DESCRIPTION = 'Predicts the next character of the built-in text with one LSTM layer (128 units, PyTorch\'s gates and weights) over a 64-character context: token embedding → LSTM → linear head; loss over every position.';
+const DESCRIPTION =
+  "Predicts the next character of the built-in text with one LSTM layer (128 units, PyTorch's gates and weights) over a 64-character context: token embedding → LSTM → linear head; loss over every position.";
 
 /** Token ids the Embedding and the head cover: a corpus of up to 127 distinct characters plus the unknown token (as char-gpt). */
 export const LSTM_LM_VOCAB = 128;
@@ -28,8 +29,13 @@ export const lstmLm: Template = {
         node('accuracy', 'SequenceAccuracy', { mode: 'token' }, 4, 1, 'accuracy'),
       ],
       [
-        edge('tokens.y', 'embed.x'), edge('embed.y', 'lstm.x'), edge('lstm.y', 'logits.x'),
-        edge('logits.y', 'loss.pred'), edge('next.y', 'loss.target'), edge('logits.y', 'accuracy.pred'), edge('next.y', 'accuracy.target'),
+        edge('tokens.y', 'embed.x'),
+        edge('embed.y', 'lstm.x'),
+        edge('lstm.y', 'logits.x'),
+        edge('logits.y', 'loss.pred'),
+        edge('next.y', 'loss.target'),
+        edge('logits.y', 'accuracy.pred'),
+        edge('next.y', 'accuracy.target'),
       ],
       { dataset: { kind: 'text', source: 'builtin', context }, optimizer: { type: 'adam' }, lr: 3e-3, batchSize: 32, epochs: 20 },
       now,

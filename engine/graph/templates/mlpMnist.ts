@@ -26,11 +26,7 @@ export const mlpMnist: Template = {
         node('logits', 'Dense', dense(10, 'linear'), 2, 0, 'logits'),
         ...classifierHead(2, 0).nodes,
       ],
-      [
-        edge('image.y', 'dense1.x'),
-        edge('dense1.y', 'logits.x'),
-        ...classifierHead(2, 0).edges,
-      ],
+      [edge('image.y', 'dense1.x'), edge('dense1.y', 'logits.x'), ...classifierHead(2, 0).edges],
       { dataset: { kind: 'mnist' }, optimizer: { type: 'adam' }, lr: 1e-3, batchSize: 128, epochs: 5 },
       now,
     ),

@@ -21,7 +21,7 @@ describe('sequence templates', () => {
     expect(inferShapes(doc).nodes.get('block1')?.paramCount).toBe(2 * 128 + 4 * (64 * 64 + 64) + (64 * 256 + 256) + (256 * 64 + 64));
   });
 
-  it('sort-transformer: reads the sort task\'s x and y, its vocabulary is the tasks\'', () => {
+  it("sort-transformer: reads the sort task's x and y, its vocabulary is the tasks'", () => {
     const doc = templateById('sort-transformer')!.build();
     expect(TASK_VOCAB_SIZE).toBe(TASK_VOCAB.length);
     const { prompt, answer } = taskLengths('sort', SORT_LENGTH);

@@ -7,7 +7,8 @@ const node = (id: string, type: string, params: Record<string, unknown>, column:
   place(id, type, getNodeSpec(type)!.params.parse(params) as Record<string, unknown>, column, row, label);
 
 const NAME = 'Sorting Transformer';
-const DESCRIPTION = 'Reads six digits and "=", then writes them in ascending order, one token at a time: embeddings of width 64, two causal Transformer blocks of 4 heads; loss and accuracy over the answer only, exact match per sequence.';
+const DESCRIPTION =
+  'Reads six digits and "=", then writes them in ascending order, one token at a time: embeddings of width 64, two causal Transformer blocks of 4 heads; loss and accuracy over the answer only, exact match per sequence.';
 
 /** Digits per example. */
 export const SORT_LENGTH = 6;
@@ -40,12 +41,26 @@ export const sortTransformer: Template = {
         node('exact', 'SequenceAccuracy', { mode: 'sequence' }, 7, 2, 'exact match'),
       ],
       [
-        edge('tokens.y', 'embed.x'), edge('embed.y', 'positions.x'), edge('positions.y', 'block1.x'), edge('block1.y', 'block2.x'),
-        edge('block2.y', 'norm.x'), edge('norm.y', 'logits.x'),
-        edge('logits.y', 'loss.pred'), edge('answer.y', 'loss.target'), edge('logits.y', 'accuracy.pred'), edge('answer.y', 'accuracy.target'),
-        edge('logits.y', 'exact.pred'), edge('answer.y', 'exact.target'),
+        edge('tokens.y', 'embed.x'),
+        edge('embed.y', 'positions.x'),
+        edge('positions.y', 'block1.x'),
+        edge('block1.y', 'block2.x'),
+        edge('block2.y', 'norm.x'),
+        edge('norm.y', 'logits.x'),
+        edge('logits.y', 'loss.pred'),
+        edge('answer.y', 'loss.target'),
+        edge('logits.y', 'accuracy.pred'),
+        edge('answer.y', 'accuracy.target'),
+        edge('logits.y', 'exact.pred'),
+        edge('answer.y', 'exact.target'),
       ],
-      { dataset: { kind: 'sequence', task: 'sort', length: SORT_LENGTH, size: 8192, seed: 1 }, optimizer: { type: 'adamw' }, lr: 1e-3, batchSize: 64, epochs: 30 },
+      {
+        dataset: { kind: 'sequence', task: 'sort', length: SORT_LENGTH, size: 8192, seed: 1 },
+        optimizer: { type: 'adamw' },
+        lr: 1e-3,
+        batchSize: 64,
+        epochs: 30,
+      },
       now,
     );
   },

@@ -27,12 +27,7 @@ export const twoSpirals: Template = {
         node('logits', 'Dense', dense(2, 'linear'), 3, 0, 'logits'),
         ...classifierHead(3, 0).nodes,
       ],
-      [
-        edge('point.y', 'hidden1.x'),
-        edge('hidden1.y', 'hidden2.x'),
-        edge('hidden2.y', 'logits.x'),
-        ...classifierHead(3, 0).edges,
-      ],
+      [edge('point.y', 'hidden1.x'), edge('hidden1.y', 'hidden2.x'), edge('hidden2.y', 'logits.x'), ...classifierHead(3, 0).edges],
       {
         dataset: { kind: 'spirals', size: 512, noise: 0.1 },
         optimizer: { type: 'adam' },

@@ -34,10 +34,29 @@ describe('Caffe prototxt import', () => {
     const doc = importCaffe(fixture('lenet_train_test.prototxt'));
     expect(doc.meta.name).toBe('LeNet');
     expect(doc.nodes.map((n) => `${n.id}:${n.type}`)).toEqual([
-      'data:Input', 'label:Input', 'conv1:Conv2D', 'pool1:MaxPool2D', 'conv2:Conv2D', 'pool2:MaxPool2D', 'ip1_flatten:Flatten', 'ip1:Dense', 'relu1:ReLU', 'ip2:Dense', 'loss:SoftmaxCrossEntropy',
+      'data:Input',
+      'label:Input',
+      'conv1:Conv2D',
+      'pool1:MaxPool2D',
+      'conv2:Conv2D',
+      'pool2:MaxPool2D',
+      'ip1_flatten:Flatten',
+      'ip1:Dense',
+      'relu1:ReLU',
+      'ip2:Dense',
+      'loss:SoftmaxCrossEntropy',
     ]);
     expect(wires(doc)).toEqual([
-      'data->conv1.x', 'conv1->pool1.x', 'pool1->conv2.x', 'conv2->pool2.x', 'pool2->ip1_flatten.x', 'ip1_flatten->ip1.x', 'ip1->relu1.x', 'relu1->ip2.x', 'ip2->loss.pred', 'label->loss.target',
+      'data->conv1.x',
+      'conv1->pool1.x',
+      'pool1->conv2.x',
+      'conv2->pool2.x',
+      'pool2->ip1_flatten.x',
+      'ip1_flatten->ip1.x',
+      'ip1->relu1.x',
+      'relu1->ip2.x',
+      'ip2->loss.pred',
+      'label->loss.target',
     ]);
     expect(doc.training.dataset).toEqual({ kind: 'mnist' });
     expect(doc.nodes.find((n) => n.id === 'data')!.params).toEqual({ field: 'x', shape: [28, 28, 1], dtype: 'f32' });
@@ -63,7 +82,18 @@ describe('Caffe prototxt import', () => {
   it('a residual block: BatchNorm takes the Scale after it, Eltwise SUM is an Add, in-place layers chain', () => {
     const doc = importCaffe(fixture('residual_bn.prototxt'));
     expect(doc.nodes.map((n) => `${n.id}:${n.type}`)).toEqual([
-      'data:Input', 'conv1:Conv2D', 'bn1:BatchNorm', 'relu1:ReLU', 'conv2:Conv2D', 'sum:Add', 'tanh:Tanh', 'pool:AvgPool2D', 'drop:Dropout', 'fc_flatten:Flatten', 'fc:Dense', 'sig:Sigmoid',
+      'data:Input',
+      'conv1:Conv2D',
+      'bn1:BatchNorm',
+      'relu1:ReLU',
+      'conv2:Conv2D',
+      'sum:Add',
+      'tanh:Tanh',
+      'pool:AvgPool2D',
+      'drop:Dropout',
+      'fc_flatten:Flatten',
+      'fc:Dense',
+      'sig:Sigmoid',
     ]);
     expect(wires(doc)).toContain('relu1->sum.inputs');
     expect(wires(doc)).toContain('conv2->sum.inputs');
@@ -75,21 +105,36 @@ describe('Caffe prototxt import', () => {
   });
 
   it('names every unsupported layer type and its layers, and the line of a bad layer', () => {
-    const net = (layers: string) => `name: "n"\nlayer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } } }\n${layers}`;
-    expect(caught(() => importCaffe(net('layer { name: "n1" type: "LRN" bottom: "data" top: "n1" }\nlayer { name: "d" type: "Deconvolution" bottom: "n1" top: "d" }\nlayer { name: "n2" type: "LRN" bottom: "d" top: "n2" }'))).message)
-      .toBe('the net uses layer types Wiregrad cannot import: LRN ("n1", "n2"), Deconvolution ("d")');
-    const bad = caught(() => importCaffe(net('layer { name: "c" type: "Convolution" bottom: "data" top: "c"\n  convolution_param { num_output: 2 kernel_size: 3 pad: 2 } }')));
+    const net = (layers: string) =>
+      `name: "n"\nlayer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } } }\n${layers}`;
+    expect(
+      caught(() =>
+        importCaffe(
+          net(
+            'layer { name: "n1" type: "LRN" bottom: "data" top: "n1" }\nlayer { name: "d" type: "Deconvolution" bottom: "n1" top: "d" }\nlayer { name: "n2" type: "LRN" bottom: "d" top: "n2" }',
+          ),
+        ),
+      ).message,
+    ).toBe('the net uses layer types Wiregrad cannot import: LRN ("n1", "n2"), Deconvolution ("d")');
+    const bad = caught(() =>
+      importCaffe(net('layer { name: "c" type: "Convolution" bottom: "data" top: "c"\n  convolution_param { num_output: 2 kernel_size: 3 pad: 2 } }')),
+    );
     expect(bad.message).toMatch(/^line 3: layer "c" \(Convolution\): pad 2 × 2 with kernel 3 × 3/);
     expect(bad.line).toBe(3);
-    expect(caught(() => importCaffe(net('layer { name: "f" type: "InnerProduct" bottom: "nothing" top: "f" inner_product_param { num_output: 2 } }'))).message)
-      .toContain('reads blob "nothing", which no earlier layer makes');
-    expect(caught(() => importCaffe('layer { name: "mnist" type: "Data" top: "data" data_param { source: "cifar_lmdb" } }')).message).toContain('replace it by an Input layer');
+    expect(
+      caught(() => importCaffe(net('layer { name: "f" type: "InnerProduct" bottom: "nothing" top: "f" inner_product_param { num_output: 2 } }'))).message,
+    ).toContain('reads blob "nothing", which no earlier layer makes');
+    expect(caught(() => importCaffe('layer { name: "mnist" type: "Data" top: "data" data_param { source: "cifar_lmdb" } }')).message).toContain(
+      'replace it by an Input layer',
+    );
   });
 });
 
 describe('protobuf text format', () => {
   it('parses nested messages, repeated fields, lists, strings, enums, booleans and comments', () => {
-    const m = parseTextFormat('# comment\nname: "a\\"b" # trailing\nshape { dim: 1 dim: 2 }\nflag: true\nlist: [1, 2.5e1, -3]\nmode: MAX;\nnested: < inner { x: 0x10 } >\njoined: "ab" "cd"\n');
+    const m = parseTextFormat(
+      '# comment\nname: "a\\"b" # trailing\nshape { dim: 1 dim: 2 }\nflag: true\nlist: [1, 2.5e1, -3]\nmode: MAX;\nnested: < inner { x: 0x10 } >\njoined: "ab" "cd"\n',
+    );
     expect(m.get('name')).toBe('a"b');
     expect(m.message('shape')!.all('dim')).toEqual([1, 2]);
     expect(m.get('flag')).toBe(true);

@@ -29,11 +29,43 @@ interface Layer {
   readonly tops: string[];
 }
 
-const SUPPORTED = new Set(['Input', 'Data', 'MemoryData', 'InnerProduct', 'Convolution', 'Pooling', 'ReLU', 'Sigmoid', 'TanH', 'Softmax', 'SoftmaxWithLoss', 'Accuracy', 'Dropout', 'BatchNorm', 'Scale', 'Eltwise', 'Concat', 'Flatten']);
+const SUPPORTED = new Set([
+  'Input',
+  'Data',
+  'MemoryData',
+  'InnerProduct',
+  'Convolution',
+  'Pooling',
+  'ReLU',
+  'Sigmoid',
+  'TanH',
+  'Softmax',
+  'SoftmaxWithLoss',
+  'Accuracy',
+  'Dropout',
+  'BatchNorm',
+  'Scale',
+  'Eltwise',
+  'Concat',
+  'Flatten',
+]);
 /** Layer types of the old (V1) format: `layers { type: CONVOLUTION }`. */
 const V1: Readonly<Record<string, string>> = {
-  DATA: 'Data', MEMORY_DATA: 'MemoryData', INNER_PRODUCT: 'InnerProduct', CONVOLUTION: 'Convolution', POOLING: 'Pooling', RELU: 'ReLU', SIGMOID: 'Sigmoid', TANH: 'TanH',
-  SOFTMAX: 'Softmax', SOFTMAX_LOSS: 'SoftmaxWithLoss', ACCURACY: 'Accuracy', DROPOUT: 'Dropout', ELTWISE: 'Eltwise', CONCAT: 'Concat', FLATTEN: 'Flatten',
+  DATA: 'Data',
+  MEMORY_DATA: 'MemoryData',
+  INNER_PRODUCT: 'InnerProduct',
+  CONVOLUTION: 'Convolution',
+  POOLING: 'Pooling',
+  RELU: 'ReLU',
+  SIGMOID: 'Sigmoid',
+  TANH: 'TanH',
+  SOFTMAX: 'Softmax',
+  SOFTMAX_LOSS: 'SoftmaxWithLoss',
+  ACCURACY: 'Accuracy',
+  DROPOUT: 'Dropout',
+  ELTWISE: 'Eltwise',
+  CONCAT: 'Concat',
+  FLATTEN: 'Flatten',
 };
 
 /** MNIST's digits, as Caffe's examples feed them (examples/mnist/*_lmdb). */
@@ -66,7 +98,10 @@ export function importCaffe(text: string, options: { name?: string } = {}): Grap
   }
   const unsupported = layers.filter((l) => !SUPPORTED.has(l.type));
   if (unsupported.length) {
-    throw new ImportError(`the net uses layer types Wiregrad cannot import: ${listByKind(unsupported.map((l) => ({ kind: l.type, name: l.name })))}`, { node: unsupported[0]!.name, line: unsupported[0]!.msg.line });
+    throw new ImportError(`the net uses layer types Wiregrad cannot import: ${listByKind(unsupported.map((l) => ({ kind: l.type, name: l.name })))}`, {
+      node: unsupported[0]!.name,
+      line: unsupported[0]!.msg.line,
+    });
   }
 
   const b = new DocumentBuilder();
@@ -87,7 +122,8 @@ export function importCaffe(text: string, options: { name?: string } = {}): Grap
   const topDims = net.all('input_dim').map(Number);
   topInputs.forEach((blob, i) => {
     const dims = topShapes[i] ? topShapes[i]!.all('dim').map(Number) : topDims.slice(i * 4, i * 4 + 4);
-    if (dims.length < 2 || dims.some((d) => !Number.isInteger(d) || d < 1)) throw new ImportError(`input ${JSON.stringify(blob)} has no usable input_shape / input_dim`, { node: blob });
+    if (dims.length < 2 || dims.some((d) => !Number.isInteger(d) || d < 1))
+      throw new ImportError(`input ${JSON.stringify(blob)} has no usable input_shape / input_dim`, { node: blob });
     input(blob, fromNchw(dims), 'f32');
   });
 
@@ -125,17 +161,23 @@ export function importCaffe(text: string, options: { name?: string } = {}): Grap
       blobs.set(top(), { node: id, port, shape });
       return id;
     };
-    const image = (x: Blob) => (x.shape.length === 3 ? x.shape : fail(`needs an image [channels, height, width] but its input has shape [${x.shape.join(', ')}]`));
+    const image = (x: Blob) =>
+      x.shape.length === 3 ? x.shape : fail(`needs an image [channels, height, width] but its input has shape [${x.shape.join(', ')}]`);
     /** Caffe's symmetric padding p as Wiregrad's 'valid' (p = 0) or 'same' (stride 1, p = (k − 1) / 2 · dilation). */
     const padding = (pad: [number, number], k: [number, number], stride: [number, number], dilation = 1): 'valid' | 'same' => {
       if (pad[0] === 0 && pad[1] === 0) return 'valid';
-      if (stride[0] === 1 && stride[1] === 1 && [0, 1].every((i) => ((k[i]! - 1) * dilation) % 2 === 0 && pad[i] === ((k[i]! - 1) * dilation) / 2)) return 'same';
-      return fail(`pad ${pad.join(' × ')} with kernel ${k.join(' × ')} and stride ${stride.join(' × ')} is neither no padding nor "same" padding, the two Wiregrad has`);
+      if (stride[0] === 1 && stride[1] === 1 && [0, 1].every((i) => ((k[i]! - 1) * dilation) % 2 === 0 && pad[i] === ((k[i]! - 1) * dilation) / 2))
+        return 'same';
+      return fail(
+        `pad ${pad.join(' × ')} with kernel ${k.join(' × ')} and stride ${stride.join(' × ')} is neither no padding nor "same" padding, the two Wiregrad has`,
+      );
     };
 
     switch (l.type) {
       case 'Input': {
-        const shapes = param('input_param').all('shape').filter((v): v is TextMessage => v instanceof TextMessage);
+        const shapes = param('input_param')
+          .all('shape')
+          .filter((v): v is TextMessage => v instanceof TextMessage);
         l.tops.forEach((blob, i) => {
           const dims = (shapes[i] ?? shapes[0])?.all('dim').map(Number) ?? [];
           if (dims.length < 2 || dims.some((d) => !Number.isInteger(d) || d < 1)) fail(`input_param gives no usable shape for ${JSON.stringify(blob)}`);
@@ -155,7 +197,9 @@ export function importCaffe(text: string, options: { name?: string } = {}): Grap
         // An LMDB / LevelDB source holds no shapes; Caffe's MNIST examples are the one case this can know.
         const source = param('data_param').get('source');
         if (typeof source !== 'string' || !/mnist/i.test(source)) {
-          fail(`the shape of its data is not in the file (it is in the database ${JSON.stringify(source ?? '')}); replace it by an Input layer with input_param { shape { dim: … } }`);
+          fail(
+            `the shape of its data is not in the file (it is in the database ${JSON.stringify(source ?? '')}); replace it by an Input layer with input_param { shape { dim: … } }`,
+          );
         }
         input(top(0), MNIST_SHAPE, 'f32');
         if (l.tops[1]) input(l.tops[1], [], 'i32', 'label');
@@ -194,7 +238,12 @@ export function importCaffe(text: string, options: { name?: string } = {}): Grap
         const mode = padding(hw(cp, 'pad', 0), k, stride, dilation);
         const out = (n: number, i: number) => (mode === 'same' ? Math.ceil(n / stride[i]!) : Math.floor((n - (k[i]! - 1) * dilation - 1) / stride[i]!) + 1);
         if (out(h!, 0) < 1 || out(w!, 1) < 1) fail(`a ${k.join(' × ')} kernel does not fit the ${h} × ${w} input`);
-        emit('Conv2D', { filters, kernelSize: k, strides: stride, padding: mode, dilation: [dilation, dilation], groups, useBias: cp.get('bias_term') !== false }, [['x', x]], [out(h!, 0), out(w!, 1), filters]);
+        emit(
+          'Conv2D',
+          { filters, kernelSize: k, strides: stride, padding: mode, dilation: [dilation, dilation], groups, useBias: cp.get('bias_term') !== false },
+          [['x', x]],
+          [out(h!, 0), out(w!, 1), filters],
+        );
         break;
       }
       case 'Pooling': {
@@ -215,9 +264,17 @@ export function importCaffe(text: string, options: { name?: string } = {}): Grap
         // Caffe rounds the output size up; Wiregrad (as TensorFlow) down: they agree when the window fits exactly.
         const out = [h!, w!].map((n, i) => (mode === 'same' ? Math.ceil(n / stride[i]!) : Math.floor((n - k[i]!) / stride[i]!) + 1));
         const caffeOut = [h!, w!].map((n, i) => (mode === 'same' ? out[i]! : Math.ceil((n - k[i]!) / stride[i]!) + 1));
-        if (out[0] !== caffeOut[0] || out[1] !== caffeOut[1]) fail(`Caffe's pooling rounds up to ${caffeOut.join(' × ')} here but Wiregrad's gives ${out.join(' × ')}; pick a kernel and stride that fit the ${h} × ${w} input`);
+        if (out[0] !== caffeOut[0] || out[1] !== caffeOut[1])
+          fail(
+            `Caffe's pooling rounds up to ${caffeOut.join(' × ')} here but Wiregrad's gives ${out.join(' × ')}; pick a kernel and stride that fit the ${h} × ${w} input`,
+          );
         const sameStrides = stride[0] === k[0] && stride[1] === k[1];
-        emit(kind === 'MAX' ? 'MaxPool2D' : 'AvgPool2D', { poolSize: k, ...(sameStrides ? {} : { strides: stride }), padding: mode }, [['x', x]], [out[0]!, out[1]!, c!]);
+        emit(
+          kind === 'MAX' ? 'MaxPool2D' : 'AvgPool2D',
+          { poolSize: k, ...(sameStrides ? {} : { strides: stride }), padding: mode },
+          [['x', x]],
+          [out[0]!, out[1]!, c!],
+        );
         break;
       }
       case 'ReLU': {
@@ -240,10 +297,28 @@ export function importCaffe(text: string, options: { name?: string } = {}): Grap
         break;
       }
       case 'SoftmaxWithLoss':
-        emit('SoftmaxCrossEntropy', { labels: 'sparse' }, [['pred', bottom(0)], ['target', bottom(1)]], [], 'loss');
+        emit(
+          'SoftmaxCrossEntropy',
+          { labels: 'sparse' },
+          [
+            ['pred', bottom(0)],
+            ['target', bottom(1)],
+          ],
+          [],
+          'loss',
+        );
         break;
       case 'Accuracy':
-        emit('Accuracy', { labels: 'sparse' }, [['pred', bottom(0)], ['target', bottom(1)]], [], 'value');
+        emit(
+          'Accuracy',
+          { labels: 'sparse' },
+          [
+            ['pred', bottom(0)],
+            ['target', bottom(1)],
+          ],
+          [],
+          'value',
+        );
         break;
       case 'Dropout': {
         const x = bottom(0);
@@ -255,7 +330,12 @@ export function importCaffe(text: string, options: { name?: string } = {}): Grap
         const bp = param('batch_norm_param');
         if (bp.get('use_global_stats') === true) fail('use_global_stats: true (a net for testing) is not imported; import the training net');
         // Caffe's moving_average_fraction is the old running value's weight; Wiregrad's momentum (PyTorch's) is the batch's.
-        emit('BatchNorm', { axis: -1, momentum: Number((1 - num(bp, 'moving_average_fraction', 0.999)).toPrecision(12)), epsilon: num(bp, 'eps', 1e-5) }, [['x', x]], x.shape);
+        emit(
+          'BatchNorm',
+          { axis: -1, momentum: Number((1 - num(bp, 'moving_average_fraction', 0.999)).toPrecision(12)), epsilon: num(bp, 'eps', 1e-5) },
+          [['x', x]],
+          x.shape,
+        );
         break;
       }
       case 'Scale': {
@@ -272,8 +352,23 @@ export function importCaffe(text: string, options: { name?: string } = {}): Grap
         if (ep.all('coeff').some((c) => c !== 1)) fail('coefficients other than 1 are not imported');
         const xs = l.bottoms.map((_n, i) => bottom(i));
         if (xs.length < 2) fail('needs at least two bottoms');
-        if (op === 'SUM') emit('Add', {}, xs.map((x) => ['inputs', x] as const), xs[0]!.shape);
-        else if ((op === 'PROD' || op === 'MAX') && xs.length === 2) emit(op === 'PROD' ? 'mul' : 'maximum', {}, [['a', xs[0]!], ['b', xs[1]!]], xs[0]!.shape);
+        if (op === 'SUM')
+          emit(
+            'Add',
+            {},
+            xs.map((x) => ['inputs', x] as const),
+            xs[0]!.shape,
+          );
+        else if ((op === 'PROD' || op === 'MAX') && xs.length === 2)
+          emit(
+            op === 'PROD' ? 'mul' : 'maximum',
+            {},
+            [
+              ['a', xs[0]!],
+              ['b', xs[1]!],
+            ],
+            xs[0]!.shape,
+          );
         else fail(`operation ${String(op)} of ${xs.length} bottoms is not imported (SUM of any, PROD and MAX of two are)`);
         break;
       }
@@ -284,7 +379,12 @@ export function importCaffe(text: string, options: { name?: string } = {}): Grap
         const xs = l.bottoms.map((_n, i) => bottom(i));
         const shape = [...xs[0]!.shape];
         shape[shape.length - 1] = xs.reduce((a, x) => a + (x.shape[x.shape.length - 1] ?? 0), 0);
-        emit('Concat', { axis: -1 }, xs.map((x) => ['inputs', x] as const), shape);
+        emit(
+          'Concat',
+          { axis: -1 },
+          xs.map((x) => ['inputs', x] as const),
+          shape,
+        );
         break;
       }
       case 'Flatten': {

@@ -20,7 +20,10 @@ export interface TextField {
 /** A message: its fields in file order. */
 export class TextMessage {
   readonly fields: TextField[] = [];
-  constructor(readonly line = 1, readonly column = 1) {}
+  constructor(
+    readonly line = 1,
+    readonly column = 1,
+  ) {}
 
   /** Every value of a repeated field. */
   all(name: string): (Scalar | TextMessage)[] {
@@ -89,7 +92,16 @@ function tokenize(text: string): Token[] {
       while (i < text.length && /[\w.]/.test(text[i]!)) i++;
       const word = text.slice(start, i);
       const lower = word.toLowerCase();
-      const value = lower === 'true' || lower === 't' ? true : lower === 'false' || lower === 'f' ? false : lower === 'inf' || lower === 'infinity' ? Infinity : lower === 'nan' ? NaN : undefined;
+      const value =
+        lower === 'true' || lower === 't'
+          ? true
+          : lower === 'false' || lower === 'f'
+            ? false
+            : lower === 'inf' || lower === 'infinity'
+              ? Infinity
+              : lower === 'nan'
+                ? NaN
+                : undefined;
       tokens.push({ kind: 'ident', text: word, ...(value === undefined ? {} : { value }), line, column });
       continue;
     }
@@ -174,7 +186,8 @@ export function parseTextFormat(text: string): TextMessage {
     const top = stack[stack.length - 1]!;
     const t = tokens[k]!;
     if (t.kind === 'end') {
-      if (top.close) fail(t, `the end of the file comes before the "${top.close}" that closes the message opened on line ${top.open!.line}, column ${top.open!.column}`);
+      if (top.close)
+        fail(t, `the end of the file comes before the "${top.close}" that closes the message opened on line ${top.open!.line}, column ${top.open!.column}`);
       break;
     }
     if (t.kind === 'punct' && t.text === top.close) {

@@ -21,11 +21,28 @@ describe('Keras model.to_json() import', () => {
   it('a Sequential CNN (Keras 2)', () => {
     const doc = importKeras(fixture('sequential-cnn.json'));
     expect(doc.meta.name).toBe('mnist_cnn');
-    expect(doc.nodes.map((n) => `${n.id}:${n.type}`)).toEqual(['input_1:Input', 'conv2d:Conv2D', 'max_pooling2d:MaxPool2D', 'batch_normalization:BatchNorm', 'flatten:Flatten', 'dropout:Dropout', 'dense:Dense', 'activation:Activation']);
+    expect(doc.nodes.map((n) => `${n.id}:${n.type}`)).toEqual([
+      'input_1:Input',
+      'conv2d:Conv2D',
+      'max_pooling2d:MaxPool2D',
+      'batch_normalization:BatchNorm',
+      'flatten:Flatten',
+      'dropout:Dropout',
+      'dense:Dense',
+      'activation:Activation',
+    ]);
     expect(doc.nodes[0]!.params).toEqual({ field: 'x', shape: [28, 28, 1], dtype: 'f32' });
     expect(doc.nodes[1]!.params).toMatchObject({ filters: 32, kernelSize: [3, 3], padding: 'valid', activation: 'relu' });
     expect(doc.nodes[3]!.params).toEqual({ axis: 3, momentum: 0.01, epsilon: 0.001 }); // Keras momentum 0.99 is the batch's weight 0.01
-    expect(wires(doc)).toEqual(['input_1->conv2d.x', 'conv2d->max_pooling2d.x', 'max_pooling2d->batch_normalization.x', 'batch_normalization->flatten.x', 'flatten->dropout.x', 'dropout->dense.x', 'dense->activation.x']);
+    expect(wires(doc)).toEqual([
+      'input_1->conv2d.x',
+      'conv2d->max_pooling2d.x',
+      'max_pooling2d->batch_normalization.x',
+      'batch_normalization->flatten.x',
+      'flatten->dropout.x',
+      'dropout->dense.x',
+      'dense->activation.x',
+    ]);
     expect(validateDocument(doc, { requireLoss: false }).errors).toEqual([]);
     // 28 → conv 3 valid → 26 → pool 2 → 13; 13·13·32 features.
     expect(outShape(doc, 'flatten')).toEqual([2, 13 * 13 * 32]);
@@ -49,7 +66,7 @@ describe('Keras model.to_json() import', () => {
     expect(outShape(doc, 'out')).toEqual([2, 3]);
   });
 
-  it('a Functional model in Keras 3\'s format with Concatenate', () => {
+  it("a Functional model in Keras 3's format with Concatenate", () => {
     const doc = importKeras(fixture('functional-keras3.json'));
     expect(wires(doc)).toEqual(['x->left.x', 'x->right.x', 'left->joined.inputs', 'right->joined.inputs', 'joined->head.x']);
     expect(doc.nodes.find((n) => n.id === 'right')!.params).toMatchObject({ units: 6, activation: 'sigmoid', useBias: false });
@@ -59,15 +76,27 @@ describe('Keras model.to_json() import', () => {
 
   it('names every unknown layer class and the layers that use it', () => {
     expect(() => importKeras(fixture('unknown-layers.json'))).toThrow(ImportError);
-    expect(() => importKeras(fixture('unknown-layers.json'))).toThrow('layer classes Wiregrad cannot import: LSTM ("lstm", "lstm_1"), GlobalAveragePooling1D ("pool")');
+    expect(() => importKeras(fixture('unknown-layers.json'))).toThrow(
+      'layer classes Wiregrad cannot import: LSTM ("lstm", "lstm_1"), GlobalAveragePooling1D ("pool")',
+    );
   });
 
   it('bad files and settings say what and where', () => {
     expect(() => importKeras('{"class_name": ')).toThrow(/not JSON/);
     expect(() => importKeras('{"format": "wiregrad.graph"}')).toThrow(/not a Keras model.to_json\(\) file/);
-    const seq = (layer: object) => JSON.stringify({ class_name: 'Sequential', config: { name: 'm', layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, 4], name: 'in' } }, layer] } });
-    expect(() => importKeras(seq({ class_name: 'Dense', config: { name: 'd', units: 3, activation: 'swish' } }))).toThrow('layer "d" (Dense): activation "swish" has no Wiregrad form');
-    expect(() => importKeras(seq({ class_name: 'Conv2D', config: { name: 'c', filters: 3, kernel_size: 3, padding: 'causal' } }))).toThrow('layer "c" (Conv2D): padding "causal"');
-    expect(() => importKeras(JSON.stringify({ class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { name: 'd', units: 2 } }] } }))).toThrow(/gives no input shape/);
+    const seq = (layer: object) =>
+      JSON.stringify({
+        class_name: 'Sequential',
+        config: { name: 'm', layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, 4], name: 'in' } }, layer] },
+      });
+    expect(() => importKeras(seq({ class_name: 'Dense', config: { name: 'd', units: 3, activation: 'swish' } }))).toThrow(
+      'layer "d" (Dense): activation "swish" has no Wiregrad form',
+    );
+    expect(() => importKeras(seq({ class_name: 'Conv2D', config: { name: 'c', filters: 3, kernel_size: 3, padding: 'causal' } }))).toThrow(
+      'layer "c" (Conv2D): padding "causal"',
+    );
+    expect(() =>
+      importKeras(JSON.stringify({ class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { name: 'd', units: 2 } }] } })),
+    ).toThrow(/gives no input shape/);
   });
 });

@@ -44,20 +44,33 @@ function padding(v: unknown, fail: (m: string) => never): 'valid' | 'same' {
 }
 
 function channelsLast(c: Json, fail: (m: string) => never): void {
-  if (c.data_format !== undefined && c.data_format !== null && c.data_format !== 'channels_last') fail(`data_format ${JSON.stringify(c.data_format)}: Wiregrad's images are channels_last`);
+  if (c.data_format !== undefined && c.data_format !== null && c.data_format !== 'channels_last')
+    fail(`data_format ${JSON.stringify(c.data_format)}: Wiregrad's images are channels_last`);
 }
 
 /** The node types the converters make that own weights (the ones a Trainable switch applies to). */
 const WEIGHTED = new Set(['Dense', 'Conv2D', 'BatchNorm', 'LayerNorm', 'Embedding']);
 
-const pool = (type: string): Converter => ({ config: c }, fail) => {
-  channelsLast(c, fail);
-  const size = pairOf(c.pool_size ?? 2, fail, 'pool_size');
-  return { type, params: { poolSize: size, ...(c.strides == null ? {} : { strides: pairOf(c.strides, fail, 'strides') }), padding: padding(c.padding, fail) } };
-};
+const pool =
+  (type: string): Converter =>
+  ({ config: c }, fail) => {
+    channelsLast(c, fail);
+    const size = pairOf(c.pool_size ?? 2, fail, 'pool_size');
+    return {
+      type,
+      params: { poolSize: size, ...(c.strides == null ? {} : { strides: pairOf(c.strides, fail, 'strides') }), padding: padding(c.padding, fail) },
+    };
+  };
 
 const CONVERTERS: Readonly<Record<string, Converter>> = {
-  Dense: ({ config: c }, fail) => ({ type: 'Dense', params: { units: num(c.units, 0) > 0 ? c.units : fail('units should be a positive integer'), activation: activationOf(c.activation, fail), useBias: c.use_bias !== false } }),
+  Dense: ({ config: c }, fail) => ({
+    type: 'Dense',
+    params: {
+      units: num(c.units, 0) > 0 ? c.units : fail('units should be a positive integer'),
+      activation: activationOf(c.activation, fail),
+      useBias: c.use_bias !== false,
+    },
+  }),
   Conv2D: ({ config: c }, fail) => {
     channelsLast(c, fail);
     return {
@@ -80,7 +93,10 @@ const CONVERTERS: Readonly<Record<string, Converter>> = {
     channelsLast(c, fail);
     return { type: 'Flatten', params: {} };
   },
-  Reshape: ({ config: c }, fail) => ({ type: 'Reshape', params: { targetShape: Array.isArray(c.target_shape) ? c.target_shape : fail('target_shape should be a list') } }),
+  Reshape: ({ config: c }, fail) => ({
+    type: 'Reshape',
+    params: { targetShape: Array.isArray(c.target_shape) ? c.target_shape : fail('target_shape should be a list') },
+  }),
   Dropout: ({ config: c }) => ({ type: 'Dropout', params: { rate: num(c.rate, 0.5) } }),
   BatchNormalization: ({ config: c }) => {
     const axis = Array.isArray(c.axis) ? c.axis[0] : c.axis;
@@ -94,13 +110,20 @@ const CONVERTERS: Readonly<Record<string, Converter>> = {
   },
   Activation: ({ config: c }, fail) => ({ type: 'Activation', params: { activation: activationOf(c.activation, fail) } }),
   ReLU: ({ config: c }, fail) => {
-    if (c.max_value != null || num(c.negative_slope, 0) !== 0 || num(c.threshold, 0) !== 0) fail('only a plain ReLU (no max_value, negative_slope or threshold) is imported');
+    if (c.max_value != null || num(c.negative_slope, 0) !== 0 || num(c.threshold, 0) !== 0)
+      fail('only a plain ReLU (no max_value, negative_slope or threshold) is imported');
     return { type: 'ReLU', params: {} };
   },
   Softmax: ({ config: c }) => ({ type: 'Softmax', params: { axis: num(Array.isArray(c.axis) ? c.axis[0] : c.axis, -1) } }),
   Add: () => ({ type: 'Add', params: {}, port: 'inputs' }),
   Concatenate: ({ config: c }) => ({ type: 'Concat', params: { axis: num(c.axis, -1) }, port: 'inputs' }),
-  Embedding: ({ config: c }, fail) => ({ type: 'Embedding', params: { inputDim: num(c.input_dim, 0) > 0 ? c.input_dim : fail('input_dim should be a positive integer'), outputDim: num(c.output_dim, 0) > 0 ? c.output_dim : fail('output_dim should be a positive integer') } }),
+  Embedding: ({ config: c }, fail) => ({
+    type: 'Embedding',
+    params: {
+      inputDim: num(c.input_dim, 0) > 0 ? c.input_dim : fail('input_dim should be a positive integer'),
+      outputDim: num(c.output_dim, 0) > 0 ? c.output_dim : fail('output_dim should be a positive integer'),
+    },
+  }),
 };
 
 /** Keras class names that Wiregrad reads (besides InputLayer). */
@@ -146,9 +169,11 @@ export function importKeras(text: string, options: { name?: string } = {}): Grap
   } catch (e) {
     throw new ImportError(`this is not JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!isRecord(json) || typeof json.class_name !== 'string' || !isRecord(json.config)) throw new ImportError('this is not a Keras model.to_json() file: it has no class_name and config');
+  if (!isRecord(json) || typeof json.class_name !== 'string' || !isRecord(json.config))
+    throw new ImportError('this is not a Keras model.to_json() file: it has no class_name and config');
   const kind = json.class_name;
-  if (!['Sequential', 'Functional', 'Model'].includes(kind)) throw new ImportError(`the model's class ${JSON.stringify(kind)} is not imported (Sequential and Functional models are)`);
+  if (!['Sequential', 'Functional', 'Model'].includes(kind))
+    throw new ImportError(`the model's class ${JSON.stringify(kind)} is not imported (Sequential and Functional models are)`);
   const config = json.config;
   const raw = config.layers;
   if (!Array.isArray(raw) || raw.length === 0) throw new ImportError('the model lists no layers');
@@ -160,7 +185,9 @@ export function importKeras(text: string, options: { name?: string } = {}): Grap
   });
   const unknown = layers.filter((l) => l.className !== 'InputLayer' && !Object.hasOwn(CONVERTERS, l.className));
   if (unknown.length) {
-    throw new ImportError(`the model uses layer classes Wiregrad cannot import: ${listByKind(unknown.map((l) => ({ kind: l.className, name: l.name })))}`, { node: unknown[0]!.name });
+    throw new ImportError(`the model uses layer classes Wiregrad cannot import: ${listByKind(unknown.map((l) => ({ kind: l.className, name: l.name })))}`, {
+      node: unknown[0]!.name,
+    });
   }
 
   const b = new DocumentBuilder();
@@ -186,7 +213,9 @@ export function importKeras(text: string, options: { name?: string } = {}): Grap
     const id = b.add(l.name, type, params, l.name);
     // Keras' per-layer `trainable: false` is the node's Trainable switch (parameter-free layers ignore it).
     if (l.config.trainable === false && WEIGHTED.has(type)) b.freeze(id);
-    const sources = sequential ? [previous!] : l.inbound!.map((n) => ids.get(n) ?? fail(`reads layer ${JSON.stringify(n)}, which comes later or does not exist`));
+    const sources = sequential
+      ? [previous!]
+      : l.inbound!.map((n) => ids.get(n) ?? fail(`reads layer ${JSON.stringify(n)}, which comes later or does not exist`));
     if (sources.length === 0) fail('reads no layer');
     if (port === 'x' && sources.length !== 1) fail(`takes one input but is given ${sources.length}`);
     for (const s of sources) b.connect(s, id, port);

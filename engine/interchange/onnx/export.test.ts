@@ -38,7 +38,12 @@ function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number 
  * Give every variable seeded random values (batch-norm variances positive, so running statistics
  * matter), export, run both, and compare every output. Returns the export for further checks.
  */
-async function exportAndCompare(doc: GraphDocument, seed: number, batch = 3, options: { outputs?: string[]; intRange?: number; weightScale?: number } = {}): Promise<OnnxExport> {
+async function exportAndCompare(
+  doc: GraphDocument,
+  seed: number,
+  batch = 3,
+  options: { outputs?: string[]; intRange?: number; weightScale?: number } = {},
+): Promise<OnnxExport> {
   const r = rng(seed);
   const program = await Program.create(doc, new CpuBackend());
   const weights: Record<string, Float32Array> = {};
@@ -55,12 +60,15 @@ async function exportAndCompare(doc: GraphDocument, seed: number, batch = 3, opt
   for (const input of exported.inputs) {
     const shape = [batch, ...input.shape.slice(1)] as number[];
     const n = shape.reduce((a, d) => a * d, 1);
-    const data = input.dtype === 'i32' ? Int32Array.from({ length: n }, () => r.int(options.intRange ?? 4)) : Float32Array.from({ length: n }, () => r.normal());
+    const data =
+      input.dtype === 'i32' ? Int32Array.from({ length: n }, () => r.int(options.intRange ?? 4)) : Float32Array.from({ length: n }, () => r.normal());
     batchData[input.name] = data;
     feeds[input.name] = new ort.Tensor(input.dtype === 'i32' ? 'int32' : 'float32', data, shape);
   }
   // Wiregrad's batch is keyed by dataset field; the ONNX inputs are named after the fields.
-  const wanted = await program.forward(Object.fromEntries(exported.inputs.map((i) => [doc.nodes.find((n) => n.id === i.node)!.params.field as string, batchData[i.name]!])));
+  const wanted = await program.forward(
+    Object.fromEntries(exported.inputs.map((i) => [doc.nodes.find((n) => n.id === i.node)!.params.field as string, batchData[i.name]!])),
+  );
   const session = await ort.InferenceSession.create(exported.bytes);
   const results = await session.run(feeds);
   for (const out of exported.outputs) {
@@ -104,17 +112,21 @@ describe('ONNX export runs in ONNX Runtime and agrees with Wiregrad', () => {
     const exported = await exportAndCompare(doc, 11);
     const model = decodeModel(exported.bytes);
     expect(model.graph.node.filter((n) => n.op_type === 'Transpose')).toHaveLength(2);
-    expect(model.graph.node.map((n) => n.op_type)).toEqual(expect.arrayContaining(['Conv', 'BatchNormalization', 'AveragePool', 'MaxPool', 'Softmax', 'Identity', 'Gemm']));
+    expect(model.graph.node.map((n) => n.op_type)).toEqual(
+      expect.arrayContaining(['Conv', 'BatchNormalization', 'AveragePool', 'MaxPool', 'Softmax', 'Identity', 'Gemm']),
+    );
   });
 
   it('vectors and sequences: Dense on rank 3 (MatMul + Add), LayerNorm, batch norm on other axes, embeddings, reshapes', async () => {
     const doc = sequenceDoc();
     const exported = await exportAndCompare(doc, 12, 3, { intRange: 7 });
     const ops = decodeModel(exported.bytes).graph.node.map((n) => n.op_type);
-    expect(ops).toEqual(expect.arrayContaining(['Gather', 'LayerNormalization', 'MatMul', 'BatchNormalization', 'Reshape', 'LogSoftmax', 'Gemm', 'Softplus', 'Softmax']));
+    expect(ops).toEqual(
+      expect.arrayContaining(['Gather', 'LayerNormalization', 'MatMul', 'BatchNormalization', 'Reshape', 'LogSoftmax', 'Gemm', 'Softplus', 'Softmax']),
+    );
   });
 
-  it('recurrent layers as ONNX RNN, LSTM and GRU (PyTorch\'s gates reordered), Conv1D as Conv, pooling over time', async () => {
+  it("recurrent layers as ONNX RNN, LSTM and GRU (PyTorch's gates reordered), Conv1D as Conv, pooling over time", async () => {
     const doc = recurrentDoc();
     const exported = await exportAndCompare(doc, 14, 3);
     const ops = decodeModel(exported.bytes).graph.node.map((n) => n.op_type);
@@ -150,7 +162,15 @@ describe('ONNX export runs in ONNX Runtime and agrees with Wiregrad', () => {
         if (kind === 'conv') {
           const groups = r.pick([1, 1, channels]);
           const filters = groups * (1 + r.int(3));
-          add(`conv${i}`, 'Conv2D', { filters, kernelSize: [1 + r.int(3), 1 + r.int(3)], strides: [1 + r.int(2), 1 + r.int(2)], padding: r.pick(['same', 'valid']), dilation: r.pick([1, 1, 2]), groups, activation: r.pick(acts) });
+          add(`conv${i}`, 'Conv2D', {
+            filters,
+            kernelSize: [1 + r.int(3), 1 + r.int(3)],
+            strides: [1 + r.int(2), 1 + r.int(2)],
+            padding: r.pick(['same', 'valid']),
+            dilation: r.pick([1, 1, 2]),
+            groups,
+            activation: r.pick(acts),
+          });
           channels = filters;
         } else if (kind === 'pool') add(`pool${i}`, r.pick(['MaxPool2D', 'AvgPool2D']), { poolSize: 1 + r.int(3), padding: r.pick(['same', 'valid']) });
         else if (kind === 'bn') add(`bn${i}`, 'BatchNorm', { epsilon: r.pick([1e-3, 0.1]) });
@@ -182,7 +202,9 @@ describe('what cannot be exported', () => {
   );
 
   it('a loss asked for as an output is an ExportError naming it', () => {
-    expect(() => exportOnnx(doc, { 'd/kernel': new Float32Array(6), 'd/bias': new Float32Array(2) }, { outputs: ['loss'] })).toThrow(/node "loss" \(MSELoss\) is part of training only/);
+    expect(() => exportOnnx(doc, { 'd/kernel': new Float32Array(6), 'd/bias': new Float32Array(2) }, { outputs: ['loss'] })).toThrow(
+      /node "loss" \(MSELoss\) is part of training only/,
+    );
   });
 
   it('missing or wrongly sized weights are ExportErrors naming the node', () => {
@@ -196,7 +218,9 @@ describe('what cannot be exported', () => {
     expect(err).toBeInstanceOf(ExportError);
     expect((err as ExportError).node).toBe('d');
     expect((err as Error).message).toMatch(/node "d" \(Dense\): no weights for d\/bias/);
-    expect(() => exportOnnx(doc, { 'd/kernel': new Float32Array(5), 'd/bias': new Float32Array(2) })).toThrow(/d\/kernel has 5 values but its shape \[3, 2\] holds 6/);
+    expect(() => exportOnnx(doc, { 'd/kernel': new Float32Array(5), 'd/bias': new Float32Array(2) })).toThrow(
+      /d\/kernel has 5 values but its shape \[3, 2\] holds 6/,
+    );
   });
 
   it('only losses, metrics and the attention layers (not yet: NO_ONNX_YET) lack an ONNX form today', () => {

@@ -32,7 +32,10 @@ export const ONNX_IR_VERSION = 8;
 
 /** The document cannot be exported; `node` is the document node at fault, when there is one. */
 export class ExportError extends Error {
-  constructor(message: string, readonly node?: string) {
+  constructor(
+    message: string,
+    readonly node?: string,
+  ) {
     super(message);
     this.name = 'ExportError';
   }
@@ -142,7 +145,8 @@ class GraphBuilder {
   /** The (rank 4) value laid out as ONNX's Conv and pooling want it. */
   nchw(v: Val): string {
     if (v.layout === 'nchw') return v.name;
-    if (v.type.shape.length !== 4) throw new ExportError(`expected an image [batch, height, width, channels] but got [${v.type.shape.join(', ')}]`, this.current);
+    if (v.type.shape.length !== 4)
+      throw new ExportError(`expected an image [batch, height, width, channels] but got [${v.type.shape.join(', ')}]`, this.current);
     return this.transpose(v.name, TO_NCHW);
   }
 
@@ -186,16 +190,26 @@ function activation(c: NodeContext, x: Val, name: Activation): Val {
   const { g } = c;
   const same = (opType: string, attrs: AttributeProto[] = []): Val => ({ name: g.op(opType, [x.name], attrs), type: x.type, layout: x.layout });
   switch (name) {
-    case 'linear': return x;
-    case 'relu': return same('Relu');
-    case 'leaky_relu': return same('LeakyRelu', [attrFloat('alpha', 0.2)]);
-    case 'elu': return same('Elu', [attrFloat('alpha', 1)]);
-    case 'gelu': return { name: gelu(g, x.name), type: x.type, layout: x.layout };
-    case 'sigmoid': return same('Sigmoid');
-    case 'tanh': return same('Tanh');
-    case 'softplus': return same('Softplus');
-    case 'softmax': return softmaxLike(c, x, 'Softmax', -1);
-    default: return name satisfies never;
+    case 'linear':
+      return x;
+    case 'relu':
+      return same('Relu');
+    case 'leaky_relu':
+      return same('LeakyRelu', [attrFloat('alpha', 0.2)]);
+    case 'elu':
+      return same('Elu', [attrFloat('alpha', 1)]);
+    case 'gelu':
+      return { name: gelu(g, x.name), type: x.type, layout: x.layout };
+    case 'sigmoid':
+      return same('Sigmoid');
+    case 'tanh':
+      return same('Tanh');
+    case 'softplus':
+      return same('Softplus');
+    case 'softmax':
+      return softmaxLike(c, x, 'Softmax', -1);
+    default:
+      return name satisfies never;
   }
 }
 
@@ -214,10 +228,12 @@ function softmaxLike(c: NodeContext, x: Val, opType: 'Softmax' | 'LogSoftmax', a
   return { name: c.g.op(opType, [x.name], [attrInt('axis', onnxAxis)]), type: x.type, layout: x.layout };
 }
 
-const unary = (opType: string): Emitter => (c) => {
-  const x = c.one('x');
-  return val(c, c.g.op(opType, [x.name]), x.layout);
-};
+const unary =
+  (opType: string): Emitter =>
+  (c) => {
+    const x = c.one('x');
+    return val(c, c.g.op(opType, [x.name]), x.layout);
+  };
 
 /** Values combined elementwise: in NCHW when all of them are, else in NHWC. */
 function common(c: NodeContext, xs: readonly Val[]): { names: string[]; layout: Layout } {
@@ -225,10 +241,12 @@ function common(c: NodeContext, xs: readonly Val[]): { names: string[]; layout: 
   return { names: xs.map((x) => c.g.nhwc(x)), layout: 'nhwc' };
 }
 
-const binary = (opType: string): Emitter => (c) => {
-  const { names, layout } = common(c, [c.one('a'), c.one('b')]);
-  return val(c, c.g.op(opType, names), layout);
-};
+const binary =
+  (opType: string): Emitter =>
+  (c) => {
+    const { names, layout } = common(c, [c.one('a'), c.one('b')]);
+    return val(c, c.g.op(opType, names), layout);
+  };
 
 function concat(c: NodeContext): Val {
   const xs = c.many('inputs');
@@ -260,9 +278,10 @@ function reduce(opType: 'ReduceSum' | 'ReduceMean' | 'ReduceMax'): Emitter {
     const keep = attrInt('keepdims', c.p.keepdims ? 1 : 0);
     const input = c.g.nhwc(x);
     // Opset 13 moved ReduceSum's axes to an input; ReduceMean and ReduceMax follow only in opset 18.
-    const out = opType === 'ReduceSum'
-      ? c.g.op(opType, [input, c.g.init(`${c.id}/axes`, [axes.length], 'i64', axes)], [keep])
-      : c.g.op(opType, [input], [attrInts('axes', axes), keep]);
+    const out =
+      opType === 'ReduceSum'
+        ? c.g.op(opType, [input, c.g.init(`${c.id}/axes`, [axes.length], 'i64', axes)], [keep])
+        : c.g.op(opType, [input], [attrInts('axes', axes), keep]);
     return val(c, out, 'nhwc');
   };
 }
@@ -271,9 +290,12 @@ function reduce(opType: 'ReduceSum' | 'ReduceMean' | 'ReduceMax'): Emitter {
 function hwioToOihw([kh, kw, ci, co]: readonly number[]): (data: ArrayLike<number>) => Float32Array {
   return (data) => {
     const out = new Float32Array(data.length);
-    for (let h = 0; h < kh!; h++) for (let w = 0; w < kw!; w++) for (let i = 0; i < ci!; i++) for (let o = 0; o < co!; o++) {
-      out[((o * ci! + i) * kh! + h) * kw! + w] = data[((h * kw! + w) * ci! + i) * co! + o]!;
-    }
+    for (let h = 0; h < kh!; h++)
+      for (let w = 0; w < kw!; w++)
+        for (let i = 0; i < ci!; i++)
+          for (let o = 0; o < co!; o++) {
+            out[((o * ci! + i) * kh! + h) * kw! + w] = data[((h * kw! + w) * ci! + i) * co! + o]!;
+          }
     return out;
   };
 }
@@ -282,7 +304,12 @@ function hwioToOihw([kh, kw, ci, co]: readonly number[]): (data: ArrayLike<numbe
 function reorderGates(order: readonly number[], h: number, k: number): (data: ArrayLike<number>) => Float32Array {
   return (data) => {
     const out = new Float32Array(data.length);
-    order.forEach((from, to) => out.set(Array.from({ length: h * k }, (_v, i) => data[from * h * k + i]!), to * h * k));
+    order.forEach((from, to) =>
+      out.set(
+        Array.from({ length: h * k }, (_v, i) => data[from * h * k + i]!),
+        to * h * k,
+      ),
+    );
     return out;
   };
 }
@@ -311,7 +338,8 @@ function recurrent(kind: 'RNN' | 'LSTM' | 'GRU'): Emitter {
     }
     const attrs = [attrInt('hidden_size', h)];
     if (kind === 'GRU') attrs.push(attrInt('linear_before_reset', 1));
-    if (kind === 'RNN') attrs.push({ name: 'activations', type: AttributeType.STRINGS, strings: [new TextEncoder().encode(c.p.activation === 'relu' ? 'Relu' : 'Tanh')] });
+    if (kind === 'RNN')
+      attrs.push({ name: 'activations', type: AttributeType.STRINGS, strings: [new TextEncoder().encode(c.p.activation === 'relu' ? 'Relu' : 'Tanh')] });
     const y = g.op(kind, inputs, attrs); // Y: [time, directions = 1, batch, units]
     if (c.p.returnSequences) {
       const seq = g.op('Squeeze', [y, g.init(`${c.id}/axes`, [1], 'i64', [1])]);
@@ -352,8 +380,11 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
     const [top, bottom, left, right] = windowPadding(c.p.padding, x.type.shape.slice(1, 3), c.p.kernelSize, c.p.strides, c.p.dilation);
     const inputs = [c.g.nchw(x), kernel, ...(c.p.useBias ? [c.weight('bias')] : [])];
     const y = c.g.op('Conv', inputs, [
-      attrInts('kernel_shape', c.p.kernelSize), attrInts('strides', c.p.strides), attrInts('dilations', c.p.dilation),
-      attrInts('pads', [top, left, bottom, right]), attrInt('group', c.p.groups),
+      attrInts('kernel_shape', c.p.kernelSize),
+      attrInts('strides', c.p.strides),
+      attrInts('dilations', c.p.dilation),
+      attrInts('pads', [top, left, bottom, right]),
+      attrInt('group', c.p.groups),
     ]);
     return activation(c, val(c, y, 'nchw'), c.p.activation);
   },
@@ -382,7 +413,11 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
     if ((rank === 4 && axis === 3) || (rank >= 2 && axis === 1)) {
       const nchw = rank === 4 && axis === 3;
       const [gamma, beta, mean, variance] = names.map((n) => c.weight(n));
-      const y = c.g.op('BatchNormalization', [nchw ? c.g.nchw(x) : c.g.nhwc(x), gamma!, beta!, mean!, variance!], [attrFloat('epsilon', eps), attrFloat('momentum', Number((1 - c.p.momentum).toPrecision(12)))]);
+      const y = c.g.op(
+        'BatchNormalization',
+        [nchw ? c.g.nchw(x) : c.g.nhwc(x), gamma!, beta!, mean!, variance!],
+        [attrFloat('epsilon', eps), attrFloat('momentum', Number((1 - c.p.momentum).toPrecision(12)))],
+      );
       return val(c, y, nchw ? 'nchw' : 'nhwc');
     }
     // Any other axis: the same arithmetic as Wiregrad's, with the statistics shaped to broadcast.
@@ -392,11 +427,20 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
     const normed = c.g.op('Div', [c.g.op('Sub', [c.g.nhwc(x), mean!]), std]);
     return val(c, c.g.op('Add', [c.g.op('Mul', [normed, gamma!]), beta!]), 'nhwc');
   },
-  LayerNorm: (c) => val(c, c.g.op('LayerNormalization', [c.g.nhwc(c.one('x')), c.weight('gamma'), c.weight('beta')], [attrInt('axis', -1), attrFloat('epsilon', c.p.epsilon)]), 'nhwc'),
+  LayerNorm: (c) =>
+    val(
+      c,
+      c.g.op('LayerNormalization', [c.g.nhwc(c.one('x')), c.weight('gamma'), c.weight('beta')], [attrInt('axis', -1), attrFloat('epsilon', c.p.epsilon)]),
+      'nhwc',
+    ),
   Activation: (c) => activation(c, c.one('x'), c.p.activation),
   Add: (c) => {
     const { names, layout } = common(c, c.many('inputs'));
-    return val(c, names.slice(1).reduce((acc, x) => c.g.op('Add', [acc, x]), names[0]!), layout);
+    return val(
+      c,
+      names.slice(1).reduce((acc, x) => c.g.op('Add', [acc, x]), names[0]!),
+      layout,
+    );
   },
   Concat: concat,
   Embedding: (c) => val(c, c.g.op('Gather', [c.weight('embeddings'), c.g.nhwc(c.one('x'))], [attrInt('axis', 0)]), 'nhwc'),
@@ -407,12 +451,24 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
     const x = c.one('x');
     const [k, ci, co] = c.weightShape('kernel') as [number, number, number];
     // [k, C/groups, filters] (Keras) → [filters, C/groups, k] (ONNX's Conv over [batch, channels, time]).
-    const kernel = c.weight('kernel', { dims: [co, ci, k], permute: (data) => Float32Array.from({ length: data.length }, (_v, i) => data[(i % k) * ci * co + (Math.floor(i / k) % ci) * co + Math.floor(i / (k * ci))]!) });
+    const kernel = c.weight('kernel', {
+      dims: [co, ci, k],
+      permute: (data) =>
+        Float32Array.from({ length: data.length }, (_v, i) => data[(i % k) * ci * co + (Math.floor(i / k) % ci) * co + Math.floor(i / (k * ci))]!),
+    });
     const [left, right] = timePadding(c.p.padding, x.type.shape[1]!, k, c.p.strides, c.p.dilation);
     const input = c.g.op('Transpose', [c.g.nhwc(x)], [attrInts('perm', [0, 2, 1])]);
-    const y = c.g.op('Conv', [input, kernel, ...(c.p.useBias ? [c.weight('bias')] : [])], [
-      attrInts('kernel_shape', [k]), attrInts('strides', [c.p.strides]), attrInts('dilations', [c.p.dilation]), attrInts('pads', [left, right]), attrInt('group', c.p.groups),
-    ]);
+    const y = c.g.op(
+      'Conv',
+      [input, kernel, ...(c.p.useBias ? [c.weight('bias')] : [])],
+      [
+        attrInts('kernel_shape', [k]),
+        attrInts('strides', [c.p.strides]),
+        attrInts('dilations', [c.p.dilation]),
+        attrInts('pads', [left, right]),
+        attrInt('group', c.p.groups),
+      ],
+    );
     const back = val(c, c.g.op('Transpose', [y], [attrInts('perm', [0, 2, 1])]), 'nhwc');
     return activation(c, back, c.p.activation);
   },
@@ -481,10 +537,16 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
     const begin: number[] = c.p.begin;
     const axes = begin.map((_b, i) => i);
     const ends = begin.map((b, i) => b + c.out.shape[i]!);
-    const inputs = [c.g.nhwc(c.one('x')), c.g.init(`${c.id}/starts`, [begin.length], 'i64', begin), c.g.init(`${c.id}/ends`, [ends.length], 'i64', ends), c.g.init(`${c.id}/axes`, [axes.length], 'i64', axes)];
+    const inputs = [
+      c.g.nhwc(c.one('x')),
+      c.g.init(`${c.id}/starts`, [begin.length], 'i64', begin),
+      c.g.init(`${c.id}/ends`, [ends.length], 'i64', ends),
+      c.g.init(`${c.id}/axes`, [axes.length], 'i64', axes),
+    ];
     return val(c, c.g.op('Slice', inputs), 'nhwc');
   },
-  gather: (c) => val(c, c.g.op('Gather', [c.g.nhwc(c.one('x')), c.g.nhwc(c.one('indices'))], [attrInt('axis', normAxis(c.p.axis, c.one('x').type.shape.length))]), 'nhwc'),
+  gather: (c) =>
+    val(c, c.g.op('Gather', [c.g.nhwc(c.one('x')), c.g.nhwc(c.one('indices'))], [attrInt('axis', normAxis(c.p.axis, c.one('x').type.shape.length))]), 'nhwc'),
   one_hot: (c) => {
     const indices = c.g.op('Cast', [c.g.nhwc(c.one('x'))], [attrInt('to', DataType.INT64)]);
     const depth = c.g.init(`${c.id}/depth`, [1], 'i64', [c.p.depth]);
@@ -506,12 +568,16 @@ export const ONNX_NODE_TYPES: ReadonlySet<string> = new Set(['Input', ...Object.
 
 /** Every node's output types in the inference graph at `batchSize`. */
 function inferTypes(doc: GraphDocument, batchSize: number) {
-  return lowerDocument(doc, {
-    emitter: typeEmitter,
-    input: (_field, shape, dtype) => ({ shape, dtype }),
-    variable: (_name, req) => ({ shape: req.shape, dtype: 'f32' as const }),
-    counter: () => ({ shape: [], dtype: 'i32' as const }),
-  }, { training: false, batchSize, seed: doc.training.seed });
+  return lowerDocument(
+    doc,
+    {
+      emitter: typeEmitter,
+      input: (_field, shape, dtype) => ({ shape, dtype }),
+      variable: (_name, req) => ({ shape: req.shape, dtype: 'f32' as const }),
+      counter: () => ({ shape: [], dtype: 'i32' as const }),
+    },
+    { training: false, batchSize, seed: doc.training.seed },
+  );
 }
 
 /**
@@ -540,7 +606,9 @@ export function exportOnnx(doc: GraphDocument, weights: Readonly<Record<string, 
   const consumers = new Map<string, number>();
   for (const e of doc.edges) if (!trainingOnly.has(e.to.node)) consumers.set(e.from.node, (consumers.get(e.from.node) ?? 0) + 1);
   const SOURCES = new Set(['Input', 'Parameter', 'Constant']);
-  const outputNodes = options.outputs ? [...options.outputs] : order.filter((id) => !trainingOnly.has(id) && !consumers.has(id) && !SOURCES.has(byId.get(id)!.type));
+  const outputNodes = options.outputs
+    ? [...options.outputs]
+    : order.filter((id) => !trainingOnly.has(id) && !consumers.has(id) && !SOURCES.has(byId.get(id)!.type));
   for (const id of outputNodes) {
     if (!byId.has(id)) throw new ExportError(`there is no node "${id}" to export`, id);
     if (trainingOnly.has(id)) throw new ExportError(`${label(id)} is part of training only (a loss or metric, or reads one): it has no inference form`, id);
@@ -570,7 +638,12 @@ export function exportOnnx(doc: GraphDocument, weights: Readonly<Record<string, 
     if (!info.nodes.some((n) => needed.has(n))) continue;
     const name = g.claim(field);
     inputs.push({ name, node: info.nodes[0]!, shape: [null, ...info.type.shape.slice(1)], dtype: info.type.dtype });
-    graphInputs.push({ name, type: { tensor_type: { elem_type: ELEM[info.type.dtype], shape: { dim: [{ dim_param: 'batch' }, ...info.type.shape.slice(1).map((d) => ({ dim_value: d }))] } } } });
+    graphInputs.push({
+      name,
+      type: {
+        tensor_type: { elem_type: ELEM[info.type.dtype], shape: { dim: [{ dim_param: 'batch' }, ...info.type.shape.slice(1).map((d) => ({ dim_value: d }))] } },
+      },
+    });
     for (const n of info.nodes) values.set(n, { name, type: info.type, layout: 'nhwc' });
   }
   const canonical = new Map<string, string>();
@@ -587,7 +660,8 @@ export function exportOnnx(doc: GraphDocument, weights: Readonly<Record<string, 
     const input = (port: string) => (ports.get(port) ?? []).map((e) => values.get(e.from.node)!);
     g.current = id;
     const c: NodeContext = {
-      g, id,
+      g,
+      id,
       p: spec.params.parse(node.params),
       out: outs[spec.outputs[0]!.name]!,
       one: (port) => input(port)[0]!,
@@ -600,7 +674,8 @@ export function exportOnnx(doc: GraphDocument, weights: Readonly<Record<string, 
         const data = weights[variable];
         if (!data) throw new ExportError(`${label(id)}: no weights for ${variable}`, id);
         const n = request.shape.reduce((a, d) => a * d, 1);
-        if (data.length !== n) throw new ExportError(`${label(id)}: ${variable} has ${data.length} values but its shape [${request.shape.join(', ')}] holds ${n}`, id);
+        if (data.length !== n)
+          throw new ExportError(`${label(id)}: ${variable} has ${data.length} values but its shape [${request.shape.join(', ')}] holds ${n}`, id);
         return g.init(tensorNameOf(variable), transform?.dims ?? request.shape, 'f32', transform?.permute ? transform.permute(data) : data);
       },
     };

@@ -41,14 +41,21 @@ function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number 
 /** NCHW data of `shape` as NHWC. */
 function toNhwc(data: ArrayLike<number>, [n, c, h, w]: readonly number[]): Float32Array {
   const out = new Float32Array(data.length);
-  for (let b = 0; b < n!; b++) for (let k = 0; k < c!; k++) for (let y = 0; y < h!; y++) for (let x = 0; x < w!; x++) {
-    out[((b * h! + y) * w! + x) * c! + k] = data[((b * c! + k) * h! + y) * w! + x]!;
-  }
+  for (let b = 0; b < n!; b++)
+    for (let k = 0; k < c!; k++)
+      for (let y = 0; y < h!; y++)
+        for (let x = 0; x < w!; x++) {
+          out[((b * h! + y) * w! + x) * c! + k] = data[((b * c! + k) * h! + y) * w! + x]!;
+        }
   return out;
 }
 
 /** Wiregrad's outputs for one ONNX-shaped input, with the imported weights. */
-async function runImported(imported: OnnxImport, data: Float32Array, shape: readonly number[]): Promise<{ data: ArrayLike<number>; shape: readonly number[] }[]> {
+async function runImported(
+  imported: OnnxImport,
+  data: Float32Array,
+  shape: readonly number[],
+): Promise<{ data: ArrayLike<number>; shape: readonly number[] }[]> {
   const program = await Program.create(imported.doc, new CpuBackend());
   program.setWeights(imported.weights);
   const input = imported.inputs[0]!;
@@ -58,7 +65,10 @@ async function runImported(imported: OnnxImport, data: Float32Array, shape: read
   return imported.outputs.map((o) => result.get(o.node)![o.port]!);
 }
 
-interface Expected { input: { name: string; shape: number[]; data: number[] }; output: { name: string; shape: number[]; data: number[] } }
+interface Expected {
+  input: { name: string; shape: number[]; data: number[] };
+  output: { name: string; shape: number[]; data: number[] };
+}
 
 describe('PyTorch-exported models import and agree with ONNX Runtime and PyTorch', () => {
   const cases: [string, string[]][] = [
@@ -93,7 +103,16 @@ describe('PyTorch-exported models import and agree with ONNX Runtime and PyTorch
     expect(byId.conv2!.params).toMatchObject({ filters: 6, kernelSize: [3, 3], padding: 'valid', activation: 'sigmoid' });
     expect(byId.fc1!.params).toMatchObject({ units: 20, activation: 'relu' });
     expect(byId.input!.params).toMatchObject({ shape: [16, 16, 1], field: 'input' });
-    expect(Object.keys(imported.weights).sort()).toEqual(['conv1/bias', 'conv1/kernel', 'conv2/bias', 'conv2/kernel', 'fc1/bias', 'fc1/kernel', 'fc2/bias', 'fc2/kernel']);
+    expect(Object.keys(imported.weights).sort()).toEqual([
+      'conv1/bias',
+      'conv1/kernel',
+      'conv2/bias',
+      'conv2/kernel',
+      'fc1/bias',
+      'fc1/kernel',
+      'fc2/bias',
+      'fc2/kernel',
+    ]);
     expect(imported.shapes['conv1/kernel']).toEqual([5, 5, 1, 4]);
     expect(imported.shapes['fc1/kernel']).toEqual([54, 20]);
   });
@@ -113,7 +132,7 @@ describe('PyTorch-exported models import and agree with ONNX Runtime and PyTorch
     program.dispose();
   });
 
-  it('the weights file names tensors as Wiregrad does, with the variables\' shapes', () => {
+  it("the weights file names tensors as Wiregrad does, with the variables' shapes", () => {
     const imported = importOnnx(new Uint8Array(readFileSync(join(FIXTURES, 'residual.onnx'))));
     const file = readSafetensors(onnxWeightsFile(imported));
     expect(file.tensors.get('bn1.moving_variance')!.shape).toEqual([4]);
@@ -151,7 +170,8 @@ describe('unsupported and broken files', () => {
     }
     expect(error).toBeInstanceOf(ImportError);
     const message = (error as Error).message;
-    for (const op of ['LSTM ("lstm/LSTM", "lstm_last/LSTM")', 'GRU ("gru/GRU", "gru_last/GRU")', 'RNN ("rnn/RNN", "rnn_last/RNN")']) expect(message).toContain(op);
+    for (const op of ['LSTM ("lstm/LSTM", "lstm_last/LSTM")', 'GRU ("gru/GRU", "gru_last/GRU")', 'RNN ("rnn/RNN", "rnn_last/RNN")'])
+      expect(message).toContain(op);
   });
 
   it('bytes that are no ONNX model', () => {
@@ -159,18 +179,28 @@ describe('unsupported and broken files', () => {
     expect(() => importOnnx(new Uint8Array(0))).toThrow(/not an ONNX model/);
   });
 
-  const model = (node: ModelProto['graph']['node'][number], init: ModelProto['graph']['initializer'] = []): Uint8Array => encodeModel({
-    ir_version: 8, producer_name: 'test', producer_version: '', opset_import: [{ domain: '', version: 17 }],
-    graph: {
-      name: 'g', node: [node], initializer: init,
-      input: [{ name: 'x', type: { tensor_type: { elem_type: 1, shape: { dim: [{ dim_param: 'n' }, { dim_value: 2 }, { dim_value: 5 }, { dim_value: 5 }] } } } }],
-      output: [{ name: 'y', type: { tensor_type: { elem_type: 1 } } }],
-    },
-  });
+  const model = (node: ModelProto['graph']['node'][number], init: ModelProto['graph']['initializer'] = []): Uint8Array =>
+    encodeModel({
+      ir_version: 8,
+      producer_name: 'test',
+      producer_version: '',
+      opset_import: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g',
+        node: [node],
+        initializer: init,
+        input: [
+          { name: 'x', type: { tensor_type: { elem_type: 1, shape: { dim: [{ dim_param: 'n' }, { dim_value: 2 }, { dim_value: 5 }, { dim_value: 5 }] } } } },
+        ],
+        output: [{ name: 'y', type: { tensor_type: { elem_type: 1 } } }],
+      },
+    });
   const weight = { name: 'w', dims: [3, 2, 3, 3], data_type: 1, raw_data: new Uint8Array(3 * 2 * 9 * 4) };
 
   it('padding Wiregrad has no form for names the node and the pads', () => {
-    const bytes = model({ name: 'odd_conv', op_type: 'Conv', input: ['x', 'w'], output: ['y'], attribute: [{ name: 'pads', type: 7, ints: [0, 0, 2, 2] }] }, [weight]);
+    const bytes = model({ name: 'odd_conv', op_type: 'Conv', input: ['x', 'w'], output: ['y'], attribute: [{ name: 'pads', type: 7, ints: [0, 0, 2, 2] }] }, [
+      weight,
+    ]);
     expect(() => importOnnx(bytes)).toThrow(/node "odd_conv" \(Conv\): pads \[0, 0, 2, 2\]/);
   });
 
@@ -190,75 +220,103 @@ function structure(doc: GraphDocument, keep: (id: string) => boolean) {
   // The export names a model input after its dataset field, so an Input node comes back under that name.
   const renamed = new Map(doc.nodes.filter((n) => n.type === 'Input').map((n) => [n.id, String(n.params.field)]));
   const id = (n: string) => renamed.get(n) ?? n;
-  const nodes = doc.nodes.filter((n) => keep(id(n.id))).map((n) => {
-    const { kernelInit: _k, biasInit: _b, ...params } = getNodeSpec(n.type)!.params.parse(n.params) as Record<string, unknown>;
-    return { id: id(n.id), type: n.type, params };
-  });
-  const edges = doc.edges.filter((e) => keep(id(e.from.node)) && keep(id(e.to.node))).map((e) => `${id(e.from.node)}.${e.from.port}->${id(e.to.node)}.${e.to.port}`).sort();
+  const nodes = doc.nodes
+    .filter((n) => keep(id(n.id)))
+    .map((n) => {
+      const { kernelInit: _k, biasInit: _b, ...params } = getNodeSpec(n.type)!.params.parse(n.params) as Record<string, unknown>;
+      return { id: id(n.id), type: n.type, params };
+    });
+  const edges = doc.edges
+    .filter((e) => keep(id(e.from.node)) && keep(id(e.to.node)))
+    .map((e) => `${id(e.from.node)}.${e.from.port}->${id(e.to.node)}.${e.to.port}`)
+    .sort();
   return { nodes: nodes.sort((a, b) => a.id.localeCompare(b.id)), edges };
 }
 
 describe('Wiregrad → ONNX → Wiregrad', () => {
   // The two-layer net's Parameter · matmul pairs export as MatMul by a constant: they come back as Dense layers (checked below).
   const docs: [string, () => GraphDocument][] = [
-    ...ONNX_ROUND_TRIP_TEMPLATES.filter((t) => t.id !== 'two-layer-net').map((t) => [t.id, () => t.build(new Date('2026-01-01T00:00:00Z'))] as [string, () => GraphDocument]),
-    ['conv stack', () => makeDoc(
-      [
-        ['x', 'Input', { field: 'x', shape: [7, 6, 2] }],
-        ['c1', 'Conv2D', { filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }],
-        ['bn', 'BatchNorm', { epsilon: 0.01, momentum: 0.9 }],
-        ['c2', 'Conv2D', { filters: 3, kernelSize: [2, 3], strides: 2, useBias: false }],
-        ['pool', 'AvgPool2D', { poolSize: 2, padding: 'same' }],
-        ['flat', 'Flatten', {}],
-        ['d', 'Dense', { units: 4, activation: 'tanh' }],
-        ['ln', 'LayerNorm', { epsilon: 0.001 }],
-        ['y', 'Input', { field: 'y', shape: [4] }],
-        ['loss', 'MSELoss', {}],
-      ],
-      ['x.y -> c1.x', 'c1.y -> bn.x', 'bn.y -> c2.x', 'c2.y -> pool.x', 'pool.y -> flat.x', 'flat.y -> d.x', 'd.y -> ln.x', 'ln.y -> loss.pred', 'y.y -> loss.target'],
-      { dataset: { kind: 'random', inputShape: [7, 6, 2], targetShape: [4] } },
-    )],
+    ...ONNX_ROUND_TRIP_TEMPLATES.filter((t) => t.id !== 'two-layer-net').map(
+      (t) => [t.id, () => t.build(new Date('2026-01-01T00:00:00Z'))] as [string, () => GraphDocument],
+    ),
+    [
+      'conv stack',
+      () =>
+        makeDoc(
+          [
+            ['x', 'Input', { field: 'x', shape: [7, 6, 2] }],
+            ['c1', 'Conv2D', { filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }],
+            ['bn', 'BatchNorm', { epsilon: 0.01, momentum: 0.9 }],
+            ['c2', 'Conv2D', { filters: 3, kernelSize: [2, 3], strides: 2, useBias: false }],
+            ['pool', 'AvgPool2D', { poolSize: 2, padding: 'same' }],
+            ['flat', 'Flatten', {}],
+            ['d', 'Dense', { units: 4, activation: 'tanh' }],
+            ['ln', 'LayerNorm', { epsilon: 0.001 }],
+            ['y', 'Input', { field: 'y', shape: [4] }],
+            ['loss', 'MSELoss', {}],
+          ],
+          [
+            'x.y -> c1.x',
+            'c1.y -> bn.x',
+            'bn.y -> c2.x',
+            'c2.y -> pool.x',
+            'pool.y -> flat.x',
+            'flat.y -> d.x',
+            'd.y -> ln.x',
+            'ln.y -> loss.pred',
+            'y.y -> loss.target',
+          ],
+          { dataset: { kind: 'random', inputShape: [7, 6, 2], targetShape: [4] } },
+        ),
+    ],
   ];
-  it.each([...docs, ['two-layer-net', () => TEMPLATES.find((t) => t.id === 'two-layer-net')!.build(new Date('2026-01-01T00:00:00Z'))] as const])('%s: same structure, weights and outputs', async (name, build) => {
-    const doc = build();
-    const asDense = name === 'two-layer-net';
-    const program = await Program.create(doc, new CpuBackend());
-    const r = seededRandom(5);
-    const weights: Record<string, Float32Array> = {};
-    for (const v of program.variables) {
-      const n = v.shape.reduce((a, d) => a * d, 1);
-      weights[v.name] = Float32Array.from({ length: n }, () => (v.name.endsWith('variance') ? 0.5 + r.next() : r.normal() * 0.5));
-    }
-    program.setWeights(weights);
-    const exported = exportOnnx(doc, await program.getWeights());
-    const imported = importOnnx(exported.bytes, { trainingHead: true });
-    const head = new Set(imported.head);
-    const inference = new Set(imported.doc.nodes.map((n) => n.id).filter((id) => !head.has(id)));
-    if (asDense) {
-      expect(imported.doc.nodes.filter((n) => !head.has(n.id)).map((n) => `${n.id}:${n.type}`)).toEqual(['x:Input', 'w1:Dense', 'w2:Dense']);
-      expect(imported.doc.nodes.find((n) => n.id === 'w1')!.params).toMatchObject({ units: 100, useBias: false, activation: 'relu' });
-      expect(imported.weights['w1/kernel']).toEqual(weights['w1/value']);
-    } else {
-      // The export leaves out losses, metrics and labels: the rest comes back as it was.
-      expect(structure(imported.doc, (id) => inference.has(id))).toEqual(structure(doc, (id) => inference.has(id)));
-      for (const [variable, data] of Object.entries(imported.weights)) expect(data, variable).toEqual(weights[variable]);
-      expect(Object.keys(imported.weights).sort()).toEqual(Object.keys(weights).filter((k) => inference.has(k.slice(0, k.lastIndexOf('/')))).sort());
-    }
-    // And the same outputs.
-    const input = exported.inputs[0]!;
-    const shape = [3, ...input.shape.slice(1)] as number[];
-    const n = shape.reduce((a, d) => a * d, 1);
-    const x = input.dtype === 'i32' ? Int32Array.from({ length: n }, () => r.int(2)) : Float32Array.from({ length: n }, () => r.normal());
-    const want = await program.forward({ [String(doc.nodes.find((d) => d.id === input.node)!.params.field)]: x });
-    const back = await Program.create(imported.doc, new CpuBackend());
-    back.setWeights(imported.weights);
-    const got = await back.forward({ x });
-    for (const out of exported.outputs) {
-      const port = getNodeSpec(doc.nodes.find((d) => d.id === out.node)!.type)!.outputs[0]!.name;
-      const o = imported.outputs.find((i) => i.name === out.name)!;
-      expect(relativeError(got.get(o.node)![o.port]!.data, want.get(out.node)![port]!.data)).toBeLessThanOrEqual(TOLERANCE);
-    }
-    program.dispose();
-    back.dispose();
-  });
+  it.each([...docs, ['two-layer-net', () => TEMPLATES.find((t) => t.id === 'two-layer-net')!.build(new Date('2026-01-01T00:00:00Z'))] as const])(
+    '%s: same structure, weights and outputs',
+    async (name, build) => {
+      const doc = build();
+      const asDense = name === 'two-layer-net';
+      const program = await Program.create(doc, new CpuBackend());
+      const r = seededRandom(5);
+      const weights: Record<string, Float32Array> = {};
+      for (const v of program.variables) {
+        const n = v.shape.reduce((a, d) => a * d, 1);
+        weights[v.name] = Float32Array.from({ length: n }, () => (v.name.endsWith('variance') ? 0.5 + r.next() : r.normal() * 0.5));
+      }
+      program.setWeights(weights);
+      const exported = exportOnnx(doc, await program.getWeights());
+      const imported = importOnnx(exported.bytes, { trainingHead: true });
+      const head = new Set(imported.head);
+      const inference = new Set(imported.doc.nodes.map((n) => n.id).filter((id) => !head.has(id)));
+      if (asDense) {
+        expect(imported.doc.nodes.filter((n) => !head.has(n.id)).map((n) => `${n.id}:${n.type}`)).toEqual(['x:Input', 'w1:Dense', 'w2:Dense']);
+        expect(imported.doc.nodes.find((n) => n.id === 'w1')!.params).toMatchObject({ units: 100, useBias: false, activation: 'relu' });
+        expect(imported.weights['w1/kernel']).toEqual(weights['w1/value']);
+      } else {
+        // The export leaves out losses, metrics and labels: the rest comes back as it was.
+        expect(structure(imported.doc, (id) => inference.has(id))).toEqual(structure(doc, (id) => inference.has(id)));
+        for (const [variable, data] of Object.entries(imported.weights)) expect(data, variable).toEqual(weights[variable]);
+        expect(Object.keys(imported.weights).sort()).toEqual(
+          Object.keys(weights)
+            .filter((k) => inference.has(k.slice(0, k.lastIndexOf('/'))))
+            .sort(),
+        );
+      }
+      // And the same outputs.
+      const input = exported.inputs[0]!;
+      const shape = [3, ...input.shape.slice(1)] as number[];
+      const n = shape.reduce((a, d) => a * d, 1);
+      const x = input.dtype === 'i32' ? Int32Array.from({ length: n }, () => r.int(2)) : Float32Array.from({ length: n }, () => r.normal());
+      const want = await program.forward({ [String(doc.nodes.find((d) => d.id === input.node)!.params.field)]: x });
+      const back = await Program.create(imported.doc, new CpuBackend());
+      back.setWeights(imported.weights);
+      const got = await back.forward({ x });
+      for (const out of exported.outputs) {
+        const port = getNodeSpec(doc.nodes.find((d) => d.id === out.node)!.type)!.outputs[0]!.name;
+        const o = imported.outputs.find((i) => i.name === out.name)!;
+        expect(relativeError(got.get(o.node)![o.port]!.data, want.get(out.node)![port]!.data)).toBeLessThanOrEqual(TOLERANCE);
+      }
+      program.dispose();
+      back.dispose();
+    },
+  );
 });

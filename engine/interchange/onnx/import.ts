@@ -102,7 +102,11 @@ class Importer {
     let id: string;
     if (data.length <= INLINE_CONSTANT || dims.length === 0) {
       const values = [...data];
-      id = this.b.add(base, 'Constant', values.every((x) => x === values[0]) && values.length > 0 ? { shape: [...dims], value: values[0] } : { shape: [...dims], values });
+      id = this.b.add(
+        base,
+        'Constant',
+        values.every((x) => x === values[0]) && values.length > 0 ? { shape: [...dims], value: values[0] } : { shape: [...dims], values },
+      );
     } else {
       id = this.b.add(base, 'Parameter', { shape: [...dims], trainable: false, init: { kind: 'zeros' } });
       this.weights[`${id}/value`] = Float32Array.from(data);
@@ -134,7 +138,11 @@ class Importer {
       return parts.join('.') || node.op_type;
     };
     return {
-      node, a, fail, input, idBase,
+      node,
+      a,
+      fail,
+      input,
+      idBase,
       tensor: (i, want) => {
         const v = input(i) ?? fail(`input ${i + 1} is missing`);
         const t = v.kind === 'const' ? this.constNode(v, `${idBase()}_const`) : v;
@@ -159,7 +167,7 @@ class Importer {
       },
       soleConsumer: () => {
         const out = node.output[0];
-        const readers = out ? this.consumers.get(out) ?? [] : [];
+        const readers = out ? (this.consumers.get(out) ?? []) : [];
         return readers.length === 1 && !this.graphOutputs.has(out!) && !this.absorbed.has(readers[0]!) ? readers[0] : undefined;
       },
       absorb: (consumer, v) => {
@@ -178,7 +186,10 @@ class Importer {
 
 /** The model's message, or an ImportError saying why the bytes are not one. */
 function decode(bytes: Uint8Array): ModelProto {
-  if (bytes.length > MODEL_FILE_LIMITS.fileBytes) throw new ImportError(`the file is ${Math.round(bytes.length / 2 ** 20)} MiB, over the ${MODEL_FILE_LIMITS.fileBytes / 2 ** 20} MiB an imported model may be`);
+  if (bytes.length > MODEL_FILE_LIMITS.fileBytes)
+    throw new ImportError(
+      `the file is ${Math.round(bytes.length / 2 ** 20)} MiB, over the ${MODEL_FILE_LIMITS.fileBytes / 2 ** 20} MiB an imported model may be`,
+    );
   let model: ModelProto;
   try {
     model = decodeModel(bytes);
@@ -206,12 +217,15 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
     const kinds = new Set(unsupported.map((n) => n.op_type)).size;
     throw new ImportError(
       `the model uses ${kinds === 1 ? 'an operator' : `${kinds} operators`} Wiregrad cannot import: ` +
-        listByKind(unsupported.map((n) => ({ kind: n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.op_type}` : n.op_type, name: n.name || n.output[0] || '?' }))),
+        listByKind(
+          unsupported.map((n) => ({ kind: n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.op_type}` : n.op_type, name: n.name || n.output[0] || '?' })),
+        ),
       { node: unsupported[0]!.name },
     );
   }
   const im = new Importer(model);
-  for (const t of graph.initializer ?? []) im.values.set(t.name, { kind: 'const', name: t.name, tensor: readTensor(t, `initializer ${JSON.stringify(t.name)}`) });
+  for (const t of graph.initializer ?? [])
+    im.values.set(t.name, { kind: 'const', name: t.name, tensor: readTensor(t, `initializer ${JSON.stringify(t.name)}`) });
 
   const fromWiregrad = (model.metadata_props ?? []).some((p) => p.key === 'wiregrad.layout');
   const inputs: ImportedInput[] = [];
@@ -221,7 +235,11 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
     const dims = (tt?.shape?.dim ?? []).map((d) => ('dim_value' in d && d.dim_value ? Number(d.dim_value) : null));
     if (dims.length === 0) throw new ImportError(`input ${JSON.stringify(vi.name)} has no shape; Wiregrad needs [batch, …]`, { node: vi.name });
     const rest = dims.slice(1);
-    if (rest.some((d) => d === null)) throw new ImportError(`input ${JSON.stringify(vi.name)} has shape [${dims.map((d) => d ?? '?').join(', ')}]: only the first (batch) dimension may be unknown`, { node: vi.name });
+    if (rest.some((d) => d === null))
+      throw new ImportError(
+        `input ${JSON.stringify(vi.name)} has shape [${dims.map((d) => d ?? '?').join(', ')}]: only the first (batch) dimension may be unknown`,
+        { node: vi.name },
+      );
     const dtype = inputDType(tt?.elem_type, vi.name);
     const nchw = dims.length === 4 && !fromWiregrad && dtype === 'f32';
     const shape = (nchw ? [rest[1], rest[2], rest[0]] : rest) as number[];
@@ -270,7 +288,11 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
     inputs[0] = { ...doc0, field: 'x' };
     training = { dataset: { kind: 'random', inputShape: doc0.shape, targetShape } };
   }
-  const built = im.b.finish(options.name ?? (graph.name || 'Imported ONNX model'), training, `Imported from ONNX (${model.producer_name || 'unknown producer'}${model.producer_version ? ` ${model.producer_version}` : ''})`);
+  const built = im.b.finish(
+    options.name ?? (graph.name || 'Imported ONNX model'),
+    training,
+    `Imported from ONNX (${model.producer_name || 'unknown producer'}${model.producer_version ? ` ${model.producer_version}` : ''})`,
+  );
   // The head renamed the input's field: the Input node follows.
   const doc: GraphDocument = {
     ...built,
@@ -285,7 +307,8 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
 /** The imported weights as a safetensors file named as Wiregrad names them (`fc1.kernel`). */
 export function onnxWeightsFile(imported: Pick<OnnxImport, 'weights' | 'shapes'>): Uint8Array {
   const tensors = new Map<string, TensorToWrite>();
-  for (const [variable, data] of Object.entries(imported.weights)) tensors.set(tensorNameOf(variable), { dtype: 'F32', shape: imported.shapes[variable]!, data });
+  for (const [variable, data] of Object.entries(imported.weights))
+    tensors.set(tensorNameOf(variable), { dtype: 'F32', shape: imported.shapes[variable]!, data });
   return writeSafetensors(tensors, { format: 'wiregrad', source: 'onnx import' });
 }
 

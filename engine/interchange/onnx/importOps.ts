@@ -147,13 +147,23 @@ const matMul: Converter = (c) => {
     const a = c.tensor(0, 'same');
     const b = c.tensor(1, 'same');
     const shape = [...broadcast(a.shape.slice(0, -2), b.shape.slice(0, -2)), a.shape[a.shape.length - 2] ?? null, b.shape[b.shape.length - 1] ?? null];
-    c.output(tensorOut(c.emit(c.idBase(), 'matmul', {}, [['a', a], ['b', b]]), shape, false));
+    c.output(
+      tensorOut(
+        c.emit(c.idBase(), 'matmul', {}, [
+          ['a', a],
+          ['b', b],
+        ]),
+        shape,
+        false,
+      ),
+    );
     return;
   }
   const x = c.tensor(0, 'same');
   const [inDim, units] = right.tensor.dims as [number, number];
   if (x.shape.length < 2) c.fail(`Dense needs [batch, …, features] but the input has shape [${x.shape.join(', ')}]`);
-  if (x.shape[x.shape.length - 1] !== null && x.shape[x.shape.length - 1] !== inDim) c.fail(`the input has ${x.shape[x.shape.length - 1]} features but the weight expects ${inDim}`);
+  if (x.shape[x.shape.length - 1] !== null && x.shape[x.shape.length - 1] !== inDim)
+    c.fail(`the input has ${x.shape[x.shape.length - 1]} features but the weight expects ${inDim}`);
   const shape = [...x.shape.slice(0, -1), units];
   // A following Add of a constant vector is the bias.
   const next = c.soleConsumer();
@@ -186,7 +196,7 @@ function padding(c: OpContext, inHW: Shape, k: readonly number[], stride: readon
   const pads = c.a.ints('pads', [0, 0, 0, 0])!;
   if (pads.length !== 4) c.fail(`pads [${pads.join(', ')}] should have 4 values for a 2-D window`);
   if (pads.every((p) => p === 0)) return 'valid';
-  if (inHW.some((d) => d === null)) c.fail('the input\'s height and width must be known to match its padding');
+  if (inHW.some((d) => d === null)) c.fail("the input's height and width must be known to match its padding");
   const [top, bottom, left, right] = windowPadding('same', inHW as number[], k, stride, dilation);
   if (pads[0] === top && pads[1] === left && pads[2] === bottom && pads[3] === right) return 'same';
   c.fail(`pads [${pads.join(', ')}] are neither none nor "same" padding (${[top, left, bottom, right].join(', ')}), the two Wiregrad has`);
@@ -210,12 +220,23 @@ const conv: Converter = (c) => {
   if (x.shape[1] !== null && x.shape[1] !== ci * groups) c.fail(`the input has ${x.shape[1]} channels but W expects ${ci * groups}`);
   const mode = padding(c, x.shape.slice(2, 4), k, strides, dilations);
   const kernel = new Float32Array(w.data.length);
-  for (let o = 0; o < co; o++) for (let i = 0; i < ci; i++) for (let h = 0; h < kh; h++) for (let q = 0; q < kw; q++) {
-    kernel[((h * kw + q) * ci + i) * co + o] = w.data[((o * ci + i) * kh + h) * kw + q]!;
-  }
+  for (let o = 0; o < co; o++)
+    for (let i = 0; i < ci; i++)
+      for (let h = 0; h < kh; h++)
+        for (let q = 0; q < kw; q++) {
+          kernel[((h * kw + q) * ci + i) * co + o] = w.data[((o * ci + i) * kh + h) * kw + q]!;
+        }
   const shape = [x.shape[0]!, co, windowOut(x.shape[2]!, kh, strides[0]!, dilations[0]!, mode), windowOut(x.shape[3]!, kw, strides[1]!, dilations[1]!, mode)];
   const useBias = c.input(2) !== undefined;
-  const id = layer(c, c.idBase(1), 'Conv2D', { filters: co, kernelSize: [kh, kw], strides, padding: mode, dilation: dilations, groups, useBias }, x, shape, true);
+  const id = layer(
+    c,
+    c.idBase(1),
+    'Conv2D',
+    { filters: co, kernelSize: [kh, kw], strides, padding: mode, dilation: dilations, groups, useBias },
+    x,
+    shape,
+    true,
+  );
   c.weight(id, 'kernel', kernel, [kh, kw, ci, co]);
   if (useBias) {
     const b = c.constant(2, 'the bias B');
@@ -229,15 +250,17 @@ function pool(type: 'MaxPool2D' | 'AvgPool2D'): Converter {
     const x = c.tensor(0, 'nhwc');
     if (x.shape.length !== 4) c.fail(`only 2-D pooling is imported; the input has shape [${x.shape.join(', ')}]`);
     const k = c.a.ints('kernel_shape') ?? c.fail('kernel_shape is missing');
-    if (k.length !== 2) c.fail('kernel_shape should give the window\'s height and width');
+    if (k.length !== 2) c.fail("kernel_shape should give the window's height and width");
     const strides = c.a.ints('strides', [1, 1])!;
     if ((c.a.ints('dilations', [1, 1]) ?? []).some((d) => d !== 1)) c.fail('dilated pooling has no Wiregrad form');
     const mode = padding(c, x.shape.slice(2, 4), k, strides, [1, 1]);
-    if (type === 'AvgPool2D' && mode === 'same' && c.a.int('count_include_pad', 0) !== 0) c.fail('count_include_pad = 1 with padding has no Wiregrad form (its average leaves padding out)');
+    if (type === 'AvgPool2D' && mode === 'same' && c.a.int('count_include_pad', 0) !== 0)
+      c.fail('count_include_pad = 1 with padding has no Wiregrad form (its average leaves padding out)');
     const shape = [x.shape[0]!, x.shape[1]!, windowOut(x.shape[2]!, k[0]!, strides[0]!, 1, mode), windowOut(x.shape[3]!, k[1]!, strides[1]!, 1, mode)];
     if (c.a.int('ceil_mode', 0) === 1) {
       const ceil = [2, 3].map((i) => (x.shape[i] === null ? null : Math.ceil((x.shape[i]! - k[i - 2]!) / strides[i - 2]!) + 1));
-      if (mode !== 'valid' || ceil[0] !== shape[2] || ceil[1] !== shape[3]) c.fail('ceil_mode = 1 changes the output size here, which Wiregrad\'s pooling cannot');
+      if (mode !== 'valid' || ceil[0] !== shape[2] || ceil[1] !== shape[3])
+        c.fail("ceil_mode = 1 changes the output size here, which Wiregrad's pooling cannot");
     }
     const sameStrides = strides[0] === k[0] && strides[1] === k[1];
     const id = c.emit(c.idBase(), type, { poolSize: k, ...(sameStrides ? {} : { strides }), padding: mode }, [['x', x]]);
@@ -259,7 +282,12 @@ const batchNorm: Converter = (c) => {
   const channels = x.shape.length >= 2 ? x.shape[1] : null;
   for (const [name, t] of parts) if (channels !== null && t.data.length !== channels) c.fail(`${name} has ${t.data.length} values for ${channels} channels`);
   // ONNX's momentum is the old running value's weight (Keras'); Wiregrad's (PyTorch's) is the batch's.
-  const id = c.emit(c.idBase(1), 'BatchNorm', { axis: x.nhwc ? -1 : 1, epsilon: c.a.float('epsilon', 1e-5), momentum: Number((1 - c.a.float('momentum', 0.9)).toPrecision(12)) }, [['x', x]]);
+  const id = c.emit(
+    c.idBase(1),
+    'BatchNorm',
+    { axis: x.nhwc ? -1 : 1, epsilon: c.a.float('epsilon', 1e-5), momentum: Number((1 - c.a.float('momentum', 0.9)).toPrecision(12)) },
+    [['x', x]],
+  );
   for (const [name, t] of parts) c.weight(id, name, f32(t.data), [t.data.length]);
   c.output(tensorOut(id, x.shape, x.nhwc));
 };
@@ -267,7 +295,8 @@ const batchNorm: Converter = (c) => {
 const layerNorm: Converter = (c) => {
   const x = c.tensor(0, 'same');
   const rank = x.shape.length;
-  if (normAxis(c.a.int('axis', -1), rank) !== rank - 1) c.fail(`only normalisation over the last axis is imported (axis ${c.a.int('axis', -1)} of rank ${rank})`);
+  if (normAxis(c.a.int('axis', -1), rank) !== rank - 1)
+    c.fail(`only normalisation over the last axis is imported (axis ${c.a.int('axis', -1)} of rank ${rank})`);
   const width = x.shape[rank - 1];
   const gamma = c.constant(1, 'the scale');
   const beta = c.input(2) ? c.constant(2, 'the bias') : undefined;
@@ -311,7 +340,16 @@ function binary(type: string, residual?: string): Converter {
     const b = c.tensor(1, layout);
     const nhwc = a.nhwc || b.nhwc;
     const shape = broadcast(l.kind === 'tensor' ? l.shape : l.tensor.dims, r.kind === 'tensor' ? r.shape : r.tensor.dims);
-    const id = both && residual ? c.emit(c.idBase(), residual, {}, [['inputs', a], ['inputs', b]]) : c.emit(c.idBase(), type, {}, [['a', a], ['b', b]]);
+    const id =
+      both && residual
+        ? c.emit(c.idBase(), residual, {}, [
+            ['inputs', a],
+            ['inputs', b],
+          ])
+        : c.emit(c.idBase(), type, {}, [
+            ['a', a],
+            ['b', b],
+          ]);
     c.output(tensorOut(id, shape, nhwc));
   };
 }
@@ -333,7 +371,8 @@ const reshape: Converter = (c) => {
   const batchFirst = target[0] === 0 || (target[0] === -1 && !target.slice(1).includes(-1));
   const rest = resolved.slice(1) as number[];
   const known = x.shape.slice(1).every((d) => d !== null) ? (product(x.shape.slice(1)) as number) : null;
-  const fill = (dims: number[]) => (known === null || !dims.includes(-1) ? dims : dims.map((d) => (d === -1 ? known / dims.reduce((p, q) => (q === -1 ? p : p * q), 1) : d)));
+  const fill = (dims: number[]) =>
+    known === null || !dims.includes(-1) ? dims : dims.map((d) => (d === -1 ? known / dims.reduce((p, q) => (q === -1 ? p : p * q), 1) : d));
   if (batchFirst) {
     const id = c.emit(c.idBase(), 'Reshape', { targetShape: rest }, [['x', x]]);
     c.output(tensorOut(id, [x.shape[0] ?? null, ...fill(rest)], false));
@@ -341,13 +380,22 @@ const reshape: Converter = (c) => {
   }
   if (resolved.some((d) => d === null)) c.fail('copies a dimension Wiregrad does not know');
   const id = c.emit(c.idBase(), 'reshape', { shape: resolved }, [['x', x]]);
-  c.output(tensorOut(id, resolved.map((d) => (d === -1 ? null : d)), false));
+  c.output(
+    tensorOut(
+      id,
+      resolved.map((d) => (d === -1 ? null : d)),
+      false,
+    ),
+  );
 };
 
 const transpose: Converter = (c) => {
   const x = c.tensor(0, 'any');
   const rank = x.shape.length;
-  const perm = c.a.ints('perm', Array.from({ length: rank }, (_d, i) => rank - 1 - i))!;
+  const perm = c.a.ints(
+    'perm',
+    Array.from({ length: rank }, (_d, i) => rank - 1 - i),
+  )!;
   const shape = perm.map((p) => x.shape[p] ?? null);
   // Moving channels last or first only changes how Wiregrad's value is read: no node.
   if (rank === 4 && x.nhwc && perm.join() === TO_NHWC.join()) return c.output({ ...x, shape, nhwc: false });
@@ -362,8 +410,15 @@ const concat: Converter = (c) => {
   const xs = inputs.map((_v, i) => c.tensor(i, allNhwc ? 'nhwc' : 'same'));
   const rank = xs[0]?.shape.length ?? 0;
   const axis = normAxis(c.a.int('axis', 0), rank);
-  const shape = xs[0]!.shape.map((d, i) => (i === axis ? xs.reduce<number | null>((acc, x) => (acc === null || x.shape[i] == null ? null : acc + x.shape[i]!), 0) : d));
-  const id = c.emit(c.idBase(), 'Concat', { axis: allNhwc ? NHWC_AXIS[axis]! : axis }, xs.map((x) => ['inputs', x] as const));
+  const shape = xs[0]!.shape.map((d, i) =>
+    i === axis ? xs.reduce<number | null>((acc, x) => (acc === null || x.shape[i] == null ? null : acc + x.shape[i]!), 0) : d,
+  );
+  const id = c.emit(
+    c.idBase(),
+    'Concat',
+    { axis: allNhwc ? NHWC_AXIS[axis]! : axis },
+    xs.map((x) => ['inputs', x] as const),
+  );
   c.output(tensorOut(id, shape, allNhwc));
 };
 

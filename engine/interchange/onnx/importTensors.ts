@@ -17,7 +17,15 @@ export interface ConstTensor {
 /** Largest tensor the importer reads (2^28 elements, the document limit). */
 const MAX_ELEMENTS = 2 ** 28;
 
-const SIZES: Readonly<Record<number, number>> = { [DataType.FLOAT]: 4, [DataType.DOUBLE]: 8, [DataType.INT32]: 4, [DataType.INT64]: 8, [DataType.INT8]: 1, [DataType.UINT8]: 1, [DataType.BOOL]: 1 };
+const SIZES: Readonly<Record<number, number>> = {
+  [DataType.FLOAT]: 4,
+  [DataType.DOUBLE]: 8,
+  [DataType.INT32]: 4,
+  [DataType.INT64]: 8,
+  [DataType.INT8]: 1,
+  [DataType.UINT8]: 1,
+  [DataType.BOOL]: 1,
+};
 
 /** The values of `t`, read from raw_data or the typed fields; throws ImportError naming the tensor. */
 export function readTensor(t: TensorProto & { float_data?: number[]; int32_data?: number[]; int64_data?: number[] }, what: string): ConstTensor {
@@ -27,21 +35,34 @@ export function readTensor(t: TensorProto & { float_data?: number[]; int32_data?
   if (n > MAX_ELEMENTS) throw new ImportError(`${what} holds ${n} elements, more than the ${MAX_ELEMENTS} a tensor may`, { node: t.name });
   const type = t.data_type;
   const size = SIZES[type];
-  if (size === undefined) throw new ImportError(`${what} has data type ${type}, which Wiregrad cannot read (float, double, int8/32/64, uint8 and bool can be)`, { node: t.name });
+  if (size === undefined)
+    throw new ImportError(`${what} has data type ${type}, which Wiregrad cannot read (float, double, int8/32/64, uint8 and bool can be)`, { node: t.name });
   const integer = type !== DataType.FLOAT && type !== DataType.DOUBLE;
   const out = new Float64Array(n);
   const raw = t.raw_data;
   if (raw && raw.length > 0) {
-    if (raw.length !== n * size) throw new ImportError(`${what} has ${raw.length} bytes of data but its shape [${dims.join(', ')}] needs ${n * size}`, { node: t.name });
+    if (raw.length !== n * size)
+      throw new ImportError(`${what} has ${raw.length} bytes of data but its shape [${dims.join(', ')}] needs ${n * size}`, { node: t.name });
     const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let i = 0; i < n; i++) {
       switch (type) {
-        case DataType.FLOAT: out[i] = v.getFloat32(i * 4, true); break;
-        case DataType.DOUBLE: out[i] = v.getFloat64(i * 8, true); break;
-        case DataType.INT32: out[i] = v.getInt32(i * 4, true); break;
-        case DataType.INT64: out[i] = Number(v.getBigInt64(i * 8, true)); break;
-        case DataType.INT8: out[i] = v.getInt8(i); break;
-        default: out[i] = v.getUint8(i);
+        case DataType.FLOAT:
+          out[i] = v.getFloat32(i * 4, true);
+          break;
+        case DataType.DOUBLE:
+          out[i] = v.getFloat64(i * 8, true);
+          break;
+        case DataType.INT32:
+          out[i] = v.getInt32(i * 4, true);
+          break;
+        case DataType.INT64:
+          out[i] = Number(v.getBigInt64(i * 8, true));
+          break;
+        case DataType.INT8:
+          out[i] = v.getInt8(i);
+          break;
+        default:
+          out[i] = v.getUint8(i);
       }
     }
     return { dims, data: out, integer };
@@ -49,7 +70,10 @@ export function readTensor(t: TensorProto & { float_data?: number[]; int32_data?
   const typed = type === DataType.FLOAT ? t.float_data : type === DataType.INT64 ? t.int64_data : t.int32_data;
   const values = typed ?? [];
   if (values.length !== n) {
-    throw new ImportError(`${what} holds ${values.length} values but its shape [${dims.join(', ')}] needs ${n} (is its data stored in another file? Wiregrad reads self-contained .onnx files)`, { node: t.name });
+    throw new ImportError(
+      `${what} holds ${values.length} values but its shape [${dims.join(', ')}] needs ${n} (is its data stored in another file? Wiregrad reads self-contained .onnx files)`,
+      { node: t.name },
+    );
   }
   for (let i = 0; i < n; i++) out[i] = Number(values[i]);
   return { dims, data: out, integer };
@@ -68,7 +92,10 @@ export function shortestFloat32(x: number): number {
 /** A node's attributes by name, with typed getters that name the node in errors. */
 export class Attributes {
   private readonly byName = new Map<string, AttributeProto>();
-  constructor(private readonly node: NodeProto, private readonly label: string) {
+  constructor(
+    private readonly node: NodeProto,
+    private readonly label: string,
+  ) {
     for (const a of node.attribute ?? []) this.byName.set(a.name, a);
   }
 

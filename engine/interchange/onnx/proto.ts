@@ -101,11 +101,45 @@ const DESCRIPTOR = {
 };
 
 /** Messages as plain objects (snake_case, as in onnx.proto). */
-export interface TensorProto { name: string; dims: number[]; data_type: number; raw_data?: Uint8Array }
-export interface AttributeProto { name: string; type: number; f?: number; i?: number; s?: Uint8Array; t?: TensorProto; floats?: number[]; ints?: number[]; strings?: Uint8Array[] }
-export interface NodeProto { name: string; op_type: string; input: string[]; output: string[]; attribute: AttributeProto[]; domain?: string; doc_string?: string }
-export interface ValueInfoProto { name: string; type: { tensor_type: { elem_type: number; shape?: { dim: ({ dim_value: number } | { dim_param: string })[] } } }; doc_string?: string }
-export interface GraphProto { name: string; node: NodeProto[]; initializer: TensorProto[]; input: ValueInfoProto[]; output: ValueInfoProto[]; doc_string?: string }
+export interface TensorProto {
+  name: string;
+  dims: number[];
+  data_type: number;
+  raw_data?: Uint8Array;
+}
+export interface AttributeProto {
+  name: string;
+  type: number;
+  f?: number;
+  i?: number;
+  s?: Uint8Array;
+  t?: TensorProto;
+  floats?: number[];
+  ints?: number[];
+  strings?: Uint8Array[];
+}
+export interface NodeProto {
+  name: string;
+  op_type: string;
+  input: string[];
+  output: string[];
+  attribute: AttributeProto[];
+  domain?: string;
+  doc_string?: string;
+}
+export interface ValueInfoProto {
+  name: string;
+  type: { tensor_type: { elem_type: number; shape?: { dim: ({ dim_value: number } | { dim_param: string })[] } } };
+  doc_string?: string;
+}
+export interface GraphProto {
+  name: string;
+  node: NodeProto[];
+  initializer: TensorProto[];
+  input: ValueInfoProto[];
+  output: ValueInfoProto[];
+  doc_string?: string;
+}
 export interface ModelProto {
   ir_version: number;
   producer_name: string;

@@ -40,7 +40,13 @@ const mlpDoc = (): GraphDocument =>
       ['loss', 'SoftmaxCrossEntropy', {}],
     ],
     ['x.y -> hidden-1.x', 'hidden-1.y -> hidden2.x', 'hidden2.y -> logits.x', 'logits.y -> loss.pred', 'label.y -> loss.target'],
-    { dataset: { kind: 'random', inputShape: [6], targetShape: [] }, optimizer: { type: 'sgd', momentum: 0.9, weightDecay: 0.01 }, lr: 0.1, schedule: { type: 'step', stepSize: 2, gamma: 0.5 }, batchSize: 8 },
+    {
+      dataset: { kind: 'random', inputShape: [6], targetShape: [] },
+      optimizer: { type: 'sgd', momentum: 0.9, weightDecay: 0.01 },
+      lr: 0.1,
+      schedule: { type: 'step', stepSize: 2, gamma: 0.5 },
+      batchSize: 8,
+    },
   );
 
 /** Conv → BatchNorm (NHWC) → pooling with TensorFlow's odd 'same' padding → Flatten → Dense → BatchNorm → MSE; AdamW, cosine with warm-up. */
@@ -59,8 +65,25 @@ const batchNormDoc = (): GraphDocument =>
       ['y', 'Input', { field: 'y', shape: [2] }],
       ['loss', 'MSELoss', {}],
     ],
-    ['image.y -> conv.x', 'conv.y -> bn.x', 'bn.y -> max.x', 'max.y -> avg.x', 'avg.y -> flat.x', 'flat.y -> dense.x', 'dense.y -> bn_vec.x', 'bn_vec.y -> out.x', 'out.y -> loss.pred', 'y.y -> loss.target'],
-    { dataset: { kind: 'random', inputShape: [6, 5, 2], targetShape: [2] }, optimizer: { type: 'adamw', weightDecay: 0.05 }, lr: 0.01, schedule: { type: 'cosine', totalSteps: 4, minLr: 0.001, warmupSteps: 2 }, batchSize: 6 },
+    [
+      'image.y -> conv.x',
+      'conv.y -> bn.x',
+      'bn.y -> max.x',
+      'max.y -> avg.x',
+      'avg.y -> flat.x',
+      'flat.y -> dense.x',
+      'dense.y -> bn_vec.x',
+      'bn_vec.y -> out.x',
+      'out.y -> loss.pred',
+      'y.y -> loss.target',
+    ],
+    {
+      dataset: { kind: 'random', inputShape: [6, 5, 2], targetShape: [2] },
+      optimizer: { type: 'adamw', weightDecay: 0.05 },
+      lr: 0.01,
+      schedule: { type: 'cosine', totalSteps: 4, minLr: 0.001, warmupSteps: 2 },
+      batchSize: 6,
+    },
   );
 
 /** Conv1D (TensorFlow's odd 'same' step after) → LSTM → GRU without biases → RNN (relu, last step) and pooling over time → Dense → MSE; Adam. */
@@ -79,7 +102,19 @@ const recurrentDoc = (): GraphDocument =>
       ['y', 'Input', { field: 'y', shape: [2] }],
       ['loss', 'MSELoss', {}],
     ],
-    ['x.y -> conv.x', 'conv.y -> lstm.x', 'lstm.y -> gru.x', 'gru.y -> rnn.x', 'gru.y -> grouped.x', 'grouped.y -> pool.x', 'rnn.y -> cat.inputs', 'pool.y -> cat.inputs', 'cat.y -> out.x', 'out.y -> loss.pred', 'y.y -> loss.target'],
+    [
+      'x.y -> conv.x',
+      'conv.y -> lstm.x',
+      'lstm.y -> gru.x',
+      'gru.y -> rnn.x',
+      'gru.y -> grouped.x',
+      'grouped.y -> pool.x',
+      'rnn.y -> cat.inputs',
+      'pool.y -> cat.inputs',
+      'cat.y -> out.x',
+      'out.y -> loss.pred',
+      'y.y -> loss.target',
+    ],
     { dataset: { kind: 'random', inputShape: [6, 3], targetShape: [2] }, optimizer: { type: 'adam' }, lr: 0.01, batchSize: 4 },
   );
 
@@ -132,7 +167,8 @@ function batchOf(doc: GraphDocument, size: number, r: ReturnType<typeof rng>, cl
   for (const node of doc.nodes.filter((n) => n.type === 'Input')) {
     const shape = node.params.shape as number[];
     const n = size * shape.reduce((a, d) => a * d, 1);
-    batch[node.params.field as string] = node.params.dtype === 'i32' ? Int32Array.from({ length: n }, () => r.int(classes)) : Float32Array.from({ length: n }, () => r.normal());
+    batch[node.params.field as string] =
+      node.params.dtype === 'i32' ? Int32Array.from({ length: n }, () => r.int(classes)) : Float32Array.from({ length: n }, () => r.normal());
   }
   return batch;
 }
@@ -166,9 +202,12 @@ const frozen = (build: () => GraphDocument, ids: readonly string[]) => (): Graph
 };
 
 const CASES: [string, () => GraphDocument, number][] = [
-  ['mlp', mlpDoc, 8], ['lenet', lenetDoc, 4], ['batchnorm', batchNormDoc, 6],
+  ['mlp', mlpDoc, 8],
+  ['lenet', lenetDoc, 4],
+  ['batchnorm', batchNormDoc, 6],
   // Frozen layers: SGD's weight decay must not reach them; a frozen BatchNorm's running statistics still move.
-  ['mlp-frozen', frozen(mlpDoc, ['hidden-1']), 8], ['batchnorm-frozen', frozen(batchNormDoc, ['conv', 'bn']), 6],
+  ['mlp-frozen', frozen(mlpDoc, ['hidden-1']), 8],
+  ['batchnorm-frozen', frozen(batchNormDoc, ['conv', 'bn']), 6],
   // torch.nn.LSTM/GRU/RNN and Conv1d load Wiregrad's weights one-to-one (recurrent ones unchanged).
   ['recurrent', recurrentDoc, 4],
 ];
@@ -193,7 +232,7 @@ describe.skipIf(!found.python)('PyTorch export (model.py, train.py) agrees with 
     program.dispose();
   });
 
-  it.each(CASES)('%s: the first 5 train.py steps on exact batches give Wiregrad\'s losses within 1e-4', async (name, build, size) => {
+  it.each(CASES)("%s: the first 5 train.py steps on exact batches give Wiregrad's losses within 1e-4", async (name, build, size) => {
     const doc = build();
     const { program, out, r } = await prepare(`${name}-train`, doc, 23);
     const tensors: Record<string, TensorToWrite> = {};
@@ -205,8 +244,13 @@ describe.skipIf(!found.python)('PyTorch export (model.py, train.py) agrees with 
     }
     writeFileSync(join(out, 'batches.safetensors'), writeSafetensors(tensors));
     const stdout = python(out, ['train.py', '--batches', 'batches.safetensors', '--weights', 'weights.safetensors', '--out', 'trained.safetensors']);
-    const got = stdout.trim().split('\n').map((l) => (JSON.parse(l) as { loss: number }).loss);
-    console.log(`[pytorch export] ${name} losses: wiregrad ${want.map((x) => x.toPrecision(7)).join(' ')} | torch ${got.map((x) => x.toPrecision(7)).join(' ')}`);
+    const got = stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { loss: number }).loss);
+    console.log(
+      `[pytorch export] ${name} losses: wiregrad ${want.map((x) => x.toPrecision(7)).join(' ')} | torch ${got.map((x) => x.toPrecision(7)).join(' ')}`,
+    );
     expect(got).toHaveLength(5);
     for (let i = 0; i < 5; i++) expect(Math.abs(got[i]! - want[i]!) / Math.abs(want[i]!), `step ${i + 1}`).toBeLessThanOrEqual(1e-4);
     // The weights come back in Wiregrad's naming and layout, batch-norm running statistics included.
@@ -236,8 +280,21 @@ describe.skipIf(!found.python)('PyTorch export (model.py, train.py) agrees with 
       want.push(await program.step(batch));
     }
     writeFileSync(join(out, 'batches.safetensors'), writeSafetensors(tensors));
-    const stdout = python(out, ['train.py', '--ddp', '2', '--batches', 'batches.safetensors', '--weights', 'weights.safetensors', '--out', 'trained.safetensors']);
-    const got = stdout.trim().split('\n').map((l) => (JSON.parse(l) as { loss: number }).loss);
+    const stdout = python(out, [
+      'train.py',
+      '--ddp',
+      '2',
+      '--batches',
+      'batches.safetensors',
+      '--weights',
+      'weights.safetensors',
+      '--out',
+      'trained.safetensors',
+    ]);
+    const got = stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { loss: number }).loss);
     console.log(`[pytorch export] ddp 2 losses: wiregrad ${want.map((x) => x.toPrecision(7)).join(' ')} | torch ${got.map((x) => x.toPrecision(7)).join(' ')}`);
     expect(got).toHaveLength(5);
     for (let i = 0; i < 5; i++) expect(Math.abs(got[i]! - want[i]!) / Math.abs(want[i]!), `step ${i + 1}`).toBeLessThanOrEqual(1e-4);
@@ -246,9 +303,23 @@ describe.skipIf(!found.python)('PyTorch export (model.py, train.py) agrees with 
 });
 
 /** Run train.py as torchrun would start rank `rank` of `world`: only the environment says so. */
-function asTorchrunRank(cwd: string, rank: number, world: number, port: number, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function asTorchrunRank(
+  cwd: string,
+  rank: number,
+  world: number,
+  port: number,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, RANK: String(rank), WORLD_SIZE: String(world), LOCAL_RANK: String(rank), LOCAL_WORLD_SIZE: String(world), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port) };
+    const env = {
+      ...process.env,
+      RANK: String(rank),
+      WORLD_SIZE: String(world),
+      LOCAL_RANK: String(rank),
+      LOCAL_WORLD_SIZE: String(world),
+      MASTER_ADDR: '127.0.0.1',
+      MASTER_PORT: String(port),
+    };
     const child = spawn(found.python!, ['train.py', ...args], { cwd, env });
     let stdout = '';
     let stderr = '';
@@ -278,7 +349,10 @@ describe.skipIf(!found.python)('train.py under torchrun', () => {
     expect(rank0.code, rank0.stderr).toBe(0);
     expect(rank1.code, rank1.stderr).toBe(0);
     expect(rank1.stdout, 'only rank 0 prints').toBe('');
-    const got = rank0.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { loss: number }).loss);
+    const got = rank0.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { loss: number }).loss);
     expect(got).toHaveLength(3);
     for (let i = 0; i < 3; i++) expect(Math.abs(got[i]! - want[i]!) / Math.abs(want[i]!), `step ${i + 1}`).toBeLessThanOrEqual(1e-4);
     program.dispose();
@@ -288,7 +362,12 @@ describe.skipIf(!found.python)('train.py under torchrun', () => {
 describe('PyTorch export errors', () => {
   it('names a node without a PyTorch form', () => {
     const doc = makeDoc(
-      [['x', 'Input', { field: 'x', shape: [3] }], ['e', 'exp', {}], ['y', 'Input', { field: 'y', shape: [3] }], ['loss', 'MSELoss', {}]],
+      [
+        ['x', 'Input', { field: 'x', shape: [3] }],
+        ['e', 'exp', {}],
+        ['y', 'Input', { field: 'y', shape: [3] }],
+        ['loss', 'MSELoss', {}],
+      ],
       ['x.y -> e.x', 'e.y -> loss.pred', 'y.y -> loss.target'],
     );
     expect(() => exportPyTorch(doc)).toThrow(ExportError);
@@ -307,7 +386,7 @@ describe('PyTorch export errors', () => {
     expect(files['train.py']).toContain('torch.optim.SGD(params, lr=0.1, momentum=0.9, nesterov=False, weight_decay=0.01)');
   });
 
-  it('writes recurrent layers as torch.nn modules whose state_dict keys are Wiregrad\'s weight names', () => {
+  it("writes recurrent layers as torch.nn modules whose state_dict keys are Wiregrad's weight names", () => {
     const model = exportPyTorch(recurrentDoc()).files['model.py']!;
     expect(model).toContain('self.lstm = nn.LSTM(4, 5, batch_first=True, bias=True)');
     expect(model).toContain('self.rnn = nn.RNN(4, 3, batch_first=True, bias=True, nonlinearity="relu")');

@@ -108,16 +108,26 @@ function dimOf(v: PyVal, axis: number): number {
 
 function activation(x: string, name: Activation, softmaxDim: number): string {
   switch (name) {
-    case 'linear': return x;
-    case 'relu': return `F.relu(${x})`;
-    case 'leaky_relu': return `F.leaky_relu(${x}, 0.2)`;
-    case 'elu': return `F.elu(${x}, 1.0)`;
-    case 'gelu': return `F.gelu(${x}, approximate="tanh")`;
-    case 'sigmoid': return `torch.sigmoid(${x})`;
-    case 'tanh': return `torch.tanh(${x})`;
-    case 'softplus': return `F.softplus(${x})`;
-    case 'softmax': return `F.softmax(${x}, dim=${softmaxDim})`;
-    default: return name satisfies never;
+    case 'linear':
+      return x;
+    case 'relu':
+      return `F.relu(${x})`;
+    case 'leaky_relu':
+      return `F.leaky_relu(${x}, 0.2)`;
+    case 'elu':
+      return `F.elu(${x}, 1.0)`;
+    case 'gelu':
+      return `F.gelu(${x}, approximate="tanh")`;
+    case 'sigmoid':
+      return `torch.sigmoid(${x})`;
+    case 'tanh':
+      return `torch.tanh(${x})`;
+    case 'softplus':
+      return `F.softplus(${x})`;
+    case 'softmax':
+      return `F.softmax(${x}, dim=${softmaxDim})`;
+    default:
+      return name satisfies never;
   }
 }
 
@@ -166,7 +176,7 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
     const symmetric = top === bottom && left === right;
     const self = c.module(
       `nn.Conv2d(${s[3]}, ${c.p.filters}, kernel_size=${pyTuple(c.p.kernelSize)}, stride=${pyTuple(c.p.strides)}, ` +
-      `padding=${symmetric ? pyTuple([top, left]) : '0'}, dilation=${pyTuple(c.p.dilation)}, groups=${c.p.groups}, bias=${c.p.useBias ? 'True' : 'False'})`,
+        `padding=${symmetric ? pyTuple([top, left]) : '0'}, dilation=${pyTuple(c.p.dilation)}, groups=${c.p.groups}, bias=${c.p.useBias ? 'True' : 'False'})`,
     );
     c.weight('kernel', 'weight', 'hwio_to_oihw');
     if (c.p.useBias) c.weight('bias', 'bias');
@@ -242,13 +252,16 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
     const [left, right] = timePadding(c.p.padding, s[1]!, c.p.kernelSize, c.p.strides, c.p.dilation);
     const self = c.module(
       `nn.Conv1d(${s[2]}, ${c.p.filters}, kernel_size=${c.p.kernelSize}, stride=${c.p.strides}, padding=${left === right ? left : 0}, ` +
-      `dilation=${c.p.dilation}, groups=${c.p.groups}, bias=${c.p.useBias ? 'True' : 'False'})`,
+        `dilation=${c.p.dilation}, groups=${c.p.groups}, bias=${c.p.useBias ? 'True' : 'False'})`,
     );
     c.weight('kernel', 'weight', 'kio_to_oik');
     if (c.p.useBias) c.weight('bias', 'bias');
     // [batch, time, channels] → torch's [batch, channels, time] and back; TensorFlow's odd 'same' step goes after (F.pad).
     const input = `${nhwc(x)}.transpose(1, 2).contiguous()`;
-    return { expr: activation(`${self}(${left === right ? input : `F.pad(${input}, (${left}, ${right}))`}).transpose(1, 2)`, c.p.activation, -1), layout: 'nhwc' };
+    return {
+      expr: activation(`${self}(${left === right ? input : `F.pad(${input}, (${left}, ${right}))`}).transpose(1, 2)`, c.p.activation, -1),
+      layout: 'nhwc',
+    };
   },
   GlobalAveragePool1D: (c) => ({ expr: `${nhwc(c.one('x'))}.mean(dim=1)`, layout: 'nhwc' }),
   Activation: (c) => same(c, (x, v) => activation(x, c.p.activation, dimOf(v, -1))),
@@ -351,12 +364,16 @@ def wiregrad_weights(model):
 
 /** Every node's output types in the inference graph. */
 function inferTypes(doc: GraphDocument) {
-  return lowerDocument(doc, {
-    emitter: typeEmitter,
-    input: (_field, shape, dtype) => ({ shape, dtype }),
-    variable: (_name, req) => ({ shape: req.shape, dtype: 'f32' as const }),
-    counter: () => ({ shape: [], dtype: 'i32' as const }),
-  }, { training: false, batchSize: doc.training.batchSize, seed: doc.training.seed });
+  return lowerDocument(
+    doc,
+    {
+      emitter: typeEmitter,
+      input: (_field, shape, dtype) => ({ shape, dtype }),
+      variable: (_name, req) => ({ shape: req.shape, dtype: 'f32' as const }),
+      counter: () => ({ shape: [], dtype: 'i32' as const }),
+    },
+    { training: false, batchSize: doc.training.batchSize, seed: doc.training.seed },
+  );
 }
 
 /**
@@ -384,7 +401,8 @@ export function modelPy(doc: GraphDocument): ModelInfo {
   for (const id of lossNodes) {
     if (!PYTORCH_LOSSES.has(byId.get(id)!.type)) throw new ExportError(`${label(id)} has no PyTorch form`, id);
     if (trainingOnly.has(from(id, 'pred')[0]!)) throw new ExportError(`${label(id)} reads another loss or metric, which train.py cannot`, id);
-    if (byId.get(from(id, 'target')[0]!)?.type !== 'Input') throw new ExportError(`${label(id)}: train.py takes targets only straight from a dataset field`, id);
+    if (byId.get(from(id, 'target')[0]!)?.type !== 'Input')
+      throw new ExportError(`${label(id)}: train.py takes targets only straight from a dataset field`, id);
   }
   const consumers = new Set(doc.edges.filter((e) => !trainingOnly.has(e.to.node)).map((e) => e.from.node));
   const lossPreds = new Set(lossNodes.map((id) => from(id, 'pred')[0]!));
@@ -424,7 +442,9 @@ export function modelPy(doc: GraphDocument): ModelInfo {
       continue;
     }
     const c: NodeContext = {
-      id, name, out,
+      id,
+      name,
+      out,
       p: spec.params.parse(node.params),
       one: (port) => values.get(from(id, port)[0]!)!,
       many: (port) => from(id, port).map((n) => values.get(n)!),
@@ -456,8 +476,11 @@ export function modelPy(doc: GraphDocument): ModelInfo {
 
   const lossField = (id: string) => byId.get(from(id, 'target')[0]!)!.params.field as string;
   const losses: LossInfo[] = lossNodes.map((id) => ({
-    node: id, type: byId.get(id)!.type, params: getNodeSpec(byId.get(id)!.type)!.params.parse(byId.get(id)!.params) as Record<string, unknown>,
-    pred: outputs.indexOf(from(id, 'pred')[0]!), targetField: lossField(id),
+    node: id,
+    type: byId.get(id)!.type,
+    params: getNodeSpec(byId.get(id)!.type)!.params.parse(byId.get(id)!.params) as Record<string, unknown>,
+    pred: outputs.indexOf(from(id, 'pred')[0]!),
+    targetField: lossField(id),
   }));
   const fields = [...inputs];
   for (const id of lossNodes) {
@@ -480,10 +503,12 @@ export function modelPy(doc: GraphDocument): ModelInfo {
     'import torch.nn.functional as F',
     'from torch import nn',
     '',
-    ...(renamed.length ? ['# Node ids that are not Python identifiers, and their names here:', ...renamed.map(([n, i]) => `#   ${pyComment(n)} -> ${i}`), ''] : []),
+    ...(renamed.length
+      ? ['# Node ids that are not Python identifiers, and their names here:', ...renamed.map(([n, i]) => `#   ${pyComment(n)} -> ${i}`), '']
+      : []),
     `INPUTS = {${inputs.map((i) => `${pyStr(i.field)}: ${pyStr(i.dtype)}`).join(', ')}}`,
     `OUTPUTS = [${outputs.map(pyStr).join(', ')}]`,
-    '# Wiregrad tensor name -> (state_dict key, conversion from Wiregrad\'s layout)',
+    "# Wiregrad tensor name -> (state_dict key, conversion from Wiregrad's layout)",
     'WEIGHTS = {',
     ...weights.map((w) => `    ${pyStr(w.tensor)}: (${pyStr(w.key)}, ${pyStr(w.conversion)}),`),
     '}',

@@ -15,12 +15,18 @@ function optimizer(cfg: OptimizerConfig, lr: number): string {
   const wd = pyFloat(cfg.weightDecay);
   switch (cfg.type) {
     // Coupled weight decay (added to the gradient) in all but AdamW, as in torch.optim.
-    case 'sgd': return `torch.optim.SGD(params, lr=${pyFloat(lr)}, momentum=${pyFloat(cfg.momentum)}, nesterov=${cfg.nesterov && cfg.momentum > 0 ? 'True' : 'False'}, weight_decay=${wd})`;
-    case 'adam': return `torch.optim.Adam(params, lr=${pyFloat(lr)}, betas=(${pyFloat(cfg.beta1)}, ${pyFloat(cfg.beta2)}), eps=${pyFloat(cfg.eps)}, weight_decay=${wd})`;
-    case 'adamw': return `torch.optim.AdamW(params, lr=${pyFloat(lr)}, betas=(${pyFloat(cfg.beta1)}, ${pyFloat(cfg.beta2)}), eps=${pyFloat(cfg.eps)}, weight_decay=${wd})`;
-    case 'rmsprop': return `torch.optim.RMSprop(params, lr=${pyFloat(lr)}, alpha=${pyFloat(cfg.rho)}, eps=${pyFloat(cfg.eps)}, momentum=${pyFloat(cfg.momentum)}, weight_decay=${wd})`;
-    case 'adagrad': return `torch.optim.Adagrad(params, lr=${pyFloat(lr)}, eps=${pyFloat(cfg.eps)}, initial_accumulator_value=${pyFloat(cfg.initialAccumulator)}, weight_decay=${wd})`;
-    default: return cfg satisfies never;
+    case 'sgd':
+      return `torch.optim.SGD(params, lr=${pyFloat(lr)}, momentum=${pyFloat(cfg.momentum)}, nesterov=${cfg.nesterov && cfg.momentum > 0 ? 'True' : 'False'}, weight_decay=${wd})`;
+    case 'adam':
+      return `torch.optim.Adam(params, lr=${pyFloat(lr)}, betas=(${pyFloat(cfg.beta1)}, ${pyFloat(cfg.beta2)}), eps=${pyFloat(cfg.eps)}, weight_decay=${wd})`;
+    case 'adamw':
+      return `torch.optim.AdamW(params, lr=${pyFloat(lr)}, betas=(${pyFloat(cfg.beta1)}, ${pyFloat(cfg.beta2)}), eps=${pyFloat(cfg.eps)}, weight_decay=${wd})`;
+    case 'rmsprop':
+      return `torch.optim.RMSprop(params, lr=${pyFloat(lr)}, alpha=${pyFloat(cfg.rho)}, eps=${pyFloat(cfg.eps)}, momentum=${pyFloat(cfg.momentum)}, weight_decay=${wd})`;
+    case 'adagrad':
+      return `torch.optim.Adagrad(params, lr=${pyFloat(lr)}, eps=${pyFloat(cfg.eps)}, initial_accumulator_value=${pyFloat(cfg.initialAccumulator)}, weight_decay=${wd})`;
+    default:
+      return cfg satisfies never;
   }
 }
 
@@ -30,11 +36,20 @@ function schedule(s: ScheduleConfig): string[] {
   if (s.warmupSteps > 0) lines.push(`    if step < ${s.warmupSteps}:`, `        return LR * (step + 1) / ${s.warmupSteps}`);
   if (s.type !== 'constant') lines.push(s.warmupSteps > 0 ? `    s = step - ${s.warmupSteps}` : '    s = step');
   switch (s.type) {
-    case 'constant': lines.push('    return LR'); break;
-    case 'step': lines.push(`    return LR * ${pyFloat(s.gamma)} ** (s // ${s.stepSize})`); break;
-    case 'exponential': lines.push(`    return LR * ${pyFloat(s.gamma)} ** (s / ${s.decaySteps})`); break;
-    case 'cosine': lines.push(`    return ${pyFloat(s.minLr)} + (LR - ${pyFloat(s.minLr)}) * 0.5 * (1 + math.cos(math.pi * min(s, ${s.totalSteps}) / ${s.totalSteps}))`); break;
-    default: s satisfies never;
+    case 'constant':
+      lines.push('    return LR');
+      break;
+    case 'step':
+      lines.push(`    return LR * ${pyFloat(s.gamma)} ** (s // ${s.stepSize})`);
+      break;
+    case 'exponential':
+      lines.push(`    return LR * ${pyFloat(s.gamma)} ** (s / ${s.decaySteps})`);
+      break;
+    case 'cosine':
+      lines.push(`    return ${pyFloat(s.minLr)} + (LR - ${pyFloat(s.minLr)}) * 0.5 * (1 + math.cos(math.pi * min(s, ${s.totalSteps}) / ${s.totalSteps}))`);
+      break;
+    default:
+      s satisfies never;
   }
   return lines;
 }
@@ -42,16 +57,21 @@ function schedule(s: ScheduleConfig): string[] {
 /** One loss term as Wiregrad's loss node computes it. */
 function lossTerm(loss: LossInfo, pred: string, target: string): string {
   switch (loss.type) {
-    case 'MSELoss': return `F.mse_loss(${pred}, ${target}.float())`;
-    case 'SumSquaresLoss': return `F.mse_loss(${pred}, ${target}.float(), reduction="sum")`;
-    case 'L1Loss': return `F.l1_loss(${pred}, ${target}.float())`;
-    case 'BinaryCrossEntropy': return `F.binary_cross_entropy_with_logits(${pred}, ${target}.float())`;
+    case 'MSELoss':
+      return `F.mse_loss(${pred}, ${target}.float())`;
+    case 'SumSquaresLoss':
+      return `F.mse_loss(${pred}, ${target}.float(), reduction="sum")`;
+    case 'L1Loss':
+      return `F.l1_loss(${pred}, ${target}.float())`;
+    case 'BinaryCrossEntropy':
+      return `F.binary_cross_entropy_with_logits(${pred}, ${target}.float())`;
     case 'SoftmaxCrossEntropy':
       // Averaged over every position but the class axis; sparse labels may be [batch] or [batch, 1].
       return loss.params.labels === 'onehot'
         ? `F.cross_entropy(${pred}.reshape(-1, ${pred}.shape[-1]), ${target}.float().reshape(-1, ${pred}.shape[-1]))`
         : `F.cross_entropy(${pred}.reshape(-1, ${pred}.shape[-1]), ${target}.long().reshape(-1))`;
-    default: throw new ExportError(`${loss.type} has no PyTorch form`, loss.node);
+    default:
+      throw new ExportError(`${loss.type} has no PyTorch form`, loss.node);
   }
 }
 
@@ -60,7 +80,8 @@ export function trainPy(doc: GraphDocument, model: ModelInfo): string {
   const t = doc.training;
   if (!model.losses.length) throw new ExportError('the graph has no loss to train');
   const sums = model.losses.filter((l) => getNodeSpec(l.type)?.sumsOverBatch === true).length;
-  if (sums && sums !== model.losses.length) throw new ExportError('train.py cannot mix a summed loss (SumSquaresLoss) with averaged ones', model.losses[0]!.node);
+  if (sums && sums !== model.losses.length)
+    throw new ExportError('train.py cannot mix a summed loss (SumSquaresLoss) with averaged ones', model.losses[0]!.node);
   const several = model.outputs.length > 1;
   const terms = model.losses.map((l) => `${lossTerm(l, several ? `outputs[${l.pred}]` : 'outputs', `batch[${pyStr(l.targetField)}]`)}  # ${pyComment(l.node)}`);
   return [
@@ -70,7 +91,7 @@ export function trainPy(doc: GraphDocument, model: ModelInfo): string {
     'python3 train.py --data data.npz              # a file holding the dataset fields (npz or safetensors)',
     'python3 train.py --batches batches.safetensors  # exact batches: tensors <step>.<field>',
     'python3 train.py --ddp 2 ...                  # data-parallel on 2 CPU processes (gloo); torchrun works too',
-    '--weights w.safetensors starts from Wiregrad\'s weights (else PyTorch\'s own initialisation);',
+    "--weights w.safetensors starts from Wiregrad's weights (else PyTorch's own initialisation);",
     '--out writes the trained weights in Wiregrad\'s naming. Each step prints one JSON line {"step", "loss", "lr"}.',
     '"""',
     'import argparse',

@@ -27,8 +27,12 @@ function naiveConv(x: CpuTensor, w: CpuTensor, a: ConvAttrs, outShape: Shape): n
   });
 }
 
-const conv = (stride: [number, number], padding: [number, number, number, number], dilation: [number, number], groups: number): ConvAttrs =>
-  ({ stride, padding, dilation, groups });
+const conv = (stride: [number, number], padding: [number, number, number, number], dilation: [number, number], groups: number): ConvAttrs => ({
+  stride,
+  padding,
+  dilation,
+  groups,
+});
 
 /** (input shape, filter shape, attrs): plain, strided, padded, dilated, grouped, all at once, depthwise, 1×1, wide. */
 const CASES: [Shape, Shape, ConvAttrs][] = [

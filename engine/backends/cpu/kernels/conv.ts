@@ -10,17 +10,48 @@ import { asFloat64, storeAs } from './storage';
 
 /** Sizes of one convolution, from the input, filter and output shapes. */
 interface Geometry {
-  n: number; h: number; w: number; c: number;
-  kh: number; kw: number; cig: number; co: number; cog: number; groups: number;
-  ho: number; wo: number; sh: number; sw: number; dh: number; dw: number; pt: number; pl: number;
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  kh: number;
+  kw: number;
+  cig: number;
+  co: number;
+  cog: number;
+  groups: number;
+  ho: number;
+  wo: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  pt: number;
+  pl: number;
 }
 
 function geometry(x: Shape, f: Shape, y: Shape, a: ConvAttrs): Geometry {
   const [n, h, w, c] = x as [number, number, number, number];
   const [kh, kw, cig, co] = f as [number, number, number, number];
   return {
-    n, h, w, c, kh, kw, cig, co, cog: co / a.groups, groups: a.groups, ho: y[1]!, wo: y[2]!,
-    sh: a.stride[0], sw: a.stride[1], dh: a.dilation[0], dw: a.dilation[1], pt: a.padding[0], pl: a.padding[2],
+    n,
+    h,
+    w,
+    c,
+    kh,
+    kw,
+    cig,
+    co,
+    cog: co / a.groups,
+    groups: a.groups,
+    ho: y[1]!,
+    wo: y[2]!,
+    sh: a.stride[0],
+    sw: a.stride[1],
+    dh: a.dilation[0],
+    dw: a.dilation[1],
+    pt: a.padding[0],
+    pl: a.padding[2],
   };
 }
 
@@ -61,8 +92,14 @@ function conv2d(x: Float64Array, f: Float64Array, g: Geometry): Float64Array {
   forEachTap(g, (xr, fr, yr) => {
     let ci = 0;
     for (; ci + 3 < cig; ci += 4) {
-      const v0 = x[xr + ci]!, v1 = x[xr + ci + 1]!, v2 = x[xr + ci + 2]!, v3 = x[xr + ci + 3]!;
-      const f0 = fr + ci * co, f1 = f0 + co, f2 = f1 + co, f3 = f2 + co;
+      const v0 = x[xr + ci]!,
+        v1 = x[xr + ci + 1]!,
+        v2 = x[xr + ci + 2]!,
+        v3 = x[xr + ci + 3]!;
+      const f0 = fr + ci * co,
+        f1 = f0 + co,
+        f2 = f1 + co,
+        f3 = f2 + co;
       for (let o = 0; o < cog; o++) y[yr + o]! += v0 * f[f0 + o]! + v1 * f[f1 + o]! + v2 * f[f2 + o]! + v3 * f[f3 + o]!;
     }
     for (; ci < cig; ci++) {
@@ -81,8 +118,14 @@ function gradInput(dy: Float64Array, f: Float64Array, g: Geometry): Float64Array
   forEachTap(g, (xr, fr, yr) => {
     let ci = 0;
     for (; ci + 3 < cig; ci += 4) {
-      const f0 = fr + ci * co, f1 = f0 + co, f2 = f1 + co, f3 = f2 + co;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      const f0 = fr + ci * co,
+        f1 = f0 + co,
+        f2 = f1 + co,
+        f3 = f2 + co;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let o = 0; o < cog; o++) {
         const d = dy[yr + o]!;
         s0 += d * f[f0 + o]!;
@@ -112,8 +155,14 @@ function gradFilter(x: Float64Array, dy: Float64Array, g: Geometry): Float64Arra
   forEachTap(g, (xr, fr, yr) => {
     let ci = 0;
     for (; ci + 3 < cig; ci += 4) {
-      const v0 = x[xr + ci]!, v1 = x[xr + ci + 1]!, v2 = x[xr + ci + 2]!, v3 = x[xr + ci + 3]!;
-      const f0 = fr + ci * co, f1 = f0 + co, f2 = f1 + co, f3 = f2 + co;
+      const v0 = x[xr + ci]!,
+        v1 = x[xr + ci + 1]!,
+        v2 = x[xr + ci + 2]!,
+        v3 = x[xr + ci + 3]!;
+      const f0 = fr + ci * co,
+        f1 = f0 + co,
+        f2 = f1 + co,
+        f3 = f2 + co;
       for (let o = 0; o < cog; o++) {
         const d = dy[yr + o]!;
         df[f0 + o]! += v0 * d;

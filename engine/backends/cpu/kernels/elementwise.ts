@@ -25,7 +25,21 @@ function row2(f: Scalar, o: Data, k: number, n: number, x: Data, bx: number, sx:
 }
 
 /** o[k + j] = f(x, y, z at their steps) for j < n. */
-function row3(f: Scalar, o: Data, k: number, n: number, x: Data, bx: number, sx: number, y: Data, by: number, sy: number, z: Data, bz: number, sz: number): void {
+function row3(
+  f: Scalar,
+  o: Data,
+  k: number,
+  n: number,
+  x: Data,
+  bx: number,
+  sx: number,
+  y: Data,
+  by: number,
+  sy: number,
+  z: Data,
+  bz: number,
+  sz: number,
+): void {
   for (let j = 0; j < n; j++) o[k + j] = f(x[bx + j * sx]!, y[by + j * sy]!, z[bz + j * sz]!);
 }
 
@@ -36,7 +50,10 @@ function kernelOf(op: ComputedOp): CpuKernel<Op> {
     const f = e.js(attrs, { input: inputs[0]!.dtype, out: out.dtype });
     const o = ctx.alloc(out.dtype, sizeOf(out.shape));
     // Equal shapes coalesce to one row of steps 1; a scalar operand to one row of step 0.
-    const w = new RowWalker(out.shape, inputs.map((t) => broadcastStrides(t.shape, out.shape)));
+    const w = new RowWalker(
+      out.shape,
+      inputs.map((t) => broadcastStrides(t.shape, out.shape)),
+    );
     const [a, b, c] = inputs.map((t) => t.data) as [Data, Data, Data];
     const [sa, sb, sc] = w.step as [number, number, number];
     for (let r = 0; r < w.count; r++, w.next()) {

@@ -39,7 +39,10 @@ describe('gather', () => {
 
   it('refuses an index outside the axis, saying which index, where, and the valid range', () => {
     const table = tensor([3, 2], [1, 2, 3, 4, 5, 6]);
-    for (const [ids, bad, at] of [[[2, 0, 3, 1], 3, 2], [[0, -1], -1, 1]] as const) {
+    for (const [ids, bad, at] of [
+      [[2, 0, 3, 1], 3, 2],
+      [[0, -1], -1, 1],
+    ] as const) {
       const attempt = () => run('gather', [table, tensor([ids.length], ids, 'i32')], { axis: 0 });
       expect(attempt).toThrow(IndexRangeError);
       expect(attempt).toThrow(`index ${bad} at position ${at} of the indices is outside 0..2 (the axis has 3 entries)`);

@@ -54,7 +54,14 @@ describe('matmul', () => {
   });
 
   // Sizes straddle the 2-row / 4-deep unrolling and the 128 (k) and 256 (n) blocks.
-  const SIZES: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [2, 4, 8], [3, 5, 1], [33, 130, 257], [1, 300, 2]];
+  const SIZES: [number, number, number][] = [
+    [1, 1, 1],
+    [5, 7, 3],
+    [2, 4, 8],
+    [3, 5, 1],
+    [33, 130, 257],
+    [1, 300, 2],
+  ];
   for (const mode of FLOAT_MODES) {
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
@@ -70,7 +77,17 @@ describe('matmul', () => {
         });
 
         it(`broadcasts batch dims, transA=${transA} transB=${transB} (${mode})`, () => {
-          const batches: [Shape, Shape][] = [[[3], [3]], [[2, 3], []], [[], [4]], [[2, 1], [1, 3]], [[1], [2, 2]], [[0], [1]]];
+          const batches: [Shape, Shape][] = [
+            [[3], [3]],
+            [[2, 3], []],
+            [[], [4]],
+            [
+              [2, 1],
+              [1, 3],
+            ],
+            [[1], [2, 2]],
+            [[0], [1]],
+          ];
           batches.forEach(([ba, bb], s) => {
             const a = randomTensor(stored(ba, 5, 6, transA), 10 + s, mode);
             const b = randomTensor(stored(bb, 6, 3, transB), 20 + s, mode);
@@ -93,7 +110,11 @@ describe('matmul', () => {
     const x = randomTensor([128, 784], 1, 'f32');
     const w = randomTensor([784, 256], 2, 'f32');
     const dy = randomTensor([128, 256], 3, 'f32');
-    const cases: [CpuTensor, CpuTensor, boolean, boolean][] = [[x, w, false, false], [x, dy, true, false], [dy, w, false, true]];
+    const cases: [CpuTensor, CpuTensor, boolean, boolean][] = [
+      [x, w, false, false],
+      [x, dy, true, false],
+      [dy, w, false, true],
+    ];
     for (const [a, b, transA, transB] of cases) {
       expectClose(run('matmul', [a, b], { transA, transB }, 'f32').data, naiveMatmul(a, b, transA, transB).data, 1e-5);
     }

@@ -28,14 +28,23 @@ export function gemm(a: Float64Array, b: Float64Array, c: Float64Array, m: numbe
         const r1 = r0 + k;
         let p = k0;
         for (; p + 3 < k1; p += 4) {
-          const a00 = a[r0 + p]!, a01 = a[r0 + p + 1]!, a02 = a[r0 + p + 2]!, a03 = a[r0 + p + 3]!;
-          const a10 = a[r1 + p]!, a11 = a[r1 + p + 1]!, a12 = a[r1 + p + 2]!, a13 = a[r1 + p + 3]!;
+          const a00 = a[r0 + p]!,
+            a01 = a[r0 + p + 1]!,
+            a02 = a[r0 + p + 2]!,
+            a03 = a[r0 + p + 3]!;
+          const a10 = a[r1 + p]!,
+            a11 = a[r1 + p + 1]!,
+            a12 = a[r1 + p + 2]!,
+            a13 = a[r1 + p + 3]!;
           const b0 = p * n;
           const b1 = b0 + n;
           const b2 = b1 + n;
           const b3 = b2 + n;
           for (let j = j0; j < j1; j++) {
-            const x0 = b[b0 + j]!, x1 = b[b1 + j]!, x2 = b[b2 + j]!, x3 = b[b3 + j]!;
+            const x0 = b[b0 + j]!,
+              x1 = b[b1 + j]!,
+              x2 = b[b2 + j]!,
+              x3 = b[b3 + j]!;
             c[c0 + j]! += a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
             c[c1 + j]! += a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
           }

@@ -21,7 +21,26 @@ describe('data movement kernels', () => {
     });
 
     it(`transpose matches index permutation (${mode})`, () => {
-      const cases: [Shape, number[]][] = [[[2, 3, 4], [2, 0, 1]], [[2, 3, 4], [1, 0, 2]], [[3, 5], [1, 0]], [[2, 1, 3, 4], [3, 1, 0, 2]], [[4], [0]], [[], []]];
+      const cases: [Shape, number[]][] = [
+        [
+          [2, 3, 4],
+          [2, 0, 1],
+        ],
+        [
+          [2, 3, 4],
+          [1, 0, 2],
+        ],
+        [
+          [3, 5],
+          [1, 0],
+        ],
+        [
+          [2, 1, 3, 4],
+          [3, 1, 0, 2],
+        ],
+        [[4], [0]],
+        [[], []],
+      ];
       cases.forEach(([shape, perm], k) => {
         const x = randomTensor(shape, k, mode);
         const y = run('transpose', [x], { perm }, mode);
@@ -36,7 +55,22 @@ describe('data movement kernels', () => {
     });
 
     it(`broadcast_to stretches size-1 and missing dims (${mode})`, () => {
-      const cases: [Shape, Shape][] = [[[3, 1], [2, 3, 4]], [[], [2, 2]], [[4], [3, 4]], [[1, 4, 1], [2, 4, 3]], [[2, 3], [2, 3]]];
+      const cases: [Shape, Shape][] = [
+        [
+          [3, 1],
+          [2, 3, 4],
+        ],
+        [[], [2, 2]],
+        [[4], [3, 4]],
+        [
+          [1, 4, 1],
+          [2, 4, 3],
+        ],
+        [
+          [2, 3],
+          [2, 3],
+        ],
+      ];
       cases.forEach(([from, to], k) => {
         const x = randomTensor(from, k, mode);
         const y = run('broadcast_to', [x], { shape: to }, mode);
@@ -45,7 +79,12 @@ describe('data movement kernels', () => {
     });
 
     it(`concat joins along any axis (${mode})`, () => {
-      const shapes: Shape[] = [[2, 1, 3], [2, 4, 3], [2, 0, 3], [2, 2, 3]];
+      const shapes: Shape[] = [
+        [2, 1, 3],
+        [2, 4, 3],
+        [2, 0, 3],
+        [2, 2, 3],
+      ];
       const xs = shapes.map((s, k) => randomTensor(s, k, mode));
       for (const axis of [1, -2]) {
         const y = run('concat', xs, { axis }, mode);
@@ -75,7 +114,11 @@ describe('data movement kernels', () => {
     it(`pad surrounds the input with zeros (${mode})`, () => {
       const shape = [2, 3, 2];
       const x = randomTensor(shape, 4, mode);
-      const pads = [[1, 0], [2, 1], [0, 3]] as const;
+      const pads = [
+        [1, 0],
+        [2, 1],
+        [0, 3],
+      ] as const;
       const y = run('pad', [x], { pads }, mode);
       expect(y.shape).toEqual([3, 6, 5]);
       const src = (t: number[]) => {

@@ -19,7 +19,15 @@ export const MOVEMENT_KERNELS = {
     const x = inputs[0]!;
     const o = ctx.alloc(out.dtype, sizeOf(out.shape));
     const strides = stridesOf(x.shape);
-    copyStrided(out.shape, o, stridesOf(out.shape), 0, x.data, perm.map((p) => strides[p]!), 0);
+    copyStrided(
+      out.shape,
+      o,
+      stridesOf(out.shape),
+      0,
+      x.data,
+      perm.map((p) => strides[p]!),
+      0,
+    );
     return o;
   },
 

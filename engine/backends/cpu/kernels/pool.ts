@@ -9,15 +9,35 @@ import { storeAs } from './storage';
 
 /** Sizes of one pooling, from the input and output shapes. */
 interface Geometry {
-  n: number; h: number; w: number; c: number; ho: number; wo: number;
-  kh: number; kw: number; sh: number; sw: number; pt: number; pl: number;
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  ho: number;
+  wo: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  pt: number;
+  pl: number;
 }
 
 function geometry(x: Shape, y: Shape, a: Window2D): Geometry {
   const [n, h, w, c] = x as [number, number, number, number];
   return {
-    n, h, w, c, ho: y[1]!, wo: y[2]!, kh: a.size[0], kw: a.size[1],
-    sh: a.stride[0], sw: a.stride[1], pt: a.padding[0], pl: a.padding[2],
+    n,
+    h,
+    w,
+    c,
+    ho: y[1]!,
+    wo: y[2]!,
+    kh: a.size[0],
+    kw: a.size[1],
+    sh: a.stride[0],
+    sw: a.stride[1],
+    pt: a.padding[0],
+    pl: a.padding[2],
   };
 }
 

@@ -27,13 +27,34 @@ const CASES: [Shape, number[]][] = [
   [[2, 3, 4], [1]],
   [[2, 3, 4], [2]],
   [[2, 3, 4], [-1]],
-  [[2, 3, 4], [0, 1]],
-  [[2, 3, 4], [0, 2]],
-  [[2, 3, 4], [1, 2]],
-  [[2, 3, 4], [2, 0, 1]],
-  [[3, 1, 4], [0, 2]],
-  [[2, 3, 4, 5], [1, 3]],
-  [[2, 3, 4, 5], [0, 2, 3]],
+  [
+    [2, 3, 4],
+    [0, 1],
+  ],
+  [
+    [2, 3, 4],
+    [0, 2],
+  ],
+  [
+    [2, 3, 4],
+    [1, 2],
+  ],
+  [
+    [2, 3, 4],
+    [2, 0, 1],
+  ],
+  [
+    [3, 1, 4],
+    [0, 2],
+  ],
+  [
+    [2, 3, 4, 5],
+    [1, 3],
+  ],
+  [
+    [2, 3, 4, 5],
+    [0, 2, 3],
+  ],
   [[128, 256], [0]],
   [[128, 256], [1]],
   [[5], [0]],
@@ -87,7 +108,16 @@ describe('sum, mean, max', () => {
 function naiveSoftmax(data: ArrayLike<number>, shape: Shape, axis: number, log: boolean): number[] {
   return Array.from({ length: data.length }, (_v, i) => {
     const t = unravel(i, shape);
-    const line = Array.from({ length: shape[axis]! }, (_w, j) => data[ravel(t.map((v, d) => (d === axis ? j : v)), shape)]!);
+    const line = Array.from(
+      { length: shape[axis]! },
+      (_w, j) =>
+        data[
+          ravel(
+            t.map((v, d) => (d === axis ? j : v)),
+            shape,
+          )
+        ]!,
+    );
     const m = Math.max(...line);
     const z = line.reduce((s, v) => s + Math.exp(v - m), 0);
     return log ? data[i]! - m - Math.log(z) : Math.exp(data[i]! - m) / z;

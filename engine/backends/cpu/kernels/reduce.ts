@@ -42,12 +42,22 @@ function reductionBlocks(x: CpuTensor, axes: readonly number[]): Blocks {
   const strides = stridesOf(shape);
   const permShape = perm.map((p) => shape[p]!);
   const data = new Float64Array(sizeOf(shape));
-  copyStrided(permShape, data, stridesOf(permShape), 0, x.data, perm.map((p) => strides[p]!), 0);
+  copyStrided(
+    permShape,
+    data,
+    stridesOf(permShape),
+    0,
+    x.data,
+    perm.map((p) => strides[p]!),
+    0,
+  );
   const outer = sizeOf(kept.map((i) => shape[i]!));
   return { data, outer, len: outer === 0 ? 0 : data.length / outer, inner: 1 };
 }
 
-const SUM = 0, MEAN = 1, MAX = 2;
+const SUM = 0,
+  MEAN = 1,
+  MAX = 2;
 
 /** sum: Σ over axes; mean: Σ / count (NaN for zero elements); max: largest value, NaN propagating. */
 function reduction(kind: number) {

@@ -20,8 +20,9 @@ describe('full and constant', () => {
 });
 
 describe('random_uniform', () => {
-  const draw = (seed: number, counter: number, shape: number[] = [4, 5], dtype: 'f32' | 'i32' = 'i32') =>
-    [...run('random_uniform', [tensor([], [counter], dtype)], { shape, seed }).data];
+  const draw = (seed: number, counter: number, shape: number[] = [4, 5], dtype: 'f32' | 'i32' = 'i32') => [
+    ...run('random_uniform', [tensor([], [counter], dtype)], { shape, seed }).data,
+  ];
 
   it('is element i = uniform01(seed, counter, i)', () => {
     expect(draw(7, 3)).toEqual(Array.from({ length: 20 }, (_v, i) => uniform01(7, 3, i)));
@@ -50,7 +51,11 @@ describe('random_uniform', () => {
 
 describe('stop_gradient', () => {
   it('copies every dtype exactly', () => {
-    for (const [dtype, values] of [['f32', [1.5, -2]], ['i32', [3, -4]], ['bool', [1, 0]]] as const) {
+    for (const [dtype, values] of [
+      ['f32', [1.5, -2]],
+      ['i32', [3, -4]],
+      ['bool', [1, 0]],
+    ] as const) {
       const x = tensor([2], values, dtype);
       const y = run('stop_gradient', [x], {} as Record<string, never>);
       expect(y.dtype).toBe(dtype);

@@ -73,8 +73,13 @@ export class RowWalker {
 
 /** Copy a strided view of `src` (shape, strides, offset) into `dst` (contiguous from dstOffset, or strided). */
 export function copyStrided(
-  shape: Shape, dst: Data, dstStrides: readonly number[], dstOffset: number,
-  src: Data, srcStrides: readonly number[], srcOffset: number,
+  shape: Shape,
+  dst: Data,
+  dstStrides: readonly number[],
+  dstOffset: number,
+  src: Data,
+  srcStrides: readonly number[],
+  srcOffset: number,
 ): void {
   const w = new RowWalker(shape, [dstStrides, srcStrides], [dstOffset, srcOffset]);
   const [ds, ss] = w.step as [number, number];

@@ -71,7 +71,10 @@ export function ravel(t: readonly number[], shape: Shape): number {
 /** Flat index into `inShape` of the element that NumPy broadcasting reads for output tuple t. */
 export function broadcastIndex(t: readonly number[], inShape: Shape): number {
   const lead = t.length - inShape.length;
-  return ravel(inShape.map((d, i) => (d === 1 ? 0 : t[lead + i]!)), inShape);
+  return ravel(
+    inShape.map((d, i) => (d === 1 ? 0 : t[lead + i]!)),
+    inShape,
+  );
 }
 
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {

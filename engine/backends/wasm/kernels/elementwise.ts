@@ -14,7 +14,13 @@ const UNARY = { neg: 0, abs: 1, sqrt: 2, relu: 3, leaky_relu: 4 } as const;
 const allF32 = (inputs: readonly TensorType[]) => inputs.every((t) => t.dtype === 'f32');
 
 /** Runs `row(o, x, sx, y, sy, n)` (byte offsets, element steps) over every row of a broadcast binary op. */
-function binaryRows(x: WasmTensor, y: WasmTensor, out: WasmTensor, outBytes: number, row: (o: number, x: number, sx: number, y: number, sy: number, n: number) => void): void {
+function binaryRows(
+  x: WasmTensor,
+  y: WasmTensor,
+  out: WasmTensor,
+  outBytes: number,
+  row: (o: number, x: number, sx: number, y: number, sy: number, n: number) => void,
+): void {
   const w = new RowWalker(out.shape, [broadcastStrides(x.shape, out.shape), broadcastStrides(y.shape, out.shape)]);
   const [sx, sy] = w.step as [number, number];
   for (let r = 0; r < w.count; r++, w.next()) {
@@ -55,7 +61,10 @@ export const ELEMENTWISE_KERNELS: WasmKernelTable = {
   where: {
     accepts: ([c, a], _attrs, out) => c!.dtype === 'bool' && a!.dtype !== 'bool' && out.dtype !== 'bool',
     run(ctx, [c, a, b], _attrs, out) {
-      const w = new RowWalker(out.shape, [c!, a!, b!].map((t) => broadcastStrides(t.shape, out.shape)));
+      const w = new RowWalker(
+        out.shape,
+        [c!, a!, b!].map((t) => broadcastStrides(t.shape, out.shape)),
+      );
       const [sc, sa, sb] = w.step as [number, number, number];
       for (let r = 0; r < w.count; r++, w.next()) {
         const [bc, ba, bb] = w.base as [number, number, number];

@@ -10,7 +10,20 @@ export const gemmScratch = (m: number, k: number, n: number) => 4 * (up(m, 4) * 
  * c (m×n) = op(a)·op(b) for f32 matrices at byte offsets a, b, c; `scratch` holds gemmScratch bytes.
  * packA / packB false reuse what the previous call packed (a broadcast operand).
  */
-export function gemm(ctx: WasmContext, a: number, b: number, c: number, m: number, k: number, n: number, transA: boolean, transB: boolean, scratch = ctx.scratch, packA = true, packB = true): void {
+export function gemm(
+  ctx: WasmContext,
+  a: number,
+  b: number,
+  c: number,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  scratch = ctx.scratch,
+  packA = true,
+  packB = true,
+): void {
   const ap = scratch;
   const bp = ap + 4 * up(m, 4) * k;
   const tile = bp + 4 * k * up(n, 8);

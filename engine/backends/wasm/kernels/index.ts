@@ -32,8 +32,7 @@ export const WASM_KERNELS: WasmKernelTable = {
 
 /** JS kernels' own storage: f32 in Float32Array, as the WASM memory holds it. */
 const JS_CONTEXT: KernelContext = {
-  alloc: (dtype: DType, size: number): Data =>
-    dtype === 'f32' ? new Float32Array(size) : dtype === 'i32' ? new Int32Array(size) : new Uint8Array(size),
+  alloc: (dtype: DType, size: number): Data => (dtype === 'f32' ? new Float32Array(size) : dtype === 'i32' ? new Int32Array(size) : new Uint8Array(size)),
 };
 
 /** A kernel bound to one node's types and attributes. */

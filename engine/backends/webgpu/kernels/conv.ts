@@ -29,18 +29,48 @@ export function convKey<O extends ConvOp>(op: O, inputs: readonly TensorType[], 
 
 /** Every size of a convolution, from its image, filter and output shapes. */
 interface Geometry {
-  readonly nb: number; readonly h: number; readonly w: number; readonly c: number;
-  readonly kh: number; readonly kw: number; readonly cig: number; readonly co: number; readonly cog: number;
-  readonly ho: number; readonly wo: number; readonly groups: number;
-  readonly sh: number; readonly sw: number; readonly dh: number; readonly dw: number; readonly pt: number; readonly pl: number;
+  readonly nb: number;
+  readonly h: number;
+  readonly w: number;
+  readonly c: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly cig: number;
+  readonly co: number;
+  readonly cog: number;
+  readonly ho: number;
+  readonly wo: number;
+  readonly groups: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly dh: number;
+  readonly dw: number;
+  readonly pt: number;
+  readonly pl: number;
 }
 
 function geometry(x: Shape, f: Shape, y: Shape, a: ConvAttrs): Geometry {
   const [nb, h, w, c] = x as [number, number, number, number];
   const [kh, kw, cig, co] = f as [number, number, number, number];
   return {
-    nb, h, w, c, kh, kw, cig, co, cog: co / a.groups, ho: y[1]!, wo: y[2]!, groups: a.groups,
-    sh: a.stride[0], sw: a.stride[1], dh: a.dilation[0], dw: a.dilation[1], pt: a.padding[0], pl: a.padding[2],
+    nb,
+    h,
+    w,
+    c,
+    kh,
+    kw,
+    cig,
+    co,
+    cog: co / a.groups,
+    ho: y[1]!,
+    wo: y[2]!,
+    groups: a.groups,
+    sh: a.stride[0],
+    sw: a.stride[1],
+    dh: a.dilation[0],
+    dw: a.dilation[1],
+    pt: a.padding[0],
+    pl: a.padding[2],
   };
 }
 
@@ -72,27 +102,37 @@ function imageTap(g: Geometry, binding: string): string {
 }
 
 /** Dense operand helper: `aligned` when every group's offset is a multiple of 4. */
-const dense = (sr: number, sq: number, groupStride: number, groups: number): GemmOperand =>
-  ({ dense: { sr, sq, aligned: groups === 1 || groupStride % 4 === 0 } });
+const dense = (sr: number, sq: number, groupStride: number, groups: number): GemmOperand => ({
+  dense: { sr, sq, aligned: groups === 1 || groupStride % 4 === 0 },
+});
 
 function forwardSpec(g: Geometry): GemmSpec {
-  const a: GemmOperand = pointwise(g) ? dense(g.c, 1, g.cig, g.groups) : {
-    gather: (name, x) => `fn ${name}(o: u32, r: u32, q: u32) -> f32 {
+  const a: GemmOperand = pointwise(g)
+    ? dense(g.c, 1, g.cig, g.groups)
+    : {
+        gather: (name, x) => `fn ${name}(o: u32, r: u32, q: u32) -> f32 {
 ${split('r', ['b', 'oy', 'ox'], [g.nb, g.ho, g.wo])}
 ${split('q', ['ky', 'kx', 'ci'], [g.kh, g.kw, g.cig])}
 ${imageTap(g, x)}
 }`,
-  };
+      };
   return {
-    m: g.nb * g.ho * g.wo, n: g.cog, k: g.kh * g.kw * g.cig, batches: g.groups,
+    m: g.nb * g.ho * g.wo,
+    n: g.cog,
+    k: g.kh * g.kw * g.cig,
+    batches: g.groups,
     batchOffsets: `  let aOff = bi * ${u(g.cig)};\n  let bOff = bi * ${u(g.cog)};\n  let oOff = bi * ${u(g.cog)};`,
-    a, b: dense(1, g.co, g.cog, g.groups), ldo: g.co,
+    a,
+    b: dense(1, g.co, g.cog, g.groups),
+    ldo: g.co,
   };
 }
 
 function gradInputSpec(g: Geometry): GemmSpec {
-  const a: GemmOperand = pointwise(g) ? dense(g.co, 1, g.cog, g.groups) : {
-    gather: (name, dy) => `fn ${name}(o: u32, r: u32, q: u32) -> f32 {
+  const a: GemmOperand = pointwise(g)
+    ? dense(g.co, 1, g.cog, g.groups)
+    : {
+        gather: (name, dy) => `fn ${name}(o: u32, r: u32, q: u32) -> f32 {
 ${split('r', ['b', 'iy', 'ix'], [g.nb, g.h, g.w])}
 ${split('q', ['ky', 'kx', 'co'], [g.kh, g.kw, g.cog])}
   let ty = i32(iy) + ${g.pt}i - i32(ky * ${u(g.dh)});
@@ -103,35 +143,49 @@ ${split('q', ['ky', 'kx', 'co'], [g.kh, g.kw, g.cog])}
   let at = ((b * ${u(g.ho)} + u32(clamp(oy, 0i, ${g.ho - 1}i))) * ${u(g.wo)} + u32(clamp(ox, 0i, ${g.wo - 1}i))) * ${u(g.co)} + o + co;
   return select(0.0, ${dy}[at], inside);
 }`,
-  };
+      };
   // B(q = (ky, kx, co), col = ci) = w[ky, kx, ci, o + co].
-  const b: GemmOperand = pointwise(g) ? dense(g.co, 1, g.cog, g.groups) : {
-    gather: (name, w) => `fn ${name}(o: u32, r: u32, q: u32) -> f32 {
+  const b: GemmOperand = pointwise(g)
+    ? dense(g.co, 1, g.cog, g.groups)
+    : {
+        gather: (name, w) => `fn ${name}(o: u32, r: u32, q: u32) -> f32 {
   let co = q % ${u(g.cog)};
   let tap = q / ${u(g.cog)};
   return ${w}[(tap * ${u(g.cig)} + r) * ${u(g.co)} + o + co];
 }`,
-  };
+      };
   return {
-    m: g.nb * g.h * g.w, n: g.cig, k: g.kh * g.kw * g.cog, batches: g.groups,
+    m: g.nb * g.h * g.w,
+    n: g.cig,
+    k: g.kh * g.kw * g.cog,
+    batches: g.groups,
     batchOffsets: `  let aOff = bi * ${u(g.cog)};\n  let bOff = bi * ${u(g.cog)};\n  let oOff = bi * ${u(g.cig)};`,
-    a, b, ldo: g.c,
+    a,
+    b,
+    ldo: g.c,
   };
 }
 
 function gradFilterSpec(g: Geometry): GemmSpec {
   // A(row = (ky, kx, ci), q = (b, oy, ox)) = x at that tap.
-  const a: GemmOperand = pointwise(g) ? dense(1, g.c, g.cig, g.groups) : {
-    gather: (name, x) => `fn ${name}(o: u32, r: u32, q: u32) -> f32 {
+  const a: GemmOperand = pointwise(g)
+    ? dense(1, g.c, g.cig, g.groups)
+    : {
+        gather: (name, x) => `fn ${name}(o: u32, r: u32, q: u32) -> f32 {
 ${split('r', ['ky', 'kx', 'ci'], [g.kh, g.kw, g.cig])}
 ${split('q', ['b', 'oy', 'ox'], [g.nb, g.ho, g.wo])}
 ${imageTap(g, x)}
 }`,
-  };
+      };
   return {
-    m: g.kh * g.kw * g.cig, n: g.cog, k: g.nb * g.ho * g.wo, batches: g.groups,
+    m: g.kh * g.kw * g.cig,
+    n: g.cog,
+    k: g.nb * g.ho * g.wo,
+    batches: g.groups,
     batchOffsets: `  let aOff = bi * ${u(g.cig)};\n  let bOff = bi * ${u(g.cog)};\n  let oOff = bi * ${u(g.cog)};`,
-    a, b: dense(1, g.co, g.cog, g.groups), ldo: g.co,
+    a,
+    b: dense(1, g.co, g.cog, g.groups),
+    ldo: g.co,
   };
 }
 

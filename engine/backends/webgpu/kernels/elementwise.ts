@@ -31,11 +31,29 @@ export function broadcastReads(inputs: readonly Shape[], out: Shape): { prelude:
 function kernelOf(op: ElementwiseOp): WgslKernel<Op> {
   const e = expressionOf(op);
   return ({ inputs, attrs, out }) => {
-    const { prelude, at } = broadcastReads(inputs.map((t) => t.shape), out.shape);
+    const { prelude, at } = broadcastReads(
+      inputs.map((t) => t.shape),
+      out.shape,
+    );
     const reads = inputs.map((_t, k) => `  let a${k} = x${k}[${at[k]}];`).join('\n');
-    const expr = e.wgsl(inputs.map((_t, k) => `a${k}`), attrs, { input: inputs[0]!.dtype, out: out.dtype });
+    const expr = e.wgsl(
+      inputs.map((_t, k) => `a${k}`),
+      attrs,
+      { input: inputs[0]!.dtype, out: out.dtype },
+    );
     const body = `${prelude}\n${reads}\n  out[i] = ${expr};`;
-    return { dispatches: [perElement(inputsNamed(inputs.map((t) => t.dtype)), inputs.map((_t, k) => k), out.dtype, sizeOf(out.shape), body, e.helpers ?? '')] };
+    return {
+      dispatches: [
+        perElement(
+          inputsNamed(inputs.map((t) => t.dtype)),
+          inputs.map((_t, k) => k),
+          out.dtype,
+          sizeOf(out.shape),
+          body,
+          e.helpers ?? '',
+        ),
+      ],
+    };
   };
 }
 

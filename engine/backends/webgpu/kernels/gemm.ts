@@ -144,8 +144,7 @@ function registerLoop(spec: GemmSpec, groups: number, unroll: number, loop: stri
   } else {
     for (let i = 0; i < 4; i++) setup.push(`  let aR${i} = min(row0 + ${u(i)}, M - 1u);`);
   }
-  const a = (i: number, t: number): string =>
-    modeA === 'q' ? `av${i}.${C4[t]}` : modeA === 'r' ? `av${t}.${C4[i]}` : `ldA(aOff, aR${i}, q + ${u(t)})`;
+  const a = (i: number, t: number): string => (modeA === 'q' ? `av${i}.${C4[t]}` : modeA === 'r' ? `av${t}.${C4[i]}` : `ldA(aOff, aR${i}, q + ${u(t)})`);
   // B: b(t, h) = vec4 of B(q + t, col0 + 4h .. col0 + 4h + 3).
   if (modeB === 'r') {
     for (let h = 0; h < groups; h++) {
@@ -281,13 +280,18 @@ ${store(spec, 4, 1, (i) => `acc${i}`)}`;
 /** The GEMM as one dispatch of the given variant. */
 export function gemm(spec: GemmSpec, variant: MatmulVariant): GemmDispatch {
   switch (variant) {
-    case 'register': return registerVariant(spec, 1);
+    case 'register':
+      return registerVariant(spec, 1);
     // Gathered operands (convolutions) inline their index maths per load; 4×8 blocks of them
     // take SwiftShader's compiler minutes, so they get 4×4 blocks.
-    case 'register_wide': return registerVariant(spec, spec.a.gather || spec.b.gather ? 1 : 2);
-    case 'workgroup': return workgroupVariant(spec);
-    case 'splitk': return splitkVariant(spec);
-    default: return variant satisfies never;
+    case 'register_wide':
+      return registerVariant(spec, spec.a.gather || spec.b.gather ? 1 : 2);
+    case 'workgroup':
+      return workgroupVariant(spec);
+    case 'splitk':
+      return splitkVariant(spec);
+    default:
+      return variant satisfies never;
   }
 }
 

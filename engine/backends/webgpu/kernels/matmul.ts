@@ -49,7 +49,9 @@ export function matmulSpec({ inputs, attrs: { transA, transB }, out }: KernelArg
   const bStrides = broadcastStrides(b.shape.slice(0, -2), batch).map((s) => s * k * n);
   const aligned = (strides: number[]) => strides.every((s) => s % 4 === 0);
   return {
-    m, n, k,
+    m,
+    n,
+    k,
     batches: sizeOf(batch),
     batchOffsets: `${unravel('bi', batch, 'bc')}
   let aOff = ${offset('bc', aStrides)};

@@ -19,7 +19,15 @@ export const MOVEMENT_KERNELS = {
   transpose: ({ inputs, attrs: { perm }, out }) => {
     const x = inputs[0]!;
     const strides = stridesOf(x.shape);
-    return gatherCopy(x, out, unravel('i', out.shape, 'c'), offset('c', perm.map((p) => strides[p]!)));
+    return gatherCopy(
+      x,
+      out,
+      unravel('i', out.shape, 'c'),
+      offset(
+        'c',
+        perm.map((p) => strides[p]!),
+      ),
+    );
   },
 
   /** Read the input with stride 0 along stretched dims. */

@@ -12,10 +12,22 @@ import { inputsNamed, perElement } from '../wgsl';
 function helpers(x: Shape, y: Shape, a: Window2D): string {
   const [n, h, w, c] = x as [number, number, number, number];
   const g: Record<string, number> = {
-    N: n, H: h, W: w, C: c, HO: y[1]!, WO: y[2]!, KH: a.size[0], KW: a.size[1],
-    SH: a.stride[0], SW: a.stride[1], PT: a.padding[0], PL: a.padding[2],
+    N: n,
+    H: h,
+    W: w,
+    C: c,
+    HO: y[1]!,
+    WO: y[2]!,
+    KH: a.size[0],
+    KW: a.size[1],
+    SH: a.stride[0],
+    SW: a.stride[1],
+    PT: a.padding[0],
+    PL: a.padding[2],
   };
-  return `${Object.entries(g).map(([k, v]) => `const ${k} = ${v}i;`).join('\n')}
+  return `${Object.entries(g)
+    .map(([k, v]) => `const ${k} = ${v}i;`)
+    .join('\n')}
 /** The window of output pixel (oy, ox) clipped to the image: rows [r.x, r.y), columns [r.z, r.w). */
 fn clip(oy: i32, ox: i32) -> vec4i {
   let top = oy * SH - PT;

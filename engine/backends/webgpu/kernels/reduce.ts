@@ -51,13 +51,27 @@ function parallelReduction(x: TensorType, out: TensorType, combine: Combiner, re
   const t = wgslType(x.dtype);
   const body = `  if (wid >= ${u(sizeOf(out.shape))}) { return; }
   let i = wid;
-${unravel('i', kept.map((d) => d.size), 'k')}
-  let base = ${offset('k', kept.map((d) => d.stride))};
+${unravel(
+  'i',
+  kept.map((d) => d.size),
+  'k',
+)}
+  let base = ${offset(
+    'k',
+    kept.map((d) => d.stride),
+  )};
   {
     var acc: ${t} = ${combine.init(x.dtype)};
     for (var r = li; r < ${u(count)}; r += ${u(PAR)}) {
-${unravel('r', reduced.map((d) => d.size), 'q')}
-      let v = x0[base + ${offset('q', reduced.map((d) => d.stride))}];
+${unravel(
+  'r',
+  reduced.map((d) => d.size),
+  'q',
+)}
+      let v = x0[base + ${offset(
+        'q',
+        reduced.map((d) => d.stride),
+      )}];
       ${combine.step(x.dtype)}
     }
     part[li] = acc;
@@ -92,13 +106,26 @@ function reduction(combine: Combiner) {
     if (count >= PAR_MIN_COUNT && sizeOf(out.shape) <= PAR_OUTPUTS) return parallelReduction(x, out, combine, reduced, kept, count);
     // Output coordinates over the kept dims give the base; nested loops walk the reduced dims in order.
     const lines = [
-      unravel('i', kept.map((d) => d.size), 'k'),
-      `  let base = ${offset('k', kept.map((d) => d.stride))};`,
+      unravel(
+        'i',
+        kept.map((d) => d.size),
+        'k',
+      ),
+      `  let base = ${offset(
+        'k',
+        kept.map((d) => d.stride),
+      )};`,
       `  var acc: ${wgslType(x.dtype)} = ${combine.init(x.dtype)};`,
     ];
     reduced.forEach((d, r) => lines.push(`${'  '.repeat(r + 1)}for (var r${r} = 0u; r${r} < ${u(d.size)}; r${r}++) {`));
     const depth = '  '.repeat(reduced.length + 1);
-    lines.push(`${depth}let v = x0[base + ${offset('r', reduced.map((d) => d.stride))}];`, `${depth}${combine.step(x.dtype)}`);
+    lines.push(
+      `${depth}let v = x0[base + ${offset(
+        'r',
+        reduced.map((d) => d.stride),
+      )}];`,
+      `${depth}${combine.step(x.dtype)}`,
+    );
     reduced.forEach((_d, r) => lines.push(`${'  '.repeat(reduced.length - r)}}`));
     lines.push(`  out[i] = ${combine.finish(count, x.dtype)};`);
     return { dispatches: [perElement(inputsNamed([x.dtype]), [0], out.dtype, sizeOf(out.shape), lines.join('\n'))] };
@@ -123,7 +150,12 @@ ${row}`;
 
 /** softmax: e^(x - max) / Σ e^(x - max); log_softmax: x - max - log Σ e^(x - max). */
 function softmax(log: boolean) {
-  return ({ inputs, attrs, out }: KernelArgs<'softmax' | 'log_softmax'>): KernelPlan => perRow(inputs[0]!, attrs.axis, out.dtype, `
+  return ({ inputs, attrs, out }: KernelArgs<'softmax' | 'log_softmax'>): KernelPlan =>
+    perRow(
+      inputs[0]!,
+      attrs.axis,
+      out.dtype,
+      `
   var m = ${lit(-Infinity, 'f32')};
   for (var j = 0u; j < LEN; j++) { let v = x0[base + j * STEP]; m = select(max(m, v), m + v, is_nan(m) || is_nan(v)); }
   var s = 0.0;
@@ -133,7 +165,8 @@ function softmax(log: boolean) {
     let at = base + j * STEP;
     // A NaN or +inf in the row makes it all NaN (inf - inf), as on the CPU; WGSL leaves those cases indeterminate.
     out[at] = select(${log ? 'x0[at] - shift' : 'exp_n(x0[at] - m) / s'}, ${lit(NaN, 'f32')}, is_nan(m) || (is_inf(m) && m > 0.0));
-  }`);
+  }`,
+    );
 }
 
 export const REDUCE_KERNELS = {
@@ -147,12 +180,18 @@ export const REDUCE_KERNELS = {
    * Index of the largest value along axis; the first one wins ties (strictly greater replaces), and
    * the first NaN wins over every number (as on the CPU and in PyTorch). NaN is tested by its bits.
    */
-  argmax: ({ inputs, attrs, out }) => perRow(inputs[0]!, attrs.axis, out.dtype, `
+  argmax: ({ inputs, attrs, out }) =>
+    perRow(
+      inputs[0]!,
+      attrs.axis,
+      out.dtype,
+      `
   var best = x0[base];
   var at = 0i;
   for (var j = 1u; j < LEN; j++) {
     let v = x0[base + j * STEP];
     if (${inputs[0]!.dtype === 'f32' ? '!is_nan(best) && (is_nan(v) || v > best)' : 'v > best'}) { best = v; at = i32(j); }
   }
-  out[i] = at;`),
+  out[i] = at;`,
+    ),
 } satisfies Partial<WgslKernelTable>;
