@@ -37,17 +37,18 @@ export interface PredictInfo {
 }
 
 /** One input to predict on. */
-export type PredictRequest = /** The user's own sample, per-sample shape of the input field, in the units the user sees (raw CSV values). */
-(
-  | { readonly kind: 'values'; readonly values: Float32Array }
-  /** The `index`-th sample of the validation split. */
-  | { readonly kind: 'sample'; readonly index: number }
-  /** A decoded picture (RGBA, any size): resized and converted as the image datasets are, to the field's [height, width, channels]. */
-  | { readonly kind: 'image'; readonly image: DecodedImage }
-) & {
-  /** Probes open on the canvas: their node outputs for this input come back as readings. */
-  readonly probes?: readonly ProbeTarget[];
-};
+export type PredictRequest =
+  /** The user's own sample, per-sample shape of the input field, in the units the user sees (raw CSV values). */
+  (
+    | { readonly kind: 'values'; readonly values: Float32Array }
+    /** The `index`-th sample of the validation split. */
+    | { readonly kind: 'sample'; readonly index: number }
+    /** A decoded picture (RGBA, any size): resized and converted as the image datasets are, to the field's [height, width, channels]. */
+    | { readonly kind: 'image'; readonly image: DecodedImage }
+  ) & {
+    /** Probes open on the canvas: their node outputs for this input come back as readings. */
+    readonly probes?: readonly ProbeTarget[];
+  };
 
 export interface Prediction {
   /** The training step of the weights used. */

@@ -22,11 +22,9 @@ export function useTrainingCommands() {
       store.getState().patch({ backend: report.backend, busy: false });
       if (!report.ok) {
         const first = report.errors[0];
-        store
-          .getState()
-          .patch({
-            error: { code: 'compile', message: first ? formatError(first) : 'the graph cannot be compiled', ...(first?.node ? { node: first.node } : {}) },
-          });
+        store.getState().patch({
+          error: { code: 'compile', message: first ? formatError(first) : 'the graph cannot be compiled', ...(first?.node ? { node: first.node } : {}) },
+        });
         store.getState().setCompiled(undefined);
         return false;
       }
