@@ -547,8 +547,13 @@ export class Trainer {
     const total = this.totalSteps();
     let sliceStart = this.now();
     let failed = false;
+    // The first step after a start, a resume or an edit is shown as soon as it is done.
+    let shown = false;
     await this.announceRun();
     while (this.state === 'running' && !this.suspended) {
+      // A pause or an edit that came while the device was busy goes first: no step is queued behind it.
+      await program.room();
+      if (this.state !== 'running' || this.suspended) break;
       if (program.stepCount >= total) {
         if ((failed = await this.collect())) break;
         await this.validate();
@@ -575,7 +580,8 @@ export class Trainer {
       this.submitted.push(idx);
       this.stepTimes.push(now);
       if (this.stepTimes.length > 50) this.stepTimes.shift();
-      if (now - this.lastFlush >= FLUSH_MS) {
+      if (!shown || now - this.lastFlush >= FLUSH_MS) {
+        shown = true;
         if ((failed = await this.collect())) break;
         this.flush();
         await this.observeAfterFlush(false);

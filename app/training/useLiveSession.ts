@@ -1,14 +1,18 @@
 /**
- * Keeps the worker's session on the canvas's document: while a run trains, every edit is sent
- * (debounced) and applied live or as a hot edit without pausing; opening another document ends the
- * page's view of the run (the run stays in the dashboard's run list) and leaves a clean panel; an
+ * Keeps the worker's session on the canvas's document: while a run trains, every edit is sent (at
+ * once after a quiet spell, a burst together) and applied live or as a hot edit without pausing;
+ * opening another document ends the page's view of the run (the run stays in the dashboard's run list) and leaves a clean panel; an
  * error on a node disappears with the node.
  */
 import { useEffect } from 'react';
 import { useEditorStore } from '../store/context';
 import { useTrainingHandle } from './TrainingContext';
 
-/** Edits are sent this long after the last one (typing a number, dragging through several wires). */
+/**
+ * An edit after a quiet spell is sent at once (a value committed with Enter reaches the run without
+ * delay); edits that follow it within this long (a drag, several wires) go together this long after
+ * the last of them.
+ */
 export const UPDATE_DEBOUNCE_MS = 150;
 
 export function useLiveSession(sync: () => Promise<boolean>): void {
@@ -18,6 +22,7 @@ export function useLiveSession(sync: () => Promise<boolean>): void {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let sending = false;
     let again = false;
+    let lastEdit = -Infinity;
     const send = async () => {
       timer = undefined;
       if (sending) {
@@ -56,6 +61,10 @@ export function useLiveSession(sync: () => Promise<boolean>): void {
         return;
       }
       if (store.getState().status.state !== 'running') return;
+      const now = performance.now();
+      const quiet = now - lastEdit >= UPDATE_DEBOUNCE_MS && timer === undefined;
+      lastEdit = now;
+      if (quiet) return void send();
       if (timer !== undefined) clearTimeout(timer);
       timer = setTimeout(() => void send(), UPDATE_DEBOUNCE_MS);
     });

@@ -13,6 +13,7 @@ import type { Shape, TensorType } from '../ops/types';
 import { CompileError, compileTraining, FEEDS, HALTED, type CompiledTraining } from './compiler';
 import type { ValueId } from './graph';
 import { InferenceCache, type Batch, type ForwardResult } from './inference';
+import { InFlightSteps, type StepTiming } from './inFlight';
 import { lastSession, materialise, sameShape, type CarryReport, type SessionRecord } from './variables';
 
 export type { CarryReport };
@@ -97,8 +98,8 @@ export interface LiveSettings {
   readonly optimizer?: OptimizerConfig;
 }
 
-/** Runs allowed in flight on the device before step() waits (backpressure without readback). */
-const MAX_IN_FLIGHT = 2;
+/** How long each backend's steps take, so a recompiled program queues as many steps as the last one did. */
+const stepTimings = new WeakMap<Backend, StepTiming>();
 
 /**
  * A document compiled for one backend (TensorFlow's Session.run, Keras' compiled model): one
@@ -126,7 +127,7 @@ export class Program {
 
   private optimizerConfig: OptimizerConfig;
   private readonly inference: InferenceCache;
-  private inFlight: Promise<void>[] = [];
+  private readonly inFlight: InFlightSteps;
   /** Learning rate of each step run but not yet drained, oldest first. */
   private undrainedLr: number[] = [];
 
@@ -150,6 +151,9 @@ export class Program {
     this.frozenParamCount = this.variables.filter((v) => v.frozen).reduce((n, v) => n + sizeOf(v.shape), 0);
     this.fields = new Map([...compiled.lowered.inputs].map(([f, i]) => [f, { shape: i.type.shape.slice(1), dtype: i.type.dtype }]));
     this.inference = new InferenceCache(doc, backend, this.fields);
+    let timing = stepTimings.get(backend);
+    if (!timing) stepTimings.set(backend, (timing = {}));
+    this.inFlight = new InFlightSteps(undefined, timing);
   }
 
   /**
@@ -213,8 +217,8 @@ export class Program {
   /**
    * One training step on `batch` (forward, backward and update in one run of the static program)
    * without reading anything back: the loss and metrics are logged on the device and come back
-   * in batches from drain(). Resolves once the device has room for the next step (at most
-   * MAX_IN_FLIGHT runs queued), so a loop of `await run()` neither stalls on readback nor races ahead.
+   * in batches from drain(). Waits first until the device has room for it (one or two
+   * steps queued, see InFlightSteps), so a loop of `await run()` neither stalls on readback nor races ahead.
    */
   async run(batch: Batch): Promise<void> {
     if (this.resident) throw new Error('this program holds its dataset on the device: step it with stepIndices(sample indices)');
@@ -273,14 +277,23 @@ export class Program {
     return feeds;
   }
 
+  /**
+   * Resolves when the device has room for another step (see InFlightSteps). run() and stepIndices()
+   * wait for it themselves; a training loop awaits it first to see a pause or an edit that came
+   * meanwhile before it submits another step.
+   */
+  room(): Promise<void> {
+    return this.inFlight.room();
+  }
+
   private async submit(feeds: Map<string, Data>): Promise<void> {
+    await this.inFlight.room();
     const lr = this.currentLearningRate;
     this.exec.run(this.ownFeeds(feeds, this.stepCount, lr));
     this.stepCount++;
     this.undrainedLr.push(lr);
     // A lost device rejects these; the error reaches the caller through drain()/read(), not here.
-    this.inFlight.push(this.exec.settled().catch(() => {}));
-    while (this.inFlight.length > MAX_IN_FLIGHT) await this.inFlight.shift();
+    this.inFlight.add(this.exec.settled());
   }
 
   /**
