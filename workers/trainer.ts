@@ -11,6 +11,7 @@ import { gatherBatch, splitIndices, type Dataset } from '../engine/data';
 import { checkDatasetLabels } from '../engine/data/labels';
 import { matchedValues, matchWeights, readSafetensors, type WeightMatch } from '../engine/interchange';
 import { classifyChange, type DocumentChange } from '../engine/graph/change';
+import { expandedWeightNames } from '../engine/graph/nodes/attentionExpand';
 import type { GraphDocument } from '../engine/graph/document';
 import type { GraphError } from '../engine/graph/errors';
 import { inferShapes } from '../engine/graph/infer';
@@ -236,7 +237,9 @@ export class Trainer {
       try {
         // Compiling is pure and fails before any variable changes, so on a CompileError the old
         // program goes on untouched; once the new one exists, the old one is done.
-        const program = await this.createProgram(doc, this.backend!.backend, this.dataset!, true);
+        // ⊞ on a composite node while training: its weights go on under its parts' names.
+        const renamed = expandedWeightNames(oldDoc, doc, this.backend!.backend.variableNames());
+        const program = await this.createProgram(doc, this.backend!.backend, this.dataset!, true, renamed);
         program.stepCount = step;
         old.dispose();
         this.program = program;
@@ -324,8 +327,8 @@ export class Trainer {
    * resident program cannot be prepared (device limits), fall back to feeding batches on a fresh
    * backend (the failed attempt's dataset variables would otherwise stay on the device).
    */
-  private async createProgram(doc: GraphDocument, backend: Backend, dataset: Dataset, carry: boolean): Promise<Program> {
-    const options = carry ? { carry: 'backend' as const } : {};
+  private async createProgram(doc: GraphDocument, backend: Backend, dataset: Dataset, carry: boolean, renamed?: ReadonlyMap<string, string>): Promise<Program> {
+    const options = carry ? { carry: 'backend' as const, ...(renamed ? { renamed } : {}) } : {};
     if (backend.kind === 'webgpu' && datasetBytes(dataset) <= RESIDENT_MAX_BYTES) {
       try {
         return await Program.create(doc, backend, { ...options, resident: dataset.data });

@@ -14,7 +14,7 @@ import { CompileError, compileTraining, FEEDS, HALTED, type CompiledTraining } f
 import type { ValueId } from './graph';
 import { InferenceCache, type Batch, type ForwardResult } from './inference';
 import { InFlightSteps, type StepTiming } from './inFlight';
-import { lastSession, materialise, sameShape, type CarryReport, type SessionRecord } from './variables';
+import { lastSession, materialise, renameCarried, sameShape, type CarryReport, type SessionRecord } from './variables';
 
 export type { CarryReport };
 
@@ -73,6 +73,11 @@ export interface ProgramOptions {
    * session must not run again (dispose it); set `stepCount` to continue its run.
    */
   readonly carry?: CarryFrom;
+  /**
+   * With carry: variables of the earlier session to take over under new names first (a composite
+   * node expanded into its parts while training, see expandedWeightNames), with their optimizer slots.
+   */
+  readonly renamed?: ReadonlyMap<string, string>;
 }
 
 /** Where a hot edit carries variables from (ProgramOptions.carry). */
@@ -168,7 +173,8 @@ export class Program {
       if (carry.backend !== backend) throw new Error('a session carries variables over only from a session on the same backend');
       await carry.settled().catch(() => {});
     }
-    const from = carry === undefined ? undefined : carry === 'backend' ? lastSession.get(backend) : carry.record;
+    let from = carry === undefined ? undefined : carry === 'backend' ? lastSession.get(backend) : carry.record;
+    if (from && options.renamed?.size) from = await renameCarried(backend, from, options.renamed);
     const carried = materialise(backend, compiled.variables, doc.training.optimizer, options.resident, from);
     lastSession.set(backend, { variables: compiled.variables, optimizer: doc.training.optimizer, resident: options.resident });
     const exec = await backend.prepare(compiled.graph, compiled.spec);

@@ -38,6 +38,33 @@ export function sameShape(a: Shape, b: Shape): boolean {
 }
 
 /**
+ * Move the variables a session carries over to new names (`renames`: parameter names, e.g. a
+ * composite node expanded into its parts, `block/ln1_gamma` → `block_ln1/gamma`), each with its
+ * optimizer slots (`name:slot`), so that the next session finds them under its own names. Returns
+ * the record with the new names. A variable whose new name is already taken stays as it is.
+ */
+export async function renameCarried(backend: Backend, record: SessionRecord, renames: ReadonlyMap<string, string>): Promise<SessionRecord> {
+  const newName = (name: string): string | undefined => {
+    const colon = name.indexOf(':');
+    const param = colon < 0 ? name : name.slice(0, colon);
+    const to = renames.get(param);
+    return to === undefined ? undefined : to + name.slice(param.length);
+  };
+  const variables: VariableSpec[] = [];
+  for (const v of record.variables) {
+    const to = newName(v.name);
+    if (to === undefined || !backend.hasVariable(v.name) || backend.hasVariable(to)) {
+      variables.push(v);
+      continue;
+    }
+    backend.createVariable(to, { shape: v.shape, dtype: v.dtype }, await backend.readVariable(v.name));
+    backend.deleteVariable(v.name);
+    variables.push({ ...v, name: to, node: to.slice(0, to.indexOf('/')) });
+  }
+  return { ...record, variables };
+}
+
+/**
  * Create `specs` on `backend`: carried over from `carry` where allowed, initialised otherwise; then
  * free every other variable the backend holds.
  */

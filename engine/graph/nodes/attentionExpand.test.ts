@@ -4,7 +4,7 @@ import { CpuBackend } from '../../backends/cpu/backend';
 import { Program } from '../../compile/program';
 import { makeDoc } from '../../testing/docs';
 import { validateDocument } from '../validate';
-import { compositeWeightNames, expandComposite, ExpandError } from './attentionExpand';
+import { compositeWeightNames, expandComposite, expandedWeightNames, ExpandError } from './attentionExpand';
 
 const [T, D] = [4, 6];
 const blockDoc = () =>
@@ -99,5 +99,43 @@ describe('expandComposite', () => {
     doc.nodes.push({ id: 'blk_ln1', type: 'Input', params: { field: 'z', shape: [1] }, position: { x: 0, y: 0 } });
     const out = expandComposite(doc, 'blk');
     expect(out.nodes.filter((n) => n.type === 'LayerNorm').map((n) => n.id)).toEqual(['blk_ln1_2', 'blk_ln2']);
+  });
+
+  it('a hot edit that expands the block while training carries its trained weights and Adam state to the parts (expandedWeightNames)', async () => {
+    const adam = { ...blockDoc(), training: { ...blockDoc().training, optimizer: { type: 'adam' as const, beta1: 0.9, beta2: 0.999, eps: 1e-8 } } };
+    const backend = new CpuBackend();
+    const before = await Program.create(adam, backend);
+    const x = Float32Array.from({ length: 2 * T * D }, (_v, i) => Math.cos(i * 0.7));
+    const t = Float32Array.from({ length: 2 * T * 3 }, (_v, i) => Math.sin(i * 1.3));
+    for (let s = 0; s < 3; s++) await before.step({ x, t });
+    const trained = await before.snapshot();
+    const yBefore = (await before.forward({ x, t }, { nodes: ['head'] })).get('head')!['y']!.data;
+    before.dispose();
+
+    const expanded = expandComposite(adam, 'blk');
+    const renamed = expandedWeightNames(adam, expanded, backend.variableNames());
+    // 16 parameters, each with Adam's two slots; the other nodes keep their names.
+    const params = [...renamed].filter(([from]) => !from.includes(':'));
+    expect(params.length).toBe(16);
+    expect(renamed.size).toBe(48);
+    expect([...renamed.keys()].every((k) => k.startsWith('blk/'))).toBe(true);
+    const after = await Program.create(expanded, backend, { carry: 'backend', renamed });
+    after.stepCount = 3;
+    // Every parameter and Adam slot was kept: the parts hold the block's trained values.
+    expect(after.carried.initialised).toEqual([]);
+    expect(after.carried.keptParams).toBe(after.carried.totalParams);
+    const now = await after.snapshot();
+    for (const [from, to] of params)
+      for (const suffix of ['', ':m', ':v']) expect(now.values.get(to + suffix), to + suffix).toEqual(trained.values.get(from + suffix));
+    // The same function: the head's output is unchanged by the expand.
+    const yAfter = (await after.forward({ x, t }, { nodes: ['head'] })).get('head')!['y']!.data;
+    yBefore.forEach((v, i) => expect(yAfter[i]).toBeCloseTo(v, 5));
+    // Without the renames the parts would start afresh: their initial values differ from the trained ones.
+    const fresh = await (await Program.create(expanded, new CpuBackend())).snapshot();
+    for (const [, to] of params) if (to.endsWith('kernel')) expect(fresh.values.get(to), to).not.toEqual(now.values.get(to));
+  });
+
+  it('expandedWeightNames maps nothing when no composite node was expanded', () => {
+    expect(expandedWeightNames(blockDoc(), blockDoc(), ['blk/ln1_gamma', 'head/kernel']).size).toBe(0);
   });
 });

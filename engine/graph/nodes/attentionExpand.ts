@@ -114,3 +114,26 @@ export function compositeWeightNames(doc: GraphDocument, nodeId: string, weights
   }
   return renames;
 }
+
+/**
+ * The weight renames a hot edit needs when `after` is `before` with composite nodes expanded (⊞
+ * while training): every composite node of `before` that `after` no longer has, and whose parts it
+ * has, maps its weights (of `weights`) to its parts' (see compositeWeightNames).
+ */
+export function expandedWeightNames(before: GraphDocument, after: GraphDocument, weights: Iterable<string>): Map<string, string> {
+  const names = [...weights];
+  const afterIds = new Set(after.nodes.map((n) => n.id));
+  const renames = new Map<string, string>();
+  for (const node of before.nodes) {
+    if (!COMPOSITE_TYPES.has(node.type) || afterIds.has(node.id)) continue;
+    let map: Map<string, string>;
+    try {
+      map = compositeWeightNames(before, node.id, names);
+    } catch (e) {
+      if (e instanceof ExpandError) continue;
+      throw e;
+    }
+    for (const [from, to] of map) if (afterIds.has(to.slice(0, to.indexOf('/')))) renames.set(from, to);
+  }
+  return renames;
+}
