@@ -7,6 +7,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/backend';
 import { builtinDataset } from '../engine/data';
+import { expandComposite } from '../engine/graph/nodes/attentionExpand';
 import type { GraphDocument } from '../engine/graph/document';
 import { TrainingConfig } from '../engine/graph/training';
 import { makeDoc } from '../engine/testing/docs';
@@ -133,6 +134,38 @@ describe('the training session', () => {
     const steps = s.points().map((p) => p.step);
     expect(steps).toEqual(steps.map((_s, i) => i + 1)); // one run, no step repeated or skipped
     expect(s.of('run_started')).toHaveLength(1);
+    expect(s.of('error')).toEqual([]);
+  });
+
+  it("⊞ expanding a TransformerBlock while it trains keeps every weight and optimizer slot under its parts' names", async () => {
+    const s = trainer();
+    const block = makeDoc(
+      [
+        ['x', 'Input', { field: 'x', shape: [2] }],
+        ['label', 'Input', { field: 'label', shape: [], dtype: 'i32' }],
+        ['lift', 'Dense', { units: 8 }],
+        ['seq', 'Reshape', { targetShape: [2, 4] }],
+        ['blk', 'TransformerBlock', { heads: 2, keyDim: 2, ffnUnits: 8 }],
+        ['flat', 'Flatten'],
+        ['logits', 'Dense', { units: 2 }],
+        ['loss', 'SoftmaxCrossEntropy'],
+      ],
+      ['x.y -> lift.x', 'lift.y -> seq.x', 'seq.y -> blk.x', 'blk.y -> flat.x', 'flat.y -> logits.x', 'logits.y -> loss.pred', 'label.y -> loss.target'],
+      { dataset: { kind: 'xor', size: 200, noise: 0.1 }, optimizer: { type: 'adam' }, lr: 0.01, batchSize: 20, epochs: 1000, seed: 3 },
+    );
+    const opened = await s.t.open(block);
+    expect(opened.errors.map((e) => e.message)).toEqual([]);
+    await s.t.train();
+    await until(() => s.t.status.step >= 5);
+    const report = await s.t.update(expandComposite(block, 'blk'));
+    expect(report.applied).toBe('hot');
+    expect(report.carried!.initialised).toEqual([]);
+    expect(report.carried!.keptParams).toBe(report.carried!.totalParams);
+    expect(report.carried!.kept).toEqual(expect.arrayContaining(['blk_attn/query_kernel', 'blk_ln1/gamma', 'blk_ffn1/kernel']));
+    const at = s.of('run_changed').at(-1)!.change.step;
+    await until(() => s.t.status.step >= at + 3);
+    s.t.pause();
+    await s.t.stop();
     expect(s.of('error')).toEqual([]);
   });
 
