@@ -26,11 +26,22 @@ export const CONTENT_SECURITY_POLICY = Object.entries(CSP_DIRECTIVES)
   .map(([name, value]) => `${name} ${value}`)
   .join('; ');
 
+/**
+ * Cross-origin isolation: with these the page (and its workers) get SharedArrayBuffer, so the WASM
+ * backend runs its kernels on several threads; without them it runs one. COEP require-corp lets
+ * the page load only same-origin resources or ones that opt in (everything here is same-origin).
+ */
+export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 /** Headers `vite preview` sends (and the README's hosting notes ask any host to send). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
+  ...ISOLATION_HEADERS,
 };
 
 /** Adds the policy as a <meta> to the built index.html only (`apply: 'build'`). */

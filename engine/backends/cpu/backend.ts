@@ -4,6 +4,7 @@ import type { Kernel } from '../../compile/schedule/kernels';
 import { schedule, type Schedule } from '../../compile/schedule/schedule';
 import { sizeOf } from '../../ops/shape';
 import type { DType, Op, TensorType } from '../../ops/types';
+import { countNonFinite, ScalarLog } from '../scalarLog';
 import { BackendError, type Backend, type Executable, type RunSpec } from '../backend';
 import type { CpuKernel, CpuTensor, Data, KernelContext } from './kernel';
 import { runElementwise, runGemm } from './fused';
@@ -107,7 +108,7 @@ export class CpuBackend implements Backend {
 class CpuExecutable implements Executable {
   private readonly plan: Schedule;
   private results = new Map<ValueId, CpuTensor>();
-  private logged: Float32Array[] = [];
+  private readonly log = new ScalarLog();
 
   constructor(
     private readonly backend: CpuBackend,
@@ -135,25 +136,17 @@ class CpuExecutable implements Executable {
     }
     this.results = new Map(this.spec.outputs.map((id) => [id, values.get(id)!]));
     const scalars = this.plan.scalars;
-    if (scalars.length) this.logged.push(Float32Array.from(scalars, ({ value }) => values.get(value)!.data[0]!));
+    if (scalars.length) this.log.push(Float32Array.from(scalars, ({ value }) => values.get(value)!.data[0]!));
   }
 
   async drainScalars(): Promise<Float32Array[]> {
-    const out = this.logged;
-    this.logged = [];
-    return out;
+    return this.log.drain();
   }
 
   async settled(): Promise<void> {}
 
-  async countNonFinite(values: readonly ValueId[]): Promise<number[]> {
-    return Promise.all(
-      values.map(async (id) => {
-        let n = 0;
-        for (const v of await this.read(id)) if (!Number.isFinite(v)) n++;
-        return n;
-      }),
-    );
+  countNonFinite(values: readonly ValueId[]): Promise<number[]> {
+    return countNonFinite(values, (id) => this.read(id));
   }
 
   async read(value: ValueId): Promise<Data> {
@@ -164,7 +157,7 @@ class CpuExecutable implements Executable {
 
   dispose(): void {
     this.results.clear();
-    this.logged = [];
+    this.log.clear();
   }
 
   /** A variable's tensor, or an input's fed data (checked and converted to this backend's storage). */

@@ -2,17 +2,47 @@
  * The WASM backend: tensors live in one WebAssembly memory; each prepared graph gets an arena
  * planned from its values' lifetimes (plan.ts) and a kernel bound per node (kernels/): SIMD GEMM,
  * im2col convolution, elementwise and reductions in WASM, the rest the JS reference kernels on the
- * same memory. One thread. It is a CPU backend (kind 'cpu'); `device` says which.
+ * same memory. On several threads where it can (threads.ts: a cross-origin isolated page, or Node
+ * given a spawner), the big kernels split between them; else one. It is a CPU backend (kind 'cpu');
+ * `device` says which, and how many threads.
  */
 import type { Graph, GraphNode, ValueId } from '../../compile/graph';
 import { sizeOf } from '../../ops/shape';
 import type { Op, TensorType } from '../../ops/types';
+import { countNonFinite, ScalarLog } from '../scalarLog';
 import { BackendError, type Backend, type Data, type Executable, type RunSpec } from '../backend';
 import { IndexRangeError } from '../cpu/kernels/indexing';
-import type { WasmContext, WasmTensor } from './kernel';
+import { TILE_BYTES, wasmContext, type WasmTensor } from './kernel';
 import { bindKernel, type BoundKernel } from './kernels';
 import { planArena, type Lifetime } from './plan';
-import { BYTES, loadKernels, loadKernelsSync, WasmMemory } from './runtime';
+import { BYTES, loadKernels, loadKernelsSync, loadSharedKernels, WasmMemory } from './runtime';
+import { spawnWebWorker, ThreadPool, type SpawnThread } from './threads';
+
+/** How many threads to run on, and how to start them. */
+export interface WasmOptions {
+  /**
+   * Threads in all (the caller's included; at most MAX_THREADS). Default: the CPU's cores where
+   * threads can start, else 1. 1 runs exactly the one-thread backend.
+   */
+  readonly threads?: number;
+  /** Starts a helper thread (Node: nodeThreads.ts). Default: a Web Worker where the page is cross-origin isolated. */
+  readonly spawn?: SpawnThread;
+}
+
+/** The most threads the backend starts (more rarely pays on a training step's kernels). */
+export const MAX_THREADS = 8;
+
+/** Threads to start and how, or why only one. */
+function threadPlan(options: WasmOptions): { threads: number; spawn?: SpawnThread; why?: string } {
+  if (options.threads === 1) return { threads: 1 };
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number }; Worker?: unknown };
+  let spawn = options.spawn;
+  if (!spawn && g.crossOriginIsolated === false) return { threads: 1, why: 'page not cross-origin isolated' };
+  if (!spawn && g.crossOriginIsolated === true && typeof g.Worker === 'function') spawn = spawnWebWorker;
+  if (!spawn) return { threads: 1 };
+  const threads = Math.min(options.threads ?? g.navigator?.hardwareConcurrency ?? 1, MAX_THREADS);
+  return threads > 1 ? { threads, spawn } : { threads: 1, why: 'one CPU core' };
+}
 
 interface Variable {
   readonly ptr: number;
@@ -28,17 +58,43 @@ function store(view: Data, data: ArrayLike<number>, bool: boolean): void {
 
 export class WasmBackend implements Backend {
   readonly kind = 'cpu' as const;
-  readonly device = 'WASM SIMD, 1 thread';
+  /** "WASM SIMD, N threads", or "WASM SIMD, 1 thread" with why not more where there is a reason. */
+  readonly device: string;
   private readonly variables = new Map<string, Variable>();
+  /** Per-thread GEMM edge tiles. */
+  readonly tiles: number;
 
-  private constructor(readonly mem: WasmMemory) {}
-
-  /** Compiles the kernels; rejects with BackendError 'unavailable' where WebAssembly cannot run. */
-  static async create(): Promise<WasmBackend> {
-    return new WasmBackend(new WasmMemory(await loadKernels()));
+  private constructor(
+    readonly mem: WasmMemory,
+    readonly pool?: ThreadPool,
+    why?: string,
+  ) {
+    const threads = pool?.size ?? 1;
+    this.device = threads > 1 ? `WASM SIMD, ${threads} threads` : `WASM SIMD, 1 thread${why ? ` (${why})` : ''}`;
+    this.tiles = mem.alloc(TILE_BYTES * threads);
   }
 
-  /** The same, synchronously (Node and workers only: browsers' main threads refuse large sync compiles). */
+  /**
+   * Compiles the kernels and starts the threads (options); rejects with BackendError 'unavailable'
+   * where WebAssembly cannot run. Threads that fail to start leave one thread, the label says why.
+   */
+  static async create(options: WasmOptions = {}): Promise<WasmBackend> {
+    const plan = threadPlan(options);
+    if (plan.spawn && plan.threads > 1) {
+      let shared: Awaited<ReturnType<typeof loadSharedKernels>> | undefined;
+      try {
+        shared = await loadSharedKernels();
+        const pool = await ThreadPool.start(shared.kernels, shared.module, plan.threads, plan.spawn);
+        return new WasmBackend(new WasmMemory(shared.kernels), pool);
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        return new WasmBackend(new WasmMemory(await loadKernels()), undefined, why);
+      }
+    }
+    return new WasmBackend(new WasmMemory(await loadKernels()), undefined, plan.why);
+  }
+
+  /** One thread, synchronously (Node and workers only: browsers' main threads refuse large sync compiles). */
   static createSync(): WasmBackend {
     return new WasmBackend(new WasmMemory(loadKernelsSync()));
   }
@@ -82,6 +138,7 @@ export class WasmBackend implements Backend {
 
   dispose(): void {
     for (const name of [...this.variables.keys()]) this.deleteVariable(name);
+    this.pool?.dispose();
   }
 
   /** @internal */
@@ -112,7 +169,7 @@ class WasmExecutable implements Executable {
   private readonly retained: ReadonlySet<ValueId>;
   /** Retained outputs that are variables, copied at the end of a run (before updates land). */
   private snapshots = new Map<ValueId, Data>();
-  private logged: Float32Array[] = [];
+  private readonly log = new ScalarLog();
   private ran = false;
 
   constructor(
@@ -167,7 +224,7 @@ class WasmExecutable implements Executable {
 
   run(feeds: ReadonlyMap<string, Data>): void {
     const mem = this.backend.mem;
-    const ctx: WasmContext = { k: mem.kernels, mem, scratch: this.scratch };
+    const ctx = wasmContext(mem, this.scratch, this.backend.tiles, this.backend.pool);
     const tensors = this.tensors;
     for (const step of this.steps) {
       if (step.kind === 'variable') {
@@ -203,7 +260,7 @@ class WasmExecutable implements Executable {
     }
     this.snapshots = new Map(this.spec.outputs.filter((id) => this.isVariable(id)).map((id) => [id, this.view(id).slice()]));
     const scalars = this.spec.scalars ?? [];
-    if (scalars.length) this.logged.push(Float32Array.from(scalars, (id) => this.view(id)[0]!));
+    if (scalars.length) this.log.push(Float32Array.from(scalars, (id) => this.view(id)[0]!));
     // Updates read old values only: a variable that is also an update's source is copied first.
     const sources = this.spec.updates.map((u) => (this.isVariable(u.value) ? this.view(u.value).slice() : tensors.get(u.value)!));
     this.spec.updates.forEach((u, i) => {
@@ -216,21 +273,13 @@ class WasmExecutable implements Executable {
   }
 
   async drainScalars(): Promise<Float32Array[]> {
-    const out = this.logged;
-    this.logged = [];
-    return out;
+    return this.log.drain();
   }
 
   async settled(): Promise<void> {}
 
-  async countNonFinite(values: readonly ValueId[]): Promise<number[]> {
-    return Promise.all(
-      values.map(async (id) => {
-        let n = 0;
-        for (const v of await this.read(id)) if (!Number.isFinite(v)) n++;
-        return n;
-      }),
-    );
+  countNonFinite(values: readonly ValueId[]): Promise<number[]> {
+    return countNonFinite(values, (id) => this.read(id));
   }
 
   async read(value: ValueId): Promise<Data> {
@@ -241,7 +290,7 @@ class WasmExecutable implements Executable {
   dispose(): void {
     this.backend.mem.free(this.arena);
     this.backend.mem.free(this.scratch);
-    this.logged = [];
+    this.log.clear();
     this.snapshots.clear();
   }
 

@@ -5,6 +5,7 @@
  */
 import type { DType } from '../../ops/types';
 import { BackendError, type Data } from '../backend';
+import { KERNELS_SHARED_WASM_BASE64 } from './kernels.shared.wasm';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm';
 
 /** The kernels' exports (assembly/index.ts): pointers are byte offsets into `memory`. */
@@ -13,6 +14,7 @@ export interface KernelExports {
   pack_a(a: number, ap: number, m: number, k: number, trans: number): void;
   pack_b(b: number, bp: number, k: number, n: number, trans: number): void;
   gemm_packed(ap: number, bp: number, c: number, m: number, k: number, n: number, tile: number): void;
+  gemm_part(ap: number, bp: number, c: number, m: number, k: number, n: number, tile: number, i0: number, i1: number, j0: number, j1: number): void;
   binary_f32(op: number, o: number, x: number, sx: number, y: number, sy: number, n: number): void;
   compare_f32(op: number, o: number, x: number, sx: number, y: number, sy: number, n: number): void;
   where32(o: number, c: number, sc: number, a: number, sa: number, b: number, sb: number, n: number): void;
@@ -26,8 +28,8 @@ export interface KernelExports {
   i32_to_f32(o: number, x: number, n: number): void;
 }
 
-function kernelBytes(): Uint8Array<ArrayBuffer> {
-  const text = atob(KERNELS_WASM_BASE64);
+function kernelBytes(base64 = KERNELS_WASM_BASE64): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
@@ -53,6 +55,21 @@ export async function loadKernels(): Promise<KernelExports> {
 export function loadKernelsSync(): KernelExports {
   const module = new WebAssembly.Module(kernelBytes());
   return new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+}
+
+/** The shared memory's maximum in pages: the shared build's --maximumMemory (scripts/build-wasm.mjs). */
+const SHARED_MAXIMUM_PAGES = 32768;
+
+/** The kernels built for threads, on a fresh shared memory: the module (for the helper threads) and this thread's instance. */
+export async function loadSharedKernels(): Promise<{ module: WebAssembly.Module; kernels: KernelExports }> {
+  try {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
+    const module = await WebAssembly.compile(kernelBytes(KERNELS_SHARED_WASM_BASE64));
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    return { module, kernels: { ...(instance.exports as unknown as KernelExports), memory } };
+  } catch (e) {
+    throw new BackendError('unavailable', unavailableReason(e));
+  }
 }
 
 const PAGE = 65536;

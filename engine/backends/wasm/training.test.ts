@@ -1,7 +1,8 @@
 /**
  * Whole training programs on the WASM backend step for step with the JS CPU reference: the MLP
  * (784-128-10, Adam, softmax cross-entropy) and LeNet (two 5×5 convs, max-pools, three Dense), each
- * on a fixed batch it learns. Also the memory: a training loop holds a fixed set of blocks.
+ * on a fixed batch it learns — on one thread and on three (worker_threads over shared memory), which
+ * must agree bit for bit. Also the memory: a training loop holds a fixed set of blocks.
  */
 import { describe, expect, it } from 'vitest';
 import { Program } from '../../compile/session';
@@ -9,7 +10,11 @@ import type { GraphDocument } from '../../graph/document';
 import { Rng } from '../../ops/random';
 import { makeDoc } from '../../testing/docs';
 import { CpuBackend } from '../cpu/backend';
-import { WasmBackend } from './backend';
+import { WasmBackend, type WasmOptions } from './backend';
+import { spawnNodeThread } from './nodeThreads';
+
+/** Three threads (two helpers): uneven splits of the kernels' work, even on a two-core machine. */
+const THREADED: WasmOptions = { threads: 3, spawn: spawnNodeThread };
 
 const adam = (batch: number, input: number[]) => ({
   dataset: { kind: 'random', inputShape: input, targetShape: [10], size: batch, seed: 3 },
@@ -72,14 +77,23 @@ function batchFor(n: number, perSample: number) {
 
 async function trainsLikeTheReference(doc: GraphDocument, batch: ReturnType<typeof batchFor>, steps: number) {
   const ref = await Program.create(doc, new CpuBackend());
-  const wasm = await Program.create(doc, await WasmBackend.create());
+  const wasm = await Program.create(doc, await WasmBackend.create({ threads: 1 }));
+  const threadedBackend = await WasmBackend.create(THREADED);
+  expect(threadedBackend.device).toBe('WASM SIMD, 3 threads');
+  const threaded = await Program.create(doc, threadedBackend);
   const losses: number[] = [];
   for (let s = 0; s < steps; s++) {
     const expected = await ref.step(batch);
     const actual = await wasm.step(batch);
     expect(Math.abs(actual - expected), `step ${s}: WASM ${actual}, CPU ${expected}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(expected)));
+    // The threads split work, never a sum: the same bits as one thread.
+    expect(await threaded.step(batch), `step ${s}: 3 threads vs 1`).toBe(actual);
     losses.push(actual);
   }
+  const [w1, w3] = [await wasm.getWeights(), await threaded.getWeights()];
+  for (const name of Object.keys(w1)) expect(Array.from(w3[name]!), `${name}: 3 threads vs 1`).toEqual(Array.from(w1[name]!));
+  expect(threadedBackend.pool!.forks, 'kernels split between the threads').toBeGreaterThan(steps);
+  threadedBackend.dispose();
   expect(losses[steps - 1]).toBeLessThan(losses[0]! * 0.8); // it learns: the comparison is not of two constants
   const [wr, ww] = [await ref.getWeights(), await wasm.getWeights()];
   for (const name of Object.keys(wr)) {
@@ -100,13 +114,17 @@ describe('training on the WASM backend', () => {
     await trainsLikeTheReference(lenet, batchFor(8, 784), 20);
   });
 
-  it('holds the same memory after 5 and after 50 steps', async () => {
-    const backend = await WasmBackend.create();
+  it.each([
+    ['1 thread', {}],
+    ['3 threads', THREADED],
+  ])('holds the same memory after 5 and after 50 steps (%s)', async (_name, options: WasmOptions) => {
+    const backend = await WasmBackend.create(options);
     const program = await Program.create(mlp, backend);
     const batch = batchFor(32, 784);
     for (let s = 0; s < 5; s++) await program.step(batch);
     const after5 = { live: backend.mem.liveBytes, size: backend.mem.buffer.byteLength };
     for (let s = 0; s < 45; s++) await program.step(batch);
     expect({ live: backend.mem.liveBytes, size: backend.mem.buffer.byteLength }).toEqual(after5);
+    backend.dispose();
   });
 });

@@ -72,18 +72,27 @@ export function pack_b(b: usize, bp: usize, k: i32, n: i32, trans: i32): void {
  * writes C, later ones add to it.
  */
 export function gemm_packed(ap: usize, bp: usize, c: usize, m: i32, k: i32, n: i32, tile: usize): void {
-  const mp = (m + MR - 1) & ~(MR - 1);
-  const np = (n + NR - 1) & ~(NR - 1);
   if (k == 0) {
     memory.fill(c, 0, <usize>m * n * 4);
     return;
   }
+  gemm_part(ap, bp, c, m, k, n, tile, 0, (m + MR - 1) & ~(MR - 1), 0, (n + NR - 1) & ~(NR - 1));
+}
+
+/**
+ * The part of gemm_packed that writes rows [i0, i1) and columns [j0, j1) of C (i0, i1 multiples of
+ * 4, j0, j1 of 8, within m and n rounded up; k > 0). Each element is summed in the same order as the
+ * whole product, so threads that each run a part compute exactly what one thread does.
+ */
+export function gemm_part(ap: usize, bp: usize, c: usize, m: i32, k: i32, n: i32, tile: usize, i0: i32, i1: i32, j0: i32, j1: i32): void {
+  const mp = (m + MR - 1) & ~(MR - 1);
+  const np = (n + NR - 1) & ~(NR - 1);
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = min(KC, k - k0);
     const first = k0 == 0;
-    for (let jb = 0; jb < np; jb += NR) {
+    for (let jb = j0; jb < j1; jb += NR) {
       const bPanel = bp + ((<usize>k0 * np + <usize>jb * kc) << 2);
-      for (let ib = 0; ib < mp; ib += MR) {
+      for (let ib = i0; ib < i1; ib += MR) {
         const aPanel = ap + ((<usize>k0 * mp + <usize>ib * kc) << 2);
         const full = ib + MR <= m && jb + NR <= n;
         const out = full ? c + ((<usize>ib * n + jb) << 2) : tile;

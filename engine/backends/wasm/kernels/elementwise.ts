@@ -6,6 +6,8 @@
 import type { Op, TensorType } from '../../../ops/types';
 import { broadcastStrides, RowWalker } from '../../cpu/kernels/strided';
 import type { WasmContext, WasmKernel, WasmKernelTable, WasmTensor } from '../kernel';
+import type { KernelName } from '../threads';
+import { splitEvenly } from './split';
 
 const ARITH = { add: 0, sub: 1, mul: 2, div: 3, minimum: 4, maximum: 5 } as const;
 const COMPARE = { less: 6, less_equal: 7, greater: 8, greater_equal: 9, equal: 10, not_equal: 11 } as const;
@@ -13,39 +15,48 @@ const UNARY = { neg: 0, abs: 1, sqrt: 2, relu: 3, leaky_relu: 4 } as const;
 
 const allF32 = (inputs: readonly TensorType[]) => inputs.every((t) => t.dtype === 'f32');
 
-/** Runs `row(o, x, sx, y, sy, n)` (byte offsets, element steps) over every row of a broadcast binary op. */
-function binaryRows(
-  x: WasmTensor,
-  y: WasmTensor,
-  out: WasmTensor,
-  outBytes: number,
-  row: (o: number, x: number, sx: number, y: number, sy: number, n: number) => void,
-): void {
+/** Elements below which an elementwise op runs on one thread (waking the others costs more). */
+const PARALLEL_ELEMENTS = 1 << 16;
+
+/** Pieces of n elements for the context's threads: one piece unless n is large; pieces start at multiples of 16 elements. */
+function pieces(ctx: WasmContext, n: number): [number, number][] {
+  if (ctx.threads === 1 || n < PARALLEL_ELEMENTS) return [[0, n]];
+  return splitEvenly(Math.ceil(n / 16), ctx.threads).map(([a, b]) => [16 * a, Math.min(n, 16 * b)]);
+}
+
+/**
+ * Runs kernel `name` (binary_f32 or compare_f32: op, o, x, sx, y, sy, n in byte offsets and element
+ * steps) over every row of a broadcast binary op; one long row is split between threads.
+ */
+function binaryRows(ctx: WasmContext, name: KernelName, code: number, x: WasmTensor, y: WasmTensor, out: WasmTensor, outBytes: number): void {
   const w = new RowWalker(out.shape, [broadcastStrides(x.shape, out.shape), broadcastStrides(y.shape, out.shape)]);
   const [sx, sy] = w.step as [number, number];
+  if (w.count === 1) {
+    const [bx, by] = w.base as [number, number];
+    const parts = pieces(ctx, w.length);
+    ctx.parallel(parts.map(([a, b]) => [name, code, out.ptr + a * outBytes, x.ptr + 4 * (bx + a * sx), sx, y.ptr + 4 * (by + a * sy), sy, b - a]));
+    return;
+  }
+  const row = ctx.k[name] as (...args: number[]) => void;
   for (let r = 0; r < w.count; r++, w.next()) {
-    row(out.ptr + r * w.length * outBytes, x.ptr + 4 * w.base[0]!, sx, y.ptr + 4 * w.base[1]!, sy, w.length);
+    row(code, out.ptr + r * w.length * outBytes, x.ptr + 4 * w.base[0]!, sx, y.ptr + 4 * w.base[1]!, sy, w.length);
   }
 }
 
 function arith(code: number): WasmKernel<Op> {
-  return {
-    run: (ctx, [x, y], _attrs, out) => binaryRows(x!, y!, out, 4, (o, a, sa, b, sb, n) => ctx.k.binary_f32(code, o, a, sa, b, sb, n)),
-  };
+  return { run: (ctx, [x, y], _attrs, out) => binaryRows(ctx, 'binary_f32', code, x!, y!, out, 4) };
 }
 
 function compare(code: number): WasmKernel<Op> {
-  return {
-    accepts: allF32,
-    run: (ctx, [x, y], _attrs, out) => binaryRows(x!, y!, out, 1, (o, a, sa, b, sb, n) => ctx.k.compare_f32(code, o, a, sa, b, sb, n)),
-  };
+  return { accepts: allF32, run: (ctx, [x, y], _attrs, out) => binaryRows(ctx, 'compare_f32', code, x!, y!, out, 1) };
 }
 
 function unary(code: number): WasmKernel<Op> {
   return {
     run: (ctx: WasmContext, [x], attrs, out) => {
       const n = out.shape.reduce((a, b) => a * b, 1);
-      ctx.k.unary_f32(code, out.ptr, x!.ptr, n, (attrs as { alpha?: number }).alpha ?? 0);
+      const alpha = (attrs as { alpha?: number }).alpha ?? 0;
+      ctx.parallel(pieces(ctx, n).map(([a, b]) => ['unary_f32', code, out.ptr + 4 * a, x!.ptr + 4 * a, b - a, alpha]));
     },
   };
 }

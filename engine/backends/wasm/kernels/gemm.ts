@@ -1,6 +1,7 @@
 /** GEMM through the packed SIMD kernel, and batched matmul over it. */
 import { broadcastStrides, RowWalker } from '../../cpu/kernels/strided';
-import type { WasmContext, WasmKernelTable } from '../kernel';
+import { TILE_BYTES, type WasmContext, type WasmKernelTable } from '../kernel';
+import { splitEvenly } from './split';
 
 const up = (n: number, to: number) => Math.ceil(n / to) * to;
 /** Scratch bytes for one m×k·k×n product: packed A (rows to 4), packed B (columns to 8), an edge tile. */
@@ -27,10 +28,32 @@ export function gemm(
   const ap = scratch;
   const bp = ap + 4 * up(m, 4) * k;
   const tile = bp + 4 * k * up(n, 8);
-  if (packA) ctx.k.pack_a(a, ap, m, k, transA ? 1 : 0);
-  if (packB) ctx.k.pack_b(b, bp, k, n, transB ? 1 : 0);
-  ctx.k.gemm_packed(ap, bp, c, m, k, n, tile);
+  const threaded = ctx.threads > 1 && k > 0 && m * k * n >= PARALLEL_MACS;
+  if (threaded && packA && packB) {
+    ctx.parallel([
+      ['pack_a', a, ap, m, k, transA ? 1 : 0],
+      ['pack_b', b, bp, k, n, transB ? 1 : 0],
+    ]);
+  } else {
+    if (packA) ctx.k.pack_a(a, ap, m, k, transA ? 1 : 0);
+    if (packB) ctx.k.pack_b(b, bp, k, n, transB ? 1 : 0);
+  }
+  if (!threaded) return ctx.k.gemm_packed(ap, bp, c, m, k, n, tile);
+  // Split C into bands of whole register tiles along its longer side (in tiles), one per thread.
+  const rowTiles = Math.ceil(m / 4);
+  const colTiles = Math.ceil(n / 8);
+  const byRows = rowTiles >= colTiles;
+  const bands = splitEvenly(byRows ? rowTiles : colTiles, ctx.threads);
+  ctx.parallel(
+    bands.map(([from, to], t) => {
+      const [i0, i1, j0, j1] = byRows ? [4 * from, 4 * to, 0, 8 * colTiles] : [0, 4 * rowTiles, 8 * from, 8 * to];
+      return ['gemm_part', ap, bp, c, m, k, n, ctx.tiles + TILE_BYTES * t, i0, i1, j0, j1];
+    }),
+  );
 }
+
+/** Multiply-adds below which a product runs on one thread (waking the others costs more). */
+const PARALLEL_MACS = 1 << 16;
 
 /** m, k, n of a matmul from its operand shapes. */
 function dims(a: readonly number[], b: readonly number[], transA: boolean, transB: boolean) {
