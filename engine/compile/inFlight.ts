@@ -8,8 +8,12 @@
 
 /** At most this many steps queued while steps are quick. */
 export const MAX_IN_FLIGHT = 2;
-/** A step the device takes at least this long over is slow: then one step is queued at most. */
-export const SLOW_STEP_MS = 25;
+/**
+ * A step the device takes at least this long over is slow: then one step is queued at most. Below it
+ * the idle moment between steps (the next submit waits for the last one to finish) would cost a few
+ * per cent of throughput, and a second queued step adds little latency.
+ */
+export const SLOW_STEP_MS = 200;
 
 /** What one device's steps took; kept per device, so a program compiled after an edit starts from what the last one measured. */
 export interface StepTiming {
