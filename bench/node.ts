@@ -15,7 +15,8 @@ import os from 'node:os';
 import process from 'node:process';
 import { create, globals } from 'webgpu';
 import { CpuBackend } from '../engine/backends/cpu/backend';
-import { WasmBackend } from '../engine/backends/wasm/backend';
+import { MAX_THREADS, WasmBackend } from '../engine/backends/wasm/backend';
+import { spawnNodeThread } from '../engine/backends/wasm/nodeThreads';
 import { WebGpuBackend } from '../engine/backends/webgpu/backend';
 import { argvOrEnv, parseOptions, type BenchOptions } from './lib/options';
 import { formatReport } from './lib/report';
@@ -85,7 +86,8 @@ const env: BenchEnv = {
   adapter: info ? { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description } : null,
   async wiregradBackend(kind) {
     if (kind === 'cpu') return new CpuBackend();
-    if (kind === 'wasm') return WasmBackend.create();
+    if (kind === 'wasm') return WasmBackend.create({ threads: 1 });
+    if (kind === 'wasm-mt') return WasmBackend.create({ threads: Math.min(os.availableParallelism(), MAX_THREADS), spawn: spawnNodeThread });
     if (!adapter) throw new Error(vulkanFallbackNote() || 'Dawn found no WebGPU adapter');
     return WebGpuBackend.create(gpu);
   },

@@ -31,7 +31,8 @@ export async function workerBenchEnv(): Promise<BenchEnv> {
     platform: `${ua}, dedicated Worker, ${navigator.hardwareConcurrency} logical cores${crossOriginIsolated ? ', cross-origin isolated' : ''}; tfjs ${tf.version.tfjs}`,
     adapter: await adapterInfo(),
     async wiregradBackend(kind) {
-      if (kind === 'wasm') return WasmBackend.create();
+      if (kind === 'wasm') return WasmBackend.create({ threads: 1 });
+      if (kind === 'wasm-mt') return WasmBackend.create(); // as many threads as the isolated page allows
       return kind === 'cpu' ? new CpuBackend() : WebGpuBackend.create(navigator.gpu);
     },
     async useTfjs(kind) {

@@ -22,8 +22,11 @@ export interface MatmulCase {
   dispose(): void;
 }
 
-/** The implementations compared (wiregrad-wasm: the WASM SIMD backend, one thread). */
-export const IMPLS = ['wiregrad-webgpu', 'wiregrad-cpu', 'wiregrad-wasm', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'] as const;
+/**
+ * The implementations compared (wiregrad-wasm: the WASM SIMD backend on one thread; wiregrad-wasm-mt:
+ * the same on as many threads as it starts, up to 8, where threads can run: Node, a cross-origin isolated page).
+ */
+export const IMPLS = ['wiregrad-webgpu', 'wiregrad-cpu', 'wiregrad-wasm', 'wiregrad-wasm-mt', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export type Impl = (typeof IMPLS)[number];
 
 /** Initial weights by Wiregrad variable name, with shapes, shared by every implementation. */

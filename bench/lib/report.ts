@@ -5,7 +5,7 @@ import type { BenchResult, MatmulRow, TrainRow } from './suite';
 import { table } from './table';
 import { GPT_TOKENS_PER_STEP } from './transformer';
 
-const key = (impl: Impl) => `${impl.replace('-', '_')}_ms`;
+const key = (impl: Impl) => `${impl.replaceAll('-', '_')}_ms`;
 const fmt = (v: number | undefined, digits = 2) => (v === undefined ? '—' : v.toFixed(digits));
 const round = (v: number | undefined) => (v === undefined ? null : Number(v.toPrecision(4)));
 const loss = (v: number | undefined) => (v === undefined ? '—' : Number.isFinite(v) ? v.toFixed(4) : String(v));
@@ -52,7 +52,7 @@ const gptTokens = (rows: readonly TrainRow[] | undefined) =>
   Object.fromEntries(
     IMPLS.map((i) => {
       const t = ms(rows, i);
-      return [`${i.replace('-', '_')}_tokens_per_s`, t === undefined ? null : Math.round(GPT_TOKENS_PER_STEP / (t / 1000))];
+      return [`${i.replaceAll('-', '_')}_tokens_per_s`, t === undefined ? null : Math.round(GPT_TOKENS_PER_STEP / (t / 1000))];
     }),
   );
 
@@ -111,6 +111,9 @@ export function formatReport(result: BenchResult): string {
     out.push(`  ${name}: wiregrad-cpu    vs tfjs-cpu:    ${versus(ms(rows, 'wiregrad-cpu'), ms(rows, 'tfjs-cpu'))}`);
     out.push(`  ${name}: wiregrad-wasm   vs tfjs-wasm:   ${versus(ms(rows, 'wiregrad-wasm'), ms(rows, 'tfjs-wasm'))}`);
     out.push(`  ${name}: wiregrad-wasm   vs tfjs-cpu:    ${versus(ms(rows, 'wiregrad-wasm'), ms(rows, 'tfjs-cpu'))}`);
+    out.push(`  ${name}: wiregrad-wasm-mt vs wiregrad-wasm: ${versus(ms(rows, 'wiregrad-wasm-mt'), ms(rows, 'wiregrad-wasm'))}`);
+    out.push(`  ${name}: wiregrad-wasm-mt vs tfjs-wasm:   ${versus(ms(rows, 'wiregrad-wasm-mt'), ms(rows, 'tfjs-wasm'))}`);
+    out.push(`  ${name}: wiregrad-wasm-mt vs tfjs-cpu:    ${versus(ms(rows, 'wiregrad-wasm-mt'), ms(rows, 'tfjs-cpu'))}`);
   }
   for (const { shape, rows } of result.matmul) {
     const g = (impl: Impl) => rows.find((r) => r.impl === impl && r.status === 'ok')?.gflops;

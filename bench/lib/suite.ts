@@ -19,7 +19,7 @@ export interface BenchEnv {
   /** The WebGPU adapter's info (vendor, architecture, device, description), or null without WebGPU. */
   readonly adapter: Readonly<Record<string, string>> | null;
   /** A fresh Wiregrad backend. */
-  wiregradBackend(kind: 'webgpu' | 'wasm' | 'cpu'): Promise<Backend>;
+  wiregradBackend(kind: WiregradKind): Promise<Backend>;
   /** Make `kind` TensorFlow.js's current backend; resolves with a note (e.g. "SIMD, 2 threads"); throws if unavailable. */
   useTfjs(kind: 'webgpu' | 'wasm' | 'cpu'): Promise<string>;
   log(line: string): void;
@@ -68,7 +68,9 @@ export interface BenchResult {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);
 const isTfjs = (impl: Impl) => impl.startsWith('tfjs-');
-const backendKind = (impl: Impl) => impl.split('-')[1] as 'webgpu' | 'wasm' | 'cpu';
+/** A Wiregrad backend: 'wasm' on one thread, 'wasm-mt' on as many as it starts. */
+export type WiregradKind = 'webgpu' | 'wasm' | 'wasm-mt' | 'cpu';
+const backendKind = (impl: Impl) => impl.slice(impl.indexOf('-') + 1) as WiregradKind;
 
 /** Run everything `opts` asks for. */
 export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<BenchResult> {
@@ -77,7 +79,7 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
   /** Backends that failed to start, so later rows skip them at once. */
   const unavailable = new Map<Impl, string>();
   const useTfjs = async (impl: Impl) => {
-    const note = await env.useTfjs(backendKind(impl));
+    const note = await env.useTfjs(backendKind(impl) as 'webgpu' | 'wasm' | 'cpu');
     if (note) notes[impl] = note;
   };
 
@@ -117,6 +119,7 @@ export async function runSuite(env: BenchEnv, opts: BenchOptions): Promise<Bench
               unavailable.set(impl, `unavailable: ${message(e)}`);
               throw e;
             }
+            if (impl.startsWith('wiregrad-wasm')) notes[impl] = backend.device; // how many threads
             c = await wiregradCase(w, batch, backend);
           }
           return timeTraining(impl, c, opts, performance.now() - tc);
