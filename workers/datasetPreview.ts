@@ -113,7 +113,7 @@ export function previewOf(loaded: LoadedDataset, split: { train: Int32Array; val
   if (shape) return { ...withClasses, images: images(ds, shape) };
   if (loaded.table) {
     const t = loaded.table;
-    return { ...withClasses, table: { columns: t.header, rows: t.rows.slice(0, TABLE_ROWS), lines: t.lines.slice(0, TABLE_ROWS) } };
+    return { ...withClasses, table: { columns: t.header, rows: t.head.slice(0, TABLE_ROWS), lines: Array.from(t.lines.subarray(0, TABLE_ROWS)) } };
   }
   if ((raw ?? ds).featureNames) return { ...withClasses, table: featureTable(raw ?? ds) };
   if (ds.fields.x?.shape.length === 1 && ds.fields.x.shape[0] === 2) return { ...withClasses, scatter: scatter(ds) };

@@ -217,7 +217,7 @@ function summarizeWith(u: Upload, table: CsvTable | undefined): UploadSummary {
   const base = { name: u.name, kind: u.kind, files: u.files.length, bytes: u.files.reduce((s, f) => s + f.bytes.byteLength, 0), savedAt: u.savedAt };
   if (u.kind === 'text') return { ...base, text: textSummary(u) };
   if (table) {
-    return { ...base, csv: { columns: table.columns.map((c) => ({ ...c, values: c.values.slice(0, 50) })), rows: table.rows.length } };
+    return { ...base, csv: { columns: table.columns.map((c) => ({ ...c, values: c.values.slice(0, 50) })), rows: table.rowCount } };
   }
   const { classNames, labels, skipped } = labelImagePaths(u.files.map((f) => f.path));
   if (!classNames.length) throw new Error(`"${u.name}" holds no image files (PNG, JPEG, GIF, BMP or WebP)`);

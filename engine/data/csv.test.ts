@@ -9,7 +9,7 @@ describe('CSV parsing', () => {
   it('types numeric and text columns and counts missing values with their lines', () => {
     const t = parseCsv('a,b,c\n1,red,x\n2.5,blue,\n-3e1,red,NA\n');
     expect(t.header).toEqual(['a', 'b', 'c']);
-    expect(t.lines).toEqual([2, 3, 4]);
+    expect([...t.lines]).toEqual([2, 3, 4]);
     expect(t.columns.map((c) => c.kind)).toEqual(['numeric', 'categorical', 'categorical']);
     expect(t.columns[0]!.values).toEqual(['-3e1', '1', '2.5']);
     expect(t.columns[1]!.values).toEqual(['blue', 'red']);
@@ -18,12 +18,12 @@ describe('CSV parsing', () => {
 
   it('reads quoted fields with commas, doubled quotes and line breaks, keeping line numbers right', () => {
     const t = parseCsv('name,note,v\r\n"Smith, J","said ""hi""",1\r\n"multi\r\nline",x,2\r\n\r\nlast,y,3\r\n');
-    expect(t.rows).toEqual([
+    expect(t.head).toEqual([
       ['Smith, J', 'said "hi"', '1'],
       ['multi\r\nline', 'x', '2'],
       ['last', 'y', '3'],
     ]);
-    expect(t.lines).toEqual([2, 3, 6]);
+    expect([...t.lines]).toEqual([2, 3, 6]);
   });
 
   it('reports malformed rows with their line numbers', () => {
@@ -51,8 +51,8 @@ describe('CSV parsing', () => {
   });
 
   it('reads semicolon- and tab-separated files', () => {
-    expect(parseCsv('a;b\n1;2\n').rows).toEqual([['1', '2']]);
-    expect(parseCsv('a\tb\n1\t2\n').rows).toEqual([['1', '2']]);
+    expect(parseCsv('a;b\n1;2\n').head).toEqual([['1', '2']]);
+    expect(parseCsv('a\tb\n1\t2\n').head).toEqual([['1', '2']]);
   });
 });
 

@@ -55,12 +55,21 @@ describe('reading CSV in chunks', () => {
         expect(() => parseCsv(text, { chunkChars })).toThrow('the file has a header but no data rows');
         continue;
       }
-      const table = parseCsv(text, { chunkChars });
+      const rows: (readonly string[])[] = [];
+      const table = parseCsv(text, { chunkChars, onRow: (row) => rows.push(row) });
       expect(table.header, `file ${k}, chunks of ${chunkChars}`).toEqual(reference.data[0]!.map((h) => h.trim()));
-      expect(table.rows, `file ${k}, chunks of ${chunkChars}`).toEqual(reference.data.slice(1));
-      expect(table.lines, `file ${k}`).toEqual(lines);
+      expect(rows, `file ${k}, chunks of ${chunkChars}`).toEqual(reference.data.slice(1));
+      expect(table.head).toEqual(reference.data.slice(1, 21));
+      expect(table.rowCount).toBe(rows.length);
+      expect([...table.lines], `file ${k}`).toEqual(lines);
       table.columns.forEach((col, c) => {
         const cells = reference.data.slice(1).map((r) => r[c]!);
+        // The column store gives back each cell: missing or not, its trimmed text and its number.
+        cells.forEach((v, r) => {
+          expect(table.cells[c]!.isMissing(r)).toBe(isMissing(v));
+          if (!isMissing(v)) expect(table.cells[c]!.text(r)).toBe(v.trim());
+          if (!isMissing(v)) expect(table.cells[c]!.number(r)).toBe(Number(v.trim()));
+        });
         expect(col.missing).toBe(cells.filter(isMissing).length);
         const present = cells.filter((v) => !isMissing(v));
         expect(col.kind).toBe(present.length > 0 && present.every((v) => Number.isFinite(Number(v.trim()))) ? 'numeric' : 'categorical');
@@ -83,22 +92,22 @@ describe('reading CSV in chunks', () => {
   it('reads a row longer than many chunks (a quoted field of 100,000 characters)', () => {
     const long = 'x,'.repeat(50_000);
     const text = `a,b\n"${long}",1\n2,3\n`;
-    expect(parseCsv(text, { chunkChars: 7 }).rows).toEqual([
+    expect(parseCsv(text, { chunkChars: 7 }).head).toEqual([
       [long, '1'],
       ['2', '3'],
     ]);
   });
 
-  it('keeps timers running while it reads 4 MB (the worker answers pings between chunks)', async () => {
+  it('keeps timers running while it reads 16 MB (the worker answers pings between chunks)', async () => {
     const row = '1.5,red,2,"a, b",3\n';
-    const text = `a,b,c,d,e\n${row.repeat(Math.ceil(4e6 / row.length))}`;
+    const text = `a,b,c,d,e\n${row.repeat(Math.ceil(16e6 / row.length))}`;
     const ticks: number[] = [];
     const timer = setInterval(() => ticks.push(performance.now()), 1);
     const started = performance.now();
     const table = await parseCsvAsync(text);
     const ended = performance.now();
     clearInterval(timer);
-    expect(table.rows.length).toBe(Math.ceil(4e6 / row.length));
+    expect(table.rowCount).toBe(Math.ceil(16e6 / row.length));
     const stamps = [started, ...ticks, ended];
     const longestGap = Math.max(...stamps.slice(1).map((t, i) => t - stamps[i]!));
     expect(ticks.length).toBeGreaterThan(3);
@@ -147,7 +156,7 @@ describe('the column limit', () => {
 describe('uploaded bytes', () => {
   it('reads a Latin-1 CSV with "café" intact and says how it was read', async () => {
     const table = await parseCsvBytes(new Uint8Array(Buffer.from('drink,price\ncafé,2\nthé,3\n', 'latin1')));
-    expect(table.rows).toEqual([
+    expect(table.head).toEqual([
       ['café', '2'],
       ['thé', '3'],
     ]);
@@ -156,10 +165,10 @@ describe('uploaded bytes', () => {
 
   it('reads UTF-16 with a byte-order mark and plain UTF-8 without a note', async () => {
     const le = await parseCsvBytes(new Uint8Array(Buffer.from('\ufeffdrink,price\ncafé,2\n', 'utf16le')));
-    expect(le.rows).toEqual([['café', '2']]);
+    expect(le.head).toEqual([['café', '2']]);
     expect(le.encodingNote).toBe('the file was read as UTF-16 little-endian (by its byte-order mark)');
     const utf8 = await parseCsvBytes(new TextEncoder().encode('drink,price\ncafé,2\n'));
-    expect(utf8.rows).toEqual([['café', '2']]);
+    expect(utf8.head).toEqual([['café', '2']]);
     expect(utf8.encodingNote).toBeUndefined();
   });
 

@@ -2,19 +2,19 @@
  * Reading CSV text into a table, in bounded chunks: papaparse's Parser runs over one chunk at a time
  * (the unfinished last row carries into the next chunk, as papaparse's own streamers do), and the
  * reader is a generator that stops after each chunk, so the worker can answer messages in between.
- * Column types and missing values are tallied row by row as the rows arrive.
+ * Each row's cells go into its columns' stores (./csvCells) as the rows arrive; no row is kept.
  */
 import Papa from 'papaparse';
 import { decodeTextAsync, describeEncoding, TextEncodingError, type DecodedText } from './encoding';
+import { CsvCells, type CsvColumn } from './csvCells';
 import { CSV_CHUNK_CHARS, MAX_CSV_COLUMNS } from './limits';
 
-/** Cells read as missing values (pandas' defaults, and "?" from the UCI repository). */
-const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?', '-']);
-const MISSING_LONGEST = Math.max(...[...MISSING].map((m) => m.length));
-/** More classes than this is almost certainly an identifier column picked as the label. */
-export const MAX_CLASSES = 1000;
+export { isMissing, MAX_CLASSES, type CsvColumn } from './csvCells';
+
 /** The delimiter and line break are guessed (by papaparse) from the whole lines in this much of the start. */
 const GUESS_CHARS = 1 << 18;
+/** Rows kept as parsed (untrimmed) for the preview table. */
+export const HEAD_ROWS = 20;
 
 /** A problem in the file, with the 1-based lines it is on. */
 export class CsvError extends Error {
@@ -27,24 +27,20 @@ export class CsvError extends Error {
   }
 }
 
-/** What one column holds. */
-export interface CsvColumn {
-  readonly name: string;
-  /** numeric: every present value is a number; categorical: anything else (text). */
-  readonly kind: 'numeric' | 'categorical';
-  /** Number of missing cells and the first lines they are on. */
-  readonly missing: number;
-  readonly missingLines: readonly number[];
-  /** Distinct values, sorted (numerically for numeric columns), at most MAX_CLASSES + 1 kept. */
-  readonly values: readonly string[];
-}
-
-/** A parsed file: header, rows of cells, the line each row starts on, and each column's type. */
+/**
+ * A parsed file, stored by column (./csvCells: a dictionary code or a float32 per cell): header, each
+ * column's type and cells, the line each row starts on, and the first rows as parsed for the preview.
+ */
 export interface CsvTable {
   readonly header: readonly string[];
-  readonly rows: readonly (readonly string[])[];
-  readonly lines: readonly number[];
+  readonly rowCount: number;
+  /** The 1-based line each row starts on. */
+  readonly lines: Int32Array;
   readonly columns: readonly CsvColumn[];
+  /** Column by column, in header order. */
+  readonly cells: readonly CsvCells[];
+  /** The first HEAD_ROWS rows as parsed. */
+  readonly head: readonly (readonly string[])[];
   /** How the bytes were read, when it is worth telling (not plain UTF-8): see ./encoding. */
   readonly encodingNote?: string;
 }
@@ -55,9 +51,10 @@ export interface CsvReadOptions {
   readonly chunkChars?: number;
   /** Most columns the header may have. */
   readonly maxColumns?: number;
+  /** Called with every data row as parsed (untrimmed) and its line, for callers that stream rows. */
+  readonly onRow?: (row: readonly string[], line: number) => void;
 }
 
-export const isMissing = (cell: string) => MISSING.has(cell.trim().toLowerCase());
 const isBlankRow = (row: readonly string[]) => row.every((c) => c.trim() === '');
 
 const tooManyColumns = (found: number, max: number) =>
@@ -97,31 +94,6 @@ export function headerFieldCount(text: string, delimiter: string): number {
     } else atFieldStart = false;
   }
   return fields;
-}
-
-/** Running statistics of one column, updated a cell at a time. */
-class ColumnTally {
-  missing = 0;
-  readonly missingLines: number[] = [];
-  numeric = true;
-  readonly distinct = new Set<string>();
-
-  add(cell: string, line: number) {
-    const v = cell.trim();
-    if (v.length <= MISSING_LONGEST && MISSING.has(v.toLowerCase())) {
-      this.missing++;
-      if (this.missingLines.length < 5) this.missingLines.push(line);
-      return;
-    }
-    if (this.numeric && !Number.isFinite(Number(v))) this.numeric = false;
-    if (this.distinct.size <= MAX_CLASSES) this.distinct.add(v);
-  }
-
-  describe(name: string): CsvColumn {
-    const numeric = this.numeric && this.distinct.size > 0;
-    const values = [...this.distinct].sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return { name, kind: numeric ? 'numeric' : 'categorical', missing: this.missing, missingLines: this.missingLines, values };
-  }
 }
 
 /** Counts line breaks up to an offset that only moves forward, so line numbers cost O(text) in all. */
@@ -166,12 +138,13 @@ export function* readCsv(text: string, options: CsvReadOptions = {}): Generator<
   if (columnsFound > maxColumns) throw tooManyColumns(columnsFound, maxColumns);
 
   const lineAt = lineCounter(text);
-  const rows: string[][] = [];
-  const lines: number[] = [];
+  const head: string[][] = [];
+  let lines = new Int32Array(1024);
+  let rowCount = 0;
   const problems: { line: number; message: string }[] = [];
   let problemCount = 0;
   let header: string[] | undefined;
-  let tallies: ColumnTally[] = [];
+  let cells: CsvCells[] = [];
   let rowEnd = 0; // where the next row starts (papaparse's cursor after the last row)
   const problem = (line: number, message: string) => {
     problemCount++;
@@ -192,14 +165,20 @@ export function* readCsv(text: string, options: CsvReadOptions = {}): Generator<
       if (row.length > maxColumns) throw tooManyColumns(row.length, maxColumns);
       header = row.map((h) => h.trim());
       checkHeader(header);
-      tallies = header.map(() => new ColumnTally());
+      cells = header.map(() => new CsvCells());
       return;
     }
     if (row.length !== header.length) return problem(line, `expected ${header.length} fields like the header, found ${row.length}`);
     if (problemCount) return; // the file is refused anyway: keep only the count and lines
-    rows.push(row);
-    lines.push(line);
-    for (let c = 0; c < row.length; c++) tallies[c]!.add(row[c]!, line);
+    options.onRow?.(row, line);
+    if (head.length < HEAD_ROWS) head.push(row);
+    if (rowCount === lines.length) {
+      const more = new Int32Array(lines.length * 2);
+      more.set(lines);
+      lines = more;
+    }
+    lines[rowCount++] = line;
+    for (let c = 0; c < row.length; c++) cells[c]!.add(row[c]!, line);
   };
 
   let from = 0;
@@ -228,9 +207,10 @@ export function* readCsv(text: string, options: CsvReadOptions = {}): Generator<
     );
   }
   if (!header) throw new CsvError('the file is empty: a CSV needs a header row naming its columns');
-  if (!rows.length) throw new CsvError('the file has a header but no data rows');
-  const columns = header.map((name, c) => tallies[c]!.describe(name));
-  return { header, rows, lines, columns };
+  if (!rowCount) throw new CsvError('the file has a header but no data rows');
+  for (const c of cells) c.trim();
+  const columns = header.map((name, c) => cells[c]!.describe(name));
+  return { header, rowCount, lines: lines.slice(0, rowCount), columns, cells, head };
 }
 
 /** Parse CSV text whose first row is a header, all at once; malformed rows throw CsvError naming their lines. */
