@@ -1,6 +1,6 @@
 /**
  * The WASM backend's threads, kernel by kernel: each kernel that splits its work (GEMM by row or
- * column bands, packing, long elementwise rows) gives on three threads exactly the bits it gives on
+ * column bands, packing, long elementwise rows, im2col/col2im and max-pooling by images) gives on three threads exactly the bits it gives on
  * one, and matches the float64 JS reference. Also the thread count and its label.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -93,6 +93,52 @@ describe('WASM kernels on three threads', () => {
     agrees('mul', [[100003], [1]], {}, 1e-6);
     agrees('div', [[1], [70001]], {}, 1e-5, true);
     agrees('greater', [[70001], [70001]], {}, 0);
+  });
+
+  it('convolutions and their gradients: im2col and col2im split by images, then a split GEMM', () => {
+    const conv = { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 } as const;
+    agrees(
+      'conv2d',
+      [
+        [6, 24, 24, 3],
+        [3, 3, 3, 8],
+      ],
+      conv,
+      1e-5,
+    );
+    agrees(
+      'conv2d_grad_input',
+      [
+        [6, 24, 24, 8],
+        [3, 3, 3, 8],
+      ],
+      { ...conv, inputShape: [6, 24, 24, 3] },
+      1e-5,
+    );
+    // Each filter gradient is a sum of 3456 products in f32: a looser bound against float64.
+    agrees(
+      'conv2d_grad_filter',
+      [
+        [6, 24, 24, 3],
+        [6, 24, 24, 8],
+      ],
+      { ...conv, filterShape: [3, 3, 3, 8] },
+      5e-5,
+    );
+  });
+
+  it('max-pooling and its gradient split by images', () => {
+    const win = { size: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0] } as const;
+    agrees('max_pool2d', [[7, 40, 40, 8]], win, 0);
+    agrees(
+      'max_pool2d_grad',
+      [
+        [7, 40, 40, 8],
+        [7, 20, 20, 8],
+      ],
+      win,
+      0,
+    );
   });
 
   it('unary ops split between threads', () => {

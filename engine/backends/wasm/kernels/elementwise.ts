@@ -7,16 +7,13 @@ import type { Op, TensorType } from '../../../ops/types';
 import { broadcastStrides, RowWalker } from '../../cpu/kernels/strided';
 import type { WasmContext, WasmKernel, WasmKernelTable, WasmTensor } from '../kernel';
 import type { KernelName } from '../threads';
-import { splitEvenly } from './split';
+import { PARALLEL_ELEMENTS, splitEvenly } from './split';
 
 const ARITH = { add: 0, sub: 1, mul: 2, div: 3, minimum: 4, maximum: 5 } as const;
 const COMPARE = { less: 6, less_equal: 7, greater: 8, greater_equal: 9, equal: 10, not_equal: 11 } as const;
 const UNARY = { neg: 0, abs: 1, sqrt: 2, relu: 3, leaky_relu: 4 } as const;
 
 const allF32 = (inputs: readonly TensorType[]) => inputs.every((t) => t.dtype === 'f32');
-
-/** Elements below which an elementwise op runs on one thread (waking the others costs more). */
-const PARALLEL_ELEMENTS = 1 << 16;
 
 /** Pieces of n elements for the context's threads: one piece unless n is large; pieces start at multiples of 16 elements. */
 function pieces(ctx: WasmContext, n: number): [number, number][] {
