@@ -2,12 +2,15 @@
  * Fuzzing the document gate: seeded malformed documents (deep nesting, huge strings, prototype-name
  * ids, dangling edges, wrong types, huge shapes, bad versions, truncated JSON …) go through
  * `openDocumentText` (bounds, JSON, migrations, schema, what the canvas needs), then validation and
- * shape inference when accepted, and salvage when refused. Each must be accepted or refused with the
+ * shape inference when accepted (then, when valid, the memory estimate against the page's limits and
+ * compiling the training program), and salvage when refused. Each must be accepted or refused with the
  * project's own error, never throw, take under 2 s, and say nothing longer than MESSAGE_LENGTH.
  */
 import { describe, expect, it } from 'vitest';
 import { GRAPH_ERROR_CODES, type GraphError } from '../../engine/graph/errors';
+import { compileTraining } from '../../engine/compile/compiler';
 import { inferShapes } from '../../engine/graph/infer';
+import { DEFAULT_MEMORY_LIMITS, estimateMemory, memoryErrors } from '../../engine/graph/memory';
 import { MESSAGE_LENGTH } from '../../engine/graph/limits';
 import { NODE_SPECS } from '../../engine/graph/nodes';
 import { validateDocument } from '../../engine/graph/validate';
@@ -162,6 +165,21 @@ const MUTATIONS: Record<string, (doc: Json, r: Random) => string | void> = {
     };
     if (r.chance(0.3)) doc.training = { ...(doc.training as Json), batchSize: r.pick([1e9, 0, -1, 2 ** 40]) };
   },
+  overBudget(doc, r) {
+    // Sizes the gate lets in (each tensor under its element limit) that the memory estimate must refuse, or not.
+    const layers = nodesOf(doc).filter((n) => ['Dense', 'Conv2D', 'Embedding'].includes(n.type as string));
+    const node = r.pick(layers);
+    if (node && r.chance(0.6)) {
+      const key = node.type === 'Conv2D' ? 'filters' : node.type === 'Embedding' ? 'dim' : 'units';
+      node.params = { ...(node.params as Json), [key]: r.pick([64, 4096, 30_000, 100_000, 1_000_000]) };
+    }
+    const training = doc.training as Json | undefined;
+    if (training && r.chance(0.4)) {
+      const dataset = training.dataset as Json | undefined;
+      if (r.chance(0.5) && dataset && 'size' in dataset) training.dataset = { ...dataset, size: r.pick([1000, 1e6, 1e8, 1e9]) };
+      else training.batchSize = r.pick([64, 4096, 65_536, 1_000_000]);
+    }
+  },
   badVersion(doc, r) {
     const v = r.pick<unknown>([0, -1, 2, 99, 1.5, '1', null, 1e308, undefined, [], {}]);
     if (v === undefined) delete doc.version;
@@ -216,7 +234,7 @@ function expectOwnError(e: GraphError, where: string) {
 describe('fuzzing the document gate', () => {
   it(`accepts or refuses ${INPUTS.toLocaleString('en-US')} malformed documents with its own errors, quickly and briefly`, () => {
     const r = random(SEED);
-    const counts = { tried: 0, refused: 0, accepted: 0, failures: 0, salvaged: 0, recovered: 0 };
+    const counts = { tried: 0, refused: 0, accepted: 0, failures: 0, salvaged: 0, recovered: 0, compiled: 0, overBudget: 0 };
     const byKind: Record<string, number> = {};
     const failures: string[] = [];
     let slowest = { ms: 0, wall: 0, kinds: [] as string[] };
@@ -235,7 +253,20 @@ describe('fuzzing the document gate', () => {
           counts.accepted++;
           const { errors } = validateDocument(read.doc);
           for (const e of errors) expectOwnError(e, where);
-          for (const e of inferShapes(read.doc).errors) expect(GRAPH_ERROR_CODES, where).toContain(e.code);
+          for (const e of inferShapes(read.doc).errors) expectOwnError(e, where);
+          if (!errors.length) {
+            // What the editor calls ready to train: within the memory budget (the page's limits before the
+            // worker reports its own), or refused by the estimate naming the node; and then it compiles.
+            const estimate = estimateMemory(read.doc);
+            const refusals = memoryErrors(read.doc, estimate, DEFAULT_MEMORY_LIMITS);
+            for (const e of refusals) expectOwnError(e, where);
+            if (refusals.length) counts.overBudget++;
+            else {
+              expect(estimate.total, where).toBeLessThanOrEqual(DEFAULT_MEMORY_LIMITS.budget);
+              compileTraining(read.doc);
+              counts.compiled++;
+            }
+          }
         } else {
           counts.refused++;
           expect(read.message, where).toMatch(/^Could not open "fuzz\.json"/);
@@ -269,6 +300,7 @@ describe('fuzzing the document gate', () => {
     const cpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6;
     console.log(
       `fuzz: seed ${SEED.toString(16)}: ${counts.tried} inputs tried, ${counts.refused} refused, ${counts.accepted} accepted, ${counts.failures} failures; ` +
+        `${counts.compiled} accepted ones ready to train and compiled, ${counts.overBudget} refused by the memory estimate; ` +
         `${counts.salvaged} refused ones salvaged, ${counts.recovered} of them partly recovered; ` +
         `${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} s of CPU); ` +
         `slowest ${slowest.ms.toFixed(0)} ms of CPU, ${slowest.wall.toFixed(0)} ms wall (${slowest.kinds.join(' + ')})\n` +
@@ -281,5 +313,7 @@ describe('fuzzing the document gate', () => {
     // Both outcomes are exercised, so the test can tell a gate that refuses everything from one that works.
     expect(counts.accepted).toBeGreaterThan(500);
     expect(counts.refused).toBeGreaterThan(3000);
+    expect(counts.compiled).toBeGreaterThan(100);
+    expect(counts.overBudget).toBeGreaterThan(0);
   }, 120_000);
 });
