@@ -12,7 +12,7 @@ import type { Op, TensorType } from '../../ops/types';
 import { countNonFinite, ScalarLog } from '../scalarLog';
 import { BackendError, type Backend, type Data, type Executable, type RunSpec } from '../backend';
 import { IndexRangeError } from '../cpu/kernels/indexing';
-import { TILE_BYTES, wasmContext, type WasmTensor } from './kernel';
+import { piecesFor, TILE_BYTES, wasmContext, type WasmTensor } from './kernel';
 import { bindKernel, type BoundKernel } from './kernels';
 import { planArena, type Lifetime } from './plan';
 import { BYTES, loadKernels, loadKernelsSync, loadSharedKernels, WasmMemory } from './runtime';
@@ -61,7 +61,7 @@ export class WasmBackend implements Backend {
   /** "WASM SIMD, N threads", or "WASM SIMD, 1 thread" with why not more where there is a reason. */
   readonly device: string;
   private readonly variables = new Map<string, Variable>();
-  /** Per-thread GEMM edge tiles. */
+  /** GEMM edge tiles, one per piece of a split product. */
   readonly tiles: number;
 
   private constructor(
@@ -71,7 +71,7 @@ export class WasmBackend implements Backend {
   ) {
     const threads = pool?.size ?? 1;
     this.device = threads > 1 ? `WASM SIMD, ${threads} threads` : `WASM SIMD, 1 thread${why ? ` (${why})` : ''}`;
-    this.tiles = mem.alloc(TILE_BYTES * threads);
+    this.tiles = mem.alloc(TILE_BYTES * piecesFor(pool));
   }
 
   /**

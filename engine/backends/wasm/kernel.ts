@@ -1,7 +1,7 @@
 /** What a WASM kernel is: code that reads its inputs and writes its output in linear memory. */
 import type { Attrs, DType, Op, Shape, TensorType } from '../../ops/types';
 import type { KernelExports, WasmMemory } from './runtime';
-import { call, type KernelCall, type ThreadPool } from './threads';
+import { call, PIECES_PER_THREAD, type KernelCall, type ThreadPool } from './threads';
 
 /** A tensor in linear memory: its first byte, and its type. Row-major and contiguous. */
 export interface WasmTensor {
@@ -16,22 +16,26 @@ export interface WasmContext {
   readonly mem: WasmMemory;
   /** Byte offset of this kernel's scratch (as many bytes as its `scratch` asked for). */
   readonly scratch: number;
-  /** Threads a kernel may split its work over (1: this one only). */
-  readonly threads: number;
-  /** Runs the calls (at most `threads`, writing disjoint memory), each on its own thread; returns when all are done. */
+  /** Pieces a kernel may cut its work into, for the threads to share (1: one thread, run it whole). */
+  readonly pieces: number;
+  /** Runs the calls (at most `pieces`, writing disjoint memory) on the threads; returns when all are done. */
   parallel(calls: readonly KernelCall[]): void;
-  /** TILE_BYTES of edge-tile scratch per thread, for GEMM parts run in parallel. */
+  /** TILE_BYTES of edge-tile scratch per piece, for GEMM parts run in parallel. */
   readonly tiles: number;
 }
 
 /** Bytes of one GEMM edge tile (4×8 f32). */
 export const TILE_BYTES = 128;
 
+/** Pieces a kernel may cut its work into on `pool` (several per thread, so a busy core holds up little). */
+export const piecesFor = (pool?: ThreadPool) => (pool && pool.size > 1 ? pool.size * PIECES_PER_THREAD : 1);
+
 /** The context for kernels on `mem`: parallel on `pool` when there is one (else one call after another). */
 export function wasmContext(mem: WasmMemory, scratch: number, tiles: number, pool?: ThreadPool): WasmContext {
   const k = mem.kernels;
-  if (pool && pool.size > 1) return { k, mem, scratch, tiles, threads: pool.size, parallel: (calls) => pool.run(calls) };
-  return { k, mem, scratch, tiles, threads: 1, parallel: (calls) => calls.forEach((c) => call(k, c)) };
+  const pieces = piecesFor(pool);
+  if (pool && pieces > 1) return { k, mem, scratch, tiles, pieces, parallel: (calls) => pool.run(calls) };
+  return { k, mem, scratch, tiles, pieces, parallel: (calls) => calls.forEach((c) => call(k, c)) };
 }
 
 /**

@@ -10,22 +10,27 @@
 export interface ThreadInit {
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
-  /** The control block (threads.ts: CONTROL layout). */
+  /** The control block (layout in threads.ts). */
   readonly control: SharedArrayBuffer;
-  /** This thread's slot (0 is the calling thread's, so helpers start at 1). */
+  /** Which helper this is (1, 2 …; the calling thread is 0): where it starts looking for work. */
   readonly slot: number;
-  /** Kernel export names by the index a slot gives. */
+  /** Kernel export names by the index a call's slot gives. */
   readonly names: readonly string[];
 }
 
-/** Runs tasks from slot `init.slot` until the generation goes negative; `ready` is called once instantiated. */
+/**
+ * Waits for a new generation, then claims ready calls (compare-and-swap of their state, so each runs
+ * once, whoever takes it) and runs them, until the generation goes negative. `ready` is called
+ * once the kernels are instantiated.
+ */
 export function threadLoop(init: ThreadInit, ready: () => void): void {
   const exports = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports as Record<string, unknown>;
   const fns = init.names.map((name) => exports[name] as (...args: number[]) => void);
   const ints = new Int32Array(init.control);
   const floats = new Float64Array(init.control);
-  // Layout (bytes): generation (i32), pending (i32), then 136 bytes per slot: fn (i32), argc (i32), 16 args (f64).
-  const at = 8 + 136 * init.slot;
+  // Layout (bytes; threads.ts): generation (i32), slot count (i32), then 144 bytes per call slot:
+  // state (i32: 0 empty, 1 ready, 2 taken, 3 done, 4 failed), fn (i32), argc (i32), pad, 16 args (f64).
+  const slots = (init.control.byteLength - 8) / 144;
   let seen = 0;
   ready();
   for (;;) {
@@ -34,17 +39,21 @@ export function threadLoop(init: ThreadInit, ready: () => void): void {
     if (generation < 0) return;
     if (generation === seen) continue;
     seen = generation;
-    const fn = ints[at >> 2]!;
-    if (fn >= 0) {
-      const argc = ints[(at >> 2) + 1]!;
+    for (let k = 0; k < slots; k++) {
+      const at = 8 + 144 * ((k + init.slot) % slots);
+      if (Atomics.compareExchange(ints, at >> 2, 1, 2) !== 1) continue;
+      const fn = ints[(at >> 2) + 1]!;
+      const argc = ints[(at >> 2) + 2]!;
       const args: number[] = [];
-      for (let i = 0; i < argc; i++) args.push(floats[(at + 8) / 8 + i]!);
+      for (let i = 0; i < argc; i++) args.push(floats[(at + 16) / 8 + i]!);
+      let state = 3;
       try {
         fns[fn]!(...args);
       } catch (_e) {
-        ints[at >> 2] = -2; // the caller reports it (a trap: a bad pointer or size)
+        state = 4; // the caller reports it (a trap: a bad pointer or size)
       }
+      Atomics.store(ints, at >> 2, state);
+      Atomics.notify(ints, at >> 2);
     }
-    if (Atomics.sub(ints, 1, 1) === 1) Atomics.notify(ints, 1);
   }
 }

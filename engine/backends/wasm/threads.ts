@@ -1,9 +1,12 @@
 /**
  * The WASM backend's threads: helper threads that each instantiate the kernels on the same shared
- * memory, and a fork-join over them. The calling thread writes one task per helper into a control
- * block (a SharedArrayBuffer), bumps the generation and wakes them (Atomics.notify), runs its own
- * task, then sleeps (Atomics.wait) until every helper has counted itself done. Runs stay
- * synchronous, as Executable.run is: browsers allow Atomics.wait in workers, where the backend lives.
+ * memory, and a fork-join over them. The calling thread writes a kernel's pieces into call slots of
+ * a control block (a SharedArrayBuffer), marks them ready, bumps the generation and wakes the
+ * helpers (Atomics.notify). Every thread, the caller included, then claims ready pieces one at a
+ * time (compare-and-swap) and runs them; the caller sleeps (Atomics.wait) only on pieces a helper
+ * is still running. A helper that wakes late (a busy core) finds the pieces already done, so the
+ * caller never waits on a thread that has not started. Runs stay synchronous, as Executable.run
+ * is: browsers allow Atomics.wait in workers, where the backend lives.
  */
 import { BackendError } from '../backend';
 import type { KernelExports } from './runtime';
@@ -34,7 +37,13 @@ export const KERNEL_NAMES: readonly KernelName[] = [
 ];
 
 const MAX_ARGS = 16;
-const SLOT_BYTES = 8 + 8 * MAX_ARGS;
+/** Per call slot: state, fn, argc (i32) and padding, then the arguments (f64). */
+const SLOT_BYTES = 16 + 8 * MAX_ARGS;
+/** Pieces one fork-join may hand out. */
+export const MAX_CALLS = 64;
+/** Pieces a kernel cuts its work into per thread: small enough that a thread slowed by a busy core holds up little. */
+export const PIECES_PER_THREAD = 4;
+const [READY, TAKEN, DONE, FAILED] = [1, 2, 3, 4];
 
 /** A started helper thread, whatever runs it (a Web Worker, a worker_threads Worker). */
 export interface HelperThread {
@@ -56,7 +65,7 @@ export class ThreadPool {
 
   private constructor(
     private readonly kernels: KernelExports,
-    private readonly control: SharedArrayBuffer,
+    control: SharedArrayBuffer,
     private readonly helpers: readonly HelperThread[],
   ) {
     this.ints = new Int32Array(control);
@@ -68,9 +77,9 @@ export class ThreadPool {
     return this.helpers.length + 1;
   }
 
-  /** Starts `threads - 1` helpers on `module` over `memory` (shared); resolves once all are ready. */
+  /** Starts `threads - 1` helpers on `module` over the kernels' (shared) memory; resolves once all are ready. */
   static async start(kernels: KernelExports, module: WebAssembly.Module, threads: number, spawn: SpawnThread): Promise<ThreadPool> {
-    const control = new SharedArrayBuffer(8 + SLOT_BYTES * threads);
+    const control = new SharedArrayBuffer(8 + SLOT_BYTES * MAX_CALLS);
     const helpers: HelperThread[] = [];
     try {
       for (let slot = 1; slot < threads; slot++) {
@@ -85,30 +94,39 @@ export class ThreadPool {
   }
 
   /**
-   * Runs each call on its own thread, the first on this one, and returns when all are done
-   * (at most `size` calls; they must write disjoint memory).
+   * Runs every call (at most MAX_CALLS; they must write disjoint memory) on whichever thread takes
+   * it first, this one included, and returns when all are done.
    */
   run(calls: readonly KernelCall[]): void {
-    if (calls.length > this.size) throw new Error(`${calls.length} kernel calls for ${this.size} threads`);
+    if (calls.length > MAX_CALLS) throw new Error(`${calls.length} kernel calls for one fork-join (at most ${MAX_CALLS})`);
     if (this.disposed) throw new BackendError('validation', 'the WASM backend was disposed');
     const { ints, floats } = this;
-    for (let slot = 1; slot < this.size; slot++) {
-      const at = 8 + SLOT_BYTES * slot;
-      const call = calls[slot];
-      ints[at >> 2] = call ? KERNEL_NAMES.indexOf(call[0]) : -1;
-      if (!call) continue;
-      ints[(at >> 2) + 1] = call.length - 1;
-      for (let i = 1; i < call.length; i++) floats[(at + 8) / 8 + i - 1] = call[i] as number;
-    }
+    const at = (i: number) => 8 + SLOT_BYTES * i;
+    calls.forEach((call, i) => {
+      const o = at(i);
+      ints[(o >> 2) + 1] = KERNEL_NAMES.indexOf(call[0]);
+      ints[(o >> 2) + 2] = call.length - 1;
+      for (let j = 1; j < call.length; j++) floats[(o + 16) / 8 + j - 1] = call[j] as number;
+    });
+    for (let i = 0; i < calls.length; i++) Atomics.store(ints, at(i) >> 2, READY);
     this.forks++;
-    Atomics.store(ints, 1, this.helpers.length);
     Atomics.add(ints, 0, 1);
     Atomics.notify(ints, 0);
-    if (calls[0]) call(this.kernels, calls[0]);
-    for (let pending = Atomics.load(ints, 1); pending !== 0; pending = Atomics.load(ints, 1)) Atomics.wait(ints, 1, pending);
-    for (let slot = 1; slot < calls.length; slot++) {
-      if (ints[(8 + SLOT_BYTES * slot) >> 2] === -2) throw new BackendError('validation', `WASM kernel ${calls[slot]![0]} failed on thread ${slot}`);
+    // Take pieces until none is left, then wait for the ones the helpers took.
+    for (let i = 0; i < calls.length; i++) {
+      const s = at(i) >> 2;
+      if (Atomics.compareExchange(ints, s, READY, TAKEN) !== READY) continue;
+      call(this.kernels, calls[i]!);
+      Atomics.store(ints, s, DONE);
     }
+    let failed = -1;
+    for (let i = 0; i < calls.length; i++) {
+      const s = at(i) >> 2;
+      for (let state = Atomics.load(ints, s); state === TAKEN; state = Atomics.load(ints, s)) Atomics.wait(ints, s, TAKEN);
+      if (ints[s] === FAILED) failed = i;
+      ints[s] = 0;
+    }
+    if (failed >= 0) throw new BackendError('validation', `WASM kernel ${calls[failed]![0]} failed on a helper thread`);
   }
 
   dispose(): void {

@@ -15,10 +15,10 @@ const UNARY = { neg: 0, abs: 1, sqrt: 2, relu: 3, leaky_relu: 4 } as const;
 
 const allF32 = (inputs: readonly TensorType[]) => inputs.every((t) => t.dtype === 'f32');
 
-/** Pieces of n elements for the context's threads: one piece unless n is large; pieces start at multiples of 16 elements. */
+/** Pieces of n elements for the context's threads: one unless n is large; pieces start at multiples of 16 elements. */
 function pieces(ctx: WasmContext, n: number): [number, number][] {
-  if (ctx.threads === 1 || n < PARALLEL_ELEMENTS) return [[0, n]];
-  return splitEvenly(Math.ceil(n / 16), ctx.threads).map(([a, b]) => [16 * a, Math.min(n, 16 * b)]);
+  if (ctx.pieces === 1 || n < PARALLEL_ELEMENTS) return [[0, n]];
+  return splitEvenly(Math.ceil(n / 16), ctx.pieces).map(([a, b]) => [16 * a, Math.min(n, 16 * b)]);
 }
 
 /**

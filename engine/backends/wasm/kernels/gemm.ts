@@ -28,7 +28,7 @@ export function gemm(
   const ap = scratch;
   const bp = ap + 4 * up(m, 4) * k;
   const tile = bp + 4 * k * up(n, 8);
-  const threaded = ctx.threads > 1 && k > 0 && m * k * n >= PARALLEL_MACS;
+  const threaded = ctx.pieces > 1 && k > 0 && m * k * n >= PARALLEL_MACS;
   if (threaded && packA && packB) {
     ctx.parallel([
       ['pack_a', a, ap, m, k, transA ? 1 : 0],
@@ -39,11 +39,11 @@ export function gemm(
     if (packB) ctx.k.pack_b(b, bp, k, n, transB ? 1 : 0);
   }
   if (!threaded) return ctx.k.gemm_packed(ap, bp, c, m, k, n, tile);
-  // Split C into bands of whole register tiles along its longer side (in tiles), one per thread.
+  // Split C into bands of whole register tiles along its longer side (in tiles), for the threads to share.
   const rowTiles = Math.ceil(m / 4);
   const colTiles = Math.ceil(n / 8);
   const byRows = rowTiles >= colTiles;
-  const bands = splitEvenly(byRows ? rowTiles : colTiles, ctx.threads);
+  const bands = splitEvenly(byRows ? rowTiles : colTiles, ctx.pieces);
   ctx.parallel(
     bands.map(([from, to], t) => {
       const [i0, i1, j0, j1] = byRows ? [4 * from, 4 * to, 0, 8 * colTiles] : [0, 4 * rowTiles, 8 * from, 8 * to];

@@ -15,7 +15,7 @@ export const PARALLEL_ELEMENTS = 1 << 16;
 
 /**
  * Calls of kernel `name` (its pointers, then the image count, then `rest`) over a batch of n images
- * split into bands, one per thread, where `elements` of work make it worth it: each pointer moves
+ * split into bands for the threads to share, where `elements` of work make it worth it: each pointer moves
  * on by its bytes per image (a 0 pointer, meaning none, stays 0).
  */
 export function byImage(
@@ -26,6 +26,6 @@ export function byImage(
   rest: readonly number[],
   elements: number,
 ): KernelCall[] {
-  const parts = ctx.threads > 1 && elements >= PARALLEL_ELEMENTS ? ctx.threads : 1;
+  const parts = ctx.pieces > 1 && elements >= PARALLEL_ELEMENTS ? ctx.pieces : 1;
   return splitEvenly(n, parts).map(([from, to]) => [name, ...pointers.map(([ptr, bytes]) => (ptr === 0 ? 0 : ptr + from * bytes)), to - from, ...rest]);
 }
