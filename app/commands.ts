@@ -9,6 +9,7 @@ import { quote } from '../engine/graph/limits';
 import { downloadBlob } from './browser/download';
 import { fileNameFor, readGraphFile, serializeDocument } from './files/documentFile';
 import { importKindOf, readImportedModel } from './files/importModel';
+import { OPEN_HEAD_BYTES, openSizeProblem } from './files/openSize';
 import { isZip, modelFileName, onnxFileName, pytorchFileName, readModelFile, weightsBlocker, weightsNotice } from './files/modelFile';
 import { shareLinkProblem, shareUrl } from './files/shareLink';
 import { DEFAULT_NODE_SIZE, layoutPositions } from './layout/autoLayout';
@@ -93,11 +94,11 @@ export function useCommands(): Commands {
       }
     };
 
-    const readBytes = async (file: File): Promise<Uint8Array | undefined> => {
+    const readBytes = async (file: Blob & { name?: string }, name = file.name ?? 'the file'): Promise<Uint8Array | undefined> => {
       try {
         return new Uint8Array(await file.arrayBuffer());
       } catch (e) {
-        notify('error', `Could not read ${quote(file.name)}: ${failure(e)}`);
+        notify('error', `Could not read ${quote(name)}: ${failure(e)}`);
         return undefined;
       }
     };
@@ -134,6 +135,14 @@ export function useCommands(): Commands {
       },
 
       async open(file) {
+        // The size is checked before the file is read whole: a huge file never fills the tab.
+        const head = await readBytes(file.slice(0, OPEN_HEAD_BYTES), file.name);
+        if (!head) return;
+        const tooBig = openSizeProblem(file.name, file.size, head);
+        if (tooBig) {
+          notify('error', tooBig);
+          return;
+        }
         const bytes = await readBytes(file);
         if (!bytes) return;
         const kind = importKindOf(file.name, bytes);

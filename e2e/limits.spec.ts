@@ -61,6 +61,15 @@ test('a 5 MB node id is refused with the id cut to its first 60 characters @prod
   await expectNodes(page, 8);
 });
 
+test('a 20 MB graph file is refused by its size before it is read, and the graph stays', async ({ page }) => {
+  await openStudio(page);
+  const doc = await savedDocument(page);
+  doc.description = 'x'.repeat(20 * 2 ** 20);
+  await openFile(page, 'huge.json', JSON.stringify(doc));
+  await expect(page.locator('.notice.is-error')).toContainText('Could not open "huge.json": it is 20 MiB, over the 8.0 MiB a graph file may be.');
+  await expectNodes(page, 8);
+});
+
 test('a panel that throws shows a contained error with a reload button; the rest keeps working', async ({ page }, testInfo) => {
   await openStudio(page);
   // The dev server's test handle (window.h) corrupts the store from outside; a build has none, so this test is not tagged @production.

@@ -34,6 +34,12 @@ export const DOCUMENT_LIMITS = {
   tensorElements: 2 ** 28,
 } as const;
 
+/**
+ * The largest model file (a Wiregrad zip, or another framework's model) the studio reads: checked on
+ * the file's size before the page reads it, and again on the bytes when it is unpacked or imported.
+ */
+export const MODEL_FILE_BYTES = 1280 * 1024 * 1024;
+
 /** How much of the user's text a message quotes before "…". */
 export const QUOTE_LENGTH = 60;
 /** No message about a document is longer than this. */

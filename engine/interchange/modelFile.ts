@@ -11,6 +11,7 @@
  */
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import type { GraphDocument } from '../graph/document';
+import { MODEL_FILE_BYTES } from '../graph/limits';
 import { readSafetensors, SafetensorsError, type SafetensorsFile } from './safetensors';
 
 /** Entry names inside the zip. */
@@ -19,7 +20,7 @@ export const MODEL_ENTRIES = { graph: 'graph.json', weights: 'weights.safetensor
 /** The largest model file the studio unpacks, and each part of it. */
 export const MODEL_FILE_LIMITS = {
   /** The whole zip. */
-  fileBytes: 1280 * 1024 * 1024,
+  fileBytes: MODEL_FILE_BYTES,
   /** graph.json once inflated (the studio's document limit). */
   graphBytes: 8 * 1024 * 1024,
   /** weights.safetensors once inflated. */
