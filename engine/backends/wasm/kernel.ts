@@ -34,7 +34,8 @@ export const piecesFor = (pool?: ThreadPool) => (pool && pool.size > 1 ? pool.si
 export function wasmContext(mem: WasmMemory, scratch: number, tiles: number, pool?: ThreadPool): WasmContext {
   const k = mem.kernels;
   const pieces = piecesFor(pool);
-  if (pool && pieces > 1) return { k, mem, scratch, tiles, pieces, parallel: (calls) => pool.run(calls) };
+  // One call runs here: waking the helpers for it would only cost.
+  if (pool && pieces > 1) return { k, mem, scratch, tiles, pieces, parallel: (calls) => (calls.length === 1 ? call(k, calls[0]!) : pool.run(calls)) };
   return { k, mem, scratch, tiles, pieces, parallel: (calls) => calls.forEach((c) => call(k, c)) };
 }
 
