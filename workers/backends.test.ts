@@ -1,5 +1,5 @@
 /** Backend choice: WebGPU when an adapter answers, else the WASM CPU backend (else the JS one), with the reason in the user's words. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/backend';
 import { WasmBackend } from '../engine/backends/wasm/backend';
 import { dawn } from '../engine/backends/webgpu/testing';
@@ -40,6 +40,17 @@ describe('createBestBackend', () => {
     const { backend, info } = await createBestBackend('wasm', { requestAdapter: () => expect.fail('asked for an adapter') } as unknown as GPU);
     expect(backend).toBeInstanceOf(WasmBackend);
     expect(info).toEqual({ kind: 'cpu', device: 'WASM SIMD, 1 thread', fallbackReason: 'WASM chosen' });
+  });
+
+  it('says the WASM backend runs one thread because the page is not cross-origin isolated', async () => {
+    vi.stubGlobal('crossOriginIsolated', false);
+    try {
+      const { backend, info } = await createBestBackend('auto', undefined);
+      expect(info).toEqual({ kind: 'cpu', device: 'WASM SIMD, 1 thread (page not cross-origin isolated)', fallbackReason: 'this browser has no WebGPU' });
+      backend.dispose();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('uses the CPU when asked, without touching WebGPU', async () => {
