@@ -29,6 +29,15 @@ interface Pass {
   readonly bindGroup: GPUBindGroup;
   readonly x: number;
   readonly y: number;
+  /** What the dispatch computes, for profiles: kernel kind, op and shapes (kernelLabel). */
+  readonly label: string;
+}
+
+/** One dispatch's time in a profile: its label and the milliseconds from its submit to the queue's idle. */
+export interface PassTime {
+  readonly label: string;
+  readonly workgroups: number;
+  readonly ms: number;
 }
 
 /** A whole-buffer copy encoded after the dispatches. */
@@ -64,6 +73,19 @@ function planRun(backend: WebGpuBackend, graph: Graph, spec: RunSpec): Schedule 
   // SwiftShader device reported more yet refused an 11-buffer layout ("Invalid PipelineLayout").
   const maxStorageBuffers = Math.min(backend.gpu.limits.maxStorageBuffersPerShaderStage, backend.options.fusionBufferLimit ?? SAFE_STORAGE_BUFFERS);
   return schedule(graph, spec, { fuse: backend.options.fuse !== false, maxStorageBuffers });
+}
+
+/** A profile's name for a kernel: 'gemm AxB·CxD', 'elementwise(n ops) shape', or the op and its output shape. */
+function kernelLabel(graph: Graph, kernel: Kernel): string {
+  const shape = (id: ValueId) => formatShape(graph.nodes[id]!.type.shape);
+  if (kernel.kind === 'elementwise') return `elementwise(${kernel.members.length}) ${formatShape(kernel.node.type.shape)}`;
+  if (kernel.kind === 'gemm') {
+    const { transA, transB } = kernel.matmul.attrs as { transA?: boolean; transB?: boolean };
+    const [a, b] = kernel.matmul.inputs;
+    return `gemm ${shape(a!)}${transA ? 'ᵀ' : ''}·${shape(b!)}${transB ? 'ᵀ' : ''}`;
+  }
+  const family = kernel.kind === 'op' ? kernel.family : 'constant';
+  return `${family} ${kernel.node.op} ${formatShape(kernel.node.type.shape)}`;
 }
 
 /** The dispatches of one kernel, or the data of a constant. */
@@ -215,7 +237,7 @@ export class WebGpuExecutable implements Executable {
           });
           // More workgroups than one dimension allows spread over a 2-D grid; shaders see a linear id.
           const x = Math.min(d.workgroups, maxPerDim);
-          passes.push({ pipeline: pipelines[k]!, bindGroup, x, y: Math.ceil(d.workgroups / x) });
+          passes.push({ pipeline: pipelines[k]!, bindGroup, x, y: Math.ceil(d.workgroups / x), label: kernelLabel(graph, w) });
         }),
       );
 
@@ -301,6 +323,35 @@ export class WebGpuExecutable implements Executable {
       },
       () => undefined,
     ); // a lost device rejects the scopes; the caller hears device_lost instead
+  }
+
+  /**
+   * A profiling run (bench/profile-gpt.ts): the same dispatches as run(), each submitted alone and
+   * waited for, so each one's time is its own (plus one submit's overhead). Updates are not applied.
+   */
+  async profile(feeds: ReadonlyMap<string, Data>): Promise<PassTime[]> {
+    this.usable();
+    const device = this.backend.gpu;
+    for (const { node, buffer } of this.p.inputs) {
+      const data = feeds.get(node.name);
+      if (!data) throw new BackendError('feed', `no data fed for input "${node.name}"`, node.origin);
+      device.queue.writeBuffer(buffer, 0, toGpu(node.type.dtype, data));
+    }
+    await device.queue.onSubmittedWorkDone();
+    const times: PassTime[] = [];
+    for (const p of this.p.passes) {
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(p.pipeline);
+      pass.setBindGroup(0, p.bindGroup);
+      pass.dispatchWorkgroups(p.x, p.y);
+      pass.end();
+      const start = performance.now();
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      times.push({ label: p.label, workgroups: p.x * p.y, ms: performance.now() - start });
+    }
+    return times;
   }
 
   async read(value: ValueId): Promise<Data> {
