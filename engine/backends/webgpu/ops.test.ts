@@ -222,6 +222,8 @@ const CASES: { readonly [O in Op]: Case | readonly Case[] } = {
     { inputs: [f(3001)], build: (b, [x]) => b.sum(x!), tol: { rtol: 1e-4, atol: 1e-4 } },
     { inputs: [f(40, 3, 61)], build: (b, [x]) => b.sum(x!, [0, 2], true), tol: { rtol: 1e-4, atol: 1e-4 } },
     { inputs: [{ shape: [2, 2500], dtype: 'i32' }], build: (b, [x]) => b.sum(x!, [1]) },
+    // A long reduction to more than 32 outputs (a bias gradient) runs one thread per output.
+    { inputs: [f(2048, 33)], build: (b, [x]) => b.sum(x!, [0]), tol: { rtol: 1e-4, atol: 1e-4 } },
   ],
   mean: [
     { inputs: [f(2, 3, 4)], build: (b, [x]) => b.mean(x!, [1]) },

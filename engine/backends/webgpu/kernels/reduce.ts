@@ -42,9 +42,15 @@ const MAX: Combiner = {
 
 /** Threads of a workgroup that reduces one output (a power of two). */
 const PAR = 256;
-/** Parallel when each output reduces at least this many elements and there are at most PAR_OUTPUTS outputs. */
+/**
+ * Parallel when each output reduces at least this many elements and there are at most PAR_OUTPUTS
+ * outputs. Few outputs: with 64 or more (a bias gradient summing [B, T, 64] over B and T) one
+ * thread per output is already parallel enough and much cheaper than a workgroup tree per output —
+ * on SwiftShader 20 such sums in a char-GPT step took 846 ms that way, 29 ms serially
+ * (bench/profile-gpt.ts).
+ */
 const PAR_MIN_COUNT = 2048;
-const PAR_OUTPUTS = 4096;
+const PAR_OUTPUTS = 32;
 
 /** A workgroup per output: threads stride over the reduced elements, then a tree in workgroup memory. */
 function parallelReduction(x: TensorType, out: TensorType, combine: Combiner, reduced: Dim[], kept: Dim[], count: number): KernelPlan {
