@@ -68,11 +68,12 @@ if (!templateName) {
 const APP_PORT = Number(process.env.BENCH_PORT ?? 4183);
 const ENGINE_PORT = APP_PORT + 1;
 const root = fileURLToPath(new URL('..', import.meta.url));
-const appOut = join(root, 'dist-bench');
+// $BENCH_OUT: another build folder, so that two runs at once do not overwrite each other's build.
+const appOut = join(root, process.env.BENCH_OUT ?? 'dist-bench');
 const benchConfig = join(root, 'bench/vite.config.ts');
 const log = (line) => console.error(`[bench:app] ${line}`);
 
-log(args['reuse-build'] ? 'serving the app in dist-bench …' : 'building the app into dist-bench and the benchmark page …');
+log(args['reuse-build'] ? `serving the app in ${appOut} …` : `building the app into ${appOut} and the benchmark page …`);
 if (!args['reuse-build'] || !existsSync(join(appOut, 'index.html'))) {
   await build({ root, configFile: join(root, 'vite.config.ts'), build: { outDir: appOut, emptyOutDir: true }, logLevel: 'error' });
 }
