@@ -5,7 +5,7 @@
  * kernels by label (kind, op, shape). On SwiftShader (a CPU emulation) times are total shader work.
  *
  *   LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json \
- *     nice -n 10 npx tsx bench/profile-gpt.ts [--top 25] [--runs 2]
+ *     nice -n 10 npx tsx bench/profile-gpt.ts [--top 25] [--runs 2] [--matmul register|register_wide|workgroup|splitk]
  *
  * Each dispatch carries one submit's overhead; compare kinds' shares, not the sum to a step time.
  */
@@ -14,6 +14,7 @@ import { create, globals } from 'webgpu';
 import type { Data, Executable } from '../engine/backends/backend';
 import { WebGpuBackend } from '../engine/backends/webgpu/backend';
 import type { PassTime, WebGpuExecutable } from '../engine/backends/webgpu/executable';
+import type { MatmulVariant } from '../engine/backends/webgpu/kernel';
 import { ADAM } from './lib/models';
 import { table } from './lib/table';
 import { gptBatch, gptWorkload } from './lib/transformer';
@@ -25,10 +26,13 @@ const arg = (name: string, fallback: number): number => {
 };
 const top = arg('top', 25);
 const runs = arg('runs', 2);
+const at = process.argv.indexOf('--matmul');
+/** Force one GEMM variant (default: the backend's tuner picks per shape). */
+const matmul = at >= 0 ? (process.argv[at + 1] as MatmulVariant) : undefined;
 
 Object.assign(globalThis, globals);
 const gpu = create([]);
-const backend = await WebGpuBackend.create(gpu);
+const backend = await WebGpuBackend.create(gpu, matmul ? { matmul } : {});
 
 // Keep every executable the program prepares, and the feeds of its last run, to profile them later.
 const prepared: { exec: WebGpuExecutable; feeds?: ReadonlyMap<string, Data> }[] = [];
