@@ -10,6 +10,7 @@ import { OpBuilder } from '../../ops/builder';
 import { BackendError, type Backend } from '../backend';
 import { CpuBackend } from '../cpu/backend';
 import { WebGpuBackend } from './backend';
+import type { WebGpuExecutable } from './executable';
 import { dawn, gpuBackend } from './testing';
 
 let gpu: WebGpuBackend;
@@ -104,6 +105,32 @@ describe('memory and dispatch', () => {
     const out = await exec.read(y);
     for (const i of [0, 1, 65535 * 64 - 1, 65535 * 64, n - 1]) expect(out[i]).toBe((i % 1000) + 0.5);
     exec.dispose();
+  });
+});
+
+describe('profile', () => {
+  it('times each dispatch under a label naming its kernel kind and shape, computing what run() computes', async () => {
+    const g = new Graph();
+    const b = new OpBuilder(g);
+    const x = g.input('x', [8, 4], 'f32');
+    const w = g.input('w', [4, 3], 'f32');
+    const y = b.sum(b.softmax(b.matmul(x, w), -1), [0]);
+    const exec = (await gpu.prepare(g, { outputs: [y], updates: [] })) as WebGpuExecutable;
+    const feeds = new Map([
+      ['x', Float32Array.from({ length: 32 }, (_v, i) => (i % 7) - 3)],
+      ['w', Float32Array.from({ length: 12 }, (_v, i) => (i % 5) / 4)],
+    ]);
+    const times = await exec.profile(feeds);
+    expect(times).toHaveLength(exec.dispatchesPerRun);
+    expect(times.map((t) => t.label)).toEqual(['gemm matmul [8, 3]', 'reduction softmax [8, 3]', 'reduction sum [3]']);
+    for (const t of times) expect(t.ms).toBeGreaterThanOrEqual(0);
+    exec.run(feeds);
+    const cpu = new CpuBackend();
+    const ref = await cpu.prepare(g, { outputs: [y], updates: [] });
+    ref.run(feeds);
+    expect(Array.from(await exec.read(y))).toEqual(Array.from(await ref.read(y)).map((v) => expect.closeTo(v, 5)));
+    exec.dispose();
+    cpu.dispose();
   });
 });
 
