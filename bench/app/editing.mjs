@@ -121,14 +121,17 @@ export async function measureEditing(browser, appUrl, nodes, { log = () => {}, t
     // 2. Drag a node fully inside the canvas, away from the panels.
     const drag = await phase('drag', async () => {
       const pane = await page.locator('.react-flow').boundingBox();
+      // Only a node the mouse reaches where it grabs it: not under the canvas's tool bar or the minimap.
       const boxes = await page.locator('.react-flow__node').evaluateAll((els) =>
         els.slice(0, 80).map((el) => {
           const r = el.getBoundingClientRect();
-          return { id: el.getAttribute('data-id'), x: r.x, y: r.y, width: r.width, height: r.height };
+          const grab = document.elementFromPoint(r.x + r.width / 2, r.y + Math.min(12, r.height / 2));
+          return { id: el.getAttribute('data-id'), x: r.x, y: r.y, width: r.width, height: r.height, reachable: grab?.closest('.react-flow__node') === el };
         }),
       );
       const inside = boxes.find(
-        (b) => b.x > pane.x + 20 && b.y > pane.y + 20 && b.x + b.width + 220 < pane.x + pane.width && b.y + b.height + 120 < pane.y + pane.height,
+        (b) =>
+          b.reachable && b.x > pane.x + 20 && b.y > pane.y + 20 && b.x + b.width + 220 < pane.x + pane.width && b.y + b.height + 120 < pane.y + pane.height,
       );
       if (!inside) throw new Error('no node lies fully inside the canvas to drag');
       const node = page.locator(`.react-flow__node[data-id="${inside.id}"]`);
@@ -189,7 +192,10 @@ export async function measureEditing(browser, appUrl, nodes, { log = () => {}, t
             .filter((el) => /^n\d*[13579]$/.test(el.getAttribute('data-id') ?? ''))
             .find((el) => {
               const r = el.getBoundingClientRect();
-              return r.x > p.x + 20 && r.y > p.y + 20 && r.right < p.x + p.width - 20 && r.bottom < p.y + p.height - 20;
+              const t = el.querySelector('.gnode-title')?.getBoundingClientRect();
+              // Its title is what gets clicked: not under the canvas's tool bar or the minimap.
+              const reachable = t !== undefined && document.elementFromPoint(t.x + t.width / 2, t.y + t.height / 2)?.closest('.react-flow__node') === el;
+              return reachable && r.x > p.x + 20 && r.y > p.y + 20 && r.right < p.x + p.width - 20 && r.bottom < p.y + p.height - 20;
             })
             ?.getAttribute('data-id'),
         pane,
