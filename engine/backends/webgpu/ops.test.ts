@@ -260,7 +260,12 @@ const CASES: { readonly [O in Op]: Case | readonly Case[] } = {
     { inputs: [f(5, 3)], build: (b, [x]) => b.gather(x!, b.constant([2, 3], [4, 0, 4, 1, 3, 2], 'i32'), 0) },
     { inputs: [f(2, 4, 3)], build: (b, [x]) => b.gather(x!, b.constant([3], [3, 3, 1], 'i32'), 1) },
   ],
-  scatter_add: { inputs: [f(2, 5, 3)], build: (b, [u]) => b.scatterAdd(u!, b.constant([5], [1, 0, 1, 2, 3], 'i32'), 1, [2, 4, 3]) },
+  scatter_add: [
+    { inputs: [f(2, 5, 3)], build: (b, [u]) => b.scatterAdd(u!, b.constant([5], [1, 0, 1, 2, 3], 'i32'), 1, [2, 4, 3]) },
+    // Inner a multiple of 4 (an embedding's gradient): a thread sums 4 adjacent outputs.
+    { inputs: [f(2, 5, 8)], build: (b, [u]) => b.scatterAdd(u!, b.constant([5], [3, 0, 3, 2, 3], 'i32'), 1, [2, 4, 8]) },
+    { inputs: [f(6, 4)], build: (b, [u]) => b.scatterAdd(u!, b.constant([6], [1, 1, 0, 4, 1, 0], 'i32'), 0, [5, 4]) },
+  ],
   one_hot: { inputs: [{ shape: [2, 3], dtype: 'i32', values: [0, 3, -1, 2, 4, 1] }], build: (b, [i]) => b.oneHot(i!, 4) },
   conv2d: [
     { inputs: [f(2, 5, 5, 4), f(3, 3, 2, 4)], build: (b, [x, w]) => b.conv2d(x!, w!, conv[0]!) },

@@ -1,6 +1,6 @@
 /**
  * Indexing by integer tensors: gather, its adjoint scatter_add, and one_hot. scatter_add runs one
- * thread per OUTPUT element that loops over the indices, so no f32 atomics are needed and sums
+ * thread per OUTPUT element (or 4 adjacent ones) that loops over the indices, so no f32 atomics are needed and sums
  * come out in the CPU reference's order.
  */
 import { normalizeAxis, sizeOf } from '../../../ops/shape';
@@ -29,22 +29,32 @@ export const INDEXING_KERNELS = {
     return { dispatches: [perElement(inputsNamed([x.dtype, idx.dtype]), [0, 1], out.dtype, sizeOf(out.shape), body)] };
   },
 
-  /** out seen as [outer, A, inner]: out[o, a, i] = Σ over j with idx[j] = a of updates[o, j, i]. */
+  /**
+   * out seen as [outer, A, inner]: out[o, a, i] = Σ over j with idx[j] = a of updates[o, j, i].
+   * When inner is a multiple of 4 (an embedding's gradient), a thread sums 4 adjacent outputs, so
+   * each index is read and compared once per 4 outputs (each output's sum keeps its order).
+   */
   scatter_add: ({ inputs, attrs: { axis, shape }, out }) => {
     const [upd, idx] = inputs as [TensorType, TensorType];
     const a = normalizeAxis(axis, shape.length);
     const len = shape[a]!;
     const inner = sizeOf(shape.slice(a + 1));
     const J = sizeOf(idx.shape);
-    const body = `  let p = i / ${u(len * inner)};
-  let at = i32((i / ${u(inner)}) % ${u(len)});
-  let base = p * ${u(J * inner)} + i % ${u(inner)};
-  var acc = ${lit(0, out.dtype)};
+    const w = inner % 4 === 0 ? 4 : 1;
+    const lanes = Array.from({ length: w }, (_v, k) => k);
+    const body = `  let e = i * ${u(w)};
+  let p = e / ${u(len * inner)};
+  let at = i32((e / ${u(inner)}) % ${u(len)});
+  let base = p * ${u(J * inner)} + e % ${u(inner)};
+${lanes.map((k) => `  var acc${k} = ${lit(0, out.dtype)};`).join('\n')}
   for (var j = 0u; j < ${u(J)}; j++) {
-    if (x1[j] == at) { acc += x0[base + j * ${u(inner)}]; }
+    if (x1[j] == at) {
+      let r = base + j * ${u(inner)};
+${lanes.map((k) => `      acc${k} += x0[r${k ? ` + ${u(k)}` : ''}];`).join('\n')}
+    }
   }
-  out[i] = acc;`;
-    return { dispatches: [perElement(inputsNamed([upd.dtype, idx.dtype]), [0, 1], out.dtype, sizeOf(out.shape), body)] };
+${lanes.map((k) => `  out[e${k ? ` + ${u(k)}` : ''}] = acc${k};`).join('\n')}`;
+    return { dispatches: [perElement(inputsNamed([upd.dtype, idx.dtype]), [0, 1], out.dtype, sizeOf(out.shape) / w, body)] };
   },
 
   /** out[..., d] = 1 where d = idx[...], else 0 (all zeros for an out-of-range index). */
