@@ -122,7 +122,7 @@ describe('profile', () => {
     ]);
     const times = await exec.profile(feeds);
     expect(times).toHaveLength(exec.dispatchesPerRun);
-    expect(times.map((t) => t.label)).toEqual(['gemm matmul [8, 3]', 'reduction softmax [8, 3]', 'reduction sum [3]']);
+    expect(times.map((t) => t.label)).toEqual(['gemm matmul [8, 4]·[4, 3]', 'reduction softmax [8, 3]', 'reduction sum [3]']);
     for (const t of times) expect(t.ms).toBeGreaterThanOrEqual(0);
     exec.run(feeds);
     const cpu = new CpuBackend();

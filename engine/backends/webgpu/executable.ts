@@ -9,7 +9,7 @@ import type { Graph, GraphNode, ValueId } from '../../compile/graph';
 import type { Kernel } from '../../compile/schedule/kernels';
 import { SAFE_STORAGE_BUFFERS, schedule, type Schedule } from '../../compile/schedule/schedule';
 import { formatShape, sizeOf } from '../../ops/shape';
-import type { Op, TensorType } from '../../ops/types';
+import type { Attrs, Op, TensorType } from '../../ops/types';
 import { BackendError, type Data, type Executable, type RunSpec } from '../backend';
 import { tuneMatmuls } from './autotune';
 import type { WebGpuBackend } from './backend';
@@ -75,16 +75,19 @@ function planRun(backend: WebGpuBackend, graph: Graph, spec: RunSpec): Schedule 
   return schedule(graph, spec, { fuse: backend.options.fuse !== false, maxStorageBuffers });
 }
 
-/** A profile's name for a kernel: 'gemm AxB·CxD', 'elementwise(n ops) shape', or the op and its output shape. */
+/**
+ * A profile's name for a kernel: 'gemm matmul [m, k]·[k, n]ᵀ' (operands, ᵀ for a transposed one;
+ * '+epilogue' when elementwise ops are fused in), 'elementwise(n ops) shape', or family, op and output shape.
+ */
 function kernelLabel(graph: Graph, kernel: Kernel): string {
-  const shape = (id: ValueId) => formatShape(graph.nodes[id]!.type.shape);
   if (kernel.kind === 'elementwise') return `elementwise(${kernel.members.length}) ${formatShape(kernel.node.type.shape)}`;
-  if (kernel.kind === 'gemm') {
-    const { transA, transB } = kernel.matmul.attrs as { transA?: boolean; transB?: boolean };
-    const [a, b] = kernel.matmul.inputs;
-    return `gemm ${shape(a!)}${transA ? 'ᵀ' : ''}·${shape(b!)}${transB ? 'ᵀ' : ''}`;
+  const mm = kernel.kind === 'gemm' ? kernel.matmul : kernel.node;
+  if (mm.op === 'matmul') {
+    const { transA, transB } = mm.attrs as Attrs<'matmul'>;
+    const [a, b] = mm.inputs.map((id) => formatShape(graph.nodes[id]!.type.shape));
+    return `gemm matmul ${a}${transA ? 'ᵀ' : ''}·${b}${transB ? 'ᵀ' : ''}${kernel.kind === 'gemm' ? '+epilogue' : ''}`;
   }
-  const family = kernel.kind === 'op' ? kernel.family : 'constant';
+  const family = kernel.kind === 'op' ? kernel.family : kernel.kind;
   return `${family} ${kernel.node.op} ${formatShape(kernel.node.type.shape)}`;
 }
 
