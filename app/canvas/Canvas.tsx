@@ -11,9 +11,15 @@ import type { GraphFlowNode } from './flowModel';
 import { nodeTypes } from './nodeTypes';
 import { useFlowHandlers } from './useFlowHandlers';
 import { useFlowView } from './useFlowView';
+import { useNodeTabbing } from './useNodeTabbing';
 import { useProbeClicks } from './useProbeClicks';
 
 const FIT_OPTIONS = { padding: 0.15, maxZoom: 1 };
+/**
+ * A large graph is framed no smaller than half size: fitting all of a 300-node graph would show
+ * unreadable nodes and mount every one of them (slow to open); the minimap shows the whole.
+ */
+const LARGE_FIT_OPTIONS = { ...FIT_OPTIONS, minZoom: 0.5 };
 // React Flow syncs its props into its store by identity: a new object or array on every render (every
 // drag move) would count as a change each time.
 const MULTI_SELECT_KEYS = ['Meta', 'Control'];
@@ -52,6 +58,9 @@ export function Canvas() {
   const store = useEditorStore();
   const { fitView, setViewport } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
+  const large = nodes.length >= RENDER_VISIBLE_ONLY_FROM;
+  const fitOptions = large ? LARGE_FIT_OPTIONS : FIT_OPTIONS;
+  const onTab = useNodeTabbing(large, wrapper);
   const [connecting, setConnecting] = useState<string | null>(null);
   const openConnect = useCallback((id: string) => setConnecting(id), []);
   const closeConnect = useCallback(() => {
@@ -64,6 +73,7 @@ export function Canvas() {
   // C on a focused node (or with one node selected and the canvas focused) opens the Connect list; E expands a composite node.
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
+      if (onTab(e)) return;
       const key = e.key.toLowerCase();
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || (key !== CONNECT_KEY && key !== EXPAND_KEY)) return;
       const target = e.target as HTMLElement;
@@ -80,7 +90,7 @@ export function Canvas() {
       e.preventDefault();
       setConnecting(id);
     },
-    [store],
+    [store, onTab],
   );
 
   // A new document (or a layout) asks to be framed; wait a frame so new nodes are measured first.
@@ -89,7 +99,7 @@ export function Canvas() {
     if (fitRequest === 0) return;
     const frame = requestAnimationFrame(() => {
       if (store.getState().doc.nodes.length === 0) void setViewport({ x: 0, y: 0, zoom: 1 });
-      else void fitView({ ...FIT_OPTIONS, duration: 200 });
+      else void fitView({ ...(store.getState().doc.nodes.length >= RENDER_VISIBLE_ONLY_FROM ? LARGE_FIT_OPTIONS : FIT_OPTIONS), duration: 200 });
     });
     return () => cancelAnimationFrame(frame);
   }, [fitRequest, fitView, setViewport, store]);
@@ -102,12 +112,12 @@ export function Canvas() {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
-        onlyRenderVisibleElements={nodes.length >= RENDER_VISIBLE_ONLY_FROM}
+        onlyRenderVisibleElements={large}
         {...handlers}
         {...probeClicks}
         colorMode={theme satisfies ColorMode}
         fitView
-        fitViewOptions={FIT_OPTIONS}
+        fitViewOptions={fitOptions}
         minZoom={0.1}
         maxZoom={2}
         deleteKeyCode={null}
