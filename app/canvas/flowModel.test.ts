@@ -75,6 +75,9 @@ describe('param summaries', () => {
   it('say what matters per node type', () => {
     expect(summarizeParams('Dense', { units: 256, activation: 'relu' })).toBe('256 units · relu');
     expect(summarizeParams('Dense', { units: 10, activation: 'linear' })).toBe('10 units');
+    // Left out of the document: the default (linear), not "undefined".
+    expect(summarizeParams('Dense', { units: 16 })).toBe('16 units');
+    expect(summarizeParams('Conv2D', { filters: 8, kernelSize: 3 })).toBe('8 × 3×3 · valid');
     expect(summarizeParams('Conv2D', { filters: 6, kernelSize: [5, 5], strides: [1, 1], padding: 'same', activation: 'relu' })).toBe('6 × 5×5 · same · relu');
     expect(summarizeParams('Input', { field: 'x', shape: [784] })).toBe('field x');
     expect(summarizeParams('Softmax', { axis: -1 })).toBe('axis=-1');

@@ -3,6 +3,8 @@
 const pair = (v: unknown): string => (Array.isArray(v) ? v.join('×') : typeof v === 'number' ? `${v}×${v}` : String(v));
 const dims = (v: unknown): string => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
 const isDefaultStride = (v: unknown) => v === undefined || v === 1 || (Array.isArray(v) && v.every((d) => d === 1));
+/** The activation when it is not the default ('linear', also when the document leaves it out). */
+const activationOf = (v: unknown) => v !== undefined && v !== 'linear' && String(v);
 const kindOf = (v: unknown): string => (typeof v === 'object' && v !== null && 'kind' in v ? String((v as { kind: unknown }).kind) : '');
 
 type Params = Readonly<Record<string, unknown>>;
@@ -12,12 +14,12 @@ const SUMMARIES: Readonly<Record<string, (p: Params) => (string | false | undefi
   Input: (p) => [`field ${String(p.field ?? 'x')}`],
   Parameter: (p) => [dims(p.shape), kindOf(p.init), p.trainable === false && 'frozen'],
   Constant: (p) => [dims(p.shape), Array.isArray(p.values) ? `${p.values.length} values` : `= ${String(p.value ?? 0)}`],
-  Dense: (p) => [`${String(p.units)} units`, p.activation !== 'linear' && String(p.activation)],
+  Dense: (p) => [`${String(p.units)} units`, activationOf(p.activation)],
   Conv2D: (p) => [
     `${String(p.filters)} × ${pair(p.kernelSize)}`,
     !isDefaultStride(p.strides) && `stride ${pair(p.strides)}`,
     String(p.padding ?? 'valid'),
-    p.activation !== 'linear' && String(p.activation),
+    activationOf(p.activation),
   ],
   MaxPool2D: (p) => [pair(p.poolSize ?? 2), p.strides !== undefined && `stride ${pair(p.strides)}`, String(p.padding ?? 'valid')],
   AvgPool2D: (p) => [pair(p.poolSize ?? 2), p.strides !== undefined && `stride ${pair(p.strides)}`, String(p.padding ?? 'valid')],
