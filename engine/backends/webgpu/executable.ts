@@ -88,7 +88,7 @@ function kernelLabel(graph: Graph, kernel: Kernel): string {
     return `gemm matmul ${a}${transA ? 'ᵀ' : ''}·${b}${transB ? 'ᵀ' : ''}${kernel.kind === 'gemm' ? '+epilogue' : ''}`;
   }
   const family = kernel.kind === 'op' ? kernel.family : kernel.kind;
-  return `${family} ${kernel.node.op} ${formatShape(kernel.node.type.shape)}`;
+  return `${family} ${mm.op} ${formatShape(kernel.node.type.shape)}`;
 }
 
 /** The dispatches of one kernel, or the data of a constant. */
