@@ -18,21 +18,12 @@ import { ExportError, exportOnnx, ONNX_NODE_TYPES, type OnnxExport } from './exp
 import { decodeModel } from './proto';
 import { convStackDoc, RAW_OPS_OUTPUTS, rawOpsDoc, recurrentDoc, sequenceDoc } from './testCases';
 import { seededRandom } from '../../testing/random';
+import { randomInput, relativeError, setRandomWeights } from './testing';
 
 /** A small seeded generator (mulberry32). */
 const rng = seededRandom;
 
 const TOLERANCE = 1e-5;
-
-/** Largest |got − want| / max(|want|, rms(want)). */
-function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  let sq = 0;
-  for (let i = 0; i < want.length; i++) sq += Number(want[i]) ** 2;
-  const rms = Math.sqrt(sq / Math.max(want.length, 1)) || 1e-30;
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(Number(got[i]) - Number(want[i])) / Math.max(Math.abs(Number(want[i])), rms));
-  return worst;
-}
 
 /**
  * Give every variable seeded random values (batch-norm variances positive, so running statistics
@@ -46,13 +37,7 @@ async function exportAndCompare(
 ): Promise<OnnxExport> {
   const r = rng(seed);
   const program = await Program.create(doc, new CpuBackend());
-  const weights: Record<string, Float32Array> = {};
-  for (const v of program.variables) {
-    const n = v.shape.reduce((a, d) => a * d, 1);
-    const variance = v.name.endsWith('/moving_variance');
-    weights[v.name] = Float32Array.from({ length: n }, () => (variance ? 0.5 + r.next() : r.normal() * (options.weightScale ?? 0.5)));
-  }
-  program.setWeights(weights);
+  setRandomWeights(program, r, options.weightScale ?? 0.5);
   const exported = exportOnnx(doc, await program.getWeights(), options);
 
   const feeds: Record<string, ort.Tensor> = {};
@@ -60,8 +45,7 @@ async function exportAndCompare(
   for (const input of exported.inputs) {
     const shape = [batch, ...input.shape.slice(1)] as number[];
     const n = shape.reduce((a, d) => a * d, 1);
-    const data =
-      input.dtype === 'i32' ? Int32Array.from({ length: n }, () => r.int(options.intRange ?? 4)) : Float32Array.from({ length: n }, () => r.normal());
+    const data = randomInput(r, input.dtype, n, options.intRange ?? 4);
     batchData[input.name] = data;
     feeds[input.name] = new ort.Tensor(input.dtype === 'i32' ? 'int32' : 'float32', data, shape);
   }

@@ -18,6 +18,7 @@ import { ONNX_ROUND_TRIP_TEMPLATES } from './noOnnxYet';
 import { validateDocument } from '../../graph/validate';
 import { readSafetensors } from '../safetensors';
 import { seededRandom } from '../../testing/random';
+import { relativeError, setRandomWeights, randomInput } from './testing';
 import { makeDoc } from '../../testing/docs';
 import { ImportError } from '../importDocument';
 import { exportOnnx } from './export';
@@ -27,16 +28,6 @@ import { encodeModel, type ModelProto } from './proto';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const TOLERANCE = 1e-5;
-
-/** Largest |got − want| / max(|want|, rms(want)) (as the export test measures). */
-function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  let sq = 0;
-  for (let i = 0; i < want.length; i++) sq += Number(want[i]) ** 2;
-  const rms = Math.sqrt(sq / Math.max(want.length, 1)) || 1e-30;
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(Number(got[i]) - Number(want[i])) / Math.max(Math.abs(Number(want[i])), rms));
-  return worst;
-}
 
 /** NCHW data of `shape` as NHWC. */
 function toNhwc(data: ArrayLike<number>, [n, c, h, w]: readonly number[]): Float32Array {
@@ -277,12 +268,7 @@ describe('Wiregrad → ONNX → Wiregrad', () => {
       const asDense = name === 'two-layer-net';
       const program = await Program.create(doc, new CpuBackend());
       const r = seededRandom(5);
-      const weights: Record<string, Float32Array> = {};
-      for (const v of program.variables) {
-        const n = v.shape.reduce((a, d) => a * d, 1);
-        weights[v.name] = Float32Array.from({ length: n }, () => (v.name.endsWith('variance') ? 0.5 + r.next() : r.normal() * 0.5));
-      }
-      program.setWeights(weights);
+      const weights = setRandomWeights(program, r);
       const exported = exportOnnx(doc, await program.getWeights());
       const imported = importOnnx(exported.bytes, { trainingHead: true });
       const head = new Set(imported.head);
@@ -305,7 +291,7 @@ describe('Wiregrad → ONNX → Wiregrad', () => {
       const input = exported.inputs[0]!;
       const shape = [3, ...input.shape.slice(1)] as number[];
       const n = shape.reduce((a, d) => a * d, 1);
-      const x = input.dtype === 'i32' ? Int32Array.from({ length: n }, () => r.int(2)) : Float32Array.from({ length: n }, () => r.normal());
+      const x = randomInput(r, input.dtype, n, 2);
       const want = await program.forward({ [String(doc.nodes.find((d) => d.id === input.node)!.params.field)]: x });
       const back = await Program.create(imported.doc, new CpuBackend());
       back.setWeights(imported.weights);
