@@ -28,6 +28,7 @@ import { ELEM, ExportError, GraphBuilder, type Emitter, type NodeContext, type V
 import { LAYER_EMITTERS } from './exportLayers';
 import { OP_EMITTERS } from './exportOps';
 import { SEQUENCE_EMITTERS } from './exportSequence';
+import { attentionEmitters } from './exportAttention';
 import { tensorNameOf } from '../weights';
 
 export const ONNX_OPSET = 17;
@@ -61,7 +62,12 @@ export interface OnnxExport {
   readonly outputs: readonly OnnxValue[];
 }
 
-const EMITTERS: Readonly<Record<string, Emitter>> = { ...LAYER_EMITTERS, ...SEQUENCE_EMITTERS, ...OP_EMITTERS };
+const EMITTERS: Readonly<Record<string, Emitter>> = {
+  ...LAYER_EMITTERS,
+  ...SEQUENCE_EMITTERS,
+  ...OP_EMITTERS,
+  ...attentionEmitters({ ...LAYER_EMITTERS, ...SEQUENCE_EMITTERS }),
+};
 
 /** Node types of the catalog that an exported graph can hold (Input nodes become the model's inputs). */
 export const ONNX_NODE_TYPES: ReadonlySet<string> = new Set(['Input', ...Object.keys(EMITTERS)]);
@@ -155,7 +161,10 @@ export function exportOnnx(doc: GraphDocument, weights: Readonly<Record<string, 
     const node = byId.get(id)!;
     const spec = getNodeSpec(node.type)!;
     const outs = lowered.outputs.get(id);
-    if (spec.outputs.length !== 1 || !outs) throw new ExportError(`${label(id)} has no ONNX form`, id);
+    if (!outs) throw new ExportError(`${label(id)} has no ONNX form`, id);
+    // Only a node's first output exports (MultiHeadAttention's y, not its attention weights).
+    const other = doc.edges.find((e) => e.from.node === id && e.from.port !== spec.outputs[0]!.name && needed.has(e.to.node));
+    if (other) throw new ExportError(`${label(id)}: its output ${other.from.port} has no ONNX form (only ${spec.outputs[0]!.name} exports)`, id);
     const ports = edgesIn.get(id)!;
     const input = (port: string) => (ports.get(port) ?? []).map((e) => values.get(e.from.node)!);
     g.current = id;
