@@ -15,7 +15,7 @@ import { CpuBackend } from '../../backends/cpu/backend';
 import { Program } from '../../compile/program';
 import type { GraphDocument } from '../../graph/document';
 import { exportOnnx } from './export';
-import { convStackDoc, RAW_OPS_OUTPUTS, rawOpsDoc, recurrentDoc, sequenceDoc } from './testCases';
+import { attentionDoc, convStackDoc, RAW_OPS_OUTPUTS, rawOpsDoc, recurrentDoc, sequenceDoc } from './testCases';
 
 const found = findOrInstallPythonOnnx();
 if (found.python === null) console.warn(`[onnx checker] skipped: ${found.reason}`);
@@ -39,6 +39,7 @@ describe.skipIf(!found.python)('onnx.checker (Python onnx package)', () => {
       ['conv-stack', convStackDoc(), undefined],
       ['sequence', sequenceDoc(), undefined],
       ['recurrent', recurrentDoc(), undefined],
+      ['attention', attentionDoc(), undefined],
       ['raw-ops', rawOpsDoc(), RAW_OPS_OUTPUTS],
     ];
     const dir = mkdtempSync(join(tmpdir(), 'wiregrad-onnx-'));

@@ -16,7 +16,7 @@ import { validateDocument } from '../../graph/validate';
 import { makeDoc, type NodeLine } from '../../testing/docs';
 import { ExportError, exportOnnx, ONNX_NODE_TYPES, type OnnxExport } from './export';
 import { decodeModel } from './proto';
-import { convStackDoc, RAW_OPS_OUTPUTS, rawOpsDoc, recurrentDoc, sequenceDoc } from './testCases';
+import { attentionDoc, convStackDoc, RAW_OPS_OUTPUTS, rawOpsDoc, recurrentDoc, sequenceDoc } from './testCases';
 import { seededRandom } from '../../testing/random';
 import { randomInput, relativeError, setRandomWeights } from './testing';
 
@@ -118,6 +118,16 @@ describe('ONNX export runs in ONNX Runtime and agrees with Wiregrad', () => {
     expect(ops.filter((o) => o === 'LSTM')).toHaveLength(2);
   });
 
+  it('attention: causal self-attention without biases, cross-attention, both positional embeddings, a TransformerBlock', async () => {
+    const exported = await exportAndCompare(attentionDoc(), 15, 3, { intRange: 7 });
+    const model = decodeModel(exported.bytes);
+    const ops = model.graph.node.map((n) => n.op_type);
+    expect(ops).toEqual(expect.arrayContaining(['MatMul', 'Softmax', 'Transpose', 'Reshape', 'Slice', 'LayerNormalization']));
+    expect(ops.filter((o) => o === 'Softmax')).toHaveLength(3);
+    expect(model.graph.initializer.find((t) => t.name === 'self/causal_mask')!.dims).toEqual([5, 5]);
+    expect(model.graph.initializer.map((t) => t.name)).toEqual(expect.arrayContaining(['block.attn_query_kernel', 'block.ln1_gamma', 'block.ffn2_bias']));
+  });
+
   it('raw ops: matmul with transposes, parameters, constants, reductions, comparisons, slicing and friends', async () => {
     const doc = rawOpsDoc();
     const exported = await exportAndCompare(doc, 13, 3, { outputs: RAW_OPS_OUTPUTS });
@@ -207,7 +217,19 @@ describe('what cannot be exported', () => {
     );
   });
 
-  it('only losses, metrics and the attention layers (not yet: NO_ONNX_YET) lack an ONNX form today', () => {
+  it("MultiHeadAttention's attention-weights port has no ONNX form: an ExportError naming the node and port", () => {
+    const doc = makeDoc(
+      [
+        ['x', 'Input', { field: 'x', shape: [4, 6] }],
+        ['mha', 'MultiHeadAttention', { heads: 2, keyDim: 3 }],
+        ['probe', 'ReLU', {}],
+      ],
+      ['x.y -> mha.q', 'mha.attention -> probe.x'],
+    );
+    expect(() => exportOnnx(doc, {}, { outputs: ['probe'] })).toThrow(/node "mha" \(MultiHeadAttention\): its output attention has no ONNX form/);
+  });
+
+  it('only losses and metrics (and NO_ONNX_YET, empty now) lack an ONNX form today', () => {
     const without = Object.values(NODE_SPECS).filter((s) => !ONNX_NODE_TYPES.has(s.type) && !NO_ONNX_YET.has(s.type));
     expect(without.every((s) => s.role === 'loss' || s.role === 'metric')).toBe(true);
   });

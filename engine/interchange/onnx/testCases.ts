@@ -194,3 +194,32 @@ export const recurrentDoc = (): GraphDocument =>
     ],
     { dataset: { kind: 'random', inputShape: [6, 3], targetShape: [12] }, batchSize: 3 },
   );
+
+/** Attention beyond the templates: learned positions sliced to a shorter sequence, sinusoids, causal self-attention without biases, cross-attention. */
+export const attentionDoc = (): GraphDocument =>
+  makeDoc(
+    [
+      ['tokens', 'Input', { field: 'tokens', shape: [5], dtype: 'i32' }],
+      ['emb', 'Embedding', { inputDim: 7, outputDim: 6 }],
+      ['learned', 'PositionalEmbedding', { kind: 'learned', maxLength: 9 }],
+      ['sines', 'PositionalEmbedding', { kind: 'sinusoidal' }],
+      ['self', 'MultiHeadAttention', { heads: 2, keyDim: 3, causal: true, useBias: false }],
+      ['memory', 'Input', { field: 'memory', shape: [4, 6] }],
+      ['cross', 'MultiHeadAttention', { heads: 3, keyDim: 2 }],
+      ['block', 'TransformerBlock', { heads: 2, keyDim: 3, ffnUnits: 8, causal: false }],
+      ['y', 'Input', { field: 'y', shape: [5, 6] }],
+      ['loss', 'MSELoss', {}],
+    ],
+    [
+      'tokens.y -> emb.x',
+      'emb.y -> learned.x',
+      'learned.y -> sines.x',
+      'sines.y -> self.q',
+      'self.y -> cross.q',
+      'memory.y -> cross.kv',
+      'cross.y -> block.x',
+      'block.y -> loss.pred',
+      'y.y -> loss.target',
+    ],
+    { dataset: { kind: 'random', inputShape: [5], targetShape: [5, 6] } },
+  );
