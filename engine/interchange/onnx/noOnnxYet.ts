@@ -1,7 +1,7 @@
 /**
- * Test support: node types that have no ONNX export yet (issue 15's attention layers: they would
- * export as MatMul/Softmax chains, but the ONNX import cannot read such a chain back as the layer),
- * and the templates free of them, which the export, import and checker tests run over.
+ * Test support: node types that have no ONNX export yet (none today: the attention layers export as
+ * MatMul/Softmax chains) and those the import cannot read back, and the templates free of them,
+ * which the export, import and checker tests run over.
  */
 import { TEMPLATES } from '../../graph/templates';
 
@@ -12,8 +12,8 @@ export const ONNX_TEMPLATES = TEMPLATES.filter((t) => !t.build(new Date(0)).node
 
 /**
  * Node types the ONNX export writes but the import cannot read back yet: the recurrent layers
- * (exported as ONNX RNN/LSTM/GRU between Transposes) and Conv1D / GlobalAveragePool1D (Conv and
- * ReduceMean on sequences). Importing such a model is refused with the operators it lacks.
+ * (exported as ONNX RNN/LSTM/GRU between Transposes), Conv1D / GlobalAveragePool1D (Conv and
+ * ReduceMean on sequences) and the attention layers (MatMul/Softmax chains, not read back as layers). Importing such a model is refused with the operators it lacks.
  */
 export const NO_ONNX_IMPORT_YET: ReadonlySet<string> = new Set([
   'RNN',
