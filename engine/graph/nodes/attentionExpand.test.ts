@@ -102,7 +102,10 @@ describe('expandComposite', () => {
   });
 
   it('a hot edit that expands the block while training carries its trained weights and Adam state to the parts (expandedWeightNames)', async () => {
-    const adam = { ...blockDoc(), training: { ...blockDoc().training, optimizer: { type: 'adam' as const, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 } } };
+    const adam = {
+      ...blockDoc(),
+      training: { ...blockDoc().training, optimizer: { type: 'adam' as const, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 } },
+    };
     const backend = new CpuBackend();
     const before = await Program.create(adam, backend);
     const x = Float32Array.from({ length: 2 * T * D }, (_v, i) => Math.cos(i * 0.7));
