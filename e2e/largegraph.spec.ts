@@ -1,40 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
+// The editor benchmark's generated chain: an Input, Dense and ReLU alternating on a 20-wide grid, an MSE loss.
+import { bigGraph } from '../bench/app/bigGraph.mjs';
 
 // A 300-node graph: React Flow mounts only the nodes in view (Canvas: RENDER_VISIBLE_ONLY_FROM).
 test.use({ viewport: { width: 1600, height: 900 } });
 
 const NODES = 300;
-const COLUMNS = 20;
-
-/** An Input, then Dense and ReLU alternating in a chain on a 20-wide grid, then an MSE loss (as bench/app/bigGraph.mjs). */
-function chain(count: number) {
-  const at = (i: number) => ({ x: (i % COLUMNS) * 260, y: Math.floor(i / COLUMNS) * 170 });
-  const nodes: object[] = [{ id: 'x', type: 'Input', params: { field: 'x', shape: [16], dtype: 'f32' }, position: at(0) }];
-  const edges: object[] = [];
-  let prev = 'x';
-  for (let i = 1; i < count - 2; i++) {
-    const id = `n${i}`;
-    nodes.push(i % 2 ? { id, type: 'Dense', params: { units: 16 }, position: at(i) } : { id, type: 'ReLU', params: {}, position: at(i) });
-    edges.push({ id: `e${i}`, from: { node: prev, port: 'y' }, to: { node: id, port: 'x' } });
-    prev = id;
-  }
-  nodes.push({ id: 'y', type: 'Input', params: { field: 'y', shape: [16], dtype: 'f32' }, position: at(count - 2) });
-  nodes.push({ id: 'loss', type: 'MSELoss', params: {}, position: at(count - 1) });
-  edges.push({ id: 'e-pred', from: { node: prev, port: 'y' }, to: { node: 'loss', port: 'pred' } });
-  edges.push({ id: 'e-target', from: { node: 'y', port: 'y' }, to: { node: 'loss', port: 'target' } });
-  return {
-    format: 'wiregrad.graph',
-    version: 1,
-    nodes,
-    edges,
-    training: { dataset: { kind: 'random', inputShape: [16], targetShape: [16], size: 64 }, optimizer: { type: 'adam' }, lr: 0.001, batchSize: 32 },
-    meta: { name: `Generated ${count}-node chain` },
-  };
-}
-
 async function openChain(page: Page) {
   await page.goto('/');
-  const buffer = Buffer.from(JSON.stringify(chain(NODES)));
+  const buffer = Buffer.from(JSON.stringify(bigGraph(NODES)));
   await page.getByLabel('Open graph file').setInputFiles({ name: 'chain.wiregrad.json', mimeType: 'application/json', buffer });
   await expect(page.getByRole('region', { name: 'Graph summary' })).toContainText(`${NODES} nodes`);
   await expect(page.locator('.react-flow__node').first()).toBeVisible();
