@@ -9,7 +9,7 @@ import { quote } from '../engine/graph/limits';
 import { downloadBlob } from './browser/download';
 import { fileNameFor, readGraphFile, serializeDocument } from './files/documentFile';
 import { importKindOf, readImportedModel } from './files/importModel';
-import { OPEN_HEAD_BYTES, openSizeProblem } from './files/openSize';
+import { OPEN_HEAD_BYTES, openSizeProblem, weightsSizeProblem } from './files/openSize';
 import { isZip, modelFileName, onnxFileName, pytorchFileName, readModelFile, weightsBlocker, weightsNotice } from './files/modelFile';
 import { shareLinkProblem, shareUrl } from './files/shareLink';
 import { DEFAULT_NODE_SIZE, layoutPositions } from './layout/autoLayout';
@@ -182,6 +182,12 @@ export function useCommands(): Commands {
       },
 
       async loadWeights(file) {
+        // As Open does: a file too large to be weights is refused before it is read whole.
+        const tooBig = weightsSizeProblem(file.name, file.size);
+        if (tooBig) {
+          notify('error', tooBig);
+          return;
+        }
         const bytes = await readBytes(file);
         if (!bytes) return;
         const { compiled } = training.store.getState();

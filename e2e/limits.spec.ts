@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 
 // Documents that are too big or too deep are refused at the door, with a message that names the
@@ -67,6 +68,21 @@ test('a 20 MB graph file is refused by its size before it is read, and the graph
   doc.description = 'x'.repeat(20 * 2 ** 20);
   await openFile(page, 'huge.json', JSON.stringify(doc));
   await expect(page.locator('.notice.is-error')).toContainText('Could not open "huge.json": it is 20 MiB, over the 8.0 MiB a graph file may be.');
+  await expectNodes(page, 8);
+});
+
+test('a 1.5 GiB weights file is refused by its size before it is read, and the graph stays', async ({ page }, testInfo) => {
+  await openStudio(page);
+  // A sparse file: 1.5 GiB long on disk without the bytes; the browser is given its path, as a person picking it would.
+  const path = testInfo.outputPath('huge.safetensors');
+  await mkdir(dirname(path), { recursive: true });
+  const file = await open(path, 'w');
+  await file.truncate(1536 * 2 ** 20);
+  await file.close();
+  await page.getByLabel('Load weights file').setInputFiles(path);
+  await expect(page.locator('.notice.is-error')).toContainText(
+    'Could not load weights from "huge.safetensors": it is 1536 MiB, over the 1280 MiB a weights file may be.',
+  );
   await expectNodes(page, 8);
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_LIMITS, MODEL_FILE_BYTES } from '../../engine/graph/limits';
-import { openSizeProblem } from './openSize';
+import { openSizeProblem, weightsSizeProblem } from './openSize';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const zip = new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]);
@@ -25,5 +25,15 @@ describe('openSizeProblem', () => {
     const problem = openSizeProblem(`${'x'.repeat(5000)}.bin`, 9 * 2 ** 20, text('garbage'))!;
     expect(problem).toMatch(/over the 8\.0 MiB a graph file may be\.$/);
     expect(problem.length).toBeLessThan(200);
+  });
+});
+
+describe('weightsSizeProblem', () => {
+  it('lets a weights file up to the model-file limit through, and refuses a larger one naming the file, its size and the limit', () => {
+    expect(weightsSizeProblem('model.safetensors', MODEL_FILE_BYTES)).toBeUndefined();
+    expect(weightsSizeProblem('model.safetensors', 1536 * 2 ** 20)).toBe(
+      'Could not load weights from "model.safetensors": it is 1536 MiB, over the 1280 MiB a weights file may be.',
+    );
+    expect(weightsSizeProblem(`${'w'.repeat(5000)}.safetensors`, 2 ** 31)!.length).toBeLessThan(200);
   });
 });

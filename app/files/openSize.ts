@@ -2,7 +2,8 @@
  * The size check on a file the user opens, before the page reads it whole: a graph file may be as
  * large as a document may be (DOCUMENT_LIMITS.bytes), a model file (a zip) or another framework's
  * model (ONNX, Keras, Caffe) as large as a model file may be (MODEL_FILE_BYTES). The
- * first bytes and the name tell which.
+ * first bytes and the name tell which. A weights file (.safetensors) is checked the same way before
+ * "Load weights" reads it: no larger than a model file may be.
  */
 import { DOCUMENT_LIMITS, MODEL_FILE_BYTES, quote } from '../../engine/graph/limits';
 import { importKindOf } from './importModel';
@@ -19,4 +20,10 @@ export function openSizeProblem(fileName: string, size: number, head: Uint8Array
   const limit = model ? MODEL_FILE_BYTES : DOCUMENT_LIMITS.bytes;
   if (size <= limit) return undefined;
   return `Could not open ${quote(fileName)}: it is ${mib(size)}, over the ${mib(limit)} ${model ? 'a model file' : 'a graph file'} may be.`;
+}
+
+/** Why a weights file (.safetensors) of `size` bytes cannot be loaded, or undefined when its size is fine. */
+export function weightsSizeProblem(fileName: string, size: number): string | undefined {
+  if (size <= MODEL_FILE_BYTES) return undefined;
+  return `Could not load weights from ${quote(fileName)}: it is ${mib(size)}, over the ${mib(MODEL_FILE_BYTES)} a weights file may be.`;
 }
