@@ -5,7 +5,7 @@
  */
 import type { Backend } from '../engine/backends/backend';
 import { evaluate } from '../engine/compile/evaluate';
-import { CompileError, Program, type OpView, type StepRecord } from '../engine/compile/program';
+import { CompileError, Program, type StepRecord } from '../engine/compile/program';
 import { createYield } from './yieldToEvents';
 import { gatherBatch, splitIndices, type Dataset } from '../engine/data';
 import { checkDatasetLabels } from '../engine/data/labels';
@@ -20,19 +20,12 @@ import { CheckpointStore, type StoredCheckpoint } from './checkpoints';
 import { Observer, type ObserveConfig } from './observe';
 import { RunAnnouncer } from './runAnnouncer';
 import { diagnoseNonFinite } from './nonFinite';
-import { predict, predictInfo, unscaledDoc, type PredictInfo, type PredictRequest, type Prediction } from './predict';
 import { dataRefusal, datasetBytes, memoryRefusal, updateRefusal } from './admission';
 import { EpochCursor } from './epochCursor';
-import { inspectNode, onnxFile, pytorchZip, weightsFile } from './runFiles';
-import type { BackendInfo, CheckpointPolicy, CompileReport, Inspection, MetricPoint, TrainError, TrainEvent, TrainState, UpdateReport } from './types';
+import { SessionView } from './sessionView';
+import type { BackendInfo, CheckpointPolicy, CompileReport, MetricPoint, TrainError, TrainEvent, TrainState, UpdateReport } from './types';
 
-/** Where the trainer gets its backend and data; the worker passes real ones, tests pass CPU ones. */
-export interface TrainerDeps {
-  createBackend(): Promise<{ backend: Backend; info: BackendInfo }>;
-  loadDataset(doc: GraphDocument): Promise<Dataset>;
-  /** Milliseconds clock. */
-  now?(): number;
-}
+export type { TrainerDeps } from './sessionView';
 
 /** Events are flushed at most this often (display rate), except state changes, which go at once. */
 export const FLUSH_MS = 100;
@@ -57,14 +50,11 @@ const NO_CHANGE: DocumentChange = { kind: 'none', reasons: [] };
  * session decides what each edit means — live (applied at the next step), hot (recompiled, every
  * tensor whose node id and shape are unchanged kept, the run goes on with its step count) or
  * restart-needed (nothing applied: only the user starts a new run) — and announces runs as events.
- * The backend (a GPU device and its pipeline cache) lives as long as the session.
+ * The backend (a GPU device and its pipeline cache) lives as long as the session. The commands
+ * that only read the run (predict, inspect, exports …) are SessionView's (workers/sessionView.ts).
  */
-export class Trainer {
-  private doc: GraphDocument | undefined;
-  private program: Program | undefined;
+export class Trainer extends SessionView {
   private backend: { backend: Backend; info: BackendInfo } | undefined;
-  private dataset: Dataset | undefined;
-  private split: { train: Int32Array; validation: Int32Array } | undefined;
   private state: TrainState = 'idle';
   private listener: ((e: TrainEvent) => void) | undefined;
   private pending: MetricPoint[] = [];
@@ -85,19 +75,9 @@ export class Trainer {
   private readonly checkpoints = new CheckpointStore();
   /** Set while a command holds the loop stopped without pausing the run (a hot edit, a roll back). */
   private suspended = false;
-  /** Session commands (open, update, fork …) one at a time, in the order they came. */
-  private queue: Promise<unknown> = Promise.resolve();
-
-  constructor(private readonly deps: TrainerDeps) {}
 
   private now(): number {
     return this.deps.now?.() ?? performance.now();
-  }
-
-  private exclusive<T>(f: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(f);
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 
   /** Where events go (the page subscribes once). */
@@ -357,11 +337,6 @@ export class Trainer {
     return this.observer.afterFlush({ program: this.program, doc: this.doc, dataset: this.dataset, split: this.split, final: true });
   }
 
-  /** The compiled training program's ops (forward, autodiff's backward, updates); empty before compiling. */
-  opGraph(): OpView[] {
-    return this.program?.opGraph() ?? [];
-  }
-
   /** Start (or resume) the run; events go to `onEvent` (or the subscriber). Resolves once the loop is running. */
   train(onEvent?: (e: TrainEvent) => void): Promise<void> {
     if (onEvent) this.listener = onEvent;
@@ -415,52 +390,9 @@ export class Trainer {
     };
   }
 
-  /** A node's value or gradient at the current step, summarised for display. */
-  async inspect(node: string, what: 'value' | 'grad', options: { bins?: number; maxValues?: number } = {}): Promise<Inspection> {
-    if (!this.program) throw new Error('nothing is compiled');
-    return inspectNode(this.program, node, what, options);
-  }
-
-  async getWeights(): Promise<Record<string, Float32Array>> {
-    if (!this.program) throw new Error('nothing is compiled');
-    return this.program.getWeights();
-  }
-
   setWeights(weights: Record<string, Float32Array>): void {
     if (!this.program) throw new Error('nothing is compiled');
     this.program.setWeights(weights);
-  }
-
-  /** What the inference panel feeds and reads (workers/predict.ts); rejects before a graph is compiled. */
-  async predictInfo(): Promise<PredictInfo> {
-    if (!this.program || !this.doc || !this.dataset || !this.split) throw new Error('nothing is compiled: train (or open) a graph first');
-    return predictInfo({ program: this.program, doc: this.doc, dataset: this.dataset, split: this.split });
-  }
-
-  /** One sample through the inference program on the weights the run holds now (no step, no gradient); training goes on. */
-  predict(request: PredictRequest): Promise<Prediction> {
-    return this.exclusive(async () => {
-      const [program, doc, dataset, split] = [this.program, this.doc, this.dataset, this.split];
-      if (!program || !doc || !dataset || !split) throw new Error('nothing is compiled: train (or open) a graph first');
-      return predict({ program, doc, dataset, split, unscaled: () => this.deps.loadDataset(unscaledDoc(doc)) }, request);
-    });
-  }
-
-  /** `f` on the compiled run (generation, attention maps: workers/generate.ts, attentionMap.ts) between training steps. */
-  withSession<T>(
-    f: (session: { program: Program; doc: GraphDocument; dataset: Dataset; split: { train: Int32Array; validation: Int32Array } }) => Promise<T>,
-  ): Promise<T> {
-    return this.exclusive(async () => {
-      const [program, doc, dataset, split] = [this.program, this.doc, this.dataset, this.split];
-      if (!program || !doc || !dataset || !split) throw new Error('nothing is compiled: train (or open) a graph first');
-      return f({ program, doc, dataset, split });
-    });
-  }
-
-  /** The trained parameters (and running statistics) as a safetensors file named by node (`dense1.kernel`). */
-  async saveWeights(): Promise<Uint8Array> {
-    if (!this.program || !this.doc) throw new Error('nothing is compiled: train (or open) a graph first');
-    return weightsFile(this.program, this.doc);
   }
 
   /**
@@ -482,21 +414,6 @@ export class Trainer {
       }
       return match;
     });
-  }
-
-  /** The open graph's inference part as an ONNX model (opset 17) with the current weights. */
-  async exportOnnx(): Promise<Uint8Array> {
-    if (!this.program || !this.doc) throw new Error('nothing is compiled: train (or open) a graph first');
-    return onnxFile(this.program, this.doc);
-  }
-
-  /**
-   * The open graph as PyTorch code with its weights, zipped: model.py (an nn.Module named by node),
-   * train.py (same loss, optimizer and schedule; single process or data-parallel) and weights.safetensors.
-   */
-  async exportPyTorch(): Promise<Uint8Array> {
-    if (!this.program || !this.doc) throw new Error('nothing is compiled: train (or open) a graph first');
-    return pytorchZip(this.program, this.doc);
   }
 
   private resetCounters(): void {

@@ -6,9 +6,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { GenerateInfo, GreedyResult } from '../../workers/generate';
 import { useThrottled } from '../hooks/useThrottled';
+import { errorMessage as message, useCompiledInfo } from '../inference/useCompiledInfo';
 import { useTraining, useTrainingHandle } from '../training/TrainingContext';
 
-const message = (e: unknown) => (e instanceof Error ? e.message.replace(/^Error: /, '') : String(e));
 /** Tokens per worker call while streaming. */
 const CHUNK = 16;
 
@@ -27,7 +27,6 @@ export function useGeneration() {
     useTraining((s) => s.status.step),
     2000,
   );
-  const [info, setInfo] = useState<{ info?: GenerateInfo; error?: string }>({});
   const [output, setOutput] = useState<{ text: string; running: boolean; step?: number; error?: string; unknown?: readonly string[] }>({
     text: '',
     running: false,
@@ -35,24 +34,13 @@ export function useGeneration() {
   const [greedy, setGreedy] = useState<{ result?: GreedyResult; error?: string; busy: boolean; asked: boolean }>({ busy: false, asked: false });
   const stop = useRef(false);
 
-  useEffect(() => {
-    let live = true;
-    setOutput({ text: '', running: false });
-    setGreedy({ busy: false, asked: false });
-    if (!compiled) {
-      setInfo({});
-      return;
-    }
-    client()
-      .api.generateInfo()
-      .then(
-        (i) => live && setInfo({ info: i }),
-        (e: unknown) => live && setInfo({ error: message(e) }),
-      );
-    return () => {
-      live = false;
-    };
-  }, [compiled, client]);
+  const info = useCompiledInfo<GenerateInfo>(
+    (api) => api.generateInfo(),
+    () => {
+      setOutput({ text: '', running: false });
+      setGreedy({ busy: false, asked: false });
+    },
+  );
 
   const generate = useCallback(
     async (prompt: string, s: Sampling) => {

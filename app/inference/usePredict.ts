@@ -8,8 +8,7 @@ import type { Prediction, PredictInfo, PredictRequest } from '../../workers/pred
 import { useDashboard } from '../dashboard/DashboardContext';
 import { useThrottled } from '../hooks/useThrottled';
 import { useTraining, useTrainingHandle } from '../training/TrainingContext';
-
-const message = (e: unknown) => (e instanceof Error ? e.message.replace(/^Error: /, '') : String(e));
+import { errorMessage as message, useCompiledInfo } from './useCompiledInfo';
 
 export function usePredict() {
   const { client, store } = useTrainingHandle();
@@ -19,29 +18,15 @@ export function usePredict() {
     1000,
   );
   const probes = useDashboard((s) => s.probes);
-  const [info, setInfo] = useState<{ info?: PredictInfo; error?: string }>({});
   const [result, setResult] = useState<{ prediction?: Prediction; error?: string; request?: PredictRequest }>({});
   const busy = useRef(false);
   const probeTargets = useRef(probes.map((p) => p.target));
   probeTargets.current = probes.map((p) => p.target);
 
-  useEffect(() => {
-    let live = true;
-    setResult({});
-    if (!compiled) {
-      setInfo({});
-      return;
-    }
-    client()
-      .api.predictInfo()
-      .then(
-        (i) => live && setInfo({ info: i }),
-        (e: unknown) => live && setInfo({ error: message(e) }),
-      );
-    return () => {
-      live = false;
-    };
-  }, [compiled, client]);
+  const info = useCompiledInfo<PredictInfo>(
+    (api) => api.predictInfo(),
+    () => setResult({}),
+  );
 
   const predict = useCallback(
     async (request: PredictRequest) => {
