@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { TEST_GLOBS, testTiers } from './scripts/testTiers.mjs';
@@ -14,11 +15,12 @@ if (existsSync(CHROMIUM_LIB)) {
 }
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
-// Three tiers (scripts/testTiers.mjs): `unit` (npm run test:unit, fast, no GPU work), `gpu` (npm run
-// test:gpu, every file that creates a WebGPU device) and `reference` (npm run test:reference, the files
-// that run PyTorch or onnx in Python). scripts/testTiers.test.ts checks that each test file on disk is
-// in exactly one.
-const { gpu, reference } = testTiers(fileURLToPath(new URL('.', import.meta.url)));
+// Four tiers (scripts/testTiers.mjs): `unit` (npm run test:unit, fast, no GPU work), `slow` (npm run
+// test:slow, learning proofs, the fuzzer and the WASM build check: seconds each on the CPU), `gpu` (npm
+// run test:gpu, every file that creates a WebGPU device) and `reference` (npm run test:reference, the
+// files that run PyTorch or onnx in Python). scripts/testTiers.test.ts checks that each test file on
+// disk is in exactly one.
+const { slow, gpu, reference } = testTiers(fileURLToPath(new URL('.', import.meta.url)));
 
 export default defineConfig({
   test: {
@@ -26,9 +28,21 @@ export default defineConfig({
     testTimeout: 120_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: [...TEST_GLOBS], exclude: [...configDefaults.exclude, ...gpu, ...reference] } },
-      { extends: true, test: { name: 'gpu', include: gpu } },
-      { extends: true, test: { name: 'reference', include: reference } },
+      // Both cores for the CPU tiers (Vitest's default, cores − 1, runs them one file at a time on 2 cores);
+      // the GPU and reference tiers keep the default. Projects with other worker counts run as groups, in order.
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [...TEST_GLOBS],
+          exclude: [...configDefaults.exclude, ...slow, ...gpu, ...reference],
+          maxWorkers: availableParallelism(),
+          sequence: { groupOrder: 0 },
+        },
+      },
+      { extends: true, test: { name: 'slow', include: slow, maxWorkers: availableParallelism(), sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'gpu', include: gpu, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'reference', include: reference, sequence: { groupOrder: 1 } } },
     ],
   },
 });

@@ -1,10 +1,10 @@
 /**
  * `wiregrad train` and `export` in-process (CPU backend): the same losses as the tab's Trainer step
  * for step, on a built-in dataset and on a CSV file; event files read back by an independent decoder;
- * weights written as safetensors; bad input named and refused with exit code 2.
+ * weights written as safetensors; bad input named and refused with exit code 2. The WebGPU and WASM
+ * backends: cli/trainBackends.gpu.test.ts.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../engine/backends/cpu/backend';
@@ -17,34 +17,13 @@ import { decodeTensor, readSafetensors } from '../engine/interchange/safetensors
 import { makeDoc, twoLayerDoc } from '../engine/testing/docs';
 import { Trainer } from '../workers/trainer';
 import type { MetricPoint } from '../workers/types';
-import { readEventFile, type ReadEvent } from './eventReader';
-import { main } from './main';
+import { cli, eventsIn, scalarSeries, temp, writeDoc } from './testing';
 
 /** The classic 2-layer template, trained on all its samples (the template's batch is the whole set). */
 const twoLayer = (opts: Parameters<typeof twoLayerDoc>[0]): GraphDocument => {
   const doc = twoLayerDoc(opts);
   return { ...doc, training: TrainingConfig.parse({ ...doc.training, validationSplit: 0 }) };
 };
-
-const temp = () => mkdtempSync(join(tmpdir(), 'wg-cli-'));
-
-/** Run the command line in this process; stderr is captured, Ctrl-C never comes. */
-async function cli(...argv: string[]) {
-  let err = '';
-  let out = '';
-  const code = await main(argv, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s), isTTY: false },
-    onInterrupt: () => () => undefined,
-  });
-  return { code, err, out };
-}
-
-function writeDoc(dir: string, doc: unknown, name = 'doc.json'): string {
-  const path = join(dir, name);
-  writeFileSync(path, typeof doc === 'string' ? doc : JSON.stringify(doc));
-  return path;
-}
 
 /** The tab's session, in-process: `steps` steps of `doc` on the CPU, every logged point. */
 async function trainerPoints(doc: GraphDocument, dataset: Dataset, steps: number) {
@@ -58,13 +37,6 @@ async function trainerPoints(doc: GraphDocument, dataset: Dataset, steps: number
   await t.step(steps);
   return { points, weights: await t.getWeights() };
 }
-
-const eventsIn = (dir: string): ReadEvent[] => {
-  const files = readdirSync(dir).filter((f) => f.includes('tfevents'));
-  expect(files).toHaveLength(1);
-  return readEventFile(join(dir, files[0]!));
-};
-const scalarSeries = (events: ReadEvent[], tag: string) => events.filter((e) => tag in e.scalars).map((e) => [e.step, e.scalars[tag]!] as const);
 
 function weightsOf(path: string): Record<string, Float32Array> {
   const file = readSafetensors(new Uint8Array(readFileSync(path)));
@@ -153,37 +125,6 @@ describe('wiregrad train', () => {
     expect(validation.at(-1)![0]).toBe(18);
     expect(scalarSeries(events, 'validation/acc').length).toBe(validation.length);
     expect(events.every((e) => Object.keys(e.histograms).length === 0)).toBe(true);
-  });
-
-  it('--backend webgpu (Dawn; SwiftShader without a GPU) and --backend wasm train, their losses tracking the CPU run', async () => {
-    const dir = temp();
-    const doc = makeDoc(
-      [
-        ['x', 'Input', { field: 'x', shape: [2] }],
-        ['label', 'Input', { field: 'label', shape: [], dtype: 'i32' }],
-        ['h', 'Dense', { units: 16, activation: 'relu' }],
-        ['logits', 'Dense', { units: 2 }],
-        ['loss', 'SoftmaxCrossEntropy'],
-      ],
-      ['x.y -> h.x', 'h.y -> logits.x', 'logits.y -> loss.pred', 'label.y -> loss.target'],
-      { dataset: { kind: 'xor', size: 120 }, optimizer: { type: 'adam' }, lr: 0.02, batchSize: 20, steps: 30, seed: 2, validationSplit: 0 },
-    );
-    const path = writeDoc(dir, doc);
-    const losses = async (backend: string) => {
-      const logs = join(dir, backend);
-      const run = await cli('train', path, '--backend', backend, '--out', join(dir, `${backend}.safetensors`), '--logdir', logs, '--histogram-every', '0');
-      expect(run.code).toBe(0);
-      return { run, losses: scalarSeries(eventsIn(logs), 'loss') };
-    };
-    const gpu = await losses('webgpu');
-    expect(gpu.run.err).not.toContain('CPU');
-    const cpu = await losses('cpu');
-    expect(gpu.losses.map(([step]) => step)).toEqual(cpu.losses.map(([step]) => step));
-    gpu.losses.forEach(([, loss], i) => expect(Math.abs(loss - cpu.losses[i]![1])).toBeLessThan(1e-4 * Math.max(1, Math.abs(cpu.losses[i]![1]))));
-    const wasm = await losses('wasm');
-    expect(wasm.run.err).toContain('WASM SIMD, 1 thread');
-    expect(wasm.losses.map(([step]) => step)).toEqual(cpu.losses.map(([step]) => step));
-    wasm.losses.forEach(([, loss], i) => expect(Math.abs(loss - cpu.losses[i]![1])).toBeLessThan(1e-4 * Math.max(1, Math.abs(cpu.losses[i]![1]))));
   });
 
   it('exits 1 when the loss goes non-finite, naming the step, and still writes the weights from before it', async () => {

@@ -6,5 +6,7 @@ export declare function testFilesOnDisk(root: string): string[];
 export declare function isGpuTest(path: string, text: string): boolean;
 /** Whether the test file runs PyTorch or onnx in Python (and is no GPU test): the reference tier. */
 export declare function isReferenceTest(path: string, text: string): boolean;
+/** Whether the test file is a slow CPU proof (a `*.slow.test.ts` or `*.learning.test.ts` name, or the WASM build check) and neither a GPU nor a reference test. */
+export declare function isSlowTest(path: string, text: string): boolean;
 /** The test files of each tier under `root`. */
-export declare function testTiers(root: string): { unit: string[]; gpu: string[]; reference: string[] };
+export declare function testTiers(root: string): { unit: string[]; slow: string[]; gpu: string[]; reference: string[] };

@@ -1,11 +1,15 @@
 /**
- * The test tiers (vitest.config.ts): `unit`, fast and without GPU work; `gpu`, every test file that
- * creates a WebGPU device (Dawn on SwiftShader in Node); `reference`, the files that run another
- * framework in Python (PyTorch training the exported code, ONNX's checker), whose processes take
- * minutes of CPU. A file is in the GPU tier when its name says so (`*.gpu.test.ts`) or it imports what
- * makes a device: the Dawn test helpers (engine/backends/webgpu/testing) or the `webgpu` package; in
- * the reference tier when it imports scripts/python-torch.mjs or scripts/python-onnx.mjs (and is not a
- * GPU test). scripts/testTiers.test.ts checks that every test file on disk is run by exactly one tier.
+ * The test tiers (vitest.config.ts): `unit`, fast and without GPU work (under 2 minutes on 2 cores);
+ * `slow`, the proofs that take seconds each on the CPU (models trained to an accuracy, the document
+ * fuzzer's 10,000 inputs, the AssemblyScript build check); `gpu`, every test file that creates a
+ * WebGPU device (Dawn on SwiftShader in Node); `reference`, the files that run another framework in
+ * Python (PyTorch training the exported code, ONNX's checker), whose processes take minutes of CPU.
+ * A file is in the GPU tier when its name says so (`*.gpu.test.ts`) or it imports what makes a device:
+ * the Dawn test helpers (engine/backends/webgpu/testing) or the `webgpu` package; in the reference tier
+ * when it imports scripts/python-torch.mjs or scripts/python-onnx.mjs (and is not a GPU test); in the
+ * slow tier when its name says so (`*.slow.test.ts`, or `*.learning.test.ts` for a learning proof) or
+ * it imports scripts/build-wasm.mjs, which runs the AssemblyScript compiler (and is in neither of the
+ * others). scripts/testTiers.test.ts checks that every test file on disk is run by exactly one tier.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
@@ -45,6 +49,9 @@ const DAWN_HELPERS = 'engine/backends/webgpu/testing';
 /** What finds (or installs) Python with PyTorch or onnx, to run them. */
 const PYTHON_FRAMEWORKS = ['scripts/python-torch', 'scripts/python-onnx'];
 
+/** What builds the WASM kernels with the AssemblyScript compiler. */
+const WASM_BUILD = 'scripts/build-wasm';
+
 /** @param {string} text @returns {string[]} the module specifiers of the file's import statements */
 function importsOf(text) {
   // Import statements only (at the start of a line), not text that mentions one.
@@ -67,14 +74,23 @@ export function isReferenceTest(path, text) {
   return importsOf(text).some((spec) => spec.startsWith('.') && PYTHON_FRAMEWORKS.includes(resolved(path, spec)));
 }
 
+/** @param {string} path @param {string} text @returns {boolean} whether it is a slow CPU proof (and neither a GPU nor a reference test) */
+export function isSlowTest(path, text) {
+  if (isGpuTest(path, text) || isReferenceTest(path, text)) return false;
+  if (/\.(slow|learning)\.test\.[a-z]+$/.test(path)) return true;
+  return importsOf(text).some((spec) => spec.startsWith('.') && resolved(path, spec) === WASM_BUILD);
+}
+
+/** @typedef {{ unit: string[]; slow: string[]; gpu: string[]; reference: string[] }} Tiers */
+
 /** The test files of each tier under `root`. */
-/** @param {string} root @returns {{ unit: string[]; gpu: string[]; reference: string[] }} */
+/** @param {string} root @returns {Tiers} */
 export function testTiers(root) {
-  /** @type {{ unit: string[]; gpu: string[]; reference: string[] }} */
-  const tiers = { unit: [], gpu: [], reference: [] };
+  /** @type {Tiers} */
+  const tiers = { unit: [], slow: [], gpu: [], reference: [] };
   for (const file of testFilesOnDisk(root)) {
     const text = readFileSync(join(root, file), 'utf8');
-    tiers[isGpuTest(file, text) ? 'gpu' : isReferenceTest(file, text) ? 'reference' : 'unit'].push(file);
+    tiers[isGpuTest(file, text) ? 'gpu' : isReferenceTest(file, text) ? 'reference' : isSlowTest(file, text) ? 'slow' : 'unit'].push(file);
   }
   return tiers;
 }

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { isGpuTest, isReferenceTest, testFilesOnDisk, testTiers } from './testTiers.mjs';
+import { isGpuTest, isReferenceTest, isSlowTest, testFilesOnDisk, testTiers } from './testTiers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -32,15 +32,19 @@ describe('test tiers', () => {
     const lost = onDisk.filter((f) => !projects.has(f));
     const twice = [...projects].filter(([, p]) => p.length !== 1).map(([f]) => f);
     expect(lost, 'test files no tier runs (add their folder to TEST_GLOBS in scripts/testTiers.mjs)').toEqual([]);
-    expect(twice, 'test files in both tiers').toEqual([]);
-    const { gpu, reference } = testTiers(root);
+    expect(twice, 'test files in two tiers').toEqual([]);
+    const { unit, slow, gpu, reference } = testTiers(root);
     const inProject = (name: string) =>
       [...projects]
         .filter(([, [p]]) => p === name)
         .map(([f]) => f)
         .sort();
+    expect(inProject('unit')).toEqual(unit);
+    expect(inProject('slow')).toEqual(slow);
     expect(inProject('gpu')).toEqual(gpu);
     expect(inProject('reference')).toEqual(reference);
+    expect(slow).toContain('engine/graph/nodes/attention.learning.test.ts');
+    expect(slow).toContain('engine/backends/wasm/kernels.wasm.test.ts');
     expect(gpu).toContain('engine/backends/webgpu/matmul.test.ts');
     expect(reference).toContain('engine/interchange/pytorch/export.test.ts');
     expect(projects.get('app/storage/schema.test.ts')).toEqual(['unit']);
@@ -53,6 +57,17 @@ describe('test tiers', () => {
       false,
     );
     expect(isReferenceTest('engine/graph/x.test.ts', "import { a } from './torchFixture';")).toBe(false);
+  });
+
+  it('puts learning proofs, slow proofs and the WASM build check in the slow tier, unless they are GPU or reference tests', () => {
+    expect(isSlowTest('workers/x.learning.test.ts', '')).toBe(true);
+    expect(isSlowTest('app/files/x.slow.test.ts', '')).toBe(true);
+    expect(isSlowTest('engine/backends/wasm/x.test.ts', "import { buildWasm } from '../../../scripts/build-wasm.mjs';")).toBe(true);
+    expect(isSlowTest('engine/backends/wasm/x.test.ts', "import { buildWasm } from './build-wasm';")).toBe(false);
+    expect(isSlowTest('engine/graph/learning.test.ts', '')).toBe(false);
+    expect(isSlowTest('engine/graph/x.learning.gpu.test.ts', '')).toBe(false);
+    expect(isSlowTest('engine/graph/x.learning.test.ts', "import { gpuBackend } from '../../engine/backends/webgpu/testing';")).toBe(false);
+    expect(isSlowTest('engine/x.slow.test.ts', "import { findOrInstallPythonTorch } from '../scripts/python-torch.mjs';")).toBe(false);
   });
 
   it('puts a file in the GPU tier by its name or by what it imports', () => {
