@@ -25,6 +25,53 @@ test('a 300-node graph opens at a readable zoom, with only the nodes in view mou
   expect(zoom).toBeGreaterThanOrEqual(0.5 - 1e-9);
 });
 
+/**
+ * How far (screen px) the drawn chain edges between mounted nodes end from their handles: the largest
+ * gap at either end, and how many edges were checked. Nodes out of view start from estimated sizes and
+ * handles (app/canvas/nodeGeometry.ts); every node on screen must end up where its edges meet it.
+ */
+const edgeGaps = (page: Page) =>
+  page.evaluate(() => {
+    const gaps: number[] = [];
+    const handle = (node: string, port: string) => document.querySelector(`.react-flow__node[data-id="${node}"] .react-flow__handle[data-handleid="${port}"]`);
+    for (const edge of document.querySelectorAll<SVGGElement>('.react-flow__edge')) {
+      // The chain's edge e<i> goes from n<i-1> (x for i = 1), port y, to n<i>, port x (bench/app/bigGraph.mjs).
+      const i = /^e(\d+)$/.exec(edge.getAttribute('data-id') ?? '')?.[1];
+      const path = edge.querySelector<SVGPathElement>('path.react-flow__edge-path');
+      if (i === undefined || !path) continue;
+      const from = handle(i === '1' ? 'x' : `n${Number(i) - 1}`, 'y');
+      const to = handle(`n${i}`, 'x');
+      if (!from || !to) continue;
+      const ctm = path.getScreenCTM()!;
+      const at = (length: number) => {
+        const p = path.getPointAtLength(length);
+        return new DOMPoint(p.x, p.y).matrixTransform(ctm);
+      };
+      const gap = (p: DOMPoint, h: Element, side: 'left' | 'right') => {
+        const r = h.getBoundingClientRect();
+        return Math.hypot((side === 'right' ? r.right : r.left) - p.x, r.top + r.height / 2 - p.y);
+      };
+      gaps.push(Math.max(gap(at(0), from, 'right'), gap(at(path.getTotalLength()), to, 'left')));
+    }
+    return { checked: gaps.length, worst: Math.max(0, ...gaps) };
+  });
+
+test('the edges between the nodes in view meet their handles, after opening and after moving through the graph', async ({ page }) => {
+  await openChain(page);
+  // The view settles (the nodes that came into view are measured).
+  await page.waitForTimeout(500);
+  const opened = await edgeGaps(page);
+  expect(opened.checked).toBeGreaterThan(10);
+  expect(opened.worst).toBeLessThan(1.5);
+  const first = page.locator('.react-flow__node').first();
+  await first.focus();
+  for (let k = 0; k < 40; k++) await page.keyboard.press('Tab');
+  await page.waitForTimeout(500);
+  const moved = await edgeGaps(page);
+  expect(moved.checked).toBeGreaterThan(10);
+  expect(moved.worst).toBeLessThan(1.5);
+});
+
 test('Tab moves through the nodes of a large graph in document order, onto nodes that were off screen', async ({ page }) => {
   await openChain(page);
   const first = page.locator('.react-flow__node').first();

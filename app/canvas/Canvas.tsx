@@ -1,6 +1,6 @@
 /** The graph canvas: React Flow over the derived view, with minimap, zoom controls and a dotted grid. */
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, type ColorMode } from '@xyflow/react';
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, type ColorMode } from '@xyflow/react';
+import { useCallback, useRef, useState, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { COMPOSITE_TYPES } from '../../engine/graph/nodes/attentionExpand';
 import { useEditor, useEditorStore } from '../store/context';
@@ -8,18 +8,14 @@ import { CanvasTools } from './CanvasTools';
 import { ConnectContext } from './connectContext';
 import { ConnectDialog } from './ConnectDialog';
 import type { GraphFlowNode } from './flowModel';
+import { isLargeGraph } from './largeGraph';
 import { nodeTypes } from './nodeTypes';
 import { useFlowHandlers } from './useFlowHandlers';
+import { FIT_OPTIONS, LARGE_FIT_OPTIONS, useFitRequests } from './useFitRequests';
 import { useFlowView } from './useFlowView';
 import { useNodeTabbing } from './useNodeTabbing';
 import { useProbeClicks } from './useProbeClicks';
 
-const FIT_OPTIONS = { padding: 0.15, maxZoom: 1 };
-/**
- * A large graph is framed no smaller than half size: fitting all of a 300-node graph would show
- * unreadable nodes and mount every one of them (slow to open); the minimap shows the whole.
- */
-const LARGE_FIT_OPTIONS = { ...FIT_OPTIONS, minZoom: 0.5 };
 // React Flow syncs its props into its store by identity: a new object or array on every render (every
 // drag move) would count as a change each time.
 const MULTI_SELECT_KEYS = ['Meta', 'Control'];
@@ -34,12 +30,7 @@ const ARIA_LABELS = {
   'edge.a11yDescription.default': 'Press Enter or Space to select the edge, then Delete to remove it.',
 };
 
-/**
- * From this many nodes React Flow mounts only the nodes and edges in view (its large-graph advice):
- * mounting thousands of nodes takes seconds and every one of them is measured and re-checked on each
- * store change. Below it every node stays in the DOM, so a small graph behaves as before.
- */
-export const RENDER_VISIBLE_ONLY_FROM = 200;
+export { RENDER_VISIBLE_ONLY_FROM } from './largeGraph';
 
 /** The key that opens the Connect list on the focused node. */
 export const CONNECT_KEY = 'c';
@@ -54,11 +45,9 @@ export function Canvas() {
   const handlers = useFlowHandlers();
   const probeClicks = useProbeClicks();
   const theme = useEditor((s) => s.theme);
-  const fitRequest = useEditor((s) => s.fitRequest);
   const store = useEditorStore();
-  const { fitView, setViewport } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
-  const large = nodes.length >= RENDER_VISIBLE_ONLY_FROM;
+  const large = isLargeGraph(nodes.length);
   const fitOptions = large ? LARGE_FIT_OPTIONS : FIT_OPTIONS;
   const onTab = useNodeTabbing(large, wrapper);
   const [connecting, setConnecting] = useState<string | null>(null);
@@ -93,16 +82,7 @@ export function Canvas() {
     [store, onTab],
   );
 
-  // A new document (or a layout) asks to be framed; wait a frame so new nodes are measured first.
-  // An empty one resets to 100% so the next node dropped is full size.
-  useEffect(() => {
-    if (fitRequest === 0) return;
-    const frame = requestAnimationFrame(() => {
-      if (store.getState().doc.nodes.length === 0) void setViewport({ x: 0, y: 0, zoom: 1 });
-      else void fitView({ ...(store.getState().doc.nodes.length >= RENDER_VISIBLE_ONLY_FROM ? LARGE_FIT_OPTIONS : FIT_OPTIONS), duration: 200 });
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [fitRequest, fitView, setViewport, store]);
+  useFitRequests();
 
   return (
     <ConnectContext.Provider value={openConnect}>

@@ -13,6 +13,7 @@ import { displayName } from '../store/names';
 import { messageOnNode, severityOf, type Severity, type Validation } from '../store/validation';
 import { edgeStyle } from '../probes/edgeColour';
 import { formatParamCount, formatType } from '../format/tensors';
+import { estimateGeometry } from './nodeGeometry';
 import { summarizeParams } from './summary';
 
 /** One handle on a node. */
@@ -115,23 +116,36 @@ function cachedNodeData(node: DocNode, validation: Validation, runtime: RuntimeV
   return data;
 }
 
-/** The canvas nodes; `previous` (the last result, by id) lets unchanged nodes keep their identity. */
+/**
+ * The canvas nodes; `previous` (the last result, by id) lets unchanged nodes keep their identity.
+ * With `estimate` (a large graph, where only the nodes in view mount), a node the canvas has not
+ * measured carries its estimated size, and when it is new to the view its estimated handles too
+ * (nodeGeometry.ts): React Flow then need not mount it to measure it. Handles are given once, so
+ * that the real ones React Flow measures when the node mounts are not replaced by the estimate.
+ */
 export function toFlowNodes(
   doc: GraphDocument,
   view: ViewState,
   validation: Validation,
   previous: ReadonlyMap<string, GraphFlowNode> = new Map(),
   runtime: RuntimeView = NO_RUNTIME,
+  estimate = false,
 ): GraphFlowNode[] {
   const selected = new Set(view.selection);
   return doc.nodes.map((node) => {
     const data = cachedNodeData(node, validation, runtime);
     const position = own(view.dragPositions, node.id) ?? node.position;
-    const measured = own(view.measured, node.id);
+    const prev = previous.get(node.id);
+    let measured = own(view.measured, node.id);
+    let handles: GraphFlowNode['handles'];
+    if (estimate && measured === undefined) {
+      const geometry = estimatedGeometry(data);
+      measured = { width: geometry.width, height: geometry.height };
+      if (prev === undefined) handles = geometry.handles;
+    }
     const isSelected = selected.has(node.id);
     const problem = data.runtimeError || data.problems.some((p) => p.severity === 'error') ? 'has-error' : data.problems.length > 0 ? 'has-warning' : '';
     const worst = [problem, data.runtimeError && 'has-runtime-error', data.probed && 'is-probed'].filter(Boolean).join(' ');
-    const prev = previous.get(node.id);
     if (
       prev !== undefined &&
       prev.position.x === position.x &&
@@ -153,8 +167,18 @@ export function toFlowNodes(
       className: worst,
       ariaLabel: data.title,
       ...(measured !== undefined && { measured }),
+      ...(handles !== undefined && { handles }),
     };
   });
+}
+
+/** The estimate for each node data object, computed once (data objects are reused while nothing changes). */
+const geometryCache = new WeakMap<GraphNodeData, ReturnType<typeof estimateGeometry>>();
+
+function estimatedGeometry(data: GraphNodeData): ReturnType<typeof estimateGeometry> {
+  let geometry = geometryCache.get(data);
+  if (geometry === undefined) geometryCache.set(data, (geometry = estimateGeometry(data)));
+  return geometry;
 }
 
 /**

@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../store/context';
 import { validationOf } from '../store/validation';
 import { toFlowEdges, toFlowNodes, type GraphFlowNode } from './flowModel';
+import { isLargeGraph } from './largeGraph';
 import { useMemoryLimits } from './useMemoryLimits';
 import { useRuntimeView } from './useRuntimeView';
 
@@ -15,7 +16,8 @@ export function useFlowView() {
   const runtime = useRuntimeView();
   // The previous nodes by id: unchanged ones are reused so memoized node components skip rendering.
   const previous = useRef<ReadonlyMap<string, GraphFlowNode>>(new Map());
-  const nodes = useMemo(() => toFlowNodes(doc, view, validation, previous.current, runtime), [doc, view, validation, runtime]);
+  // A large graph mounts only the nodes in view: the others get estimated sizes instead of being mounted to be measured.
+  const nodes = useMemo(() => toFlowNodes(doc, view, validation, previous.current, runtime, isLargeGraph(doc.nodes.length)), [doc, view, validation, runtime]);
   previous.current = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
   // Edges do not move with dragged nodes: they are rebuilt only when what they show changes.
   const selectedEdges = view.selectedEdges;
