@@ -16,6 +16,12 @@ const OUTPUTS: TensorSignature[] = [
   { name: 'z', shape: [], dtype: 'f32' },
 ];
 
+/** One sample of input `a`. */
+const A = [
+  [1, 2],
+  [3, 4],
+];
+
 const refusal = (body: unknown, maxInstances = 10): string => {
   try {
     parsePredict(body, INPUTS, maxInstances);
@@ -28,13 +34,7 @@ const refusal = (body: unknown, maxInstances = 10): string => {
 
 describe('predict bodies', () => {
   const rows = [
-    {
-      a: [
-        [1, 2],
-        [3, 4],
-      ],
-      ids: [7, 8, 9],
-    },
+    { a: A, ids: [7, 8, 9] },
     {
       a: [
         [5, 6],
@@ -83,73 +83,15 @@ describe('predict bodies', () => {
   });
 
   it('refuses what does not fit, naming the element', () => {
-    expect(
-      refusal({
-        instances: [
-          {
-            a: [
-              [1, 2],
-              [3, 4],
-            ],
-            ids: [1, 2.5, 3],
-          },
-        ],
-      }),
-    ).toBe('400 instances[0].ids[1]: expected an integer (DT_INT32), got 2.5');
-    expect(
-      refusal({
-        instances: [
-          {
-            a: [
-              [1, 2],
-              [3, 4],
-            ],
-            ids: [1, 2, 2147483648],
-          },
-        ],
-      }),
-    ).toBe('400 instances[0].ids[2]: expected an integer (DT_INT32), got 2147483648');
-    expect(
-      refusal({
-        instances: [
-          {
-            a: [
-              [1, 2],
-              [3, 4],
-            ],
-          },
-        ],
-      }),
-    ).toBe("400 instances[0].ids: missing (the model's inputs: a, ids)");
-    expect(
-      refusal({
-        instances: [
-          [
-            [1, 2],
-            [3, 4],
-          ],
-        ],
-      }),
-    ).toBe('400 instances[0]: this model has 2 inputs (a, ids): give each instance as an object {"name": value}');
-    expect(
-      refusal({
-        inputs: [
-          [
-            [1, 2],
-            [3, 4],
-          ],
-        ],
-      }),
-    ).toBe('400 inputs: this model has 2 inputs (a, ids): give them as an object {"name": tensor}');
+    expect(refusal({ instances: [{ a: A, ids: [1, 2.5, 3] }] })).toBe('400 instances[0].ids[1]: expected an integer (DT_INT32), got 2.5');
+    expect(refusal({ instances: [{ a: A, ids: [1, 2, 2147483648] }] })).toBe('400 instances[0].ids[2]: expected an integer (DT_INT32), got 2147483648');
+    expect(refusal({ instances: [{ a: A }] })).toBe("400 instances[0].ids: missing (the model's inputs: a, ids)");
+    expect(refusal({ instances: [A] })).toBe('400 instances[0]: this model has 2 inputs (a, ids): give each instance as an object {"name": value}');
+    expect(refusal({ inputs: [A] })).toBe('400 inputs: this model has 2 inputs (a, ids): give them as an object {"name": tensor}');
     expect(
       refusal({
         inputs: {
-          a: [
-            [
-              [1, 2],
-              [3, 4],
-            ],
-          ],
+          a: [A],
           ids: [
             [1, 2, 3],
             [4, 5, 6],
@@ -164,12 +106,7 @@ describe('predict bodies', () => {
     expect(
       refusal({
         inputs: {
-          a: [
-            [
-              [1, 2],
-              [3, 4],
-            ],
-          ],
+          a: [A],
           ids: [[1, 2, 3]],
           b: [],
         },
