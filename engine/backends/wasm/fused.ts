@@ -25,7 +25,8 @@ export const BLOCK = 2048;
 /** Arithmetic (binary_f32) and comparison (compare_f32) codes: assembly/elementwise.ts. */
 const ARITH: Readonly<Record<string, number>> = { add: 0, sub: 1, mul: 2, div: 3, minimum: 4, maximum: 5 };
 const COMPARE: Readonly<Record<string, number>> = { less: 6, less_equal: 7, greater: 8, greater_equal: 9, equal: 10, not_equal: 11 };
-const UNARY: Readonly<Record<string, number>> = { neg: 0, abs: 1, sqrt: 2, relu: 3, leaky_relu: 4 };
+// leaky_relu's SIMD kernel multiplies by alpha rounded to f32; the reference by the double alpha: it runs the JS maths.
+const UNARY: Readonly<Record<string, number>> = { neg: 0, abs: 1, sqrt: 2, relu: 3 };
 
 /** A program to evaluate: `exprs` over `domain`, storing `stores[q]` into the tensor at `outs[q]`. */
 export interface Program {
