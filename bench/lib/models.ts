@@ -34,14 +34,16 @@ const training = (batch: number, input: number[], seed: number) => ({
   seed,
 });
 
-/** MLP 784-256-10: Dense 256 ReLU → Dense 10, softmax cross-entropy on sparse labels, batch 128. */
-export function mlpWorkload(seed: number): Workload {
-  const batch = 128;
+/**
+ * MLP 784-256-10: Dense 256 ReLU → Dense 10, softmax cross-entropy on sparse labels, batch 128 (tests
+ * may ask for a smaller one: `hidden` units, `batch` samples).
+ */
+export function mlpWorkload(seed: number, { hidden = 256, batch = 128 } = {}): Workload {
   const input = [784];
   const doc = makeDoc(
     [
       ['x', 'Input', { field: 'x', shape: input, dtype: 'f32' }],
-      ['d1', 'Dense', { units: 256, activation: 'relu' }],
+      ['d1', 'Dense', { units: hidden, activation: 'relu' }],
       ['d2', 'Dense', { units: CLASSES }],
       ['label', 'Input', { field: 'label', shape: [], dtype: 'i32' }],
       ['loss', 'SoftmaxCrossEntropy', { labels: 'sparse' }],
@@ -49,7 +51,7 @@ export function mlpWorkload(seed: number): Workload {
     ['x.y -> d1.x', 'd1.y -> d2.x', 'd2.y -> loss.pred', 'label.y -> loss.target'],
     training(batch, input, seed),
   );
-  return { name: 'mlp', title: 'MLP 784-256-10, batch 128', batch, input, doc, lossNode: 'loss' };
+  return { name: 'mlp', title: `MLP 784-${hidden}-10, batch ${batch}`, batch, input, doc, lossNode: 'loss' };
 }
 
 const conv = (filters: number, padding: 'same' | 'valid') => ({
@@ -63,10 +65,9 @@ const pool = { poolSize: [2, 2], padding: 'valid' };
 
 /**
  * LeNet-5 style on 28×28×1, batch 64 (the app's lenet template): conv 6@5×5 same + ReLU, max-pool 2,
- * conv 16@5×5 valid + ReLU, max-pool 2, Dense 120 ReLU, 84 ReLU, 10.
+ * conv 16@5×5 valid + ReLU, max-pool 2, Dense 120 ReLU, 84 ReLU, 10. Tests may ask for a smaller batch.
  */
-export function cnnWorkload(seed: number): Workload {
-  const batch = 64;
+export function cnnWorkload(seed: number, { batch = 64 } = {}): Workload {
   const input = [28, 28, 1];
   const doc = makeDoc(
     [
@@ -96,7 +97,7 @@ export function cnnWorkload(seed: number): Workload {
     ],
     training(batch, input, seed),
   );
-  return { name: 'cnn', title: 'LeNet-5 CNN 28×28×1, batch 64', batch, input, doc, lossNode: 'loss' };
+  return { name: 'cnn', title: `LeNet-5 CNN 28×28×1, batch ${batch}`, batch, input, doc, lossNode: 'loss' };
 }
 
 export function workload(name: ModelName, seed: number): Workload {
