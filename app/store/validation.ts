@@ -1,6 +1,6 @@
 /**
  * Everything the editor knows about a document beyond its data: structural problems
- * (checkStructure) plus inferred shapes and shape/dtype errors (inferShapes) and what training it
+ * (checkStructure, shared with the load check in integrity.ts) plus inferred shapes and shape/dtype errors (inferShapes) and what training it
  * would take in memory against the backend's limits (engine/graph/memory.ts), grouped by where
  * they show — on a node, on an edge, or on the graph as a whole.
  */
@@ -8,7 +8,7 @@ import type { GraphDocument } from '../../engine/graph/document';
 import type { GraphError } from '../../engine/graph/errors';
 import type { NodeInfo } from '../../engine/graph/infer';
 import { DEFAULT_MEMORY_LIMITS, inferWithMemory, memoryErrors, type MemoryEstimate, type MemoryLimits } from '../../engine/graph/memory';
-import { checkStructure } from '../../engine/graph/structure';
+import { structureErrors } from './integrity';
 
 /** How loudly a problem is shown: an error blocks training, a warning is work in progress. */
 export type Severity = 'error' | 'warning';
@@ -58,7 +58,7 @@ export function messageOnNode(error: GraphError, node: { id: string; label?: str
 
 /** Runs the checkers, memory against `limits`; never throws (an engine failure becomes a general error). */
 export function validate(doc: GraphDocument, limits: MemoryLimits = DEFAULT_MEMORY_LIMITS): Validation {
-  const all: GraphError[] = [...checkStructure(doc, { requireLoss: true })];
+  const all: GraphError[] = [...structureErrors(doc)];
   let info: ReadonlyMap<string, NodeInfo> = new Map();
   let memory: MemoryEstimate | undefined;
   try {
