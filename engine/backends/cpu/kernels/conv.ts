@@ -7,52 +7,23 @@
 import type { ConvAttrs, Shape } from '../../../ops/types';
 import type { CpuKernelTable } from '../kernel';
 import { asFloat64, storeAs } from './storage';
+import { windowGeometry, type WindowGeometry } from './window';
 
 /** Sizes of one convolution, from the input, filter and output shapes. */
-interface Geometry {
-  n: number;
-  h: number;
-  w: number;
-  c: number;
+interface Geometry extends WindowGeometry {
   kh: number;
   kw: number;
   cig: number;
   co: number;
   cog: number;
   groups: number;
-  ho: number;
-  wo: number;
-  sh: number;
-  sw: number;
   dh: number;
   dw: number;
-  pt: number;
-  pl: number;
 }
 
 function geometry(x: Shape, f: Shape, y: Shape, a: ConvAttrs): Geometry {
-  const [n, h, w, c] = x as [number, number, number, number];
   const [kh, kw, cig, co] = f as [number, number, number, number];
-  return {
-    n,
-    h,
-    w,
-    c,
-    kh,
-    kw,
-    cig,
-    co,
-    cog: co / a.groups,
-    groups: a.groups,
-    ho: y[1]!,
-    wo: y[2]!,
-    sh: a.stride[0],
-    sw: a.stride[1],
-    dh: a.dilation[0],
-    dw: a.dilation[1],
-    pt: a.padding[0],
-    pl: a.padding[2],
-  };
+  return { ...windowGeometry(x, y, a), kh, kw, cig, co, cog: co / a.groups, groups: a.groups, dh: a.dilation[0], dw: a.dilation[1] };
 }
 
 /**

@@ -6,40 +6,15 @@
 import type { Shape, Window2D } from '../../../ops/types';
 import type { CpuKernelTable, Data } from '../kernel';
 import { storeAs } from './storage';
+import { windowGeometry, type WindowGeometry } from './window';
 
 /** Sizes of one pooling, from the input and output shapes. */
-interface Geometry {
-  n: number;
-  h: number;
-  w: number;
-  c: number;
-  ho: number;
-  wo: number;
+interface Geometry extends WindowGeometry {
   kh: number;
   kw: number;
-  sh: number;
-  sw: number;
-  pt: number;
-  pl: number;
 }
 
-function geometry(x: Shape, y: Shape, a: Window2D): Geometry {
-  const [n, h, w, c] = x as [number, number, number, number];
-  return {
-    n,
-    h,
-    w,
-    c,
-    ho: y[1]!,
-    wo: y[2]!,
-    kh: a.size[0],
-    kw: a.size[1],
-    sh: a.stride[0],
-    sw: a.stride[1],
-    pt: a.padding[0],
-    pl: a.padding[2],
-  };
-}
+const geometry = (x: Shape, y: Shape, a: Window2D): Geometry => ({ ...windowGeometry(x, y, a), kh: a.size[0], kw: a.size[1] });
 
 /** The window of output pixel (oy, ox) clipped to the image: [y0, y1) × [x0, x1). */
 function clip(g: Geometry, oy: number, ox: number): [number, number, number, number] {
