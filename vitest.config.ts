@@ -16,7 +16,7 @@ if (existsSync(CHROMIUM_LIB)) {
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
 // Four tiers (scripts/testTiers.mjs): `unit` (npm run test:unit, fast, no GPU work), `slow` (npm run
-// test:slow, learning proofs, the fuzzer and the WASM build check: seconds each on the CPU), `gpu` (npm
+// test:slow, learning proofs, the fuzzer, the CLI as a child process, the WASM build check: seconds each), `gpu` (npm
 // run test:gpu, every file that creates a WebGPU device) and `reference` (npm run test:reference, the
 // files that run PyTorch or onnx in Python). scripts/testTiers.test.ts checks that each test file on
 // disk is in exactly one.

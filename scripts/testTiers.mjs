@@ -1,15 +1,16 @@
 /**
  * The test tiers (vitest.config.ts): `unit`, fast and without GPU work (under 2 minutes on 2 cores);
  * `slow`, the proofs that take seconds each on the CPU (models trained to an accuracy, the document
- * fuzzer's 10,000 inputs, the AssemblyScript build check); `gpu`, every test file that creates a
- * WebGPU device (Dawn on SwiftShader in Node); `reference`, the files that run another framework in
- * Python (PyTorch training the exported code, ONNX's checker), whose processes take minutes of CPU.
- * A file is in the GPU tier when its name says so (`*.gpu.test.ts`) or it imports what makes a device:
- * the Dawn test helpers (engine/backends/webgpu/testing) or the `webgpu` package; in the reference tier
- * when it imports scripts/python-torch.mjs or scripts/python-onnx.mjs (and is not a GPU test); in the
- * slow tier when its name says so (`*.slow.test.ts`, or `*.learning.test.ts` for a learning proof) or
- * it imports scripts/build-wasm.mjs, which runs the AssemblyScript compiler (and is in neither of the
- * others). scripts/testTiers.test.ts checks that every test file on disk is run by exactly one tier.
+ * fuzzer's 10,000 inputs, the CLI run as a child process, the AssemblyScript build check); `gpu`,
+ * every test file that creates a WebGPU device (Dawn on SwiftShader in Node); `reference`, the files
+ * that run another framework in Python (PyTorch training the exported code, ONNX's checker), whose
+ * processes take minutes of CPU. A file is in the GPU tier when its name says so (`*.gpu.test.ts`) or
+ * it imports what makes a device: the Dawn test helpers (engine/backends/webgpu/testing) or the
+ * `webgpu` package; in the reference tier when it imports scripts/python-torch.mjs or
+ * scripts/python-onnx.mjs (and is not a GPU test); in the slow tier when its name says so
+ * (`*.slow.test.ts`, or `*.learning.test.ts` for a learning proof) or it imports scripts/build-wasm.mjs,
+ * which runs the AssemblyScript compiler (and is in neither of the others). scripts/testTiers.test.ts
+ * checks that every test file on disk is run by exactly one tier.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
