@@ -23,6 +23,8 @@ test('a 300-node graph opens at a readable zoom, with only the nodes in view mou
   expect(mounted).toBeLessThan(NODES);
   const zoom = await page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
   expect(zoom).toBeGreaterThanOrEqual(0.5 - 1e-9);
+  // The minimap mounts in idle time after the graph is shown, with every node (sized before it is measured).
+  await expect(page.locator('.react-flow__minimap-node')).toHaveCount(NODES);
 });
 
 /**

@@ -13,6 +13,7 @@ import { nodeTypes } from './nodeTypes';
 import { useFlowHandlers } from './useFlowHandlers';
 import { FIT_OPTIONS, LARGE_FIT_OPTIONS, useFitRequests } from './useFitRequests';
 import { useFlowView } from './useFlowView';
+import { useMinimapShown } from './useMinimapShown';
 import { useNodeTabbing } from './useNodeTabbing';
 import { useProbeClicks } from './useProbeClicks';
 
@@ -50,6 +51,7 @@ export function Canvas() {
   const large = isLargeGraph(nodes.length);
   const fitOptions = large ? LARGE_FIT_OPTIONS : FIT_OPTIONS;
   const onTab = useNodeTabbing(large, wrapper);
+  const minimap = useMinimapShown(large);
   const [connecting, setConnecting] = useState<string | null>(null);
   const openConnect = useCallback((id: string) => setConnecting(id), []);
   const closeConnect = useCallback(() => {
@@ -109,7 +111,7 @@ export function Canvas() {
         aria-label="Graph canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
-        <MiniMap<GraphFlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
+        {minimap && <MiniMap<GraphFlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />}
         <Controls showInteractive={false} aria-label="Zoom controls" />
         <CanvasTools />
       </ReactFlow>
