@@ -4,7 +4,10 @@
  * alternating rounds on one page; and the main thread's longest task while they update.
  * Run through `npm run bench:dashboard` (which builds and serves the app). Not a test.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
+import { busyStretches, formatStretches, longTraceTasks, type CpuProfile } from './dashboardProfile';
 
 const URL = process.env.BENCH_URL ?? 'http://127.0.0.1:4187';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -15,6 +18,10 @@ const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 10_000);
 const TEMPLATE = process.env.BENCH_TEMPLATE ?? '2-layer ReLU net (L2, random data)';
 /** Nodes to open probes on (document ids of the template). */
 const PROBED = (process.env.BENCH_PROBES ?? 'h,relu,pred').split(',');
+/** A folder: record a CPU profile of the first observed round there and print its busy stretches over 40 ms. */
+const PROFILE = process.env.BENCH_PROFILE;
+/** A folder: record a Chrome trace of the second observed round there and print its tasks over 50 ms. */
+const TRACE = process.env.BENCH_TRACE;
 
 const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,6 +77,37 @@ async function setObserving(page: Page, on: boolean) {
   }
 }
 
+/** Runs `run` under the CDP sampling profiler; writes the profile to `dir` and prints the long busy stretches. */
+async function profiled<T>(page: Page, dir: string, run: () => Promise<T>): Promise<T> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await cdp.send('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'dashboard-observed.cpuprofile');
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`profile: ${file}\n${formatStretches(busyStretches(profile as CpuProfile, 40))}`);
+  }
+}
+
+/** Runs `run` under Chrome tracing (the DevTools timeline); writes the trace to `dir` and prints the long tasks with what they did. */
+async function traced<T>(page: Page, dir: string, run: () => Promise<T>): Promise<T> {
+  const browser = page.context().browser()!;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'dashboard-observed.trace.json');
+  await browser.startTracing(page, { path: file, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  try {
+    return await run();
+  } finally {
+    const trace = JSON.parse((await browser.stopTracing()).toString());
+    console.log(`trace: ${file}\n${formatStretches(longTraceTasks(trace, 50), 12)}`);
+  }
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || undefined,
@@ -109,7 +147,8 @@ async function main() {
     plain.push(await measure(page));
     await setObserving(page, true);
     await page.evaluate(() => Object.assign(window, { __watching: true, __longest: 0, __longtask: 0 }));
-    observed.push(await measure(page));
+    const run = () => measure(page);
+    observed.push(r === 0 && PROFILE ? await profiled(page, PROFILE, run) : r === 1 && TRACE ? await traced(page, TRACE, run) : await run());
     const seen = await page.evaluate(() => {
       const w = window as unknown as { __longest: number; __longtask: number };
       return { __longest: w.__longest, __longtask: w.__longtask };

@@ -32,7 +32,8 @@ export function HistogramInterval() {
 
 export function HistogramsView({ mode }: { mode: 'histograms' | 'distributions' }) {
   const live = useTraining(useShallow((s) => s.observed.histograms));
-  const histograms = useThrottled(live, 300);
+  // Lagged so it redraws in its own task, after the probes that sample at the same time.
+  const histograms = useThrottled(live, 300, 120);
   const tensors = useMemo(() => {
     const byName = new Map<string, { value?: HistorySeries; grad?: HistorySeries }>();
     for (const s of Object.values(histograms)) byName.set(s.name, { ...byName.get(s.name), [s.what]: s });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { startTransition, useEffect, useRef, useState } from 'react';
 
 /**
  * Passes on the latest of a stream of values at most every `ms`, each `lag` later still (so views fed
@@ -38,13 +38,16 @@ export class Throttle<T> {
   }
 }
 
-/** `value`, but updated at most every `ms` and `lag` late (see Throttle): keeps charts at a steady redraw rate. */
+/**
+ * `value`, but updated at most every `ms` and `lag` late (see Throttle): keeps charts at a steady redraw rate.
+ * The update renders as a transition, which React splits into short tasks, so a redraw never blocks input.
+ */
 export function useThrottled<T>(value: T, ms: number, lag = 0): T {
   const [shown, setShown] = useState(value);
   const throttle = useRef<Throttle<T> | undefined>(undefined);
   const first = useRef(true);
   useEffect(() => {
-    const t = new Throttle<T>(ms, lag, setShown);
+    const t = new Throttle<T>(ms, lag, (v) => startTransition(() => setShown(() => v)));
     throttle.current = t;
     return () => t.dispose();
   }, [ms, lag]);

@@ -1,10 +1,11 @@
 /** One probe: a node's (or edge's) tensor at the current step — value or gradient — as statistics, histogram and a shape-fitting view. */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { ProbeReading, TensorSummary } from '../../workers/observeTypes';
 import { formatValue } from '../charts/chartScale';
 import { useDashboardStore } from '../dashboard/DashboardContext';
 import type { Probe } from '../dashboard/viewStore';
 import { formatType } from '../format/tensors';
+import { useThrottled } from '../hooks/useThrottled';
 import { useEditor } from '../store/context';
 import { AttentionProbe } from './AttentionProbe';
 import { MiniHistogram } from './MiniHistogram';
@@ -33,7 +34,12 @@ function Stats({ s }: { s: TensorSummary['stats'] }) {
   );
 }
 
-export function ProbeCard({ probe, reading }: { probe: Probe; reading: ProbeReading | undefined }) {
+/** Redraws of a probe at most this often. */
+const PROBE_REDRAW_MS = 200;
+
+/** `reading` is the latest from the worker; the card shows it throttled, `lag` ms after its neighbour above. */
+export const ProbeCard = memo(function ProbeCard({ probe, reading: live, lag = 0 }: { probe: Probe; reading: ProbeReading | undefined; lag?: number }) {
+  const reading = useThrottled(live, PROBE_REDRAW_MS, lag);
   const view = useDashboardStore();
   const [what, setWhat] = useState<'value' | 'grad'>('value');
   const tensor = what === 'value' ? reading?.value : reading?.grad;
@@ -94,4 +100,4 @@ export function ProbeCard({ probe, reading }: { probe: Probe; reading: ProbeRead
       {attention && !probe.target.variable && <AttentionProbe node={probe.target.node} title={probe.title} />}
     </section>
   );
-}
+});

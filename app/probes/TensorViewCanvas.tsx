@@ -2,7 +2,7 @@
 import { memo, useEffect, useRef } from 'react';
 import type { TensorView } from '../../workers/stats';
 import { useEditor } from '../store/context';
-import { diverging, parseColour, symmetricLimit } from './colormap';
+import { diverging, divergingPixels, parseColour, symmetricLimit } from './colormap';
 
 const WIDTH = 288;
 
@@ -27,18 +27,16 @@ function layout(view: TensorView): { width: number; height: number } {
 
 function draw(ctx: CanvasRenderingContext2D, view: TensorView, width: number, height: number, neutral: [number, number, number], axis: string) {
   ctx.clearRect(0, 0, width, height);
+  // One scratch canvas per draw, reused for every image of a rank-4 view.
+  const scratch = document.createElement('canvas');
   const paint = (values: ArrayLike<number>, x: number, y: number, w: number, h: number, cols: number, limit: number) => {
-    const img = ctx.createImageData(cols, values.length / cols);
-    for (let i = 0; i < values.length; i++) {
-      const [r, g, b] = diverging(values[i]!, limit, neutral);
-      img.data.set([r, g, b, 255], 4 * i);
-    }
-    const tmp = document.createElement('canvas');
-    tmp.width = cols;
-    tmp.height = values.length / cols;
-    tmp.getContext('2d')!.putImageData(img, 0, 0);
+    const rows = values.length / cols;
+    const img = ctx.createImageData(cols, rows);
+    divergingPixels(values, limit, neutral, img.data);
+    if (scratch.width !== cols || scratch.height !== rows) [scratch.width, scratch.height] = [cols, rows];
+    scratch.getContext('2d')!.putImageData(img, 0, 0);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(tmp, x, y, w, h);
+    ctx.drawImage(scratch, 0, 0, cols, rows, x, y, w, h);
   };
   if (view.kind === 'heatmap') paint(view.values, 0, 0, width, height, view.cols, symmetricLimit(view.values));
   if (view.kind === 'images') {

@@ -85,7 +85,9 @@ export function TrainingPanel({ dataset }: { dataset: (set: SetTraining) => Reac
 
 /** The loss curve and one accuracy curve per Accuracy node: re-rendered only when points arrive. */
 function TrainingCurves() {
-  const metricIds = useEditor(useShallow((s) => s.doc.nodes.filter((n) => getNodeSpec(n.type)?.role === 'metric').map((n) => n.id)));
+  // The node list, not a list derived in the selector: a selector runs at every render and every store change.
+  const nodes = useEditor((s) => s.doc.nodes);
+  const metricIds = useMemo(() => nodes.filter((n) => getNodeSpec(n.type)?.role === 'metric').map((n) => n.id), [nodes]);
   const { points, validation, running, totalSteps, changes } = useTraining(
     useShallow((s) => ({
       points: s.points,
