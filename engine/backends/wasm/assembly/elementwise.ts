@@ -56,9 +56,33 @@ export function binary_f32(op: i32, o: usize, x: usize, sx: i32, y: usize, sy: i
   }
 }
 
-/** One row of an f32 comparison (LT … NE), 0/1 bytes out. */
+// @ts-ignore: decorator
+@inline
+function compareV(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case LT: return f32x4.lt(a, b);
+    case LE: return f32x4.le(a, b);
+    case GT: return f32x4.gt(a, b);
+    case GE: return f32x4.ge(a, b);
+    case EQ: return f32x4.eq(a, b);
+    default: return f32x4.ne(a, b);
+  }
+}
+
+/** One row of an f32 comparison (LT … NE), 0/1 bytes out; 4 lanes at a time where both steps are 1. */
 export function compare_f32(op: i32, o: usize, x: usize, sx: i32, y: usize, sy: i32, n: i32): void {
-  for (let j = 0; j < n; j++) {
+  let j = 0;
+  if (sx == 1 && sy == 1) {
+    const one = i32x4.splat(1);
+    for (; j + 4 <= n; j += 4) {
+      const off = <usize>j << 2;
+      // Lane masks (-1/0) to 0/1, narrowed from i32 to bytes: four bytes stored.
+      const m = v128.and(compareV(op, v128.load(x + off), v128.load(y + off)), one);
+      const b = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(m, m), i16x8.splat(0));
+      v128.store32_lane(o + j, b, 0);
+    }
+  }
+  for (; j < n; j++) {
     const a = load<f32>(x + (<usize>(j * sx) << 2));
     const b = load<f32>(y + (<usize>(j * sy) << 2));
     let r = false;
@@ -74,9 +98,19 @@ export function compare_f32(op: i32, o: usize, x: usize, sx: i32, y: usize, sy: 
   }
 }
 
-/** One row of where: o[j] = c[j·sc] ? a[j·sa] : b[j·sb] over 4-byte values (f32 or i32). */
+/** One row of where: o[j] = c[j·sc] ? a[j·sa] : b[j·sb] over 4-byte values (f32 or i32); 4 lanes at a time where every step is 1. */
 export function where32(o: usize, c: usize, sc: i32, a: usize, sa: i32, b: usize, sb: i32, n: i32): void {
-  for (let j = 0; j < n; j++) {
+  let j = 0;
+  if (sc == 1 && sa == 1 && sb == 1) {
+    const zero = i32x4.splat(0);
+    for (; j + 4 <= n; j += 4) {
+      const off = <usize>j << 2;
+      // Four condition bytes widened to i32 lanes; nonzero picks a.
+      const pick = i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(c + j))), zero);
+      v128.store(o + off, v128.bitselect(v128.load(a + off), v128.load(b + off), pick));
+    }
+  }
+  for (; j < n; j++) {
     const pick = load<u8>(c + j * sc) != 0;
     store<u32>(o + (<usize>j << 2), pick ? load<u32>(a + (<usize>(j * sa) << 2)) : load<u32>(b + (<usize>(j * sb) << 2)));
   }

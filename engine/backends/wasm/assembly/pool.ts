@@ -46,7 +46,12 @@ export function max_pool(x: usize, y: usize, dy: usize, dx: usize, n: i32, h: i3
 
 /** o[i] = x[i] as f32, for 0/1 bytes (bool). */
 export function u8_to_f32(o: usize, x: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f32>(o + (<usize>i << 2), <f32>load<u8>(x + i));
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(x + i)));
+    v128.store(o + (<usize>i << 2), f32x4.convert_i32x4_u(v));
+  }
+  for (; i < n; i++) store<f32>(o + (<usize>i << 2), <f32>load<u8>(x + i));
 }
 
 /** o[i] = x[i] as f32, for i32. */
