@@ -7,7 +7,7 @@ import type { DType, Op, TensorType } from '../../ops/types';
 import { countNonFinite, ScalarLog } from '../scalarLog';
 import { BackendError, type Backend, type Executable, type RunSpec } from '../backend';
 import type { CpuKernel, CpuTensor, Data, KernelContext } from './kernel';
-import { runElementwise, runGemm } from './fused';
+import { runElementwise, runGemm, runReduce } from './fused';
 import { CPU_KERNELS } from './kernels';
 
 export interface CpuBackendOptions {
@@ -101,7 +101,7 @@ export class CpuBackend implements Backend {
 }
 
 /**
- * Runs the schedule's kernels in order (fused elementwise groups and GEMM epilogues through
+ * Runs the schedule's kernels in order (fused elementwise groups, GEMM epilogues and fused reductions through
  * fused.ts, every other op through its reference kernel), dropping each intermediate after the last
  * kernel that reads it.
  */
@@ -116,7 +116,11 @@ class CpuExecutable implements Executable {
     private readonly spec: RunSpec,
   ) {
     const { fused, fusionBufferLimit } = backend.options;
-    this.plan = schedule(graph, spec, { fuse: fused !== false, ...(fusionBufferLimit ? { maxStorageBuffers: fusionBufferLimit } : {}) });
+    this.plan = schedule(graph, spec, {
+      fuse: fused !== false,
+      fuseReductions: true,
+      ...(fusionBufferLimit ? { maxStorageBuffers: fusionBufferLimit } : {}),
+    });
   }
 
   run(feeds: ReadonlyMap<string, Data>): void {
@@ -182,6 +186,7 @@ class CpuExecutable implements Executable {
   private compute(kernel: Kernel, reads: readonly CpuTensor[], ctx: KernelContext): Data[] {
     if (kernel.kind === 'elementwise') return runElementwise(kernel, reads, ctx);
     if (kernel.kind === 'gemm') return [runGemm(kernel, reads, ctx)];
+    if (kernel.kind === 'reduce') return [runReduce(kernel, reads, ctx)];
     const { node } = kernel;
     const cpu = CPU_KERNELS[node.op] as CpuKernel<Op>;
     try {

@@ -42,7 +42,8 @@ async function agree(graph: Graph, spec: RunSpec, feeds: ReadonlyMap<string, Dat
     plain.forEach((e, k) => expect(Array.from(fused[k]!), `output ${k} (${precision})`).toEqual(Array.from(e)));
   }
   // Constants are written once when prepared: they are no kernel of a run.
-  const run = (fuse: boolean) => schedule(graph, spec, { fuse, maxStorageBuffers: fusionBufferLimit }).kernels.filter((k) => k.kind !== 'constant').length;
+  const run = (fuse: boolean) =>
+    schedule(graph, spec, { fuse, fuseReductions: true, maxStorageBuffers: fusionBufferLimit }).kernels.filter((k) => k.kind !== 'constant').length;
   return { fused: run(true), unfused: run(false) };
 }
 
@@ -127,6 +128,56 @@ describe('fused CPU kernels agree with the per-op reference', () => {
     const plan = schedule(g, spec);
     expect(plan.kernels.filter((k) => k.kind === 'gemm').length).toBeGreaterThanOrEqual(2);
     await agree(g, spec, feedsOf(g));
+  });
+
+  it('sum, mean and max with fused prologues and epilogues: every axis layout, keepdims, broadcast loads, NaN and ±Inf', async () => {
+    const g = new Graph();
+    const b = new OpBuilder(g);
+    const x = g.input('x', [3, 4, 5], 'f32');
+    const y = g.input('y', [4, 5], 'f32');
+    const c = g.input('c', [3, 1, 5], 'f32');
+    const d = g.input('d', [5], 'f32');
+    const label = g.input('label', [3, 4, 5], 'i32');
+    const outputs = [
+      // Prologue with a broadcast load, epilogue with a literal and a broadcast load (sum over the middle axis).
+      b.add(b.mul(b.sum(b.mul(b.sub(x, y), b.exp(x)), [1], true), b.scalar(-3)), c),
+      // Non-adjacent axes (the CPU transposes them to the end), keepdims false, mean, epilogue only.
+      b.sqrt(b.abs(b.mean(x, [0, 2]))),
+      // max propagating NaN, a bool/i32 prologue member, a two-step epilogue reading d.
+      b.tanh(b.sub(b.max(b.where(b.greater(label, b.scalar(0, 'i32')), x, b.neg(x)), [0, 1]), d)),
+      // Everything reduced to a scalar: a retained sum keeps its prologue only.
+      b.sum(b.square(x)),
+    ];
+    const spec = { outputs, updates: [] };
+    const plan = schedule(g, spec, { fuseReductions: true });
+    expect(plan.kernels.map((k) => k.kind)).toEqual(['reduce', 'reduce', 'reduce', 'reduce']);
+    const counts = await agree(g, spec, feedsOf(g, true));
+    expect(counts.unfused).toBeGreaterThanOrEqual(16);
+    // Without edge values too (no NaN hiding a wrong epilogue).
+    await agree(g, spec, feedsOf(g));
+  });
+
+  it('a dropped or doubled epilogue changes the result (the comparison can fail)', async () => {
+    const g = new Graph();
+    const b = new OpBuilder(g);
+    const x = g.input('x', [4, 6], 'f32');
+    const out = b.add(b.mul(b.sum(b.square(x), [1]), b.scalar(3)), b.scalar(1));
+    const spec = { outputs: [out], updates: [] };
+    const feeds = feedsOf(g);
+    const [reference] = await runCpu({ fused: false }, g, spec, feeds);
+    const k = schedule(g, spec, { fuseReductions: true }).kernels[0]!;
+    if (k.kind !== 'reduce') throw new Error('not fused');
+    const { runReduce } = await import('./fused');
+    const ctx = new CpuBackend().kernelContext;
+    const reads = [{ data: feeds.get('x')!, shape: [4, 6], dtype: 'f32' as const }];
+    expect(Array.from(runReduce(k, reads, ctx))).toEqual(Array.from(reference!));
+    // The epilogue applied to its own result: expression j ≥ 1 again at n − 1 + j, reading the first result where it read acc.
+    const { exprs, result } = k.epilogue;
+    const n = exprs.length;
+    const again = exprs.slice(1).map((e) => (e.kind === 'op' ? { ...e, args: e.args.map((a) => (a === 0 ? result : n - 1 + a)) } : e));
+    const twice = { ...k, epilogue: { exprs: [...exprs, ...again], result: n - 1 + result } };
+    const dropped = { ...k, epilogue: { exprs: [{ kind: 'acc' as const }], result: 0 } };
+    for (const wrong of [twice, dropped]) expect(Array.from(runReduce(wrong, reads, ctx))).not.toEqual(Array.from(reference!));
   });
 
   it('a group split by the binding limit', async () => {

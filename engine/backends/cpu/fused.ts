@@ -2,15 +2,16 @@
  * The CPU backend's runtime for the schedule's fused kernels: an elementwise kernel's expressions
  * are evaluated block by block with the expression table's JS maths, each value stored in a typed
  * array of its dtype (so every step rounds or wraps exactly as the op's own kernel would), and a
- * GEMM kernel is the reference matmul followed by its epilogue evaluated the same way. Fused and
+ * GEMM kernel is the reference matmul followed by its epilogue evaluated the same way, and a
+ * reduce kernel its prologue, the reference reduction and its epilogue in turn. Fused and
  * unfused runs therefore agree bit for bit, which the fusion tests check without a GPU.
  */
 import { viewStrides } from '../../compile/schedule/elementwise';
 import { expressionOf } from '../../compile/schedule/expressions';
-import { dtypeOf, type ElementwiseKernel, type Expr, type GemmKernel } from '../../compile/schedule/kernels';
+import { dtypeOf, type ElementwiseKernel, type Expr, type GemmKernel, type ReduceKernel } from '../../compile/schedule/kernels';
 import { sizeOf, stridesOf } from '../../ops/shape';
 import type { Attrs, Shape } from '../../ops/types';
-import type { CpuTensor, Data, KernelContext } from './kernel';
+import type { CpuKernel, CpuTensor, Data, KernelContext } from './kernel';
 import { CPU_KERNELS } from './kernels';
 import { toDtype } from './kernels/storage';
 import { RowWalker } from './kernels/strided';
@@ -156,4 +157,30 @@ export function runGemm(kernel: GemmKernel, reads: readonly CpuTensor[], ctx: Ke
     },
     ctx,
   )[0]!;
+}
+
+/** Run a reduce kernel: its prologue over the input's elements, the reference reduction, then its epilogue over the result. */
+export function runReduce(kernel: ReduceKernel, reads: readonly CpuTensor[], ctx: KernelContext): Data {
+  const r = kernel.reduction;
+  const loads = (domain: Shape, acc?: Data) => (e: Expr) => {
+    if (e.kind === 'acc') return { data: acc!, strides: stridesOf(domain) };
+    if (e.kind !== 'load') throw new Error('only loads and the accumulator read memory');
+    return { data: reads[e.read]!.data, strides: viewStrides(e.shape, domain) };
+  };
+  const pro = kernel.prologue;
+  const only = pro.exprs[pro.result]!;
+  const input: CpuTensor =
+    only.kind === 'load'
+      ? reads[only.read]!
+      : {
+          data: evaluate(kernel.input, pro.exprs, [{ expr: pro.result, shape: kernel.input }], loads(kernel.input), ctx)[0]!,
+          shape: kernel.input,
+          dtype: dtypeOf(only),
+        };
+  const reduce = CPU_KERNELS[kernel.op] as CpuKernel<'sum'>;
+  const acc = reduce([input], r.attrs as Attrs<'sum'>, r.type, ctx);
+  const { exprs, result } = kernel.epilogue;
+  if (exprs[result]!.kind === 'acc') return acc;
+  const domain = r.type.shape;
+  return evaluate(domain, exprs, [{ expr: result, shape: domain }], loads(domain, acc), ctx)[0]!;
 }

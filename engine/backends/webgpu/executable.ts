@@ -17,6 +17,7 @@ import { fusedElementwise } from './fused-elementwise';
 import type { Dispatch, KernelPlan, WgslKernel } from './kernel';
 import { WGSL_KERNELS } from './kernels';
 import { gemmDispatches } from './matmul-epilogue';
+import { reduceDispatches } from './fused-reduce';
 import { NonFiniteCounter } from './nonfinite';
 import { ScalarLog } from './scalar-log';
 import { bytesOf, toGpu, USAGE } from './storage';
@@ -72,7 +73,7 @@ function planRun(backend: WebGpuBackend, graph: Graph, spec: RunSpec): Schedule 
   // At most 8 (WebGPU's guaranteed default) even where the device reports more: Chromium's
   // SwiftShader device reported more yet refused an 11-buffer layout ("Invalid PipelineLayout").
   const maxStorageBuffers = Math.min(backend.gpu.limits.maxStorageBuffersPerShaderStage, backend.options.fusionBufferLimit ?? SAFE_STORAGE_BUFFERS);
-  return schedule(graph, spec, { fuse: backend.options.fuse !== false, maxStorageBuffers });
+  return schedule(graph, spec, { fuse: backend.options.fuse !== false, fuseReductions: true, maxStorageBuffers });
 }
 
 /**
@@ -81,6 +82,7 @@ function planRun(backend: WebGpuBackend, graph: Graph, spec: RunSpec): Schedule 
  */
 function kernelLabel(graph: Graph, kernel: Kernel): string {
   if (kernel.kind === 'elementwise') return `elementwise(${kernel.members.length}) ${formatShape(kernel.node.type.shape)}`;
+  if (kernel.kind === 'reduce') return `reduction ${kernel.op}+fused ${formatShape(kernel.node.type.shape)}`;
   const mm = kernel.kind === 'gemm' ? kernel.matmul : kernel.node;
   if (mm.op === 'matmul') {
     const { transA, transB } = mm.attrs as Attrs<'matmul'>;
@@ -103,6 +105,7 @@ function render(backend: WebGpuBackend, graph: Graph, kernel: Kernel): KernelPla
       ],
     };
   if (kernel.kind === 'gemm') return { dispatches: gemmDispatches(graph, kernel, backend.options) };
+  if (kernel.kind === 'reduce') return reduceDispatches(graph, kernel);
   const { node } = kernel;
   const wgsl = WGSL_KERNELS[node.op] as WgslKernel<Op>;
   return wgsl({ inputs: node.inputs.map((i) => graph.nodes[i]!.type), attrs: node.attrs, out: node.type, options: backend.options });

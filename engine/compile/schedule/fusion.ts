@@ -1,6 +1,7 @@
 /**
  * Kernel fusion: a pass over the schedule that turns connected elementwise ops into one kernel
- * each (several outputs allowed) and folds a bias add / activation into the matmul that feeds it.
+ * each (several outputs allowed), folds a bias add / activation into the matmul that feeds it and,
+ * when asked, elementwise prologues and epilogues into a sum/mean/max (reduction.ts).
  * It returns the kernels of a run in order.
  *
  * Legality: a group runs where its LAST member was scheduled, so no node outside the group may
@@ -14,12 +15,15 @@ import type { Shape } from '../../ops/types';
 import { elementwiseKernel, gemmKernel, type Inlining } from './elementwise';
 import { expressionOf, isElementwise } from './expressions';
 import { OP_FAMILY, type Kernel } from './kernels';
+import { reductionChains } from './reduction';
 
 export interface FusionOptions {
   /** Storage buffers one kernel may bind (reads + writes; WebGPU's maxStorageBuffersPerShaderStage). */
   readonly maxStorageBuffers: number;
   /** Fold elementwise chains into matmul epilogues (default true). */
   readonly epilogues?: boolean;
+  /** Fuse sum/mean/max with their elementwise prologues and epilogues (reduction.ts; default false). */
+  readonly reductions?: boolean;
 }
 
 /** A fused elementwise group while the pass runs. */
@@ -75,7 +79,14 @@ export function planFusion(graph: Graph, schedule: readonly GraphNode[], retaine
   for (const n of schedule) for (const i of new Set(n.inputs)) consumers.set(i, [...(consumers.get(i) ?? []), n]);
   const readers = (id: ValueId) => consumers.get(id) ?? [];
 
-  const chains = options.epilogues !== false ? epilogueChains(graph, schedule, retained, readers, options) : new Map<ValueId, Kernel>();
+  // Chains must not overlap: a node in a chosen chain is computed there (only the chain's end is
+  // written), and a value a chosen chain reads must be written by its own kernel, so it heads no chain.
+  const claimed = new Set<ValueId>();
+  const needed = new Set<ValueId>();
+  const chains: Map<ValueId, Kernel> =
+    options.epilogues !== false ? epilogueChains(graph, schedule, retained, readers, options, claimed, needed) : new Map<ValueId, Kernel>();
+  if (options.reductions)
+    for (const [end, k] of reductionChains(graph, schedule, retained, readers, options.maxStorageBuffers, claimed, needed)) chains.set(end, k);
   const inChain = new Set<ValueId>();
   for (const w of chains.values()) w.members.forEach((m) => inChain.add(m.id));
 
@@ -221,12 +232,10 @@ function epilogueChains(
   retained: ReadonlySet<ValueId>,
   readers: (id: ValueId) => readonly GraphNode[],
   options: FusionOptions,
+  claimed: Set<ValueId>,
+  needed: Set<ValueId>,
 ): Map<ValueId, Kernel> {
   const out = new Map<ValueId, Kernel>();
-  // Chains must not overlap: a node in a chosen chain is computed there (only the chain's end is
-  // written), and a value a chosen chain reads must be written by its own kernel, so it heads no chain.
-  const claimed = new Set<ValueId>();
-  const needed = new Set<ValueId>();
   for (const mm of schedule) {
     if (mm.kind !== 'op' || mm.op !== 'matmul' || retained.has(mm.id) || needed.has(mm.id)) continue;
     const size = sizeOf(mm.type.shape);

@@ -13,7 +13,7 @@ export type Expr =
   | { readonly kind: 'load'; readonly read: number; readonly shape: Shape; readonly dtype: DType }
   /** A literal (a `full` node computed inline instead of read). */
   | { readonly kind: 'literal'; readonly value: number; readonly dtype: DType }
-  /** A GEMM epilogue's accumulator: the matmul's result at this element (f32). */
+  /** An epilogue's accumulator: the matmul's (or the reduction's) result at this element (f32). */
   | { readonly kind: 'acc' }
   /** An expression-table entry applied to earlier values. */
   | { readonly kind: 'op'; readonly op: ElementwiseOp; readonly attrs: Attrs<Op>; readonly args: readonly number[]; readonly types: ExprTypes };
@@ -60,6 +60,36 @@ export interface GemmKernel extends KernelBase {
   readonly epilogue: { readonly exprs: readonly Expr[]; readonly result: number };
 }
 
+/** A reduction the schedule fuses with elementwise work (f32 only). */
+export type ReduceOp = 'sum' | 'mean' | 'max';
+
+/**
+ * A reduction (sum, mean or max over `axes` of an `input`-shaped tensor, `keepdims` as its node)
+ * with elementwise work fused on both sides. The prologue computes each reduced element: `exprs`
+ * over the input's elements (loads of reads broadcast to `input`, literals, table ops), its
+ * `result` is what is reduced — a lone load of reads[0] when nothing is fused before. The epilogue
+ * computes the stored value from each reduced value: `exprs` over `acc` (the reduction's result,
+ * f32) and loads broadcast to the reduction's output shape; `result` 0 (the bare `acc`) when
+ * nothing is fused after. Reads: the prologue's, then the epilogue's; one write (the last member).
+ */
+export interface ReduceKernel extends KernelBase {
+  readonly kind: 'reduce';
+  /** The last member (the epilogue's end, or the reduction itself). */
+  readonly node: Extract<GraphNode, { kind: 'op' }>;
+  /** The reduction node. */
+  readonly reduction: Extract<GraphNode, { kind: 'op' }>;
+  readonly op: ReduceOp;
+  /** The reduced tensor's shape (the prologue's domain). */
+  readonly input: Shape;
+  /** The reduced axes, normalised and ascending. */
+  readonly axes: readonly number[];
+  readonly keepdims: boolean;
+  /** Elements reduced into each output. */
+  readonly count: number;
+  readonly prologue: { readonly exprs: readonly Expr[]; readonly result: number };
+  readonly epilogue: { readonly exprs: readonly Expr[]; readonly result: number };
+}
+
 /** What a single-op kernel does, for a reader of the schedule (renderers pick their kernel by op). */
 export type OpFamily = 'elementwise' | 'reduction' | 'gemm' | 'movement' | 'gather' | 'scatter' | 'window' | 'source';
 
@@ -76,7 +106,7 @@ export interface ConstantKernel extends KernelBase {
   readonly node: Extract<GraphNode, { kind: 'op' }>;
 }
 
-export type Kernel = ElementwiseKernel | GemmKernel | OpKernel | ConstantKernel;
+export type Kernel = ElementwiseKernel | GemmKernel | ReduceKernel | OpKernel | ConstantKernel;
 
 /** Each op's family (a mapped type: a new op needs one). */
 export const OP_FAMILY: { readonly [O in Op]: OpFamily } = {

@@ -163,3 +163,83 @@ describe('the tables', () => {
     for (const op of Object.keys(OP_FAMILY)) expect(isElementwise(op as never)).toBe(op in EXPRESSIONS);
   });
 });
+
+describe('reductions with fused prologues and epilogues (fuseReductions)', () => {
+  const opsOf = (exprs: readonly { kind: string; op?: string }[]) => exprs.map((e) => e.op ?? e.kind);
+
+  it('sum(x·x) then −·3 + bias is one reduce kernel: the square in its prologue, the rest in its epilogue', () => {
+    const g = new Graph();
+    const b = new OpBuilder(g);
+    const x = g.input('x', [6, 5], 'f32');
+    const bias = g.input('bias', [6], 'f32');
+    const s = b.sum(b.mul(x, x), [1]);
+    const out = b.add(b.mul(b.neg(s), b.scalar(3)), bias);
+    const plan = schedule(g, { outputs: [out], updates: [] }, { fuseReductions: true });
+    expect(plan.kernels.map((k) => k.kind)).toEqual(['reduce']);
+    const k = plan.kernels[0]!;
+    if (k.kind !== 'reduce') throw new Error('not a reduce kernel');
+    expect([k.op, k.axes, k.keepdims, k.count, k.input]).toEqual(['sum', [1], false, 5, [6, 5]]);
+    expect(k.reads).toEqual([x, bias]);
+    expect(k.writes).toEqual([out]);
+    expect(k.reduction.id).toBe(s);
+    // x is loaded once and squared; the epilogue negates the accumulator once, scales it once and adds the bias.
+    expect(opsOf(k.prologue.exprs)).toEqual(['load', 'mul']);
+    expect(k.prologue.result).toBe(1);
+    expect(opsOf(k.epilogue.exprs)).toEqual(['acc', 'neg', 'literal', 'mul', 'load', 'add']);
+    expect(k.epilogue.exprs[4]).toMatchObject({ kind: 'load', read: 1, shape: [6] });
+    expect(k.epilogue.result).toBe(5);
+    // Off (the default, and what the WASM backend plans): the reduction is an op kernel between two groups.
+    expect(schedule(g, { outputs: [out], updates: [] }).kernels.map((q) => (q.kind === 'op' ? q.family : q.kind))).toEqual([
+      'elementwise',
+      'reduction',
+      'elementwise',
+    ]);
+  });
+
+  it('stops where a value must be written: a retained or shared prologue value, a shared or retained epilogue value, another shape', () => {
+    const g = new Graph();
+    const b = new OpBuilder(g);
+    const x = g.input('x', [4, 8], 'f32');
+    const sq = b.square(x);
+    const shared = b.exp(x);
+    const m = b.max(b.add(sq, shared), [0], true); // [1, 8]
+    const n = b.neg(m);
+    const t = b.tanh(n); // retained: the chain ends here
+    const u = b.mul(t, b.scalar(2));
+    const back = b.sub(shared, u); // reads shared: exp must be written, so it is no prologue member
+    const plan = schedule(g, { outputs: [back, t, sq], updates: [] }, { fuseReductions: true });
+    const reduce = plan.kernels.find((k) => k.kind === 'reduce')!;
+    expect(new Set(reduce.members.map((mm) => mm.id))).toEqual(new Set([g.nodes.find((q) => q.kind === 'op' && q.op === 'add')!.id, m, n, t]));
+    expect(reduce.writes).toEqual([t]);
+    expect(reduce.reads).toEqual([sq, shared]);
+    // u reads t at the reduction's shape but t is retained; back has another shape: both stay in a group.
+    expect(plan.kernels.find((k) => k.writes.includes(back))!.kind).toBe('elementwise');
+    // Never after a reader: every value is written before the kernel that reads it.
+    const written = new Set<number>(plan.nodes.filter((q) => q.kind !== 'op').map((q) => q.id));
+    for (const k of plan.kernels) {
+      for (const r of k.reads) expect(written.has(r), `value ${r} read before it is written`).toBe(true);
+      k.writes.forEach((w) => written.add(w));
+    }
+  });
+
+  it('reads no recomputed scalar, keeps within the binding limit, and a retained reduction keeps only its prologue', () => {
+    const g = new Graph();
+    const b = new OpBuilder(g);
+    const x = g.input('x', [5, 3], 'f32');
+    const k = g.input('k', [], 'f32');
+    const scale = b.mul(k, b.scalar(2)); // a scalar chain fused kernels recompute instead of reading
+    const sums = Array.from({ length: 7 }, (_v, i) => b.sum(b.mul(x, b.scalar(i + 1))));
+    const scaled = b.mean(b.mul(x, scale), [0]); // its prologue would read the recomputed scalar: it has none
+    const total = sums.reduce((acc, v) => b.add(acc, v));
+    const spec = { outputs: [total, scaled, sums[0]!], updates: [] };
+    for (const limit of [3, 4, 8]) {
+      const plan = schedule(g, spec, { fuseReductions: true, maxStorageBuffers: limit });
+      for (const q of plan.kernels) expect(q.reads.length + q.writes.length).toBeLessThanOrEqual(limit);
+      const reduces = plan.kernels.filter((q) => q.kind === 'reduce');
+      // Every sum folds its x·c prologue; the retained sums[0] is written by its own kernel.
+      expect(reduces.length).toBe(7);
+      expect(plan.kernels.find((q) => q.writes.includes(sums[0]!))!.kind).toBe('reduce');
+      expect(plan.kernels.find((q) => q.writes.includes(scaled))!.kind).toBe('op');
+    }
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The schedule of a prepared graph, planned once and shared by every backend (DESIGN.md: planning
  * is shared; backends render): the nodes a run needs, the kernels that compute them in order
- * (fused elementwise groups, GEMMs with epilogues, single ops), where each written value lives and
+ * (fused elementwise groups, GEMMs with epilogues, reductions with prologues and epilogues, single ops), where each written value lives and
  * when it dies, which variables are snapshotted before the updates land, and the scalar log's slots.
  * Pure data: no device, testable in milliseconds.
  */
@@ -24,6 +24,11 @@ export interface ScheduleSpec {
 export interface ScheduleOptions {
   /** Fuse elementwise chains and matmul epilogues (default true); false: one kernel per op (the reference). */
   readonly fuse?: boolean;
+  /**
+   * Also fuse sum/mean/max with the elementwise work before and after them (default false: a backend
+   * that renders `reduce` kernels turns it on; with `fuse: false` it does nothing).
+   */
+  readonly fuseReductions?: boolean;
   /** Buffers (reads + writes) one fused kernel may bind (default 8, what every WebGPU device supports). */
   readonly maxStorageBuffers?: number;
 }
@@ -50,7 +55,12 @@ export function schedule(graph: Graph, spec: ScheduleSpec, options: ScheduleOpti
   const retained = new Set(roots);
   const nodes = ancestors(graph, roots).map((id) => graph.nodes[id]!);
   const kernels =
-    options.fuse === false ? unfused(nodes) : planFusion(graph, nodes, retained, { maxStorageBuffers: options.maxStorageBuffers ?? SAFE_STORAGE_BUFFERS });
+    options.fuse === false
+      ? unfused(nodes)
+      : planFusion(graph, nodes, retained, {
+          maxStorageBuffers: options.maxStorageBuffers ?? SAFE_STORAGE_BUFFERS,
+          reductions: options.fuseReductions === true,
+        });
   return {
     nodes,
     kernels,

@@ -8,7 +8,7 @@
 import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../../../ops/shape';
 import type { DType, Shape, TensorType } from '../../../ops/types';
 import type { KernelArgs, KernelPlan, WgslKernelTable } from '../kernel';
-import { inputsNamed, lit, offset, perElement, shader, u, unravel, wgslType } from '../wgsl';
+import { inputsNamed, lit, offset, perElement, shader, u, unravel, wgslType, type Binding } from '../wgsl';
 
 /** Dims of `shape` selected by `keep`, adjacent ones merged (row-major contiguous), size-1 dims dropped. */
 function mergedDims(shape: Shape, keep: (axis: number) => boolean): { size: number; stride: number }[] {
@@ -53,7 +53,7 @@ const PAR_MIN_COUNT = 2048;
 const PAR_OUTPUTS = 32;
 
 /** A workgroup per output: threads stride over the reduced elements, then a tree in workgroup memory. */
-function parallelReduction(x: TensorType, out: TensorType, combine: Combiner, reduced: Dim[], kept: Dim[], count: number): KernelPlan {
+function parallelReduction(x: TensorType, out: TensorType, combine: Combiner, reduced: Dim[], kept: Dim[], count: number, fused: ReductionFusion): KernelPlan {
   const t = wgslType(x.dtype);
   const body = `  if (wid >= ${u(sizeOf(out.shape))}) { return; }
   let i = wid;
@@ -74,10 +74,12 @@ ${unravel(
   reduced.map((d) => d.size),
   'q',
 )}
-      let v = x0[base + ${offset(
-        'q',
-        reduced.map((d) => d.stride),
-      )}];
+      let v = ${fused.element(
+        `base + ${offset(
+          'q',
+          reduced.map((d) => d.stride),
+        )}`,
+      )};
       ${combine.step(x.dtype)}
     }
     part[li] = acc;
@@ -94,22 +96,47 @@ ${unravel(
   }
   if (li == 0u) {
     let acc = part[0];
-    out[i] = ${combine.finish(count, x.dtype)};
+    out[i] = ${fused.store(combine.finish(count, x.dtype))};
   }`;
-  const code = shader(inputsNamed([x.dtype]), out.dtype, PAR, body, `var<workgroup> part: array<${t}, ${PAR}>;`);
-  return { dispatches: [{ code, inputs: [0], workgroups: sizeOf(out.shape) }] };
+  const code = shader(fused.inputs, out.dtype, PAR, body, `var<workgroup> part: array<${t}, ${PAR}>;\n${fused.helpers}`);
+  return { dispatches: [{ code, inputs: fused.inputs.map((_b, k) => k), workgroups: sizeOf(out.shape) }] };
 }
 
 type Dim = { size: number; stride: number };
 
+/**
+ * Elementwise work fused into a reduction (engine/backends/webgpu/fused-reduce.ts renders it from the
+ * schedule's reduce kernel): the buffers bound, the value reduced for the input element at a flat
+ * index, and the value stored for a finished result (`i`, the output index, is in scope).
+ */
+export interface ReductionFusion {
+  readonly inputs: readonly Binding[];
+  readonly helpers: string;
+  element(index: string): string;
+  store(acc: string): string;
+}
+
+/** No fusion: the reduction reads x0 and stores its result. */
+const plain = (x: DType): ReductionFusion => ({ inputs: inputsNamed([x]), helpers: '', element: (index) => `x0[${index}]`, store: (acc) => acc });
+
+const COMBINERS: Record<'sum' | 'mean' | 'max', Combiner> = { sum: SUM, mean: MEAN, max: MAX };
+
+/**
+ * The dispatch of a sum, mean or max of `x` over `axes` into `out`: one thread per output, or a
+ * workgroup per output for a few large ones; `fused` supplies the reduced elements and the stored values.
+ */
+export function reductionDispatches(op: 'sum' | 'mean' | 'max', x: TensorType, axes: readonly number[], out: TensorType, fused = plain(x.dtype)): KernelPlan {
+  return reduction(COMBINERS[op])({ inputs: [x], attrs: { axes, keepdims: true }, out }, fused);
+}
+
 function reduction(combine: Combiner) {
-  return ({ inputs, attrs, out }: KernelArgs<'sum' | 'mean' | 'max'>): KernelPlan => {
+  return ({ inputs, attrs, out }: KernelArgs<'sum' | 'mean' | 'max'>, fused = plain(inputs[0]!.dtype)): KernelPlan => {
     const x = inputs[0]!;
     const axes = normalizeAxes(attrs.axes, x.shape.length);
     const reduced = mergedDims(x.shape, (a) => axes.includes(a));
     const kept = mergedDims(x.shape, (a) => !axes.includes(a));
     const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
-    if (count >= PAR_MIN_COUNT && sizeOf(out.shape) <= PAR_OUTPUTS) return parallelReduction(x, out, combine, reduced, kept, count);
+    if (count >= PAR_MIN_COUNT && sizeOf(out.shape) <= PAR_OUTPUTS) return parallelReduction(x, out, combine, reduced, kept, count, fused);
     // Output coordinates over the kept dims give the base; nested loops walk the reduced dims in order.
     const lines = [
       unravel(
@@ -126,15 +153,18 @@ function reduction(combine: Combiner) {
     reduced.forEach((d, r) => lines.push(`${'  '.repeat(r + 1)}for (var r${r} = 0u; r${r} < ${u(d.size)}; r${r}++) {`));
     const depth = '  '.repeat(reduced.length + 1);
     lines.push(
-      `${depth}let v = x0[base + ${offset(
-        'r',
-        reduced.map((d) => d.stride),
-      )}];`,
+      `${depth}let v = ${fused.element(
+        `base + ${offset(
+          'r',
+          reduced.map((d) => d.stride),
+        )}`,
+      )};`,
       `${depth}${combine.step(x.dtype)}`,
     );
     reduced.forEach((_d, r) => lines.push(`${'  '.repeat(reduced.length - r)}}`));
-    lines.push(`  out[i] = ${combine.finish(count, x.dtype)};`);
-    return { dispatches: [perElement(inputsNamed([x.dtype]), [0], out.dtype, sizeOf(out.shape), lines.join('\n'))] };
+    lines.push(`  out[i] = ${fused.store(combine.finish(count, x.dtype))};`);
+    const bound = fused.inputs.map((_b, k) => k);
+    return { dispatches: [perElement(fused.inputs, bound, out.dtype, sizeOf(out.shape), lines.join('\n'), fused.helpers)] };
   };
 }
 
@@ -176,9 +206,9 @@ function softmax(log: boolean) {
 }
 
 export const REDUCE_KERNELS = {
-  sum: reduction(SUM),
-  mean: reduction(MEAN),
-  max: reduction(MAX),
+  sum: (args) => reduction(SUM)(args),
+  mean: (args) => reduction(MEAN)(args),
+  max: (args) => reduction(MAX)(args),
   softmax: softmax(false),
   log_softmax: softmax(true),
 
