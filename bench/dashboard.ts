@@ -77,6 +77,8 @@ async function setObserving(page: Page, on: boolean) {
   }
 }
 
+const unwatch = (page: Page) => page.evaluate(() => Object.assign(window, { __watching: false }));
+
 /** Runs `run` under the CDP sampling profiler; writes the profile to `dir` and prints the long busy stretches. */
 async function profiled<T>(page: Page, dir: string, run: () => Promise<T>): Promise<T> {
   const cdp = await page.context().newCDPSession(page);
@@ -86,6 +88,7 @@ async function profiled<T>(page: Page, dir: string, run: () => Promise<T>): Prom
   try {
     return await run();
   } finally {
+    await unwatch(page); // collecting the profile or trace stalls the page: not the app's doing
     const { profile } = await cdp.send('Profiler.stop');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'dashboard-observed.cpuprofile');
@@ -103,6 +106,7 @@ async function traced<T>(page: Page, dir: string, run: () => Promise<T>): Promis
   try {
     return await run();
   } finally {
+    await unwatch(page); // collecting the profile or trace stalls the page: not the app's doing
     const trace = JSON.parse((await browser.stopTracing()).toString());
     console.log(`trace: ${file}\n${formatStretches(longTraceTasks(trace, 50), 12)}`);
   }
@@ -155,7 +159,7 @@ async function main() {
     });
     longest = Math.max(longest, seen.__longest);
     longtask = Math.max(longtask, seen.__longtask);
-    await page.evaluate(() => Object.assign(window, { __watching: false }));
+    await unwatch(page);
     console.log(`round ${r + 1}: plain ${plain[r]!.toFixed(1)} steps/s · observed ${observed[r]!.toFixed(1)} steps/s`);
   }
   await browser.close();
