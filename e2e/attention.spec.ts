@@ -1,12 +1,11 @@
 /** Transformer blocks on the canvas: open the sorting template, expand a block (⊞) by button and by key, undo. */
 import { expect, test, type Page } from '@playwright/test';
-import { openTemplate, screenshots } from './studio';
+import { canvasNode as node, openTemplate, screenshots } from './studio';
 
 test.use({ viewport: { width: 1600, height: 900 } });
 // The dev server compiles the page on first load; a loaded machine needs more than the default minute.
 test.setTimeout(180_000);
 
-const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 const summary = (page: Page) => page.getByRole('region', { name: 'Graph summary' });
 
 test('a TransformerBlock expands into its parts by its toolbar button and by E; undo brings it back', async ({ page }, testInfo) => {

@@ -2,12 +2,12 @@
 // CSV cause no violation — none reported to the page (`securitypolicyviolation`), none in the console.
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { panel } from './studio';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 test.describe.configure({ timeout: 240_000 });
 
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/data/${p}`, import.meta.url));
-const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 const dataset = (page: Page) => panel(page).getByRole('region', { name: 'Dataset' });
 const step = async (page: Page) => Number(await panel(page).getByLabel('step', { exact: true }).textContent());
 

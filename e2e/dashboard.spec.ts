@@ -1,20 +1,11 @@
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { openTemplate, panel, screenshots, step } from './studio';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 // Training on a software GPU (SwiftShader) is slow: these tests train for real.
 test.describe.configure({ timeout: 240_000 });
 
-const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 const dashboard = (page: Page) => page.getByRole('region', { name: 'Dashboard' });
-
-async function openTemplate(page: Page, name: string) {
-  await page.getByRole('button', { name: /Templates/ }).click();
-  await page.getByRole('menuitem', { name }).click();
-}
-
-async function step(page: Page): Promise<number> {
-  return Number(await panel(page).getByLabel('step', { exact: true }).textContent());
-}
 
 /** Sets the run length; 100000 never finishes while a test watches. */
 async function runLength(page: Page, n = 100_000) {
@@ -43,15 +34,6 @@ async function trainUntil(page: Page, steps: number) {
   await expect.poll(() => step(page), { timeout: 90_000, intervals: [250] }).toBeGreaterThan(steps);
   await panel(page).getByRole('button', { name: 'Pause' }).click();
   await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();
-}
-
-/** Light and dark screenshots of the page, for looking at (attached to the report too). */
-async function screenshots(page: Page, testInfo: TestInfo, name: string) {
-  await page.screenshot({ path: testInfo.outputPath(`${name}-light.png`) });
-  await page.getByRole('button', { name: 'Toggle dark theme' }).click();
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: testInfo.outputPath(`${name}-dark.png`) });
-  await page.getByRole('button', { name: 'Toggle dark theme' }).click();
 }
 
 test('two runs overlaid on the scalar charts, kept across a reload; histograms of every parameter', async ({ page }, testInfo) => {

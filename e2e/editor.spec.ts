@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { centre, dragFromPalette, wire } from './studio';
+import { canvasNode as node, centre, dragFromPalette, wire } from './studio';
 
 // Wide enough that five nodes fit side by side on the canvas at 100%.
 test.use({ viewport: { width: 1600, height: 900 } });
 
-const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 const summary = (page: Page) => page.getByRole('region', { name: 'Graph summary' });
 const alert = (page: Page) => page.getByRole('alert');
 

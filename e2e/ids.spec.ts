@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { GraphDocument } from '../engine/graph/document';
+import { canvasNode as node } from './studio';
 
 // Node ids that are Object.prototype's names are ids like any other: they drag, save and open again.
 test.use({ viewport: { width: 1600, height: 900 } });
 
-const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 const summary = (page: Page) => page.getByRole('region', { name: 'Graph summary' });
 
 /** Input → Dense → ReLU → Dense → loss, every id a member of Object.prototype, and one more Input for the target. */

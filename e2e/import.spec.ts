@@ -1,12 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import { panel } from './studio';
 
 test.use({ viewport: { width: 1600, height: 900 } });
 // Compiling and training on a software GPU (SwiftShader) with two shared cores: be patient.
 test.describe.configure({ timeout: 240_000 });
 
 const fixture = (path: string) => fileURLToPath(new URL(`../engine/interchange/${path}`, import.meta.url));
-const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 const notice = (page: Page) => page.locator('.notices');
 const nodes = (page: Page) => page.locator('.react-flow__node');
 

@@ -1,17 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { panel, step } from './studio';
 
 test.use({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
 // MNIST on a software GPU (SwiftShader) sharing two cores: training and the first compile are slow.
 test.describe.configure({ timeout: 300_000 });
 
-const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 const tryIt = (page: Page) => page.getByRole('region', { name: 'Try it' });
 const dashboard = (page: Page) => page.getByRole('region', { name: 'Dashboard' });
-
-async function step(page: Page): Promise<number> {
-  return Number(await panel(page).getByLabel('step', { exact: true }).textContent());
-}
 
 /** Probabilities the bars show, most probable first. */
 async function shownProbabilities(page: Page): Promise<number[]> {

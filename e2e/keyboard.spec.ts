@@ -1,9 +1,9 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { canvasNode as node } from './studio';
 
 // Everything after page.goto is done with the keyboard, as a person who does not use a mouse would.
 test.use({ viewport: { width: 1600, height: 900 } });
 
-const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 const edge = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 const summary = (page: Page) => page.getByRole('region', { name: 'Graph summary' });
 const status = (page: Page) => page.locator('.notices [role="status"]');

@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { estimateMemory, formatBytes } from '../engine/graph/memory';
 import { TEMPLATES } from '../engine/graph/templates';
+import { canvasNode as node, panel } from './studio';
 
 // The memory estimate beside the parameter count, and graphs too big for the backend refused on
 // the node, in the inspector and by the worker, with the bytes and the budget, while editing.
@@ -10,8 +11,6 @@ test.use({ viewport: { width: 1400, height: 860 } });
 test.describe.configure({ timeout: 180_000 });
 
 const summary = (page: Page) => page.getByRole('region', { name: 'Graph summary' });
-const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
-const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 const estimate = (page: Page) => summary(page).locator('.memory-estimate');
 
 async function openTemplate(page: Page, name: string) {

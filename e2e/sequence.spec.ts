@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { dragFromPalette, panel, screenshots, step, wire } from './studio';
+import { canvasNode as node, dragFromPalette, panel, screenshots, step, wire } from './studio';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 // Training an attention model on the CPU of a loaded CI machine takes a while.
@@ -14,7 +14,6 @@ test.describe.configure({ timeout: 240_000 });
 
 const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/data/${p}`, import.meta.url));
 const dataset = (page: Page) => panel(page).getByRole('region', { name: 'Dataset' });
-const node = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 const generation = (page: Page) => page.getByRole('region', { name: 'Generate' });
 
 test.afterEach(async ({ page }, testInfo) => {

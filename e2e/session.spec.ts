@@ -1,22 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
+import { openTemplate, panel, step } from './studio';
 
 // The live training session, as a person uses it: edits while a run trains apply without pausing,
 // nothing restarts behind their back, checkpoints fork new runs, another template gives a clean panel.
 test.use({ viewport: { width: 1600, height: 1000 } });
 test.describe.configure({ timeout: 240_000 });
 
-const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
 const dashboard = (page: Page) => page.getByRole('region', { name: 'Dashboard' });
 const changes = (page: Page) => panel(page).getByRole('list', { name: 'Changes during this run' });
-
-async function openTemplate(page: Page, name: string) {
-  await page.getByRole('button', { name: /Templates/ }).click();
-  await page.getByRole('menuitem', { name }).click();
-}
-
-async function step(page: Page): Promise<number> {
-  return Number(await panel(page).getByLabel('step', { exact: true }).textContent());
-}
 
 async function setField(page: Page, label: string, value: string) {
   const field = panel(page).getByLabel(label, { exact: true });

@@ -1,20 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
+import { openTemplate, panel, step } from './studio';
 
 test.use({ viewport: { width: 1600, height: 900 } });
 // The dev server compiles modules on first request and SwiftShader trains on the same two cores: be patient.
 test.describe.configure({ timeout: 180_000 });
-
-const panel = (page: Page) => page.getByRole('complementary', { name: 'Training' });
-
-async function openTemplate(page: Page, name: string) {
-  await page.getByRole('button', { name: /Templates/ }).click();
-  await page.getByRole('menuitem', { name }).click();
-}
-
-async function step(page: Page): Promise<number> {
-  return Number(await panel(page).getByLabel('step', { exact: true }).textContent());
-}
 
 async function latestLoss(page: Page): Promise<number> {
   return Number(await panel(page).getByLabel('latest loss').textContent());

@@ -11,12 +11,15 @@ export interface NumberFieldProps {
   readonly max?: number;
   /** One line under the field saying what it means. */
   readonly hint?: string;
+  readonly placeholder?: string;
+  /** The input's id; by default `train-` and the label. */
+  readonly id?: string;
 }
 
-export function NumberField({ label, value, onCommit, step = 'any', min, max, hint }: NumberFieldProps) {
+export function NumberField({ label, value, onCommit, step = 'any', min, max, hint, placeholder, id: givenId }: NumberFieldProps) {
   const [text, setText] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
-  const id = `train-${label.replace(/\W+/g, '-').toLowerCase()}`;
+  const id = givenId ?? `train-${label.replace(/\W+/g, '-').toLowerCase()}`;
   const commit = (raw: string) => {
     const v = raw.trim() === '' ? undefined : Number(raw);
     const problem = v !== undefined && !Number.isFinite(v) ? 'enter a number' : onCommit(v);
@@ -34,6 +37,7 @@ export function NumberField({ label, value, onCommit, step = 'any', min, max, hi
         step={step}
         min={min}
         max={max}
+        placeholder={placeholder}
         value={text ?? value ?? ''}
         aria-invalid={error ? true : undefined}
         aria-describedby={described || undefined}
