@@ -16,6 +16,7 @@ import type { DType, Shape } from '../../ops/types';
 import { makeDoc } from '../../testing/docs';
 import type { Data, RunSpec } from '../backend';
 import { CpuBackend, type CpuBackendOptions } from './backend';
+import { runReduce } from './fused';
 
 /** Deterministic values: uniform [-2, 2) with some edge values mixed in (f32), small integers (i32), 0/1 (bool). */
 function values(shape: Shape, dtype: DType, seed: number, edges = false): Data {
@@ -167,7 +168,6 @@ describe('fused CPU kernels agree with the per-op reference', () => {
     const [reference] = await runCpu({ fused: false }, g, spec, feeds);
     const k = schedule(g, spec, { fuseReductions: true }).kernels[0]!;
     if (k.kind !== 'reduce') throw new Error('not fused');
-    const { runReduce } = await import('./fused');
     const ctx = new CpuBackend().kernelContext;
     const reads = [{ data: feeds.get('x')!, shape: [4, 6], dtype: 'f32' as const }];
     expect(Array.from(runReduce(k, reads, ctx))).toEqual(Array.from(reference!));

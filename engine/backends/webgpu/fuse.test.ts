@@ -152,6 +152,58 @@ describe('matmul epilogues', () => {
   });
 });
 
+describe('reductions with fused prologues and epilogues', () => {
+  it('sum, mean and max over every axis layout, with broadcast loads, literals, bool/i32 members, NaN and ±Inf, as the CPU computes', async () => {
+    const g = new Graph();
+    const b = new OpBuilder(g);
+    const x = g.input('x', [3, 4, 5], 'f32');
+    const y = g.input('y', [4, 5], 'f32');
+    const c = g.input('c', [3, 1, 5], 'f32');
+    const d = g.input('d', [5], 'f32');
+    const label = g.input('label', [3, 4, 5], 'i32');
+    const outputs = [
+      b.add(b.mul(b.sum(b.mul(b.sub(x, y), b.exp(x)), [1], true), b.scalar(-3)), c),
+      b.sqrt(b.abs(b.mean(x, [0, 2]))),
+      b.tanh(b.sub(b.max(b.where(b.greater(label, b.scalar(0, 'i32')), x, b.neg(x)), [0, 1]), d)),
+      b.sum(b.square(x)),
+    ];
+    const special = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 80, -80];
+    const xs = valuesFor({ shape: [3, 4, 5] }, 1) as Float32Array;
+    const edged = xs.map((v, i) => (i % 7 === 3 ? special[((i / 7) % special.length) | 0]! : v));
+    for (const xv of [xs, edged]) {
+      const feeds = new Map<string, Data>([
+        ['x', xv],
+        ['y', valuesFor({ shape: [4, 5] }, 2)],
+        ['c', valuesFor({ shape: [3, 1, 5] }, 3)],
+        ['d', valuesFor({ shape: [5] }, 4)],
+        ['label', valuesFor({ shape: [3, 4, 5], dtype: 'i32' }, 5)],
+      ]);
+      const counts = await compare(g, { outputs, updates: [] }, feeds, { rtol: 1e-5, atol: 1e-5 });
+      expect(counts.fused).toBe(4); // one dispatch per reduction
+      expect(counts.unfused).toBeGreaterThanOrEqual(16);
+    }
+  });
+
+  it('a few large outputs (the workgroup tree): a gradient norm and a per-column statistic with their epilogues', async () => {
+    const g = new Graph();
+    const b = new OpBuilder(g);
+    const x = g.input('x', [96, 40], 'f32');
+    const k = g.input('k', [1, 40], 'f32');
+    const norm = b.sqrt(b.add(b.sum(b.square(x)), b.scalar(1e-6)));
+    const cols = b.mul(b.neg(b.mean(b.mul(x, k), [0], true)), b.scalar(2)); // [1, 40]: 40 outputs, one thread each
+    const rows = b.exp(b.max(b.abs(x), [1])); // 96 outputs
+    const big = g.input('big', [4, 3000], 'f32');
+    const perRow = b.log(b.sum(b.exp(b.mul(big, b.scalar(0.01))), [1])); // 4 outputs of 3000: the workgroup tree
+    const feeds = new Map<string, Data>([
+      ['x', valuesFor({ shape: [96, 40] }, 6)],
+      ['k', valuesFor({ shape: [1, 40] }, 7)],
+      ['big', valuesFor({ shape: [4, 3000] }, 8)],
+    ]);
+    const counts = await compare(g, { outputs: [norm, cols, rows, perRow], updates: [] }, feeds, { rtol: 2e-5, atol: 1e-5 });
+    expect(counts.fused).toBe(4);
+  });
+});
+
 describe('a training step', () => {
   it('runs the MLP Adam step with far fewer dispatches, tracking the CPU for 5 steps', async () => {
     const cpu = new CpuBackend();
