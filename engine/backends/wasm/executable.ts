@@ -111,6 +111,8 @@ export class WasmExecutable implements Executable {
       const program = programs[i] && new FusedProgram(programs[i], this.scratch);
       if (kernel.kind === 'elementwise') return { kind: 'fused', kernel, program: program! };
       if (kernel.kind === 'gemm') return { kind: 'gemm', kernel, matmul: matmuls[i]!, ...(program ? { epilogue: program } : {}) };
+      // Reductions with fused work (the schedule's fuseReductions, not asked for here) are not rendered.
+      if (kernel.kind !== 'op' && kernel.kind !== 'constant') throw new Error(`the WASM backend does not run ${(kernel as Kernel).kind} kernels`);
       return { kind: 'op', node: kernel.node, bound: matmuls[i]! };
     });
     this.constants = steps.filter((_s, i) => kernels[i]!.kind === 'constant');
