@@ -75,6 +75,28 @@ describe('fused WASM kernels agree with the JS reference', () => {
     expect(await agreesWithReference(g, spec, feedsOf(g, true))).toBeLessThan(schedule(g, spec, { fuse: false }).kernels.length / 3);
   });
 
+  it('the scalar log and the non-finite count read fused results as the reference does', async () => {
+    const g = new Graph();
+    const b = new OpBuilder(g);
+    const x = g.input('x', [7, 9], 'f32');
+    const y = g.input('y', [9], 'f32');
+    const q = b.div(b.exp(b.mul(x, y)), b.sub(x, y)); // ±Inf and NaN from the edge values
+    const s = b.sum(b.mul(b.relu(x), y));
+    const spec = { outputs: [q, s], updates: [], scalars: [s] };
+    const feeds = feedsOf(g, true);
+    const results = await Promise.all(
+      [new CpuBackend({ fused: false }), wasm].map(async (backend) => {
+        const exec = await backend.prepare(g, spec);
+        exec.run(feeds);
+        exec.run(feeds);
+        const counts = await exec.countNonFinite([q, s]);
+        return { counts, scalars: (await exec.drainScalars()).map((r) => Array.from(r)) };
+      }),
+    );
+    expect(results[0]!.counts[0]).toBeGreaterThan(3);
+    expect(results[1]).toEqual(results[0]);
+  });
+
   it('every elementwise op of the expression table, in chains with NaN, ±Inf, ±0 and broadcasting', async () => {
     const g = new Graph();
     const b = new OpBuilder(g);
