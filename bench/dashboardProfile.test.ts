@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { busyStretches, longTraceTasks, type CpuProfile } from './dashboardProfile';
+
+const frame = (functionName: string) => ({ functionName, url: 'http://x/app.js', lineNumber: 0 });
+
+describe('busyStretches', () => {
+  // root → work → inner; root → (idle). Samples every 10 ms: idle, 6 × work/inner, idle, 2 × work, idle.
+  const profile: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: frame('(root)'), children: [2, 4] },
+      { id: 2, callFrame: frame('work'), children: [3] },
+      { id: 3, callFrame: frame('inner') },
+      { id: 4, callFrame: frame('(idle)') },
+    ],
+    samples: [4, 3, 3, 2, 3, 3, 2, 4, 2, 2, 4],
+    timeDeltas: Array(11).fill(10_000),
+  };
+
+  it('finds the runs of non-idle samples over the threshold and what ran in them', () => {
+    const found = busyStretches(profile, 30);
+    expect(found.map((s) => s.ms)).toEqual([60]);
+    const top = Object.fromEntries(found[0]!.top.map(([k, ms]) => [k.split(' ')[0], ms]));
+    expect(top).toEqual({ '(root)': 60, work: 60, inner: 40 });
+    expect(busyStretches(profile, 10).map((s) => s.ms)).toEqual([60, 20]);
+  });
+});
+
+describe('longTraceTasks', () => {
+  const meta = (pid: number, tid: number, name: string) => ({ name: 'thread_name', ph: 'M', ts: 0, pid, tid, args: { name } });
+  const x = (name: string, ts: number, dur: number, tid = 1) => ({ name, ph: 'X', ts, dur, pid: 7, tid });
+  it("lists the main thread's tasks over the threshold with the events inside them", () => {
+    const traceEvents = [
+      meta(7, 1, 'CrRendererMain'),
+      meta(7, 2, 'Compositor'),
+      x('RunTask', 0, 80_000),
+      x('Paint', 1_000, 30_000),
+      x('Layout', 40_000, 20_000),
+      x('Paint', 61_000, 5_000),
+      x('RunTask', 100_000, 20_000),
+      x('RunTask', 0, 90_000, 2),
+    ];
+    const tasks = longTraceTasks({ traceEvents }, 50);
+    expect(tasks).toEqual([
+      {
+        ms: 80,
+        top: [
+          ['Paint', 35],
+          ['Layout', 20],
+        ],
+      },
+    ]);
+  });
+});
