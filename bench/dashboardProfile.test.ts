@@ -27,7 +27,7 @@ describe('busyStretches', () => {
 
 describe('longTraceTasks', () => {
   const meta = (pid: number, tid: number, name: string) => ({ name: 'thread_name', ph: 'M', ts: 0, pid, tid, args: { name } });
-  const x = (name: string, ts: number, dur: number, tid = 1) => ({ name, ph: 'X', ts, dur, pid: 7, tid });
+  const x = (name: string, ts: number, dur: number, tid = 1, tdur = dur) => ({ name, ph: 'X', ts, dur, tdur, pid: 7, tid });
   it("lists the main thread's tasks over the threshold with the events inside them", () => {
     const traceEvents = [
       meta(7, 1, 'CrRendererMain'),
@@ -37,17 +37,24 @@ describe('longTraceTasks', () => {
       x('Layout', 40_000, 20_000),
       x('Paint', 61_000, 5_000),
       x('RunTask', 100_000, 20_000),
+      // 90 ms of wall time, 30 of them on the CPU: the OS ran something else.
+      x('RunTask', 200_000, 90_000, 1, 30_000),
       x('RunTask', 0, 90_000, 2),
     ];
     const tasks = longTraceTasks({ traceEvents }, 50);
     expect(tasks).toEqual([
       {
         ms: 80,
+        cpuMs: 80,
         top: [
           ['Paint', 35],
           ['Layout', 20],
         ],
       },
+    ]);
+    expect(longTraceTasks({ traceEvents }, 25).map((t) => [t.ms, t.cpuMs])).toEqual([
+      [80, 80],
+      [90, 30],
     ]);
   });
 });

@@ -19,6 +19,8 @@ export interface CpuProfile {
 /** One busy stretch: its length and the functions with the most total time in it. */
 export interface Stretch {
   ms: number;
+  /** For a trace's task: the time the thread ran it (wall time less time the OS gave to other processes). */
+  cpuMs?: number;
   top: [string, number][];
 }
 
@@ -64,7 +66,10 @@ export function busyStretches(profile: CpuProfile, minMs: number, top = 12): Str
 export function formatStretches(stretches: Stretch[], max = 8): string {
   return stretches
     .slice(0, max)
-    .map((s) => `busy ${s.ms.toFixed(1)} ms\n${s.top.map(([k, ms]) => `  ${ms.toFixed(1).padStart(7)} ms  ${k}`).join('\n')}`)
+    .map(
+      (s) =>
+        `busy ${s.ms.toFixed(1)} ms${s.cpuMs === undefined ? '' : ` (thread time ${s.cpuMs.toFixed(1)} ms)`}\n${s.top.map(([k, ms]) => `  ${ms.toFixed(1).padStart(7)} ms  ${k}`).join('\n')}`,
+    )
     .join('\n');
 }
 
@@ -73,20 +78,23 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread time: the part of `dur` the thread was on a CPU. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { name?: string; data?: { functionName?: string; url?: string } };
 }
 
 /**
- * The renderer main thread's tasks over `minMs` in a Chrome trace (devtools.timeline), longest first,
- * each with the events inside it (style, layout, paint, script by function) summed by name.
+ * The renderer main thread's tasks over `minMs` of thread time in a Chrome trace (devtools.timeline),
+ * longest first, each with the events inside it (style, layout, paint, script by function) summed by name.
+ * Thread time, not wall time: on a loaded machine a task's wall time includes the time the OS ran others.
  */
 export function longTraceTasks(trace: { traceEvents: TraceEvent[] }, minMs: number, top = 10): Stretch[] {
   const events = trace.traceEvents;
   const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`)).sort((a, b) => a.ts - b.ts);
-  const tasks = onMain.filter((e) => e.name === 'RunTask' && (e.dur ?? 0) >= minMs * 1000);
+  const tasks = onMain.filter((e) => e.name === 'RunTask' && (e.tdur ?? e.dur ?? 0) >= minMs * 1000);
   return tasks
     .map((t) => {
       const inside = new Map<string, number>();
@@ -98,7 +106,7 @@ export function longTraceTasks(trace: { traceEvents: TraceEvent[] }, minMs: numb
             : e.name;
         inside.set(what, (inside.get(what) ?? 0) + (e.dur ?? 0) / 1000);
       }
-      return { ms: t.dur! / 1000, top: [...inside].sort((a, b) => b[1] - a[1]).slice(0, top) };
+      return { ms: t.dur! / 1000, cpuMs: (t.tdur ?? t.dur!) / 1000, top: [...inside].sort((a, b) => b[1] - a[1]).slice(0, top) };
     })
-    .sort((a, b) => b.ms - a.ms);
+    .sort((a, b) => b.cpuMs - a.cpuMs);
 }
