@@ -148,10 +148,12 @@ describe('fused CPU kernels agree with the per-op reference', () => {
       b.tanh(b.sub(b.max(b.where(b.greater(label, b.scalar(0, 'i32')), x, b.neg(x)), [0, 1]), d)),
       // Everything reduced to a scalar: a retained sum keeps its prologue only.
       b.sum(b.square(x)),
+      // A literal reduced (it is written for the reduction, which runs alone), its result in a prologue-less epilogue.
+      b.exp(b.neg(b.mean(b.full([2, 3], 1.5), [1]))),
     ];
     const spec = { outputs, updates: [] };
     const plan = schedule(g, spec, { fuseReductions: true });
-    expect(plan.kernels.map((k) => k.kind)).toEqual(['reduce', 'reduce', 'reduce', 'reduce']);
+    expect(plan.kernels.map((k) => (k.kind === 'op' ? k.node.op : k.kind))).toEqual(['reduce', 'reduce', 'reduce', 'reduce', 'full', 'mean', 'elementwise']);
     const counts = await agree(g, spec, feedsOf(g, true));
     expect(counts.unfused).toBeGreaterThanOrEqual(16);
     // Without edge values too (no NaN hiding a wrong epilogue).

@@ -103,7 +103,8 @@ export function reductionChains(
   schedule.forEach((r, at) => {
     if (r.kind !== 'op' || !REDUCE_OPS.includes(r.op) || r.type.dtype !== 'f32' || claimed.has(r.id)) return;
     const x = graph.nodes[r.inputs[0]!]!;
-    if (x.type.dtype !== 'f32') return;
+    // A literal input is written only for kernels that cannot inline it: leave that reduction alone.
+    if (x.type.dtype !== 'f32' || isLiteral(x)) return;
     // Prologue: walking back from r, an elementwise node of the input's shape joins when every reader is inside already.
     const inside = new Set<ValueId>([r.id]);
     const prologue: GraphNode[] = [];
@@ -115,7 +116,7 @@ export function reductionChains(
       inside.add(q.id);
       prologue.unshift(q);
     }
-    // Members whose inputs cannot all be read leave (with everything after them), so no recomputed scalar is read.
+    // A prologue that would read a recomputed scalar is dropped whole: every value the kernel reads is written.
     const ok = (m: GraphNode) => m.inputs.every((i) => inside.has(i) || readable(graph, i));
     const pro = prologue.every(ok) ? prologue : [];
     // Epilogue: the sole-reader chain of r's result at r's output shape (none when r itself must be written).
