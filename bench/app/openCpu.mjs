@@ -54,7 +54,7 @@ try {
     const file = join(dir, `generated-${n}.wiregrad.json`);
     writeFileSync(file, JSON.stringify(bigGraph(n)));
     const trace = join(dir, `trace-${n}.json`);
-    await browser.startTracing(page, { path: trace, categories: ['devtools.timeline'] });
+    await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
     await page.getByLabel('Open graph file').setInputFiles(file);
     await page.waitForTimeout(n >= 5000 ? 12_000 : 3_000);
     await browser.stopTracing();
