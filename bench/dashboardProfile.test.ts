@@ -40,6 +40,8 @@ describe('longTraceTasks', () => {
       // 90 ms of wall time, 30 of them on the CPU: the OS ran something else.
       x('RunTask', 200_000, 90_000, 1, 30_000),
       x('RunTask', 0, 90_000, 2),
+      // A thread time above the wall time (seen in real traces) is capped at the wall time.
+      x('RunTask', 300_000, 1_000, 1, 40_000),
     ];
     const tasks = longTraceTasks({ traceEvents }, 50);
     expect(tasks).toEqual([

@@ -89,12 +89,13 @@ interface TraceEvent {
  * The renderer main thread's tasks over `minMs` of thread time in a Chrome trace (devtools.timeline),
  * longest first, each with the events inside it (style, layout, paint, script by function) summed by name.
  * Thread time, not wall time: on a loaded machine a task's wall time includes the time the OS ran others.
+ * (A few short tasks report a thread time above their wall time, a clock artefact: the smaller one counts.)
  */
 export function longTraceTasks(trace: { traceEvents: TraceEvent[] }, minMs: number, top = 10): Stretch[] {
   const events = trace.traceEvents;
   const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`)).sort((a, b) => a.ts - b.ts);
-  const tasks = onMain.filter((e) => e.name === 'RunTask' && (e.tdur ?? e.dur ?? 0) >= minMs * 1000);
+  const tasks = onMain.filter((e) => e.name === 'RunTask' && Math.min(e.dur ?? 0, e.tdur ?? Infinity) >= minMs * 1000);
   return tasks
     .map((t) => {
       const inside = new Map<string, number>();
@@ -106,7 +107,7 @@ export function longTraceTasks(trace: { traceEvents: TraceEvent[] }, minMs: numb
             : e.name;
         inside.set(what, (inside.get(what) ?? 0) + (e.dur ?? 0) / 1000);
       }
-      return { ms: t.dur! / 1000, cpuMs: (t.tdur ?? t.dur!) / 1000, top: [...inside].sort((a, b) => b[1] - a[1]).slice(0, top) };
+      return { ms: t.dur! / 1000, cpuMs: Math.min(t.dur!, t.tdur ?? t.dur!) / 1000, top: [...inside].sort((a, b) => b[1] - a[1]).slice(0, top) };
     })
     .sort((a, b) => b.cpuMs - a.cpuMs);
 }
