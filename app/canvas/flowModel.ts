@@ -140,7 +140,7 @@ export function toFlowNodes(
     let handles: GraphFlowNode['handles'];
     if (estimate && measured === undefined) {
       const geometry = estimatedGeometry(data);
-      measured = { width: geometry.width, height: geometry.height };
+      measured = geometry.size;
       if (prev === undefined) handles = geometry.handles;
     }
     const isSelected = selected.has(node.id);
@@ -172,13 +172,18 @@ export function toFlowNodes(
   });
 }
 
-/** The estimate for each node data object, computed once (data objects are reused while nothing changes). */
-const geometryCache = new WeakMap<GraphNodeData, ReturnType<typeof estimateGeometry>>();
+type Estimate = ReturnType<typeof estimateGeometry> & { readonly size: { readonly width: number; readonly height: number } };
 
-function estimatedGeometry(data: GraphNodeData): ReturnType<typeof estimateGeometry> {
-  let geometry = geometryCache.get(data);
-  if (geometry === undefined) geometryCache.set(data, (geometry = estimateGeometry(data)));
-  return geometry;
+/** The estimate for each node data object, computed once (data objects are reused while nothing changes, e.g. during a drag). */
+const geometryCache = new WeakMap<GraphNodeData, Estimate>();
+
+function estimatedGeometry(data: GraphNodeData): Estimate {
+  let estimate = geometryCache.get(data);
+  if (estimate === undefined) {
+    const geometry = estimateGeometry(data);
+    geometryCache.set(data, (estimate = { ...geometry, size: { width: geometry.width, height: geometry.height } }));
+  }
+  return estimate;
 }
 
 /**
