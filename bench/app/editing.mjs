@@ -93,21 +93,25 @@ export async function measureEditing(browser, appUrl, nodes, { log = () => {}, t
           // only the nodes in view are mounted; without it, all of them.
           // ... and the view has settled: the same viewport transform and node count for 5 frames (the
           // editor fits a new graph into view after it mounts, and then mounts what came into view).
+          // The figure ends at the frame that first showed the settled view (the frame after the tick
+          // that saw it: rAF callbacks run before that frame's layout and paint), not at the fifth frame
+          // that confirmed it.
           let last = '';
           let still = 0;
-          const tick = () => {
+          let settledAt = 0;
+          const tick = (now) => {
             const bar = document.querySelector('[aria-label="Graph summary"]')?.textContent ?? '';
             const els = document.querySelectorAll('.react-flow__node');
             const shown = els.length > 0 && [...els].every((el) => el.style.visibility !== 'hidden');
-            const state = `${document.querySelector('.react-flow__viewport')?.style.transform} ${els.length}`;
+            const state = `${document.querySelector('.react-flow__viewport')?.style.transform} ${els.length} ${bar.includes(count) && shown}`;
+            if (state !== last) settledAt = 0;
+            else if (settledAt === 0) settledAt = now;
             still = state === last ? still + 1 : 0;
             last = state;
-            if (bar.includes(count) && shown && still >= 5) {
-              // Two frames: the one that laid the nodes out, and its paint.
-              requestAnimationFrame(() => requestAnimationFrame(() => resolve({ t0, ms: performance.now() - t0, mounted: els.length })));
-            } else requestAnimationFrame(tick);
+            if (bar.includes(count) && shown && still >= 5) resolve({ t0, ms: settledAt - t0, mounted: els.length });
+            else requestAnimationFrame(tick);
           };
-          tick();
+          requestAnimationFrame(tick);
         });
       }, nodes);
       await page.getByLabel('Open graph file').setInputFiles(file);
