@@ -78,7 +78,7 @@ describe('a session on the GPU', () => {
     program.dispose();
   });
 
-  it('runs the MLP Adam step in at most 43 dispatches with its hyperparameters fed (45 when they were baked in)', async () => {
+  it('runs the MLP Adam step in at most 35 dispatches with its hyperparameters fed (43 before reductions took their prologues and epilogues, 45 when hyperparameters were baked in)', async () => {
     // The bench's MLP 784-256-10 (bench/lib/models.ts), batch 128, Adam with its hyperparameters as feeds.
     const doc = makeDoc(
       [
@@ -99,7 +99,7 @@ describe('a session on the GPU', () => {
     await program.run(batch);
     const losses = (await program.drain()).map((r) => r.loss);
     expect(losses.every(Number.isFinite)).toBe(true);
-    expect((gpu.dispatched - before) / 2).toBeLessThanOrEqual(43);
+    expect((gpu.dispatched - before) / 2).toBeLessThanOrEqual(35);
     program.dispose();
   });
 });
