@@ -119,12 +119,12 @@ describe('reading CSV in chunks', () => {
 describe('the column limit', () => {
   it('refuses a header of 1,000,000 columns quickly, naming the limit and the count', () => {
     const header = Array.from({ length: 1_000_000 }, (_v, i) => `c${i}`).join(',');
-    const text = `${header}\n${'0,'.repeat(999_999)}0\n`;
-    // Refused before the first chunk is parsed: the reader throws on its first step.
-    const started = performance.now();
+    // The data row has an unterminated quote: a reader that went past the header would say so instead.
+    const text = `${header}\n${'0,'.repeat(999_999)}"0\n`;
+    // Refused before the first chunk is parsed (before this fix the page went 10 s without a frame):
+    // the reader throws on its first step, with the header's error.
     expect(() => readCsv(text).next()).toThrow(CsvError);
-    // Before this fix the page went 10 s without a frame; the bound is loose for a loaded machine.
-    expect(performance.now() - started).toBeLessThan(3000);
+    expect(() => readCsv(text).next()).toThrow('the header has 1,000,000 columns');
     expect(() => parseCsv(text)).toThrow(
       `line 1: the header has 1,000,000 columns, more than the ${MAX_CSV_COLUMNS.toLocaleString('en')} a CSV dataset may have`,
     );
@@ -132,9 +132,8 @@ describe('the column limit', () => {
 
   it('refuses the same file from its bytes before reading the data row', async () => {
     const header = Array.from({ length: 1_000_000 }, (_v, i) => `c${i}`).join(';');
-    const started = performance.now();
-    await expect(parseCsvBytes(new TextEncoder().encode(`${header}\n${'0;'.repeat(999_999)}0\n`))).rejects.toThrow('the header has 1,000,000 columns');
-    expect(performance.now() - started).toBeLessThan(3000);
+    // As above, a data row that would be refused for its own reason if it were read.
+    await expect(parseCsvBytes(new TextEncoder().encode(`${header}\n${'0;'.repeat(999_999)}"0\n`))).rejects.toThrow('the header has 1,000,000 columns');
   });
 
   it('takes exactly the limit and refuses one more', () => {
