@@ -5,7 +5,8 @@
  * engine/ops; both backends' kernels are derived from this table.
  *
  * The JS evaluation returns a double that the caller stores into the output dtype's typed array:
- * that store rounds to f32, or wraps to i32 (ToInt32), exactly as the reference kernels always did.
+ * that store rounds to f32, or converts to i32 by the cast rule (toI32: truncate toward zero,
+ * saturate, NaN → 0), exactly as the reference kernels do.
  * WGSL follows the same maths, including NaN propagation where f32 built-ins leave it unspecified
  * and the stable forms of sigmoid, tanh and softplus.
  */
