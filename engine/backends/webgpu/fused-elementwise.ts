@@ -6,12 +6,12 @@
  * shares its element and stored by the one whose broadcast coordinates are all zero.
  */
 import { viewStrides } from '../../compile/schedule/elementwise';
-import { expressionOf } from '../../compile/schedule/expressions';
 import { dtypeOf, type ElementwiseKernel } from '../../compile/schedule/kernels';
 import { sizeOf } from '../../ops/shape';
-import type { DType, Shape } from '../../ops/types';
+import type { DType } from '../../ops/types';
 import type { Dispatch } from './kernel';
-import { lit, offset, shaderWithOutputs, u, unravel, WG } from './wgsl';
+import { pushExprLines } from './exprLines';
+import { shaderWithOutputs, u, WG } from './wgsl';
 
 /** The one dispatch computing `kernel` (bindings: x0… for its reads, then y0… for its writes). */
 export function fusedElementwise(kernel: ElementwiseKernel, readTypes: readonly { readonly dtype: DType }[]): Dispatch {
@@ -19,33 +19,7 @@ export function fusedElementwise(kernel: ElementwiseKernel, readTypes: readonly 
   const size = sizeOf(domain);
   const lines: string[] = [`  let i = wid * ${u(WG)} + li;`, `  if (i >= ${u(size)}) { return; }`];
   const helpers = new Set<string>();
-  let coords = false;
-  /** Where element (viewed with `shape`, broadcast to the domain) lives for this thread: i, 0 or from the coordinates. */
-  const indexOf = (shape: Shape): string => {
-    const n = sizeOf(shape);
-    if (n === size) return 'i';
-    if (n === 1) return '0u';
-    if (!coords) {
-      lines.push(unravel('i', domain, 'c'));
-      coords = true;
-    }
-    return `(${offset('c', viewStrides(shape, domain))})`;
-  };
-  kernel.exprs.forEach((e, k) => {
-    let value: string;
-    if (e.kind === 'load') value = `x${e.read}[${indexOf(e.shape)}]`;
-    else if (e.kind === 'literal') value = lit(e.value, e.dtype);
-    else if (e.kind === 'op') {
-      const entry = expressionOf(e.op);
-      if (entry.helpers) helpers.add(entry.helpers);
-      value = entry.wgsl(
-        e.args.map((a) => `v${a}`),
-        e.attrs,
-        e.types,
-      );
-    } else throw new Error('an elementwise kernel has no accumulator');
-    lines.push(`  let v${k} = ${value};`);
-  });
+  const indexOf = pushExprLines(kernel.exprs, domain, 'i', lines, helpers);
   kernel.stores.forEach(({ expr, shape }, k) => {
     const at = indexOf(shape);
     if (at === 'i') lines.push(`  y${k}[i] = v${expr};`);

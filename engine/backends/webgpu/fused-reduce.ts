@@ -7,46 +7,17 @@
  * fused-elementwise.ts does; loads are indexed by viewStrides, the one rule every backend follows.
  */
 import type { Graph } from '../../compile/graph';
-import { viewStrides } from '../../compile/schedule/elementwise';
-import { expressionOf } from '../../compile/schedule/expressions';
 import { dtypeOf, type Expr, type ReduceKernel } from '../../compile/schedule/kernels';
-import { sizeOf } from '../../ops/shape';
 import type { Shape } from '../../ops/types';
 import type { KernelPlan } from './kernel';
 import { reductionDispatches } from './kernels/reduce';
-import { inputsNamed, lit, offset, unravel, wgslType } from './wgsl';
+import { pushExprLines } from './exprLines';
+import { inputsNamed, wgslType } from './wgsl';
 
 /** `exprs` as a WGSL function `name(e[, acc])` over `domain` returning expression `result`; table helpers are added to `helpers`. */
 function exprFunction(name: string, exprs: readonly Expr[], result: number, domain: Shape, acc: boolean, helpers: Set<string>): string {
-  const size = sizeOf(domain);
   const lines: string[] = [];
-  let coords = false;
-  const indexOf = (shape: Shape): string => {
-    const n = sizeOf(shape);
-    if (n === size) return 'e';
-    if (n === 1) return '0u';
-    if (!coords) {
-      lines.push(unravel('e', domain, 'c'));
-      coords = true;
-    }
-    return `(${offset('c', viewStrides(shape, domain))})`;
-  };
-  exprs.forEach((e, k) => {
-    let value: string;
-    if (e.kind === 'load') value = `x${e.read}[${indexOf(e.shape)}]`;
-    else if (e.kind === 'literal') value = lit(e.value, e.dtype);
-    else if (e.kind === 'acc') value = 'acc';
-    else {
-      const entry = expressionOf(e.op);
-      if (entry.helpers) helpers.add(entry.helpers);
-      value = entry.wgsl(
-        e.args.map((a) => `v${a}`),
-        e.attrs,
-        e.types,
-      );
-    }
-    lines.push(`  let v${k} = ${value};`);
-  });
+  pushExprLines(exprs, domain, 'e', lines, helpers, acc ? 'acc' : undefined);
   const type = wgslType(dtypeOf(exprs[result]!));
   return `fn ${name}(e: u32${acc ? ', acc: f32' : ''}) -> ${type} {\n${lines.join('\n')}\n  return v${result};\n}`;
 }
