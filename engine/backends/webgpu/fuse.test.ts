@@ -12,6 +12,7 @@ import { CpuBackend } from '../cpu/backend';
 import type { WebGpuBackend } from './backend';
 import type { WebGpuExecutable } from './executable';
 import { planFusion } from '../../compile/schedule/fusion';
+import { fusionFeeds, matmulEpilogues, multiOutputGroup, reductionMidway, reductionsWithEpilogues } from '../../testing/fusionCases';
 import { expectClose, gpuBackend, mlpTrainingStep, valuesFor } from './testing';
 
 let fused: WebGpuBackend;
@@ -49,27 +50,8 @@ async function compare(graph: Graph, spec: RunSpec, feeds: Map<string, Data>, to
 
 describe('elementwise groups', () => {
   it('fuses a chain with broadcasting, literals, a scalar chain, bool and i32 members into one kernel with several outputs', async () => {
-    const g = new Graph();
-    const b = new OpBuilder(g);
-    const x = g.input('x', [4, 5], 'f32');
-    const y = g.input('y', [5], 'f32');
-    const z = g.input('z', [4, 1], 'f32');
-    const k = g.input('k', [], 'f32');
-    const n = g.input('n', [4, 5], 'i32');
-    const scale = b.sub(b.scalar(1), b.mul(k, k)); // a scalar chain, recomputed per thread
-    const m = b.mul(b.scale(x, 0.5), scale); // retained: a second output
-    const root = b.sqrt(b.abs(y)); // retained and smaller than the domain: stored by the threads of row 0
-    const picked = b.where(b.greater(x, y), b.exp(b.sub(m, z)), b.add(root, b.neg(z)));
-    const counted = b.add(b.cast(b.mul(n, b.scalar(3, 'i32')), 'f32'), picked);
-    const out = b.sigmoid(b.add(counted, b.full([4, 5], 0.25)));
-    const feeds = new Map<string, Data>([
-      ['x', valuesFor({ shape: [4, 5] }, 1)],
-      ['y', valuesFor({ shape: [5] }, 2)],
-      ['z', valuesFor({ shape: [4, 1] }, 3)],
-      ['k', new Float32Array([0.3])],
-      ['n', valuesFor({ shape: [4, 5], dtype: 'i32' }, 4)],
-    ]);
-    const counts = await compare(g, { outputs: [out, m, scale, root], updates: [] }, feeds, { rtol: 1e-5, atol: 1e-6 });
+    const { graph: g, spec } = multiOutputGroup();
+    const counts = await compare(g, spec, fusionFeeds(g), { rtol: 1e-5, atol: 1e-6 });
     // One kernel, plus one that stores the retained scalar chain (the big kernel recomputes it per thread).
     expect(counts.fused).toBe(2);
     expect(counts.unfused).toBeGreaterThanOrEqual(15);
@@ -94,14 +76,8 @@ describe('elementwise groups', () => {
   });
 
   it('never runs a group after a reader of its results: a reduction midway splits the chain', async () => {
-    const g = new Graph();
-    const b = new OpBuilder(g);
-    const x = g.input('x', [3, 7], 'f32');
-    const a = b.exp(b.scale(x, 0.5));
-    const s = b.sum(a, [1], true); // reads a: a's group must be written before this runs
-    const later = b.mul(a, b.scalar(2)); // would extend a's group, which is closed
-    const out = b.add(b.div(later, s), b.log(s));
-    const counts = await compare(g, { outputs: [out], updates: [] }, new Map([['x', valuesFor({ shape: [3, 7] }, 5)]]));
+    const { graph: g, spec } = reductionMidway();
+    const counts = await compare(g, spec, fusionFeeds(g));
     // mul·exp, sum, then mul·div·log·add (log of the [3, 1] sums recomputed along each row).
     expect(counts.fused).toBe(3);
   });
@@ -133,20 +109,10 @@ describe('elementwise groups', () => {
 });
 
 describe('matmul epilogues', () => {
-  it('folds bias add and activation into the matmul, forward and backward, as on the CPU', async () => {
-    const g = new Graph();
-    const b = new OpBuilder(g);
-    const x = g.input('x', [9, 13], 'f32');
-    const w = g.input('w', [13, 6], 'f32');
-    const bias = g.input('bias', [6], 'f32');
-    const y = b.relu(b.add(b.matmul(x, w), bias)); // one kernel: nothing but y is needed
-    const z = b.leakyRelu(b.sub(b.matmul(y, w, false, true), b.scalar(0.5)), 0.1); // transB, literal operand
-    const feeds = new Map<string, Data>([
-      ['x', valuesFor({ shape: [9, 13] }, 1)],
-      ['w', valuesFor({ shape: [13, 6] }, 2)],
-      ['bias', valuesFor({ shape: [6] }, 3)],
-    ]);
-    const counts = await compare(g, { outputs: [z], updates: [] }, feeds);
+  it('folds bias add and activation into the matmul (plain and transposed B), as on the CPU', async () => {
+    // Two kernels: relu(x·w + bias), then leaky_relu(y·wᵀ − 0.5) (transposed B, a literal operand).
+    const { graph: g, spec } = matmulEpilogues({ activation: 'leaky_relu', backward: false });
+    const counts = await compare(g, spec, fusionFeeds(g));
     expect(counts.fused).toBe(2);
     expect(counts.unfused).toBe(7);
   });
@@ -154,31 +120,9 @@ describe('matmul epilogues', () => {
 
 describe('reductions with fused prologues and epilogues', () => {
   it('sum, mean and max over every axis layout, with broadcast loads, literals, bool/i32 members, NaN and ±Inf, as the CPU computes', async () => {
-    const g = new Graph();
-    const b = new OpBuilder(g);
-    const x = g.input('x', [3, 4, 5], 'f32');
-    const y = g.input('y', [4, 5], 'f32');
-    const c = g.input('c', [3, 1, 5], 'f32');
-    const d = g.input('d', [5], 'f32');
-    const label = g.input('label', [3, 4, 5], 'i32');
-    const outputs = [
-      b.add(b.mul(b.sum(b.mul(b.sub(x, y), b.exp(x)), [1], true), b.scalar(-3)), c),
-      b.sqrt(b.abs(b.mean(x, [0, 2]))),
-      b.tanh(b.sub(b.max(b.where(b.greater(label, b.scalar(0, 'i32')), x, b.neg(x)), [0, 1]), d)),
-      b.sum(b.square(x)),
-    ];
-    const special = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 80, -80];
-    const xs = valuesFor({ shape: [3, 4, 5] }, 1) as Float32Array;
-    const edged = xs.map((v, i) => (i % 7 === 3 ? special[((i / 7) % special.length) | 0]! : v));
-    for (const xv of [xs, edged]) {
-      const feeds = new Map<string, Data>([
-        ['x', xv],
-        ['y', valuesFor({ shape: [4, 5] }, 2)],
-        ['c', valuesFor({ shape: [3, 1, 5] }, 3)],
-        ['d', valuesFor({ shape: [5] }, 4)],
-        ['label', valuesFor({ shape: [3, 4, 5], dtype: 'i32' }, 5)],
-      ]);
-      const counts = await compare(g, { outputs, updates: [] }, feeds, { rtol: 1e-5, atol: 1e-5 });
+    const { graph: g, spec } = reductionsWithEpilogues({ literal: false });
+    for (const edges of [false, true]) {
+      const counts = await compare(g, spec, fusionFeeds(g, edges), { rtol: 1e-5, atol: 1e-5 });
       expect(counts.fused).toBe(4); // one dispatch per reduction
       expect(counts.unfused).toBeGreaterThanOrEqual(16);
     }
