@@ -34,13 +34,23 @@ export const drawable = (v: number, logY: boolean): boolean => Number.isFinite(v
 
 /** The frame around every drawable value (smoothed and raw) of `series`, or undefined when there is none. */
 export function curveFrame(series: readonly ChartSeries[], { logY, yDomain, totalSteps, roundX }: FrameOptions): CurveFrame | undefined {
-  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  // Plain loops and scalars: this runs over every point of every live chart on each update, and an
+  // array per point was a good part of what the dashboard allocated while training.
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
   for (const s of series) {
-    for (const p of s.points) {
-      for (const v of [p.y, p.raw]) {
+    const points = s.points;
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i]!;
+      for (let k = 0; k < 2; k++) {
+        const v = k === 0 ? p.y : p.raw;
         if (!drawable(v, logY)) continue;
-        [x0, x1] = [Math.min(x0, p.x), Math.max(x1, p.x)];
-        [y0, y1] = [Math.min(y0, v), Math.max(y1, v)];
+        if (p.x < x0) x0 = p.x;
+        if (p.x > x1) x1 = p.x;
+        if (v < y0) y0 = v;
+        if (v > y1) y1 = v;
       }
     }
   }

@@ -3,7 +3,7 @@
  * point — or a validation sample, and show its answer. Predictions run in the worker on the weights
  * the run holds now, while training goes on (see workers/predict.ts).
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { PredictInfo } from '../../workers/predict';
 import { DrawingCanvas, DRAW_SIZE } from './DrawingCanvas';
 import { FeatureForm } from './FeatureForm';
@@ -89,7 +89,14 @@ function UserInput({
   lastValues: Float32Array | undefined;
 }) {
   const mode = modeOf(info);
-  const names = info.featureNames ?? Array.from({ length: info.shape.reduce((a, d) => a * d, 1) }, (_v, i) => (mode === 'point' ? ['x', 'y'][i]! : `x[${i}]`));
+  // Only a form names its fields (at most MAX_FIELDS); built once per model, not on every render.
+  const names = useMemo(
+    () =>
+      mode === 'point' || mode === 'values'
+        ? (info.featureNames ?? Array.from({ length: info.shape.reduce((a, d) => a * d, 1) }, (_v, i) => (mode === 'point' ? ['x', 'y'][i]! : `x[${i}]`)))
+        : [],
+    [info, mode],
+  );
   switch (mode) {
     case 'draw':
       return (
