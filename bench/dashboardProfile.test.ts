@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyStretches, longTraceTasks, type CpuProfile } from './dashboardProfile';
+import { busyStretches, heapAllocations, longTraceTasks, type CpuProfile, type HeapProfileNode } from './dashboardProfile';
 
 const frame = (functionName: string) => ({ functionName, url: 'http://x/app.js', lineNumber: 0 });
 
@@ -58,5 +58,24 @@ describe('longTraceTasks', () => {
       [80, 80],
       [90, 30],
     ]);
+  });
+});
+
+describe('heapAllocations', () => {
+  const node = (functionName: string, selfSize: number, children: HeapProfileNode[] = []): HeapProfileNode => ({
+    callFrame: frame(functionName),
+    selfSize,
+    children,
+  });
+  // root → render (100) → path (300) → render (50, recursive); root → watcher (400)
+  const head = node('(root)', 0, [node('render', 100, [node('path', 300, [node('render', 50)])]), node('watcher', 400)]);
+
+  it('sums the bytes, by each function and with its callees, a recursive function once per stack', () => {
+    const { bytes, self, total } = heapAllocations(head);
+    expect(bytes).toBe(850);
+    const by = (xs: [string, number][]) => Object.fromEntries(xs.map(([k, v]) => [k.split(' ')[0], v]));
+    expect(by(self)).toEqual({ '(root)': 0, render: 150, path: 300, watcher: 400 });
+    expect(by(total)).toEqual({ '(root)': 850, render: 450, path: 350, watcher: 400 });
+    expect(heapAllocations(head, 1).self.map(([k]) => k.split(' ')[0])).toEqual(['watcher']);
   });
 });

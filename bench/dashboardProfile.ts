@@ -111,3 +111,35 @@ export function longTraceTasks(trace: { traceEvents: TraceEvent[] }, minMs: numb
     })
     .sort((a, b) => b.cpuMs - a.cpuMs);
 }
+
+/** A node of a sampling heap profile (CDP HeapProfiler.stopSampling): bytes allocated by its frame itself, and its callees. */
+export interface HeapProfileNode {
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly selfSize: number;
+  readonly children: readonly HeapProfileNode[];
+}
+
+/** Bytes allocated in all, and the functions that allocated most: by themselves (self) and with their callees (total, once per stack). */
+export function heapAllocations(head: HeapProfileNode, top = 20): { bytes: number; self: [string, number][]; total: [string, number][] } {
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+  const walk = (n: HeapProfileNode, stack: ReadonlySet<string>): number => {
+    const k = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
+    add(self, k, n.selfSize);
+    const inner = new Set(stack).add(k);
+    let sum = n.selfSize;
+    for (const c of n.children) sum += walk(c, inner);
+    if (!stack.has(k)) add(total, k, sum);
+    return sum;
+  };
+  const bytes = walk(head, new Set());
+  const largest = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top);
+  return { bytes, self: largest(self), total: largest(total) };
+}
+
+/** heapAllocations as lines of MB. */
+export function formatAllocations({ bytes, self, total }: ReturnType<typeof heapAllocations>, max = 15): string {
+  const rows = (xs: [string, number][]) => xs.slice(0, max).map(([k, v]) => `  ${(v / 1e6).toFixed(2).padStart(7)} MB  ${k}`);
+  return [`${(bytes / 1e6).toFixed(1)} MB allocated`, 'by the function itself:', ...rows(self), 'with its callees:', ...rows(total)].join('\n');
+}
