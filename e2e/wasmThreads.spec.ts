@@ -22,6 +22,11 @@ test('@production the WASM backend trains on several threads (its worker threads
   const panel = page.getByRole('complementary', { name: 'Training' });
   await page.getByRole('button', { name: /Templates/ }).click();
   await page.getByRole('menuitem', { name: 'Two spirals classifier' }).click();
+  // Long enough to be still training when paused: the fused WASM backend runs the template's own
+  // 2,400 steps in about a second.
+  const steps = panel.getByLabel('Steps');
+  await steps.fill('1000000');
+  await steps.press('Enter');
   await panel.getByRole('button', { name: /^(Train|Resume)$/ }).click();
   await expect.poll(async () => Number(await panel.getByLabel('step', { exact: true }).textContent()), { timeout: 90_000 }).toBeGreaterThan(20);
   // As many threads as the browser reports cores (at most 8); this machine has at least two.
