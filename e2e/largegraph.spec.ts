@@ -16,15 +16,36 @@ async function openChain(page: Page) {
 
 const focusedNodeId = (page: Page) => page.evaluate(() => document.activeElement?.closest('.react-flow__node')?.getAttribute('data-id') ?? null);
 
-test('a 300-node graph opens at a readable zoom, with only the nodes in view mounted', async ({ page }) => {
+const viewZoom = (page: Page) => page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+
+/** The graph's start is on screen: its Input node "x" (top left of the chain), whole and inside the canvas. */
+async function expectStartInView(page: Page) {
+  const input = page.locator('.react-flow__node[data-id="x"]');
+  await expect(input).toBeVisible();
+  const pane = (await page.locator('.react-flow').boundingBox())!;
+  const box = (await input.boundingBox())!;
+  expect(box.x).toBeGreaterThan(pane.x);
+  expect(box.y).toBeGreaterThan(pane.y);
+  expect(box.x + box.width).toBeLessThan(pane.x + pane.width);
+}
+
+test('a 300-node graph opens at a readable zoom at its start, with only the nodes in view mounted, and again after a reload', async ({ page }) => {
   await openChain(page);
   const mounted = await page.locator('.react-flow__node').count();
   expect(mounted).toBeGreaterThan(0);
   expect(mounted).toBeLessThan(NODES);
-  const zoom = await page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
-  expect(zoom).toBeGreaterThanOrEqual(0.5 - 1e-9);
+  // 75%: the nodes' 12 px text is 9 px on screen (app/canvas/useFitRequests.ts LARGE_OPEN_ZOOM).
+  expect(await viewZoom(page)).toBeCloseTo(0.75, 6);
+  await expectStartInView(page);
   // The minimap mounts in idle time after the graph is shown, with every node (sized before it is measured).
   await expect(page.locator('.react-flow__minimap-node')).toHaveCount(NODES);
+
+  // Restored from the autosave, it is framed the same way.
+  await expect(page.getByText('Saved in this browser')).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Graph summary' })).toContainText(`${NODES} nodes`);
+  await expect.poll(() => viewZoom(page)).toBeCloseTo(0.75, 6);
+  await expectStartInView(page);
 });
 
 /**
@@ -76,10 +97,10 @@ test('the edges between the nodes in view meet their handles, after opening and 
 
 test('Tab moves through the nodes of a large graph in document order, onto nodes that were off screen', async ({ page }) => {
   await openChain(page);
-  const first = page.locator('.react-flow__node').first();
-  await first.focus();
+  // The chain's first Dense (the view opens at the chain's start: x, n1, n2, …).
+  await page.locator('.react-flow__node[data-id="n1"]').focus();
   const start = await focusedNodeId(page);
-  expect(start).toMatch(/^n\d+$/);
+  expect(start).toBe('n1');
   const index = Number(start!.slice(1));
   const steps = 30;
   const last = `n${index + steps}`;

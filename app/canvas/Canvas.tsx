@@ -98,7 +98,7 @@ export function Canvas() {
         {...handlers}
         {...probeClicks}
         colorMode={theme satisfies ColorMode}
-        fitView
+        fitView={!large}
         fitViewOptions={fitOptions}
         minZoom={0.1}
         maxZoom={2}

@@ -4,7 +4,7 @@ import type { GraphDocument } from '../../engine/graph/document';
 import { validate } from '../store/validation';
 import { toFlowNodes, type GraphFlowNode, type ViewState } from './flowModel';
 import { estimateGeometry } from './nodeGeometry';
-import { documentBounds } from './useFitRequests';
+import { documentBounds, LARGE_OPEN_ZOOM, largeGraphViewport } from './useFitRequests';
 
 /** The editor benchmark's generated chain, as the document it is. */
 const bigGraph = (n: number) => generated(n) as GraphDocument;
@@ -124,5 +124,38 @@ describe('flow nodes of a large graph', () => {
       width: Math.max(...xs) + 216 - Math.min(...xs),
       height: Math.max(...ys) + 80 - Math.min(...ys),
     });
+  });
+});
+
+describe('a large graph opens', () => {
+  // The canvas of the editor benchmark's 1600 × 900 window.
+  const [width, height] = [1050, 780];
+  const screen = (v: { x: number; y: number; zoom: number }, x: number, y: number) => ({ x: x * v.zoom + v.x, y: y * v.zoom + v.y });
+
+  it('at a readable zoom, showing its start, when it does not fit whole', () => {
+    const v = largeGraphViewport({ x: -40, y: 100, width: 6000, height: 4000 }, width, height);
+    expect(v.zoom).toBe(LARGE_OPEN_ZOOM);
+    // The top-left corner (the inputs of a laid-out graph) lies a margin (half the 15% padding) inside the canvas.
+    const corner = screen(v, -40, 100);
+    expect(corner.x).toBeCloseTo(width * 0.075);
+    expect(corner.y).toBeCloseTo(height * 0.075);
+  });
+
+  it('centred on an axis it fits along', () => {
+    // One long row: too wide to fit, short enough to centre vertically.
+    const v = largeGraphViewport({ x: 0, y: 0, width: 20_000, height: 200 }, width, height);
+    expect(v.zoom).toBe(LARGE_OPEN_ZOOM);
+    expect(screen(v, 0, 0).x).toBeCloseTo(width * 0.075);
+    expect(screen(v, 0, 100).y).toBeCloseTo(height / 2);
+  });
+
+  it('fitted whole (at most 100%) when it fits at that zoom or larger', () => {
+    const v = largeGraphViewport({ x: 10, y: 20, width: 1000, height: 600 }, width, height);
+    expect(v.zoom).toBeGreaterThan(LARGE_OPEN_ZOOM);
+    expect(v.zoom).toBeLessThanOrEqual(1);
+    const center = screen(v, 10 + 500, 20 + 300);
+    // React Flow's fit (getViewportForBounds) rounds to whole pixels.
+    expect(Math.abs(center.x - width / 2)).toBeLessThanOrEqual(1);
+    expect(Math.abs(center.y - height / 2)).toBeLessThanOrEqual(1);
   });
 });
