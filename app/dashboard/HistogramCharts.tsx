@@ -5,36 +5,14 @@
 import { memo, useMemo } from 'react';
 import { formatValue, niceTicks } from '../charts/chartScale';
 import { distributionOf, type HistogramSample } from '../charts/distribution';
+import { ridgeGeometry } from './ridgeGeometry';
 
 const W = 300;
 
 /** Ridges: x = value, each sample's counts drawn as an outline offset by its order; newest at the front. */
 export const HistogramRidges = memo(function HistogramRidges({ samples, label }: { samples: readonly HistogramSample[]; label: string }) {
   const H = 150;
-  const geometry = useMemo(() => {
-    const shown = samples.filter((s) => Number.isFinite(s.min) && Number.isFinite(s.max));
-    if (!shown.length) return undefined;
-    const lo = Math.min(...shown.map((s) => s.min));
-    let hi = Math.max(...shown.map((s) => s.max));
-    if (hi === lo) hi = lo + 1;
-    const peak = Math.max(1, ...shown.map((s) => Math.max(...s.counts) / Math.max(1e-12, (s.max - s.min || 1) / s.counts.length)));
-    const ridge = 46;
-    const gap = shown.length > 1 ? (H - ridge - 20) / (shown.length - 1) : 0;
-    const sx = (v: number) => 8 + ((v - lo) / (hi - lo)) * (W - 52);
-    const paths = shown.map((s, k) => {
-      const base = 6 + ridge + k * gap;
-      const width = (s.max - s.min || 1) / s.counts.length;
-      // Density (count per unit value) so samples with different ranges compare fairly.
-      let d = `M${sx(s.min).toFixed(1)},${base.toFixed(1)}`;
-      s.counts.forEach((c, i) => {
-        const x = sx(s.min + (i + 0.5) * width);
-        d += `L${x.toFixed(1)},${(base - (c / width / peak) * ridge).toFixed(1)}`;
-      });
-      d += `L${sx(s.min + s.counts.length * width).toFixed(1)},${base.toFixed(1)}`;
-      return { d, base, step: s.step, t: shown.length > 1 ? k / (shown.length - 1) : 1 };
-    });
-    return { paths, ticks: niceTicks(lo, hi, 4), sx };
-  }, [samples]);
+  const geometry = useMemo(() => ridgeGeometry(samples, W, H), [samples]);
   if (!geometry) return <p className="chart-empty muted">No samples yet</p>;
   const labelled = new Set([0, Math.floor((geometry.paths.length - 1) / 2), geometry.paths.length - 1]);
   return (
@@ -49,6 +27,7 @@ export const HistogramRidges = memo(function HistogramRidges({ samples, label }:
         <path
           key={p.step}
           d={p.d}
+          transform={p.transform}
           className="ridge"
           style={{ fill: `color-mix(in srgb, var(--hist-new) ${Math.round(p.t * 100)}%, var(--hist-old))`, stroke: 'var(--surface)' }}
         />
