@@ -4,6 +4,7 @@
  */
 import { openStudioDatabase, type StudioDatabase } from '../storage/database';
 import { runStore } from '../storage/stores';
+import { fromStoredRun, toStoredRun, type StoredRun } from './runRecord';
 import type { Run } from './runs';
 
 export interface RunStorage {
@@ -15,9 +16,14 @@ export interface RunStorage {
 
 const byCreated = (a: Run, b: Run) => a.created - b.created;
 
-/** Runs in the "runs" store of the one database (app/storage). */
+/** Runs in the "runs" store of the one database (app/storage), their curves as columns (runRecord.ts). */
 export function openRunStorage(database: StudioDatabase = openStudioDatabase()): RunStorage {
-  return runStore<Run>(database);
+  const records = runStore<StoredRun | Run>(database);
+  return {
+    list: async () => (await records.list()).map(fromStoredRun),
+    put: (run) => records.put(toStoredRun(run)),
+    delete: (id) => records.delete(id),
+  };
 }
 
 /** Runs in a Map (tests, and browsers without IndexedDB). Stores copies, as IndexedDB would. */
