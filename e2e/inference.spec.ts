@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+// The editor benchmark's generated chain, as a small regression model.
+import { bigGraph } from '../bench/app/bigGraph.mjs';
 import { panel, step } from './studio';
 
 test.use({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
@@ -108,4 +110,102 @@ test('try the MNIST model: draw a digit while it trains, pick a validation sampl
   await testInfo.attach('loss.png', { path: (await png.path())!, contentType: 'image/png' });
   await page.getByRole('button', { name: 'Toggle dark theme' }).click();
   await tryIt(page).screenshot({ path: testInfo.outputPath('try-it-light-2.png') });
+});
+
+/** Trains the open template for `steps` steps, to the end. */
+async function trainFor(page: Page, steps: number) {
+  const field = panel(page).getByLabel('Steps');
+  await field.fill(String(steps));
+  await field.press('Enter');
+  await panel(page).getByRole('button', { name: 'Train' }).click();
+  await expect(panel(page).getByText('done', { exact: true })).toBeVisible({ timeout: 120_000 });
+}
+
+test('try a 2-D classifier: a point typed by keyboard, a row pasted, a value that is not a number named, a point clicked on the plane', async ({
+  page,
+}, testInfo) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: /Templates/ }).click();
+  await page.getByRole('menuitem', { name: 'Two spirals classifier' }).click();
+  await trainFor(page, 60);
+  const form = tryIt(page).getByRole('form', { name: 'Input values' });
+  const x = form.getByLabel('x', { exact: true });
+  const y = form.getByLabel('y', { exact: true });
+
+  // Typed and submitted with Enter.
+  await x.fill('0.5');
+  await y.fill('-0.25');
+  await y.press('Enter');
+  const predicted = tryIt(page).getByTestId('predicted-class');
+  await expect(predicted).toHaveText(/^[01]$/, { timeout: 30_000 });
+  const probs = await shownProbabilities(page);
+  expect(probs).toHaveLength(2);
+  expect(probs[0]! + probs[1]!).toBeCloseTo(1, 3);
+  expect(probs[0]!).toBeGreaterThanOrEqual(probs[1]!);
+
+  // Not a number: the message names the field, the field is marked, nothing is predicted from it.
+  await x.fill('1,5e');
+  await form.getByRole('button', { name: 'Predict' }).click();
+  await expect(form.getByRole('alert')).toHaveText('x: "1,5e" is not a number');
+  await expect(x).toHaveAttribute('aria-invalid', 'true');
+
+  // A row pasted into the first field fills both.
+  await x.fill('');
+  await x.focus();
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.setData('text/plain', '-1.25\t2');
+    document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await expect(x).toHaveValue('-1.25');
+  await expect(y).toHaveValue('2');
+  await x.press('Enter');
+  await expect(form.getByRole('alert')).toHaveCount(0);
+  await expect(x).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(predicted).toHaveText(/^[01]$/);
+
+  // A click on the input plane predicts there and shows the point, in the plane and in the fields.
+  const plane = tryIt(page).getByRole('img', { name: /Input plane from/ });
+  const box = (await plane.boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(plane.locator('circle.picked')).toHaveCount(1);
+  // The plane's centre: halfway between its corners as its name gives them.
+  const corners = /from \((-?[\d.]+), (-?[\d.]+)\) to \((-?[\d.]+), (-?[\d.]+)\)/
+    .exec((await plane.getAttribute('aria-label'))!)!
+    .slice(1)
+    .map(Number);
+  await expect.poll(async () => Number(await form.getByLabel('x', { exact: true }).inputValue())).toBeCloseTo((corners[0]! + corners[2]!) / 2, 1);
+  expect(Number(await form.getByLabel('y', { exact: true }).inputValue())).toBeCloseTo((corners[1]! + corners[3]!) / 2, 1);
+  await expect(predicted).toHaveText(/^[01]$/);
+  await tryIt(page).screenshot({ path: testInfo.outputPath('try-it-point.png') });
+});
+
+test('try a regression model: one field per input value, a row pasted across them, the outputs listed', async ({ page }) => {
+  await page.goto('/');
+  // A small regression net on 16 random features (the editor benchmark's generated chain: x → Dense → ReLU → Dense → MSE).
+  const buffer = Buffer.from(JSON.stringify(bigGraph(5)));
+  await page.getByLabel('Open graph file').setInputFiles({ name: 'regression.wiregrad.json', mimeType: 'application/json', buffer });
+  await expect(page.getByRole('region', { name: 'Graph summary' })).toContainText('5 nodes');
+  await trainFor(page, 30);
+  const form = tryIt(page).getByRole('form', { name: 'Input values' });
+  const fields = form.getByRole('textbox');
+  const count = await fields.count();
+  expect(count).toBeGreaterThan(1);
+  await expect(form.getByLabel('x[0]', { exact: true })).toBeVisible();
+  // A spreadsheet row (tab-separated) pasted into the first field fills every field.
+  const row = Array.from({ length: count }, (_v, i) => String((i - count / 2) / 4));
+  await fields.first().focus();
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, row.join('\t'));
+  for (let i = 0; i < count; i++) await expect(fields.nth(i)).toHaveValue(row[i]!);
+  await form.getByRole('button', { name: 'Predict' }).click();
+  const values = tryIt(page).getByTestId('predicted-value');
+  await expect(values.first()).toHaveText(/^-?[\d.]+(e[+-]\d+)?$/, { timeout: 30_000 });
+  // An empty field is named, not read as 0.
+  await fields.nth(count - 1).fill('');
+  await form.getByRole('button', { name: 'Predict' }).click();
+  await expect(form.getByRole('alert')).toHaveText(`x[${count - 1}]: "" is not a number`);
 });
