@@ -2,15 +2,18 @@
  * `npm run bench:node`: the MLP, CNN and matmul comparison in Node — Wiregrad on WebGPU through
  * Dawn (the `webgpu` package) and on its CPU backend, against TensorFlow.js's CPU and WASM backends
  * (and its WebGPU backend on the same Dawn adapter, when it starts). Same table and `BENCH` line as
- * `npm run bench`. scripts/bundle-bench-node.mjs makes this one self-contained file for a GPU box.
+ * `npm run bench`. With `--suite scale` first, bench:scale's grid instead (the same tables, BENCH line
+ * and plot as in the browser; the plot is written to $BENCH_SCALE_OUT, default bench/out/scale-node).
+ * scripts/bundle-bench-node.mjs makes this one self-contained file for a GPU box.
  *
  *   npm run bench:node -- [--steps auto|N] [--impls …] [--matmul …]   (--help lists them)
+ *   npm run bench:node -- --suite scale [--quick 1] [--total-budget ms] …
  *
  * Dawn needs a Vulkan driver (without a GPU: Chromium's SwiftShader, see vulkanFallbackNote); DAWN_FLAGS
  * passes flags to Dawn, e.g. DAWN_FLAGS=backend=opengles.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import process from 'node:process';
 import { create, globals } from 'webgpu';
@@ -23,6 +26,10 @@ import { formatReport } from './lib/report';
 import { runSuite, type BenchEnv } from './lib/suite';
 import { tf } from './lib/tfjs';
 import { wasmDir } from './node/wasm-files';
+import { scaleChartSvg } from './scale/chart';
+import { parseScaleOptions, scaleOptionsFromArgv, type ScaleOptions } from './scale/options';
+import { formatScaleReport } from './scale/report';
+import { runScale } from './scale/run';
 
 /** Where Debian's Chromium keeps libvulkan.so.1 and SwiftShader, a software Vulkan driver. */
 const CHROMIUM_LIB = '/usr/lib/chromium';
@@ -52,9 +59,15 @@ async function rerunOnSwiftShader(): Promise<void> {
   process.exit(child.status ?? 1);
 }
 
-let opts: BenchOptions;
+const argv = process.argv.slice(2);
+const scaleSuite = argv[0] === '--suite=scale' || (argv[0] === '--suite' && argv[1] === 'scale');
+let opts: BenchOptions | undefined;
+let scaleOpts: ScaleOptions | undefined;
 try {
-  opts = parseOptions(argvOrEnv(process.argv.slice(2), process.env));
+  if (scaleSuite) scaleOpts = parseScaleOptions(scaleOptionsFromArgv(argv.slice(argv[0] === '--suite' ? 2 : 1), process.env));
+  else if (argv[0] === '--suite' || argv[0]?.startsWith('--suite='))
+    throw new Error(`--suite takes scale (first), or leave it out for the MLP/CNN/matmul suite`);
+  else opts = parseOptions(argvOrEnv(argv, process.env));
 } catch (e) {
   console.error(e instanceof Error ? e.message : String(e));
   process.exit(2);
@@ -114,7 +127,18 @@ const env: BenchEnv = {
   log: (line) => console.error(`[bench] ${line}`),
 };
 
-const result = await runSuite(env, opts);
-console.log(formatReport(result));
+if (scaleOpts) {
+  const result = await runScale(env, scaleOpts);
+  const dir = process.env.BENCH_SCALE_OUT ?? 'bench/out/scale-node';
+  mkdirSync(dir, { recursive: true });
+  const report = formatScaleReport(result);
+  writeFileSync(`${dir}/scale.svg`, scaleChartSvg(result));
+  writeFileSync(`${dir}/scale.txt`, `${report}\n`);
+  const lines = report.split('\n');
+  const benchLine = lines.pop();
+  console.log([...lines, `plot: ${dir}/scale.svg (report: ${dir}/scale.txt)`, benchLine].join('\n'));
+} else {
+  console.log(formatReport(await runSuite(env, opts!)));
+}
 // Dawn's instance keeps Node alive: exit explicitly.
 process.exit(0);

@@ -9,7 +9,12 @@ shapes (dY·Wᵀ, Xᵀ·dY), 1024³ and 4096³ (TF32 off unless --tf32); the cha
 transformer.ts) in tokens per second. Timed as in the Wiregrad harness: warm-up excluded, N steps, then
 one torch.cuda.synchronize(); median of rounds. Prints a table and a last line `TORCH <json>`.
 
-    python3 bench/torch_mlp.py [--steps 200] [--rounds 5] [--device cuda] [--tf32]
+With --scale quick|full (quick by default on CUDA), also bench:scale's grid: the MLP 784-W-10 at widths
+256…4096 (batch 128) and batches 32…1024 (width 256), and the CNN of D conv3×3@16 layers (same padding,
+ReLU, 2×2 max-pool after every second, Dense 10; batch 32), as `TORCH_SCALE <json>` with keys
+scale_<cell>_ms_torch, beside bench:node --suite scale's scale_<cell>_ms_wiregrad_webgpu.
+
+    python3 bench/torch_mlp.py [--steps 200] [--rounds 5] [--device cuda] [--tf32] [--scale quick]
 """
 import argparse
 import json
@@ -26,6 +31,9 @@ p.add_argument("--warmup", type=int, default=20)
 p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
 p.add_argument("--tf32", action="store_true", help="allow TF32 matmuls (off by default: Wiregrad computes in f32)")
 p.add_argument("--seed", type=int, default=1)
+p.add_argument("--scale", choices=["none", "quick", "full"], default=None,
+               help="bench:scale's grid (MLP width, batch, CNN depth: bench/scale/workloads.ts); default quick on CUDA, none on a CPU")
+p.add_argument("--scale-steps", type=int, default=20, help="timed steps per scale cell and round")
 args = p.parse_args()
 
 dev = torch.device(args.device)
@@ -173,3 +181,57 @@ print("TORCH " + json.dumps({
     "gpt_loss": [round(v, 4) for v in gpt[2]],
     "matmul_gflops": gflops,
 }))
+
+# ---- bench:scale's grid (bench/scale/workloads.ts), timed as above with --scale-steps ----
+SCALE_GRIDS = {
+    "quick": {"width": [256, 1024, 4096], "batch": [32, 256, 1024], "depth": [2, 4, 8]},
+    "full": {"width": [256, 512, 1024, 2048, 4096], "batch": [32, 64, 128, 256, 512, 1024], "depth": [2, 4, 6, 8]},
+}
+scale = args.scale or ("quick" if dev.type == "cuda" else "none")
+
+
+def scale_mlp(width, batch):
+    xs = torch.rand(batch, 784, device=dev)
+    ls = torch.randint(0, 10, (batch,), device=dev)
+    w1, v1, w2, v2 = glorot(784, width, (784, width)), zeros(width), glorot(width, 10, (width, 10)), zeros(10)
+    return [w1, v1, w2, v2], lambda x: torch.relu(x @ w1 + v1) @ w2 + v2, xs, ls
+
+
+def scale_cnn(depth, batch=32, filters=16):
+    xs = torch.rand(batch, 1, 28, 28, device=dev)
+    ls = torch.randint(0, 10, (batch,), device=dev)
+    convs, side, channels = [], 28, 1
+    for i in range(1, depth + 1):
+        convs.append((glorot(9 * channels, 9 * filters, (filters, channels, 3, 3)), zeros(filters), i % 2 == 0))
+        channels = filters
+        if i % 2 == 0:
+            side //= 2
+    wd, bd = glorot(side * side * filters, 10, (side * side * filters, 10)), zeros(10)
+
+    def forward(x):
+        h = x
+        for w, b, pool in convs:
+            h = torch.relu(F.conv2d(h, w, b, padding=1))
+            if pool:
+                h = F.max_pool2d(h, 2)
+        return h.permute(0, 2, 3, 1).reshape(x.shape[0], -1) @ wd + bd
+
+    return [p for w, b, _ in convs for p in (w, b)] + [wd, bd], forward, xs, ls
+
+
+if scale != "none":
+    grid = SCALE_GRIDS[scale]
+    cells = [(f"mlp_w{w}", lambda w=w: scale_mlp(w, 128)) for w in grid["width"]]
+    cells += [(f"mlp_b{b}", lambda b=b: scale_mlp(256, b)) for b in grid["batch"]]
+    cells += [(f"cnn_d{d}", lambda d=d: scale_cnn(d)) for d in grid["depth"]]
+    steps_before = args.steps
+    args.steps = args.scale_steps
+    scale_ms = {}
+    print(f"scale grid ({scale}), {args.scale_steps} steps x {args.rounds} rounds per cell:")
+    for key, make in cells:
+        params, forward, xs, ls = make()
+        ms, _, _ = train_case(params, forward, xs, ls)
+        scale_ms[f"scale_{key}_ms_torch"] = round(ms, 4)
+        print(f"  {key:<10} {ms:9.4f} ms/step")
+    args.steps = steps_before
+    print("TORCH_SCALE " + json.dumps({"device": name, "scale_grid": scale, **scale_ms}))

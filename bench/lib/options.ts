@@ -99,14 +99,19 @@ export const OPTION_NAMES = [
 ] as const;
 
 /** `get` for Node: `--name value` or `--name=value` in argv, else env BENCH_NAME (dashes → underscores). */
-export function argvOrEnv(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): (name: string) => string | undefined {
-  const known = new Set<string>(OPTION_NAMES);
+export function argvOrEnv(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  names: readonly string[] = OPTION_NAMES,
+  help: string = OPTION_HELP,
+): (name: string) => string | undefined {
+  const known = new Set<string>(names);
   const given = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]!);
-    if (!m) throw new Error(`unexpected argument "${argv[i]}"\n${OPTION_HELP}`);
-    if (m[1] === 'help') throw new Error(OPTION_HELP);
-    if (!known.has(m[1]!)) throw new Error(`unknown option --${m[1]}\n${OPTION_HELP}`);
+    if (!m) throw new Error(`unexpected argument "${argv[i]}"\n${help}`);
+    if (m[1] === 'help') throw new Error(help);
+    if (!known.has(m[1]!)) throw new Error(`unknown option --${m[1]}\n${help}`);
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new Error(`--${m[1]} needs a value`);
     given.set(m[1]!, value);

@@ -1,4 +1,5 @@
 /** bench:scale's options, read from the page's URL query (scripts/bench-scale.mjs passes CLI flags through). */
+import { argvOrEnv } from '../lib/options';
 import { FULL_GRID, QUICK_GRID, type Family } from './workloads';
 
 /** The implementations bench:scale compares, in the order each cell runs them. */
@@ -35,6 +36,13 @@ export const SCALE_HELP = `npm run bench:scale -- [options]   (or env BENCH_<NAM
   --cpu-max-mflop 250       wiregrad-cpu runs cells up to this many MFLOP per step
   --loss-tolerance 0.001    relative first-loss difference that still agrees
   --seed 1`;
+
+/** The options' names (--name value). */
+export const SCALE_OPTION_NAMES = ['quick', 'impls', 'cell-budget', 'max-step', 'max-cell', 'total-budget', 'cpu-max-mflop', 'loss-tolerance', 'seed'] as const;
+
+/** Options from command-line pairs (--name value or --name=value), else BENCH_<NAME> in `env`; an unknown name throws with the help. */
+export const scaleOptionsFromArgv = (argv: readonly string[], env: Readonly<Record<string, string | undefined>>) =>
+  argvOrEnv(argv, env, SCALE_OPTION_NAMES, SCALE_HELP);
 
 const number = (raw: string | undefined, fallback: number, name: string, min: number): number => {
   if (raw === undefined || raw === '') return fallback;
