@@ -9,6 +9,6 @@ export interface GpuRow {
   readonly target: { readonly min: number; readonly text: string } | null;
   readonly met: boolean | null;
 }
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 export function lastJson(file: string, tag: string): { json?: Json; missing?: string };
 export function gpuRows(torch: Json | undefined, node: Json | undefined, scale: Json | undefined, torchScale: Json | undefined): GpuRow[];
