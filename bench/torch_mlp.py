@@ -71,7 +71,7 @@ def zeros(n):
     return torch.zeros(n, device=dev, requires_grad=True)
 
 
-def train_case(params, forward, x, label):
+def train_case(params, forward, x, label, steps=None):
     opt = torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
     losses = []
 
@@ -83,7 +83,7 @@ def train_case(params, forward, x, label):
         return loss
 
     losses.append(step().item())
-    ms, rounds = timed(step, args.steps)
+    ms, rounds = timed(step, steps or args.steps)
     losses.append(step().item())
     return ms, rounds, losses
 
@@ -224,14 +224,11 @@ if scale != "none":
     cells = [(f"mlp_w{w}", lambda w=w: scale_mlp(w, 128)) for w in grid["width"]]
     cells += [(f"mlp_b{b}", lambda b=b: scale_mlp(256, b)) for b in grid["batch"]]
     cells += [(f"cnn_d{d}", lambda d=d: scale_cnn(d)) for d in grid["depth"]]
-    steps_before = args.steps
-    args.steps = args.scale_steps
     scale_ms = {}
     print(f"scale grid ({scale}), {args.scale_steps} steps x {args.rounds} rounds per cell:")
     for key, make in cells:
         params, forward, xs, ls = make()
-        ms, _, _ = train_case(params, forward, xs, ls)
+        ms, _, _ = train_case(params, forward, xs, ls, args.scale_steps)
         scale_ms[f"scale_{key}_ms_torch"] = round(ms, 4)
         print(f"  {key:<10} {ms:9.4f} ms/step")
-    args.steps = steps_before
     print("TORCH_SCALE " + json.dumps({"device": name, "scale_grid": scale, **scale_ms}))

@@ -51,7 +51,7 @@ describe('histogram ridges', () => {
     expect(tallest).toBeCloseTo(-46, 6);
   });
 
-  it('builds an outline once per sample: a new sample changes the transforms, not the paths', () => {
+  it('draws each outline from its sample alone: a new sample changes the transforms, not the paths', () => {
     const before = ridgeGeometry(samples.slice(0, 2), W, H)!;
     const after = ridgeGeometry(samples, W, H)!;
     expect(after.paths[0]!.d).toBe(before.paths[0]!.d);

@@ -1,8 +1,10 @@
 /**
  * How a run is kept in IndexedDB: its curve as columns of numbers rather than one object per point.
  * The live run is written every 2 s while it trains, and IndexedDB copies what it is given on the
- * main thread: 10,000 point objects took ~30 ms to serialize each time, one Float64Array per field
- * is one copy each (and about a third of the bytes). Records stored before (points as objects) are read as they are.
+ * main thread: v8's serialization of 10,000 point objects took 8.6 ms on a quiet machine (26–35 ms
+ * loaded); one Float64Array per field is one copy each, 0.1 ms (plus ~1.4 ms to build the columns),
+ * and half the bytes. Records stored before (points as objects) are read as they are: app/storage
+ * knows nothing of what records mean, so this is not one of its migrations.
  */
 import type { MetricPoint } from '../../workers/types';
 import type { Run } from './runs';
@@ -36,10 +38,8 @@ export function toColumns(points: readonly MetricPoint[]): PointColumns {
       column.present[i] = 1;
     }
   }
-  const columns = [...metrics].map(([key, { values, present }]) => {
-    // `present` is kept only for a metric some points lack.
-    return [key, present.includes(0) ? { values, present } : { values }] as const;
-  });
+  // `present` is kept only for a metric some points lack.
+  const columns = [...metrics].map(([key, { values, present }]) => [key, present.includes(0) ? { values, present } : { values }] as const);
   return { length: n, fields, metrics: Object.fromEntries(columns) };
 }
 
