@@ -164,8 +164,25 @@ test('try a 2-D classifier: a point typed by keyboard, a row pasted, a value tha
   await expect(x).not.toHaveAttribute('aria-invalid', 'true');
   await expect(predicted).toHaveText(/^[01]$/);
 
-  // A click on the input plane predicts there and shows the point, in the plane and in the fields.
+  // The plane shows what the trained model predicts over it, with the data's samples on it.
   const plane = tryIt(page).getByRole('img', { name: /Input plane from/ });
+  await expect(plane).toHaveAccessibleName(/coloured by the class the model predicts, with \d+ samples/);
+  // Its picture holds both classes' colours (blue 0, orange 1: app/charts/palette.ts), not a blank.
+  const hues = await tryIt(page)
+    .locator('canvas.point-plane-boundary')
+    .evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let [blue, orange] = [0, 0];
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 2]! > d[i]! + 40) blue++;
+        else if (d[i]! > d[i + 2]! + 40) orange++;
+      }
+      return { blue, orange };
+    });
+  expect(hues.blue).toBeGreaterThan(500);
+  expect(hues.orange).toBeGreaterThan(500);
+
+  // A click on the input plane predicts there and shows the point, in the plane and in the fields.
   const box = (await plane.boundingBox())!;
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await expect(plane.locator('circle.picked')).toHaveCount(1);
@@ -178,6 +195,15 @@ test('try a 2-D classifier: a point typed by keyboard, a row pasted, a value tha
   expect(Number(await form.getByLabel('y', { exact: true }).inputValue())).toBeCloseTo((corners[1]! + corners[3]!) / 2, 1);
   await expect(predicted).toHaveText(/^[01]$/);
   await tryIt(page).screenshot({ path: testInfo.outputPath('try-it-point.png') });
+  // In the dark theme the plane is repainted towards the dark surface: its corner is no longer near white.
+  const corner = () =>
+    tryIt(page)
+      .locator('canvas.point-plane-boundary')
+      .evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(1, 1, 1, 1).data.subarray(0, 3)).reduce((a, v) => a + v, 0));
+  expect(await corner()).toBeGreaterThan(500);
+  await page.getByRole('button', { name: 'Toggle dark theme' }).click();
+  await expect.poll(corner).toBeLessThan(400);
+  await tryIt(page).screenshot({ path: testInfo.outputPath('try-it-point-dark.png') });
 });
 
 test('try a regression model: one field per input value, a row pasted across them, the outputs listed', async ({ page }) => {

@@ -252,7 +252,7 @@ export function confusionMatrix(labels: ArrayLike<number>, predicted: ArrayLike<
 }
 
 /** Logits of `samples` through the inference program: one forward per call, batch as given. */
-async function logitsFor(ctx: ObserveContext, batch: Record<string, Float32Array | Int32Array>, target: { node: string; port: string }) {
+async function logitsFor(ctx: PlaneContext, batch: Record<string, Float32Array | Int32Array>, target: { node: string; port: string }) {
   const out = await ctx.program.forward(batch, { nodes: [target.node] });
   const t = out.get(target.node)?.[target.port];
   if (!t) throw new Error(`the classifier's logits (node ${target.node}) could not be computed`);
@@ -276,11 +276,24 @@ async function classify(ctx: ObserveContext, withBoundary: boolean): Promise<Cla
   return { ...reading, boundary: await boundary(ctx, target, indices) };
 }
 
+/** What a decision boundary reads: the open run, without the observer's timing. */
+export type PlaneContext = Omit<ObserveContext, 'final'>;
+
+/**
+ * The predicted class over the input plane of a 2-D classifier on the weights held now (the Try-it
+ * panel's picker draws it); undefined when the graph is not a classifier of 2-D points.
+ */
+export async function decisionPlane(ctx: PlaneContext): Promise<DecisionBoundary | undefined> {
+  const target = logitsOf(ctx.doc);
+  if (!target || !ctx.dataset.data.label || !isPlanar(ctx.dataset)) return undefined;
+  return boundary(ctx, target, ctx.split.validation.length ? ctx.split.validation : ctx.split.train.subarray(0, 512));
+}
+
 /**
  * The predicted class over a grid covering the data. The grid goes through the inference program
  * in chunks the size of the split batch, with the same fields fed, so no new program is compiled.
  */
-async function boundary(ctx: ObserveContext, target: { node: string; port: string }, indices: Int32Array): Promise<DecisionBoundary> {
+async function boundary(ctx: PlaneContext, target: { node: string; port: string }, indices: Int32Array): Promise<DecisionBoundary> {
   const xs = ctx.dataset.data.x!;
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
   for (let i = 0; i < xs.length; i += 2) {

@@ -124,9 +124,41 @@ describe('predict (the inference panel command)', () => {
     expect(p.probes[1]!.error).toMatch(/parameter/);
   });
 
+  it("the picker's plane: each cell's class and confidence are the prediction at its centre; the dots are the data's own points and labels", async () => {
+    const doc = classifier({ kind: 'spirals', size: 120, noise: 0.1 }, 2, 2);
+    const t = new Trainer(deps);
+    await t.open(doc);
+    await t.step(15);
+    const plane = (await t.predictPlane())!;
+    const n = plane.resolution;
+    expect(plane.predicted).toHaveLength(n * n);
+    for (const cell of [0, n - 1, Math.floor((n * n) / 2) + 3, n * n - 1]) {
+      const [i, j] = [Math.floor(cell / n), cell % n];
+      const centre = Float32Array.from([plane.x0 + ((j + 0.5) * (plane.x1 - plane.x0)) / n, plane.y1 - ((i + 0.5) * (plane.y1 - plane.y0)) / n]);
+      const p = await t.predict({ kind: 'values', values: centre });
+      expect(plane.predicted[cell]).toBe(p.predicted);
+      expect(plane.confidence[cell]).toBeCloseTo(p.probabilities![p.predicted!]!, 5);
+    }
+    // Every drawn dot is a sample of the dataset with its own label, and the plane covers them all.
+    const ds = builtinDataset(doc.training.dataset, doc.training.seed, doc.training.validationSplit);
+    const key = (x: number, y: number) => `${x},${y}`;
+    const labelOf = new Map(Array.from(ds.data.label!, (l, s) => [key(ds.data.x![2 * s]!, ds.data.x![2 * s + 1]!), l]));
+    expect(plane.labels.length).toBeGreaterThan(50);
+    plane.labels.forEach((l, k) => {
+      const [x, y] = [plane.points[2 * k]!, plane.points[2 * k + 1]!];
+      expect(labelOf.get(key(x, y))).toBe(l);
+      expect(x > plane.x0 && x < plane.x1 && y > plane.y0 && y < plane.y1).toBe(true);
+    });
+    // Not a classifier of 2-D points: no plane.
+    const iris = new Trainer(deps);
+    await iris.open(classifier({ kind: 'iris', scaling: 'standardize' }, 4, 3));
+    expect(await iris.predictPlane()).toBeUndefined();
+  });
+
   it('says why before anything is compiled', async () => {
     const t = new Trainer(deps);
     await expect(t.predict({ kind: 'sample', index: 0 })).rejects.toThrow(/nothing is compiled/);
+    await expect(t.predictPlane()).rejects.toThrow(/nothing is compiled/);
   });
 });
 

@@ -8,6 +8,8 @@ import type { OpView, Program } from '../engine/compile/program';
 import type { Dataset } from '../engine/data';
 import type { GraphDocument } from '../engine/graph/document';
 import { predict, predictInfo, unscaledDoc, type PredictInfo, type PredictRequest, type Prediction } from './predict';
+import { decisionPlane } from './observe';
+import type { DecisionBoundary } from './observeTypes';
 import { inspectNode, onnxFile, pytorchZip, weightsFile } from './runFiles';
 import type { BackendInfo, Inspection } from './types';
 
@@ -80,6 +82,11 @@ export abstract class SessionView {
   /** One sample through the inference program on the weights the run holds now (no step, no gradient); training goes on. */
   predict(request: PredictRequest): Promise<Prediction> {
     return this.withSession((s) => predict({ ...s, unscaled: () => this.deps.loadDataset(unscaledDoc(s.doc)) }, request));
+  }
+
+  /** The predicted class over a 2-D classifier's input plane, with its samples (the Try-it picker); undefined for other graphs. */
+  predictPlane(): Promise<DecisionBoundary | undefined> {
+    return this.withSession((s) => decisionPlane(s));
   }
 
   /** `f` on the compiled run (generation, attention maps: workers/generate.ts, attentionMap.ts) between training steps. */

@@ -97,6 +97,8 @@ const api = {
   predictInfo: () => trainer.predictInfo(),
   /** One sample through the inference program on the current weights; training goes on. */
   predict: (request: PredictRequest) => trainer.predict(request),
+  /** A 2-D classifier's predicted class over its input plane, with its samples (undefined for other graphs). */
+  predictPlane: () => trainer.predictPlane(),
   /** What the generation panel generates from: a sequence model's vocabulary and context (workers/generate.ts). */
   generateInfo: () => trainer.withSession(async (s) => generateInfo(s)),
   /** Tokens after a prompt, sampled from the current weights; training goes on between calls. */

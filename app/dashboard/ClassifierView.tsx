@@ -1,69 +1,14 @@
 /** The Classifier tab: confusion matrix and per-class accuracy on the validation split; the decision boundary for 2-D inputs. */
-import { memo, useEffect, useRef, type CSSProperties } from 'react';
-import type { DecisionBoundary } from '../../workers/observeTypes';
+import type { CSSProperties } from 'react';
 import { useEditor } from '../store/context';
 import { useTraining } from '../training/TrainingContext';
 import { useThrottled } from '../hooks/useThrottled';
-
-/** Class colours (TensorFlow Playground's orange and blue first). */
-export const CLASS_COLOURS = ['#f59322', '#0877bd', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-
-function rgb(hex: string): [number, number, number] {
-  const v = parseInt(hex.slice(1), 16);
-  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
-}
-
-/** Heatmap of the predicted class (paler where the model is unsure), with the samples on top. */
-const BoundaryCanvas = memo(function BoundaryCanvas({ boundary }: { boundary: DecisionBoundary }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  const theme = useEditor((s) => s.theme);
-  useEffect(() => {
-    // Next frame: a theme switch sets its CSS variables in an effect that runs after this one.
-    const frame = requestAnimationFrame(() => paint(ref.current, boundary));
-    return () => cancelAnimationFrame(frame);
-  }, [boundary, theme]);
-  return <canvas ref={ref} width={280} height={280} className="boundary-canvas" data-resolution={boundary.resolution} />;
-});
-
-/** Draws the cells (scaled up, smoothed) and the sample points. */
-function paint(canvas: HTMLCanvasElement | null, boundary: DecisionBoundary) {
-  const ctx = canvas?.getContext('2d');
-  if (!canvas || !ctx) return;
-  const n = boundary.resolution;
-  const cells = document.createElement('canvas');
-  cells.width = n;
-  cells.height = n;
-  const cctx = cells.getContext('2d')!;
-  const img = cctx.createImageData(n, n);
-  const surface = getComputedStyle(canvas).getPropertyValue('--surface').trim();
-  const bg = rgb(/^#[0-9a-f]{6}$/i.test(surface) ? surface : '#ffffff');
-  for (let i = 0; i < n * n; i++) {
-    const c = rgb(CLASS_COLOURS[boundary.predicted[i]! % CLASS_COLOURS.length]!);
-    // Confidence 1/classes … 1 → tint 0.15 … 0.75.
-    const t = 0.15 + 0.6 * Math.min(1, Math.max(0, (boundary.confidence[i]! - 0.5) * 2));
-    for (let k = 0; k < 3; k++) img.data[4 * i + k] = Math.round(bg[k]! * (1 - t) + c[k]! * t);
-    img.data[4 * i + 3] = 255;
-  }
-  cctx.putImageData(img, 0, 0);
-  const size = canvas.width;
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(cells, 0, 0, size, size);
-  const sx = (x: number) => ((x - boundary.x0) / (boundary.x1 - boundary.x0)) * size;
-  const sy = (y: number) => ((boundary.y1 - y) / (boundary.y1 - boundary.y0)) * size;
-  for (let k = 0; k < boundary.labels.length; k++) {
-    ctx.beginPath();
-    ctx.arc(sx(boundary.points[2 * k]!), sy(boundary.points[2 * k + 1]!), 2.6, 0, 2 * Math.PI);
-    ctx.fillStyle = CLASS_COLOURS[boundary.labels[k]! % CLASS_COLOURS.length]!;
-    ctx.fill();
-    ctx.lineWidth = 0.8;
-    ctx.strokeStyle = 'rgba(255,255,255,0.9)';
-    ctx.stroke();
-  }
-}
+import { BoundaryCanvas } from '../charts/BoundaryCanvas';
 
 export function ClassifierView() {
   const live = useTraining((s) => s.observed.classifier);
   const reading = useThrottled(live, 300);
+  const theme = useEditor((s) => s.theme);
   if (!reading) {
     return (
       <p className="dash-empty muted">
@@ -84,7 +29,7 @@ export function ClassifierView() {
           <figcaption className="dash-card-title">
             Decision boundary <span className="muted">· step {reading.step}</span>
           </figcaption>
-          <BoundaryCanvas boundary={reading.boundary} />
+          <BoundaryCanvas boundary={reading.boundary} size={280} className="boundary-canvas" repaint={theme} />
           <p className="muted small">Predicted class over the input plane (paler: less sure); dots are samples coloured by their label.</p>
         </figure>
       )}

@@ -1,7 +1,7 @@
 /** The pieces of a dataset preview: an image grid, a table of rows, a 2-D scatter, the class balance. */
 import { memo, useEffect, useRef } from 'react';
 import type { DatasetPreview } from '../../workers/datasetTypes';
-import { classColour, valueColour } from './palette';
+import { classColour, valueColour } from '../charts/palette';
 
 type Images = NonNullable<DatasetPreview['images']>;
 

@@ -14,6 +14,7 @@ import { PredictionView } from './PredictionView';
 import { prepareDigit } from './prepareDigit';
 import { SamplePicker } from './SamplePicker';
 import { useEditor } from '../store/context';
+import { usePlane } from './usePlane';
 import { usePredict } from './usePredict';
 import './inference.css';
 
@@ -89,6 +90,7 @@ function UserInput({
   lastValues: Float32Array | undefined;
 }) {
   const mode = modeOf(info);
+  const plane = usePlane(mode === 'point' && info.task !== 'value');
   // Only a form names its fields (at most MAX_FIELDS); built once per model, not on every render.
   const names = useMemo(
     () =>
@@ -113,7 +115,12 @@ function UserInput({
     case 'point':
       return (
         <>
-          <PointPicker bounds={info.bounds!} {...(lastValues ? { point: lastValues } : {})} onPick={(values) => void predict({ kind: 'values', values })} />
+          <PointPicker
+            bounds={info.bounds!}
+            {...(plane ? { plane } : {})}
+            {...(lastValues ? { point: lastValues } : {})}
+            onPick={(values) => void predict({ kind: 'values', values })}
+          />
           <FeatureForm
             key={lastValues ? lastValues.join() : 'empty'}
             names={names}
