@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
 import { launchChromium, optionPairs } from '../bench/lib/chromium.mjs';
 
+// The same names as bench/scale/options.ts's SCALE_OPTION_NAMES (its test compares them).
 const OPTIONS = ['quick', 'impls', 'cell-budget', 'max-step', 'max-cell', 'total-budget', 'cpu-max-mflop', 'loss-tolerance', 'seed'];
 const PORT = Number(process.env.BENCH_SCALE_PORT ?? 4186);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 900) * 1000;
