@@ -1,5 +1,5 @@
 /**
- * What watching costs: training steps/s in the app with the dashboard (Histograms tab, sampling
+ * What watching costs: training steps/s in the app with the dashboard (Histograms tab, or BENCH_TAB, sampling
  * every parameter and gradient) and three probes open, against the same run with none, in
  * alternating rounds on one page; and the main thread's longest task while they update.
  * Run through `npm run bench:dashboard` (which builds and serves the app). Not a test.
@@ -16,6 +16,8 @@ const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 10_000);
 // The classic 2-layer net: big enough (100k parameters) that sampling it costs something, and slow
 // enough on a software GPU that the page stays responsive to the benchmark's own reads.
 const TEMPLATE = process.env.BENCH_TEMPLATE ?? '2-layer ReLU net (L2, random data)';
+/** The dashboard tab open while observed: Histograms (ridges) or Distributions (the page's chart, one per tensor). */
+const TAB = process.env.BENCH_TAB ?? 'Histograms';
 /** Nodes to open probes on (document ids of the template). */
 const PROBED = (process.env.BENCH_PROBES ?? 'h,relu,pred').split(',');
 /** A folder: record a CPU profile of the first observed round there and print its busy stretches over 40 ms. */
@@ -72,7 +74,7 @@ const WATCH = `(() => {
 async function setObserving(page: Page, on: boolean) {
   const dashboardOpen = (await page.getByRole('button', { name: 'Dashboard' }).getAttribute('aria-expanded')) === 'true';
   if (on) {
-    await page.getByRole('region', { name: 'Dashboard' }).getByRole('tab', { name: 'Histograms' }).click();
+    await page.getByRole('region', { name: 'Dashboard' }).getByRole('tab', { name: TAB }).click();
     for (const id of PROBED) await page.locator(`.react-flow__node[data-id="${id}"] .gnode-title`).click();
     await page
       .getByRole('region', { name: /^Probe / })
@@ -206,7 +208,7 @@ async function main() {
     `main thread while observing: longest task (Long Tasks API) ${longtask ? `${longtask.toFixed(1)} ms` : 'none over 50 ms'} · longest event-loop delay (4 ms interval) ${longest.toFixed(1)} ms`,
   );
   console.log(
-    `BENCH ${JSON.stringify({ steps_per_s_plain: Number(p.toFixed(2)), steps_per_s_observed: Number(o.toFixed(2)), longest_task_ms: Number(Math.max(longest, longtask).toFixed(1)), ...(TRACE ? { longest_task_thread_ms: Number(longestThreadMs.toFixed(1)) } : {}) })}`,
+    `BENCH ${JSON.stringify({ tab: TAB, steps_per_s_plain: Number(p.toFixed(2)), steps_per_s_observed: Number(o.toFixed(2)), longest_task_ms: Number(Math.max(longest, longtask).toFixed(1)), ...(TRACE ? { longest_task_thread_ms: Number(longestThreadMs.toFixed(1)) } : {}) })}`,
   );
 }
 

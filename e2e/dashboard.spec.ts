@@ -49,7 +49,25 @@ test('two runs overlaid on the scalar charts, kept across a reload; histograms o
   await expect(dashboard(page).getByRole('img', { name: /hidden1\/kernel gradient histograms/ })).toBeVisible();
   await screenshots(page, testInfo, 'histograms');
   await dashboard(page).getByRole('tab', { name: 'Distributions' }).click();
-  await expect(dashboard(page).getByRole('img', { name: /hidden1\/kernel value distribution/ })).toBeVisible();
+  await expect(dashboard(page).getByRole('img', { name: /hidden1\/kernel value distribution: median and bands .* over \d+ sampled steps/ })).toBeVisible();
+  // Drawn by the page's one chart: four nested bands and the median line, with the chart's readout and downloads.
+  const distribution = dashboard(page).getByRole('figure', { name: 'hidden1/kernel value distribution chart' });
+  await expect(distribution.locator('path.chart-band')).toHaveCount(4);
+  await expect(distribution.locator('path.chart-line')).toHaveCount(1);
+  await expect(distribution.getByLabel('Download the hidden1/kernel value distribution chart', { exact: true })).toBeVisible();
+  const bands = (await distribution.locator('.chart-body').boundingBox())!;
+  await page.mouse.move(bands.x + bands.width * 0.7, bands.y + bands.height / 2);
+  const readout = distribution.getByRole('status');
+  await expect(readout).toContainText('median');
+  // The readout's quantiles at one step, max first: each at least the next.
+  const quantiles = await readout.locator('table').evaluate((t: HTMLTableElement) => {
+    const value = [...t.tHead!.rows[0]!.cells].findIndex((c) => c.textContent === 'Value');
+    return [...t.tBodies[0]!.rows].map((r) => Number(r.cells[value]!.textContent));
+  });
+  expect(quantiles).toHaveLength(9);
+  for (let k = 1; k < 9; k++) expect(quantiles[k - 1]!).toBeGreaterThanOrEqual(quantiles[k]!);
+  expect(quantiles[0]!).toBeGreaterThan(quantiles[8]!);
+  await screenshots(page, testInfo, 'distributions');
   await dashboard(page).getByRole('tab', { name: 'Scalars' }).click();
 
   const runs = dashboard(page).getByRole('list', { name: 'Runs' }).getByRole('listitem');

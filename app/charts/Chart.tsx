@@ -10,8 +10,8 @@
 import { memo, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { CartesianGrid, LineChart, ReferenceLine, XAxis, YAxis } from 'recharts';
 import { ChartDownloads } from './ChartDownloads';
-import { drawnSeries, isSmoothed, MAX_DRAWN, smoothedSeries, type ChartMarker, type Curve } from './chartData';
-import { ChartSource, HoverLayer, Readout, SeriesLayer } from './chartLayers';
+import { drawnSeries, isSmoothed, MAX_DRAWN, smoothedSeries, type ChartBand, type ChartMarker, type Curve } from './chartData';
+import { BandLayer, ChartSource, HoverLayer, Readout, SeriesLayer } from './chartLayers';
 import { formatTicks, logTicks, niceTicks } from './chartScale';
 import { curveFrame, type CurveFrame } from './curveFrame';
 import type { ChartSeries } from './series';
@@ -29,6 +29,12 @@ export interface ChartProps {
   readonly yDomain?: readonly [number, number];
   readonly formatX?: (x: number) => string;
   readonly markers?: readonly ChartMarker[];
+  /** Areas filled between pairs of curves, under the lines (a distribution's bands; their edge curves are marked `edge`). */
+  readonly bands?: readonly ChartBand[];
+  /** Shown in the caption instead of the title, where the panel around the chart already names it. */
+  readonly heading?: ReactNode;
+  /** What the plot shows, for a screen reader (default: how many training curves). */
+  readonly summary?: string;
   /** A run is training: the frame is rounded so that it changes rarely (see the file's comment). */
   readonly live?: boolean;
   /** The run's length in steps when x is the step: the x axis then settles on it early. */
@@ -48,6 +54,7 @@ export interface ChartProps {
 }
 
 const NO_MARKERS: readonly ChartMarker[] = [];
+const NO_BANDS: readonly ChartBand[] = [];
 
 export const Chart = memo(function Chart({
   title,
@@ -57,6 +64,9 @@ export const Chart = memo(function Chart({
   yDomain,
   formatX,
   markers = NO_MARKERS,
+  bands = NO_BANDS,
+  heading,
+  summary,
   live = false,
   totalSteps,
   roundX = false,
@@ -77,11 +87,11 @@ export const Chart = memo(function Chart({
   const figure = useRef<HTMLElement>(null);
   // Downloads carry every point, not the thinned ones drawn; built only when asked for.
   const downloads = download ?? (() => smoothedSeries(curves, smoothing));
-  const training = series.filter((s) => !s.dashed).length;
+  const training = series.filter((s) => !s.dashed && !s.edge).length;
   return (
     <figure className={className} aria-label={`${title} chart`} ref={figure}>
       <figcaption className="chart-caption">
-        <span>{title}</span>
+        <span>{heading ?? title}</span>
         <span className="chart-caption-end">
           {caption}
           {frame && <ChartDownloads title={title} series={downloads} chart={figure} />}
@@ -89,13 +99,13 @@ export const Chart = memo(function Chart({
       </figcaption>
       <div className="chart-plot">
         {frame ? (
-          <div className="chart-body" role="img" aria-label={`${title}: ${training} training curve${training === 1 ? '' : 's'}`}>
-            <Plot frame={frame} source={source} live={live} logY={logY} raw={raw} markers={markers} formatX={formatX} />
+          <div className="chart-body" role="img" aria-label={`${title}: ${summary ?? `${training} training curve${training === 1 ? '' : 's'}`}`}>
+            <Plot frame={frame} source={source} live={live} logY={logY} raw={raw} markers={markers} bands={bands} formatX={formatX} />
           </div>
         ) : (
           <p className="chart-empty muted">No data yet</p>
         )}
-        <Readout source={source} />
+        <Readout source={source} smoothed={raw} />
       </div>
       {legend}
     </figure>
@@ -117,11 +127,12 @@ interface PlotProps {
   /** Draw the faint raw line under a smoothed one. */
   readonly raw: boolean;
   readonly markers: readonly ChartMarker[];
+  readonly bands: readonly ChartBand[];
   readonly formatX: ((x: number) => string) | undefined;
 }
 
 /** The recharts chart: redrawn when its frame, scale or markers change, not on every new point. */
-const Plot = memo(function Plot({ frame, source, live, logY, raw, markers, formatX }: PlotProps) {
+const Plot = memo(function Plot({ frame, source, live, logY, raw, markers, bands, formatX }: PlotProps) {
   const xTicks = useMemo(() => niceTicks(frame.x[0], frame.x[1], 4), [frame]);
   const yTicks = useMemo(() => (logY ? logTicks(frame.y[0], frame.y[1], 4) : niceTicks(frame.y[0], frame.y[1], 4)), [frame, logY]);
   const yLabel = useMemo(() => {
@@ -156,6 +167,7 @@ const Plot = memo(function Plot({ frame, source, live, logY, raw, markers, forma
       {markers.map((m) => (
         <ReferenceLine key={`${m.x}:${m.label}`} x={m.x} stroke="var(--text-muted)" strokeDasharray="2 3" ifOverflow="hidden" label={MARKER_LABEL} />
       ))}
+      {bands.length > 0 && <BandLayer source={source} bands={bands} logY={logY} />}
       <SeriesLayer source={source} live={live} logY={logY} raw={raw} />
       <HoverLayer source={source} logY={logY} />
     </LineChart>

@@ -22,7 +22,16 @@ export interface Curve {
   readonly colour: string;
   /** Validation curves are dashed. */
   readonly dashed?: boolean;
+  /** Drawn only as the edge of a band (Chart's `bands`), not as a line; still in the readout and the downloads. */
+  readonly edge?: boolean;
   readonly points: readonly CurvePoint[];
+}
+
+/** An area filled between two curves (by id) in the upper one's colour: TensorBoard's distribution bands. */
+export interface ChartBand {
+  readonly lower: string;
+  readonly upper: string;
+  readonly opacity: number;
 }
 
 /** A vertical line on a chart at `x` (a hot edit, a roll back, a fork), with what happened there. */
@@ -64,7 +73,7 @@ export function isSmoothed(series: readonly ChartSeries[]): boolean {
   return series.some((s) => s.points.some((p) => Number.isFinite(p.raw) && p.y !== p.raw));
 }
 
-const meta = (c: Curve) => ({ id: c.id, label: c.label, colour: c.colour, ...(c.dashed ? { dashed: true } : {}) });
+const meta = (c: Curve) => ({ id: c.id, label: c.label, colour: c.colour, ...(c.dashed ? { dashed: true } : {}), ...(c.edge ? { edge: true } : {}) });
 
 /** Index of the point whose x is nearest `x` (points sorted by x), or -1 when there are none. */
 export function nearestIndex(points: readonly ChartPoint[], x: number): number {

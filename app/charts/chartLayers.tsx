@@ -8,7 +8,8 @@ import { useSyncExternalStore, type MouseEvent } from 'react';
 import { usePlotArea, useXAxisInverseScale, useXAxisScale, useYAxisScale } from 'recharts';
 import { formatValue } from './chartScale';
 import { nearestIndex } from './chartData';
-import { drawable, linePath } from './curveFrame';
+import { bandPath, drawable, linePath } from './curveFrame';
+import type { ChartBand } from './chartData';
 import type { ChartPoint, ChartSeries } from './series';
 
 /** Validation points are drawn as dots while there are few of them. */
@@ -54,6 +55,23 @@ function useScales() {
 
 const dotsOf = (s: ChartSeries) => !!s.dashed && s.points.length <= MAX_DOTS;
 
+/** The filled areas between pairs of series (a distribution's bands), under the lines. */
+export function BandLayer({ source, bands, logY }: { source: ChartSource; bands: readonly ChartBand[]; logY: boolean }) {
+  const series = useSyncExternalStore(source.subscribe, source.getSeries);
+  const scales = useScales();
+  if (!scales) return null;
+  const byId = new Map(series.map((s) => [s.id, s]));
+  return (
+    <g className="chart-bands">
+      {bands.map((b) => {
+        const [lower, upper] = [byId.get(b.lower), byId.get(b.upper)];
+        const d = lower && upper ? bandPath(lower.points, upper.points, logY, scales.x, scales.y) : '';
+        return d ? <path key={`${b.lower}:${b.upper}`} className="chart-band" d={d} fill={upper!.colour} fillOpacity={b.opacity} /> : null;
+      })}
+    </g>
+  );
+}
+
 /** The lines and a ▼ at each non-finite value; `live` only names the group (a run is training). */
 export function SeriesLayer({ source, live, logY, raw }: { source: ChartSource; live: boolean; logY: boolean; raw: boolean }) {
   const series = useSyncExternalStore(source.subscribe, source.getSeries);
@@ -63,13 +81,15 @@ export function SeriesLayer({ source, live, logY, raw }: { source: ChartSource; 
   const { x, y } = scales;
   return (
     <g className={live ? 'live-lines' : 'chart-lines'}>
-      {series.map((s) => (
-        <g key={s.id} className="chart-series" data-series={s.label}>
-          <path className="chart-line" d={linePath(s.points, 'y', logY, x, y)} stroke={s.colour} strokeDasharray={s.dashed ? '5 3' : undefined} />
-          {raw && <path className="chart-raw" d={linePath(s.points, 'raw', logY, x, y)} stroke={s.colour} />}
-          {dotsOf(s) && s.points.map((p) => <Dot key={p.step} p={p} logY={logY} x={x} y={y} r={2} fill={s.colour} />)}
-        </g>
-      ))}
+      {series.map((s) =>
+        s.edge ? null : (
+          <g key={s.id} className="chart-series" data-series={s.label}>
+            <path className="chart-line" d={linePath(s.points, 'y', logY, x, y)} stroke={s.colour} strokeDasharray={s.dashed ? '5 3' : undefined} />
+            {raw && <path className="chart-raw" d={linePath(s.points, 'raw', logY, x, y)} stroke={s.colour} />}
+            {dotsOf(s) && s.points.map((p) => <Dot key={p.step} p={p} logY={logY} x={x} y={y} r={2} fill={s.colour} />)}
+          </g>
+        ),
+      )}
       {series.flatMap((s) =>
         s.points
           .filter((p) => !Number.isFinite(p.raw))
@@ -157,8 +177,8 @@ export function HoverLayer({ source, logY }: { source: ChartSource; logY: boolea
   );
 }
 
-/** The table beside the pointer: each series' nearest point, smoothed and raw, with its step. */
-export function Readout({ source }: { source: ChartSource }) {
+/** The table beside the pointer: each series' nearest point (smoothed, when the chart smooths, and raw) with its step. */
+export function Readout({ source, smoothed }: { source: ChartSource; smoothed: boolean }) {
   const hover = useSyncExternalStore(source.subscribe, source.getHover);
   const series = useSyncExternalStore(source.subscribe, source.getSeries);
   if (!hover) return null;
@@ -171,7 +191,7 @@ export function Readout({ source }: { source: ChartSource }) {
           <tr>
             <th />
             <th>Series</th>
-            <th>Smoothed</th>
+            {smoothed && <th>Smoothed</th>}
             <th>Value</th>
             <th>Step</th>
           </tr>
@@ -183,7 +203,7 @@ export function Readout({ source }: { source: ChartSource }) {
                 <span className="swatch" style={{ background: s.colour }} />
               </td>
               <td>{s.label}</td>
-              <td className="num">{formatValue(p.y)}</td>
+              {smoothed && <td className="num">{formatValue(p.y)}</td>}
               <td className="num">{formatValue(p.raw)}</td>
               <td className="num">{p.step}</td>
             </tr>

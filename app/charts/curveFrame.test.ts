@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curveFrame, linePath, niceCeil } from './curveFrame';
+import { bandPath, curveFrame, linePath, niceCeil } from './curveFrame';
 import type { ChartPoint, ChartSeries } from './series';
 
 const pt = (step: number, v: number, raw = v): ChartPoint => ({ x: step, step, y: v, raw });
@@ -152,5 +152,22 @@ describe('linePath', () => {
         (y) => y,
       ),
     ).toBe('');
+  });
+});
+
+describe('bandPath', () => {
+  const sx = (x: number) => 10 * x;
+  const sy = (y: number) => 100 - y;
+  it('runs along the upper edge and back along the lower one, leaving out points it cannot draw', () => {
+    const lower = [pt(1, 0), pt(2, 1), pt(3, Number.NaN), pt(4, 2)];
+    const upper = [pt(1, 10), pt(2, 12), pt(3, 13), pt(4, 11)];
+    // Step 3 has no lower value: the band joins steps 2 and 4.
+    expect(bandPath(lower, upper, false, sx, sy)).toBe('M10.0,90.0L20.0,88.0L40.0,89.0L40.0,98.0L20.0,99.0L10.0,100.0Z');
+  });
+  it('draws a band of one point as a thin bar, so a first sample is seen, and nothing for no points', () => {
+    expect(bandPath([pt(2, 1)], [pt(2, 5)], false, sx, sy, 4)).toBe('M18.0,95.0H22.0V99.0H18.0Z');
+    expect(bandPath([], [], false, sx, sy)).toBe('');
+    // Edges at different x values are not one band.
+    expect(bandPath([pt(1, 0)], [pt(2, 1)], false, sx, sy)).toBe('');
   });
 });

@@ -90,3 +90,35 @@ export function linePath(
     return px === undefined || py === undefined ? undefined : [px, py];
   });
 }
+
+/**
+ * SVG path data of the area between two series over the same x values (a distribution's band): along
+ * `upper`, then back along `lower`. Points whose x differ or that cannot be drawn are left out; a band
+ * of one point is a bar `minWidth` pixels wide, so a first sample is seen.
+ */
+export function bandPath(
+  lower: readonly ChartPoint[],
+  upper: readonly ChartPoint[],
+  logY: boolean,
+  sx: (x: number) => number | undefined,
+  sy: (y: number) => number | undefined,
+  minWidth = 3,
+): string {
+  const edges: [number, number, number][] = [];
+  for (let i = 0; i < Math.min(lower.length, upper.length); i++) {
+    const [l, u] = [lower[i]!, upper[i]!];
+    if (l.x !== u.x || !drawable(l.y, logY) || !drawable(u.y, logY)) continue;
+    const [px, lo, hi] = [sx(u.x), sy(l.y), sy(u.y)];
+    if (px === undefined || lo === undefined || hi === undefined || ![px, lo, hi].every(Number.isFinite)) continue;
+    edges.push([px, lo, hi]);
+  }
+  const f = (v: number) => v.toFixed(1);
+  if (edges.length === 1) {
+    const [px, lo, hi] = edges[0]!;
+    return `M${f(px - minWidth / 2)},${f(hi)}H${f(px + minWidth / 2)}V${f(lo)}H${f(px - minWidth / 2)}Z`;
+  }
+  if (!edges.length) return '';
+  const top = edges.map(([px, , hi]) => `${f(px)},${f(hi)}`);
+  const bottom = edges.map(([px, lo]) => `${f(px)},${f(lo)}`).reverse();
+  return `M${[...top, ...bottom].join('L')}Z`;
+}

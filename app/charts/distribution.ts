@@ -1,10 +1,13 @@
 /**
- * TensorBoard's "distributions" view from a histogram: the values at fixed percentiles (the
- * normal distribution's ±1σ, ±2σ, ±3σ points and the extremes), drawn as nested bands over steps.
+ * TensorBoard's "distributions" view from a histogram: the values at fixed percentiles (where a
+ * normal distribution has its ±½σ, ±1σ and ±1½σ points, and the extremes), drawn as nested bands over steps.
  */
 
-/** Basis points TensorBoard uses: min, −3σ… median …+3σ, max (as fractions). */
+/** Basis points TensorBoard uses (as fractions): min, Φ(−1½), Φ(−1), Φ(−½), median, Φ(½), Φ(1), Φ(1½), max. */
 export const DISTRIBUTION_QUANTILES = [0, 0.0668, 0.1587, 0.3085, 0.5, 0.6915, 0.8413, 0.9332, 1] as const;
+
+/** What each of DISTRIBUTION_QUANTILES is called in a readout or a download. */
+export const DISTRIBUTION_LABELS = ['min', '7% (−1½σ)', '16% (−1σ)', '31% (−½σ)', 'median', '69% (+½σ)', '84% (+1σ)', '93% (+1½σ)', 'max'] as const;
 
 /** One histogram of one tensor at one step (equal-width bins over [min, max]). */
 export interface HistogramSample {

@@ -15,5 +15,7 @@ export interface ChartSeries {
   readonly colour: string;
   /** Validation curves are dashed with dots. */
   readonly dashed?: boolean;
+  /** Drawn only as the edge of a band (Chart's `bands`), not as a line; still in the readout and the downloads. */
+  readonly edge?: boolean;
   readonly points: readonly ChartPoint[];
 }

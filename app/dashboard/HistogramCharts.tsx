@@ -3,8 +3,10 @@
  * ones behind) and Distributions (percentile bands against step).
  */
 import { memo, useMemo } from 'react';
-import { formatValue, niceTicks } from '../charts/chartScale';
-import { distributionOf, type HistogramSample } from '../charts/distribution';
+import { Chart } from '../charts/Chart';
+import type { ChartBand, Curve } from '../charts/chartData';
+import { formatValue } from '../charts/chartScale';
+import { DISTRIBUTION_LABELS, DISTRIBUTION_QUANTILES, distributionOf, type HistogramSample } from '../charts/distribution';
 import { ridgeGeometry } from './ridgeGeometry';
 
 const W = 300;
@@ -49,51 +51,57 @@ export const HistogramRidges = memo(function HistogramRidges({ samples, label }:
   );
 });
 
-const BAND_OPACITY = [0.18, 0.3, 0.45, 0.65];
+/** The bands, widest first: min–max, ±1½σ, ±1σ, ±½σ (indices into DISTRIBUTION_QUANTILES), each over the last. */
+const BANDS: readonly ChartBand[] = [
+  { lower: 'q0', upper: 'q8', opacity: 0.18 },
+  { lower: 'q1', upper: 'q7', opacity: 0.3 },
+  { lower: 'q2', upper: 'q6', opacity: 0.45 },
+  { lower: 'q3', upper: 'q5', opacity: 0.65 },
+];
 
-/** Bands: x = step; nested areas between the DISTRIBUTION_QUANTILES (min–max, ±2σ, ±1σ, ±½σ) and the median. */
-export const DistributionBands = memo(function DistributionBands({ samples, label }: { samples: readonly HistogramSample[]; label: string }) {
-  const H = 150;
-  const PADL = 44;
-  const geometry = useMemo(() => {
+/**
+ * Distributions, drawn by the page's one chart (charts/Chart.tsx): x = step; nested bands between the
+ * DISTRIBUTION_QUANTILES and the median as a line. The readout gives every quantile at a step and the
+ * downloads write them all.
+ */
+export const DistributionBands = memo(function DistributionBands({
+  samples,
+  label,
+  heading,
+  totalSteps,
+  live,
+}: {
+  samples: readonly HistogramSample[];
+  label: string;
+  heading: string;
+  /** The run's length in steps: the x axis settles on it (0: unknown). */
+  totalSteps: number;
+  /** The run is training (the chart's frame then moves rarely). */
+  live: boolean;
+}) {
+  const curves = useMemo((): Curve[] => {
     const rows = samples.map((s) => ({ step: s.step, q: distributionOf(s) })).filter((r) => r.q.every(Number.isFinite));
-    if (!rows.length) return undefined;
-    const x0 = rows[0]!.step;
-    const x1 = rows.length > 1 ? rows[rows.length - 1]!.step : x0 + 1;
-    let lo = Math.min(...rows.map((r) => r.q[0]!));
-    let hi = Math.max(...rows.map((r) => r.q[8]!));
-    if (hi === lo) [lo, hi] = [lo - 1, hi + 1];
-    const sx = (x: number) => PADL + ((x - x0) / (x1 - x0 || 1)) * (W - PADL - 6);
-    const sy = (y: number) => 6 + (1 - (y - lo) / (hi - lo)) * (H - 26);
-    const band = (a: number, b: number) => {
-      const top = rows.map((r) => `${sx(r.step).toFixed(1)},${sy(r.q[b]!).toFixed(1)}`);
-      const bottom = rows.map((r) => `${sx(r.step).toFixed(1)},${sy(r.q[a]!).toFixed(1)}`).reverse();
-      return `M${[...top, ...bottom].join('L')}Z`;
-    };
-    const bands = [band(0, 8), band(1, 7), band(2, 6), band(3, 5)];
-    const median = `M${rows.map((r) => `${sx(r.step).toFixed(1)},${sy(r.q[4]!).toFixed(1)}`).join('L')}`;
-    return { bands, median, sy, sx, yTicks: niceTicks(lo, hi, 4), xTicks: niceTicks(x0, x1, 3), single: rows.length === 1 };
+    // Highest first: the readout lists max … min, top to bottom as they are drawn.
+    return DISTRIBUTION_QUANTILES.map((_q, k) => ({
+      id: `q${k}`,
+      label: DISTRIBUTION_LABELS[k]!,
+      colour: 'var(--hist-new)',
+      ...(k === 4 ? {} : { edge: true }),
+      points: rows.map((r) => ({ x: r.step, step: r.step, value: r.q[k]! })),
+    })).reverse();
   }, [samples]);
-  if (!geometry) return <p className="chart-empty muted">No samples yet</p>;
+  const steps = curves[0]!.points.length;
   return (
-    <svg className="distribution-bands" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${label} distribution over steps`}>
-      {geometry.yTicks.map((t) => (
-        <g key={t} className="chart-grid">
-          <line x1={PADL} x2={W - 6} y1={geometry.sy(t)} y2={geometry.sy(t)} />
-          <text x={PADL - 4} y={geometry.sy(t)} dy="0.32em" textAnchor="end">
-            {formatValue(t)}
-          </text>
-        </g>
-      ))}
-      {geometry.bands.map((d, i) => (
-        <path key={i} d={d} fill="var(--hist-new)" fillOpacity={BAND_OPACITY[i]} stroke={geometry.single ? 'var(--hist-new)' : 'none'} />
-      ))}
-      <path d={geometry.median} fill="none" stroke="var(--hist-new)" strokeWidth={1.5} />
-      {geometry.xTicks.map((t) => (
-        <text key={`x${t}`} x={geometry.sx(t)} y={H - 4} textAnchor="middle" className="ridge-tick">
-          {t}
-        </text>
-      ))}
-    </svg>
+    <Chart
+      title={`${label} distribution`}
+      heading={heading}
+      summary={`median and bands (min–max, ±1½σ, ±1σ, ±½σ) over ${steps} sampled step${steps === 1 ? '' : 's'}`}
+      curves={curves}
+      bands={BANDS}
+      logY={false}
+      live={live}
+      {...(totalSteps > 0 ? { totalSteps } : {})}
+      className="chart distribution-chart"
+    />
   );
 });

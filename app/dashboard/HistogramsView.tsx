@@ -46,24 +46,43 @@ export function HistogramsView({ mode }: { mode: 'histograms' | 'distributions' 
       </p>
     );
   }
-  const Chart = mode === 'histograms' ? HistogramRidges : DistributionBands;
   return (
     <div className="tensor-cards">
       {tensors.map(([name, { value, grad }]) => (
         <section key={name} className="dash-card tensor-card" aria-label={`${name} ${mode}`}>
           <h4 className="dash-card-title mono">{name}</h4>
           <div className="tensor-pair">
-            <figure>
-              <figcaption>value</figcaption>
-              {value ? <Chart samples={value.samples} label={`${name} value`} /> : <p className="muted small">—</p>}
-            </figure>
-            <figure>
-              <figcaption>gradient</figcaption>
-              {grad ? <Chart samples={grad.samples} label={`${name} gradient`} /> : <p className="muted small">no gradient</p>}
-            </figure>
+            <TensorChart mode={mode} heading="value" label={`${name} value`} series={value} missing="—" />
+            <TensorChart mode={mode} heading="gradient" label={`${name} gradient`} series={grad} missing="no gradient" />
           </div>
         </section>
       ))}
     </div>
+  );
+}
+
+/** One tensor's histograms (ridges in a figure of their own) or distribution (the page's chart, captioned by `heading`). */
+function TensorChart({
+  mode,
+  heading,
+  label,
+  series,
+  missing,
+}: {
+  mode: 'histograms' | 'distributions';
+  heading: string;
+  label: string;
+  series: HistorySeries | undefined;
+  missing: string;
+}) {
+  const totalSteps = useTraining((s) => s.status.totalSteps);
+  const live = useTraining((s) => s.status.state === 'running');
+  if (series && mode === 'distributions')
+    return <DistributionBands samples={series.samples} label={label} heading={heading} totalSteps={totalSteps} live={live} />;
+  return (
+    <figure>
+      <figcaption>{heading}</figcaption>
+      {series ? <HistogramRidges samples={series.samples} label={label} /> : <p className="muted small">{missing}</p>}
+    </figure>
   );
 }
