@@ -10,7 +10,8 @@
 //   3. for each of --sizes (300, 1000, 5000) nodes, a generated graph (bench/app/editing.mjs): opened
 //      through the Open file input (time until the settled view is first painted), a node dragged with the mouse
 //      (requestAnimationFrame deltas meanwhile, p95), one setting typed into the inspector (Enter →
-//      the toolbar's "Saved in this browser"), and the longest main-thread task during each;
+//      the toolbar's "Saved in this browser"), the toolbar's Fit view (time until settled) and a pan of
+//      the canvas there (frame deltas, p95), and the longest main-thread task during each;
 //   4. a hot edit while training: on the LeNet template, fc2's units typed into the inspector (84 → 96,
 //      then back to 84) — time from Enter to the first step drained after the recompile (the panel's
 //      "graph changed" marker and its step counter); the first edit meets new shapes (cold pipeline
@@ -311,6 +312,16 @@ try {
           `rAF deltas over ${g.frames.length} frames while dragging a node ${g.moved.toFixed(0)} px (median ${f(g.dragMedianMs)} ms; longest task ${f(g.dragLongestMs, 0)} ms)`,
         ],
         [
+          `Fit view, ${n} nodes`,
+          `${f(g.fitMs, 0)} ms`,
+          `Toolbar's Fit view → the settled view first painted, at ${f(100 * g.fitZoom, 0)}% with ${g.fitMounted} nodes mounted (longest task ${f(g.fitLongestMs, 0)} ms)`,
+        ],
+        [
+          `pan frame p95 at Fit view, ${n} nodes`,
+          `${f(g.panP95Ms)} ms`,
+          `rAF deltas while dragging the canvas's background with the whole graph in view (longest task ${f(g.panLongestMs, 0)} ms)`,
+        ],
+        [
           `edit → saved, ${n} nodes`,
           `${f(g.autosaveMs, 0)} ms`,
           `Dense units typed into the inspector: Enter → "Saved in this browser" (incl. the 300 ms autosave quiet period; longest task ${f(g.editLongestMs, 0)} ms)`,
@@ -324,6 +335,10 @@ try {
         [`open_longest_task_ms_${n}`]: r(g.openLongestMs),
         [`drag_longest_task_ms_${n}`]: r(g.dragLongestMs),
         [`edit_longest_task_ms_${n}`]: r(g.editLongestMs),
+        [`fit_ms_${n}`]: r(g.fitMs),
+        [`fit_mounted_${n}`]: g.fitMounted,
+        [`pan_fitted_p95_ms_${n}`]: r(g.panP95Ms),
+        [`fit_longest_task_ms_${n}`]: r(g.fitLongestMs),
       });
       // The keys earlier runs reported, from the first size (300 by default).
       if (n === SIZES[0]) Object.assign(bench, { render_300_ms: r(g.openMs), drag_frame_p95_ms: r(g.dragP95Ms) });

@@ -1,8 +1,9 @@
 // Editing a large graph in the studio, as a person does (scripts/bench-app.mjs): open a generated
-// graph through the Open file input, drag a node, type one setting into the inspector. Measures, per
-// graph size: the time until every node is painted, the requestAnimationFrame deltas while dragging
-// (p95), the time from the edit's Enter to the toolbar's "Saved in this browser", and the longest
-// main-thread task (PerformanceObserver longtask) during each of the three.
+// graph through the Open file input, drag a node, type one setting into the inspector, then fit the
+// whole graph into view and pan it. Measures, per graph size: the time until every node is painted,
+// the requestAnimationFrame deltas while dragging (p95), the time from the edit's Enter to the
+// toolbar's "Saved in this browser", the Fit view's settle time and the pan's frame deltas there, and
+// the longest main-thread task (PerformanceObserver longtask) during each.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,8 +64,95 @@ async function settleSave(page, timeoutMs) {
 }
 
 /**
+ * Arms `window.benchRender`: resolves once the view has settled after what the caller does next.
+ * Done is when the status bar counts the graph (`nodes`) and every node React Flow mounted is
+ * measured and shown (it hides a node until it knows its size; with onlyRenderVisibleElements only
+ * the nodes in view are mounted) and the view is still: the same viewport transform and node count
+ * for 5 frames (the editor fits a new graph after it mounts, then mounts what came into view). The
+ * figure ends at the frame that first showed the settled view (the frame after the tick that saw it:
+ * rAF callbacks run before that frame's layout and paint), not at the fifth frame that confirmed it.
+ * `fromInput`: also time from the file input's change event, as after a person's file dialog closes
+ * (what comes before it is the automation's hand-over, tens of ms, not the studio's work). `moves`:
+ * the view must first change (a button's click is handled a moment after this is armed).
+ */
+function armSettled(page, nodes, { fromInput = false, moves = false } = {}) {
+  return page.evaluate(
+    ([n, withInput, mustMove]) => {
+      window.benchRender = new Promise((resolve) => {
+        const t0 = performance.now();
+        const viewport = () => document.querySelector('.react-flow__viewport')?.style.transform;
+        // `moves`: the view must first leave the one it had (a click is handled a moment after it is armed).
+        const from = mustMove ? viewport() : undefined;
+        let moved = !mustMove;
+        let input = 0;
+        if (withInput) document.addEventListener('change', () => (input = performance.now()), { capture: true, once: true });
+        const count = `${n.toLocaleString('en-US')} nodes`;
+        let last = '';
+        let still = 0;
+        let settledAt = 0;
+        const tick = (now) => {
+          const bar = document.querySelector('[aria-label="Graph summary"]')?.textContent ?? '';
+          const els = document.querySelectorAll('.react-flow__node');
+          const shown = els.length > 0 && [...els].every((el) => el.style.visibility !== 'hidden');
+          if (!moved && viewport() !== from) moved = true;
+          const state = `${viewport()} ${els.length} ${bar.includes(count) && shown && moved}`;
+          if (state !== last) settledAt = 0;
+          else if (settledAt === 0) settledAt = now;
+          still = state === last ? still + 1 : 0;
+          last = state;
+          if (bar.includes(count) && shown && moved && still >= 5)
+            resolve({ t0, ms: settledAt - t0, fromInputMs: input > 0 ? settledAt - input : Number.NaN, mounted: els.length });
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+    },
+    [nodes, fromInput, moves],
+  );
+}
+
+/** Starts recording requestAnimationFrame deltas (`window.benchFrames`); returns the page clock. */
+function startFrames(page) {
+  return page.evaluate(() => {
+    window.benchFrames = [];
+    window.benchFramesOn = true;
+    let last = performance.now();
+    const frame = (t) => {
+      window.benchFrames.push(t - last);
+      last = t;
+      if (window.benchFramesOn) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame((t) => {
+      last = t;
+      requestAnimationFrame(frame);
+    });
+    return performance.now();
+  });
+}
+
+/** Stops recording and returns the deltas. */
+function stopFrames(page) {
+  return page.evaluate(() => {
+    window.benchFramesOn = false;
+    return window.benchFrames;
+  });
+}
+
+/** Moves the pressed mouse from (x, y) by (dx, dy) in 90 steps about a frame apart. */
+async function sweep(page, x, y, dx, dy) {
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  const MOVES = 90;
+  for (let i = 1; i <= MOVES; i++) {
+    await page.mouse.move(x + (dx * i) / MOVES, y + (dy * i) / MOVES);
+    await sleep(16);
+  }
+}
+
+/**
  * One size: opens a `nodes`-node graph in a new page of `browser` at `appUrl`; returns
- * `{ nodes, openMs, openFromInputMs, openLongestMs, dragP95Ms, dragMedianMs, frames, moved, dragLongestMs, autosaveMs, editLongestMs }`.
+ * `{ nodes, openMs, openFromInputMs, openLongestMs, dragP95Ms, dragMedianMs, frames, moved, dragLongestMs, autosaveMs, editLongestMs,
+ * fitMs, fitMounted, fitZoom, fitLongestMs, panP95Ms, panLongestMs }`.
  * `options.beforeEdit(page)` / `options.onPage(page)` are hooks for the profiler (bench/app/profile.mjs).
  */
 export async function measureEditing(browser, appUrl, nodes, { log = () => {}, timeoutMs = 240_000, onPage, around } = {}) {
@@ -84,41 +172,7 @@ export async function measureEditing(browser, appUrl, nodes, { log = () => {}, t
 
     // 1. Open: start the clock in the page, then hand the file to the Open input as a person choosing it would.
     const open = await phase('open', async () => {
-      await page.evaluate((n) => {
-        window.benchRender = new Promise((resolve) => {
-          const t0 = performance.now();
-          // When the page gets the file: the input's change event, as after a person's file dialog closes.
-          // What comes before it is the automation's hand-over (tens of ms), not the studio's work.
-          let input = 0;
-          document.addEventListener('change', () => (input = performance.now()), { capture: true, once: true });
-          const count = `${n.toLocaleString('en-US')} nodes`;
-          // Open is done when the status bar counts the new graph and every node React Flow mounted is
-          // measured and shown (it hides a node until it knows its size). With onlyRenderVisibleElements
-          // only the nodes in view are mounted; without it, all of them.
-          // ... and the view has settled: the same viewport transform and node count for 5 frames (the
-          // editor fits a new graph into view after it mounts, and then mounts what came into view).
-          // The figure ends at the frame that first showed the settled view (the frame after the tick
-          // that saw it: rAF callbacks run before that frame's layout and paint), not at the fifth frame
-          // that confirmed it.
-          let last = '';
-          let still = 0;
-          let settledAt = 0;
-          const tick = (now) => {
-            const bar = document.querySelector('[aria-label="Graph summary"]')?.textContent ?? '';
-            const els = document.querySelectorAll('.react-flow__node');
-            const shown = els.length > 0 && [...els].every((el) => el.style.visibility !== 'hidden');
-            const state = `${document.querySelector('.react-flow__viewport')?.style.transform} ${els.length} ${bar.includes(count) && shown}`;
-            if (state !== last) settledAt = 0;
-            else if (settledAt === 0) settledAt = now;
-            still = state === last ? still + 1 : 0;
-            last = state;
-            if (bar.includes(count) && shown && still >= 5)
-              resolve({ t0, ms: settledAt - t0, fromInputMs: input > 0 ? settledAt - input : Number.NaN, mounted: els.length });
-            else requestAnimationFrame(tick);
-          };
-          requestAnimationFrame(tick);
-        });
-      }, nodes);
+      await armSettled(page, nodes, { fromInput: true });
       await page.getByLabel('Open graph file').setInputFiles(file);
       const r = await page.evaluate(() => window.benchRender);
       return { ...r, longest: await longestTask(page, r.t0, r.t0 + r.ms) };
@@ -147,34 +201,9 @@ export async function measureEditing(browser, appUrl, nodes, { log = () => {}, t
       if (!inside) throw new Error('no node lies fully inside the canvas to drag');
       const node = page.locator(`.react-flow__node[data-id="${inside.id}"]`);
       const before = await node.boundingBox();
-      const t0 = await page.evaluate(() => {
-        window.benchFrames = [];
-        window.benchFramesOn = true;
-        let last = performance.now();
-        const frame = (t) => {
-          window.benchFrames.push(t - last);
-          last = t;
-          if (window.benchFramesOn) requestAnimationFrame(frame);
-        };
-        requestAnimationFrame((t) => {
-          last = t;
-          requestAnimationFrame(frame);
-        });
-        return performance.now();
-      });
-      const x = before.x + before.width / 2;
-      const y = before.y + Math.min(12, before.height / 2);
-      await page.mouse.move(x, y);
-      await page.mouse.down();
-      const MOVES = 90;
-      for (let i = 1; i <= MOVES; i++) {
-        await page.mouse.move(x + (200 * i) / MOVES, y + (100 * i) / MOVES);
-        await sleep(16);
-      }
-      const frames = await page.evaluate(() => {
-        window.benchFramesOn = false;
-        return window.benchFrames;
-      });
+      const t0 = await startFrames(page);
+      await sweep(page, before.x + before.width / 2, before.y + Math.min(12, before.height / 2), 200, 100);
+      const frames = await stopFrames(page);
       const t1 = await now(page);
       await page.mouse.up();
       // A page that fell behind paints the move late: give it time before judging.
@@ -229,7 +258,43 @@ export async function measureEditing(browser, appUrl, nodes, { log = () => {}, t
       return { ms: t1 - t0, longest: await longestTask(page, t0, t1) };
     });
     log(`  ${nodes} nodes: edit → saved ${edit.ms.toFixed(0)} ms (longest task ${edit.longest.toFixed(0)} ms)`);
+    await settleSave(page, timeoutMs);
+    await sleep(300);
+
+    // 4. The whole graph in view: the toolbar's Fit view (every node mounted), then a pan of the canvas there.
+    const fit = await phase('fit', async () => {
+      await armSettled(page, nodes, { moves: true });
+      await page.getByRole('button', { name: 'Fit view', exact: true }).click();
+      const r = await page.evaluate(() => window.benchRender);
+      const fitLongest = await longestTask(page, r.t0, r.t0 + r.ms);
+      const zoom = await page.evaluate(() => Number(/scale\(([\d.]+)\)/.exec(document.querySelector('.react-flow__viewport')?.style.transform ?? '')?.[1]));
+      await sleep(300);
+      // Grab the canvas's background: a point in the pane that no node, edge or panel covers.
+      const pane = await page.locator('.react-flow').boundingBox();
+      const grab = await page.evaluate((p) => {
+        for (let y = p.y + p.height - 30; y > p.y + 60; y -= 10)
+          for (let x = p.x + 30; x < p.x + p.width - 260; x += 10) if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
+        return undefined;
+      }, pane);
+      if (!grab) throw new Error('no bare canvas to pan by');
+      const t0 = await startFrames(page);
+      await sweep(page, grab.x, grab.y, 200, -60);
+      const frames = await stopFrames(page);
+      const t1 = await now(page);
+      await page.mouse.up();
+      return { ms: r.ms, mounted: r.mounted, zoom, fitLongest, frames, panLongest: await longestTask(page, t0, t1) };
+    });
+    const panP95Ms = percentile(fit.frames, 95);
+    log(
+      `  ${nodes} nodes: Fit view ${fit.ms.toFixed(0)} ms at ${(100 * fit.zoom).toFixed(0)}%, ${fit.mounted} nodes mounted (longest task ${fit.fitLongest.toFixed(0)} ms); pan p95 ${panP95Ms.toFixed(1)} ms (longest task ${fit.panLongest.toFixed(0)} ms)`,
+    );
     return {
+      fitMs: fit.ms,
+      fitMounted: fit.mounted,
+      fitZoom: fit.zoom,
+      fitLongestMs: fit.fitLongest,
+      panP95Ms,
+      panLongestMs: fit.panLongest,
       nodes,
       openMs: open.ms,
       openFromInputMs: open.fromInputMs,
