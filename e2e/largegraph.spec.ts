@@ -127,3 +127,36 @@ test('a 300-node graph in the light and dark themes (screenshots)', async ({ pag
   await page.screenshot({ path: testInfo.outputPath('largegraph-300-dark.png') });
   await expect(page.locator('.react-flow__node').first()).toBeVisible();
 });
+
+test('Fit view on a large graph draws the nodes as plain cards, edges still on their handles; zooming in brings the details back', async ({
+  page,
+}, testInfo) => {
+  await openChain(page);
+  const canvas = page.locator('.react-flow');
+  const title = page.locator('.react-flow__node[data-id="n1"] .gnode-title');
+  await expect(title).toBeVisible();
+  await expect(canvas).not.toHaveClass(/zoomed-out/);
+  await page.getByRole('button', { name: 'Fit view', exact: true }).click();
+  await expect.poll(() => viewZoom(page)).toBeLessThan(0.35);
+  await expect(canvas).toHaveClass(/zoomed-out/);
+  // A node keeps its name and place, its text is not drawn.
+  await expect(page.getByRole('group', { name: 'x', exact: true })).toBeVisible();
+  await expect(title).toBeHidden();
+  await page.waitForTimeout(500);
+  const far = await edgeGaps(page);
+  expect(far.checked).toBeGreaterThan(100);
+  expect(far.worst).toBeLessThan(1.5);
+  await page.screenshot({ path: testInfo.outputPath('largegraph-fit-light.png') });
+  await page.getByRole('button', { name: 'Toggle dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: testInfo.outputPath('largegraph-fit-dark.png') });
+  // The theme's change re-renders the canvas: the cards stay.
+  await expect(canvas).toHaveClass(/zoomed-out/);
+  await expect(title).toBeHidden();
+  // Zooming in with the keyboard-reachable zoom control: past the threshold the details return.
+  const zoomIn = page.getByRole('button', { name: 'Zoom In' });
+  while ((await viewZoom(page)) < 0.4) await zoomIn.click();
+  await expect(canvas).not.toHaveClass(/zoomed-out/);
+  await expect(page.locator('.react-flow__node .gnode-title').first()).toBeVisible();
+});

@@ -16,6 +16,7 @@ import { useFlowView } from './useFlowView';
 import { useMinimapShown } from './useMinimapShown';
 import { useNodeTabbing } from './useNodeTabbing';
 import { useProbeClicks } from './useProbeClicks';
+import { ZoomedOut } from './ZoomedOut';
 
 // React Flow syncs its props into its store by identity: a new object or array on every render (every
 // drag move) would count as a change each time.
@@ -53,6 +54,8 @@ export function Canvas() {
   const onTab = useNodeTabbing(large, wrapper);
   const minimap = useMinimapShown(large);
   const [connecting, setConnecting] = useState<string | null>(null);
+  // Zoomed out past reading: nodes drawn as plain cards (ZoomedOut.tsx).
+  const [far, setFar] = useState(false);
   const openConnect = useCallback((id: string) => setConnecting(id), []);
   const closeConnect = useCallback(() => {
     const id = connecting;
@@ -95,6 +98,7 @@ export function Canvas() {
         edges={edges}
         nodeTypes={nodeTypes}
         onlyRenderVisibleElements={large}
+        {...(far ? { className: 'zoomed-out' } : {})}
         {...handlers}
         {...probeClicks}
         colorMode={theme satisfies ColorMode}
@@ -114,6 +118,7 @@ export function Canvas() {
         {minimap && <MiniMap<GraphFlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />}
         <Controls showInteractive={false} aria-label="Zoom controls" />
         <CanvasTools />
+        <ZoomedOut onChange={setFar} />
       </ReactFlow>
       {connecting !== null && createPortal(<ConnectDialog nodeId={connecting} onClose={closeConnect} />, document.body)}
     </ConnectContext.Provider>
