@@ -39,8 +39,9 @@ test('train the classic 2-layer net: the loss chart falls, pause and step work',
   await expect.poll(() => step(page), { timeout: 60_000 }).toBeGreaterThan(60);
   await panel(page).getByRole('button', { name: 'Pause' }).click();
   await expect(panel(page).getByRole('button', { name: 'Resume' })).toBeEnabled();
-  const late = await latestLoss(page);
-  expect(late).toBeLessThan(early / 10);
+  // Falls while training (the steady fall is checked on the whole history below: one batch's loss is noisy,
+  // and which step the poll first sees depends on the machine's speed).
+  expect(await latestLoss(page)).toBeLessThan(early);
   await expect(panel(page).getByRole('figure', { name: 'Loss chart' }).locator('.chart-lines path.chart-line').first()).toHaveAttribute(
     'd',
     /^M[\d.]+,[\d.]+L/,
@@ -63,6 +64,10 @@ test('train the classic 2-layer net: the loss chart falls, pause and step work',
   expect(lines[0]).toBe('series,step,x,value,smoothed');
   const trainingRows = lines.slice(1).filter((l) => l.startsWith('training,'));
   expect(trainingRows.length).toBe(before + 1);
+  const losses = trainingRows.map((l) => Number(l.split(',')[3]));
+  const mean = (xs: number[]) => xs.reduce((a, v) => a + v, 0) / xs.length;
+  // The loss falls: its last five steps average under a tenth of its first five (about 2,600 against 26 million here).
+  expect(mean(losses.slice(-5))).toBeLessThan(mean(losses.slice(0, 5)) / 10);
   // The readout shows 4 significant digits of the same last loss.
   const shown = await latestLoss(page);
   expect(Math.abs(Number(trainingRows.at(-1)!.split(',')[3]) - shown)).toBeLessThanOrEqual(Math.abs(shown) * 1e-3);
