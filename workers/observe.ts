@@ -276,6 +276,18 @@ async function classify(ctx: ObserveContext, withBoundary: boolean): Promise<Cla
   return { ...reading, boundary: await boundary(ctx, target, indices) };
 }
 
+/** The range of 2-D points (x, y pairs). */
+export function planeBounds(xy: ArrayLike<number>): [number, number, number, number] {
+  const b: [number, number, number, number] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let i = 0; i + 1 < xy.length; i += 2) {
+    b[0] = Math.min(b[0], xy[i]!);
+    b[1] = Math.max(b[1], xy[i]!);
+    b[2] = Math.min(b[2], xy[i + 1]!);
+    b[3] = Math.max(b[3], xy[i + 1]!);
+  }
+  return b;
+}
+
 /** What a decision boundary reads: the open run, without the observer's timing. */
 export type PlaneContext = Omit<ObserveContext, 'final'>;
 
@@ -295,13 +307,7 @@ export async function decisionPlane(ctx: PlaneContext): Promise<DecisionBoundary
  */
 async function boundary(ctx: PlaneContext, target: { node: string; port: string }, indices: Int32Array): Promise<DecisionBoundary> {
   const xs = ctx.dataset.data.x!;
-  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (let i = 0; i < xs.length; i += 2) {
-    x0 = Math.min(x0, xs[i]!);
-    x1 = Math.max(x1, xs[i]!);
-    y0 = Math.min(y0, xs[i + 1]!);
-    y1 = Math.max(y1, xs[i + 1]!);
-  }
+  let [x0, x1, y0, y1] = planeBounds(xs);
   const [mx, my] = [(x1 - x0) * 0.08 || 1, (y1 - y0) * 0.08 || 1];
   [x0, x1, y0, y1] = [x0 - mx, x1 + mx, y0 - my, y1 + my];
   const chunk = indices.length;

@@ -9,7 +9,7 @@ import { gatherBatch, type Dataset } from '../engine/data';
 import type { GraphDocument } from '../engine/graph/document';
 import { getNodeSpec } from '../engine/graph/nodes';
 import { imageTensor, type DecodedImage } from '../engine/data/images';
-import { summarize } from './observe';
+import { planeBounds, summarize } from './observe';
 import type { ProbeReading, ProbeTarget } from './observeTypes';
 
 /** What the panel needs to build an input form for the open run. */
@@ -120,18 +120,6 @@ export function predictInfo(ctx: Omit<PredictContext, 'unscaled'>): PredictInfo 
     output,
     ...(ctx.program.fields.get(field)!.shape.join() === '2' ? { bounds: planeBounds(ds.data[field]!) } : {}),
   };
-}
-
-/** The range of 2-D points (x, y pairs). */
-function planeBounds(xy: ArrayLike<number>): [number, number, number, number] {
-  const b: [number, number, number, number] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (let i = 0; i + 1 < xy.length; i += 2) {
-    b[0] = Math.min(b[0], xy[i]!);
-    b[1] = Math.max(b[1], xy[i]!);
-    b[2] = Math.min(b[2], xy[i + 1]!);
-    b[3] = Math.max(b[3], xy[i + 1]!);
-  }
-  return b;
 }
 
 function inputField(program: Program, targetFields: ReadonlySet<string>): string {

@@ -13,7 +13,7 @@ function rgb(hex: string): [number, number, number] {
 }
 
 /** Canvas x, y of a point of the plane, for a square canvas `size` pixels wide. */
-export function planeToCanvas(boundary: DecisionBoundary, size: number): { sx: (x: number) => number; sy: (y: number) => number } {
+function planeToCanvas(boundary: DecisionBoundary, size: number): { sx: (x: number) => number; sy: (y: number) => number } {
   return {
     sx: (x) => ((x - boundary.x0) / (boundary.x1 - boundary.x0)) * size,
     sy: (y) => ((boundary.y1 - y) / (boundary.y1 - boundary.y0)) * size,
